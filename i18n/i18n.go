@@ -1,0 +1,243 @@
+// Package i18n holds Masar's message catalogues in Arabic, English and French and the
+// CLDR plural rules that pick the right form of a counted message.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Langs are the interface languages, Arabic first.
+var Langs = []string{"ar", "en", "fr"}
+
+// Default is the language used when nothing else is known.
+const Default = "ar"
+
+//go:embed messages/*.json
+var files embed.FS
+
+// Catalogue maps language → key → message. A plural message is stored under the key with
+// the form appended: "key.zero", "key.one", "key.two", "key.few", "key.many", "key.other".
+type Catalogue map[string]map[string]string
+
+var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// Load reads the embedded catalogues; it fails when a file is not valid JSON.
+func Load() (Catalogue, error) {
+	c := Catalogue{}
+	for _, l := range Langs {
+		b, err := files.ReadFile("messages/" + l + ".json")
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", l, err)
+		}
+		raw := map[string]any{}
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return nil, fmt.Errorf("i18n: messages/%s.json: %w", l, err)
+		}
+		m := map[string]string{}
+		for k, v := range raw {
+			switch v := v.(type) {
+			case string:
+				m[k] = v
+			case map[string]any:
+				for form, s := range v {
+					str, ok := s.(string)
+					if !ok {
+						return nil, fmt.Errorf("i18n: messages/%s.json: %s.%s is not text", l, k, form)
+					}
+					m[k+"."+form] = str
+				}
+			default:
+				return nil, fmt.Errorf("i18n: messages/%s.json: %s is neither text nor plural forms", l, k)
+			}
+		}
+		c[l] = m
+	}
+	return c, nil
+}
+
+// MustLoad is Load for start-up: a broken catalogue stops the program.
+func MustLoad() Catalogue {
+	c, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Supported reports whether lang is an interface language.
+func Supported(lang string) bool {
+	for _, l := range Langs {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// Dir is the text direction of a language: "rtl" for Arabic.
+func Dir(lang string) string {
+	if lang == "ar" {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T returns the message for key in lang with {name} placeholders replaced from args, given
+// as name, value pairs. A missing key shows itself, so that the gap is visible and tested.
+func (c Catalogue) T(lang, key string, args ...any) string {
+	msg, ok := c[lang][key]
+	if !ok {
+		if msg, ok = c[Default][key]; !ok {
+			return key
+		}
+	}
+	return fill(msg, args)
+}
+
+// N returns the plural form of key for the count n, with {n} and the other placeholders filled.
+func (c Catalogue) N(lang, key string, n int, args ...any) string {
+	form := PluralForm(lang, n)
+	msg, ok := c[lang][key+"."+form]
+	if !ok {
+		msg, ok = c[lang][key+".other"]
+		if !ok {
+			return key
+		}
+	}
+	return fill(msg, append([]any{"n", FormatInt(lang, n)}, args...))
+}
+
+// Has reports whether key exists in lang.
+func (c Catalogue) Has(lang, key string) bool {
+	_, ok := c[lang][key]
+	return ok
+}
+
+func fill(msg string, args []any) string {
+	if len(args) == 0 || !strings.Contains(msg, "{") {
+		return msg
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(msg)
+}
+
+// Placeholders lists the distinct {name} placeholders of a message, sorted.
+func Placeholders(msg string) []string {
+	found := placeholder.FindAllString(msg, -1)
+	sort.Strings(found)
+	out := found[:0]
+	for i, p := range found {
+		if i == 0 || p != found[i-1] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PluralForm is the CLDR plural category of the integer n in lang: Arabic has six
+// (zero, one, two, few, many, other), English two (one, other), French three (one, many, other).
+func PluralForm(lang string, n int) string {
+	if n < 0 {
+		n = -n
+	}
+	switch lang {
+	case "ar":
+		m := n % 100
+		switch {
+		case n == 0:
+			return "zero"
+		case n == 1:
+			return "one"
+		case n == 2:
+			return "two"
+		case m >= 3 && m <= 10:
+			return "few"
+		case m >= 11 && m <= 99:
+			return "many"
+		}
+		return "other"
+	case "fr":
+		switch {
+		case n == 0 || n == 1:
+			return "one"
+		case n%1000000 == 0:
+			return "many"
+		}
+		return "other"
+	default:
+		if n == 1 {
+			return "one"
+		}
+		return "other"
+	}
+}
+
+// PluralForms lists the forms a plural message must define in lang.
+func PluralForms(lang string) []string {
+	switch lang {
+	case "ar":
+		return []string{"zero", "one", "two", "few", "many", "other"}
+	case "fr":
+		return []string{"one", "many", "other"}
+	}
+	return []string{"one", "other"}
+}
+
+// FormatInt writes n for display. Arabic pages use Western digits, which most Arab
+// governments (Maghreb and Gulf alike) use in official documents and which survive copy,
+// search and spreadsheets; grouping follows the language.
+func FormatInt(lang string, n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := ","
+	if lang == "fr" {
+		sep = "\u202f"
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Negotiate picks the interface language from an Accept-Language header value, honouring
+// q-weights; Arabic when nothing matches.
+func Negotiate(header string) string {
+	best, bestQ := Default, -1.0
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		tag, q := part, 1.0
+		if i := strings.Index(part, ";"); i >= 0 {
+			tag = strings.TrimSpace(part[:i])
+			if v, ok := strings.CutPrefix(strings.TrimSpace(part[i+1:]), "q="); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					q = f
+				}
+			}
+		}
+		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
+		if Supported(base) && q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best
+}

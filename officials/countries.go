@@ -1,0 +1,107 @@
+package officials
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/store"
+)
+
+//go:embed arab-states.csv
+var statesCSV string
+
+// Country is an Arab state; Member says whether it is currently a member of the commission.
+type Country struct {
+	ISO      string `json:"iso2"`
+	NameAr   string `json:"name_ar"`
+	NameEn   string `json:"name_en"`
+	NameFr   string `json:"name_fr"`
+	Timezone string `json:"timezone"`
+	Member   bool   `json:"member"`
+}
+
+// Name is the country's name in a language.
+func (c Country) Name(lang string) string {
+	switch lang {
+	case "en":
+		return c.NameEn
+	case "fr":
+		return c.NameFr
+	}
+	return c.NameAr
+}
+
+// SeedCountries adds the Arab states that the database does not hold yet, from the reference
+// list shipped with the binary. It never overwrites what an admin has changed.
+func SeedCountries(ctx context.Context, db *store.DB) error {
+	recs, err := csv.NewReader(strings.NewReader(statesCSV)).ReadAll()
+	if err != nil {
+		return fmt.Errorf("officials: read states list: %w", err)
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range recs[1:] {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO countries(iso2, name_ar, name_en, name_fr, timezone, member)
+				VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(iso2) DO NOTHING`, r[0], r[1], r[2], r[3], r[4], r[5] == "yes"); err != nil {
+				return fmt.Errorf("officials: seed %s: %w", r[0], err)
+			}
+		}
+		return nil
+	})
+}
+
+// Countries lists the states (only members when membersOnly), sorted by their Arabic name.
+func (s *Service) Countries(ctx context.Context, membersOnly bool) ([]Country, error) {
+	q := "SELECT iso2, name_ar, name_en, name_fr, timezone, member FROM countries"
+	if membersOnly {
+		q += " WHERE member = 1"
+	}
+	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY name_ar")
+	if err != nil {
+		return nil, fmt.Errorf("officials: countries: %w", err)
+	}
+	defer rows.Close()
+	var out []Country
+	for rows.Next() {
+		var c Country
+		if err := rows.Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Country returns one state by ISO code.
+func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
+	var c Country
+	err := s.db.R.QueryRowContext(ctx, "SELECT iso2, name_ar, name_en, name_fr, timezone, member FROM countries WHERE iso2 = ?", iso).
+		Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.ErrNotFound
+	}
+	return c, err
+}
+
+// SetMember marks a state as a member of the commission or not, and records it.
+func (s *Service) SetMember(ctx context.Context, actor audit.Actor, iso string, member bool) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var old bool
+		err := tx.QueryRowContext(ctx, "SELECT member FROM countries WHERE iso2 = ?", iso).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil || old == member {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE countries SET member = ? WHERE iso2 = ?", member, iso); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, "country.member", "country:"+iso, "member", fmt.Sprint(old), fmt.Sprint(member))
+	})
+}

@@ -1,0 +1,500 @@
+// Package officials holds the platform's accounts: public officials, focal points, trainers
+// and staff, their profiles, roles, passwords, sessions, API tokens and the member states
+// they belong to.
+package officials
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// Roles, from least to most trusted.
+const (
+	RoleOfficial   = "official"
+	RoleFocalPoint = "focal_point"
+	RoleTrainer    = "trainer"
+	RoleStaff      = "staff"
+	RoleAdmin      = "admin"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleOfficial, RoleFocalPoint, RoleTrainer, RoleStaff, RoleAdmin}
+
+// Sectors an official may work in (codes; labels are in the catalogues as sector.CODE).
+var Sectors = []string{"central_government", "local_government", "legislature", "judiciary",
+	"public_enterprise", "academia", "civil_society", "private_sector", "international"}
+
+// Genders recorded for SDG-disaggregated reporting.
+var Genders = []string{"female", "male", "unspecified"}
+
+// Official is an account.
+type Official struct {
+	ID                 int64      `json:"id"`
+	Email              string     `json:"email"`
+	NameAr             string     `json:"name_ar"`
+	NameLatin          string     `json:"name_latin"`
+	JobTitle           string     `json:"job_title"`
+	Organisation       string     `json:"organisation"`
+	Country            string     `json:"country"`
+	Sector             string     `json:"sector"`
+	Gender             string     `json:"gender"`
+	Language           string     `json:"language"`
+	Role               string     `json:"role"`
+	EmailConfirmed     bool       `json:"email_confirmed"`
+	MustChangePassword bool       `json:"-"`
+	CreatedAt          time.Time  `json:"created_at"`
+	DeletedAt          *time.Time `json:"-"`
+	passwordHash       string
+}
+
+// IsStaff reports whether the account may run the programme (staff or admin).
+func (o *Official) IsStaff() bool { return o != nil && (o.Role == RoleStaff || o.Role == RoleAdmin) }
+
+// IsAdmin reports whether the account is an admin.
+func (o *Official) IsAdmin() bool { return o != nil && o.Role == RoleAdmin }
+
+// IsFocalPoint reports whether the account is a country focal point.
+func (o *Official) IsFocalPoint() bool { return o != nil && o.Role == RoleFocalPoint }
+
+// CanSeeCountry reports whether the account may see the people of a member state: staff see
+// all, a focal point only their own.
+func (o *Official) CanSeeCountry(iso string) bool {
+	return o.IsStaff() || (o.IsFocalPoint() && o.Country == iso)
+}
+
+// DisplayName is the name to show in a language: the Arabic-script name on Arabic pages.
+func (o *Official) DisplayName(lang string) string {
+	if lang == "ar" && o.NameAr != "" {
+		return o.NameAr
+	}
+	if o.NameLatin != "" {
+		return o.NameLatin
+	}
+	return o.NameAr
+}
+
+// Service runs the accounts' rules against the database.
+type Service struct {
+	db   *store.DB
+	cost int
+}
+
+// New returns the accounts service. cost is the bcrypt cost (0 for the default, 11).
+func New(db *store.DB, cost int) *Service {
+	if cost == 0 {
+		cost = 11
+	}
+	return &Service{db: db, cost: cost}
+}
+
+// DB is the database the service uses.
+func (s *Service) DB() *store.DB { return s.db }
+
+const cols = `id, email, password_hash, name_ar, name_latin, job_title, organisation, coalesce(country, ''),
+	sector, gender, language, role, email_confirmed_at IS NOT NULL, must_change_password, created_at, deleted_at`
+
+func scan(row interface{ Scan(...any) error }) (*Official, error) {
+	var o Official
+	var created string
+	var deleted sql.NullString
+	err := row.Scan(&o.ID, &o.Email, &o.passwordHash, &o.NameAr, &o.NameLatin, &o.JobTitle, &o.Organisation,
+		&o.Country, &o.Sector, &o.Gender, &o.Language, &o.Role, &o.EmailConfirmed, &o.MustChangePassword, &created, &deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	o.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	if deleted.Valid {
+		t, _ := time.Parse(time.RFC3339Nano, deleted.String)
+		o.DeletedAt = &t
+	}
+	return &o, nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// Get returns the account with id.
+func (s *Service) Get(ctx context.Context, id int64) (*Official, error) {
+	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("officials: get %d: %w", id, err)
+	}
+	return o, nil
+}
+
+// GetByEmail returns the live account with that e-mail (compared normalised).
+func (s *Service) GetByEmail(ctx context.Context, email string) (*Official, error) {
+	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE email_norm = ? AND deleted_at IS NULL", NormaliseEmail(email)))
+	if err != nil {
+		return nil, fmt.Errorf("officials: get by e-mail: %w", err)
+	}
+	return o, nil
+}
+
+func (s *Service) hash(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	if err != nil {
+		return "", fmt.Errorf("officials: hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// Register creates an official's own account from the registration form. The e-mail is
+// unique case-insensitively and after Unicode normalisation; the unique index decides races.
+func (s *Service) Register(ctx context.Context, in Input) (*Official, error) {
+	in.Clean()
+	f := in.Validate(true)
+	s.checkCountry(ctx, in.Country, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	h, err := s.hash(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		id, err = insert(ctx, tx, in, h, RoleOfficial, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// Create makes an account on someone's behalf (staff, a focal point nominating, the command
+// line). With no password the account can only be claimed through a reset link.
+func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input, role string) (*Official, error) {
+	in.Clean()
+	f := in.Validate(in.Password != "")
+	if !validRole(role) {
+		f.Add("role", "field.role.invalid")
+	}
+	s.checkCountry(ctx, in.Country, f)
+	if role == RoleFocalPoint && in.Country == "" {
+		f.Add("country", "field.country.required_focal")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	h := ""
+	if in.Password != "" {
+		var err error
+		if h, err = s.hash(in.Password); err != nil {
+			return nil, err
+		}
+	}
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = insert(ctx, tx, in, h, role, in.Password == "" && actor.ID != 0); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, "official.create", fmt.Sprintf("official:%d", id), "role", "", role)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustChange bool) (int64, error) {
+	var country any
+	if in.Country != "" {
+		country = in.Country
+	}
+	t := now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO officials(email, email_norm, password_hash, name_ar, name_latin, job_title,
+		organisation, country, sector, gender, language, role, must_change_password, created_at, updated_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.Email, NormaliseEmail(in.Email), hash, in.NameAr, in.NameLatin, in.JobTitle, in.Organisation, country,
+		in.Sector, in.Gender, in.Language, role, mustChange, t, t)
+	if store.IsUniqueViolation(err) {
+		return 0, problem.Fields{"email": "field.email.taken"}.Err()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("officials: insert: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+func (s *Service) checkCountry(ctx context.Context, iso string, f problem.Fields) {
+	if iso == "" || f["country"] != "" {
+		return
+	}
+	c, err := s.Country(ctx, iso)
+	if err != nil || !c.Member {
+		f.Add("country", "field.country.invalid")
+	}
+}
+
+func validRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrBadCredentials is returned when an e-mail and password do not match an account.
+var ErrBadCredentials = problem.New(http.StatusUnauthorized, "bad_credentials", "error.bad_credentials")
+
+// Authenticate returns the account whose e-mail and password match.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*Official, error) {
+	o, err := s.GetByEmail(ctx, email)
+	if err != nil {
+		// Spend the same time as a real check, so that timing does not reveal accounts.
+		_ = bcrypt.CompareHashAndPassword([]byte("$2a$11$CwTycUXWue0Thq9StjUM0uJ8.nG4Zb2ZEgkq8ZIKo6fLJAbkgsKxC"), []byte(password))
+		return nil, ErrBadCredentials
+	}
+	if o.passwordHash == "" || bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(password)) != nil {
+		return nil, ErrBadCredentials
+	}
+	return o, nil
+}
+
+// UpdateProfile changes the profile fields of account id. When the actor is not the account
+// itself, every changed field is written to the audit log.
+func (s *Service) UpdateProfile(ctx context.Context, actor audit.Actor, id int64, in Input) (*Official, error) {
+	in.Clean()
+	f := in.ValidateProfile()
+	s.checkCountry(ctx, in.Country, f)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ? AND deleted_at IS NULL", id))
+		if err != nil {
+			return fmt.Errorf("officials: update %d: %w", id, err)
+		}
+		if old.Role == RoleFocalPoint && in.Country == "" {
+			return problem.Fields{"country": "field.country.required_focal"}.Err()
+		}
+		var country any
+		if in.Country != "" {
+			country = in.Country
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE officials SET name_ar = ?, name_latin = ?, job_title = ?, organisation = ?,
+			country = ?, sector = ?, gender = ?, language = ?, updated_at = ? WHERE id = ?`,
+			in.NameAr, in.NameLatin, in.JobTitle, in.Organisation, country, in.Sector, in.Gender, in.Language, now(), id)
+		if err != nil {
+			return fmt.Errorf("officials: update %d: %w", id, err)
+		}
+		if actor.ID == id {
+			return nil
+		}
+		subject := fmt.Sprintf("official:%d", id)
+		for _, ch := range [][3]string{
+			{"name_ar", old.NameAr, in.NameAr}, {"name_latin", old.NameLatin, in.NameLatin},
+			{"job_title", old.JobTitle, in.JobTitle}, {"organisation", old.Organisation, in.Organisation},
+			{"country", old.Country, in.Country}, {"sector", old.Sector, in.Sector},
+			{"gender", old.Gender, in.Gender}, {"language", old.Language, in.Language},
+		} {
+			if ch[1] != ch[2] {
+				if err := audit.Record(ctx, tx, actor, "official.edit", subject, ch[0], ch[1], ch[2]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// SetRole grants a role to account id and records it.
+func (s *Service) SetRole(ctx context.Context, actor audit.Actor, id int64, role string) error {
+	if !validRole(role) {
+		return problem.Fields{"role": "field.role.invalid"}.Err()
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var old, country string
+		err := tx.QueryRowContext(ctx, "SELECT role, coalesce(country, '') FROM officials WHERE id = ? AND deleted_at IS NULL", id).Scan(&old, &country)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("officials: set role %d: %w", id, store.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("officials: set role %d: %w", id, err)
+		}
+		if old == role {
+			return nil
+		}
+		if role == RoleFocalPoint && country == "" {
+			return problem.Fields{"role": "field.country.required_focal"}.Err()
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE officials SET role = ?, updated_at = ? WHERE id = ?", role, now(), id); err != nil {
+			return fmt.Errorf("officials: set role %d: %w", id, err)
+		}
+		return audit.Record(ctx, tx, actor, "official.role", fmt.Sprintf("official:%d", id), "role", old, role)
+	})
+}
+
+// ChangePassword replaces the password of account id after checking the current one, and
+// ends the account's other sessions.
+func (s *Service) ChangePassword(ctx context.Context, id int64, current, next string, keepSession string) error {
+	o, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := problem.Fields{}
+	if o.passwordHash != "" && bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(current)) != nil {
+		f.Add("current_password", "field.current_password.wrong")
+	}
+	if k := passwordProblem(next); k != "" {
+		f.Add("password", k)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, id, next, keepSession)
+}
+
+func (s *Service) setPassword(ctx context.Context, id int64, password, keepSession string) error {
+	h, err := s.hash(password)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE officials SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?", h, now(), id); err != nil {
+			return fmt.Errorf("officials: set password %d: %w", id, err)
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ? AND token_hash <> ?", id, hashToken(keepSession))
+		return err
+	})
+}
+
+// Filter narrows the list of accounts.
+type Filter struct {
+	Q       string // matches names, e-mail, organisation
+	Country string
+	Role    string
+	Limit   int
+	Offset  int
+}
+
+// List returns live accounts matching the filter, newest first, and how many match in all.
+func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	where := []string{"deleted_at IS NULL"}
+	var args []any
+	if f.Country != "" {
+		where = append(where, "country = ?")
+		args = append(args, f.Country)
+	}
+	if f.Role != "" {
+		where = append(where, "role = ?")
+		args = append(args, f.Role)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(name_ar) LIKE ? ESCAPE '\' OR lower(name_latin) LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR lower(organisation) LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like, like)
+	}
+	w := " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM officials"+w, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("officials: count: %w", err)
+	}
+	rows, err := s.db.R.QueryContext(ctx, "SELECT "+cols+" FROM officials"+w+" ORDER BY id DESC LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("officials: list: %w", err)
+	}
+	defer rows.Close()
+	var out []*Official
+	for rows.Next() {
+		o, err := scan(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("officials: list: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, total, rows.Err()
+}
+
+// CountAdmins returns how many live admin accounts exist.
+func (s *Service) CountAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM officials WHERE role = 'admin' AND deleted_at IS NULL").Scan(&n)
+	return n, err
+}
+
+// EnsureAdmin makes sure an admin with this e-mail exists, creating it with the password if
+// missing or raising the existing account to admin. It reports whether it created one.
+func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustChange bool) (bool, error) {
+	if o, err := s.GetByEmail(ctx, email); err == nil {
+		if o.Role != RoleAdmin {
+			return false, s.SetRole(ctx, audit.Actor{Email: "system"}, o.ID, RoleAdmin)
+		}
+		return false, nil
+	}
+	in := Input{Email: email, Password: password, NameAr: "مدير المنصة", NameLatin: "Platform administrator",
+		JobTitle: "Administrator", Organisation: "Masar", Gender: "unspecified", Sector: "international", Language: "ar"}
+	in.Clean()
+	f := problem.Fields{}
+	if k := emailProblem(in.Email); k != "" {
+		f.Add("email", k)
+	}
+	if k := passwordProblem(password); k != "" {
+		f.Add("password", k)
+	}
+	if err := f.Err(); err != nil {
+		return false, err
+	}
+	h, err := s.hash(password)
+	if err != nil {
+		return false, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		id, err := insert(ctx, tx, in, h, RoleAdmin, mustChange)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE officials SET email_confirmed_at = ? WHERE id = ?", now(), id)
+		return err
+	})
+	return err == nil, err
+}
+
+// Delete erases account id's personal data at the holder's request. The row stays, emptied,
+// so that records that point to it (certificates keep the name printed on them) still hold.
+func (s *Service) Delete(ctx context.Context, actor audit.Actor, id int64) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.ExecContext(ctx, `UPDATE officials SET email = '', email_norm = 'deleted:' || id, password_hash = '',
+			name_ar = '', name_latin = '', job_title = '', organisation = '', sector = '', gender = '',
+			role = CASE WHEN role = 'focal_point' THEN 'official' ELSE role END,
+			email_confirmed_at = NULL, deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`, t, t, id)
+		if err != nil {
+			return fmt.Errorf("officials: delete %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("officials: delete %d: %w", id, store.ErrNotFound)
+		}
+		for _, q := range []string{"DELETE FROM sessions WHERE official_id = ?", "DELETE FROM api_tokens WHERE official_id = ?",
+			"DELETE FROM email_tokens WHERE official_id = ?"} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return fmt.Errorf("officials: delete %d: %w", id, err)
+			}
+		}
+		return audit.Record(ctx, tx, actor, "official.delete", fmt.Sprintf("official:%d", id), "", "", "")
+	})
+}

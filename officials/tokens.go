@@ -1,0 +1,201 @@
+package officials
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// SessionTTL is how long a login lasts without use.
+const SessionTTL = 14 * 24 * time.Hour
+
+// NewToken returns a random, URL-safe secret of 256 bits.
+func NewToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashToken is how secrets are kept: only their SHA-256 is stored, so that a copy of the
+// database does not hand out working sessions, tokens or links.
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}
+
+// NewSession starts a login session for account id and returns its secret.
+func (s *Service) NewSession(ctx context.Context, id int64) (string, error) {
+	tok := NewToken()
+	t := time.Now().UTC()
+	_, err := s.db.W.ExecContext(ctx, "INSERT INTO sessions(token_hash, official_id, created_at, expires_at) VALUES(?, ?, ?, ?)",
+		hashToken(tok), id, t.Format(time.RFC3339Nano), t.Add(SessionTTL).Format(time.RFC3339Nano))
+	if err != nil {
+		return "", fmt.Errorf("officials: new session: %w", err)
+	}
+	return tok, nil
+}
+
+// SessionOfficial returns the account logged in with the session secret.
+func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official, error) {
+	if token == "" {
+		return nil, store.ErrNotFound
+	}
+	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+` FROM sessions s JOIN officials o ON o.id = s.official_id
+		WHERE s.token_hash = ? AND s.expires_at > ? AND o.deleted_at IS NULL`, hashToken(token), now()))
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// EndSession logs a session out.
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	_, err := s.db.W.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
+	return err
+}
+
+// CreateAPIToken issues a bearer token for account id and returns its secret, shown once.
+func (s *Service) CreateAPIToken(ctx context.Context, id int64, name string) (string, error) {
+	tok := "msr_" + NewToken()
+	_, err := s.db.W.ExecContext(ctx, "INSERT INTO api_tokens(official_id, name, token_hash, created_at) VALUES(?, ?, ?, ?)",
+		id, name, hashToken(tok), now())
+	if err != nil {
+		return "", fmt.Errorf("officials: create token: %w", err)
+	}
+	return tok, nil
+}
+
+// TokenOfficial returns the account a live bearer token belongs to.
+func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, error) {
+	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+` FROM api_tokens t JOIN officials o ON o.id = t.official_id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND o.deleted_at IS NULL`, hashToken(token)))
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// RevokeAPIToken stops a bearer token from working.
+func (s *Service) RevokeAPIToken(ctx context.Context, token string) error {
+	res, err := s.db.W.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL", now(), hashToken(token))
+	if err != nil {
+		return fmt.Errorf("officials: revoke token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// Purposes of e-mailed links.
+const (
+	PurposeConfirm = "confirm"
+	PurposeReset   = "reset"
+)
+
+// Lifetimes of e-mailed links.
+const (
+	ConfirmTTL = 7 * 24 * time.Hour
+	ResetTTL   = time.Hour
+)
+
+// NewEmailToken makes a single-use link secret for account id.
+func (s *Service) NewEmailToken(ctx context.Context, id int64, purpose string) (string, error) {
+	ttl := ConfirmTTL
+	if purpose == PurposeReset {
+		ttl = ResetTTL
+	}
+	tok := NewToken()
+	t := time.Now().UTC()
+	_, err := s.db.W.ExecContext(ctx, "INSERT INTO email_tokens(token_hash, official_id, purpose, created_at, expires_at) VALUES(?, ?, ?, ?, ?)",
+		hashToken(tok), id, purpose, t.Format(time.RFC3339Nano), t.Add(ttl).Format(time.RFC3339Nano))
+	if err != nil {
+		return "", fmt.Errorf("officials: new %s token: %w", purpose, err)
+	}
+	return tok, nil
+}
+
+// ErrLinkInvalid is returned for an unknown, used or expired e-mailed link.
+var ErrLinkInvalid = problem.New(http.StatusGone, "link_invalid", "error.link_invalid")
+
+// useEmailToken spends a link inside tx and returns the account it was for.
+func useEmailToken(ctx context.Context, tx *sql.Tx, token, purpose string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `UPDATE email_tokens SET used_at = ? WHERE token_hash = ? AND purpose = ?
+		AND used_at IS NULL AND expires_at > ? RETURNING official_id`, now(), hashToken(token), purpose, now()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrLinkInvalid
+	}
+	return id, err
+}
+
+// CheckEmailToken reports whether a link is still usable, without spending it.
+func (s *Service) CheckEmailToken(ctx context.Context, token, purpose string) error {
+	var n int
+	err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM email_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+		hashToken(token), purpose, now()).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrLinkInvalid
+	}
+	return nil
+}
+
+// ConfirmEmail spends a confirmation link and marks the address confirmed.
+func (s *Service) ConfirmEmail(ctx context.Context, token string) (int64, error) {
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = useEmailToken(ctx, tx, token, PurposeConfirm); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE officials SET email_confirmed_at = coalesce(email_confirmed_at, ?) WHERE id = ?", now(), id)
+		return err
+	})
+	return id, err
+}
+
+// ResetPassword spends a reset link and sets a new password; every session of the account
+// ends and the address counts as confirmed (the link reached it).
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (int64, error) {
+	if k := passwordProblem(password); k != "" {
+		return 0, problem.Fields{"password": k}.Err()
+	}
+	h, err := s.hash(password)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = useEmailToken(ctx, tx, token, PurposeReset); err != nil {
+			return err
+		}
+		if _, err = tx.ExecContext(ctx, `UPDATE officials SET password_hash = ?, must_change_password = 0,
+			email_confirmed_at = coalesce(email_confirmed_at, ?), updated_at = ? WHERE id = ?`, h, now(), now(), id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ?", id)
+		return err
+	})
+	return id, err
+}
+
+func prefixed(alias string) string {
+	return alias + `.id, ` + alias + `.email, ` + alias + `.password_hash, ` + alias + `.name_ar, ` + alias + `.name_latin, ` +
+		alias + `.job_title, ` + alias + `.organisation, coalesce(` + alias + `.country, ''), ` + alias + `.sector, ` +
+		alias + `.gender, ` + alias + `.language, ` + alias + `.role, ` + alias + `.email_confirmed_at IS NOT NULL, ` +
+		alias + `.must_change_password, ` + alias + `.created_at, ` + alias + `.deleted_at`
+}
