@@ -181,6 +181,7 @@ func (s *Service) Register(ctx context.Context, in Input) (*Official, error) {
 func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input, role string) (*Official, error) {
 	in.Clean()
 	f := in.Validate(in.Password != "")
+	relaxCountry(f, role)
 	if !validRole(role) {
 		f.Add("role", "field.role.invalid")
 	}
@@ -242,6 +243,14 @@ func (s *Service) checkCountry(ctx context.Context, iso string, f problem.Fields
 	}
 }
 
+// relaxCountry lets programme staff and admins, who work for the commission rather than a
+// member state, leave the country empty.
+func relaxCountry(f problem.Fields, role string) {
+	if (role == RoleStaff || role == RoleAdmin) && f["country"] == "field.country.required" {
+		delete(f, "country")
+	}
+}
+
 func validRole(r string) bool {
 	for _, x := range Roles {
 		if x == r {
@@ -272,12 +281,17 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Of
 // itself, every changed field is written to the audit log.
 func (s *Service) UpdateProfile(ctx context.Context, actor audit.Actor, id int64, in Input) (*Official, error) {
 	in.Clean()
+	cur, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	f := in.ValidateProfile()
+	relaxCountry(f, cur.Role)
 	s.checkCountry(ctx, in.Country, f)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ? AND deleted_at IS NULL", id))
 		if err != nil {
 			return fmt.Errorf("officials: update %d: %w", id, err)

@@ -1,0 +1,223 @@
+// Package cli is the masar command line: it parses the subcommands and calls the packages
+// that do the work, so that cmd/masar stays a few lines and the commands can be tested.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/web"
+)
+
+// usageError is a mistake on the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// ExitCode is the process exit code for an error returned by Run.
+func ExitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `usage:
+  masar [serve] [--addr :8080] [--data ./masar-data] [--base-url URL] [--content DIR]
+  masar admin create --email E --role ROLE     (password read from stdin)
+  masar token create --email E [--name NAME]   (prints an API bearer token)
+  masar token revoke                           (token read from stdin)
+  masar content check [DIR]
+  masar backup FILE`
+
+// Run carries out one command line.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return serve(ctx, args, stdout, log)
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, log)
+	case "admin":
+		if len(rest) == 0 || rest[0] != "create" {
+			return usageError{usage}
+		}
+		return adminCreate(ctx, rest[1:], stdin, stdout, log)
+	case "token":
+		if len(rest) > 0 && rest[0] == "create" {
+			return tokenCreate(ctx, rest[1:], stdout, log)
+		}
+		if len(rest) > 0 && rest[0] == "revoke" {
+			return tokenRevoke(ctx, rest[1:], stdin, stdout, log)
+		}
+		return usageError{usage}
+	case "backup":
+		return backup(ctx, rest, stdout, log)
+	case "content":
+		if len(rest) == 0 || rest[0] != "check" {
+			return usageError{usage}
+		}
+		return contentCheck(rest[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError{"unknown command " + cmd + "\n" + usage}
+}
+
+// open loads the configuration with the common flags plus extra ones and opens the platform.
+func open(ctx context.Context, name string, args []string, log *slog.Logger, extra func(*flag.FlagSet)) (*web.Platform, *flag.FlagSet, error) {
+	cfg := config.Default()
+	cfg.FromEnv(envLookup)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg.Flags(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, usageError{err.Error() + "\n" + usage}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	p, err := web.Open(ctx, cfg, log)
+	return p, fs, err
+}
+
+func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	p, _, err := open(ctx, "serve", args, log, nil)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := p.EnsureAdmin(ctx, stdout); err != nil {
+		return err
+	}
+	return p.Serve(ctx, stdout)
+}
+
+func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	var email, role, name string
+	p, _, err := open(ctx, "admin create", args, log, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "e-mail of the account")
+		fs.StringVar(&role, "role", officials.RoleAdmin, "role: official, focal_point, trainer, staff, admin")
+		fs.StringVar(&name, "name", "", "name in Latin script")
+	})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if email == "" {
+		return usageError{"admin create: --email is required"}
+	}
+	password, err := readLine(stdin)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = "Programme staff"
+	}
+	in := officials.Input{Email: email, Password: password, NameAr: "فريق البرنامج", NameLatin: name, JobTitle: "Programme staff",
+		Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar"}
+	o, err := p.Officials.Create(ctx, audit.Actor{Email: "command line"}, in, role)
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "created %s account %d for %s\n", o.Role, o.ID, o.Email)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	var email, name string
+	p, _, err := open(ctx, "token create", args, log, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "e-mail of the account the token acts for")
+		fs.StringVar(&name, "name", "command line", "a name to recognise the token by")
+	})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if email == "" {
+		return usageError{"token create: --email is required"}
+	}
+	o, err := p.Officials.GetByEmail(ctx, email)
+	if err != nil {
+		return fmt.Errorf("no account with e-mail %s", email)
+	}
+	tok, err := p.Officials.CreateAPIToken(ctx, o.ID, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+func tokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	p, _, err := open(ctx, "token revoke", args, log, nil)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	tok, err := readLine(stdin)
+	if err != nil {
+		return err
+	}
+	if err := p.Officials.RevokeAPIToken(ctx, tok); err != nil {
+		return fmt.Errorf("token not found or already revoked")
+	}
+	fmt.Fprintln(stdout, "token revoked")
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	p, fs, err := open(ctx, "backup", args, log, nil)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if fs.NArg() != 1 {
+		return usageError{"backup: name the destination file\n" + usage}
+	}
+	if err := p.DB.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
+	return nil
+}
+
+func readLine(r io.Reader) (string, error) {
+	s := bufio.NewScanner(r)
+	if !s.Scan() {
+		if err := s.Err(); err != nil {
+			return "", err
+		}
+		return "", usageError{"expected a line on standard input"}
+	}
+	return strings.TrimRight(s.Text(), "\r\n"), nil
+}
+
+// explain spells out a validation problem for the terminal.
+func explain(err error) error {
+	p, ok := problem.As(err)
+	if !ok || len(p.Fields) == 0 {
+		return err
+	}
+	var parts []string
+	for f, k := range p.Fields {
+		parts = append(parts, f+": "+k)
+	}
+	return fmt.Errorf("invalid input: %s", strings.Join(parts, "; "))
+}

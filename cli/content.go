@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/masar-platform/masar/content"
+	"github.com/masar-platform/masar/courses"
+)
+
+// contentCheck validates a folder of courses (the built-in ones without an argument) and
+// fails with one "file:line: message" per problem.
+func contentCheck(args []string, stdout io.Writer) error {
+	if len(args) > 1 {
+		return usageError{"content check: at most one folder\n" + usage}
+	}
+	fsys := content.FS
+	where := "built-in content"
+	if len(args) == 1 {
+		st, err := os.Stat(args[0])
+		if err != nil || !st.IsDir() {
+			return fmt.Errorf("content check: %s is not a folder", args[0])
+		}
+		fsys, where = os.DirFS(args[0]), args[0]
+	}
+	ps := courses.Check(fsys)
+	for _, p := range ps {
+		fmt.Fprintln(stdout, p.String())
+	}
+	if len(ps) > 0 {
+		return fmt.Errorf("content check: %d problem(s) in %s", len(ps), where)
+	}
+	cat, _ := courses.Load(fsys)
+	fmt.Fprintf(stdout, "%s: %d course(s), no problems\n", where, cat.Len())
+	return nil
+}

@@ -1,0 +1,116 @@
+// Package config is Masar's typed configuration: defaults that work on a fresh machine,
+// overridden by MASAR_* environment variables and then by command-line flags.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is everything the server needs to start.
+type Config struct {
+	Addr          string // listen address, e.g. ":8080"
+	DataDir       string // directory holding the database and the server's secret key
+	BaseURL       string // public URL, used in e-mails, certificates and cookies' Secure flag
+	ContentDir    string // optional folder of courses replacing the embedded ones
+	SMTPURL       string // unset: mail stays in the outbox
+	MailFrom      string // From: header of outgoing mail
+	AdminEmail    string // create this admin at start if missing
+	AdminPassword string
+	// BcryptCost is the password hashing cost; 0 means the default (11).
+	BcryptCost int
+	// LoginsPerMinute and RegistrationsPerHour limit attempts per client address.
+	LoginsPerMinute      int
+	RegistrationsPerHour int
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:                 ":8080",
+		DataDir:              "masar-data",
+		MailFrom:             "Masar <no-reply@masar.localhost>",
+		LoginsPerMinute:      10,
+		RegistrationsPerHour: 20,
+	}
+}
+
+// DBPath is the SQLite file inside the data directory.
+func (c Config) DBPath() string { return filepath.Join(c.DataDir, "masar.db") }
+
+// Secure reports whether cookies must carry the Secure flag (the public URL is https).
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// FromEnv overrides c with the MASAR_* variables that are set, using getenv.
+func (c *Config) FromEnv(getenv func(string) string) {
+	for name, p := range map[string]*string{
+		"MASAR_ADDR": &c.Addr, "MASAR_DATA": &c.DataDir, "MASAR_BASE_URL": &c.BaseURL,
+		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
+		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
+	} {
+		if v := getenv(name); v != "" {
+			*p = v
+		}
+	}
+}
+
+// Flags registers the serve flags on fs, writing into c.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (database, keys)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL, e.g. https://masar.example.org")
+	fs.StringVar(&c.ContentDir, "content", c.ContentDir, "folder of course materials replacing the built-in ones")
+}
+
+// Load builds the configuration from defaults, the environment and the arguments.
+func Load(args []string) (Config, error) {
+	c := Default()
+	c.FromEnv(os.Getenv)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.Flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the configuration and fills what derives from it.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("config: listen address is empty"))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("config: data directory is empty"))
+	}
+	if c.BaseURL == "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.BaseURL = "http://" + host
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("config: base URL %q is not an http(s) URL", c.BaseURL))
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") {
+			errs = append(errs, fmt.Errorf("config: MASAR_SMTP_URL must be smtp://… or smtps://…"))
+		}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		errs = append(errs, errors.New("config: set both MASAR_ADMIN_EMAIL and MASAR_ADMIN_PASSWORD, or neither"))
+	}
+	if c.ContentDir != "" {
+		if st, err := os.Stat(c.ContentDir); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("config: content folder %q does not exist", c.ContentDir))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,514 @@
+package courses
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// Errors of the progress rules.
+var (
+	// ErrAttemptsExhausted refuses a quiz submission once the course's max_attempts are used.
+	ErrAttemptsExhausted = problem.New(http.StatusConflict, "attempts_exhausted", "error.attempts_exhausted")
+	// ErrNoQuiz refuses a quiz submission for a course whose quiz has no usable question.
+	ErrNoQuiz = problem.New(http.StatusNotFound, "quiz_unavailable", "error.quiz_unavailable")
+)
+
+// CompletionHook is called once when an official completes a course, after the completion
+// is committed.
+type CompletionHook func(ctx context.Context, officialID int64, courseSlug string, at time.Time)
+
+// Service keeps officials' enrolments, lesson progress, quiz attempts and completions.
+type Service struct {
+	db  *store.DB
+	cat func() *Catalogue
+	now func() time.Time
+
+	mu    sync.Mutex
+	hooks []CompletionHook
+}
+
+// NewService returns the progress service. cat returns the current catalogue (it may change
+// between calls when the content is reloaded).
+func NewService(db *store.DB, cat func() *Catalogue) *Service {
+	return &Service{db: db, cat: cat, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// OnComplete registers a hook run when an official completes a course: every lesson done
+// and the quiz passed (or, for a course without quiz.yaml, every lesson done). Hooks run
+// exactly once per completion, in the caller's goroutine after the commit, with a context
+// that is not cancelled when the request ends. A crash between the commit and the hook
+// loses the call: a hook's owner that must not miss one reconciles with Report.
+func (s *Service) OnComplete(h CompletionHook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, h)
+}
+
+func (s *Service) completed(ctx context.Context, officialID int64, slug string, at time.Time) {
+	s.mu.Lock()
+	hooks := slices.Clone(s.hooks)
+	s.mu.Unlock()
+	ctx = context.WithoutCancel(ctx)
+	for _, h := range hooks {
+		h(ctx, officialID, slug, at)
+	}
+}
+
+func (s *Service) course(slug string) (*Course, error) {
+	return s.cat().Course(slug)
+}
+
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func parseNullTime(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}
+
+// Enrol enrols an official in a course. Enrolling again changes nothing.
+func (s *Service) Enrol(ctx context.Context, officialID int64, slug string) error {
+	if _, err := s.course(slug); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		return enrol(ctx, tx, officialID, slug, s.now())
+	})
+}
+
+func enrol(ctx context.Context, tx *sql.Tx, officialID int64, slug string, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO enrolments(official_id, course_slug, enrolled_at) VALUES(?, ?, ?)
+		ON CONFLICT(official_id, course_slug) DO NOTHING`, officialID, slug, timestamp(at))
+	if err != nil {
+		return fmt.Errorf("courses: enrol %d in %s: %w", officialID, slug, err)
+	}
+	return nil
+}
+
+// RecordVisit remembers lesson as the last one the official opened, for "resume where you
+// left off". It does nothing when the official is not enrolled (reading is not enrolling).
+func (s *Service) RecordVisit(ctx context.Context, officialID int64, slug, lesson string) error {
+	c, err := s.course(slug)
+	if err != nil {
+		return err
+	}
+	if l, _ := c.FindLesson(lesson); l == nil {
+		return fmt.Errorf("courses: visit %s/%s: %w", slug, lesson, store.ErrNotFound)
+	}
+	_, err = s.db.W.ExecContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?",
+		lesson, officialID, slug)
+	if err != nil {
+		return fmt.Errorf("courses: visit %s/%s: %w", slug, lesson, err)
+	}
+	return nil
+}
+
+// MarkDone records that the official finished a lesson (enrolling them if needed) and makes
+// it the lesson to resume from. It reports whether this completed the course. A lesson that
+// is not in the course is refused with store.ErrNotFound.
+func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson string) (completed bool, err error) {
+	c, err := s.course(slug)
+	if err != nil {
+		return false, err
+	}
+	if l, _ := c.FindLesson(lesson); l == nil {
+		return false, fmt.Errorf("courses: mark done %s/%s: %w", slug, lesson, store.ErrNotFound)
+	}
+	at := s.now()
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_progress(official_id, course_slug, lesson_slug, done_at)
+			VALUES(?, ?, ?, ?) ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`,
+			officialID, slug, lesson, timestamp(at)); err != nil {
+			return fmt.Errorf("courses: mark done %s/%s: %w", slug, lesson, err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?",
+			lesson, officialID, slug); err != nil {
+			return fmt.Errorf("courses: mark done %s/%s: %w", slug, lesson, err)
+		}
+		completed, err = completeIfDone(ctx, tx, c, officialID, at)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	if completed {
+		s.completed(ctx, officialID, slug, at)
+	}
+	return completed, nil
+}
+
+// completeIfDone sets completed_at when every lesson of the course is done and the quiz
+// passed, once: it reports whether this call is the one that set it.
+func completeIfDone(ctx context.Context, tx *sql.Tx, c *Course, officialID int64, at time.Time) (bool, error) {
+	done, err := doneLessons(ctx, tx, officialID, c.Slug)
+	if err != nil {
+		return false, err
+	}
+	for _, l := range c.Lessons {
+		if _, ok := done[l.Slug]; !ok {
+			return false, nil
+		}
+	}
+	if c.Quiz != nil {
+		var passed int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM quiz_attempts WHERE official_id = ? AND course_slug = ? AND passed = 1`,
+			officialID, c.Slug).Scan(&passed); err != nil {
+			return false, fmt.Errorf("courses: completion of %s: %w", c.Slug, err)
+		}
+		if passed == 0 {
+			return false, nil
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE enrolments SET completed_at = ? WHERE official_id = ? AND course_slug = ? AND completed_at IS NULL`,
+		timestamp(at), officialID, c.Slug)
+	if err != nil {
+		return false, fmt.Errorf("courses: complete %s: %w", c.Slug, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func doneLessons(ctx context.Context, q store.Queryer, officialID int64, slug string) (map[string]time.Time, error) {
+	rows, err := q.QueryContext(ctx, "SELECT lesson_slug, done_at FROM lesson_progress WHERE official_id = ? AND course_slug = ?", officialID, slug)
+	if err != nil {
+		return nil, fmt.Errorf("courses: done lessons of %s: %w", slug, err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var l, at string
+		if err := rows.Scan(&l, &at); err != nil {
+			return nil, fmt.Errorf("courses: done lessons of %s: %w", slug, err)
+		}
+		out[l] = parseTime(at)
+	}
+	return out, rows.Err()
+}
+
+// Submission is the outcome of a quiz submission.
+type Submission struct {
+	Result
+	Attempt      int  `json:"attempt"`       // number of this attempt, from 1
+	AttemptsLeft int  `json:"attempts_left"` // attempts still allowed
+	Completed    bool `json:"completed"`     // this submission completed the course
+}
+
+// SubmitQuiz scores a quiz submission and records it as the official's next attempt,
+// enrolling them if needed. Scoring, the attempt limit and the completion run in one
+// transaction: past max_attempts the submission is refused with ErrAttemptsExhausted, and
+// the UNIQUE(official, course, attempt_no) constraint means even concurrent submissions
+// cannot record more attempts than allowed. Retaking a passed quiz is allowed while
+// attempts remain; the best score counts. A tampered submission (see Quiz.Score) is refused
+// with ErrTampered and uses no attempt.
+func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string, answers map[string][]string) (*Submission, error) {
+	c, err := s.course(slug)
+	if err != nil {
+		return nil, err
+	}
+	if c.Quiz == nil || len(c.Quiz.Questions) == 0 {
+		return nil, ErrNoQuiz
+	}
+	at := s.now()
+	var sub Submission
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := c.Quiz.Score(answers)
+		if err != nil {
+			return err
+		}
+		sub.Result = res
+		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
+			return err
+		}
+		var used int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM quiz_attempts WHERE official_id = ? AND course_slug = ?",
+			officialID, slug).Scan(&used); err != nil {
+			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
+		}
+		if used >= c.MaxAttempts {
+			return ErrAttemptsExhausted
+		}
+		sub.Attempt = used + 1
+		sub.AttemptsLeft = c.MaxAttempts - sub.Attempt
+		stored, err := json.Marshal(canonicalAnswers(answers))
+		if err != nil {
+			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO quiz_attempts(official_id, course_slug, attempt_no, score, passed, answers, submitted_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?)`, officialID, slug, sub.Attempt, res.Score, res.Passed, string(stored), timestamp(at))
+		if store.IsUniqueViolation(err) {
+			return ErrAttemptsExhausted
+		}
+		if err != nil {
+			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
+		}
+		if res.Passed {
+			sub.Completed, err = completeIfDone(ctx, tx, c, officialID, at)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if sub.Completed {
+		s.completed(ctx, officialID, slug, at)
+	}
+	return &sub, nil
+}
+
+func canonicalAnswers(answers map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(answers))
+	for q, a := range answers {
+		if len(a) == 0 {
+			continue
+		}
+		a = slices.Clone(a)
+		slices.Sort(a)
+		out[q] = a
+	}
+	return out
+}
+
+// Progress is where an official stands in one course.
+type Progress struct {
+	OfficialID   int64      `json:"official_id"`
+	Course       string     `json:"course"`
+	Enrolled     bool       `json:"enrolled"`
+	EnrolledAt   time.Time  `json:"enrolled_at"`
+	LastLesson   string     `json:"last_lesson"` // last lesson opened or done, "" if none
+	Done         []string   `json:"done"`        // lessons done, in course order
+	LessonsDone  int        `json:"lessons_done"`
+	LessonsTotal int        `json:"lessons_total"`
+	Percent      int        `json:"percent"` // lessons done, percent rounded down
+	AttemptsUsed int        `json:"attempts_used"`
+	AttemptsLeft int        `json:"attempts_left"`
+	BestScore    *int       `json:"best_score"` // nil before the first attempt
+	Passed       bool       `json:"passed"`
+	CompletedAt  *time.Time `json:"completed_at"`
+}
+
+// IsDone reports whether lesson is done.
+func (p *Progress) IsDone(lesson string) bool { return slices.Contains(p.Done, lesson) }
+
+// Completed reports whether the course is completed.
+func (p *Progress) Completed() bool { return p.CompletedAt != nil }
+
+// Resume is the lesson to reopen: the last one visited, else the first not done (the first
+// lesson when all are done or nothing is known). It is "" for a course without lessons.
+func (p *Progress) Resume(c *Course) string {
+	if l, _ := c.FindLesson(p.LastLesson); l != nil {
+		return l.Slug
+	}
+	for _, l := range c.Lessons {
+		if !p.IsDone(l.Slug) {
+			return l.Slug
+		}
+	}
+	if len(c.Lessons) > 0 {
+		return c.Lessons[0].Slug
+	}
+	return ""
+}
+
+// fill computes the derived figures from the done set and the attempts.
+func (p *Progress) fill(c *Course, done map[string]time.Time, used int, best sql.NullInt64, passed bool) {
+	p.Done = []string{}
+	if c != nil {
+		for _, l := range c.Lessons {
+			if _, ok := done[l.Slug]; ok {
+				p.Done = append(p.Done, l.Slug)
+			}
+		}
+		p.LessonsTotal = len(c.Lessons)
+		p.AttemptsLeft = max(0, c.MaxAttempts-used)
+	}
+	p.LessonsDone = len(p.Done)
+	if p.LessonsTotal > 0 {
+		p.Percent = p.LessonsDone * 100 / p.LessonsTotal
+	}
+	p.AttemptsUsed = used
+	if best.Valid {
+		b := int(best.Int64)
+		p.BestScore = &b
+	}
+	p.Passed = passed
+}
+
+// Progress returns where an official stands in a course. Enrolled is false (and the figures
+// zero) when they have not enrolled. An unknown course is store.ErrNotFound.
+func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (*Progress, error) {
+	c, err := s.course(slug)
+	if err != nil {
+		return nil, err
+	}
+	p := &Progress{OfficialID: officialID, Course: slug}
+	var enrolled string
+	var completed sql.NullString
+	err = s.db.R.QueryRowContext(ctx, "SELECT enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ? AND course_slug = ?",
+		officialID, slug).Scan(&enrolled, &p.LastLesson, &completed)
+	if errors.Is(err, sql.ErrNoRows) {
+		p.fill(c, nil, 0, sql.NullInt64{}, false)
+		return p, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
+	}
+	p.Enrolled, p.EnrolledAt, p.CompletedAt = true, parseTime(enrolled), parseNullTime(completed)
+	done, err := doneLessons(ctx, s.db.R, officialID, slug)
+	if err != nil {
+		return nil, err
+	}
+	var used int
+	var best sql.NullInt64
+	var passed sql.NullBool
+	if err := s.db.R.QueryRowContext(ctx, `SELECT count(*), max(score), max(passed) FROM quiz_attempts WHERE official_id = ? AND course_slug = ?`,
+		officialID, slug).Scan(&used, &best, &passed); err != nil {
+		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
+	}
+	p.fill(c, done, used, best, passed.Bool)
+	return p, nil
+}
+
+// MyProgress returns the official's progress in every course they enrolled in, in catalogue
+// order (courses no longer in the catalogue last, with no lesson figures).
+func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress, error) {
+	cat := s.cat()
+	rows, err := s.db.R.QueryContext(ctx, `SELECT course_slug, enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ?`, officialID)
+	if err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
+	var out []*Progress
+	for rows.Next() {
+		p := &Progress{OfficialID: officialID, Enrolled: true}
+		var enrolled string
+		var completed sql.NullString
+		if err := rows.Scan(&p.Course, &enrolled, &p.LastLesson, &completed); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		}
+		p.EnrolledAt, p.CompletedAt = parseTime(enrolled), parseNullTime(completed)
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
+	done := map[string]map[string]time.Time{}
+	rows, err = s.db.R.QueryContext(ctx, "SELECT course_slug, lesson_slug, done_at FROM lesson_progress WHERE official_id = ?", officialID)
+	if err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
+	for rows.Next() {
+		var c, l, at string
+		if err := rows.Scan(&c, &l, &at); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		}
+		if done[c] == nil {
+			done[c] = map[string]time.Time{}
+		}
+		done[c][l] = parseTime(at)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
+	type agg struct {
+		used   int
+		best   sql.NullInt64
+		passed sql.NullBool
+	}
+	attempts := map[string]agg{}
+	rows, err = s.db.R.QueryContext(ctx, `SELECT course_slug, count(*), max(score), max(passed) FROM quiz_attempts WHERE official_id = ? GROUP BY course_slug`, officialID)
+	if err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
+	for rows.Next() {
+		var c string
+		var a agg
+		if err := rows.Scan(&c, &a.used, &a.best, &a.passed); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		}
+		attempts[c] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
+	order := map[string]int{}
+	for i, c := range cat.Courses() {
+		order[c.Slug] = i + 1
+	}
+	for _, p := range out {
+		c, _ := cat.Course(p.Course)
+		a := attempts[p.Course]
+		p.fill(c, done[p.Course], a.used, a.best, a.passed.Bool)
+	}
+	rank := func(p *Progress) int {
+		if o := order[p.Course]; o > 0 {
+			return o
+		}
+		return len(order) + 1
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if ri, rj := rank(out[i]), rank(out[j]); ri != rj {
+			return ri < rj
+		}
+		return out[i].Course < out[j].Course
+	})
+	return out, nil
+}
+
+// Attempt is one recorded quiz attempt.
+type Attempt struct {
+	No          int                 `json:"attempt"`
+	Score       int                 `json:"score"`
+	Passed      bool                `json:"passed"`
+	Answers     map[string][]string `json:"answers"`
+	SubmittedAt time.Time           `json:"submitted_at"`
+}
+
+// AttemptHistory returns the official's attempts at a course's quiz, first to last.
+func (s *Service) AttemptHistory(ctx context.Context, officialID int64, slug string) ([]Attempt, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT attempt_no, score, passed, answers, submitted_at FROM quiz_attempts
+		WHERE official_id = ? AND course_slug = ? ORDER BY attempt_no`, officialID, slug)
+	if err != nil {
+		return nil, fmt.Errorf("courses: attempts %d in %s: %w", officialID, slug, err)
+	}
+	defer rows.Close()
+	out := []Attempt{}
+	for rows.Next() {
+		var a Attempt
+		var answers, at string
+		if err := rows.Scan(&a.No, &a.Score, &a.Passed, &answers, &at); err != nil {
+			return nil, fmt.Errorf("courses: attempts %d in %s: %w", officialID, slug, err)
+		}
+		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
+			return nil, fmt.Errorf("courses: attempts %d in %s: answers of attempt %d: %w", officialID, slug, a.No, err)
+		}
+		a.SubmittedAt = parseTime(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

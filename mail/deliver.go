@@ -1,0 +1,369 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	netmail "net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Delivery tuning.
+const (
+	// MaxAttempts is how many times a message is tried before the mailer gives up on it.
+	MaxAttempts = 8
+	// RetryBase is the wait after the first failure; it doubles after each further one.
+	RetryBase = time.Minute
+	// RetryMax caps the wait between two attempts.
+	RetryMax = time.Hour
+	// PollInterval is how often Run looks for due messages when nothing was enqueued.
+	PollInterval = 5 * time.Second
+
+	batchSize   = 50
+	smtpTimeout = 30 * time.Second
+	settleDelay = 200 * time.Millisecond // lets an enqueuing transaction commit first
+	maxErrorLen = 1000
+)
+
+// smtpConfig is a parsed Config.SMTPURL.
+type smtpConfig struct {
+	host       string
+	port       int
+	implicit   bool // smtps: TLS from the first byte
+	policy     gomail.TLSPolicy
+	user, pass string
+	auth       gomail.SMTPAuthType // "" without credentials
+}
+
+// parseSMTPURL reads Config.SMTPURL; it returns nil for an empty one.
+func parseSMTPURL(raw string) (*smtpConfig, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Error repeats the URL, password included: say less.
+		return nil, errors.New("mail: SMTP URL is malformed")
+	}
+	c := &smtpConfig{host: u.Hostname()}
+	fail := func(format string, args ...any) (*smtpConfig, error) {
+		return nil, fmt.Errorf("mail: SMTP URL %s: %s", u.Redacted(), fmt.Sprintf(format, args...))
+	}
+	if c.host == "" {
+		return fail("no host")
+	}
+	q := u.Query()
+	switch u.Scheme {
+	case "smtp":
+		c.port = 587
+		switch tlsMode := q.Get("tls"); tlsMode {
+		case "", "starttls", "mandatory":
+			c.policy = gomail.TLSMandatory
+		case "opportunistic":
+			c.policy = gomail.TLSOpportunistic
+		case "none":
+			c.policy = gomail.NoTLS
+		default:
+			return fail("tls=%q: want starttls, opportunistic or none", tlsMode)
+		}
+	case "smtps":
+		c.port = 465
+		c.implicit = true
+		c.policy = gomail.TLSMandatory
+		if t := q.Get("tls"); t != "" {
+			return fail("tls=%q: smtps always uses TLS", t)
+		}
+	default:
+		return fail("scheme %q: want smtp or smtps", u.Scheme)
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return fail("port %q", p)
+		}
+		c.port = n
+	}
+	for k := range q {
+		if k != "tls" && k != "auth" {
+			return fail("unknown option %q", k)
+		}
+	}
+	if u.User != nil {
+		c.user = u.User.Username()
+		c.pass, _ = u.User.Password()
+	}
+	if a := q.Get("auth"); a != "" {
+		if err := c.auth.UnmarshalString(a); err != nil {
+			return fail("auth=%q: %v", a, err)
+		}
+	}
+	if c.user == "" {
+		if c.auth != "" && c.auth != gomail.SMTPAuthNoAuth {
+			return fail("auth=%s needs a user name", c.auth)
+		}
+		c.auth = ""
+		return c, nil
+	}
+	if c.policy == gomail.NoTLS && !isLoopback(c.host) {
+		return fail("refusing to send the SMTP password unencrypted to %s; use TLS or a loopback relay", c.host)
+	}
+	if c.auth == "" {
+		c.auth = gomail.SMTPAuthAutoDiscover
+		if c.policy == gomail.NoTLS {
+			c.auth = gomail.SMTPAuthPlainNoEnc
+		}
+	}
+	return c, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// client makes a go-mail client for one delivery round.
+func (c *smtpConfig) client() (*gomail.Client, error) {
+	opts := []gomail.Option{gomail.WithPort(c.port), gomail.WithTimeout(smtpTimeout), gomail.WithTLSPolicy(c.policy)}
+	if c.implicit {
+		opts = append(opts, gomail.WithSSL())
+	}
+	if c.user != "" {
+		opts = append(opts, gomail.WithUsername(c.user), gomail.WithPassword(c.pass), gomail.WithSMTPAuth(c.auth))
+	}
+	return gomail.NewClient(c.host, opts...)
+}
+
+// pending is a due outbox message with its attachments.
+type pending struct {
+	id                  int64
+	to, name, lang      string
+	subject, text, html string
+	created             time.Time
+	attempts            int
+	attachments         []Attachment
+}
+
+// DeliverPending sends every due message in the outbox and returns how many went out.
+// A message that fails is tried again later, waiting twice as long each time, until
+// MaxAttempts; its last error is kept. Without an SMTP server it does nothing. The error is
+// about the round as a whole (database, or the server unreachable), not single messages.
+func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
+	if m.smtp == nil {
+		return 0, nil
+	}
+	m.deliver.Lock()
+	defer m.deliver.Unlock()
+	for {
+		due, err := m.due(ctx)
+		if err != nil || len(due) == 0 {
+			return sent, err
+		}
+		n, err := m.send(ctx, due)
+		sent += n
+		if err != nil || len(due) < batchSize {
+			return sent, err
+		}
+	}
+}
+
+// due loads the next batch of messages whose time has come.
+func (m *Mailer) due(ctx context.Context) ([]*pending, error) {
+	rows, err := m.db.R.QueryContext(ctx, `SELECT id, to_email, to_name, lang, subject, text_body, html_body, created_at, attempts
+		FROM outbox WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+		ORDER BY next_attempt_at, id LIMIT ?`, formatTime(time.Now()), batchSize)
+	if err != nil {
+		return nil, fmt.Errorf("mail: due messages: %w", err)
+	}
+	defer rows.Close()
+	var out []*pending
+	for rows.Next() {
+		p := &pending{}
+		var created string
+		if err := rows.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &p.attempts); err != nil {
+			return nil, fmt.Errorf("mail: due messages: %w", err)
+		}
+		if p.created, err = time.Parse(time.RFC3339Nano, created); err != nil {
+			return nil, fmt.Errorf("mail: outbox %d: created_at: %w", p.id, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("mail: due messages: %w", err)
+	}
+	rows.Close()
+	for _, p := range out {
+		if p.attachments, err = m.loadAttachments(ctx, p.id); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (m *Mailer) loadAttachments(ctx context.Context, id int64) ([]Attachment, error) {
+	rows, err := m.db.R.QueryContext(ctx, "SELECT filename, content_type, data FROM outbox_attachments WHERE outbox_id = ? ORDER BY id", id)
+	if err != nil {
+		return nil, fmt.Errorf("mail: outbox %d attachments: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Attachment
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.Filename, &a.ContentType, &a.Data); err != nil {
+			return nil, fmt.Errorf("mail: outbox %d attachments: %w", id, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("mail: outbox %d attachments: %w", id, err)
+	}
+	return out, nil
+}
+
+// send delivers a batch over one SMTP connection and records each outcome.
+func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
+	c, err := m.smtp.client()
+	if err != nil {
+		return 0, fmt.Errorf("mail: smtp client: %w", err)
+	}
+	if err := c.DialWithContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		err = fmt.Errorf("connect to %s: %w", c.ServerAddr(), err)
+		for _, p := range batch {
+			if ferr := m.failed(ctx, p, err); ferr != nil {
+				return 0, ferr
+			}
+		}
+		return 0, fmt.Errorf("mail: %w", err)
+	}
+	defer func() { _ = c.Close() }()
+	sent := 0
+	for _, p := range batch {
+		if err := ctx.Err(); err != nil {
+			return sent, err
+		}
+		msg, err := m.build(p)
+		if err == nil {
+			err = c.Send(msg)
+		}
+		if err != nil {
+			if ferr := m.failed(ctx, p, err); ferr != nil {
+				return sent, ferr
+			}
+			continue
+		}
+		if _, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1
+			WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
+			// Sent but not recorded: it will go out again next round.
+			return sent, fmt.Errorf("mail: mark outbox %d sent: %w", p.id, err)
+		}
+		sent++
+		m.log.Info("mail: sent", "id", p.id, "to", p.to)
+	}
+	return sent, nil
+}
+
+// failed records a failed attempt and schedules the next one, or gives up.
+func (m *Mailer) failed(ctx context.Context, p *pending, cause error) error {
+	attempts := p.attempts + 1
+	msg := cause.Error()
+	if len(msg) > maxErrorLen {
+		msg = strings.ToValidUTF8(msg[:maxErrorLen], "") + "…"
+	}
+	var next any // NULL: given up
+	if attempts < MaxAttempts {
+		next = formatTime(time.Now().Add(retryDelay(attempts)))
+		m.log.Warn("mail: delivery failed, will retry", "id", p.id, "to", p.to, "attempts", attempts, "next", next, "err", cause)
+	} else {
+		m.log.Error("mail: delivery failed, giving up", "id", p.id, "to", p.to, "attempts", attempts, "err", cause)
+	}
+	_, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?
+		WHERE id = ? AND sent_at IS NULL`, attempts, msg, next, p.id)
+	if err != nil {
+		return fmt.Errorf("mail: record failure of outbox %d: %w", p.id, err)
+	}
+	return nil
+}
+
+// retryDelay is the wait after the given number of failed attempts: RetryBase, doubling,
+// at most RetryMax.
+func retryDelay(attempts int) time.Duration {
+	d := RetryBase
+	for i := 1; i < attempts && d < RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, RetryMax)
+}
+
+// build makes the MIME message: a plain-text part with an HTML alternative, then the
+// attachments; UTF-8 throughout, headers encoded as RFC 2047 words where needed.
+func (m *Mailer) build(p *pending) (*gomail.Msg, error) {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
+	msg.FromMailAddress(m.from)
+	msg.ToMailAddress(&netmail.Address{Name: p.name, Address: p.to})
+	msg.Subject(p.subject)
+	msg.SetDateWithValue(p.created)
+	domain := "localhost"
+	if i := strings.LastIndexByte(m.from.Address, '@'); i >= 0 {
+		domain = m.from.Address[i+1:]
+	}
+	// Stable per outbox row, so that a message sent twice (sent, then the record failed) is
+	// recognisably the same one.
+	msg.SetMessageIDWithValue(fmt.Sprintf("outbox.%d.%d@%s", p.id, p.created.UnixNano(), domain))
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated") // RFC 3834: no auto-replies
+	msg.SetGenHeader(gomail.Header("Content-Language"), p.lang)
+	msg.SetUserAgent("Masar")
+	msg.SetBodyString(gomail.TypeTextPlain, p.text)
+	msg.AddAlternativeString(gomail.TypeTextHTML, p.html)
+	for _, a := range p.attachments {
+		msg.AttachReadSeeker(a.Filename, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+	}
+	if _, err := msg.GetRecipients(); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// Run delivers the outbox in the background until ctx is done: every PollInterval, and
+// shortly after each Enqueue. Start it once, with go m.Run(ctx).
+func (m *Mailer) Run(ctx context.Context) {
+	if m.smtp == nil {
+		m.log.Info("mail: no SMTP server configured; messages stay in the outbox")
+		<-ctx.Done()
+		return
+	}
+	tick := time.NewTicker(PollInterval)
+	defer tick.Stop()
+	for {
+		m.round(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-m.poke:
+			select { // let the enqueuing transaction commit, and gather a burst into one round
+			case <-ctx.Done():
+				return
+			case <-time.After(settleDelay):
+			}
+		}
+	}
+}
+
+func (m *Mailer) round(ctx context.Context) {
+	if _, err := m.DeliverPending(ctx); err != nil && ctx.Err() == nil {
+		m.log.Warn("mail: delivery round", "err", err)
+	}
+}

@@ -1,0 +1,304 @@
+package mail
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"mime"
+	netmail "net/mail"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/masar-platform/masar/i18n"
+	"github.com/masar-platform/masar/store"
+)
+
+// MaxAttachmentBytes caps the total size of a message's attachments.
+const MaxAttachmentBytes = 10 << 20
+
+// timeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so that stored times
+// compare in order as text (time.RFC3339Nano drops trailing zeros, and "…05Z" sorts after
+// "…05.5Z"). time.Parse(time.RFC3339Nano, …) reads it back.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// Attachment is a file sent with a message, e.g. a workshop's invite.ics (text/calendar).
+type Attachment struct {
+	Filename    string
+	ContentType string // e.g. "text/calendar; method=REQUEST"; application/octet-stream when empty
+	Data        []byte
+}
+
+// Message is an e-mail to render from a template and send to one recipient.
+type Message struct {
+	To       string // the recipient's bare address, e.g. "amina@gov.example"
+	Name     string // the recipient's name, shown in the To header; Data["Name"] defaults to it
+	Lang     string // ar, en or fr; anything else falls back to Arabic
+	Template string // a name from Templates(), e.g. "confirm"
+	// Data fills the template's placeholders, documented at the top of each template file.
+	// A placeholder missing from Data is an error, not a blank.
+	Data        map[string]any
+	Attachments []Attachment
+}
+
+// Enqueue renders msg and stores it in the outbox through q, which may be the caller's
+// transaction (so that the message and the change it reports commit or fail together) or
+// db.W. It returns the outbox id; the message leaves with the next delivery round.
+func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int64, error) {
+	to, err := checkAddress(msg.To)
+	if err != nil {
+		return 0, err
+	}
+	name := cleanName(msg.Name)
+	lang := normLang(msg.Lang)
+	data := make(map[string]any, len(msg.Data)+1)
+	maps.Copy(data, msg.Data)
+	if _, ok := data["Name"]; !ok && name != "" {
+		data["Name"] = name
+	}
+	atts, err := checkAttachments(msg.Attachments)
+	if err != nil {
+		return 0, err
+	}
+	r, err := m.tmpls.render(msg.Template, lang, m.baseURL, data)
+	if err != nil {
+		return 0, err
+	}
+	now := formatTime(time.Now())
+	var id int64
+	err = q.QueryRowContext(ctx, `INSERT INTO outbox(to_email, to_name, lang, template, subject, text_body, html_body,
+		created_at, attempts, last_error, next_attempt_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?) RETURNING id`,
+		to, name, lang, msg.Template, r.subject, r.text, r.html, now, now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("mail: enqueue %s to %s: %w", msg.Template, to, err)
+	}
+	for _, a := range atts {
+		if _, err := q.ExecContext(ctx, "INSERT INTO outbox_attachments(outbox_id, filename, content_type, data) VALUES(?, ?, ?, ?)",
+			id, a.Filename, a.ContentType, a.Data); err != nil {
+			return 0, fmt.Errorf("mail: enqueue %s to %s: attachment %s: %w", msg.Template, to, a.Filename, err)
+		}
+	}
+	select {
+	case m.poke <- struct{}{}:
+	default: // a delivery round is already due
+	}
+	return id, nil
+}
+
+// checkAddress returns the bare address, or ErrInvalidAddress.
+func checkAddress(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	a, err := netmail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "", fmt.Errorf("mail: recipient %q: %w", s, ErrInvalidAddress)
+	}
+	return s, nil
+}
+
+// cleanName drops control characters (line breaks above all) from a display name.
+func cleanName(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)), " ")
+}
+
+// normLang maps a language tag to ar, en or fr ("fr-FR" → fr), falling back to Arabic.
+func normLang(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "-_"); i > 0 {
+		s = s[:i]
+	}
+	if !i18n.Supported(s) {
+		return i18n.Default
+	}
+	return s
+}
+
+func checkAttachments(in []Attachment) ([]Attachment, error) {
+	out := make([]Attachment, 0, len(in))
+	total := 0
+	for _, a := range in {
+		name := strings.TrimSpace(a.Filename)
+		if name == "" || strings.ContainsAny(name, `/\"`) || strings.ContainsFunc(name, unicode.IsControl) {
+			return nil, fmt.Errorf("mail: attachment file name %q is not allowed", a.Filename)
+		}
+		ct := strings.TrimSpace(a.ContentType)
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil {
+			return nil, fmt.Errorf("mail: attachment %s: content type %q: %w", name, a.ContentType, err)
+		}
+		total += len(a.Data)
+		if total > MaxAttachmentBytes {
+			return nil, fmt.Errorf("mail: attachments exceed %d bytes", MaxAttachmentBytes)
+		}
+		data := a.Data
+		if data == nil {
+			data = []byte{}
+		}
+		out = append(out, Attachment{Filename: name, ContentType: mime.FormatMediaType(mt, params), Data: data})
+	}
+	return out, nil
+}
+
+// Statuses of an outbox message.
+const (
+	StatusPending = "pending" // waiting for its first or next attempt
+	StatusSent    = "sent"
+	StatusFailed  = "failed" // given up after MaxAttempts
+)
+
+// Item is a message as stored in the outbox, for the admins' view of sent mail.
+type Item struct {
+	ID            int64      `json:"id"`
+	To            string     `json:"to"`
+	Name          string     `json:"name"`
+	Lang          string     `json:"lang"`
+	Template      string     `json:"template"`
+	Subject       string     `json:"subject"`
+	Text          string     `json:"text"`
+	HTML          string     `json:"html"`
+	Attachments   []string   `json:"attachments"` // file names
+	CreatedAt     time.Time  `json:"created_at"`
+	SentAt        *time.Time `json:"sent_at"`
+	Status        string     `json:"status"` // pending, sent or failed
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error"`
+	NextAttemptAt *time.Time `json:"next_attempt_at"`
+}
+
+const itemColumns = `id, to_email, to_name, lang, template, subject, text_body, html_body, created_at, sent_at,
+	attempts, last_error, next_attempt_at`
+
+func scanItem(row interface{ Scan(...any) error }) (Item, error) {
+	var (
+		it                 Item
+		created            string
+		sent, next         sql.NullString
+		errCreated, errSet error
+	)
+	if err := row.Scan(&it.ID, &it.To, &it.Name, &it.Lang, &it.Template, &it.Subject, &it.Text, &it.HTML,
+		&created, &sent, &it.Attempts, &it.LastError, &next); err != nil {
+		return Item{}, err
+	}
+	it.CreatedAt, errCreated = time.Parse(time.RFC3339Nano, created)
+	it.SentAt, errSet = parseNullTime(sent)
+	var errNext error
+	it.NextAttemptAt, errNext = parseNullTime(next)
+	if err := errors.Join(errCreated, errSet, errNext); err != nil {
+		return Item{}, fmt.Errorf("outbox %d: %w", it.ID, err)
+	}
+	switch {
+	case it.SentAt != nil:
+		it.Status = StatusSent
+	case it.NextAttemptAt != nil:
+		it.Status = StatusPending
+	default:
+		it.Status = StatusFailed
+	}
+	it.Attachments = []string{}
+	return it, nil
+}
+
+func parseNullTime(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// List returns outbox messages, newest first, and how many there are in all. limit is
+// capped at 200 (100 when not positive).
+func (m *Mailer) List(ctx context.Context, limit, offset int) ([]Item, int, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 200)
+	offset = max(offset, 0)
+	var total int
+	if err := m.db.R.QueryRowContext(ctx, "SELECT count(*) FROM outbox").Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("mail: count outbox: %w", err)
+	}
+	rows, err := m.db.R.QueryContext(ctx, "SELECT "+itemColumns+" FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?", limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("mail: list outbox: %w", err)
+	}
+	defer rows.Close()
+	items := []Item{}
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("mail: list outbox: %w", err)
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("mail: list outbox: %w", err)
+	}
+	rows.Close()
+	if err := m.attachmentNames(ctx, items); err != nil {
+		return nil, 0, err
+	}
+	return items, total, nil
+}
+
+// Get returns one outbox message; the error wraps store.ErrNotFound when there is none.
+func (m *Mailer) Get(ctx context.Context, id int64) (Item, error) {
+	it, err := scanItem(m.db.R.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM outbox WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Item{}, fmt.Errorf("mail: outbox message %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return Item{}, fmt.Errorf("mail: outbox message %d: %w", id, err)
+	}
+	items := []Item{it}
+	if err := m.attachmentNames(ctx, items); err != nil {
+		return Item{}, err
+	}
+	return items[0], nil
+}
+
+// attachmentNames fills in the attachments' file names of items.
+func (m *Mailer) attachmentNames(ctx context.Context, items []Item) error {
+	if len(items) == 0 {
+		return nil
+	}
+	index := make(map[int64]int, len(items))
+	args := make([]any, len(items))
+	for i, it := range items {
+		index[it.ID] = i
+		args[i] = it.ID
+	}
+	rows, err := m.db.R.QueryContext(ctx, "SELECT outbox_id, filename FROM outbox_attachments WHERE outbox_id IN (?"+
+		strings.Repeat(", ?", len(items)-1)+") ORDER BY id", args...)
+	if err != nil {
+		return fmt.Errorf("mail: attachment names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return fmt.Errorf("mail: attachment names: %w", err)
+		}
+		i := index[id]
+		items[i].Attachments = append(items[i].Attachments, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("mail: attachment names: %w", err)
+	}
+	return nil
+}

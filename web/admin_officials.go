@@ -1,0 +1,227 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+const pageSize = 50
+
+// officialsList is what the admin list of accounts shows.
+type officialsList struct {
+	Items     []*officials.Official
+	Total     int
+	Page      int
+	Pages     int
+	Q         string
+	Country   string
+	Role      string
+	Countries []officials.Country
+	Roles     []string
+	Locked    bool // a focal point sees only their country
+}
+
+// scopedFilter applies who may see whom: a focal point is held to their own country,
+// whatever the request asks for.
+func scopedFilter(u *officials.Official, f officials.Filter) officials.Filter {
+	if !u.IsStaff() {
+		f.Country = u.Country
+	}
+	return f
+}
+
+func (h *handler) showAdminHome(c *fiber.Ctx) error {
+	return h.render(c, fiber.StatusOK, "admin", h.view(c, "admin.title"))
+}
+
+func (h *handler) listOfficials(c *fiber.Ctx) error {
+	u := user(c)
+	page := max(1, c.QueryInt("page", 1))
+	f := scopedFilter(u, officials.Filter{Q: c.Query("q"), Country: c.Query("country"), Role: c.Query("role"),
+		Limit: pageSize, Offset: (page - 1) * pageSize})
+	items, total, err := h.Officials.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	cs, err := h.Officials.Countries(c.UserContext(), false)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.officials.title")
+	v.Data = officialsList{Items: items, Total: total, Page: page, Pages: (total + pageSize - 1) / pageSize, Q: f.Q,
+		Country: f.Country, Role: f.Role, Countries: cs, Roles: officials.Roles, Locked: !u.IsStaff()}
+	return h.render(c, fiber.StatusOK, "admin_officials", v)
+}
+
+// subject loads the account named in the URL, if the current user may see it.
+func (h *handler) subject(c *fiber.Ctx) (*officials.Official, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return nil, problem.NotFound
+	}
+	o, err := h.Officials.Get(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if o.DeletedAt != nil {
+		return nil, problem.NotFound
+	}
+	if !user(c).CanSeeCountry(o.Country) {
+		// Do not confirm that the account exists.
+		return nil, problem.NotFound
+	}
+	return o, nil
+}
+
+func (h *handler) showOfficial(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	af, err := h.accountForm(c.UserContext())
+	if err != nil {
+		return err
+	}
+	af.Subject = o
+	v := h.view(c, "admin.official.title")
+	v.Form = profileForm(o)
+	v.Data = af
+	return h.render(c, fiber.StatusOK, "admin_official", v)
+}
+
+func (h *handler) saveOfficial(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	form := typed(c, accountFields...)
+	form["email"] = o.Email
+	if _, err := h.Officials.UpdateProfile(c.UserContext(), actor(c), o.ID, inputFrom(form, "")); err != nil {
+		fields, key, status, ok := formError(err)
+		if !ok {
+			return err
+		}
+		af, err := h.accountForm(c.UserContext())
+		if err != nil {
+			return err
+		}
+		af.Subject = o
+		form["role"] = o.Role
+		v := h.view(c, "admin.official.title")
+		v.Form, v.Data, v.Errors, v.ErrorKey = form, af, fields, key
+		return h.render(c, status, "admin_official", v)
+	}
+	h.setFlash(c, "flash.saved")
+	return c.Redirect("/"+lang(c)+"/admin/officials/"+c.Params("id"), fiber.StatusSeeOther)
+}
+
+func (h *handler) grantRole(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	role := c.FormValue("role")
+	if role == officials.RoleAdmin && !user(c).IsAdmin() || o.Role == officials.RoleAdmin && !user(c).IsAdmin() {
+		// Only an admin makes or unmakes admins.
+		return problem.Forbidden
+	}
+	if err := h.Officials.SetRole(c.UserContext(), actor(c), o.ID, role); err != nil {
+		return err
+	}
+	h.setFlash(c, "flash.role_granted")
+	return c.Redirect("/"+lang(c)+"/admin/officials/"+c.Params("id"), fiber.StatusSeeOther)
+}
+
+func (h *handler) showNewOfficial(c *fiber.Ctx) error {
+	af, err := h.accountForm(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.new_official.title")
+	v.Form = map[string]string{"language": lang(c), "role": officials.RoleOfficial}
+	v.Data = af
+	return h.render(c, fiber.StatusOK, "admin_new_official", v)
+}
+
+// createOfficial makes an account for someone; they receive a link to set their password.
+func (h *handler) createOfficial(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	form := typed(c, append(accountFields, "role")...)
+	role := form["role"]
+	if role == officials.RoleAdmin && !user(c).IsAdmin() {
+		return problem.Forbidden
+	}
+	o, err := h.Officials.Create(ctx, actor(c), inputFrom(form, ""), role)
+	if err != nil {
+		fields, key, status, ok := formError(err)
+		if !ok {
+			return err
+		}
+		af, err := h.accountForm(ctx)
+		if err != nil {
+			return err
+		}
+		v := h.view(c, "admin.new_official.title")
+		v.Form, v.Data, v.Errors, v.ErrorKey = form, af, fields, key
+		return h.render(c, status, "admin_new_official", v)
+	}
+	if err := h.sendClaim(c, o); err != nil {
+		return err
+	}
+	h.setFlash(c, "flash.official_created")
+	return c.Redirect("/"+lang(c)+"/admin/officials/"+strconv.FormatInt(o.ID, 10), fiber.StatusSeeOther)
+}
+
+// sendClaim e-mails a new account's holder a link to choose their password.
+func (h *handler) sendClaim(c *fiber.Ctx, o *officials.Official) error {
+	ctx := c.UserContext()
+	tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
+	if err != nil {
+		return err
+	}
+	by := user(c).DisplayName(o.Language)
+	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mailClaim(o, by, h.cfg.BaseURL+"/"+o.Language+"/reset/"+tok))
+	return err
+}
+
+type auditList struct {
+	Items []audit.Entry
+	Total int
+	Page  int
+	Pages int
+}
+
+func (h *handler) listAudit(c *fiber.Ctx) error {
+	page := max(1, c.QueryInt("page", 1))
+	items, total, err := audit.List(c.UserContext(), h.DB, audit.Filter{Action: c.Query("action"), Subject: c.Query("subject"),
+		Limit: 100, Offset: (page - 1) * 100})
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.audit.title")
+	v.Data = auditList{Items: items, Total: total, Page: page, Pages: (total + 99) / 100}
+	return h.render(c, fiber.StatusOK, "admin_audit", v)
+}
+
+func (h *handler) listCountries(c *fiber.Ctx) error {
+	cs, err := h.Officials.Countries(c.UserContext(), false)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.countries.title")
+	v.Data = cs
+	return h.render(c, fiber.StatusOK, "admin_countries", v)
+}
+
+func (h *handler) saveCountry(c *fiber.Ctx) error {
+	if err := h.Officials.SetMember(c.UserContext(), actor(c), c.Params("iso"), c.FormValue("member") == "1"); err != nil {
+		return err
+	}
+	h.setFlash(c, "flash.saved")
+	return c.Redirect("/"+lang(c)+"/admin/countries", fiber.StatusSeeOther)
+}

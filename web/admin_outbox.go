@@ -1,0 +1,48 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+func mailClaim(o *officials.Official, by, link string) mail.Message {
+	return mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
+		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": by, "Link": link, "Hours": 1}}
+}
+
+type outboxList struct {
+	Items []mail.Item
+	Total int
+	Page  int
+	Pages int
+}
+
+func (h *handler) listOutbox(c *fiber.Ctx) error {
+	page := max(1, c.QueryInt("page", 1))
+	items, total, err := h.Mailer.List(c.UserContext(), pageSize, (page-1)*pageSize)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.outbox.title")
+	v.Data = outboxList{Items: items, Total: total, Page: page, Pages: (total + pageSize - 1) / pageSize}
+	return h.render(c, fiber.StatusOK, "admin_outbox", v)
+}
+
+func (h *handler) showOutboxMessage(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return problem.NotFound
+	}
+	it, err := h.Mailer.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.outbox.title")
+	v.Data = it
+	return h.render(c, fiber.StatusOK, "admin_outbox_message", v)
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+// apiAuth reads the bearer token. Requests without one go on anonymously (public routes);
+// a token that does not work is refused outright rather than silently ignored.
+func (h *handler) apiAuth(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	auth := c.Get(fiber.HeaderAuthorization)
+	if auth == "" {
+		return c.Next()
+	}
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || tok == "" {
+		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+	}
+	o, err := h.Officials.TokenOfficial(c.UserContext(), strings.TrimSpace(tok))
+	if err != nil {
+		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+	}
+	c.Locals(keyUser, o)
+	return c.Next()
+}
+
+// apiRoutes registers the JSON API; openapi.go describes every one of them.
+func (h *handler) apiRoutes(api fiber.Router) {
+	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
+	seePeople := h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint)
+	api.Get("/openapi.json", h.openAPI)
+	api.Get("/me", h.requireAPIUser, h.apiMe)
+	api.Get("/officials", seePeople, h.apiListOfficials)
+	api.Post("/officials", staff, h.apiCreateOfficial)
+	api.Get("/officials/:id", seePeople, h.apiGetOfficial)
+	api.Patch("/officials/:id", staff, h.apiUpdateOfficial)
+	api.Get("/countries", h.apiCountries)
+}
+
+func (h *handler) requireAPIUser(c *fiber.Ctx) error {
+	if user(c) == nil {
+		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.login_required")
+	}
+	return c.Next()
+}
+
+func data(c *fiber.Ctx, status int, v any) error {
+	return c.Status(status).JSON(fiber.Map{"data": v})
+}
+
+// bodyJSON decodes the request body, refusing malformed JSON with a clear code.
+func bodyJSON(c *fiber.Ctx, v any) error {
+	if err := c.BodyParser(v); err != nil {
+		return problem.New(fiber.StatusBadRequest, "bad_json", "error.bad_json")
+	}
+	return nil
+}
+
+func (h *handler) apiMe(c *fiber.Ctx) error {
+	return data(c, fiber.StatusOK, user(c))
+}
+
+type page[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+func (h *handler) apiListOfficials(c *fiber.Ctx) error {
+	limit := c.QueryInt("limit", 50)
+	if limit < 1 || limit > 500 {
+		limit = 50
+	}
+	f := scopedFilter(user(c), officials.Filter{Q: c.Query("q"), Country: strings.ToUpper(c.Query("country")), Role: c.Query("role"),
+		Limit: limit, Offset: max(0, c.QueryInt("offset", 0))})
+	items, total, err := h.Officials.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []*officials.Official{}
+	}
+	return data(c, fiber.StatusOK, page[*officials.Official]{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+}
+
+type officialBody struct {
+	officials.Input
+	Role string `json:"role"`
+}
+
+func (h *handler) apiCreateOfficial(c *fiber.Ctx) error {
+	var b officialBody
+	if err := bodyJSON(c, &b); err != nil {
+		return err
+	}
+	if b.Role == "" {
+		b.Role = officials.RoleOfficial
+	}
+	if b.Role == officials.RoleAdmin && !user(c).IsAdmin() {
+		return problem.Forbidden
+	}
+	o, err := h.Officials.Create(c.UserContext(), actor(c), b.Input, b.Role)
+	if err != nil {
+		return err
+	}
+	if b.Password == "" {
+		if err := h.sendClaim(c, o); err != nil {
+			return err
+		}
+	}
+	return data(c, fiber.StatusCreated, o)
+}
+
+func (h *handler) apiGetOfficial(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, o)
+}
+
+// apiUpdateOfficial changes the fields present in the body; absent fields keep their value.
+func (h *handler) apiUpdateOfficial(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	var patch map[string]any
+	if err := bodyJSON(c, &patch); err != nil {
+		return err
+	}
+	form := profileForm(o)
+	for k, v := range patch {
+		s, ok := v.(string)
+		if _, known := form[k]; !known || k == "email" || !ok {
+			return problem.Fields{k: "field.not_editable"}.Err()
+		}
+		form[k] = s
+	}
+	if !slices.Contains(officials.Roles, form["role"]) {
+		return problem.Fields{"role": "field.role.invalid"}.Err()
+	}
+	if form["role"] != o.Role {
+		if (form["role"] == officials.RoleAdmin || o.Role == officials.RoleAdmin) && !user(c).IsAdmin() {
+			return problem.Forbidden
+		}
+	}
+	if _, err := h.Officials.UpdateProfile(c.UserContext(), actor(c), o.ID, inputFrom(form, "")); err != nil {
+		return err
+	}
+	if form["role"] != o.Role {
+		if err := h.Officials.SetRole(c.UserContext(), actor(c), o.ID, form["role"]); err != nil {
+			return err
+		}
+	}
+	o, err = h.Officials.Get(c.UserContext(), o.ID)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, o)
+}
+
+func (h *handler) apiCountries(c *fiber.Ctx) error {
+	cs, err := h.Officials.Countries(c.UserContext(), c.Query("all") == "")
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, cs)
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, problem.NotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,239 @@
+package web
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+// accountForm is what the registration and profile templates need besides the typed values.
+type accountForm struct {
+	Countries []officials.Country
+	Sectors   []string
+	Genders   []string
+	Roles     []string
+	Subject   *officials.Official // the account being edited (admin)
+	Next      string
+}
+
+func (h *handler) accountForm(ctx context.Context) (accountForm, error) {
+	cs, err := h.Officials.Countries(ctx, true)
+	return accountForm{Countries: cs, Sectors: officials.Sectors, Genders: officials.Genders, Roles: officials.Roles}, err
+}
+
+var accountFields = []string{"email", "name_ar", "name_latin", "job_title", "organisation", "country", "sector", "gender", "language"}
+
+func typed(c *fiber.Ctx, fields ...string) map[string]string {
+	m := map[string]string{}
+	for _, f := range fields {
+		m[f] = c.FormValue(f)
+	}
+	return m
+}
+
+func inputFrom(m map[string]string, password string) officials.Input {
+	return officials.Input{Email: m["email"], Password: password, NameAr: m["name_ar"], NameLatin: m["name_latin"],
+		JobTitle: m["job_title"], Organisation: m["organisation"], Country: m["country"], Sector: m["sector"],
+		Gender: m["gender"], Language: m["language"]}
+}
+
+func (h *handler) showRegister(c *fiber.Ctx) error {
+	if user(c) != nil {
+		return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
+	}
+	af, err := h.accountForm(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "register.title")
+	v.Form = map[string]string{"language": lang(c)}
+	v.Data = af
+	return h.render(c, fiber.StatusOK, "register", v)
+}
+
+func (h *handler) register(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	form := typed(c, accountFields...)
+	v := h.view(c, "register.title")
+	v.Form = form
+	af, err := h.accountForm(ctx)
+	if err != nil {
+		return err
+	}
+	v.Data = af
+	if !h.regIP.allow(c.IP()) {
+		return tooMany
+	}
+	in := inputFrom(form, c.FormValue("password"))
+	if c.FormValue("password") != c.FormValue("password_confirm") {
+		// Show every problem at once, and save nothing.
+		in.Clean()
+		f := in.Validate(true)
+		f.Add("password_confirm", "field.password.mismatch")
+		v.Errors = f
+		return h.render(c, fiber.StatusUnprocessableEntity, "register", v)
+	}
+	o, err := h.Officials.Register(ctx, in)
+	if err != nil {
+		fields, key, status, ok := formError(err)
+		if !ok {
+			return err
+		}
+		v.Errors, v.ErrorKey = fields, key
+		return h.render(c, status, "register", v)
+	}
+	if err := h.sendConfirmation(ctx, o); err != nil {
+		h.log.Error("queue confirmation mail", "err", err, "official", o.ID)
+	}
+	tok, err := h.Officials.NewSession(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, tok)
+	h.setFlash(c, "flash.registered")
+	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
+}
+
+func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) error {
+	tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeConfirm)
+	if err != nil {
+		return err
+	}
+	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
+		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/confirm/" + tok}})
+	return err
+}
+
+func (h *handler) resendConfirmation(c *fiber.Ctx) error {
+	u := user(c)
+	if !u.EmailConfirmed {
+		if err := h.sendConfirmation(c.UserContext(), u); err != nil {
+			return err
+		}
+	}
+	h.setFlash(c, "flash.confirmation_sent")
+	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
+}
+
+func (h *handler) confirmEmail(c *fiber.Ctx) error {
+	if _, err := h.Officials.ConfirmEmail(c.UserContext(), c.Params("token")); err != nil {
+		return err
+	}
+	h.setFlash(c, "flash.email_confirmed")
+	if user(c) != nil {
+		return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
+}
+
+func (h *handler) showLogin(c *fiber.Ctx) error {
+	v := h.view(c, "login.title")
+	v.Data = accountForm{Next: safeNext(c.Query("next"), "")}
+	return h.render(c, fiber.StatusOK, "login", v)
+}
+
+func (h *handler) login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	email := strings.TrimSpace(c.FormValue("email"))
+	next := safeNext(c.FormValue("next"), "/"+lang(c)+"/me")
+	v := h.view(c, "login.title")
+	v.Form = map[string]string{"email": email}
+	v.Data = accountForm{Next: c.FormValue("next")}
+	accKey := officials.NormaliseEmail(email)
+	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow(accKey) {
+		v.ErrorKey = "error.rate_limited"
+		return h.render(c, fiber.StatusTooManyRequests, "login", v)
+	}
+	o, err := h.Officials.Authenticate(ctx, email, c.FormValue("password"))
+	if err != nil {
+		if _, ok := problem.As(err); !ok {
+			return err
+		}
+		v.ErrorKey = "error.bad_credentials"
+		return h.render(c, fiber.StatusUnauthorized, "login", v)
+	}
+	h.loginAcc.reset(accKey)
+	if old, ok := c.Locals(keySession).(string); ok {
+		_ = h.Officials.EndSession(ctx, old)
+	}
+	tok, err := h.Officials.NewSession(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, tok)
+	if o.MustChangePassword {
+		h.setFlash(c, "flash.must_change_password")
+		return c.Redirect("/"+o.Language+"/me/password", fiber.StatusSeeOther)
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (h *handler) logout(c *fiber.Ctx) error {
+	if tok, ok := c.Locals(keySession).(string); ok {
+		if err := h.Officials.EndSession(c.UserContext(), tok); err != nil {
+			return err
+		}
+	}
+	c.ClearCookie(sessionCookie)
+	h.setFlash(c, "flash.logged_out")
+	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
+}
+
+func (h *handler) showForgot(c *fiber.Ctx) error {
+	return h.render(c, fiber.StatusOK, "forgot", h.view(c, "forgot.title"))
+}
+
+// forgot always answers the same way, so that it does not tell who has an account.
+func (h *handler) forgot(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	email := strings.TrimSpace(c.FormValue("email"))
+	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow("reset:"+officials.NormaliseEmail(email)) {
+		return tooMany
+	}
+	if o, err := h.Officials.GetByEmail(ctx, email); err == nil {
+		tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
+		if err != nil {
+			return err
+		}
+		if _, err := h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
+			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}}); err != nil {
+			return err
+		}
+	}
+	h.setFlash(c, "flash.reset_sent")
+	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
+}
+
+func (h *handler) showReset(c *fiber.Ctx) error {
+	if err := h.Officials.CheckEmailToken(c.UserContext(), c.Params("token"), officials.PurposeReset); err != nil {
+		return err
+	}
+	v := h.view(c, "reset.title")
+	v.Data = c.Params("token")
+	return h.render(c, fiber.StatusOK, "reset", v)
+}
+
+func (h *handler) reset(c *fiber.Ctx) error {
+	v := h.view(c, "reset.title")
+	v.Data = c.Params("token")
+	if c.FormValue("password") != c.FormValue("password_confirm") {
+		v.Errors = map[string]string{"password_confirm": "field.password.mismatch"}
+		return h.render(c, fiber.StatusUnprocessableEntity, "reset", v)
+	}
+	if _, err := h.Officials.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password")); err != nil {
+		fields, key, status, ok := formError(err)
+		if !ok {
+			return err
+		}
+		v.Errors, v.ErrorKey = fields, key
+		return h.render(c, status, "reset", v)
+	}
+	c.ClearCookie(sessionCookie)
+	h.setFlash(c, "flash.password_reset")
+	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
+}

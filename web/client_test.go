@@ -1,0 +1,149 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/web"
+)
+
+// newPlatform opens a real platform on a fresh SQLite file.
+func newPlatform(t testing.TB) *web.Platform {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.BcryptCost = 4
+	cfg.LoginsPerMinute = 1000
+	cfg.RegistrationsPerHour = 1000
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := web.Open(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// client is a browser: it keeps cookies and reads the CSRF token from the last page.
+type client struct {
+	t       testing.TB
+	p       *web.Platform
+	cookies map[string]string
+	csrf    string
+	lang    string
+}
+
+func newClient(t testing.TB, p *web.Platform) *client {
+	return &client{t: t, p: p, cookies: map[string]string{}, lang: "ar"}
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+type response struct {
+	Status   int
+	Body     string
+	Header   http.Header
+	Location string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.t.Helper()
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	if req.Header.Get("Accept-Language") == "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	res, err := c.p.App.Test(req, -1)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, ck := range res.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	body := string(b)
+	if m := csrfRe.FindStringSubmatch(body); m != nil {
+		c.csrf = m[1]
+	}
+	return response{Status: res.StatusCode, Body: body, Header: res.Header, Location: res.Header.Get("Location")}
+}
+
+func (c *client) get(path string) response {
+	return c.do(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// post sends a form with this browser's CSRF token (fetching a page first if needed).
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	if c.csrf == "" {
+		c.get("/" + c.lang + "/login")
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" {
+		form.Set("_csrf", c.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func (c *client) api(method, path, token, body string) response {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return c.do(req)
+}
+
+func registration(email string) url.Values {
+	return url.Values{
+		"email": {email}, "password": {"correct horse battery"}, "password_confirm": {"correct horse battery"},
+		"name_ar": {"عبد الله محمد الأحمد"}, "name_latin": {"Abdullah Mohammed Al-Ahmad"},
+		"job_title": {"مدير البيانات المفتوحة"}, "organisation": {"وزارة الاقتصاد الرقمي"},
+		"country": {"JO"}, "sector": {"central_government"}, "gender": {"male"}, "language": {"ar"},
+	}
+}
+
+// account creates an account directly with a role and returns a logged-in client for it.
+func account(t testing.TB, p *web.Platform, email, role, country string) (*client, *officials.Official) {
+	t.Helper()
+	in := officials.Input{Email: email, Password: "correct horse battery", NameAr: "سارة خالد", NameLatin: "Sara Khaled",
+		JobTitle: "Analyst", Organisation: "Ministry", Country: country, Sector: "central_government", Gender: "female", Language: "ar"}
+	o, err := p.Officials.Create(context.Background(), audit.Actor{Email: "test"}, in, role)
+	if err != nil {
+		t.Fatalf("create %s: %v", email, err)
+	}
+	c := newClient(t, p)
+	if r := c.post("/ar/login", url.Values{"email": {email}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+	return c, o
+}
+
+func httpGet(path string) *http.Request { return httptest.NewRequest(http.MethodGet, path, nil) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

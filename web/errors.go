@@ -1,0 +1,85 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// apiError is the JSON error body of DESIGN.md.
+type apiError struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// classify turns any error into a user-safe problem; internal errors are logged with the
+// request id and shown as a generic message.
+func (h *handler) classify(c *fiber.Ctx, err error) *problem.Error {
+	if p, ok := problem.As(err); ok {
+		return p
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return problem.NotFound
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return problem.NotFound
+		case fiber.StatusRequestEntityTooLarge:
+			return problem.New(fe.Code, "too_large", "error.too_large")
+		case fiber.StatusMethodNotAllowed:
+			return problem.New(fe.Code, "method_not_allowed", "error.method_not_allowed")
+		}
+		if fe.Code < 500 {
+			return problem.New(fe.Code, "bad_request", "error.bad_request")
+		}
+	}
+	h.log.Error("internal error", "err", err, "path", c.Path(), "method", c.Method(), "id", requestID(c))
+	return problem.New(fiber.StatusInternalServerError, "internal", "error.internal", "id", requestID(c))
+}
+
+func (h *handler) handleError(c *fiber.Ctx, err error) error {
+	p := h.classify(c, err)
+	l := lang(c)
+	if strings.HasPrefix(c.Path(), "/api/") {
+		fields := map[string]string{}
+		for f, k := range p.Fields {
+			fields[f] = h.cat.T(l, k)
+		}
+		return c.Status(p.Status).JSON(fiber.Map{"error": apiError{Code: p.Code, Message: h.cat.T(l, p.Key, p.Args...), Fields: fields}})
+	}
+	if p.Status == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {
+		return c.Redirect("/"+l+"/login", fiber.StatusSeeOther)
+	}
+	v := h.view(c, "")
+	v.Title = h.cat.T(l, "error.title")
+	v.Data = h.cat.T(l, p.Key, p.Args...)
+	if rerr := h.render(c, p.Status, "error", v); rerr != nil {
+		h.log.Error("render error page", "err", rerr)
+		return c.Status(p.Status).SendString(h.cat.T(l, p.Key, p.Args...))
+	}
+	return nil
+}
+
+func (h *handler) notFound(c *fiber.Ctx) error {
+	return problem.NotFound
+}
+
+// formError splits a form handler's error: a validation problem (field messages to show next
+// to the fields, status 422) or anything else, which goes to the error handler.
+func formError(err error) (fields map[string]string, formKey string, status int, ok bool) {
+	p, isP := problem.As(err)
+	if !isP || p.Status >= 500 {
+		return nil, "", 0, false
+	}
+	if len(p.Fields) > 0 {
+		return p.Fields, "", p.Status, true
+	}
+	return nil, p.Key, p.Status, true
+}

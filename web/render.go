@@ -1,0 +1,307 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/i18n"
+	"github.com/masar-platform/masar/officials"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// views is the set of page templates, each parsed once at start-up together with the layout.
+type views map[string]*template.Template
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
+	"join": strings.Join,
+	"contains": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+	"containsInt": func(list []int, n int) bool {
+		for _, x := range list {
+			if x == n {
+				return true
+			}
+		}
+		return false
+	},
+	"query": url.QueryEscape,
+	"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for HTML rendered by our own code
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+}
+
+func parseViews() (views, error) {
+	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	partials, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	base := template.New("layout").Funcs(funcs)
+	if _, err := base.Parse(string(layout)); err != nil {
+		return nil, fmt.Errorf("web: layout: %w", err)
+	}
+	for _, p := range partials {
+		b, _ := fs.ReadFile(templateFS, p)
+		if _, err := base.New(path.Base(p)).Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("web: %s: %w", p, err)
+		}
+	}
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := views{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue
+		}
+		b, _ := fs.ReadFile(templateFS, p)
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.New(name).Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		v[name] = t
+	}
+	return v, nil
+}
+
+// View is what every page template receives.
+type View struct {
+	Lang      string
+	Dir       string
+	Page      string // template name
+	Title     string
+	Path      string // the path after the language prefix, with the query, for the language switcher
+	User      *officials.Official
+	CSRF      string
+	RequestID string
+	Flash     string
+	Form      map[string]string // typed values, echoed back on error
+	Errors    map[string]string // field → message key
+	ErrorKey  string            // message key of a form-wide error
+	Data      any
+	BaseURL   string
+	Now       time.Time
+	cat       i18n.Catalogue
+	nav       []navLink
+	admin     []adminLink
+}
+
+// T translates a message key into the page's language.
+func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
+
+// N translates a counted message.
+func (v *View) N(key string, n int, args ...any) string { return v.cat.N(v.Lang, key, n, args...) }
+
+// Num formats an integer for the page's language.
+func (v *View) Num(n int) string { return i18n.FormatInt(v.Lang, n) }
+
+// Err is the translated message of a field's error, or "".
+func (v *View) Err(field string) string {
+	if k, ok := v.Errors[field]; ok {
+		return v.cat.T(v.Lang, k)
+	}
+	return ""
+}
+
+// Val is the typed value of a form field.
+func (v *View) Val(field string) string { return v.Form[field] }
+
+// Langs lists the interface languages for the switcher.
+func (v *View) Langs() []string { return i18n.Langs }
+
+// URL builds a path under the page's language.
+func (v *View) URL(p string) string { return "/" + v.Lang + p }
+
+// LangURL is the current page in another language.
+func (v *View) LangURL(lang string) string { return "/" + lang + v.Path }
+
+// Date formats a time as a date in the page's language.
+func (v *View) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(v.Lang, t)
+}
+
+// DateTime formats a time with minutes, in UTC unless another zone is attached.
+func (v *View) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(v.Lang, t) + " " + t.Format("15:04") + " " + t.Format("MST")
+}
+
+var monthsAr = []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
+var monthsFr = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+func formatDate(lang string, t time.Time) string {
+	switch lang {
+	case "ar":
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsAr[t.Month()-1], t.Year())
+	case "fr":
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsFr[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a page with the layout; status is the HTTP status.
+func (h *handler) render(c *fiber.Ctx, status int, page string, v *View) error {
+	t, ok := h.views[page]
+	if !ok {
+		return fmt.Errorf("web: no template %q", page)
+	}
+	h.fillView(c, v)
+	v.Page = page
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+// view starts a View for the current request.
+func (h *handler) view(c *fiber.Ctx, titleKey string) *View {
+	v := &View{}
+	h.fillView(c, v)
+	if titleKey != "" {
+		v.Title = v.T(titleKey)
+	}
+	return v
+}
+
+func (h *handler) fillView(c *fiber.Ctx, v *View) {
+	if v.cat != nil {
+		return
+	}
+	v.cat = h.cat
+	v.nav = h.nav
+	v.admin = h.admin
+	v.Lang = lang(c)
+	v.Dir = i18n.Dir(v.Lang)
+	v.User = user(c)
+	v.CSRF = h.csrfToken(c)
+	v.RequestID = requestID(c)
+	v.BaseURL = h.cfg.BaseURL
+	v.Now = time.Now()
+	p := string(c.Request().URI().PathOriginal())
+	if len(p) >= 3 && i18n.Supported(p[1:3]) {
+		p = p[3:]
+	}
+	if p == "" {
+		p = "/"
+	}
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		p += "?" + string(q)
+	}
+	v.Path = p
+	if f := c.Cookies(flashCookie); f != "" {
+		v.Flash = f
+		c.ClearCookie(flashCookie)
+	}
+}
+
+// navLink is an entry of the main navigation or of the admin page, added by features.
+type navLink struct {
+	Key     string // catalogue key of the label
+	Href    string // path under the language prefix
+	Current bool
+}
+
+// NavLinks are the features' entries in the main navigation.
+func (v *View) NavLinks() []navLink {
+	out := make([]navLink, 0, len(v.nav))
+	for _, n := range v.nav {
+		n.Current = strings.HasPrefix(v.Path, n.Href)
+		out = append(out, n)
+	}
+	return out
+}
+
+// AdminLinks are the features' entries on the admin page that the user's role may open.
+func (v *View) AdminLinks() []navLink {
+	var out []navLink
+	for _, a := range v.admin {
+		if v.User != nil && slices.Contains(a.roles, v.User.Role) {
+			out = append(out, a.navLink)
+		}
+	}
+	return out
+}
+
+type adminLink struct {
+	navLink
+	roles []string
+}
+
+// CountryOptions are the value/label pairs of a country select, named in the page's language.
+func (v *View) CountryOptions(cs []officials.Country) [][2]string {
+	out := make([][2]string, len(cs))
+	for i, c := range cs {
+		out[i] = [2]string{c.ISO, c.Name(v.Lang)}
+	}
+	if v.Lang != "ar" {
+		slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[1], b[1]) })
+	}
+	return out
+}
+
+// CodeOptions are the value/label pairs of a select of codes labelled by "prefix.code" keys.
+func (v *View) CodeOptions(prefix string, codes []string) [][2]string {
+	out := make([][2]string, len(codes))
+	for i, c := range codes {
+		out[i] = [2]string{c, v.T(prefix + "." + c)}
+	}
+	return out
+}
+
+// LangOptions are the interface languages, each named in its own language.
+func (v *View) LangOptions() [][2]string {
+	return [][2]string{{"ar", "العربية"}, {"en", "English"}, {"fr", "Français"}}
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/store"
+)
+
+// Platform is a running Masar: the database, the services and the web application, wired.
+type Platform struct {
+	Config    config.Config
+	DB        *store.DB
+	Officials *officials.Service
+	Mailer    *mail.Mailer
+	App       *fiber.App
+	Log       *slog.Logger
+}
+
+// Open opens the database in the configured data directory (creating and migrating it),
+// seeds the member states and builds every service and the web application.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	db, err := store.Open(ctx, cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{Config: cfg, DB: db, Log: log}
+	fail := func(err error) (*Platform, error) {
+		db.Close()
+		return nil, err
+	}
+	if err := officials.SeedCountries(ctx, db); err != nil {
+		return fail(err)
+	}
+	secret, err := loadSecret(filepath.Join(cfg.DataDir, "secret.key"))
+	if err != nil {
+		return fail(err)
+	}
+	p.Officials = officials.New(db, cfg.BcryptCost)
+	p.Mailer, err = mail.New(db, mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL}, log)
+	if err != nil {
+		return fail(err)
+	}
+	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Log: log, Secret: secret})
+	if err != nil {
+		return fail(err)
+	}
+	return p, nil
+}
+
+// Close releases the database.
+func (p *Platform) Close() error { return p.DB.Close() }
+
+// loadSecret reads the server's key, creating it on first start. It keys the CSRF tokens,
+// so it must outlive restarts.
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("web: read secret: %w", err)
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("web: write secret: %w", err)
+	}
+	return b, nil
+}
+
+// EnsureAdmin creates the admin named in the configuration, or — when none is configured and
+// the database has no admin yet — a generated one, whose e-mail and one-time password it
+// prints to out.
+func (p *Platform) EnsureAdmin(ctx context.Context, out io.Writer) error {
+	if p.Config.AdminEmail != "" {
+		created, err := p.Officials.EnsureAdmin(ctx, p.Config.AdminEmail, p.Config.AdminPassword, false)
+		if err != nil {
+			return fmt.Errorf("create admin %s: %w", p.Config.AdminEmail, err)
+		}
+		if created {
+			fmt.Fprintf(out, "Admin account created: %s\n", p.Config.AdminEmail)
+		}
+		return nil
+	}
+	n, err := p.Officials.CountAdmins(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	email := "admin@masar.localhost"
+	password := officials.NewToken()[:20]
+	if _, err := p.Officials.EnsureAdmin(ctx, email, password, true); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nNo admin existed, so one was created. Log in and choose a new password:\n  e-mail:   %s\n  password: %s  (one-time; you will be asked to change it)\n\n", email, password)
+	return nil
+}
+
+// Serve listens on the configured address until ctx is cancelled, then stops taking new
+// connections and lets in-flight requests finish (up to 20 seconds).
+func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
+	ln, err := net.Listen("tcp", p.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", p.Config.Addr, err)
+	}
+	mailCtx, stopMail := context.WithCancel(context.Background())
+	defer stopMail()
+	go p.Mailer.Run(mailCtx)
+	fmt.Fprintf(out, "Masar is running at %s (listening on %s, data in %s)\n", p.Config.BaseURL, ln.Addr(), p.Config.DataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- p.App.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	p.Log.Info("shutting down: finishing in-flight requests")
+	if err := p.App.ShutdownWithTimeout(20 * time.Second); err != nil {
+		return err
+	}
+	return <-errc
+}

@@ -1,0 +1,163 @@
+// Package web is Masar's HTTP face: the Fiber application, its routes, middleware, page
+// templates and JSON API. It calls into the feature packages and holds no rules of its own
+// beyond who may do what.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/i18n"
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/static"
+	"github.com/masar-platform/masar/store"
+	"net/http"
+)
+
+// Deps are the services the web layer calls.
+type Deps struct {
+	Config    config.Config
+	DB        *store.DB
+	Officials *officials.Service
+	Mailer    *mail.Mailer
+	Log       *slog.Logger
+	// Secret keys the CSRF tokens; it must survive restarts (kept in the data directory).
+	Secret []byte
+}
+
+type handler struct {
+	Deps
+	cfg      config.Config
+	cat      i18n.Catalogue
+	views    views
+	log      *slog.Logger
+	loginIP  *limiter
+	loginAcc *limiter
+	regIP    *limiter
+	// meSections and exporters let features add to the profile page and the personal-data
+	// export without the profile knowing them.
+	meSections []func(ctx context.Context, u *officials.Official, lang string) (*meSection, error)
+	nav        []navLink
+	admin      []adminLink
+	exporters  map[string]func(ctx context.Context, u *officials.Official) (any, error)
+}
+
+// New builds the Fiber application with every route. Templates and catalogues are parsed
+// here, so that a broken one stops the start-up.
+func New(d Deps) (*fiber.App, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	h := &handler{
+		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log,
+		loginIP:  newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
+		loginAcc: newLimiter(10, 15*time.Minute),
+		regIP:     newLimiter(d.Config.RegistrationsPerHour, time.Hour),
+		exporters: map[string]func(ctx context.Context, u *officials.Official) (any, error){},
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "masar",
+		DisableStartupMessage: true,
+		ErrorHandler:          h.handleError,
+		BodyLimit:             12 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
+	app.Use(h.requestID, h.securityHeaders, h.logRequests)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+
+	app.Get("/healthz", h.healthz)
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 86400}))
+	app.Get("/", h.negotiateLanguage)
+
+	api := app.Group("/api/v1", h.apiAuth)
+	h.apiRoutes(api)
+
+	for _, l := range i18n.Langs {
+		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.checkCSRF)
+		h.pageRoutes(g)
+	}
+	app.Use(h.notFound)
+	return app, nil
+}
+
+func (h *handler) pageRoutes(g fiber.Router) {
+	g.Get("/", h.showHome)
+	// Accounts.
+	g.Get("/register", h.showRegister)
+	g.Post("/register", h.register)
+	g.Get("/confirm/:token", h.confirmEmail)
+	g.Get("/login", h.showLogin)
+	g.Post("/login", h.login)
+	g.Post("/logout", h.logout)
+	g.Get("/forgot", h.showForgot)
+	g.Post("/forgot", h.forgot)
+	g.Get("/reset/:token", h.showReset)
+	g.Post("/reset/:token", h.reset)
+	// The official's own space.
+	me := g.Group("/me", h.requireLogin)
+	me.Get("/", h.showMe)
+	me.Get("/edit", h.showEditProfile)
+	me.Post("/edit", h.saveProfile)
+	me.Get("/password", h.showPassword)
+	me.Post("/password", h.changePassword)
+	me.Get("/export", h.exportMyData)
+	me.Get("/delete", h.showDeleteAccount)
+	me.Post("/delete", h.deleteAccount)
+	me.Post("/confirm", h.resendConfirmation)
+	// Administration.
+	adm := g.Group("/admin", h.requireLogin)
+	adm.Get("/", h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.showAdminHome)
+	adm.Get("/officials", h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.listOfficials)
+	adm.Get("/officials/new", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showNewOfficial)
+	adm.Post("/officials/new", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.createOfficial)
+	adm.Get("/officials/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.showOfficial)
+	adm.Post("/officials/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.saveOfficial)
+	adm.Post("/officials/:id/role", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.grantRole)
+	adm.Get("/outbox", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.listOutbox)
+	adm.Get("/outbox/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showOutboxMessage)
+	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
+	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
+	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
+}
+
+func (h *handler) healthz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := h.DB.Ping(ctx); err != nil {
+		h.log.Error("health check failed", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (h *handler) negotiateLanguage(c *fiber.Ctx) error {
+	l := i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
+	if cl := c.Cookies(langCookie); i18n.Supported(cl) {
+		l = cl
+	}
+	c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
+	return c.Redirect("/"+l+"/", fiber.StatusFound)
+}
+
+func (h *handler) showHome(c *fiber.Ctx) error {
+	return h.render(c, fiber.StatusOK, "home", h.view(c, "home.title"))
+}

@@ -1,0 +1,360 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/officials"
+)
+
+func TestRootNegotiatesLanguage(t *testing.T) {
+	p := newPlatform(t)
+	for header, want := range map[string]string{"": "/ar/", "en-GB,en;q=0.9": "/en/", "fr-FR": "/fr/", "de-DE, fr;q=0.5": "/fr/", "ar-JO": "/ar/", "es": "/ar/"} {
+		c := newClient(t, p)
+		c.lang = header
+		req := httpGet("/")
+		if header != "" {
+			req.Header.Set("Accept-Language", header)
+		} else {
+			req.Header.Set("Accept-Language", "x")
+		}
+		r := c.do(req)
+		if r.Status != http.StatusFound || r.Location != want {
+			t.Errorf("Accept-Language %q: got %d → %q, want %s", header, r.Status, r.Location, want)
+		}
+	}
+}
+
+func TestPagesDirectionAndSwitcher(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	for _, tc := range []struct{ path, lang, dir string }{
+		{"/ar/register", "ar", "rtl"}, {"/en/register", "en", "ltr"}, {"/fr/login", "fr", "ltr"}, {"/ar/", "ar", "rtl"},
+	} {
+		r := c.get(tc.path)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: %d", tc.path, r.Status)
+		}
+		if !strings.Contains(r.Body, `<html lang="`+tc.lang+`" dir="`+tc.dir+`">`) {
+			t.Errorf("%s: html element lacks lang=%s dir=%s", tc.path, tc.lang, tc.dir)
+		}
+		rest := strings.TrimPrefix(tc.path, "/"+tc.lang)
+		for _, other := range []string{"ar", "en", "fr"} {
+			if !strings.Contains(r.Body, `href="/`+other+rest+`" hreflang="`+other+`"`) {
+				t.Errorf("%s: no switcher link to the same page in %s", tc.path, other)
+			}
+		}
+	}
+	r := c.get("/ar/register")
+	for _, english := range []string{"Create an account", "Password", "E-mail", "Member state"} {
+		if strings.Contains(r.Body, english) {
+			t.Errorf("Arabic registration page shows English %q", english)
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	p := newPlatform(t)
+	r := newClient(t, p).get("/ar/login")
+	csp := r.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP = %q", csp)
+	}
+	if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Referrer-Policy") == "" {
+		t.Errorf("missing nosniff or referrer policy: %v", r.Header)
+	}
+}
+
+func TestRegisterValidationKeepsInputAndSpeaksArabic(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	f := registration("not-an-email")
+	f.Set("name_latin", "عبد الله")
+	f.Set("password_confirm", "something else entirely")
+	r := c.post("/ar/register", f)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.Status)
+	}
+	for _, want := range []string{
+		"أدخل عنوان بريد إلكتروني صحيحًا",     // e-mail
+		"اكتب الاسم بالحروف اللاتينية فقط", // Latin name
+		"كلمتا المرور غير متطابقتين",          // confirmation
+		`value="not-an-email"`, `value="مدير البيانات المفتوحة"`, // typed values kept
+		`id="e-email"`, `aria-invalid="true"`,
+	} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if _, n, _ := p.Officials.List(context.Background(), officials.Filter{}); n != 0 {
+		t.Errorf("%d accounts saved after a refused registration", n)
+	}
+	// English page, English messages.
+	r = c.post("/en/register", f)
+	if !strings.Contains(r.Body, "Enter a valid e-mail address") {
+		t.Errorf("English page lacks English message")
+	}
+}
+
+func TestRegisterLoginLogoutAndDuplicate(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	r := c.post("/ar/register", registration("Sara.Khaled@Ministry.gov.jo"))
+	if r.Status != http.StatusSeeOther || r.Location != "/ar/me" {
+		t.Fatalf("register: %d %q %s", r.Status, r.Location, r.Body)
+	}
+	me := c.get("/ar/me")
+	if !strings.Contains(me.Body, "عبد الله محمد الأحمد") || !strings.Contains(me.Body, "الأردن") {
+		t.Errorf("profile page does not show the name and country")
+	}
+	// A confirmation mail waits in the outbox, in Arabic.
+	items, total, err := p.Mailer.List(context.Background(), 10, 0)
+	if err != nil || total != 1 || items[0].Lang != "ar" || !strings.Contains(items[0].Text, "/ar/confirm/") {
+		t.Fatalf("outbox: %d items %+v %v", total, items, err)
+	}
+	link := items[0].Text[strings.Index(items[0].Text, "/ar/confirm/"):]
+	link = strings.Fields(link)[0]
+	if r := c.get(link); r.Status != http.StatusSeeOther {
+		t.Errorf("confirm link: %d", r.Status)
+	}
+	if r := c.get(link); r.Status != http.StatusGone {
+		t.Errorf("confirm link used twice: %d, want 410", r.Status)
+	}
+	// Logout, then the same e-mail in another case and a full-width @ is refused.
+	if r := c.post("/ar/logout", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", r.Status)
+	}
+	if r := c.get("/ar/me"); r.Status != http.StatusSeeOther {
+		t.Errorf("after logout /me: %d", r.Status)
+	}
+	r = c.post("/en/register", registration("sara.khaled@MINISTRY.GOV.JO"))
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "An account with this e-mail already exists") {
+		t.Errorf("duplicate e-mail: %d", r.Status)
+	}
+	// Wrong password, then right.
+	if r := c.post("/ar/login", url.Values{"email": {"sara.khaled@ministry.gov.jo"}, "password": {"wrong password!"}}); r.Status != http.StatusUnauthorized ||
+		!strings.Contains(r.Body, "البريد الإلكتروني أو كلمة المرور غير صحيحة") {
+		t.Errorf("wrong password: %d", r.Status)
+	}
+	if r := c.post("/ar/login", url.Values{"email": {"SARA.khaled@ministry.gov.jo"}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("login: %d", r.Status)
+	}
+}
+
+func TestCSRFRequired(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	c.get("/ar/register")
+	f := registration("x@example.org")
+	f.Set("_csrf", "forged")
+	if r := c.post("/ar/register", f); r.Status != http.StatusForbidden {
+		t.Errorf("forged token: %d, want 403", r.Status)
+	}
+	other := newClient(t, p)
+	other.get("/ar/register")
+	f.Set("_csrf", other.csrf) // a token of another browser
+	if r := c.post("/ar/register", f); r.Status != http.StatusForbidden {
+		t.Errorf("another browser's token: %d, want 403", r.Status)
+	}
+	if _, err := p.Officials.GetByEmail(context.Background(), "x@example.org"); err == nil {
+		t.Error("account created without a valid CSRF token")
+	}
+}
+
+func TestProfileEditAndPassword(t *testing.T) {
+	p := newPlatform(t)
+	c, o := account(t, p, "edit@example.org", officials.RoleOfficial, "TN")
+	f := url.Values{"name_ar": {"سارة خالد"}, "name_latin": {"Sara Khaled"}, "job_title": {"Head of data"}, "organisation": {"Presidency of the Government"},
+		"country": {"TN"}, "sector": {"central_government"}, "gender": {"female"}, "language": {"fr"}}
+	if r := c.post("/ar/me/edit", f); r.Status != http.StatusSeeOther || r.Location != "/fr/me" {
+		t.Fatalf("save profile: %d %q", r.Status, r.Location)
+	}
+	got, _ := p.Officials.Get(context.Background(), o.ID)
+	if got.JobTitle != "Head of data" || got.Language != "fr" {
+		t.Errorf("profile not saved: %+v", got)
+	}
+	f.Set("country", "KM") // Comoros: not a member in 2020
+	if r := c.post("/en/me/edit", f); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "list of member states") {
+		t.Errorf("non-member country accepted: %d", r.Status)
+	}
+	if r := c.post("/en/me/password", url.Values{"current_password": {"nope nope nope"}, "password": {"a new long password"}, "password_confirm": {"a new long password"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("wrong current password: %d", r.Status)
+	}
+	if r := c.post("/en/me/password", url.Values{"current_password": {"correct horse battery"}, "password": {"a new long password"}, "password_confirm": {"a new long password"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("change password: %d", r.Status)
+	}
+	if _, err := p.Officials.Authenticate(context.Background(), "edit@example.org", "a new long password"); err != nil {
+		t.Errorf("new password does not work: %v", err)
+	}
+}
+
+func TestForgotAndResetSingleUse(t *testing.T) {
+	p := newPlatform(t)
+	_, _ = account(t, p, "reset@example.org", officials.RoleOfficial, "MA")
+	c := newClient(t, p)
+	if r := c.post("/fr/forgot", url.Values{"email": {"reset@example.org"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("forgot: %d", r.Status)
+	}
+	if r := c.post("/fr/forgot", url.Values{"email": {"nobody@example.org"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("forgot for unknown address must look the same: %d", r.Status)
+	}
+	items, _, _ := p.Mailer.List(context.Background(), 10, 0)
+	var link string
+	for _, it := range items {
+		if it.Template == "reset" {
+			i := strings.Index(it.Text, "/ar/reset/")
+			link = strings.Fields(it.Text[i:])[0]
+		}
+	}
+	if link == "" {
+		t.Fatal("no reset mail in the outbox")
+	}
+	if r := c.get(link); r.Status != http.StatusOK {
+		t.Fatalf("reset page: %d", r.Status)
+	}
+	if r := c.post(link, url.Values{"password": {"brand new password"}, "password_confirm": {"brand new password"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	if r := c.post(link, url.Values{"password": {"another password!"}, "password_confirm": {"another password!"}}); r.Status != http.StatusGone {
+		t.Errorf("reset link reused: %d, want 410", r.Status)
+	}
+	if _, err := p.Officials.Authenticate(context.Background(), "reset@example.org", "brand new password"); err != nil {
+		t.Error("reset password does not work")
+	}
+}
+
+func TestAdminRolesAndCountryScope(t *testing.T) {
+	p := newPlatform(t)
+	staff, _ := account(t, p, "staff@example.org", officials.RoleStaff, "")
+	focal, _ := account(t, p, "focal@example.org", officials.RoleFocalPoint, "JO")
+	plain, _ := account(t, p, "plain@example.org", officials.RoleOfficial, "JO")
+	_, egyptian := account(t, p, "egypt@example.org", officials.RoleOfficial, "EG")
+	_, jordanian := account(t, p, "amman@example.org", officials.RoleOfficial, "JO")
+
+	if r := plain.get("/ar/admin/officials"); r.Status != http.StatusForbidden {
+		t.Errorf("official on admin list: %d, want 403", r.Status)
+	}
+	r := staff.get("/en/admin/officials?country=EG")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "egypt@example.org") || strings.Contains(r.Body, "amman@example.org") {
+		t.Errorf("staff filter by country: %d", r.Status)
+	}
+	// A focal point asking for Egypt still sees only Jordan.
+	r = focal.get("/en/admin/officials?country=EG")
+	if strings.Contains(r.Body, "egypt@example.org") || !strings.Contains(r.Body, "amman@example.org") {
+		t.Errorf("focal point saw another country's people")
+	}
+	if r := focal.get("/en/admin/officials/" + itoa(egyptian.ID)); r.Status != http.StatusNotFound {
+		t.Errorf("focal point opened an Egyptian account: %d", r.Status)
+	}
+	if r := focal.get("/en/admin/officials/" + itoa(jordanian.ID)); r.Status != http.StatusOK {
+		t.Errorf("focal point cannot open a Jordanian account: %d", r.Status)
+	}
+	if r := focal.post("/en/admin/officials/"+itoa(jordanian.ID)+"/role", url.Values{"role": {"staff"}}); r.Status != http.StatusForbidden {
+		t.Errorf("focal point granted a role: %d", r.Status)
+	}
+	// Staff grants a role; it is audited.
+	if r := staff.post("/en/admin/officials/"+itoa(jordanian.ID)+"/role", url.Values{"role": {"trainer"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("grant role: %d", r.Status)
+	}
+	if r := staff.post("/en/admin/officials/"+itoa(jordanian.ID)+"/role", url.Values{"role": {"admin"}}); r.Status != http.StatusForbidden {
+		t.Errorf("staff made an admin: %d", r.Status)
+	}
+	entries, _, _ := audit.List(context.Background(), p.DB, audit.Filter{Action: "official.role"})
+	if len(entries) != 1 || entries[0].From != "official" || entries[0].To != "trainer" || entries[0].Actor != "staff@example.org" {
+		t.Errorf("audit: %+v", entries)
+	}
+	if r := staff.get("/en/admin/audit"); r.Status != http.StatusForbidden {
+		t.Errorf("staff on admin-only audit page: %d", r.Status)
+	}
+	// Staff edits someone's profile: every changed field is recorded.
+	f := url.Values{"name_ar": {"سارة خالد"}, "name_latin": {"Sara Khaled"}, "job_title": {"Director"}, "organisation": {"Ministry"},
+		"country": {"JO"}, "sector": {"central_government"}, "gender": {"female"}, "language": {"ar"}}
+	if r := staff.post("/en/admin/officials/"+itoa(jordanian.ID), f); r.Status != http.StatusSeeOther {
+		t.Fatalf("staff edit: %d %s", r.Status, r.Body)
+	}
+	entries, _, _ = audit.List(context.Background(), p.DB, audit.Filter{Action: "official.edit"})
+	if len(entries) != 1 || entries[0].Field != "job_title" || entries[0].To != "Director" {
+		t.Errorf("edit audit: %+v", entries)
+	}
+}
+
+func TestPersonalDataExportAndDeletion(t *testing.T) {
+	p := newPlatform(t)
+	c, o := account(t, p, "gdpr@example.org", officials.RoleOfficial, "LB")
+	r := c.get("/en/me/export")
+	var data map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &data); err != nil || r.Status != 200 {
+		t.Fatalf("export: %d %v", r.Status, err)
+	}
+	prof, _ := data["profile"].(map[string]any)
+	if prof["email"] != "gdpr@example.org" || prof["name_ar"] != "سارة خالد" {
+		t.Errorf("export lacks the profile: %v", data)
+	}
+	if !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+		t.Error("export is not a download")
+	}
+	if r := c.post("/en/me/delete", url.Values{"password": {"wrong one"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("delete with wrong password: %d", r.Status)
+	}
+	if r := c.post("/en/me/delete", url.Values{"password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.Status)
+	}
+	got, err := p.Officials.Get(context.Background(), o.ID)
+	if err != nil || got.Email != "" || got.NameAr != "" || got.NameLatin != "" || got.DeletedAt == nil {
+		t.Errorf("personal data kept after deletion: %+v", got)
+	}
+	if r := c.get("/en/me"); r.Status != http.StatusSeeOther {
+		t.Errorf("deleted account still logged in: %d", r.Status)
+	}
+	if _, err := p.Officials.Authenticate(context.Background(), "gdpr@example.org", "correct horse battery"); err == nil {
+		t.Error("deleted account can log in")
+	}
+}
+
+func TestConcurrentRegistrationsSameEmail(t *testing.T) {
+	p := newPlatform(t)
+	var wg sync.WaitGroup
+	codes := make(chan int, 50)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			c := newClient(t, p)
+			email := "race@example.org"
+			if i%2 == 1 {
+				email = "RACE@Example.org"
+			}
+			codes <- c.post("/ar/register", registration(email)).Status
+		}(i)
+	}
+	wg.Wait()
+	close(codes)
+	ok := 0
+	for code := range codes {
+		switch code {
+		case http.StatusSeeOther:
+			ok++
+		case http.StatusUnprocessableEntity:
+		default:
+			t.Errorf("unexpected status %d", code)
+		}
+	}
+	list, total, _ := p.Officials.List(context.Background(), officials.Filter{Q: "race@example.org"})
+	if ok != 1 || total != 1 {
+		t.Errorf("%d successes and %d accounts (%v), want exactly one", ok, total, list)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	p := newPlatform(t)
+	r := newClient(t, p).get("/healthz")
+	if r.Status != 200 || !strings.Contains(r.Body, `"ok"`) {
+		t.Errorf("healthz: %d %s", r.Status, r.Body)
+	}
+}
