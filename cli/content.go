@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/masar-platform/masar/content"
@@ -15,7 +16,7 @@ func contentCheck(args []string, stdout io.Writer) error {
 	if len(args) > 1 {
 		return usageError{"content check: at most one folder\n" + usage}
 	}
-	fsys := content.FS
+	var fsys fs.FS = content.FS
 	where := "built-in content"
 	if len(args) == 1 {
 		st, err := os.Stat(args[0])

@@ -45,7 +45,7 @@ func (y *yfile) parse(src []byte) *yaml.Node {
 		msg := err.Error()
 		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			y.ps.add(y.name, n+y.off, "YAML syntax error: %s", m[2])
+			y.ps.add(y.name, errorLine(src, n, msg)+y.off, "YAML syntax error: %s", m[2])
 		} else {
 			y.ps.add(y.name, y.off, "YAML syntax error: %s", strings.TrimPrefix(msg, "yaml: "))
 		}
@@ -61,6 +61,22 @@ func (y *yfile) parse(src []byte) *yaml.Node {
 		return nil
 	}
 	return root
+}
+
+// errorLine finds the line at fault in a YAML syntax error. yaml.v3 reports the line where
+// the enclosing block starts (its "context"), which may be far above the mistake: the first
+// prefix of the document, from that line on, that fails with the same message ends on the
+// line at fault. It falls back to the reported line.
+func errorLine(src []byte, reported int, msg string) int {
+	lines := strings.SplitAfter(string(src), "\n")
+	for k := max(reported, 1); k <= len(lines); k++ {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(strings.Join(lines[:k], "")), &n); err != nil &&
+			yamlLineRe.ReplaceAllString(err.Error(), "$2") == yamlLineRe.ReplaceAllString(msg, "$2") {
+			return k
+		}
+	}
+	return reported
 }
 
 func resolve(n *yaml.Node) *yaml.Node {

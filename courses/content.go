@@ -434,7 +434,7 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 		}
 		for _, lang := range Languages {
 			if f := files[stem][lang]; f != "" {
-				ps.add(path.Join(dir, f), 0, "lesson not listed under lessons in course.yaml")
+				ps.add(path.Join(dir, f), 1, "lesson not listed under lessons in course.yaml")
 			}
 		}
 	}

@@ -505,9 +505,12 @@ func (s *session) Auth(string) (sasl.Server, error) {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error   { s.cur.to = append(s.cur.to, to); return nil }
-func (s *session) Reset()                                      { s.cur = received{user: s.cur.user} }
-func (s *session) Logout() error                               { return nil }
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.cur.to = append(s.cur.to, to)
+	return nil
+}
+func (s *session) Reset()        { s.cur = received{user: s.cur.user} }
+func (s *session) Logout() error { return nil }
 
 func (s *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)

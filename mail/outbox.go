@@ -57,7 +57,7 @@ func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int
 	lang := normLang(msg.Lang)
 	data := make(map[string]any, len(msg.Data)+1)
 	maps.Copy(data, msg.Data)
-	if _, ok := data["Name"]; !ok && name != "" {
+	if _, ok := data["Name"]; !ok {
 		data["Name"] = name
 	}
 	atts, err := checkAttachments(msg.Attachments)

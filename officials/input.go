@@ -156,12 +156,13 @@ func nameProblem(v string, inScript func(rune) bool, scriptKey string) string {
 }
 
 func isArabicNameRune(r rune) bool {
-	// Letters and marks of the Arabic script (diacritics, tatweel) — not its digits or punctuation.
-	return unicode.Is(unicode.Arabic, r) && (unicode.IsLetter(r) || unicode.IsMark(r) || r == 'ـ')
+	// Letters of the Arabic script, combining marks (the harakat are of the "inherited" script)
+	// and tatweel — not digits or punctuation.
+	return (unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r)) || unicode.IsMark(r) || r == 'ـ'
 }
 
 func isLatinNameRune(r rune) bool {
-	return unicode.Is(unicode.Latin, r) || (unicode.IsMark(r) && !unicode.Is(unicode.Arabic, r))
+	return unicode.Is(unicode.Latin, r) || unicode.IsMark(r)
 }
 
 func emailProblem(v string) string {

@@ -26,8 +26,8 @@ var templateFS embed.FS
 type views map[string]*template.Template
 
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	"add":  func(a, b int) int { return a + b },
+	"sub":  func(a, b int) int { return a - b },
 	"join": strings.Join,
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
@@ -45,7 +45,7 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"query": url.QueryEscape,
+	"query":    url.QueryEscape,
 	"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for HTML rendered by our own code
 	"seq": func(n int) []int {
 		out := make([]int, n)

@@ -66,8 +66,8 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &handler{
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log,
-		loginIP:  newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
-		loginAcc: newLimiter(10, 15*time.Minute),
+		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
+		loginAcc:  newLimiter(10, 15*time.Minute),
 		regIP:     newLimiter(d.Config.RegistrationsPerHour, time.Hour),
 		exporters: map[string]func(ctx context.Context, u *officials.Official) (any, error){},
 	}

@@ -82,9 +82,9 @@ func TestRegisterValidationKeepsInputAndSpeaksArabic(t *testing.T) {
 		t.Fatalf("status %d, want 422", r.Status)
 	}
 	for _, want := range []string{
-		"أدخل عنوان بريد إلكتروني صحيحًا",     // e-mail
+		"أدخل عنوان بريد إلكتروني صحيحًا",  // e-mail
 		"اكتب الاسم بالحروف اللاتينية فقط", // Latin name
-		"كلمتا المرور غير متطابقتين",          // confirmation
+		"كلمتا المرور غير متطابقتين",       // confirmation
 		`value="not-an-email"`, `value="مدير البيانات المفتوحة"`, // typed values kept
 		`id="e-email"`, `aria-invalid="true"`,
 	} {

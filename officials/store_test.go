@@ -1,0 +1,135 @@
+package officials
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+func newService(t *testing.T) (*Service, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := SeedCountries(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return New(db, 4), path
+}
+
+func TestRegisterSurvivesReopen(t *testing.T) {
+	s, path := newService(t)
+	ctx := context.Background()
+	o, err := s.Register(ctx, valid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.db.Close()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := New(db, 4).Get(ctx, o.ID)
+	if err != nil || got.NameAr != "هدى عبد الله" || got.Country != "BH" || got.Role != RoleOfficial {
+		t.Fatalf("after reopen: %+v %v", got, err)
+	}
+}
+
+func TestRegisterRefusesNonMemberAndDuplicates(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	in := valid()
+	in.Country = "DJ" // Djibouti: not a member in the reference list
+	_, err := s.Register(ctx, in)
+	if p, ok := problem.As(err); !ok || p.Fields["country"] != "field.country.invalid" {
+		t.Fatalf("non-member: %v", err)
+	}
+	if _, err := s.Register(ctx, valid()); err != nil {
+		t.Fatal(err)
+	}
+	in = valid()
+	in.Email = "HUDA@moi.gov.BH"
+	_, err = s.Register(ctx, in)
+	if p, ok := problem.As(err); !ok || p.Fields["email"] != "field.email.taken" {
+		t.Fatalf("duplicate: %v", err)
+	}
+}
+
+func TestConcurrentRegisterOneAccount(t *testing.T) {
+	s, _ := newService(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Register(context.Background(), valid()); err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	_, n, _ := s.List(context.Background(), Filter{})
+	if ok != 1 || n != 1 {
+		t.Fatalf("%d successes, %d accounts", ok, n)
+	}
+}
+
+func TestSessionsTokensAndDeletion(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	o, _ := s.Register(ctx, valid())
+	sess, _ := s.NewSession(ctx, o.ID)
+	tok, _ := s.CreateAPIToken(ctx, o.ID, "cli")
+	if got, err := s.SessionOfficial(ctx, sess); err != nil || got.ID != o.ID {
+		t.Fatalf("session: %v", err)
+	}
+	if got, err := s.TokenOfficial(ctx, tok); err != nil || got.ID != o.ID {
+		t.Fatalf("token: %v", err)
+	}
+	// Only hashes are stored.
+	var n int
+	s.db.R.QueryRow("SELECT count(*) FROM sessions WHERE token_hash = ?", sess).Scan(&n)
+	if n != 0 {
+		t.Error("session secret stored in clear")
+	}
+	if err := s.Delete(ctx, audit.Actor{ID: o.ID}, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionOfficial(ctx, sess); err == nil {
+		t.Error("session survives deletion")
+	}
+	if _, err := s.TokenOfficial(ctx, tok); err == nil {
+		t.Error("token survives deletion")
+	}
+	// The address is free again.
+	if _, err := s.Register(ctx, valid()); err != nil {
+		t.Errorf("e-mail not freed after deletion: %v", err)
+	}
+	if err := s.Delete(ctx, audit.Actor{}, o.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second deletion: %v", err)
+	}
+}
+
+func TestFocalPointNeedsCountry(t *testing.T) {
+	s, _ := newService(t)
+	in := valid()
+	in.Country = ""
+	_, err := s.Create(context.Background(), audit.Actor{Email: "t"}, in, RoleFocalPoint)
+	if p, ok := problem.As(err); !ok || p.Fields["country"] == "" {
+		t.Fatalf("focal point without country: %v", err)
+	}
+}
