@@ -38,7 +38,7 @@ func Record(ctx context.Context, q store.Queryer, a Actor, action, subject, fiel
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO audit_log(at, actor_id, actor_email, action, subject, field, from_value, to_value)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?)`,
-		time.Now().UTC().Format(time.RFC3339Nano), actor, a.Email, action, subject, field, from, to)
+		store.Now(), actor, a.Email, action, subject, field, from, to)
 	if err != nil {
 		return fmt.Errorf("audit: record %s: %w", action, err)
 	}

@@ -262,6 +262,11 @@ func (l *Lesson) View(lang string) (v *LessonView, fellBack bool) {
 		return v, v.Lang != lang
 	}
 	for _, fl := range Languages {
+		if v := l.views[fl]; v != nil && v.Lang == fl {
+			return v, true
+		}
+	}
+	for _, fl := range Languages {
 		if v := l.views[fl]; v != nil {
 			return v, true
 		}

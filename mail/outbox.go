@@ -181,20 +181,19 @@ const itemColumns = `id, to_email, to_name, lang, template, subject, text_body, 
 
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var (
-		it                 Item
-		created            string
-		sent, next         sql.NullString
-		errCreated, errSet error
+		it                           Item
+		created                      string
+		sent, next                   sql.NullString
+		errCreated, errSent, errNext error
 	)
 	if err := row.Scan(&it.ID, &it.To, &it.Name, &it.Lang, &it.Template, &it.Subject, &it.Text, &it.HTML,
 		&created, &sent, &it.Attempts, &it.LastError, &next); err != nil {
 		return Item{}, err
 	}
 	it.CreatedAt, errCreated = time.Parse(time.RFC3339Nano, created)
-	it.SentAt, errSet = parseNullTime(sent)
-	var errNext error
+	it.SentAt, errSent = parseNullTime(sent)
 	it.NextAttemptAt, errNext = parseNullTime(next)
-	if err := errors.Join(errCreated, errSet, errNext); err != nil {
+	if err := errors.Join(errCreated, errSent, errNext); err != nil {
 		return Item{}, fmt.Errorf("outbox %d: %w", it.ID, err)
 	}
 	switch {

@@ -124,7 +124,7 @@ func scan(row interface{ Scan(...any) error }) (*Official, error) {
 	return &o, nil
 }
 
-func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+func now() string { return store.Now() }
 
 // Get returns the account with id.
 func (s *Service) Get(ctx context.Context, id int64) (*Official, error) {

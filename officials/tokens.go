@@ -38,7 +38,7 @@ func (s *Service) NewSession(ctx context.Context, id int64) (string, error) {
 	tok := NewToken()
 	t := time.Now().UTC()
 	_, err := s.db.W.ExecContext(ctx, "INSERT INTO sessions(token_hash, official_id, created_at, expires_at) VALUES(?, ?, ?, ?)",
-		hashToken(tok), id, t.Format(time.RFC3339Nano), t.Add(SessionTTL).Format(time.RFC3339Nano))
+		hashToken(tok), id, store.FormatTime(t), store.FormatTime(t.Add(SessionTTL)))
 	if err != nil {
 		return "", fmt.Errorf("officials: new session: %w", err)
 	}
@@ -118,7 +118,7 @@ func (s *Service) NewEmailToken(ctx context.Context, id int64, purpose string) (
 	tok := NewToken()
 	t := time.Now().UTC()
 	_, err := s.db.W.ExecContext(ctx, "INSERT INTO email_tokens(token_hash, official_id, purpose, created_at, expires_at) VALUES(?, ?, ?, ?, ?)",
-		hashToken(tok), id, purpose, t.Format(time.RFC3339Nano), t.Add(ttl).Format(time.RFC3339Nano))
+		hashToken(tok), id, purpose, store.FormatTime(t), store.FormatTime(t.Add(ttl)))
 	if err != nil {
 		return "", fmt.Errorf("officials: new %s token: %w", purpose, err)
 	}

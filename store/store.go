@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
@@ -144,3 +145,13 @@ type Queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+// TimeLayout is how times are stored: UTC, fixed width, so that text comparison in SQL
+// orders them correctly (RFC 3339 with trailing zeros kept).
+const TimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Now is the current time in the stored layout.
+func Now() string { return time.Now().UTC().Format(TimeLayout) }
+
+// FormatTime writes t in the stored layout.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }

@@ -42,6 +42,7 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	api.Get("/officials/:id", seePeople, h.apiGetOfficial)
 	api.Patch("/officials/:id", staff, h.apiUpdateOfficial)
 	api.Get("/countries", h.apiCountries)
+	h.apiCourseRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

@@ -26,6 +26,13 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/officials/{id}", Summary: "One account", Role: "staff, admin, focal_point", Result: "Official"},
 	{Method: "PATCH", Path: "/officials/{id}", Summary: "Change an account's profile fields or role", Role: "staff, admin",
 		Body: "OfficialPatch", Result: "Official"},
+	{Method: "GET", Path: "/courses", Summary: "The course catalogue", Role: "public", Result: "Courses"},
+	{Method: "GET", Path: "/courses/{slug}", Summary: "One course with its outcomes and lessons", Role: "public", Result: "Course"},
+	{Method: "POST", Path: "/courses/{slug}/enrol", Summary: "Enrol in a course (idempotent)", Role: "any", Result: "Progress"},
+	{Method: "POST", Path: "/courses/{slug}/lessons/{lesson}/done", Summary: "Mark a lesson as done", Role: "any", Result: "Progress"},
+	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit quiz answers; scored on the server, attempts limited (409 attempts_exhausted, 422 quiz_tampered)", Role: "any",
+		Body: "QuizAnswers", Result: "QuizResult"},
+	{Method: "GET", Path: "/me/progress", Summary: "The caller's progress in every course they are enrolled in", Role: "any", Result: "ProgressList"},
 	{Method: "GET", Path: "/countries", Summary: "Member states (all Arab states with ?all=1)", Role: "public", Result: "Countries", Query: []string{"all"}},
 }
 
@@ -78,6 +85,11 @@ func openAPIDocument(base string) map[string]any {
 		item[strings.ToLower(op.Method)] = o
 	}
 	str := map[string]any{"type": "string"}
+	integer := map[string]any{"type": "integer"}
+	boolean := map[string]any{"type": "boolean"}
+	strArray := map[string]any{"type": "array", "items": str}
+	intArray := map[string]any{"type": "array", "items": integer}
+	langMap := map[string]any{"type": "object", "description": "texts keyed by language (ar, en, fr)", "additionalProperties": str}
 	official := map[string]any{"type": "object", "properties": map[string]any{
 		"id": map[string]any{"type": "integer"}, "email": str, "name_ar": str, "name_latin": str, "job_title": str,
 		"organisation": str, "country": str, "sector": str, "gender": str, "language": str, "role": str,
@@ -101,6 +113,12 @@ func openAPIDocument(base string) map[string]any {
 				"OfficialPatch": map[string]any{"type": "object", "properties": input["properties"]},
 				"OfficialPage": map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": ref("Official")},
 					"total": map[string]any{"type": "integer"}, "limit": map[string]any{"type": "integer"}, "offset": map[string]any{"type": "integer"}}},
+				"Courses":      map[string]any{"type": "array", "items": ref("Course")},
+				"Course":       map[string]any{"type": "object", "properties": map[string]any{"slug": str, "title": langMap, "summary": langMap, "phases": intArray, "level": str, "hours": map[string]any{"type": "number"}, "languages": strArray, "pass_mark": integer, "max_attempts": integer, "quiz_questions": integer, "lessons": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"slug": str, "number": integer, "title": langMap, "languages": strArray}}}}},
+				"Progress":     map[string]any{"type": "object", "properties": map[string]any{"course": str, "enrolled": boolean, "last_lesson": str, "done": strArray, "lessons_done": integer, "lessons_total": integer, "percent": integer, "attempts_used": integer, "attempts_left": integer, "best_score": integer, "passed": boolean, "completed_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
+				"ProgressList": map[string]any{"type": "array", "items": ref("Progress")},
+				"QuizAnswers":  map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}}},
+				"QuizResult":   map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
 				"Countries": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 					"iso2": str, "name_ar": str, "name_en": str, "name_fr": str, "timezone": str, "member": map[string]any{"type": "boolean"}}}},
 			},

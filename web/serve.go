@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
@@ -26,6 +27,8 @@ type Platform struct {
 	DB        *store.DB
 	Officials *officials.Service
 	Mailer    *mail.Mailer
+	Courses   *courses.Service
+	Library   *Library
 	App       *fiber.App
 	Log       *slog.Logger
 }
@@ -57,7 +60,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	if err != nil {
 		return fail(err)
 	}
-	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Log: log, Secret: secret})
+	lib, problems := NewLibrary(cfg.ContentDir)
+	for _, pr := range problems {
+		log.Warn("content problem", "problem", pr.String())
+	}
+	p.Library = lib
+	p.Courses = courses.NewService(db, lib.Catalogue)
+	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Library: lib, Log: log, Secret: secret})
 	if err != nil {
 		return fail(err)
 	}

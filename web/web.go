@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
@@ -28,6 +29,8 @@ type Deps struct {
 	DB        *store.DB
 	Officials *officials.Service
 	Mailer    *mail.Mailer
+	Courses   *courses.Service
+	Library   *Library
 	Log       *slog.Logger
 	// Secret keys the CSRF tokens; it must survive restarts (kept in the data directory).
 	Secret []byte
@@ -65,6 +68,9 @@ func New(d Deps) (*fiber.App, error) {
 		d.Log = slog.Default()
 	}
 	h := &handler{
+		nav: []navLink{{Key: "nav.courses", Href: "/courses"}},
+		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
+			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log,
 		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc:  newLimiter(10, 15*time.Minute),
@@ -80,6 +86,10 @@ func New(d Deps) (*fiber.App, error) {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	h.meSections = append(h.meSections, h.myCoursesSection)
+	h.exporters["courses"] = func(ctx context.Context, u *officials.Official) (any, error) {
+		return h.Courses.MyProgress(ctx, u.ID)
+	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
@@ -87,6 +97,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/healthz", h.healthz)
 	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 86400}))
 	app.Get("/", h.negotiateLanguage)
+	app.Get("/content/:slug/images/*", h.serveCourseImage)
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
@@ -135,6 +146,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	adm.Get("/outbox", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.listOutbox)
 	adm.Get("/outbox/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showOutboxMessage)
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
+	h.courseRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/problem"
+)
+
+func (h *handler) apiCourseRoutes(api fiber.Router) {
+	api.Get("/courses", h.apiListCourses)
+	api.Get("/courses/:slug", h.apiGetCourse)
+	api.Post("/courses/:slug/enrol", h.requireAPIUser, h.apiEnrol)
+	api.Post("/courses/:slug/lessons/:lesson/done", h.requireAPIUser, h.apiLessonDone)
+	api.Post("/courses/:slug/quiz", h.requireAPIUser, h.apiSubmitQuiz)
+	api.Get("/me/progress", h.requireAPIUser, h.apiMyProgress)
+}
+
+// courseSummary is a course as the API lists it.
+type courseSummary struct {
+	Slug        string              `json:"slug"`
+	Title       map[string]string   `json:"title"`
+	Summary     map[string]string   `json:"summary"`
+	Phases      []int               `json:"phases"`
+	Level       string              `json:"level"`
+	Hours       float64             `json:"hours"`
+	Languages   []string            `json:"languages"`
+	PassMark    int                 `json:"pass_mark"`
+	MaxAttempts int                 `json:"max_attempts"`
+	Outcomes    map[string][]string `json:"outcomes,omitempty"`
+	Lessons     []lessonSummary     `json:"lessons,omitempty"`
+	Quiz        int                 `json:"quiz_questions"`
+}
+
+type lessonSummary struct {
+	Slug      string            `json:"slug"`
+	Number    int               `json:"number"`
+	Title     map[string]string `json:"title"`
+	Languages []string          `json:"languages"`
+}
+
+func summarise(co *courses.Course, full bool) courseSummary {
+	s := courseSummary{Slug: co.Slug, Title: co.Title, Summary: co.Summary, Phases: co.Phases, Level: co.Level, Hours: co.Hours,
+		Languages: co.Languages, PassMark: co.PassMark, MaxAttempts: co.MaxAttempts}
+	if co.Quiz != nil {
+		s.Quiz = len(co.Quiz.Questions)
+	}
+	if full {
+		s.Outcomes = co.Outcomes
+		for _, l := range co.Lessons {
+			titles := map[string]string{}
+			for _, lg := range l.Languages {
+				titles[lg] = l.Title(lg)
+			}
+			s.Lessons = append(s.Lessons, lessonSummary{Slug: l.Slug, Number: l.Number, Title: titles, Languages: l.Languages})
+		}
+	}
+	return s
+}
+
+func (h *handler) apiListCourses(c *fiber.Ctx) error {
+	out := []courseSummary{}
+	for _, co := range h.Library.Catalogue().Courses() {
+		out = append(out, summarise(co, false))
+	}
+	return data(c, fiber.StatusOK, out)
+}
+
+func (h *handler) apiGetCourse(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, summarise(co, true))
+}
+
+func (h *handler) apiEnrol(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if err := h.Courses.Enrol(c.UserContext(), user(c).ID, co.Slug); err != nil {
+		return err
+	}
+	p, err := h.Courses.Progress(c.UserContext(), user(c).ID, co.Slug)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, p)
+}
+
+func (h *handler) apiLessonDone(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if l, _ := co.FindLesson(c.Params("lesson")); l == nil {
+		return problem.NotFound
+	}
+	if _, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, c.Params("lesson")); err != nil {
+		return err
+	}
+	p, err := h.Courses.Progress(c.UserContext(), user(c).ID, co.Slug)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, p)
+}
+
+// apiSubmitQuiz takes {"answers": {"q1": ["b"], "q2": ["true"]}}.
+func (h *handler) apiSubmitQuiz(c *fiber.Ctx) error {
+	var body struct {
+		Answers map[string][]string `json:"answers"`
+	}
+	if err := bodyJSON(c, &body); err != nil {
+		return err
+	}
+	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, c.Params("slug"), body.Answers)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, sub)
+}
+
+func (h *handler) apiMyProgress(c *fiber.Ctx) error {
+	ps, err := h.Courses.MyProgress(c.UserContext(), user(c).ID)
+	if err != nil {
+		return err
+	}
+	if ps == nil {
+		ps = []*courses.Progress{}
+	}
+	return data(c, fiber.StatusOK, ps)
+}

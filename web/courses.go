@@ -1,0 +1,407 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/content"
+	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+// Library holds the course catalogue currently served. A reload builds a new catalogue and
+// swaps the pointer, so that readers never see half of one.
+type Library struct {
+	dir     string // "" for the embedded content
+	current atomic.Pointer[courses.Catalogue]
+	onLoad  []func(*courses.Catalogue)
+}
+
+// NewLibrary loads the courses from dir, or from the embedded content when dir is "".
+func NewLibrary(dir string) (*Library, []courses.Problem) {
+	l := &Library{dir: dir}
+	ps := l.Reload()
+	return l, ps
+}
+
+func (l *Library) fsys() fs.FS {
+	if l.dir == "" {
+		return content.FS
+	}
+	return os.DirFS(l.dir)
+}
+
+// Reload reads the content again and serves it; it returns the problems found. Courses
+// whose manifest cannot be used are left out; others are served even with problems.
+func (l *Library) Reload() []courses.Problem {
+	cat, ps := courses.Load(l.fsys())
+	l.current.Store(cat)
+	for _, f := range l.onLoad {
+		f(cat)
+	}
+	return ps
+}
+
+// Catalogue is the catalogue being served.
+func (l *Library) Catalogue() *courses.Catalogue { return l.current.Load() }
+
+// OnLoad registers f to run with each newly loaded catalogue (the search index hooks here).
+func (l *Library) OnLoad(f func(*courses.Catalogue)) {
+	l.onLoad = append(l.onLoad, f)
+	f(l.Catalogue())
+}
+
+func (h *handler) courseRoutes(g fiber.Router) {
+	g.Get("/courses", h.listCourses)
+	g.Get("/courses/:slug", h.showCourse)
+	g.Post("/courses/:slug/enrol", h.requireLogin, h.enrol)
+	g.Get("/courses/:slug/quiz", h.requireLogin, h.showQuiz)
+	g.Post("/courses/:slug/quiz", h.requireLogin, h.submitQuiz)
+	g.Get("/courses/:slug/:lesson", h.showLesson)
+	g.Post("/courses/:slug/:lesson/done", h.requireLogin, h.markLessonDone)
+	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
+	g.Get("/admin/courses", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.showCourseReport)
+	g.Get("/admin/courses/export.xlsx", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.exportCourseReport)
+	g.Post("/admin/content/reload", h.requireLogin, staff, h.reloadContent)
+}
+
+func (h *handler) course(slug string) (*courses.Course, error) {
+	return h.Library.Catalogue().Course(slug)
+}
+
+// courseCard is a course in the catalogue with the viewer's progress, if any.
+type courseCard struct {
+	Course   *courses.Course
+	Progress *courses.Progress
+}
+
+type catalogueData struct {
+	Cards  []courseCard
+	Phase  int
+	Level  string
+	Levels []string
+}
+
+func (h *handler) listCourses(c *fiber.Ctx) error {
+	phase := c.QueryInt("phase", 0)
+	level := c.Query("level")
+	var mine map[string]*courses.Progress
+	if u := user(c); u != nil {
+		ps, err := h.Courses.MyProgress(c.UserContext(), u.ID)
+		if err != nil {
+			return err
+		}
+		mine = map[string]*courses.Progress{}
+		for _, p := range ps {
+			mine[p.Course] = p
+		}
+	}
+	d := catalogueData{Phase: phase, Level: level, Levels: []string{"introductory", "intermediate", "advanced"}}
+	for _, co := range h.Library.Catalogue().Courses() {
+		if phase != 0 && !slices.Contains(co.Phases, phase) || level != "" && co.Level != level {
+			continue
+		}
+		d.Cards = append(d.Cards, courseCard{Course: co, Progress: mine[co.Slug]})
+	}
+	v := h.view(c, "courses.title")
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "courses", v)
+}
+
+type courseData struct {
+	Course   *courses.Course
+	Progress *courses.Progress
+	Resume   string
+}
+
+func (h *handler) showCourse(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	d := courseData{Course: co}
+	if u := user(c); u != nil {
+		if d.Progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
+			return err
+		}
+		d.Resume = d.Progress.Resume(co)
+	}
+	v := h.view(c, "")
+	v.Title = co.TitleIn(v.Lang)
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "course", v)
+}
+
+func (h *handler) enrol(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if err := h.Courses.Enrol(c.UserContext(), user(c).ID, co.Slug); err != nil {
+		return err
+	}
+	h.setFlash(c, "flash.enrolled")
+	if len(co.Lessons) > 0 {
+		return c.Redirect(fmt.Sprintf("/%s/courses/%s/%s", lang(c), co.Slug, co.Lessons[0].Slug), fiber.StatusSeeOther)
+	}
+	return c.Redirect(fmt.Sprintf("/%s/courses/%s", lang(c), co.Slug), fiber.StatusSeeOther)
+}
+
+type lessonData struct {
+	Course   *courses.Course
+	Lesson   *courses.Lesson
+	View     *courses.LessonView
+	FellBack bool
+	Prev     *courses.Lesson
+	Next     *courses.Lesson
+	Progress *courses.Progress
+}
+
+func (h *handler) showLesson(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	l, _ := co.FindLesson(c.Params("lesson"))
+	if l == nil {
+		return problem.NotFound
+	}
+	v := h.view(c, "")
+	lv, fellBack := l.View(v.Lang)
+	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack}
+	d.Prev, d.Next = co.Neighbours(l.Slug)
+	if u := user(c); u != nil {
+		if err := h.Courses.RecordVisit(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
+			return err
+		}
+		if d.Progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
+			return err
+		}
+	}
+	v.Title = lv.Title + " · " + co.TitleIn(v.Lang)
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "lesson", v)
+}
+
+func (h *handler) markLessonDone(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	l, _ := co.FindLesson(c.Params("lesson"))
+	if l == nil {
+		return problem.NotFound
+	}
+	completed, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, l.Slug)
+	if err != nil {
+		return err
+	}
+	if completed {
+		h.setFlash(c, "flash.course_completed")
+		return c.Redirect(fmt.Sprintf("/%s/courses/%s", lang(c), co.Slug), fiber.StatusSeeOther)
+	}
+	if _, next := co.Neighbours(l.Slug); next != nil {
+		return c.Redirect(fmt.Sprintf("/%s/courses/%s/%s", lang(c), co.Slug, next.Slug), fiber.StatusSeeOther)
+	}
+	return c.Redirect(fmt.Sprintf("/%s/courses/%s/quiz", lang(c), co.Slug), fiber.StatusSeeOther)
+}
+
+type quizData struct {
+	Course    *courses.Course
+	Questions []courses.QuestionView
+	Progress  *courses.Progress
+	Attempts  []courses.Attempt
+	Result    *courses.Submission
+}
+
+func (h *handler) quizData(c *fiber.Ctx, co *courses.Course) (quizData, error) {
+	d := quizData{Course: co, Questions: co.Quiz.View(lang(c))}
+	var err error
+	if d.Progress, err = h.Courses.Progress(c.UserContext(), user(c).ID, co.Slug); err != nil {
+		return d, err
+	}
+	d.Attempts, err = h.Courses.AttemptHistory(c.UserContext(), user(c).ID, co.Slug)
+	return d, err
+}
+
+func (h *handler) showQuiz(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if co.Quiz == nil {
+		return courses.ErrNoQuiz
+	}
+	d, err := h.quizData(c, co)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "")
+	v.Title = v.T("quiz.title") + " · " + co.TitleIn(v.Lang)
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "quiz", v)
+}
+
+// quizAnswers collects the answer fields (q_<question id>) of a quiz form; other fields,
+// such as the CSRF token, are not answers.
+func quizAnswers(c *fiber.Ctx) map[string][]string {
+	out := map[string][]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if id, ok := strings.CutPrefix(string(k), "q_"); ok {
+			out[id] = append(out[id], string(v))
+		}
+	})
+	return out
+}
+
+func (h *handler) submitQuiz(c *fiber.Ctx) error {
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if co.Quiz == nil {
+		return courses.ErrNoQuiz
+	}
+	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, co.Slug, quizAnswers(c))
+	if err != nil {
+		return err
+	}
+	d, err := h.quizData(c, co)
+	if err != nil {
+		return err
+	}
+	d.Result = sub
+	v := h.view(c, "")
+	v.Title = v.T("quiz.result") + " · " + co.TitleIn(v.Lang)
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "quiz", v)
+}
+
+type courseReportData struct {
+	Report    *courses.Report
+	Courses   []*courses.Course
+	Course    string
+	Country   string
+	Countries []officials.Country
+	Locked    bool
+}
+
+func (h *handler) courseReportFilter(c *fiber.Ctx) courses.ReportFilter {
+	f := courses.ReportFilter{Course: c.Query("course"), Country: strings.ToUpper(c.Query("country"))}
+	if u := user(c); !u.IsStaff() {
+		f.Country = u.Country
+	}
+	return f
+}
+
+func (h *handler) showCourseReport(c *fiber.Ctx) error {
+	f := h.courseReportFilter(c)
+	r, err := h.Courses.Report(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	cs, err := h.Officials.Countries(c.UserContext(), false)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "admin.courses.title")
+	v.Data = courseReportData{Report: r, Courses: h.Library.Catalogue().Courses(), Course: f.Course, Country: f.Country,
+		Countries: cs, Locked: !user(c).IsStaff()}
+	return h.render(c, fiber.StatusOK, "admin_courses", v)
+}
+
+func (h *handler) exportCourseReport(c *fiber.Ctx) error {
+	r, err := h.Courses.Report(c.UserContext(), h.courseReportFilter(c))
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	var buf bytes.Buffer
+	if err := courses.WriteXLSX(&buf, r, l, func(key string) string { return h.cat.T(l, key) }); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-course-progress-%s.xlsx"`, time.Now().UTC().Format("2006-01-02")))
+	return c.Send(buf.Bytes())
+}
+
+func (h *handler) reloadContent(c *fiber.Ctx) error {
+	ps := h.Library.Reload()
+	for _, p := range ps {
+		h.log.Warn("content problem", "problem", p.String())
+	}
+	h.log.Info("content reloaded", "courses", h.Library.Catalogue().Len(), "problems", len(ps), "by", user(c).Email)
+	if len(ps) > 0 {
+		h.setFlash(c, "flash.content_reloaded_problems")
+	} else {
+		h.setFlash(c, "flash.content_reloaded")
+	}
+	return c.Redirect("/"+lang(c)+"/admin/courses", fiber.StatusSeeOther)
+}
+
+// serveCourseImage sends an image from a course folder.
+func (h *handler) serveCourseImage(c *fiber.Ctx) error {
+	name := path.Clean(c.Params("*"))
+	if strings.HasPrefix(name, "..") || strings.HasPrefix(name, "/") {
+		return problem.NotFound
+	}
+	f, err := h.Library.Catalogue().OpenImage(c.Params("slug"), "images/"+name)
+	if err != nil {
+		return problem.NotFound
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 8<<20))
+	if err != nil {
+		return err
+	}
+	ct := mime.TypeByExtension(path.Ext(name))
+	if !strings.HasPrefix(ct, "image/") {
+		return problem.NotFound
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	if ct == "image/svg+xml" {
+		c.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+	}
+	return c.Send(b)
+}
+
+// mySections adds the official's courses to their profile page.
+func (h *handler) myCoursesSection(ctx context.Context, u *officials.Official, l string) (*meSection, error) {
+	ps, err := h.Courses.MyProgress(ctx, u.ID)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	sec := &meSection{TitleKey: "me.courses"}
+	cat := h.Library.Catalogue()
+	for _, p := range ps {
+		co, err := cat.Course(p.Course)
+		if err != nil {
+			continue
+		}
+		note := h.cat.T(l, "course.progress", "percent", strconv.Itoa(p.Percent))
+		if p.Completed() {
+			note = h.cat.T(l, "course.completed_on", "date", formatDate(l, *p.CompletedAt))
+		}
+		href := fmt.Sprintf("/%s/courses/%s", l, co.Slug)
+		if r := p.Resume(co); r != "" && !p.Completed() {
+			href += "/" + r
+		}
+		sec.Items = append(sec.Items, meItem{Label: co.TitleIn(l), Href: href, Note: note})
+	}
+	return sec, nil
+}
