@@ -29,6 +29,7 @@ func TestBrowserCSRFLessPostRefused(t *testing.T) {
 	// judges the form, so anything but 403 and a server error will do).
 	status = eval[int](t, ctx, `fetch('/ar/me/edit', {method: 'POST', credentials: 'same-origin',
 		body: new URLSearchParams({name_ar: 'x', _csrf: document.querySelector('input[name=_csrf]').value})}).then(r => r.status)`)
+	t.Logf("POST /ar/me/edit with the page's _csrf: status %d", status)
 	if status == 403 || status >= 500 {
 		t.Errorf("POST /ar/me/edit with the page's _csrf: status %d, want it past the CSRF check (not 403, not 5xx)", status)
 	}

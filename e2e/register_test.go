@@ -13,7 +13,7 @@ import (
 // registration is what a user types into the registration form.
 type registration struct {
 	email, password, nameAr, nameLatin, jobTitle, organisation string
-	country, sector, gender, language                         string
+	country, sector, gender, language                          string
 }
 
 // fillRegister types the registration form on the current page.
@@ -144,6 +144,7 @@ func TestBrowserRegisterLoginAndLanguage(t *testing.T) {
 		t.Errorf("after choosing Arabic the browser is on %s, want /ar/me", got)
 	}
 	l := layout(t, ctx)
+	t.Logf("Arabic: %+v", l)
 	if l.Lang != "ar" || l.Dir != "rtl" {
 		t.Errorf("Arabic page has <html lang=%q dir=%q>, want lang=ar dir=rtl", l.Lang, l.Dir)
 	}
@@ -161,6 +162,7 @@ func TestBrowserRegisterLoginAndLanguage(t *testing.T) {
 		t.Errorf("after choosing French the browser is on %s, want /fr/me", got)
 	}
 	l = layout(t, ctx)
+	t.Logf("French: %+v", l)
 	if l.Lang != "fr" || l.Dir != "ltr" {
 		t.Errorf("French page has <html lang=%q dir=%q>, want lang=fr dir=ltr", l.Lang, l.Dir)
 	}

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"sort"
 	"strconv"
@@ -18,7 +19,7 @@ var Langs = []string{"ar", "en", "fr"}
 // Default is the language used when nothing else is known.
 const Default = "ar"
 
-//go:embed messages/*.json
+//go:embed messages/*/*.json
 var files embed.FS
 
 // Catalogue maps language → key → message. A plural message is stored under the key with
@@ -27,38 +28,65 @@ type Catalogue map[string]map[string]string
 
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
-// Load reads the embedded catalogues; it fails when a file is not valid JSON.
+// Load reads the embedded catalogues: every messages/LANG/*.json file (one per feature, so
+// that features keep their words apart). It fails on invalid JSON or a key defined twice.
 func Load() (Catalogue, error) {
 	c := Catalogue{}
 	for _, l := range Langs {
-		b, err := files.ReadFile("messages/" + l + ".json")
-		if err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", l, err)
-		}
-		raw := map[string]any{}
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return nil, fmt.Errorf("i18n: messages/%s.json: %w", l, err)
+		names, err := fs.Glob(files, "messages/"+l+"/*.json")
+		if err != nil || len(names) == 0 {
+			return nil, fmt.Errorf("i18n: no message files for %s", l)
 		}
 		m := map[string]string{}
-		for k, v := range raw {
-			switch v := v.(type) {
-			case string:
-				m[k] = v
-			case map[string]any:
-				for form, s := range v {
-					str, ok := s.(string)
-					if !ok {
-						return nil, fmt.Errorf("i18n: messages/%s.json: %s.%s is not text", l, k, form)
-					}
-					m[k+"."+form] = str
-				}
-			default:
-				return nil, fmt.Errorf("i18n: messages/%s.json: %s is neither text nor plural forms", l, k)
+		for _, name := range names {
+			if err := loadFile(name, m); err != nil {
+				return nil, err
 			}
 		}
 		c[l] = m
 	}
 	return c, nil
+}
+
+// loadFile adds one message file to m; a key defined twice (in two files of a language) is
+// an error, so that features' files cannot silently override each other.
+func loadFile(name string, m map[string]string) error {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	raw := map[string]any{}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	set := func(k, v string) error {
+		if _, dup := m[k]; dup {
+			return fmt.Errorf("i18n: %s: key %q is defined twice", name, k)
+		}
+		m[k] = v
+		return nil
+	}
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			if err := set(k, v); err != nil {
+				return err
+			}
+		case map[string]any:
+			for form, s := range v {
+				str, ok := s.(string)
+				if !ok {
+					return fmt.Errorf("i18n: %s: %s.%s is not text", name, k, form)
+				}
+				if err := set(k+"."+form, str); err != nil {
+					return err
+				}
+			}
+		default:
+			return fmt.Errorf("i18n: %s: %s is neither text nor plural forms", name, k)
+		}
+	}
+	return nil
 }
 
 // MustLoad is Load for start-up: a broken catalogue stops the program.
