@@ -1,0 +1,216 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/masar-platform/masar/officials"
+	"github.com/xuri/excelize/v2"
+)
+
+func TestCatalogueAndFilters(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	r := c.get("/ar/courses")
+	if r.Status != 200 || strings.Count(r.Body, `class="card course-card"`) != 5 {
+		t.Fatalf("catalogue: %d, %d cards", r.Status, strings.Count(r.Body, `class="card course-card"`))
+	}
+	if !strings.Contains(r.Body, "إطار تطبيق الحكومة المفتوحة") {
+		t.Error("Arabic catalogue lacks the first course's Arabic title")
+	}
+	r = c.get("/en/courses?phase=1&level=intermediate")
+	if n := strings.Count(r.Body, `class="card course-card"`); n != 1 || !strings.Contains(r.Body, "open-government-data") {
+		t.Errorf("phase 1 intermediate filter: %d cards", n)
+	}
+}
+
+func TestLessonFallbackNotice(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	// Course 2 has no French: the lesson shows in Arabic (first fallback) with a notice, not a 404.
+	r := c.get("/fr/courses/open-government-data/01-what-is-open-data")
+	if r.Status != 200 || !strings.Contains(r.Body, "existe pas encore dans la langue de la page") || !strings.Contains(r.Body, `<article class="lesson" lang="ar" dir="rtl">`) {
+		t.Errorf("fallback: %d", r.Status)
+	}
+	// French exists for course 1.
+	r = c.get("/fr/courses/open-government-framework/01-why-open-government")
+	if strings.Contains(r.Body, "n'existe pas encore") || !strings.Contains(r.Body, `lang="fr"`) {
+		t.Error("French lesson shows a fallback notice")
+	}
+	if r := c.get("/ar/courses/open-government-data/99-nothing"); r.Status != 404 {
+		t.Errorf("unknown lesson: %d", r.Status)
+	}
+}
+
+// TestLearnerCompletesCourse walks a learner through a whole course: enrol, mark every
+// lesson done, pass the quiz, and see the course complete — recorded once.
+func TestLearnerCompletesCourse(t *testing.T) {
+	p := newPlatform(t)
+	c, o := account(t, p, "learner@example.org", officials.RoleOfficial, "JO")
+	slug := "citizen-participation"
+	if r := c.post("/ar/courses/"+slug+"/enrol", nil); r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Location, "/01-why-participation") {
+		t.Fatalf("enrol: %d %q", r.Status, r.Location)
+	}
+	co, _ := p.Library.Catalogue().Course(slug)
+	// Visit the third lesson, then the course page offers to resume there.
+	c.get("/ar/courses/" + slug + "/" + co.Lessons[2].Slug)
+	if r := c.get("/ar/courses/" + slug); !strings.Contains(r.Body, "/ar/courses/"+slug+"/"+co.Lessons[2].Slug+`">تابع من حيث توقفت`) {
+		t.Error("course page does not resume at the last lesson visited")
+	}
+	for _, l := range co.Lessons {
+		if r := c.post("/ar/courses/"+slug+"/"+l.Slug+"/done", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("done %s: %d", l.Slug, r.Status)
+		}
+	}
+	quiz := c.get("/ar/courses/" + slug + "/quiz")
+	if strings.Contains(quiz.Body, "correct") && strings.Contains(quiz.Body, `"correct":true`) {
+		t.Error("quiz page ships answers")
+	}
+	// Answer everything right.
+	f := url.Values{}
+	for _, q := range co.Quiz.Questions {
+		switch q.Type {
+		case "truefalse":
+			if q.Answer {
+				f.Add("q_"+q.ID, "true")
+			} else {
+				f.Add("q_"+q.ID, "false")
+			}
+		default:
+			for _, opt := range q.Options {
+				if opt.Correct {
+					f.Add("q_"+q.ID, opt.ID)
+				}
+			}
+		}
+	}
+	r := c.post("/ar/courses/"+slug+"/quiz", f)
+	if r.Status != 200 || !strings.Contains(r.Body, "أحسنت") || !strings.Contains(r.Body, "تهانينا! أكملت الدورة") {
+		t.Fatalf("quiz result: %d", r.Status)
+	}
+	prog, _ := p.Courses.Progress(context.Background(), o.ID, slug)
+	if !prog.Completed() || prog.BestScore == nil || *prog.BestScore != 100 {
+		t.Errorf("progress after passing: %+v", prog)
+	}
+	if r := c.get("/ar/courses/" + slug); !strings.Contains(r.Body, "أكملت الدورة في") {
+		t.Error("course page does not show completion")
+	}
+	if r := c.get("/ar/me"); !strings.Contains(r.Body, "دوراتي") {
+		t.Error("profile page lacks 'my courses'")
+	}
+}
+
+func TestQuizTamperingAndAttemptLimit(t *testing.T) {
+	p := newPlatform(t)
+	c, _ := account(t, p, "tamper@example.org", officials.RoleOfficial, "TN")
+	slug := "engaged-governance"
+	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"q_nope": {"a"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "do not match the quiz") {
+		t.Errorf("unknown question: %d", r.Status)
+	}
+	co, _ := p.Library.Catalogue().Course(slug)
+	q := co.Quiz.Questions[0]
+	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"q_" + q.ID: {"zz"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown option: %d", r.Status)
+	}
+	for i := 0; i < co.MaxAttempts; i++ {
+		if r := c.post("/en/courses/"+slug+"/quiz", url.Values{}); r.Status != 200 {
+			t.Fatalf("attempt %d: %d", i+1, r.Status)
+		}
+	}
+	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "used every attempt") {
+		t.Errorf("attempt past the limit: %d", r.Status)
+	}
+}
+
+func TestCourseAPIAndConcurrentCompletion(t *testing.T) {
+	p := newPlatform(t)
+	_, o := account(t, p, "api-learner@example.org", officials.RoleOfficial, "SA")
+	tok, _ := p.Officials.CreateAPIToken(context.Background(), o.ID, "t")
+	c := newClient(t, p)
+	r := c.api("GET", "/api/v1/courses", "", "")
+	if r.Status != 200 || strings.Count(r.Body, `"slug"`) != 5 || strings.Contains(r.Body, "correct") {
+		t.Fatalf("courses: %d", r.Status)
+	}
+	if r := c.api("GET", "/api/v1/courses/open-government-data", "", ""); r.Status != 200 || !strings.Contains(r.Body, `"lessons"`) {
+		t.Errorf("course: %d", r.Status)
+	}
+	slug := "collaboration-co-creation"
+	co, _ := p.Library.Catalogue().Course(slug)
+	var completions int
+	var mu sync.Mutex
+	p.Courses.OnComplete(func(context.Context, int64, string, time.Time) { mu.Lock(); completions++; mu.Unlock() })
+	for _, l := range co.Lessons[:len(co.Lessons)-1] {
+		if r := c.api("POST", "/api/v1/courses/"+slug+"/lessons/"+l.Slug+"/done", tok, ""); r.Status != 200 {
+			t.Fatalf("done: %d %s", r.Status, r.Body)
+		}
+	}
+	answers := map[string][]string{}
+	for _, q := range co.Quiz.Questions {
+		if q.Type == "truefalse" {
+			answers[q.ID] = []string{map[bool]string{true: "true", false: "false"}[q.Answer]}
+			continue
+		}
+		for _, opt := range q.Options {
+			if opt.Correct {
+				answers[q.ID] = append(answers[q.ID], opt.ID)
+			}
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"answers": answers})
+	if r := c.api("POST", "/api/v1/courses/"+slug+"/quiz", tok, string(body)); r.Status != 200 || !strings.Contains(r.Body, `"passed":true`) {
+		t.Fatalf("quiz: %d %s", r.Status, r.Body)
+	}
+	// The last lesson, marked done by 20 requests at once, completes the course once.
+	last := co.Lessons[len(co.Lessons)-1].Slug
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			newClient(t, p).api("POST", "/api/v1/courses/"+slug+"/lessons/"+last+"/done", tok, "")
+		}()
+	}
+	wg.Wait()
+	if completions != 1 {
+		t.Errorf("completion hook ran %d times, want 1", completions)
+	}
+	r = c.api("GET", "/api/v1/me/progress", tok, "")
+	if !strings.Contains(r.Body, `"completed_at":"`) {
+		t.Errorf("progress: %s", r.Body)
+	}
+}
+
+func TestStaffCourseReportXLSX(t *testing.T) {
+	p := newPlatform(t)
+	staff, _ := account(t, p, "report-staff@example.org", officials.RoleStaff, "")
+	learner, _ := account(t, p, "report-learner@example.org", officials.RoleOfficial, "EG")
+	learner.post("/ar/courses/open-government-data/enrol", nil)
+	plain, _ := account(t, p, "report-plain@example.org", officials.RoleOfficial, "EG")
+	if r := plain.get("/ar/admin/courses"); r.Status != http.StatusForbidden {
+		t.Errorf("official on course report: %d", r.Status)
+	}
+	r := staff.get("/ar/admin/courses")
+	if r.Status != 200 || !strings.Contains(r.Body, "سارة خالد") {
+		t.Fatalf("report page: %d", r.Status)
+	}
+	r = staff.get("/ar/admin/courses/export.xlsx")
+	f, err := excelize.OpenReader(strings.NewReader(r.Body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	sheet := f.GetSheetName(0)
+	opts, err := f.GetSheetView(sheet, 0)
+	if err != nil || opts.RightToLeft == nil || !*opts.RightToLeft {
+		t.Errorf("Arabic sheet is not right-to-left: %+v %v", opts, err)
+	}
+	rows, _ := f.GetRows(sheet)
+	if len(rows) != 2 {
+		t.Errorf("rows: %v", rows)
+	}
+}
