@@ -63,7 +63,7 @@ var funcs = template.FuncMap{
 	},
 }
 
-func parseViews() (views, error) {
+func parseViews(as *assets) (views, error) {
 	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func parseViews() (views, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := template.New("layout").Funcs(funcs)
+	base := template.New("layout").Funcs(funcs).Funcs(template.FuncMap{"asset": as.url})
 	if _, err := base.Parse(string(layout)); err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}

@@ -5,12 +5,13 @@ package web
 
 import (
 	"context"
+	"strings"
 	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/masar-platform/masar/config"
@@ -18,9 +19,7 @@ import (
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/static"
 	"github.com/masar-platform/masar/store"
-	"net/http"
 )
 
 // Deps are the services the web layer calls.
@@ -41,6 +40,7 @@ type handler struct {
 	cfg      config.Config
 	cat      i18n.Catalogue
 	views    views
+	assets   *assets
 	log      *slog.Logger
 	loginIP  *limiter
 	loginAcc *limiter
@@ -60,7 +60,11 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := parseViews()
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseViews(as)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +75,7 @@ func New(d Deps) (*fiber.App, error) {
 		nav: []navLink{{Key: "nav.courses", Href: "/courses"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
 			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
-		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log,
+		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as,
 		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc:  newLimiter(10, 15*time.Minute),
 		regIP:     newLimiter(d.Config.RegistrationsPerHour, time.Hour),
@@ -93,9 +97,11 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	// Conditional requests: an unchanged page is answered 304 without its body.
+	app.Use(etag.New(etag.Config{Weak: true, Next: func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/static/") }}))
 
 	app.Get("/healthz", h.healthz)
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 86400}))
+	app.Get("/static/*", h.assets.serve)
 	app.Get("/", h.negotiateLanguage)
 	app.Get("/content/:slug/images/*", h.serveCourseImage)
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -356,5 +357,31 @@ func TestHealthz(t *testing.T) {
 	r := newClient(t, p).get("/healthz")
 	if r.Status != 200 || !strings.Contains(r.Body, `"ok"`) {
 		t.Errorf("healthz: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestStaticAssetsHashedAndConditional(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	page := c.get("/ar/")
+	m := regexp.MustCompile(`href="(/static/style\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatal("layout does not link a content-hashed stylesheet")
+	}
+	r := c.get(m[1])
+	if r.Status != 200 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") || !strings.Contains(r.Body, "margin-inline") {
+		t.Errorf("hashed stylesheet: %d %q", r.Status, r.Header.Get("Cache-Control"))
+	}
+	req := httpGet(m[1])
+	req.Header.Set("If-None-Match", r.Header.Get("ETag"))
+	if r := c.do(req); r.Status != http.StatusNotModified {
+		t.Errorf("conditional stylesheet: %d, want 304", r.Status)
+	}
+	// Pages answer conditional requests too.
+	first := c.get("/en/courses/open-government-data")
+	req = httpGet("/en/courses/open-government-data")
+	req.Header.Set("If-None-Match", first.Header.Get("ETag"))
+	if r := c.do(req); first.Header.Get("ETag") == "" || r.Status != http.StatusNotModified {
+		t.Errorf("conditional page: etag %q, status %d", first.Header.Get("ETag"), r.Status)
 	}
 }
