@@ -179,6 +179,21 @@ func (s *Service) Register(ctx context.Context, in Input) (*Official, error) {
 // Create makes an account on someone's behalf (staff, a focal point nominating, the command
 // line). With no password the account can only be claimed through a reset link.
 func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input, role string) (*Official, error) {
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.CreateTx(ctx, tx, actor, in, role)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// CreateTx is Create inside the caller's transaction, so that an import of many accounts
+// (and what goes with them) commits whole or not at all. It returns the new account's id.
+func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, in Input, role string) (int64, error) {
 	in.Clean()
 	f := in.Validate(in.Password != "")
 	relaxCountry(f, role)
@@ -190,27 +205,20 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input, role 
 		f.Add("country", "field.country.required_focal")
 	}
 	if err := f.Err(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	h := ""
 	if in.Password != "" {
 		var err error
 		if h, err = s.hash(in.Password); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
-	var id int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if id, err = insert(ctx, tx, in, h, role, in.Password == "" && actor.ID != 0); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, "official.create", fmt.Sprintf("official:%d", id), "role", "", role)
-	})
+	id, err := insert(ctx, tx, in, h, role, in.Password == "" && actor.ID != 0)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return s.Get(ctx, id)
+	return id, audit.Record(ctx, tx, actor, "official.create", fmt.Sprintf("official:%d", id), "role", "", role)
 }
 
 func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustChange bool) (int64, error) {
