@@ -155,3 +155,13 @@ func Now() string { return time.Now().UTC().Format(TimeLayout) }
 
 // FormatTime writes t in the stored layout.
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// Relaxed runs fn with the writer's durability lowered (synchronous=OFF): for bulk loading
+// fixtures in benchmarks, never for user data. The setting is restored afterwards.
+func (db *DB) Relaxed(ctx context.Context, fn func() error) error {
+	if _, err := db.W.ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
+		return err
+	}
+	defer db.W.ExecContext(context.Background(), "PRAGMA synchronous=FULL")
+	return fn()
+}

@@ -1,0 +1,419 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/web"
+)
+
+// Options shape a benchmark run.
+type Options struct {
+	Quick       bool   // shorter runs and smaller data, to finish within a minute
+	Out         string // JSON results file
+	Connections int    // concurrent connections per load run (default 64)
+}
+
+// Scenario is the result of one scenario, as written to the results file.
+type Scenario struct {
+	Figures
+	BaselineRPS   float64 `json:"baseline_rps,omitempty"`
+	BaselineP50ms float64 `json:"baseline_p50_ms,omitempty"`
+	BaselineP99ms float64 `json:"baseline_p99_ms,omitempty"`
+	Ratio         float64 `json:"ratio,omitempty"`
+	// Scenario-specific figures.
+	Confirmed     *int     `json:"confirmed,omitempty"`
+	Overallocated *int     `json:"overallocated,omitempty"`
+	MsPerCert     *float64 `json:"ms_per_cert,omitempty"`
+	BulkSeconds   *float64 `json:"bulk_seconds,omitempty"`
+	Seconds       *float64 `json:"seconds,omitempty"`
+	PeakMB        *float64 `json:"peak_mb,omitempty"`
+	Note          string   `json:"note,omitempty"`
+}
+
+// Growth is one point of the growth series: the cost of pages at a number of officials.
+type Growth struct {
+	Officials    int     `json:"officials"`
+	LessonRPS    float64 `json:"lesson_rps"`
+	LessonP99ms  float64 `json:"lesson_p99_ms"`
+	ListRPS      float64 `json:"staff_list_rps"`
+	ListP99ms    float64 `json:"staff_list_p99_ms"`
+	ListBytes    int     `json:"staff_list_bytes"`
+	ListBaseline float64 `json:"staff_list_baseline_rps"`
+}
+
+// Machine describes where the figures were taken.
+type Machine struct {
+	CPU       string `json:"cpu"`
+	Cores     int    `json:"cores"`
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+}
+
+// Run carries out the benchmark and writes the table to out and the JSON to opts.Out.
+func Run(ctx context.Context, opts Options, out io.Writer) error {
+	if opts.Connections <= 0 {
+		opts.Connections = 64
+	}
+	if opts.Out == "" {
+		opts.Out = "bench-results.json"
+	}
+	r, err := newRig(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	results := map[string]any{}
+	var order []string
+	add := func(name string, s Scenario) {
+		results[name] = s
+		order = append(order, name)
+		fmt.Fprintf(out, "  %-14s done\n", name)
+	}
+	fmt.Fprintf(out, "Masar benchmark (%s mode, %d connections, %s per load run)\n", map[bool]string{true: "quick", false: "full"}[opts.Quick], opts.Connections, r.dur)
+	n := r.size(1000, 1000)
+	if err := r.seedOfficials(ctx, n); err != nil {
+		return err
+	}
+	var growth []Growth
+	g, err := r.growthPoint(ctx)
+	if err != nil {
+		return err
+	}
+	growth = append(growth, g)
+	if err := r.seedOfficials(ctx, r.size(10000, 5000)-n); err != nil {
+		return err
+	}
+	if err := r.seedEnrolments(ctx, r.size(50000, 10000)); err != nil {
+		return err
+	}
+	for _, sc := range r.scenarios() {
+		s, err := sc.run(ctx)
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", sc.name, err)
+		}
+		add(sc.name, s)
+	}
+	g, err = r.growthPoint(ctx)
+	if err != nil {
+		return err
+	}
+	growth = append(growth, g)
+	if err := r.seedOfficials(ctx, r.size(100000, 20000)-r.officials); err != nil {
+		return err
+	}
+	if g, err = r.growthPoint(ctx); err != nil {
+		return err
+	}
+	growth = append(growth, g)
+	results["growth"] = growth
+	results["machine"] = machine()
+	results["timestamp"] = time.Now().UTC().Format(time.RFC3339)
+	b, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(opts.Out, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	printTable(out, order, results, growth)
+	fmt.Fprintf(out, "\nresults written to %s\n", opts.Out)
+	return nil
+}
+
+func printTable(out io.Writer, order []string, results map[string]any, growth []Growth) {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\nscenario\trps\tp50 ms\tp99 ms\tbaseline rps\tratio\tbytes\tother\t")
+	for _, name := range order {
+		s := results[name].(Scenario)
+		other := s.Note
+		if s.Confirmed != nil {
+			other = fmt.Sprintf("confirmed=%d overallocated=%d", *s.Confirmed, *s.Overallocated)
+		}
+		if s.MsPerCert != nil {
+			other = fmt.Sprintf("%.1f ms/cert, bulk 200 in %.1f s", *s.MsPerCert, *s.BulkSeconds)
+		}
+		if s.Seconds != nil {
+			other = fmt.Sprintf("%.2f s, peak +%.0f MB", *s.Seconds, *s.PeakMB)
+		}
+		ratio := ""
+		if s.Ratio > 0 {
+			ratio = fmt.Sprintf("%.0f%%", s.Ratio*100)
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%s\t\n", name, s.RPS, s.P50ms, s.P99ms, s.BaselineRPS, ratio, s.Bytes, other)
+	}
+	tw.Flush()
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\nofficials\tlesson rps\tlesson p99\tstaff list rps\tlist p99\tlist bytes\tlist baseline rps\t")
+	for _, g := range growth {
+		fmt.Fprintf(tw, "%d\t%.0f\t%.2f\t%.0f\t%.2f\t%d\t%.0f\t\n", g.Officials, g.LessonRPS, g.LessonP99ms, g.ListRPS, g.ListP99ms, g.ListBytes, g.ListBaseline)
+	}
+	tw.Flush()
+}
+
+func machine() Machine {
+	m := Machine{Cores: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return m
+}
+
+// rig is the platform under test and what the scenarios share.
+type rig struct {
+	opts      Options
+	dir       string
+	p         *web.Platform
+	ln        net.Listener
+	base      string
+	dur       time.Duration
+	officials int
+	sessions  []string // session cookies of seeded officials
+	staff     string   // session cookie of a staff account
+}
+
+func newRig(ctx context.Context, opts Options) (*rig, error) {
+	dir, err := os.MkdirTemp("", "masarbench-")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(dir, "data")
+	cfg.Addr = ln.Addr().String()
+	cfg.BaseURL = "http://" + ln.Addr().String()
+	cfg.LoginsPerMinute, cfg.RegistrationsPerHour = 1<<20, 1<<20
+	cfg.BcryptCost = 4
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := web.Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	go p.App.Listener(ln)
+	r := &rig{opts: opts, dir: dir, p: p, ln: ln, base: cfg.BaseURL, dur: 5 * time.Second}
+	if opts.Quick {
+		r.dur = 1500 * time.Millisecond
+	}
+	staff, err := p.Officials.Create(ctx, audit.Actor{Email: "bench"}, officials.Input{Email: "staff@bench.example", NameAr: "فريق البرنامج",
+		NameLatin: "Programme staff", JobTitle: "Staff", Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar"}, officials.RoleStaff)
+	if err != nil {
+		return nil, err
+	}
+	if r.staff, err = p.Officials.NewSession(ctx, staff.ID); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *rig) close() {
+	r.p.App.Shutdown()
+	r.p.Close()
+	os.RemoveAll(r.dir)
+}
+
+// size picks the full or the quick figure.
+func (r *rig) size(full, quick int) int {
+	if r.opts.Quick {
+		return quick
+	}
+	return full
+}
+
+var arabicFirst = []string{"محمد", "فاطمة", "أحمد", "مريم", "عبد الله", "نور", "يوسف", "سارة", "خالد", "ليلى", "عمر", "هدى"}
+var latinFirst = []string{"Mohammed", "Fatima", "Ahmed", "Maryam", "Abdullah", "Nour", "Youssef", "Sara", "Khaled", "Layla", "Omar", "Huda"}
+var arabicLast = []string{"الأحمد", "الحسن", "المصري", "التونسي", "العلي", "الخطيب", "السيد", "الحداد"}
+var latinLast = []string{"Al-Ahmad", "Al-Hassan", "El-Masri", "Tounsi", "Al-Ali", "Al-Khatib", "El-Sayed", "Haddad"}
+
+// seedOfficials adds n officials across the member states, 1,000 per transaction, and keeps
+// sessions for some of them.
+func (r *rig) seedOfficials(ctx context.Context, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	cs, err := r.p.Officials.Countries(ctx, true)
+	if err != nil {
+		return err
+	}
+	actor := audit.Actor{Email: "bench"}
+	err = r.p.DB.Relaxed(ctx, func() error {
+		for done := 0; done < n; {
+			batch := min(1000, n-done)
+			err := r.p.DB.Tx(ctx, func(tx *sql.Tx) error {
+				for i := 0; i < batch; i++ {
+					k := r.officials + done + i
+					in := officials.Input{Email: fmt.Sprintf("official%06d@gov.bench.example", k),
+						NameAr: arabicFirst[k%len(arabicFirst)] + " " + arabicLast[(k/7)%len(arabicLast)], NameLatin: latinFirst[k%len(latinFirst)] + " " + latinLast[(k/7)%len(latinLast)],
+						JobTitle: "مدير إدارة", Organisation: "وزارة التخطيط", Country: cs[k%len(cs)].ISO,
+						Sector: officials.Sectors[k%len(officials.Sectors)], Gender: []string{"female", "male"}[k%2], Language: []string{"ar", "en", "fr"}[k%3]}
+					if _, err := r.p.Officials.CreateTx(ctx, tx, actor, in, officials.RoleOfficial); err != nil {
+						return fmt.Errorf("seed official %d: %w", k, err)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			done += batch
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.officials += n
+	for len(r.sessions) < 256 && len(r.sessions) < r.officials {
+		o, err := r.p.Officials.GetByEmail(ctx, fmt.Sprintf("official%06d@gov.bench.example", len(r.sessions)))
+		if err != nil {
+			return err
+		}
+		tok, err := r.p.Officials.NewSession(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		r.sessions = append(r.sessions, tok)
+	}
+	return nil
+}
+
+// seedEnrolments enrols officials in courses (n enrolments in all) with some lessons done.
+func (r *rig) seedEnrolments(ctx context.Context, n int) error {
+	cat := r.p.Library.Catalogue().Courses()
+	return r.p.DB.Relaxed(ctx, func() error {
+		for k := 0; k < n; k++ {
+			o := int64(k%r.officials) + 2 // account 1 is the staff account
+			co := cat[(k/r.officials+k)%len(cat)]
+			if err := r.p.Courses.Enrol(ctx, o, co.Slug); err != nil {
+				return err
+			}
+			for i := 0; i < k%len(co.Lessons); i++ {
+				if _, err := r.p.Courses.MarkDone(ctx, o, co.Slug, co.Lessons[i].Slug); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// page measures a GET page and a baseline serving the same bytes.
+func (r *rig) page(ctx context.Context, build func(i int) (*http.Request, error)) (Scenario, error) {
+	req, err := build(0)
+	if err != nil {
+		return Scenario{}, err
+	}
+	body, ct, status, err := fetch(req)
+	if err != nil {
+		return Scenario{}, err
+	}
+	if status != 200 {
+		return Scenario{}, fmt.Errorf("GET %s: status %d", req.URL, status)
+	}
+	f, err := Load{Connections: r.opts.Connections, Duration: r.dur, Request: build}.Run(ctx)
+	if err != nil {
+		return Scenario{}, err
+	}
+	b, err := StartBaseline(body, ct)
+	if err != nil {
+		return Scenario{}, err
+	}
+	defer b.Close()
+	bf, err := Load{URL: b.URL(), Connections: r.opts.Connections, Duration: r.dur}.Run(ctx)
+	if err != nil {
+		return Scenario{}, err
+	}
+	return Scenario{Figures: f, BaselineRPS: bf.RPS, BaselineP50ms: bf.P50ms, BaselineP99ms: bf.P99ms, Ratio: f.RPS / bf.RPS}, nil
+}
+
+func (r *rig) get(path, session string) func(int) (*http.Request, error) {
+	return func(int) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodGet, r.base+path, nil)
+		if err == nil && session != "" {
+			req.AddCookie(&http.Cookie{Name: "masar_session", Value: session})
+		}
+		return req, err
+	}
+}
+
+// lessonRequest asks for a lesson as one of the seeded officials, varying who and which.
+func (r *rig) lessonRequest(i int) (*http.Request, error) {
+	cat := r.p.Library.Catalogue().Courses()
+	co := cat[i%len(cat)]
+	l := co.Lessons[(i/len(cat))%len(co.Lessons)]
+	req, err := http.NewRequest(http.MethodGet, r.base+"/ar/courses/"+co.Slug+"/"+l.Slug, nil)
+	if err == nil {
+		req.AddCookie(&http.Cookie{Name: "masar_session", Value: r.sessions[i%len(r.sessions)]})
+	}
+	return req, err
+}
+
+func (r *rig) growthPoint(ctx context.Context) (Growth, error) {
+	g := Growth{Officials: r.officials}
+	short := r.dur / 2
+	f, err := Load{Connections: r.opts.Connections, Duration: short, Request: r.lessonRequest}.Run(ctx)
+	if err != nil {
+		return g, err
+	}
+	g.LessonRPS, g.LessonP99ms = f.RPS, f.P99ms
+	list := r.get("/ar/admin/officials?q=Huda", r.staff)
+	req, _ := list(0)
+	body, ct, _, err := fetch(req)
+	if err != nil {
+		return g, err
+	}
+	f, err = Load{Connections: r.opts.Connections, Duration: short, Request: list}.Run(ctx)
+	if err != nil {
+		return g, err
+	}
+	g.ListRPS, g.ListP99ms, g.ListBytes = f.RPS, f.P99ms, len(body)
+	b, err := StartBaseline(body, ct)
+	if err != nil {
+		return g, err
+	}
+	defer b.Close()
+	bf, err := Load{URL: b.URL(), Connections: r.opts.Connections, Duration: short}.Run(ctx)
+	g.ListBaseline = bf.RPS
+	return g, err
+}
+
+type scenario struct {
+	name string
+	run  func(ctx context.Context) (Scenario, error)
+}
+
+// scenarios lists what is measured at the 10,000-official size.
+func (r *rig) scenarios() []scenario {
+	return []scenario{
+		{"catalogue", func(ctx context.Context) (Scenario, error) { return r.page(ctx, r.get("/ar/courses", "")) }},
+		{"lesson", func(ctx context.Context) (Scenario, error) { return r.page(ctx, r.lessonRequest) }},
+	}
+}

@@ -1,0 +1,43 @@
+// Command masarbench measures Masar against the raw limit of its own stack on this machine
+// and writes bench-results.json. See README.md, section "Performance".
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+
+	"github.com/masar-platform/masar/bench"
+)
+
+func main() {
+	var opts bench.Options
+	flag.BoolVar(&opts.Quick, "quick", false, "smaller data and shorter runs (under a minute)")
+	flag.StringVar(&opts.Out, "out", "bench-results.json", "file to write the results to")
+	flag.IntVar(&opts.Connections, "connections", 64, "concurrent connections per load run")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "masarbench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "masarbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := bench.Run(ctx, opts, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "masarbench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
