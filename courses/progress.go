@@ -36,6 +36,17 @@ type Service struct {
 
 	mu    sync.Mutex
 	hooks []CompletionHook
+
+	// visits holds "last lesson opened" records not yet written: opening a lesson is the
+	// hottest path of the platform, and where to resume is not worth a disk sync per page
+	// view, so visits are written in batches (FlushVisits) and read through this map.
+	visitMu sync.Mutex
+	visits  map[visitKey]string
+}
+
+type visitKey struct {
+	official int64
+	course   string
 }
 
 // NewService returns the progress service. cat returns the current catalogue (it may change
@@ -113,12 +124,60 @@ func (s *Service) RecordVisit(ctx context.Context, officialID int64, slug, lesso
 	if l, _ := c.FindLesson(lesson); l == nil {
 		return fmt.Errorf("courses: visit %s/%s: %w", slug, lesson, store.ErrNotFound)
 	}
-	_, err = s.db.W.ExecContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?",
-		lesson, officialID, slug)
-	if err != nil {
-		return fmt.Errorf("courses: visit %s/%s: %w", slug, lesson, err)
+	s.visitMu.Lock()
+	if s.visits == nil {
+		s.visits = map[visitKey]string{}
 	}
+	s.visits[visitKey{officialID, slug}] = lesson
+	s.visitMu.Unlock()
 	return nil
+}
+
+// pendingVisit is the last lesson opened and not yet written, if any.
+func (s *Service) pendingVisit(officialID int64, slug string) (string, bool) {
+	s.visitMu.Lock()
+	defer s.visitMu.Unlock()
+	l, ok := s.visits[visitKey{officialID, slug}]
+	return l, ok
+}
+
+// FlushVisits writes the pending "last lesson opened" records in one transaction.
+func (s *Service) FlushVisits(ctx context.Context) error {
+	s.visitMu.Lock()
+	pending := s.visits
+	s.visits = nil
+	s.visitMu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?")
+		if err != nil {
+			return fmt.Errorf("courses: flush visits: %w", err)
+		}
+		defer stmt.Close()
+		for k, lesson := range pending {
+			if _, err := stmt.ExecContext(ctx, lesson, k.official, k.course); err != nil {
+				return fmt.Errorf("courses: flush visits: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// RunVisitFlusher writes pending visits every interval until ctx ends, and once more then.
+func (s *Service) RunVisitFlusher(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			_ = s.FlushVisits(context.WithoutCancel(ctx))
+			return
+		case <-t.C:
+			_ = s.FlushVisits(ctx)
+		}
+	}
 }
 
 // MarkDone records that the official finished a lesson (enrolling them if needed) and makes
@@ -374,6 +433,9 @@ func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (
 		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
 	}
 	p.Enrolled, p.EnrolledAt, p.CompletedAt = true, parseTime(enrolled), parseNullTime(completed)
+	if l, ok := s.pendingVisit(officialID, slug); ok {
+		p.LastLesson = l
+	}
 	done, err := doneLessons(ctx, s.db.R, officialID, slug)
 	if err != nil {
 		return nil, err
@@ -405,6 +467,9 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 		if err := rows.Scan(&p.Course, &enrolled, &p.LastLesson, &completed); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		}
+		if l, ok := s.pendingVisit(officialID, p.Course); ok {
+			p.LastLesson = l
 		}
 		p.EnrolledAt, p.CompletedAt = parseTime(enrolled), parseNullTime(completed)
 		out = append(out, p)

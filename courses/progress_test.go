@@ -314,3 +314,30 @@ func TestResumeAndEnrolment(t *testing.T) {
 		t.Errorf("my progress: %+v %v", mine, err)
 	}
 }
+
+// TestVisitsAreWrittenInBatches: a visit shows at once in Progress, and after FlushVisits a
+// fresh service (a restarted server) still knows where to resume.
+func TestVisitsAreWrittenInBatches(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := e.learner(t, 40, "JO")
+	if err := e.svc.Enrol(ctx, id, fixture); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.RecordVisit(ctx, id, fixture, "03-last"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := e.svc.Progress(ctx, id, fixture); p.LastLesson != "03-last" {
+		t.Fatalf("pending visit not seen: %q", p.LastLesson)
+	}
+	fresh := courses.NewService(e.db, func() *courses.Catalogue { return e.cat })
+	if p, _ := fresh.Progress(ctx, id, fixture); p.LastLesson == "03-last" {
+		t.Fatal("visit written before the flush")
+	}
+	if err := e.svc.FlushVisits(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := fresh.Progress(ctx, id, fixture); p.LastLesson != "03-last" || p.Resume(e.cat.Courses()[0]) != "03-last" {
+		t.Fatalf("after flush: %q", p.LastLesson)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -411,7 +412,11 @@ type Filter struct {
 	Offset  int
 }
 
-// List returns live accounts matching the filter, newest first, and how many match in all.
+// CountCap is where List stops counting matches; a total above it means "more than CountCap".
+const CountCap = 1000
+
+// List returns live accounts matching the filter, newest first, and how many match (up to
+// CountCap+1).
 func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
@@ -426,14 +431,21 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 		where = append(where, "role = ?")
 		args = append(args, f.Role)
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(name_ar) LIKE ? ESCAPE '\' OR lower(name_latin) LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR lower(organisation) LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like, like)
+	if q := strings.TrimSpace(f.Q); utf8.RuneCountInString(q) >= 3 {
+		// The trigram index finds substrings of three characters or more; the phrase is
+		// quoted so that the searcher's words are never read as query syntax.
+		where = append(where, "id IN (SELECT rowid FROM officials_fts WHERE officials_fts MATCH ?)")
+		args = append(args, `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
+	} else if q != "" {
+		like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(name_latin) LIKE ? ESCAPE '\' OR name_ar LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
 	}
 	w := " WHERE " + strings.Join(where, " AND ")
+	// Counting stops past CountCap: beyond it the list says "more than …", and the page costs
+	// the same with 1,000 or 100,000 matching accounts.
 	var total int
-	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM officials"+w, args...).Scan(&total); err != nil {
+	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM officials"+w+" LIMIT ?)", append(args, CountCap+1)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("officials: count: %w", err)
 	}
 	rows, err := s.db.R.QueryContext(ctx, "SELECT "+cols+" FROM officials"+w+" ORDER BY id DESC LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)

@@ -2,6 +2,8 @@ package officials
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"errors"
 	"path/filepath"
 	"sync"
@@ -131,5 +133,54 @@ func TestFocalPointNeedsCountry(t *testing.T) {
 	_, err := s.Create(context.Background(), audit.Actor{Email: "t"}, in, RoleFocalPoint)
 	if p, ok := problem.As(err); !ok || p.Fields["country"] == "" {
 		t.Fatalf("focal point without country: %v", err)
+	}
+}
+
+func TestListSearchesSubstringsAndCapsTheCount(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	if _, err := s.Register(ctx, valid()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q    string
+		want int
+	}{{"هدى", 1}, {"عبد الل", 1}, {"UDA ABD", 1}, {"moi.gov", 1}, {"eGovernment", 1}, {"Hu", 1}, {"zzz", 0}, {`"; DROP`, 0}} {
+		_, n, err := s.List(ctx, Filter{Q: tc.q})
+		if err != nil || n != tc.want {
+			t.Errorf("q=%q: %d matches (%v), want %d", tc.q, n, err, tc.want)
+		}
+	}
+	// Edits and deletions reach the index.
+	o, _ := s.GetByEmail(ctx, "huda@moi.gov.bh")
+	in := valid()
+	in.NameLatin = "Huda Al-Khalifa"
+	if _, err := s.UpdateProfile(ctx, audit.Actor{ID: o.ID}, o.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, n, _ := s.List(ctx, Filter{Q: "khalifa"}); n != 1 {
+		t.Error("edited name not found")
+	}
+	_ = s.Delete(ctx, audit.Actor{ID: o.ID}, o.ID)
+	if _, n, _ := s.List(ctx, Filter{Q: "khalifa"}); n != 0 {
+		t.Error("deleted account still found")
+	}
+	// Past CountCap the count stops.
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for i := 0; i < CountCap+50; i++ {
+			in := valid()
+			in.Email = fmt.Sprintf("bulk%d@moi.gov.bh", i)
+			if _, err := s.CreateTx(ctx, tx, audit.Actor{Email: "t"}, in, RoleOfficial); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, n, _ := s.List(ctx, Filter{Q: "bulk", Limit: 20})
+	if n != CountCap+1 || len(items) != 20 {
+		t.Errorf("capped count: %d, %d items", n, len(items))
 	}
 }

@@ -24,6 +24,8 @@ type officialsList struct {
 	Countries []officials.Country
 	Roles     []string
 	Locked    bool // a focal point sees only their country
+	More      bool // more matches than were counted (officials.CountCap)
+	Cap       int
 }
 
 // scopedFilter applies who may see whom: a focal point is held to their own country,
@@ -54,7 +56,8 @@ func (h *handler) listOfficials(c *fiber.Ctx) error {
 	}
 	v := h.view(c, "admin.officials.title")
 	v.Data = officialsList{Items: items, Total: total, Page: page, Pages: (total + pageSize - 1) / pageSize, Q: f.Q,
-		Country: f.Country, Role: f.Role, Countries: cs, Roles: officials.Roles, Locked: !u.IsStaff()}
+		Country: f.Country, Role: f.Role, Countries: cs, Roles: officials.Roles, Locked: !u.IsStaff(),
+		More: total > officials.CountCap, Cap: officials.CountCap}
 	return h.render(c, fiber.StatusOK, "admin_officials", v)
 }
 

@@ -69,8 +69,10 @@ func (h *handler) apiMe(c *fiber.Ctx) error {
 }
 
 type page[T any] struct {
-	Items  []T `json:"items"`
-	Total  int `json:"total"`
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	// TotalIsLowerBound says that counting stopped at Total: there are more.
+	TotalIsLowerBound bool `json:"total_is_lower_bound,omitempty"`
 	Limit  int `json:"limit"`
 	Offset int `json:"offset"`
 }
@@ -89,7 +91,8 @@ func (h *handler) apiListOfficials(c *fiber.Ctx) error {
 	if items == nil {
 		items = []*officials.Official{}
 	}
-	return data(c, fiber.StatusOK, page[*officials.Official]{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+	return data(c, fiber.StatusOK, page[*officials.Official]{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset,
+		TotalIsLowerBound: total > officials.CountCap})
 }
 
 type officialBody struct {

@@ -28,6 +28,7 @@ import (
 type Library struct {
 	dir     string // "" for the embedded content
 	current atomic.Pointer[courses.Catalogue]
+	gen     atomic.Uint64
 	onLoad  []func(*courses.Catalogue)
 }
 
@@ -50,11 +51,15 @@ func (l *Library) fsys() fs.FS {
 func (l *Library) Reload() []courses.Problem {
 	cat, ps := courses.Load(l.fsys())
 	l.current.Store(cat)
+	l.gen.Add(1)
 	for _, f := range l.onLoad {
 		f(cat)
 	}
 	return ps
 }
+
+// Generation counts the loads, so that what was built from one catalogue can tell it is stale.
+func (l *Library) Generation() uint64 { return l.gen.Load() }
 
 // Catalogue is the catalogue being served.
 func (l *Library) Catalogue() *courses.Catalogue { return l.current.Load() }
@@ -97,6 +102,9 @@ type catalogueData struct {
 }
 
 func (h *handler) listCourses(c *fiber.Ctx) error {
+	if h.pages.serve(c, h.Library.Generation()) {
+		return nil
+	}
 	phase := c.QueryInt("phase", 0)
 	level := c.Query("level")
 	var mine map[string]*courses.Progress
@@ -119,6 +127,7 @@ func (h *handler) listCourses(c *fiber.Ctx) error {
 	}
 	v := h.view(c, "courses.title")
 	v.Data = d
+	v.Cacheable = true
 	return h.render(c, fiber.StatusOK, "courses", v)
 }
 
@@ -129,6 +138,9 @@ type courseData struct {
 }
 
 func (h *handler) showCourse(c *fiber.Ctx) error {
+	if h.pages.serve(c, h.Library.Generation()) {
+		return nil
+	}
 	co, err := h.course(c.Params("slug"))
 	if err != nil {
 		return err
@@ -143,6 +155,7 @@ func (h *handler) showCourse(c *fiber.Ctx) error {
 	v := h.view(c, "")
 	v.Title = co.TitleIn(v.Lang)
 	v.Data = d
+	v.Cacheable = true
 	return h.render(c, fiber.StatusOK, "course", v)
 }
 
@@ -172,6 +185,9 @@ type lessonData struct {
 }
 
 func (h *handler) showLesson(c *fiber.Ctx) error {
+	if h.pages.serve(c, h.Library.Generation()) {
+		return nil
+	}
 	co, err := h.course(c.Params("slug"))
 	if err != nil {
 		return err
@@ -194,6 +210,7 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 	}
 	v.Title = lv.Title + " · " + co.TitleIn(v.Lang)
 	v.Data = d
+	v.Cacheable = true
 	return h.render(c, fiber.StatusOK, "lesson", v)
 }
 

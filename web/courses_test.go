@@ -214,3 +214,28 @@ func TestStaffCourseReportXLSX(t *testing.T) {
 		t.Errorf("rows: %v", rows)
 	}
 }
+
+// TestAnonymousPageCacheNeverServesUsers: anonymous catalogue pages come from the cache, but a
+// logged-in reader always gets their own page, and a content reload is seen at once.
+func TestAnonymousPageCacheNeverServesUsers(t *testing.T) {
+	p := newPlatform(t)
+	anon := newClient(t, p)
+	first := anon.get("/ar/courses/open-government-data")
+	second := anon.get("/ar/courses/open-government-data")
+	if first.Body != second.Body || strings.Contains(first.Body, `name="_csrf"`) {
+		t.Fatal("anonymous course page differs between visits or carries a form token")
+	}
+	if _, ok := anon.cookies["masar_csrf"]; ok {
+		t.Error("a page without forms set the CSRF cookie")
+	}
+	user, _ := account(t, p, "cache@example.org", officials.RoleOfficial, "JO")
+	r := user.get("/ar/courses/open-government-data")
+	if !strings.Contains(r.Body, "/ar/courses/open-government-data/enrol") || !strings.Contains(r.Body, "/ar/logout") {
+		t.Error("a logged-in reader was served the anonymous page")
+	}
+	gen := p.Library.Generation()
+	p.Library.Reload()
+	if p.Library.Generation() == gen {
+		t.Error("reload did not change the generation")
+	}
+}

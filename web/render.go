@@ -113,7 +113,12 @@ type View struct {
 	Title     string
 	Path      string // the path after the language prefix, with the query, for the language switcher
 	User      *officials.Official
-	CSRF      string
+	csrf      func() string
+	csrfValue string
+	csrfUsed  bool
+	// Cacheable marks a page that is the same for every anonymous visitor; it is kept in the
+	// page cache when it was rendered without a form token.
+	Cacheable bool
 	RequestID string
 	Flash     string
 	Form      map[string]string // typed values, echoed back on error
@@ -125,6 +130,16 @@ type View struct {
 	cat       i18n.Catalogue
 	nav       []navLink
 	admin     []adminLink
+}
+
+// CSRF is the form token of this browser (made on first use, so that pages without forms
+// neither set the cookie nor lose their cacheability).
+func (v *View) CSRF() string {
+	if !v.csrfUsed {
+		v.csrfUsed = true
+		v.csrfValue = v.csrf()
+	}
+	return v.csrfValue
 }
 
 // T translates a message key into the page's language.
@@ -203,6 +218,9 @@ func (h *handler) render(c *fiber.Ctx, status int, page string, v *View) error {
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if v.Cacheable && status == fiber.StatusOK && !v.csrfUsed && v.Flash == "" && anonymousGET(c) {
+		h.pages.store(c, h.Library.Generation(), buf.Bytes())
+	}
 	return c.Send(buf.Bytes())
 }
 
@@ -226,7 +244,7 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 	v.Lang = lang(c)
 	v.Dir = i18n.Dir(v.Lang)
 	v.User = user(c)
-	v.CSRF = h.csrfToken(c)
+	v.csrf = func() string { return h.csrfToken(c) }
 	v.RequestID = requestID(c)
 	v.BaseURL = h.cfg.BaseURL
 	v.Now = time.Now()

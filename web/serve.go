@@ -73,8 +73,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	return p, nil
 }
 
-// Close releases the database.
-func (p *Platform) Close() error { return p.DB.Close() }
+// Close writes what is pending and releases the database.
+func (p *Platform) Close() error {
+	if err := p.Courses.FlushVisits(context.Background()); err != nil {
+		p.Log.Error("flush lesson visits", "err", err)
+	}
+	return p.DB.Close()
+}
 
 // loadSecret reads the server's key, creating it on first start. It keys the CSRF tokens,
 // so it must outlive restarts.
@@ -133,6 +138,7 @@ func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
 	go p.Mailer.Run(mailCtx)
+	go p.Courses.RunVisitFlusher(mailCtx, 2*time.Second)
 	fmt.Fprintf(out, "Masar is running at %s (listening on %s, data in %s)\n", p.Config.BaseURL, ln.Addr(), p.Config.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- p.App.Listener(ln) }()

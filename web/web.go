@@ -5,8 +5,8 @@ package web
 
 import (
 	"context"
-	"strings"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,6 +41,7 @@ type handler struct {
 	cat      i18n.Catalogue
 	views    views
 	assets   *assets
+	pages    *pageCache
 	log      *slog.Logger
 	loginIP  *limiter
 	loginAcc *limiter
@@ -75,7 +76,7 @@ func New(d Deps) (*fiber.App, error) {
 		nav: []navLink{{Key: "nav.courses", Href: "/courses"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
 			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
-		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as,
+		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(2000),
 		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc:  newLimiter(10, 15*time.Minute),
 		regIP:     newLimiter(d.Config.RegistrationsPerHour, time.Hour),
@@ -177,5 +178,10 @@ func (h *handler) negotiateLanguage(c *fiber.Ctx) error {
 }
 
 func (h *handler) showHome(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "home", h.view(c, "home.title"))
+	if h.pages.serve(c, h.Library.Generation()) {
+		return nil
+	}
+	v := h.view(c, "home.title")
+	v.Cacheable = true
+	return h.render(c, fiber.StatusOK, "home", v)
 }
