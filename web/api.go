@@ -73,8 +73,8 @@ type page[T any] struct {
 	Total int `json:"total"`
 	// TotalIsLowerBound says that counting stopped at Total: there are more.
 	TotalIsLowerBound bool `json:"total_is_lower_bound,omitempty"`
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
+	Limit             int  `json:"limit"`
+	Offset            int  `json:"offset"`
 }
 
 func (h *handler) apiListOfficials(c *fiber.Ctx) error {
