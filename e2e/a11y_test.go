@@ -19,7 +19,7 @@ func axeSource(t *testing.T) string {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		unavailable(t, fmt.Sprintf("accessibility test skipped: no axe-core (%v); run `cd e2e && npm install --no-save --no-audit --no-fund axe-core@4.14.1` or set MASAR_AXE_JS", err))
+		unavailable(t, "accessibility test", fmt.Sprintf("no axe-core (%v); run `cd e2e && npm install --no-save --no-audit --no-fund axe-core@4.14.1` or set MASAR_AXE_JS", err))
 	}
 	return string(b)
 }

@@ -35,13 +35,13 @@ const password = "correct horse battery"
 // required reports whether the browser tests must run (CI sets MASAR_BROWSER_TESTS=require).
 func required() bool { return os.Getenv("MASAR_BROWSER_TESTS") == "require" }
 
-// unavailable skips the test for a missing tool, or fails it when the tests are required.
-func unavailable(t *testing.T, msg string) {
+// unavailable skips the tests for a missing tool, or fails them when they are required.
+func unavailable(t *testing.T, tests, reason string) {
 	t.Helper()
 	if required() {
-		t.Fatal(msg + " (MASAR_BROWSER_TESTS=require)")
+		t.Fatalf("%s cannot run (MASAR_BROWSER_TESTS=require): %s", tests, reason)
 	}
-	t.Skip(msg)
+	t.Skipf("%s skipped: %s", tests, reason)
 }
 
 // chromiumPath finds the browser: $MASAR_CHROMIUM, Debian's /usr/bin/chromium, or a
@@ -103,6 +103,9 @@ func startSite(t *testing.T) *site {
 		if err := p.App.ShutdownWithTimeout(5 * time.Second); err != nil {
 			t.Errorf("shut down server: %v", err)
 		}
+		// Shutdown misses a server that has not started serving yet (a test that skipped
+		// at once); closing the listener stops that one too.
+		ln.Close()
 		<-served
 		p.Close()
 	})
@@ -155,7 +158,7 @@ func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	exe, err := chromiumPath()
 	if err != nil {
-		unavailable(t, "browser tests skipped: "+err.Error()+"; install Debian's chromium or set MASAR_CHROMIUM")
+		unavailable(t, "browser tests", err.Error()+"; install Debian's chromium or set MASAR_CHROMIUM")
 	}
 	out := &lockedBuffer{}
 	opts := []chromedp.ExecAllocatorOption{

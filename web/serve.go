@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/mail"
@@ -28,6 +29,7 @@ type Platform struct {
 	Officials *officials.Service
 	Mailer    *mail.Mailer
 	Courses   *courses.Service
+	Advisory  *advisory.Service
 	Library   *Library
 	App       *fiber.App
 	Log       *slog.Logger
@@ -66,7 +68,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	}
 	p.Library = lib
 	p.Courses = courses.NewService(db, lib.Catalogue)
-	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Library: lib, Log: log, Secret: secret})
+	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
+		return fail(err)
+	}
+	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret})
 	if err != nil {
 		return fail(err)
 	}
@@ -148,7 +153,10 @@ func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
 	case <-ctx.Done():
 	}
 	p.Log.Info("shutting down: finishing in-flight requests")
-	if err := p.App.ShutdownWithTimeout(20 * time.Second); err != nil {
+	err = p.App.ShutdownWithTimeout(20 * time.Second)
+	// A listener that had not started serving yet is not stopped by Shutdown: close it too.
+	_ = ln.Close()
+	if err != nil {
 		return err
 	}
 	return <-errc
