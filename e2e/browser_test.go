@@ -296,3 +296,8 @@ func (s *site) login(t *testing.T, ctx context.Context, lang, email string) {
 	do(t, ctx, "fill the login form", typeInto("#f-email", email), typeInto("#f-password", password))
 	clickAndLoad(t, ctx, "main form button[type=submit]")
 }
+
+// clickInput clicks the radio button or check box with that name and value.
+func clickInput(name, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(`input[name="` + name + `"][value="` + value + `"]`))
+}

@@ -43,6 +43,7 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	api.Patch("/officials/:id", staff, h.apiUpdateOfficial)
 	api.Get("/countries", h.apiCountries)
 	h.apiCourseRoutes(api)
+	h.apiAdvisoryRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

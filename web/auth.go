@@ -179,7 +179,7 @@ func (h *handler) logout(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	c.ClearCookie(sessionCookie)
+	h.clearCookie(c, sessionCookie)
 	h.setFlash(c, "flash.logged_out")
 	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
 }
@@ -233,7 +233,7 @@ func (h *handler) reset(c *fiber.Ctx) error {
 		v.Errors, v.ErrorKey = fields, key
 		return h.render(c, status, "reset", v)
 	}
-	c.ClearCookie(sessionCookie)
+	h.clearCookie(c, sessionCookie)
 	h.setFlash(c, "flash.password_reset")
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 }

@@ -159,7 +159,7 @@ func (h *handler) deleteAccount(c *fiber.Ctx) error {
 	if err := h.Officials.Delete(c.UserContext(), actor(c), u.ID); err != nil {
 		return err
 	}
-	c.ClearCookie(sessionCookie)
+	h.clearCookie(c, sessionCookie)
 	h.setFlash(c, "flash.account_deleted")
 	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
 }

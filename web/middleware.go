@@ -116,7 +116,7 @@ func (h *handler) loadSession(c *fiber.Ctx) error {
 	}
 	o, err := h.Officials.SessionOfficial(c.UserContext(), tok)
 	if err != nil {
-		c.ClearCookie(sessionCookie)
+		h.clearCookie(c, sessionCookie)
 		return c.Next()
 	}
 	c.Locals(keyUser, o)
@@ -265,4 +265,11 @@ func safeNext(next, fallback string) string {
 		return fallback
 	}
 	return next
+}
+
+// clearCookie removes a cookie set by setSessionCookie, setFlash or the CSRF seed: same name
+// and same path, or the browser keeps the original.
+func (h *handler) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.Secure()})
 }

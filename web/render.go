@@ -221,7 +221,10 @@ func (h *handler) render(c *fiber.Ctx, status int, page string, v *View) error {
 	if v.Cacheable && status == fiber.StatusOK && !v.csrfUsed && v.Flash == "" && anonymousGET(c) {
 		h.pages.store(c, h.Library.Generation(), buf.Bytes())
 	}
-	return c.Send(buf.Bytes())
+	// SetBody copies: the buffer goes back to the pool when this function returns, before
+	// the response is written (c.Send would keep a reference to it).
+	c.Response().SetBody(buf.Bytes())
+	return nil
 }
 
 // view starts a View for the current request.
@@ -261,7 +264,7 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 	v.Path = p
 	if f := c.Cookies(flashCookie); f != "" {
 		v.Flash = f
-		c.ClearCookie(flashCookie)
+		h.clearCookie(c, flashCookie)
 	}
 }
 

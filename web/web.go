@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
@@ -29,6 +30,7 @@ type Deps struct {
 	Officials *officials.Service
 	Mailer    *mail.Mailer
 	Courses   *courses.Service
+	Advisory  *advisory.Service
 	Library   *Library
 	Log       *slog.Logger
 	// Secret keys the CSRF tokens; it must survive restarts (kept in the data directory).
@@ -73,9 +75,11 @@ func New(d Deps) (*fiber.App, error) {
 		d.Log = slog.Default()
 	}
 	h := &handler{
-		nav: []navLink{{Key: "nav.courses", Href: "/courses"}},
+		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.advisory", Href: "/advisory"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
-			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
+			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
+			{navLink: navLink{Key: "admin.advisory.title", Href: "/advisory"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
+			{navLink: navLink{Key: "admin.countries_pages.title", Href: "/countries"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(2000),
 		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc:  newLimiter(10, 15*time.Minute),
@@ -154,6 +158,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	adm.Get("/outbox/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showOutboxMessage)
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
 	h.courseRoutes(g)
+	h.advisoryRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }

@@ -321,7 +321,7 @@ func TestPersonalDataExportAndDeletion(t *testing.T) {
 func TestConcurrentRegistrationsSameEmail(t *testing.T) {
 	p := newPlatform(t)
 	var wg sync.WaitGroup
-	codes := make(chan int, 50)
+	codes := make(chan response, 50)
 	for i := 0; i < 50; i++ {
 		wg.Add(1)
 		go func(i int) {
@@ -331,19 +331,19 @@ func TestConcurrentRegistrationsSameEmail(t *testing.T) {
 			if i%2 == 1 {
 				email = "RACE@Example.org"
 			}
-			codes <- c.post("/ar/register", registration(email)).Status
+			codes <- c.post("/ar/register", registration(email))
 		}(i)
 	}
 	wg.Wait()
 	close(codes)
 	ok := 0
-	for code := range codes {
-		switch code {
+	for r := range codes {
+		switch r.Status {
 		case http.StatusSeeOther:
 			ok++
 		case http.StatusUnprocessableEntity:
 		default:
-			t.Errorf("unexpected status %d", code)
+			t.Errorf("unexpected status %d: %s", r.Status, r.Body[strings.Index(r.Body, "<main"):])
 		}
 	}
 	list, total, _ := p.Officials.List(context.Background(), officials.Filter{Q: "race@example.org"})
@@ -383,5 +383,32 @@ func TestStaticAssetsHashedAndConditional(t *testing.T) {
 	req.Header.Set("If-None-Match", first.Header.Get("ETag"))
 	if r := c.do(req); first.Header.Get("ETag") == "" || r.Status != http.StatusNotModified {
 		t.Errorf("conditional page: etag %q, status %d", first.Header.Get("ETag"), r.Status)
+	}
+}
+
+// TestConcurrentPagesDoNotMixVisitors: pages rendered at the same time for different
+// browsers each carry their own form token (a pooled render buffer once leaked one
+// visitor's page into another's response).
+func TestConcurrentPagesDoNotMixVisitors(t *testing.T) {
+	p := newPlatform(t)
+	for round := 0; round < 20; round++ {
+		var wg sync.WaitGroup
+		cs := make([]*client, 40)
+		for i := range cs {
+			cs[i] = newClient(t, p)
+			wg.Add(1)
+			go func(c *client) { defer wg.Done(); c.get("/ar/login") }(cs[i])
+		}
+		wg.Wait()
+		tokens := map[string]bool{}
+		for i, c := range cs {
+			if tokens[c.csrf] {
+				t.Fatalf("round %d: two browsers got the same form token", round)
+			}
+			tokens[c.csrf] = true
+			if r := c.post("/ar/logout", nil); r.Status == http.StatusForbidden {
+				t.Fatalf("round %d, browser %d: its own token was refused", round, i)
+			}
+		}
 	}
 }

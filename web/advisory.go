@@ -1,0 +1,589 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+// advisoryRoutes registers the advisory-service pages and the country pages. Every route
+// that shows or changes a request checks the role here and the request's country in the
+// advisory service (another country's request answers 404).
+func (h *handler) advisoryRoutes(g fiber.Router) {
+	may := h.requireRole(officials.RoleFocalPoint, officials.RoleStaff, officials.RoleAdmin)
+	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
+	g.Get("/advisory", h.listAdvisory)
+	g.Get("/advisory/new", h.requireLogin, may, h.showNewAdvisory)
+	g.Post("/advisory/new", h.requireLogin, may, h.createAdvisory)
+	g.Get("/advisory/export.xlsx", h.requireLogin, staff, h.exportAdvisory)
+	g.Get("/advisory/:id", h.requireLogin, may, h.showAdvisory)
+	g.Post("/advisory/:id/transition", h.requireLogin, may, h.transitionAdvisory)
+	g.Post("/advisory/:id/assign", h.requireLogin, staff, h.assignAdvisory)
+	g.Post("/advisory/:id/comments", h.requireLogin, may, h.commentAdvisory)
+	g.Post("/advisory/:id/attachments", h.requireLogin, may, h.attachAdvisory)
+	g.Get("/advisory/:id/attachments/:aid", h.requireLogin, may, h.downloadAdvisoryAttachment)
+	g.Post("/advisory/:id/rating", h.requireLogin, may, h.rateAdvisory)
+	h.advisoryWorkshopRoutes(g, staff)
+	h.countryRoutes(g)
+}
+
+// advisoryList is what the list of requests shows.
+type advisoryList struct {
+	Items      []*advisory.Request
+	Total      int
+	Page       int
+	Pages      int
+	Country    string
+	Status     string
+	Phase      int
+	Overdue    bool
+	Countries  []officials.Country
+	Statuses   []string
+	Staff      bool
+	ExportHref string // the export of the filtered list
+	PagerBase  string // the list's address with its filters, ready for "page=N"
+	names      map[string]officials.Country
+	lang       string
+}
+
+// CountryName names a member state in the page's language.
+func (d advisoryList) CountryName(iso string) string {
+	if c, ok := d.names[iso]; ok {
+		return c.Name(d.lang)
+	}
+	return iso
+}
+
+// countryNames maps ISO codes to the states, for naming them on pages.
+func (h *handler) countryNames(c *fiber.Ctx) ([]officials.Country, map[string]officials.Country, error) {
+	cs, err := h.Officials.Countries(c.UserContext(), false)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := make(map[string]officials.Country, len(cs))
+	for _, x := range cs {
+		m[x.ISO] = x
+	}
+	return cs, m, nil
+}
+
+// advisoryFilter reads the list's filters from the query string.
+func advisoryFilter(c *fiber.Ctx) advisory.Filter {
+	f := advisory.Filter{Country: strings.ToUpper(c.Query("country")), Status: c.Query("status"),
+		Phase: c.QueryInt("phase", 0), Overdue: c.Query("overdue") == "1"}
+	if !slices.Contains(advisory.Statuses, f.Status) {
+		f.Status = ""
+	}
+	if f.Phase < 1 || f.Phase > 4 {
+		f.Phase = 0
+	}
+	return f
+}
+
+func filterQuery(f advisory.Filter) string {
+	q := url.Values{}
+	if f.Country != "" {
+		q.Set("country", f.Country)
+	}
+	if f.Status != "" {
+		q.Set("status", f.Status)
+	}
+	if f.Phase != 0 {
+		q.Set("phase", strconv.Itoa(f.Phase))
+	}
+	if f.Overdue {
+		q.Set("overdue", "1")
+	}
+	return q.Encode()
+}
+
+// listAdvisory shows the requests the user may see; to anyone who may not request advisory
+// services it explains them instead.
+func (h *handler) listAdvisory(c *fiber.Ctx) error {
+	u := user(c)
+	if u == nil || !advisory.CanRequest(u) {
+		v := h.view(c, "advisory.title")
+		v.Data = advisory.SupportKinds
+		return h.render(c, fiber.StatusOK, "advisory_info", v)
+	}
+	page := max(1, c.QueryInt("page", 1))
+	f := advisoryFilter(c)
+	f.Limit, f.Offset = pageSize, (page-1)*pageSize
+	items, total, err := h.Advisory.List(c.UserContext(), u, f)
+	if err != nil {
+		return err
+	}
+	cs, names, err := h.countryNames(c)
+	if err != nil {
+		return err
+	}
+	members := cs[:0:0]
+	for _, x := range cs {
+		if x.Member {
+			members = append(members, x)
+		}
+	}
+	v := h.view(c, "advisory.title")
+	d := advisoryList{Items: items, Total: total, Page: page, Pages: (total + pageSize - 1) / pageSize,
+		Country: f.Country, Status: f.Status, Phase: f.Phase, Overdue: f.Overdue, Countries: members,
+		Statuses: advisory.Statuses, Staff: u.IsStaff(), names: names, lang: v.Lang}
+	q := filterQuery(f)
+	d.ExportHref = "/" + v.Lang + "/advisory/export.xlsx"
+	d.PagerBase = "?"
+	if q != "" {
+		d.ExportHref += "?" + q
+		d.PagerBase += q + "&"
+	}
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "advisory_list", v)
+}
+
+// exportAdvisory sends the filtered list as an Excel workbook (staff).
+func (h *handler) exportAdvisory(c *fiber.Ctx) error {
+	f := advisoryFilter(c)
+	var all []*advisory.Request
+	for f.Offset = 0; ; f.Offset += 1000 {
+		f.Limit = 1000
+		items, total, err := h.Advisory.List(c.UserContext(), user(c), f)
+		if err != nil {
+			return err
+		}
+		all = append(all, items...)
+		if len(items) == 0 || len(all) >= total {
+			break
+		}
+	}
+	_, names, err := h.countryNames(c)
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	var buf bytes.Buffer
+	err = advisory.WriteXLSX(&buf, all, l, func(key string) string { return h.cat.T(l, key) }, func(iso string) string {
+		if x, ok := names[iso]; ok {
+			return x.Name(l)
+		}
+		return iso
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-advisory-requests-%s.xlsx"`, time.Now().UTC().Format("2006-01-02")))
+	return c.Send(buf.Bytes())
+}
+
+// advisoryForm is what the new-request form needs besides the typed values.
+type advisoryForm struct {
+	In            advisory.Input
+	Countries     []officials.Country
+	Staff         bool
+	Country       officials.Country // a focal point's own country
+	Topics        []string
+	SupportKinds  []string
+	FileName      string // the file refused, if any
+	MaxFileMB     int
+	MaxFiles      int
+	FileAccept    string
+	Languages     []string
+}
+
+// Checked lists the values of a group of checkboxes that were ticked.
+func (d *advisoryForm) Checked(name string) []string {
+	switch name {
+	case "phases":
+		out := make([]string, len(d.In.Phases))
+		for i, p := range d.In.Phases {
+			out[i] = strconv.Itoa(p)
+		}
+		return out
+	case "topics":
+		return d.In.Topics
+	case "support_kinds":
+		return d.In.SupportKinds
+	}
+	return nil
+}
+
+// PhaseOptions are the framework's phases as value/label pairs.
+func (v *View) PhaseOptions() [][2]string {
+	out := make([][2]string, 4)
+	for i := range out {
+		out[i] = [2]string{strconv.Itoa(i + 1), v.T("phase." + strconv.Itoa(i+1))}
+	}
+	return out
+}
+
+const fileAccept = ".pdf,.docx,.xlsx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, error) {
+	u := user(c)
+	cs, err := h.Officials.Countries(c.UserContext(), true)
+	if err != nil {
+		return nil, err
+	}
+	d := &advisoryForm{In: in, Countries: cs, Staff: u.IsStaff(), Topics: advisory.Topics, SupportKinds: advisory.SupportKinds,
+		MaxFileMB: advisory.MaxFileBytes >> 20, MaxFiles: advisory.MaxFilesPerRequest, FileAccept: fileAccept,
+		Languages: []string{"ar", "en", "fr"}}
+	if !u.IsStaff() {
+		d.Country, err = h.Officials.Country(c.UserContext(), u.Country)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// typedInput is the form's text fields, echoed back on an error.
+func typedInput(in advisory.Input) map[string]string {
+	return map[string]string{"country": in.Country, "requesting_body": in.RequestingBody, "topics_other": in.TopicsOther,
+		"start_departments": in.StartDepartments, "extend_departments": in.ExtendDepartments, "needs": in.Needs,
+		"preferred_start": in.PreferredStart, "preferred_end": in.PreferredEnd, "language": in.Language}
+}
+
+func (h *handler) showNewAdvisory(c *fiber.Ctx) error {
+	in := advisory.Input{Language: lang(c)}
+	d, err := h.advisoryForm(c, in)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "advisory.new.title")
+	v.Form, v.Data = typedInput(in), d
+	return h.render(c, fiber.StatusOK, "advisory_new", v)
+}
+
+// formValues returns every value of a posted form, urlencoded or multipart.
+func formValues(c *fiber.Ctx) map[string][]string {
+	if mf, err := c.MultipartForm(); err == nil {
+		return mf.Value
+	}
+	out := map[string][]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		out[string(k)] = append(out[string(k)], string(v))
+	})
+	return out
+}
+
+// uploadedFiles reads the files of a multipart field; a file input left empty sends a part
+// with no name and no content, which is skipped. Each file is read up to one byte past the
+// limit, so that an oversized one is refused without holding more.
+func uploadedFiles(c *fiber.Ctx, field string) ([]advisory.File, error) {
+	mf, err := c.MultipartForm()
+	if err != nil {
+		return nil, nil
+	}
+	var out []advisory.File
+	for _, fh := range mf.File[field] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		data, err := readPart(fh)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, advisory.File{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("web: read upload %s: %w", fh.Filename, err)
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, advisory.MaxFileBytes+1))
+}
+
+func first(m map[string][]string, k string) string {
+	if v := m[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// inputFromForm reads a new request from the posted form.
+func inputFromForm(m map[string][]string) advisory.Input {
+	in := advisory.Input{Country: first(m, "country"), RequestingBody: first(m, "requesting_body"),
+		Topics: m["topics"], TopicsOther: first(m, "topics_other"), StartDepartments: first(m, "start_departments"),
+		ExtendDepartments: first(m, "extend_departments"), Needs: first(m, "needs"), SupportKinds: m["support_kinds"],
+		PreferredStart: first(m, "preferred_start"), PreferredEnd: first(m, "preferred_end"), Language: first(m, "language")}
+	for _, p := range m["phases"] {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			n = -1
+		}
+		in.Phases = append(in.Phases, n)
+	}
+	return in
+}
+
+func (h *handler) createAdvisory(c *fiber.Ctx) error {
+	m := formValues(c)
+	in := inputFromForm(m)
+	files, err := uploadedFiles(c, "attachments")
+	if err == nil {
+		var r *advisory.Request
+		if r, err = h.Advisory.Create(c.UserContext(), user(c), in, files); err == nil {
+			h.setFlash(c, "flash.advisory.submitted")
+			return c.Redirect(fmt.Sprintf("/%s/advisory/%d", lang(c), r.ID), fiber.StatusSeeOther)
+		}
+	}
+	fields, key, status, ok := formError(err)
+	if !ok {
+		return err
+	}
+	in.Clean()
+	d, derr := h.advisoryForm(c, in)
+	if derr != nil {
+		return derr
+	}
+	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
+		d.FileName = fmt.Sprint(p.Args[1])
+	}
+	v := h.view(c, "advisory.new.title")
+	v.Form, v.Data, v.Errors, v.ErrorKey = typedInput(in), d, fields, key
+	return h.render(c, status, "advisory_new", v)
+}
+
+// advisoryDetail is what the page of one request shows.
+type advisoryDetail struct {
+	Req         *advisory.Request
+	Country     officials.Country
+	Requester   advisory.Person
+	History     []advisory.Transition
+	Thread      []advisory.Comment
+	Notes       []advisory.Comment
+	Attachments []attachmentRow
+	Moves       []advisory.Edge
+	Rating      int // 1–5 once the country has rated the completed request
+	Staff       bool
+	CountrySide bool // the viewer is a focal point of the request's country
+	CanRate     bool
+	Reason      string // the reason of the latest decline or withdrawal
+	FileName    string // the file refused, if any
+	MaxFileMB   int
+	FileAccept  string
+	Workshop    *advisoryWorkshop
+	Levels      []int
+}
+
+// attachmentRow is a file as the request's page lists it.
+type attachmentRow struct {
+	advisory.Attachment
+	Type string // PDF, DOCX, XLSX
+	KB   int
+}
+
+// Mentions reports whether the request names a code in a list (for templates).
+func (d *advisoryDetail) Mentions(list []string, code string) bool {
+	return slices.Contains(list, code)
+}
+
+func (h *handler) advisoryID(c *fiber.Ctx) (int64, error) { return parseID(c.Params("id")) }
+
+// advisoryDetail gathers the page of request id for the current user.
+func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error) {
+	ctx, u := c.UserContext(), user(c)
+	r, err := h.Advisory.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &advisoryDetail{Req: r, Staff: u.IsStaff(), CountrySide: advisory.PartyOf(u, r.Country) == advisory.PartyCountry,
+		Moves: advisory.Moves(u, r), MaxFileMB: advisory.MaxFileBytes >> 20, FileAccept: fileAccept, Levels: []int{5, 4, 3, 2, 1}}
+	d.CanRate = d.CountrySide && r.Status == advisory.StatusCompleted && r.Rating == nil
+	if d.Country, err = h.Officials.Country(ctx, r.Country); err != nil {
+		return nil, err
+	}
+	if d.History, err = h.Advisory.History(ctx, u, id); err != nil {
+		return nil, err
+	}
+	for _, t := range d.History {
+		if t.To == advisory.StatusDeclined || t.To == advisory.StatusWithdrawn {
+			d.Reason = t.Reason
+		}
+	}
+	if len(d.History) > 0 {
+		d.Requester = d.History[0].Actor
+	}
+	if d.Thread, d.Notes, err = h.Advisory.Comments(ctx, u, id); err != nil {
+		return nil, err
+	}
+	as, err := h.Advisory.Attachments(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		d.Attachments = append(d.Attachments, attachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024)})
+	}
+	if r.Rating != nil {
+		d.Rating = *r.Rating
+	}
+	if d.Workshop, err = h.advisoryWorkshop(c, r); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (h *handler) showAdvisory(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	d, err := h.advisoryDetail(c, id)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "")
+	v.Title = v.T("advisory.detail.title", "id", strconv.FormatInt(id, 10))
+	v.Form = map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	v.Data = d
+	return h.render(c, fiber.StatusOK, "advisory_detail", v)
+}
+
+// redisplayAdvisory answers a form of the request's page: a validation problem shows the
+// page again with the typed values and the messages (422); success sets the flash and
+// goes back to the page at anchor.
+func (h *handler) redisplayAdvisory(c *fiber.Ctx, id int64, err error, form map[string]string, flash, anchor string) error {
+	if err == nil {
+		h.setFlash(c, flash)
+		return c.Redirect(fmt.Sprintf("/%s/advisory/%d#%s", lang(c), id, anchor), fiber.StatusSeeOther)
+	}
+	fields, key, status, ok := formError(err)
+	if !ok {
+		return err
+	}
+	d, derr := h.advisoryDetail(c, id)
+	if derr != nil {
+		return derr
+	}
+	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
+		d.FileName = fmt.Sprint(p.Args[1])
+	}
+	v := h.view(c, "")
+	v.Title = v.T("advisory.detail.title", "id", strconv.FormatInt(id, 10))
+	v.Form = map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	for k, val := range form {
+		v.Form[k] = val
+	}
+	v.Data, v.Errors, v.ErrorKey = d, fields, key
+	return h.render(c, status, "advisory_detail", v)
+}
+
+func (h *handler) transitionAdvisory(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	to, reason := c.FormValue("to"), c.FormValue("reason")
+	_, err = h.Advisory.Transition(c.UserContext(), user(c), id, to, reason)
+	// A move that is not (or no longer) possible is said above the actions, with its status
+	// (403 or 409); a missing reason next to the reason field (422).
+	return h.redisplayAdvisory(c, id, err, map[string]string{"to": to, "reason": reason}, "flash.advisory.moved", "status")
+}
+
+func (h *handler) assignAdvisory(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	a := advisory.Assignment{LeadExpert: c.FormValue("lead_expert"), ResponseDue: c.FormValue("response_due"), DeliveryDue: c.FormValue("delivery_due")}
+	_, err = h.Advisory.Assign(c.UserContext(), user(c), id, a)
+	return h.redisplayAdvisory(c, id, err, map[string]string{"lead_expert": a.LeadExpert, "response_due": a.ResponseDue,
+		"delivery_due": a.DeliveryDue}, "flash.saved", "assign")
+}
+
+func (h *handler) commentAdvisory(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	internal := c.FormValue("internal") == "1"
+	body := c.FormValue("body")
+	if internal {
+		body = c.FormValue("note")
+	}
+	_, err = h.Advisory.AddComment(c.UserContext(), user(c), id, body, internal)
+	flash, anchor := "flash.advisory.commented", "thread"
+	if internal {
+		flash, anchor = "flash.advisory.noted", "notes"
+	}
+	form := map[string]string{"body": body}
+	if internal {
+		form = map[string]string{"note": body}
+		if p, ok := problem.As(err); ok && p.Fields["body"] != "" {
+			err = problem.Fields{"note": p.Fields["body"]}.Err()
+		}
+	}
+	return h.redisplayAdvisory(c, id, err, form, flash, anchor)
+}
+
+func (h *handler) attachAdvisory(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	files, err := uploadedFiles(c, "attachments")
+	if err == nil {
+		_, err = h.Advisory.AddAttachments(c.UserContext(), user(c), id, files)
+	}
+	return h.redisplayAdvisory(c, id, err, nil, "flash.advisory.attached", "attachments")
+}
+
+func (h *handler) downloadAdvisoryAttachment(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	aid, err := parseID(c.Params("aid"))
+	if err != nil {
+		return err
+	}
+	a, data, err := h.Advisory.OpenAttachment(c.UserContext(), user(c), id, aid)
+	if err != nil {
+		return err
+	}
+	sendAttachment(c, a, data)
+	return nil
+}
+
+// sendAttachment sends a stored file as a download, never shown inline.
+func sendAttachment(c *fiber.Ctx, a *advisory.Attachment, data []byte) {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, a.Filename)
+	c.Set(fiber.HeaderContentType, advisory.ContentType(a.Kind))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(a.Filename)))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_ = c.Send(data)
+}
+
+func (h *handler) rateAdvisory(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	rating, convErr := strconv.Atoi(c.FormValue("rating"))
+	if convErr != nil {
+		rating = 0
+	}
+	feedback := c.FormValue("feedback")
+	_, err = h.Advisory.Rate(c.UserContext(), user(c), id, rating, feedback)
+	return h.redisplayAdvisory(c, id, err, map[string]string{"rating": c.FormValue("rating"), "feedback": feedback}, "flash.advisory.rated", "rating")
+}
