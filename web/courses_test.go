@@ -3,14 +3,19 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/web"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -237,5 +242,65 @@ func TestAnonymousPageCacheNeverServesUsers(t *testing.T) {
 	p.Library.Reload()
 	if p.Library.Generation() == gen {
 		t.Error("reload did not change the generation")
+	}
+}
+
+// TestContentFolderOverridesAndReloads: --content DIR replaces the built-in courses, and a
+// staff reload picks up an edited lesson without a restart.
+func TestContentFolderOverridesAndReloads(t *testing.T) {
+	dir := t.TempDir()
+	src := "../courses/testdata/catalogue"
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.ContentDir = dir
+	cfg.BcryptCost = 4
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := web.Open(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	c := newClient(t, p)
+	r := c.get("/en/courses")
+	if n := strings.Count(r.Body, `class="card course-card"`); n != 1 || strings.Contains(r.Body, "open-government-data") {
+		t.Fatalf("content folder not used: %d cards", n)
+	}
+	lesson := filepath.Join(dir, "01-fixture-course", "01-intro.en.md")
+	b, err := os.ReadFile(lesson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lesson, append(b, []byte("\n\nA sentence added by the author.\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	staff, _ := account(t, p, "author@example.org", officials.RoleStaff, "")
+	if r := staff.post("/en/admin/content/reload", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("reload: %d", r.Status)
+	}
+	if r := c.get("/en/courses/fixture-course/01-intro"); !strings.Contains(r.Body, "A sentence added by the author.") {
+		t.Error("reloaded lesson does not show the edit")
+	}
+	plain, _ := account(t, p, "reader@example.org", officials.RoleOfficial, "JO")
+	if r := plain.post("/en/admin/content/reload", nil); r.Status != http.StatusForbidden {
+		t.Errorf("an official reloaded the content: %d", r.Status)
 	}
 }
