@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -89,7 +91,25 @@ func (o *Official) DisplayName(lang string) string {
 type Service struct {
 	db   *store.DB
 	cost int
+
+	// Session lookups happen on every page a logged-in official opens; they are kept for a
+	// few seconds, and forgotten at once when any account changes in this process (gen).
+	gen      atomic.Uint64
+	cacheMu  sync.RWMutex
+	sessions map[string]cachedSession
 }
+
+type cachedSession struct {
+	o      *Official
+	gen    uint64
+	expiry time.Time
+}
+
+// sessionCacheTTL bounds how long a cached session is trusted without asking the database.
+const sessionCacheTTL = 5 * time.Second
+
+// changed forgets every cached session: called after any change to accounts or sessions.
+func (s *Service) changed() { s.gen.Add(1) }
 
 // New returns the accounts service. cost is the bcrypt cost (0 for the default, 11).
 func New(db *store.DB, cost int) *Service {
@@ -105,12 +125,15 @@ func (s *Service) DB() *store.DB { return s.db }
 const cols = `id, email, password_hash, name_ar, name_latin, job_title, organisation, coalesce(country, ''),
 	sector, gender, language, role, email_confirmed_at IS NOT NULL, must_change_password, created_at, deleted_at`
 
-func scan(row interface{ Scan(...any) error }) (*Official, error) {
+func scan(row interface{ Scan(...any) error }) (*Official, error) { return scanWith(row) }
+
+// scanWith reads an account's columns followed by extra ones.
+func scanWith(row interface{ Scan(...any) error }, extra ...any) (*Official, error) {
 	var o Official
 	var created string
 	var deleted sql.NullString
-	err := row.Scan(&o.ID, &o.Email, &o.passwordHash, &o.NameAr, &o.NameLatin, &o.JobTitle, &o.Organisation,
-		&o.Country, &o.Sector, &o.Gender, &o.Language, &o.Role, &o.EmailConfirmed, &o.MustChangePassword, &created, &deleted)
+	err := row.Scan(append([]any{&o.ID, &o.Email, &o.passwordHash, &o.NameAr, &o.NameLatin, &o.JobTitle, &o.Organisation,
+		&o.Country, &o.Sector, &o.Gender, &o.Language, &o.Role, &o.EmailConfirmed, &o.MustChangePassword, &created, &deleted}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -339,6 +362,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor audit.Actor, id int64
 	if err != nil {
 		return nil, err
 	}
+	s.changed()
 	return s.Get(ctx, id)
 }
 
@@ -347,6 +371,7 @@ func (s *Service) SetRole(ctx context.Context, actor audit.Actor, id int64, role
 	if !validRole(role) {
 		return problem.Fields{"role": "field.role.invalid"}.Err()
 	}
+	defer s.changed()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var old, country string
 		err := tx.QueryRowContext(ctx, "SELECT role, coalesce(country, '') FROM officials WHERE id = ? AND deleted_at IS NULL", id).Scan(&old, &country)
@@ -394,6 +419,7 @@ func (s *Service) setPassword(ctx context.Context, id int64, password, keepSessi
 	if err != nil {
 		return err
 	}
+	defer s.changed()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE officials SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?", h, now(), id); err != nil {
 			return fmt.Errorf("officials: set password %d: %w", id, err)
@@ -511,6 +537,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustC
 // Delete erases account id's personal data at the holder's request. The row stays, emptied,
 // so that records that point to it (certificates keep the name printed on them) still hold.
 func (s *Service) Delete(ctx context.Context, actor audit.Actor, id int64) error {
+	defer s.changed()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		t := now()
 		res, err := tx.ExecContext(ctx, `UPDATE officials SET email = '', email_norm = 'deleted:' || id, password_hash = '',

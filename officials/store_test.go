@@ -184,3 +184,33 @@ func TestListSearchesSubstringsAndCapsTheCount(t *testing.T) {
 		t.Errorf("capped count: %d, %d items", n, len(items))
 	}
 }
+
+// TestSessionCacheForgetsChanges: a cached session never hides a role change, a logout or a
+// deletion made in this process.
+func TestSessionCacheForgetsChanges(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	o, _ := s.Register(ctx, valid())
+	tok, _ := s.NewSession(ctx, o.ID)
+	if got, err := s.SessionOfficial(ctx, tok); err != nil || got.Role != RoleOfficial {
+		t.Fatal(err)
+	}
+	if err := s.SetRole(ctx, audit.Actor{Email: "t"}, o.ID, RoleTrainer); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.SessionOfficial(ctx, tok); got.Role != RoleTrainer {
+		t.Errorf("role change hidden by the cache: %s", got.Role)
+	}
+	if err := s.EndSession(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionOfficial(ctx, tok); err == nil {
+		t.Error("logged-out session still answers")
+	}
+	tok, _ = s.NewSession(ctx, o.ID)
+	s.SessionOfficial(ctx, tok)
+	_ = s.Delete(ctx, audit.Actor{ID: o.ID}, o.ID)
+	if _, err := s.SessionOfficial(ctx, tok); err == nil {
+		t.Error("deleted account's session still answers")
+	}
+}

@@ -50,16 +50,38 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	if token == "" {
 		return nil, store.ErrNotFound
 	}
-	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+` FROM sessions s JOIN officials o ON o.id = s.official_id
-		WHERE s.token_hash = ? AND s.expires_at > ? AND o.deleted_at IS NULL`, hashToken(token), now()))
+	key := hashToken(token)
+	gen := s.gen.Load()
+	s.cacheMu.RLock()
+	e, ok := s.sessions[key]
+	s.cacheMu.RUnlock()
+	if ok && e.gen == gen && time.Now().Before(e.expiry) {
+		o := *e.o
+		return &o, nil
+	}
+	var expires string
+	o, err := scanWith(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+`, s.expires_at FROM sessions s JOIN officials o ON o.id = s.official_id
+		WHERE s.token_hash = ? AND s.expires_at > ? AND o.deleted_at IS NULL`, key, now()), &expires)
 	if err != nil {
 		return nil, err
 	}
+	expiry := time.Now().Add(sessionCacheTTL)
+	if t, err := time.Parse(time.RFC3339Nano, expires); err == nil && t.Before(expiry) {
+		expiry = t
+	}
+	s.cacheMu.Lock()
+	if s.sessions == nil || len(s.sessions) > 100000 {
+		s.sessions = map[string]cachedSession{}
+	}
+	cp := *o
+	s.sessions[key] = cachedSession{o: &cp, gen: gen, expiry: expiry}
+	s.cacheMu.Unlock()
 	return o, nil
 }
 
 // EndSession logs a session out.
 func (s *Service) EndSession(ctx context.Context, token string) error {
+	defer s.changed()
 	_, err := s.db.W.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
 	return err
 }
@@ -156,6 +178,7 @@ func (s *Service) CheckEmailToken(ctx context.Context, token, purpose string) er
 // ConfirmEmail spends a confirmation link and marks the address confirmed.
 func (s *Service) ConfirmEmail(ctx context.Context, token string) (int64, error) {
 	var id int64
+	defer s.changed()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if id, err = useEmailToken(ctx, tx, token, PurposeConfirm); err != nil {
@@ -178,6 +201,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (in
 		return 0, err
 	}
 	var id int64
+	defer s.changed()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if id, err = useEmailToken(ctx, tx, token, PurposeReset); err != nil {
