@@ -242,6 +242,47 @@ var sampleData = map[string]struct {
 	"welcome_claim": {map[string]any{"Name": "Amina", "By": "the focal point", "Link": "https://masar.test/claim?t=x", "Hours": 48}, []string{"Name"}},
 	"notice": {map[string]any{"Name": "Amina", "Title": "Registration confirmed", "Body": "First paragraph.\n\nSecond <b>one</b>.",
 		"Link": "https://masar.test/en/workshops/1", "LinkText": "See the workshop"}, []string{"Link", "LinkText"}},
+	// Workshops (workshops/notify.go).
+	"workshop_pending":       {workshopSample(map[string]any{"NominatedBy": "Sara Khaled"}), nil},
+	"workshop_confirmed":     {workshopSample(map[string]any{"TicketLink": "https://masar.test/en/workshops/1/ticket"}), nil},
+	"workshop_waitlisted":    {workshopSample(nil), nil},
+	"workshop_offered":       {workshopSample(map[string]any{"Deadline": "12 March 2026, 17:00 (UTC+3)"}), nil},
+	"workshop_rejected":      {workshopSample(nil), nil},
+	"workshop_cancelled":     {workshopSample(nil), nil},
+	"workshop_offer_expired": {workshopSample(nil), nil},
+	"workshop_reminder":      {workshopSample(map[string]any{"Days": 3, "TicketLink": "https://masar.test/en/workshops/1/ticket"}), nil},
+	"workshop_called_off":    {workshopSample(nil), nil},
+	// Advisory services (advisory/notify.go).
+	"advisory_submitted": {advisorySample(nil), nil},
+	"advisory_status": {advisorySample(map[string]any{"From": "Under review", "To": "Completed", "Status": "completed",
+		"Reason": "Line one.\n\nLine <two>.", "RatingLink": "https://masar.test/en/advisory/7#rating"}), nil},
+	"advisory_assigned": {advisorySample(map[string]any{"LeadExpert": "Dr Amal Nasser", "ResponseDue": "2026-05-01", "DeliveryDue": ""}), nil},
+	"advisory_comment":  {advisorySample(map[string]any{"Comment": "Could the mission start in May?\n\n<b>Thanks</b>"}), nil},
+	// Certificates (certificates/issue.go).
+	"certificate_issued": {map[string]any{"Name": "Amina", "Title": "Open <government> data", "Kind": "course", "Code": "7K3M-9QXD-2B4T-F",
+		"Link": "https://masar.test/en/me/certificates", "VerifyURL": "https://masar.test/verify/7K3M-9QXD-2B4T-F", "Reissued": false}, nil},
+	"certificate_revoked": {map[string]any{"Name": "Amina", "Title": "Open government data", "Code": "7K3M-9QXD-2B4T-F",
+		"Reason": "Issued to the wrong <account>.", "VerifyURL": "https://masar.test/verify/7K3M-9QXD-2B4T-F"}, nil},
+}
+
+// advisorySample is the data every advisory message receives, plus extra.
+func advisorySample(extra map[string]any) map[string]any {
+	m := map[string]any{"Name": "Amina", "ID": int64(7), "Country": "Jordan", "RequestingBody": "Ministry of <Digital> Economy",
+		"By": "Sara Khaled (programme team)", "Link": "https://masar.test/en/advisory/7"}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+// workshopSample is the data every workshop message receives, plus extra.
+func workshopSample(extra map[string]any) map[string]any {
+	m := map[string]any{"Name": "Amina", "Workshop": "Open data <portals>", "Dates": "10–12 March 2026",
+		"Place": "Amman, Jordan", "Link": "https://masar.test/en/workshops/1"}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
 }
 
 func TestTemplates(t *testing.T) {

@@ -92,7 +92,8 @@ func advisoryFilter(c *fiber.Ctx) advisory.Filter {
 	return f
 }
 
-func filterQuery(f advisory.Filter) string {
+// advisoryFilterQuery writes the filters back as a query string.
+func advisoryFilterQuery(f advisory.Filter) string {
 	q := url.Values{}
 	if f.Country != "" {
 		q.Set("country", f.Country)
@@ -139,7 +140,7 @@ func (h *handler) listAdvisory(c *fiber.Ctx) error {
 	d := advisoryList{Items: items, Total: total, Page: page, Pages: (total + pageSize - 1) / pageSize,
 		Country: f.Country, Status: f.Status, Phase: f.Phase, Overdue: f.Overdue, Countries: members,
 		Statuses: advisory.Statuses, Staff: u.IsStaff(), names: names, lang: v.Lang}
-	q := filterQuery(f)
+	q := advisoryFilterQuery(f)
 	d.ExportHref = "/" + v.Lang + "/advisory/export.xlsx"
 	d.PagerBase = "?"
 	if q != "" {
@@ -187,17 +188,18 @@ func (h *handler) exportAdvisory(c *fiber.Ctx) error {
 
 // advisoryForm is what the new-request form needs besides the typed values.
 type advisoryForm struct {
-	In            advisory.Input
-	Countries     []officials.Country
-	Staff         bool
-	Country       officials.Country // a focal point's own country
-	Topics        []string
-	SupportKinds  []string
-	FileName      string // the file refused, if any
-	MaxFileMB     int
-	MaxFiles      int
-	FileAccept    string
-	Languages     []string
+	In           advisory.Input
+	Countries    []officials.Country
+	Staff        bool
+	Country      officials.Country // a focal point's own country
+	Topics       []string
+	SupportKinds []string
+	FileName     string // the file refused, if any
+	FilesDropped bool   // files were sent with a form that had to be shown again
+	MaxFileMB    int
+	MaxFiles     int
+	FileAccept   string
+	Languages    []string
 }
 
 // Checked lists the values of a group of checkboxes that were ticked.
@@ -217,6 +219,20 @@ func (d *advisoryForm) Checked(name string) []string {
 	return nil
 }
 
+// Day formats a calendar date written YYYY-MM-DD in the page's language ("" stays "").
+func (v *View) Day(s string) string {
+	t, err := time.Parse(advisory.DateLayout, s)
+	if err != nil {
+		return s
+	}
+	return formatDate(v.Lang, t)
+}
+
+// Checked reports whether value is among the comma-separated typed values of a field.
+func (v *View) Checked(field, value string) bool {
+	return slices.Contains(strings.Split(v.Form[field], ","), value)
+}
+
 // PhaseOptions are the framework's phases as value/label pairs.
 func (v *View) PhaseOptions() [][2]string {
 	out := make([][2]string, 4)
@@ -226,7 +242,7 @@ func (v *View) PhaseOptions() [][2]string {
 	return out
 }
 
-const fileAccept = ".pdf,.docx,.xlsx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+const advisoryFileAccept = ".pdf,.docx,.xlsx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, error) {
 	u := user(c)
@@ -235,7 +251,7 @@ func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, 
 		return nil, err
 	}
 	d := &advisoryForm{In: in, Countries: cs, Staff: u.IsStaff(), Topics: advisory.Topics, SupportKinds: advisory.SupportKinds,
-		MaxFileMB: advisory.MaxFileBytes >> 20, MaxFiles: advisory.MaxFilesPerRequest, FileAccept: fileAccept,
+		MaxFileMB: advisory.MaxFileBytes >> 20, MaxFiles: advisory.MaxFilesPerRequest, FileAccept: advisoryFileAccept,
 		Languages: []string{"ar", "en", "fr"}}
 	if !u.IsStaff() {
 		d.Country, err = h.Officials.Country(c.UserContext(), u.Country)
@@ -246,8 +262,8 @@ func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, 
 	return d, nil
 }
 
-// typedInput is the form's text fields, echoed back on an error.
-func typedInput(in advisory.Input) map[string]string {
+// advisoryTypedInput is the form's text fields, echoed back on an error.
+func advisoryTypedInput(in advisory.Input) map[string]string {
 	return map[string]string{"country": in.Country, "requesting_body": in.RequestingBody, "topics_other": in.TopicsOther,
 		"start_departments": in.StartDepartments, "extend_departments": in.ExtendDepartments, "needs": in.Needs,
 		"preferred_start": in.PreferredStart, "preferred_end": in.PreferredEnd, "language": in.Language}
@@ -255,17 +271,20 @@ func typedInput(in advisory.Input) map[string]string {
 
 func (h *handler) showNewAdvisory(c *fiber.Ctx) error {
 	in := advisory.Input{Language: lang(c)}
+	if user(c).IsStaff() {
+		in.Country = strings.ToUpper(c.Query("country")) // from a country's page
+	}
 	d, err := h.advisoryForm(c, in)
 	if err != nil {
 		return err
 	}
 	v := h.view(c, "advisory.new.title")
-	v.Form, v.Data = typedInput(in), d
+	v.Form, v.Data = advisoryTypedInput(in), d
 	return h.render(c, fiber.StatusOK, "advisory_new", v)
 }
 
-// formValues returns every value of a posted form, urlencoded or multipart.
-func formValues(c *fiber.Ctx) map[string][]string {
+// advisoryFormValues returns every value of a posted form, urlencoded or multipart.
+func advisoryFormValues(c *fiber.Ctx) map[string][]string {
 	if mf, err := c.MultipartForm(); err == nil {
 		return mf.Value
 	}
@@ -276,10 +295,10 @@ func formValues(c *fiber.Ctx) map[string][]string {
 	return out
 }
 
-// uploadedFiles reads the files of a multipart field; a file input left empty sends a part
+// advisoryUploads reads the files of a multipart field; a file input left empty sends a part
 // with no name and no content, which is skipped. Each file is read up to one byte past the
 // limit, so that an oversized one is refused without holding more.
-func uploadedFiles(c *fiber.Ctx, field string) ([]advisory.File, error) {
+func advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
 	mf, err := c.MultipartForm()
 	if err != nil {
 		return nil, nil
@@ -289,7 +308,7 @@ func uploadedFiles(c *fiber.Ctx, field string) ([]advisory.File, error) {
 		if fh.Filename == "" && fh.Size == 0 {
 			continue
 		}
-		data, err := readPart(fh)
+		data, err := readAdvisoryUpload(fh)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +317,7 @@ func uploadedFiles(c *fiber.Ctx, field string) ([]advisory.File, error) {
 	return out, nil
 }
 
-func readPart(fh *multipart.FileHeader) ([]byte, error) {
+func readAdvisoryUpload(fh *multipart.FileHeader) ([]byte, error) {
 	f, err := fh.Open()
 	if err != nil {
 		return nil, fmt.Errorf("web: read upload %s: %w", fh.Filename, err)
@@ -307,19 +326,19 @@ func readPart(fh *multipart.FileHeader) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, advisory.MaxFileBytes+1))
 }
 
-func first(m map[string][]string, k string) string {
+func firstValue(m map[string][]string, k string) string {
 	if v := m[k]; len(v) > 0 {
 		return v[0]
 	}
 	return ""
 }
 
-// inputFromForm reads a new request from the posted form.
-func inputFromForm(m map[string][]string) advisory.Input {
-	in := advisory.Input{Country: first(m, "country"), RequestingBody: first(m, "requesting_body"),
-		Topics: m["topics"], TopicsOther: first(m, "topics_other"), StartDepartments: first(m, "start_departments"),
-		ExtendDepartments: first(m, "extend_departments"), Needs: first(m, "needs"), SupportKinds: m["support_kinds"],
-		PreferredStart: first(m, "preferred_start"), PreferredEnd: first(m, "preferred_end"), Language: first(m, "language")}
+// advisoryInputFromForm reads a new request from the posted form.
+func advisoryInputFromForm(m map[string][]string) advisory.Input {
+	in := advisory.Input{Country: firstValue(m, "country"), RequestingBody: firstValue(m, "requesting_body"),
+		Topics: m["topics"], TopicsOther: firstValue(m, "topics_other"), StartDepartments: firstValue(m, "start_departments"),
+		ExtendDepartments: firstValue(m, "extend_departments"), Needs: firstValue(m, "needs"), SupportKinds: m["support_kinds"],
+		PreferredStart: firstValue(m, "preferred_start"), PreferredEnd: firstValue(m, "preferred_end"), Language: firstValue(m, "language")}
 	for _, p := range m["phases"] {
 		n, err := strconv.Atoi(p)
 		if err != nil {
@@ -331,9 +350,9 @@ func inputFromForm(m map[string][]string) advisory.Input {
 }
 
 func (h *handler) createAdvisory(c *fiber.Ctx) error {
-	m := formValues(c)
-	in := inputFromForm(m)
-	files, err := uploadedFiles(c, "attachments")
+	m := advisoryFormValues(c)
+	in := advisoryInputFromForm(m)
+	files, err := advisoryUploads(c, "attachments")
 	if err == nil {
 		var r *advisory.Request
 		if r, err = h.Advisory.Create(c.UserContext(), user(c), in, files); err == nil {
@@ -353,8 +372,9 @@ func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
 		d.FileName = fmt.Sprint(p.Args[1])
 	}
+	d.FilesDropped = len(files) > 0
 	v := h.view(c, "advisory.new.title")
-	v.Form, v.Data, v.Errors, v.ErrorKey = typedInput(in), d, fields, key
+	v.Form, v.Data, v.Errors, v.ErrorKey = advisoryTypedInput(in), d, fields, key
 	return h.render(c, status, "advisory_new", v)
 }
 
@@ -366,7 +386,7 @@ type advisoryDetail struct {
 	History     []advisory.Transition
 	Thread      []advisory.Comment
 	Notes       []advisory.Comment
-	Attachments []attachmentRow
+	Attachments []advisoryAttachmentRow
 	Moves       []advisory.Edge
 	Rating      int // 1–5 once the country has rated the completed request
 	Staff       bool
@@ -377,11 +397,12 @@ type advisoryDetail struct {
 	MaxFileMB   int
 	FileAccept  string
 	Workshop    *advisoryWorkshop
+	CanSpawn    bool // staff may create the national workshop from the request now
 	Levels      []int
 }
 
-// attachmentRow is a file as the request's page lists it.
-type attachmentRow struct {
+// advisoryAttachmentRow is a file as the request's page lists it.
+type advisoryAttachmentRow struct {
 	advisory.Attachment
 	Type string // PDF, DOCX, XLSX
 	KB   int
@@ -402,7 +423,7 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	d := &advisoryDetail{Req: r, Staff: u.IsStaff(), CountrySide: advisory.PartyOf(u, r.Country) == advisory.PartyCountry,
-		Moves: advisory.Moves(u, r), MaxFileMB: advisory.MaxFileBytes >> 20, FileAccept: fileAccept, Levels: []int{5, 4, 3, 2, 1}}
+		Moves: advisory.Moves(u, r), MaxFileMB: advisory.MaxFileBytes >> 20, FileAccept: advisoryFileAccept, Levels: []int{5, 4, 3, 2, 1}}
 	d.CanRate = d.CountrySide && r.Status == advisory.StatusCompleted && r.Rating == nil
 	if d.Country, err = h.Officials.Country(ctx, r.Country); err != nil {
 		return nil, err
@@ -426,7 +447,7 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	for _, a := range as {
-		d.Attachments = append(d.Attachments, attachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024)})
+		d.Attachments = append(d.Attachments, advisoryAttachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024)})
 	}
 	if r.Rating != nil {
 		d.Rating = *r.Rating
@@ -434,6 +455,7 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 	if d.Workshop, err = h.advisoryWorkshop(c, r); err != nil {
 		return nil, err
 	}
+	d.CanSpawn = u.IsStaff() && r.CanSpawnWorkshop()
 	return d, nil
 }
 
@@ -448,9 +470,26 @@ func (h *handler) showAdvisory(c *fiber.Ctx) error {
 	}
 	v := h.view(c, "")
 	v.Title = v.T("advisory.detail.title", "id", strconv.FormatInt(id, 10))
-	v.Form = map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	if v.Form, err = h.advisoryDetailForm(c, d); err != nil {
+		return err
+	}
 	v.Data = d
 	return h.render(c, fiber.StatusOK, "advisory_detail", v)
+}
+
+// advisoryDetailForm is the starting values of the forms of a request's page.
+func (h *handler) advisoryDetailForm(c *fiber.Ctx, d *advisoryDetail) (map[string]string, error) {
+	form := map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	if d.CanSpawn {
+		wf, err := h.workshopForm(c.UserContext(), user(c), d.Req)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range wf {
+			form[k] = v
+		}
+	}
+	return form, nil
 }
 
 // redisplayAdvisory answers a form of the request's page: a validation problem shows the
@@ -474,7 +513,9 @@ func (h *handler) redisplayAdvisory(c *fiber.Ctx, id int64, err error, form map[
 	}
 	v := h.view(c, "")
 	v.Title = v.T("advisory.detail.title", "id", strconv.FormatInt(id, 10))
-	v.Form = map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	if v.Form, derr = h.advisoryDetailForm(c, d); derr != nil {
+		return derr
+	}
 	for k, val := range form {
 		v.Form[k] = val
 	}
@@ -535,7 +576,7 @@ func (h *handler) attachAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := uploadedFiles(c, "attachments")
+	files, err := advisoryUploads(c, "attachments")
 	if err == nil {
 		_, err = h.Advisory.AddAttachments(c.UserContext(), user(c), id, files)
 	}
@@ -555,12 +596,12 @@ func (h *handler) downloadAdvisoryAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sendAttachment(c, a, data)
+	sendAdvisoryAttachment(c, a, data)
 	return nil
 }
 
-// sendAttachment sends a stored file as a download, never shown inline.
-func sendAttachment(c *fiber.Ctx, a *advisory.Attachment, data []byte) {
+// sendAdvisoryAttachment sends a stored file as a download, never shown inline.
+func sendAdvisoryAttachment(c *fiber.Ctx, a *advisory.Attachment, data []byte) {
 	ascii := strings.Map(func(r rune) rune {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
 			return '_'
@@ -568,10 +609,25 @@ func sendAttachment(c *fiber.Ctx, a *advisory.Attachment, data []byte) {
 		return r
 	}, a.Filename)
 	c.Set(fiber.HeaderContentType, advisory.ContentType(a.Kind))
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(a.Filename)))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(a.Filename)))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	_ = c.Send(data)
+}
+
+// rfc5987 percent-encodes a file name for filename*= (RFC 5987): every byte but the
+// attr-chars.
+func rfc5987(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte("!#$&+-.^_`|~", ch) >= 0 {
+			b.WriteByte(ch)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", ch)
+	}
+	return b.String()
 }
 
 func (h *handler) rateAdvisory(c *fiber.Ctx) error {

@@ -19,16 +19,18 @@ import (
 
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/workshops"
 )
 
-// samplePDF is the smallest file that is a PDF by its content.
-var samplePDF = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+// advSamplePDF is the smallest file that is a PDF by its content.
+var advSamplePDF = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 
-// advisoryForm is a valid new-request form.
-func advisoryForm() url.Values {
+// advForm is a valid new-request form.
+func advForm() url.Values {
 	return url.Values{
 		"requesting_body": {"وزارة الاقتصاد الرقمي والريادة"}, "phases": {"1", "2"},
 		"topics": {"open_data_portal", "e_participation"}, "needs": {"نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات."},
@@ -37,13 +39,13 @@ func advisoryForm() url.Values {
 	}
 }
 
-type upload struct {
+type advUpload struct {
 	field, name string
 	data        []byte
 }
 
-// postMultipart sends a multipart form with files and this browser's CSRF token.
-func (c *client) postMultipart(path string, form url.Values, files ...upload) response {
+// advPostMultipart sends a multipart form with files and this browser's CSRF advToken.
+func (c *client) advPostMultipart(path string, form url.Values, files ...advUpload) response {
 	c.t.Helper()
 	if c.csrf == "" {
 		c.get("/" + c.lang + "/login")
@@ -66,8 +68,8 @@ func (c *client) postMultipart(path string, form url.Values, files ...upload) re
 	return c.do(req)
 }
 
-// submit creates a request through the service as u, with the sample form.
-func submit(t testing.TB, p *web.Platform, u *officials.Official, country string) *advisory.Request {
+// advSubmit creates a request through the service as u, with the sample form.
+func advSubmit(t testing.TB, p *web.Platform, u *officials.Official, country string) *advisory.Request {
 	t.Helper()
 	in := advisory.Input{Country: country, RequestingBody: "Ministry of Planning", Phases: []int{1, 3}, Topics: []string{"action_plan"},
 		Needs: "We need help drafting the national open-government action plan.", SupportKinds: []string{"policy_review"}, Language: "en"}
@@ -78,8 +80,8 @@ func submit(t testing.TB, p *web.Platform, u *officials.Official, country string
 	return r
 }
 
-// moveTo walks request r along the happy path until it reaches state to.
-func moveTo(t testing.TB, p *web.Platform, staff, focal *officials.Official, r *advisory.Request, to string) {
+// advMoveTo walks request r along the happy path until it reaches state to.
+func advMoveTo(t testing.TB, p *web.Platform, staff, focal *officials.Official, r *advisory.Request, to string) {
 	t.Helper()
 	ctx := context.Background()
 	path := map[string][]string{
@@ -108,7 +110,7 @@ func moveTo(t testing.TB, p *web.Platform, staff, focal *officials.Official, r *
 	}
 }
 
-func token(t testing.TB, p *web.Platform, o *officials.Official) string {
+func advToken(t testing.TB, p *web.Platform, o *officials.Official) string {
 	t.Helper()
 	tok, err := p.Officials.CreateAPIToken(context.Background(), o.ID, "test")
 	if err != nil {
@@ -117,8 +119,8 @@ func token(t testing.TB, p *web.Platform, o *officials.Official) string {
 	return tok
 }
 
-// outbox lists every message produced so far, oldest first.
-func outbox(t testing.TB, p *web.Platform) []mail.Item {
+// advOutbox lists every message produced so far, oldest first.
+func advOutbox(t testing.TB, p *web.Platform) []mail.Item {
 	t.Helper()
 	items, _, err := p.Mailer.List(context.Background(), 500, 0)
 	if err != nil {
@@ -137,19 +139,19 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 	sc.lang = "en"
 
 	// An incomplete form comes back with the typed values and messages next to the fields.
-	bad := advisoryForm()
+	bad := advForm()
 	bad.Del("phases")
 	bad.Set("needs", "قصير")
-	r := fc.postMultipart("/ar/advisory/new", bad)
+	r := fc.advPostMultipart("/ar/advisory/new", bad)
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="e-phases"`) || !strings.Contains(r.Body, `id="e-needs"`) ||
 		!strings.Contains(r.Body, "وزارة الاقتصاد الرقمي والريادة") || !strings.Contains(r.Body, "اختاروا مرحلة واحدة على الأقل") {
 		t.Fatalf("incomplete form: %d", r.Status)
 	}
-	if n := countRequests(t, p); n != 0 {
+	if n := advCountRequests(t, p); n != 0 {
 		t.Fatalf("an invalid form saved %d requests", n)
 	}
 
-	r = fc.postMultipart("/ar/advisory/new", advisoryForm(), upload{"attachments", "note-verbale.pdf", samplePDF})
+	r = fc.advPostMultipart("/ar/advisory/new", advForm(), advUpload{"attachments", "note-verbale.pdf", advSamplePDF})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/ar/advisory/") {
 		t.Fatalf("submit: %d %s", r.Status, r.Body)
 	}
@@ -236,7 +238,7 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 	_ = fp
 }
 
-func countRequests(t testing.TB, p *web.Platform) int {
+func advCountRequests(t testing.TB, p *web.Platform) int {
 	var n int
 	if err := p.DB.R.QueryRow("SELECT count(*) FROM advisory_requests").Scan(&n); err != nil {
 		t.Fatal(err)
@@ -260,7 +262,7 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 	}{{"focal point of the country", fp}, {"focal point of another country", other}, {"staff", staff}, {"admin", admin}, {"official", official}}
 	tokens := map[int64]string{}
 	for _, r := range roles {
-		tokens[r.u.ID] = token(t, p, r.u)
+		tokens[r.u.ID] = advToken(t, p, r.u)
 	}
 	// The workflow of the issue, written out: who may take which step.
 	type move struct{ from, to string }
@@ -272,8 +274,8 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 	// One request per state for the refused moves (they change nothing).
 	standing := map[string]*advisory.Request{}
 	for _, st := range advisory.Statuses {
-		r := submit(t, p, fp, "JO")
-		moveTo(t, p, staff, fp, r, st)
+		r := advSubmit(t, p, fp, "JO")
+		advMoveTo(t, p, staff, fp, r, st)
 		standing[st] = r
 	}
 	tried := 0
@@ -299,8 +301,8 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 				}
 				r := standing[from]
 				if allowed {
-					r = submit(t, p, fp, "JO")
-					moveTo(t, p, staff, fp, r, from)
+					r = advSubmit(t, p, fp, "JO")
+					advMoveTo(t, p, staff, fp, r, from)
 				}
 				if to == advisory.StatusPlanned && allowed {
 					if _, err := p.Advisory.Assign(context.Background(), staff, r.ID, advisory.Assignment{LeadExpert: "Dr Amal Nasser"}); err != nil {
@@ -328,8 +330,8 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 		t.Errorf("tried %d moves", tried)
 	}
 	// Declining needs a reason; an unknown state is a field error.
-	r := submit(t, p, fp, "JO")
-	moveTo(t, p, staff, fp, r, advisory.StatusUnderReview)
+	r := advSubmit(t, p, fp, "JO")
+	advMoveTo(t, p, staff, fp, r, advisory.StatusUnderReview)
 	if res := c.api("POST", fmt.Sprintf("/api/v1/advisory/%d/transition", r.ID), tokens[staff.ID], `{"to":"declined","reason":"  "}`); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"reason"`) {
 		t.Errorf("decline without reason: %d %s", res.Status, res.Body)
 	}
@@ -347,14 +349,14 @@ func TestAdvisoryIDORAcrossCountries(t *testing.T) {
 	ftn, tn := account(t, p, "fp.tn@example.org", officials.RoleFocalPoint, "TN")
 	foff, off := account(t, p, "official.jo@example.org", officials.RoleOfficial, "JO")
 	_ = fjo
-	r := submit(t, p, jo, "JO")
-	if _, err := p.Advisory.AddAttachments(context.Background(), jo, r.ID, []advisory.File{{Name: "plan.pdf", Data: samplePDF}}); err != nil {
+	r := advSubmit(t, p, jo, "JO")
+	if _, err := p.Advisory.AddAttachments(context.Background(), jo, r.ID, []advisory.File{{Name: "plan.pdf", Data: advSamplePDF}}); err != nil {
 		t.Fatal(err)
 	}
 	as, _ := p.Advisory.Attachments(context.Background(), jo, r.ID)
 	id := fmt.Sprint(r.ID)
 	attachment := fmt.Sprintf("/ar/advisory/%d/attachments/%d", r.ID, as[0].ID)
-	if res := fjo.get(attachment); res.Status != 200 || !bytes.Equal([]byte(res.Body), samplePDF) || res.Header.Get("Content-Type") != "application/pdf" ||
+	if res := fjo.get(attachment); res.Status != 200 || !bytes.Equal([]byte(res.Body), advSamplePDF) || res.Header.Get("Content-Type") != "application/pdf" ||
 		!strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;") {
 		t.Errorf("own attachment: %d %q", res.Status, res.Header.Get("Content-Disposition"))
 	}
@@ -373,18 +375,18 @@ func TestAdvisoryIDORAcrossCountries(t *testing.T) {
 			t.Errorf("other country's focal point POST %s: %d", path, res.Status)
 		}
 	}
-	if res := ftn.postMultipart("/ar/advisory/"+id+"/attachments", nil, upload{"attachments", "x.pdf", samplePDF}); res.Status != http.StatusNotFound {
+	if res := ftn.advPostMultipart("/ar/advisory/"+id+"/attachments", nil, advUpload{"attachments", "x.pdf", advSamplePDF}); res.Status != http.StatusNotFound {
 		t.Errorf("other country's focal point attaches: %d", res.Status)
 	}
 	// Their list shows only their own country, whatever the filter says.
-	submit(t, p, tn, "TN")
+	advSubmit(t, p, tn, "TN")
 	if res := ftn.get("/ar/advisory?country=JO"); strings.Contains(res.Body, `href="/ar/advisory/`+id+`"`) || !strings.Contains(res.Body, "status-submitted") {
 		t.Error("other country's focal point lists the request")
 	}
-	// A focal point cannot submit for another country by naming it.
-	form := advisoryForm()
+	// A focal point cannot advSubmit for another country by naming it.
+	form := advForm()
 	form.Set("country", "JO")
-	if res := ftn.postMultipart("/ar/advisory/new", form); res.Status != http.StatusSeeOther {
+	if res := ftn.advPostMultipart("/ar/advisory/new", form); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.Status)
 	}
 	if reqs, _, _ := p.Advisory.List(context.Background(), tn, advisory.Filter{}); len(reqs) != 2 || reqs[0].Country != "TN" {
@@ -393,7 +395,7 @@ func TestAdvisoryIDORAcrossCountries(t *testing.T) {
 
 	// The same through the API.
 	c := newClient(t, p)
-	ttn := token(t, p, tn)
+	ttn := advToken(t, p, tn)
 	for _, call := range []struct{ method, path, body string }{
 		{"GET", "/api/v1/advisory/" + id, ""},
 		{"PATCH", "/api/v1/advisory/" + id, `{"lead_expert":"x"}`},
@@ -417,7 +419,7 @@ func TestAdvisoryIDORAcrossCountries(t *testing.T) {
 		t.Errorf("TN focal point lists JO requests: %s", res.Body)
 	}
 	// An official of the same country: no advisory access at all.
-	toff := token(t, p, off)
+	toff := advToken(t, p, off)
 	for _, call := range []struct{ method, path string }{{"GET", "/api/v1/advisory"}, {"GET", "/api/v1/advisory/" + id},
 		{"POST", "/api/v1/advisory"}, {"POST", "/api/v1/advisory/" + id + "/transition"}} {
 		if res := c.api(call.method, call.path, toff, "{}"); res.Status != http.StatusForbidden {
@@ -452,7 +454,7 @@ func TestAdvisoryAttachmentsCheckedByContent(t *testing.T) {
 	p := newPlatform(t)
 	fc, fp := account(t, p, "fp.jo@example.org", officials.RoleFocalPoint, "JO")
 	fc.lang = "en"
-	r := submit(t, p, fp, "JO")
+	r := advSubmit(t, p, fp, "JO")
 	path := fmt.Sprintf("/en/advisory/%d/attachments", r.ID)
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 100)...)
 	for _, tc := range []struct {
@@ -463,12 +465,12 @@ func TestAdvisoryAttachmentsCheckedByContent(t *testing.T) {
 	}{
 		{"a PNG named .pdf", "report.pdf", png, "content is none of them"},
 		{"an HTML page named .pdf", "report.pdf", []byte("<html><script>alert(1)</script></html>"), "content is none of them"},
-		{"a DOCX named .pdf", "report.pdf", docx(t, false), "does not match its name"},
-		{"a macro-enabled Word file", "report.docx", docx(t, true), "Documents with macros are not accepted"},
+		{"a DOCX named .pdf", "report.pdf", advDOCX(t, false), "does not match its name"},
+		{"a macro-enabled Word file", "report.docx", advDOCX(t, true), "Documents with macros are not accepted"},
 		{"an empty file", "empty.pdf", nil, "The file is empty"},
 		{"a file over 8 MB", "big.pdf", append([]byte("%PDF-1.7\n"), make([]byte, advisory.MaxFileBytes)...), "larger than 8 MB"},
 	} {
-		res := fc.postMultipart(path, nil, upload{"attachments", tc.name, tc.data})
+		res := fc.advPostMultipart(path, nil, advUpload{"attachments", tc.name, tc.data})
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.message) || !strings.Contains(res.Body, tc.name) {
 			t.Errorf("%s: %d, want 422 with %q naming the file", tc.what, res.Status, tc.message)
 		}
@@ -477,7 +479,7 @@ func TestAdvisoryAttachmentsCheckedByContent(t *testing.T) {
 		t.Errorf("refused files were kept: %+v", as)
 	}
 	// A bad file among good ones: nothing is kept.
-	res := fc.postMultipart(path, nil, upload{"attachments", "ok.pdf", samplePDF}, upload{"attachments", "bad.pdf", png})
+	res := fc.advPostMultipart(path, nil, advUpload{"attachments", "ok.pdf", advSamplePDF}, advUpload{"attachments", "bad.pdf", png})
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Errorf("good and bad file: %d", res.Status)
 	}
@@ -485,8 +487,8 @@ func TestAdvisoryAttachmentsCheckedByContent(t *testing.T) {
 		t.Errorf("half an upload was kept: %d files", len(as))
 	}
 	// Real files are kept, named by their content when the name has no extension.
-	res = fc.postMultipart(path, nil, upload{"attachments", "ok.pdf", samplePDF}, upload{"attachments", "budget", xlsx(t)},
-		upload{"attachments", "C:\\Users\\x\\draft policy.docx", docx(t, false)})
+	res = fc.advPostMultipart(path, nil, advUpload{"attachments", "ok.pdf", advSamplePDF}, advUpload{"attachments", "budget", advXLSX(t)},
+		advUpload{"attachments", "C:\\Users\\x\\draft policy.docx", advDOCX(t, false)})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("good files: %d %s", res.Status, res.Body)
 	}
@@ -498,8 +500,14 @@ func TestAdvisoryAttachmentsCheckedByContent(t *testing.T) {
 	if want := []string{"ok.pdf:pdf", "budget.xlsx:xlsx", "draft policy.docx:docx"}; !slices.Equal(names, want) {
 		t.Errorf("kept %v, want %v", names, want)
 	}
+	// Downloaded under its name, never shown inline, whatever the name holds.
+	res = fc.get(fmt.Sprintf("/en/advisory/%d/attachments/%d", r.ID, as[2].ID))
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="draft policy.docx"; filename*=UTF-8''draft%20policy.docx` ||
+		res.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
+		t.Errorf("download headers: %q %q", cd, res.Header.Get("Content-Type"))
+	}
 	// The API refuses the same way, with a stable code.
-	tok := token(t, p, fp)
+	tok := advToken(t, p, fp)
 	body, _ := json.Marshal(map[string]any{"attachments": []map[string]any{{"filename": "scan.pdf", "data": png}}})
 	c := newClient(t, p)
 	if res := c.api("POST", fmt.Sprintf("/api/v1/advisory/%d/attachments", r.ID), tok, string(body)); res.Status != http.StatusUnprocessableEntity ||
@@ -508,8 +516,8 @@ func TestAdvisoryAttachmentsCheckedByContent(t *testing.T) {
 	}
 }
 
-// docx builds a minimal Word document (or its macro-enabled cousin).
-func docx(t testing.TB, macro bool) []byte {
+// advDOCX builds a minimal Word document (or its macro-enabled cousin).
+func advDOCX(t testing.TB, macro bool) []byte {
 	t.Helper()
 	ct := "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 	if macro {
@@ -534,8 +542,8 @@ func docx(t testing.TB, macro bool) []byte {
 	return b.Bytes()
 }
 
-// xlsx builds a workbook with excelize.
-func xlsx(t testing.TB) []byte {
+// advXLSX builds a workbook with excelize.
+func advXLSX(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -555,21 +563,27 @@ func TestAdvisoryNotificationsInRecipientsLanguage(t *testing.T) {
 	p := newPlatform(t)
 	ctx := context.Background()
 	_, ar := account(t, p, "fp.ar@example.org", officials.RoleFocalPoint, "JO") // language ar
-	fr := focalIn(t, p, "fp.fr@example.org", "JO", "fr")
-	tnFP := focalIn(t, p, "fp.tn@example.org", "TN", "en")
+	fr := advFocalIn(t, p, "fp.fr@example.org", "JO", "fr")
+	tnFP := advFocalIn(t, p, "fp.tn@example.org", "TN", "en")
 	_, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
-	r := submit(t, p, ar, "JO")
-	// Submitted by ar: the other focal point of Jordan is told, in French; Tunisia is not.
-	msgs := outbox(t, p)
-	if len(msgs) != 1 || msgs[0].To != fr.Email || msgs[0].Lang != "fr" || msgs[0].Template != "advisory_submitted" ||
-		!strings.Contains(msgs[0].Subject, "Demande d’appui consultatif n°") || !strings.Contains(msgs[0].Text, "Jordanie") {
+	r := advSubmit(t, p, ar, "JO")
+	// Submitted by ar: a receipt to ar in Arabic, the other focal point of Jordan told in
+	// French; Tunisia is not.
+	msgs := advOutbox(t, p)
+	sub := map[string]mail.Item{}
+	for _, m := range msgs {
+		sub[m.To] = m
+	}
+	if len(msgs) != 2 || sub[fr.Email].Lang != "fr" || sub[fr.Email].Template != "advisory_submitted" ||
+		!strings.Contains(sub[fr.Email].Subject, "Demande d’appui consultatif n°") || !strings.Contains(sub[fr.Email].Text, "Jordanie") ||
+		sub[ar.Email].Lang != "ar" || !strings.Contains(sub[ar.Email].Subject, "تقديم طلب الخدمة الاستشارية رقم") {
 		t.Fatalf("after submitting: %+v", msgs)
 	}
 	// A change of state by staff: both Jordanian focal points, each in their language.
 	if _, err := p.Advisory.Transition(ctx, staff, r.ID, advisory.StatusUnderReview, ""); err != nil {
 		t.Fatal(err)
 	}
-	msgs = outbox(t, p)[1:]
+	msgs = advOutbox(t, p)[2:]
 	got := map[string]mail.Item{}
 	for _, m := range msgs {
 		got[m.To] = m
@@ -591,14 +605,14 @@ func TestAdvisoryNotificationsInRecipientsLanguage(t *testing.T) {
 	if _, err := p.Advisory.Transition(ctx, staff, r.ID, advisory.StatusDeclined, "Hors du plan de travail de cette année."); err != nil {
 		t.Fatal(err)
 	}
-	msgs = outbox(t, p)[3:]
+	msgs = advOutbox(t, p)[4:]
 	if len(msgs) != 2 || !strings.Contains(msgs[0].Text+msgs[1].Text, "Hors du plan de travail de cette année.") {
 		t.Errorf("decline messages lack the reason")
 	}
 	// A message in the thread from staff: both; an internal note: no one; a message from
 	// a focal point: the other one only.
-	r2 := submit(t, p, ar, "JO")
-	n := len(outbox(t, p))
+	r2 := advSubmit(t, p, ar, "JO")
+	n := len(advOutbox(t, p))
 	if _, err := p.Advisory.AddComment(ctx, staff, r2.ID, "Could the mission start in May?", false); err != nil {
 		t.Fatal(err)
 	}
@@ -608,7 +622,7 @@ func TestAdvisoryNotificationsInRecipientsLanguage(t *testing.T) {
 	if _, err := p.Advisory.AddComment(ctx, ar, r2.ID, "نعم، يناسبنا شهر مايو.", false); err != nil {
 		t.Fatal(err)
 	}
-	msgs = outbox(t, p)[n:]
+	msgs = advOutbox(t, p)[n:]
 	var lines []string
 	for _, m := range msgs {
 		lines = append(lines, m.To+" "+m.Lang+" "+m.Template)
@@ -623,17 +637,17 @@ func TestAdvisoryNotificationsInRecipientsLanguage(t *testing.T) {
 		t.Errorf("comment messages %v, want %v", lines, want)
 	}
 	// Completion asks the country for its rating, with a link to the form.
-	r3 := submit(t, p, ar, "JO")
-	moveTo(t, p, staff, ar, r3, advisory.StatusCompleted)
-	last := outbox(t, p)
+	r3 := advSubmit(t, p, ar, "JO")
+	advMoveTo(t, p, staff, ar, r3, advisory.StatusCompleted)
+	last := advOutbox(t, p)
 	m := last[len(last)-1]
 	if m.Template != "advisory_status" || !strings.Contains(m.Text, fmt.Sprintf("/advisory/%d#rating", r3.ID)) {
 		t.Errorf("completion message: %s %s", m.Template, m.Text)
 	}
 }
 
-// focalIn creates a focal point with a preferred language.
-func focalIn(t testing.TB, p *web.Platform, email, country, lang string) *officials.Official {
+// advFocalIn creates a focal point with a preferred language.
+func advFocalIn(t testing.TB, p *web.Platform, email, country, lang string) *officials.Official {
 	t.Helper()
 	in := officials.Input{Email: email, Password: "correct horse battery", NameAr: "ليلى حسن", NameLatin: "Layla Hassan",
 		JobTitle: "Director", Organisation: "Ministry", Country: country, Sector: "central_government", Gender: "female", Language: lang}
@@ -650,7 +664,7 @@ func TestAdvisoryInternalNotesStayWithStaff(t *testing.T) {
 	p := newPlatform(t)
 	fc, fp := account(t, p, "fp.jo@example.org", officials.RoleFocalPoint, "JO")
 	sc, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
-	r := submit(t, p, fp, "JO")
+	r := advSubmit(t, p, fp, "JO")
 	base := fmt.Sprintf("/ar/advisory/%d", r.ID)
 	if res := sc.post(base+"/comments", url.Values{"note": {"Minister changed last month; check the new contact."}, "internal": {"1"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("note: %d", res.Status)
@@ -672,11 +686,11 @@ func TestAdvisoryInternalNotesStayWithStaff(t *testing.T) {
 		t.Error("staff page lacks the internal note")
 	}
 	c := newClient(t, p)
-	res := c.api("GET", fmt.Sprintf("/api/v1/advisory/%d", r.ID), token(t, p, fp), "")
+	res := c.api("GET", fmt.Sprintf("/api/v1/advisory/%d", r.ID), advToken(t, p, fp), "")
 	if res.Status != 200 || strings.Contains(res.Body, "Minister changed") || strings.Contains(res.Body, "internal_notes") || !strings.Contains(res.Body, "Welcome!") {
 		t.Errorf("focal point's API view: %s", res.Body)
 	}
-	res = c.api("GET", fmt.Sprintf("/api/v1/advisory/%d", r.ID), token(t, p, staff), "")
+	res = c.api("GET", fmt.Sprintf("/api/v1/advisory/%d", r.ID), advToken(t, p, staff), "")
 	if !strings.Contains(res.Body, `"internal_notes":[{`) || !strings.Contains(res.Body, "Minister changed") {
 		t.Errorf("staff API view lacks the note: %s", res.Body)
 	}
@@ -690,8 +704,8 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 	_, tn := account(t, p, "fp.tn@example.org", officials.RoleFocalPoint, "TN")
 	sc, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
 	sc.lang = "en"
-	a := submit(t, p, jo, "JO") // phases 1, 3
-	b := submit(t, p, tn, "TN")
+	a := advSubmit(t, p, jo, "JO") // phases 1, 3
+	b := advSubmit(t, p, tn, "TN")
 	in := advisory.Input{Country: "TN", RequestingBody: "Instance nationale d’accès à l’information", Phases: []int{2},
 		Topics: []string{advisory.TopicOther}, TopicsOther: "Access to information law", Needs: "Review of the draft law on access to information.",
 		SupportKinds: []string{"policy_review"}, Language: "fr"}
@@ -699,7 +713,7 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	moveTo(t, p, staff, tn, b, advisory.StatusUnderReview)
+	advMoveTo(t, p, staff, tn, b, advisory.StatusUnderReview)
 	// b's response was due yesterday: overdue.
 	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format("2006-01-02")
 	if _, err := p.Advisory.Assign(ctx, staff, b.ID, advisory.Assignment{ResponseDue: yesterday}); err != nil {
@@ -764,12 +778,12 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 		t.Errorf("other-topic row: %v", row)
 	}
 	// Only staff export; a focal point's list is theirs.
-	fc := newClientLoggedIn(t, p, "fp.jo@example.org")
+	fc := advLogin(t, p, "fp.jo@example.org")
 	if res := fc.get("/en/advisory/export.xlsx"); res.Status != http.StatusForbidden {
 		t.Errorf("focal point export: %d", res.Status)
 	}
 	// The API lists with the same filters, and pages.
-	tok := token(t, p, staff)
+	tok := advToken(t, p, staff)
 	c := newClient(t, p)
 	res = c.api("GET", "/api/v1/advisory?country=TN&limit=1", tok, "")
 	var pg struct {
@@ -787,8 +801,8 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 	}
 }
 
-// newClientLoggedIn logs an existing account in.
-func newClientLoggedIn(t testing.TB, p *web.Platform, email string) *client {
+// advLogin logs an existing account in.
+func advLogin(t testing.TB, p *web.Platform, email string) *client {
 	t.Helper()
 	c := newClient(t, p)
 	if r := c.post("/ar/login", url.Values{"email": {email}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
@@ -807,15 +821,15 @@ func TestAdvisoryAPICreateAndDetail(t *testing.T) {
 	body := map[string]any{"requesting_body": "Ministry of Digital Economy", "phases": []int{1}, "topics": []string{"open_data_portal"},
 		"needs": "A national open data portal with the first fifty datasets.", "support_kinds": []string{"advisory_mission"},
 		"language": "ar", "preferred_start": "2099-02-01", "preferred_end": "2099-01-01",
-		"attachments": []map[string]any{{"filename": "terms.pdf", "data": samplePDF}}}
+		"attachments": []map[string]any{{"filename": "terms.pdf", "data": advSamplePDF}}}
 	b, _ := json.Marshal(body)
-	res := c.api("POST", "/api/v1/advisory", token(t, p, fp), string(b))
+	res := c.api("POST", "/api/v1/advisory", advToken(t, p, fp), string(b))
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"preferred_end"`) {
 		t.Fatalf("end before start: %d %s", res.Status, res.Body)
 	}
 	body["preferred_end"] = "2099-03-31"
 	b, _ = json.Marshal(body)
-	res = c.api("POST", "/api/v1/advisory", token(t, p, fp), string(b))
+	res = c.api("POST", "/api/v1/advisory", advToken(t, p, fp), string(b))
 	if res.Status != http.StatusCreated {
 		t.Fatalf("create: %d %s", res.Status, res.Body)
 	}
@@ -838,11 +852,11 @@ func TestAdvisoryAPICreateAndDetail(t *testing.T) {
 	// Staff create on a country's behalf and must name a member state.
 	b, _ = json.Marshal(map[string]any{"requesting_body": "X", "phases": []int{1}, "topics": []string{"action_plan"},
 		"needs": "Twenty characters or more of needs.", "support_kinds": []string{"policy_review"}, "language": "en", "country": "FR"})
-	if res := c.api("POST", "/api/v1/advisory", token(t, p, staff), string(b)); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"country"`) {
+	if res := c.api("POST", "/api/v1/advisory", advToken(t, p, staff), string(b)); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"country"`) {
 		t.Errorf("staff request for a non-member: %d %s", res.Status, res.Body)
 	}
 	// Staff set the lead expert through PATCH; fields left out keep their value.
-	tok := token(t, p, staff)
+	tok := advToken(t, p, staff)
 	path := fmt.Sprintf("/api/v1/advisory/%d", d.ID)
 	if res := c.api("PATCH", path, tok, `{"lead_expert":"Dr Amal Nasser","delivery_due":"2099-03-31"}`); res.Status != 200 || !strings.Contains(res.Body, `"lead_expert":"Dr Amal Nasser"`) ||
 		!strings.Contains(res.Body, `"response_due":"`+d.ResponseDue+`"`) {
@@ -861,7 +875,7 @@ func TestCountryPageAndSelfAssessment(t *testing.T) {
 	sc, _ := account(t, p, "staff@example.org", officials.RoleStaff, "")
 	account(t, p, "o1@example.org", officials.RoleOfficial, "JO")
 	account(t, p, "o2@example.org", officials.RoleOfficial, "TN")
-	submit(t, p, fp, "JO")
+	advSubmit(t, p, fp, "JO")
 	res := fc.get("/ar/countries/JO")
 	if res.Status != 200 || !strings.Contains(res.Body, "<h1>الأردن</h1>") || !strings.Contains(res.Body, `<span class="n">2</span> <span class="label">المسؤولون الحكوميون المسجَّلون`) ||
 		!strings.Contains(res.Body, "لم تُجرِ الدولة تقييمها الذاتي بعد") {
@@ -900,7 +914,7 @@ func TestCountryPageAndSelfAssessment(t *testing.T) {
 		t.Error("the form does not start from the latest assessment")
 	}
 	res = sc.get("/ar/countries/JO")
-	if !strings.Contains(res.Body, "آخر تقييم: 2025-06-30") || !strings.Contains(res.Body, "تقييم 2024-06-30") || !strings.Contains(res.Body, "التقدّم عبر الزمن") {
+	if !strings.Contains(res.Body, "آخر تقييم: 30 يونيو 2025") || !strings.Contains(res.Body, "تقييم 30 يونيو 2024") || !strings.Contains(res.Body, "التقدّم عبر الزمن") {
 		t.Error("country page lacks the assessment history")
 	}
 	// Staff see it but do not fill it in; a date in the future is refused.
@@ -917,8 +931,141 @@ func TestCountryPageAndSelfAssessment(t *testing.T) {
 	}
 	// Through the API too.
 	c := newClient(t, p)
-	res = c.api("GET", "/api/v1/countries/JO/assessments", token(t, p, fp), "")
+	res = c.api("GET", "/api/v1/countries/JO/assessments", advToken(t, p, fp), "")
 	if res.Status != 200 || !strings.Contains(res.Body, `"policy_strategy":4`) || !strings.Contains(res.Body, `"phase_averages"`) {
 		t.Errorf("API assessments: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestAdvisorySpawnsNationalWorkshop: staff create the national workshop from an accepted
+// request, pre-filled from it; the request links to it, once.
+func TestAdvisorySpawnsNationalWorkshop(t *testing.T) {
+	p := newPlatform(t)
+	ctx := context.Background()
+	fc, fp := account(t, p, "fp.jo@example.org", officials.RoleFocalPoint, "JO")
+	sc, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
+	sc.lang = "en"
+	r := advSubmit(t, p, fp, "JO") // phases 1 and 3, in English
+	base := fmt.Sprintf("/en/advisory/%d", r.ID)
+	// Not before the request is accepted.
+	if res := sc.post(base+"/workshop", url.Values{"city": {"Amman"}}); res.Status != http.StatusConflict {
+		t.Errorf("workshop from a submitted request: %d", res.Status)
+	}
+	advMoveTo(t, p, staff, fp, r, advisory.StatusAccepted)
+	page := sc.get(base)
+	if !strings.Contains(page.Body, `id="workshop"`) || !strings.Contains(page.Body, `value="National workshop — Jordan: Open-government action plan"`) ||
+		!strings.Contains(page.Body, `value="ورشة عمل وطنية — الأردن: خطة عمل الحكومة المفتوحة"`) {
+		t.Fatalf("the workshop form is not pre-filled from the request")
+	}
+	if strings.Contains(fc.get(fmt.Sprintf("/ar/advisory/%d", r.ID)).Body, `action="/ar/advisory/`+fmt.Sprint(r.ID)+`/workshop"`) {
+		t.Error("the country is offered to create the workshop")
+	}
+	if res := fc.post(fmt.Sprintf("/ar/advisory/%d/workshop", r.ID), url.Values{"city": {"Amman"}}); res.Status != http.StatusForbidden {
+		t.Errorf("focal point creates the workshop: %d", res.Status)
+	}
+	form := url.Values{"title_ar": {"ورشة عمل وطنية حول خطة العمل"}, "title_en": {"National workshop on the action plan"},
+		"start_date": {"2030-05-10"}, "end_date": {"2030-05-12"}, "capacity": {"25"}, "languages": {"ar", "en"}}
+	if res := sc.post(base+"/workshop", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-city"`) ||
+		!strings.Contains(res.Body, `value="National workshop on the action plan"`) {
+		t.Fatalf("workshop without a city: %d", res.Status)
+	}
+	form.Set("city", "Amman")
+	res := sc.post(base+"/workshop", form)
+	if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/en/admin/workshops/") {
+		t.Fatalf("create workshop: %d %s", res.Status, res.Location)
+	}
+	got, err := p.Advisory.Get(ctx, staff, r.ID)
+	if err != nil || got.WorkshopID == nil {
+		t.Fatalf("request not linked: %v", err)
+	}
+	w, err := p.Workshops.Get(ctx, *got.WorkshopID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Kind != "national" || w.HostCountry != "JO" || !slices.Equal(w.Phases, []int{1, 3}) || w.Status != "draft" || w.Capacity != 25 ||
+		w.City != "Amman" || !strings.Contains(w.Description["en"], "advisory request no.") || !strings.Contains(w.Description["en"], r.Needs) {
+		t.Errorf("workshop: %+v", w)
+	}
+	if page := sc.get(base); !strings.Contains(page.Body, fmt.Sprintf(`href="/en/admin/workshops/%d"`, w.ID)) || strings.Contains(page.Body, `action="`+base+`/workshop"`) {
+		t.Error("the request page does not link to its workshop, or still offers to create one")
+	}
+	// The country sees the draft's title, not a link to a page it may not open.
+	if page := fc.get(fmt.Sprintf("/ar/advisory/%d", r.ID)); strings.Contains(page.Body, fmt.Sprintf(`/workshops/%d"`, w.ID)) {
+		t.Error("the country is linked to a draft workshop")
+	}
+	if res := sc.post(base+"/workshop", form); res.Status != http.StatusConflict {
+		t.Errorf("second workshop: %d", res.Status)
+	}
+	// The API does the same, filling what the body leaves out from the request.
+	r2 := advSubmit(t, p, fp, "JO")
+	advMoveTo(t, p, staff, fp, r2, advisory.StatusPlanned)
+	c := newClient(t, p)
+	res = c.api("POST", fmt.Sprintf("/api/v1/advisory/%d/workshop", r2.ID), advToken(t, p, staff), `{"city":"Aqaba","start_date":"2030-06-01","end_date":"2030-06-02"}`)
+	if res.Status != http.StatusCreated || !strings.Contains(res.Body, `"kind":"national"`) || !strings.Contains(res.Body, `"workshop_id":`) {
+		t.Errorf("API workshop: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestCountryPageFiguresFromOtherFeatures checks the figures the country page takes from
+// the workshops and certificates features: workshops hosted and attended, certificates.
+func TestCountryPageFiguresFromOtherFeatures(t *testing.T) {
+	p := newPlatform(t)
+	ctx := context.Background()
+	fc, _ := account(t, p, "fp.jo@example.org", officials.RoleFocalPoint, "JO")
+	_, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
+	_, jo := account(t, p, "official.jo@example.org", officials.RoleOfficial, "JO")
+	_, tn := account(t, p, "official.tn@example.org", officials.RoleOfficial, "TN")
+	// Workshops tomorrow, registered for today; then the workshops' clock moves to the day.
+	day := time.Now().UTC().AddDate(0, 0, 1)
+	today := day.Format("2006-01-02")
+	mk := func(host string) int64 {
+		w, err := p.Workshops.Create(ctx, audit.Actor{ID: staff.ID, Email: staff.Email}, workshops.Input{
+			Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop"}, Kind: "regional", Phases: []int{1},
+			HostCountry: host, City: "City", StartDate: today, EndDate: today, Languages: []string{"ar"}, Capacity: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Workshops.SetStatus(ctx, audit.Actor{ID: staff.ID, Email: staff.Email}, w.ID, workshops.StatusPublished); err != nil {
+			t.Fatal(err)
+		}
+		return w.ID
+	}
+	inJO, inTN := mk("JO"), mk("TN")
+	mk("JO")
+	// A Jordanian official attends the workshop in Tunisia; a Tunisian one the one in Jordan.
+	for _, a := range []struct {
+		o   *officials.Official
+		wid int64
+	}{{jo, inTN}, {tn, inJO}} {
+		reg, err := p.Workshops.Apply(ctx, a.o, a.wid, "I lead the open data unit.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Workshops.Transition(ctx, staff, reg.ID, workshops.ActApprove); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.Workshops.SetClock(func() time.Time { return day.Add(2 * time.Hour) })
+	for _, a := range []struct {
+		o   *officials.Official
+		wid int64
+	}{{jo, inTN}, {tn, inJO}} {
+		reg, err := p.Workshops.RegistrationFor(ctx, a.wid, a.o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Workshops.RecordAttendance(ctx, staff, a.wid, today, []int64{reg.ID}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Certificates.IssueByHand(ctx, audit.Actor{ID: staff.ID, Email: staff.Email}, certificates.HandIssue{
+		OfficialID: jo.ID, Kind: "course", Course: "open-government-data", Reason: "Completed on the previous platform."}); err != nil {
+		t.Fatal(err)
+	}
+	res := fc.get("/en/countries/JO")
+	for label, n := range map[string]int{"workshops hosted": 2, "workshops attended": 1, "officials who attended a workshop": 1, "certificates issued": 1} {
+		if want := fmt.Sprintf(`<span class="n">%d</span> <span class="label">%s</span>`, n, label); !strings.Contains(res.Body, want) {
+			t.Errorf("country page lacks %q", want)
+		}
 	}
 }

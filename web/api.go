@@ -43,7 +43,9 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	api.Patch("/officials/:id", staff, h.apiUpdateOfficial)
 	api.Get("/countries", h.apiCountries)
 	h.apiCourseRoutes(api)
+	h.apiWorkshopRoutes(api)
 	h.apiAdvisoryRoutes(api)
+	h.apiCertificateRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

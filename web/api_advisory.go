@@ -56,7 +56,7 @@ type advisoryCreateBody struct {
 	Attachments []advisoryFileBody `json:"attachments"`
 }
 
-func files(in []advisoryFileBody) []advisory.File {
+func advisoryFiles(in []advisoryFileBody) []advisory.File {
 	out := make([]advisory.File, len(in))
 	for i, f := range in {
 		out[i] = advisory.File{Name: f.Filename, Data: f.Data}
@@ -69,7 +69,7 @@ func (h *handler) apiCreateAdvisory(c *fiber.Ctx) error {
 	if err := bodyJSON(c, &b); err != nil {
 		return err
 	}
-	r, err := h.Advisory.Create(c.UserContext(), user(c), b.Input, files(b.Attachments))
+	r, err := h.Advisory.Create(c.UserContext(), user(c), b.Input, advisoryFiles(b.Attachments))
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (h *handler) apiAttachAdvisory(c *fiber.Ctx) error {
 	}
 	var fs []advisory.File
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		if fs, err = uploadedFiles(c, "file"); err != nil {
+		if fs, err = advisoryUploads(c, "file"); err != nil {
 			return err
 		}
 	} else {
@@ -230,7 +230,7 @@ func (h *handler) apiAttachAdvisory(c *fiber.Ctx) error {
 		if err := bodyJSON(c, &b); err != nil {
 			return err
 		}
-		fs = files(b.Attachments)
+		fs = advisoryFiles(b.Attachments)
 	}
 	as, err := h.Advisory.AddAttachments(c.UserContext(), user(c), id, fs)
 	if err != nil {
@@ -288,3 +288,86 @@ func (h *handler) apiSaveAssessment(c *fiber.Ctx) error {
 	}
 	return data(c, fiber.StatusCreated, a)
 }
+
+// Schemas of the advisory API, listed in openapi.go's components.
+var (
+	oaStr      = map[string]any{"type": "string"}
+	oaInt      = map[string]any{"type": "integer"}
+	oaDate     = map[string]any{"type": "string", "format": "date", "description": "YYYY-MM-DD, or \"\" when not set"}
+	oaTime     = map[string]any{"type": "string", "format": "date-time"}
+	oaStrArray = map[string]any{"type": "array", "items": oaStr}
+	oaPerson   = map[string]any{"type": "object", "properties": map[string]any{"id": oaInt, "name_ar": oaStr, "name_latin": oaStr,
+		"staff": map[string]any{"type": "boolean"}}}
+	oaStatus = map[string]any{"type": "string", "enum": advisory.Statuses}
+
+	schemaAdvisoryRequest = map[string]any{"type": "object", "properties": map[string]any{
+		"id": oaInt, "country": oaStr, "requesting_body": oaStr,
+		"phases":       map[string]any{"type": "array", "items": map[string]any{"type": "integer", "minimum": 1, "maximum": 4}},
+		"topics":       map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": advisory.Topics}},
+		"topics_other": oaStr, "start_departments": oaStr, "extend_departments": oaStr, "needs": oaStr,
+		"support_kinds":   map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": advisory.SupportKinds}},
+		"preferred_start": oaDate, "preferred_end": oaDate, "language": oaStr, "status": oaStatus, "lead_expert": oaStr,
+		"response_due": oaDate, "delivery_due": oaDate,
+		"overdue":     map[string]any{"type": "boolean", "description": "the current step (response, then delivery) is past its due date"},
+		"workshop_id": map[string]any{"type": "integer", "nullable": true},
+		"rating":      map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "nullable": true}, "feedback": oaStr,
+		"rated_at":   map[string]any{"type": "string", "format": "date-time", "nullable": true},
+		"created_by": oaInt, "created_at": oaTime, "updated_at": oaTime,
+	}}
+	schemaAdvisoryPage = map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": ref("AdvisoryRequest")},
+		"total": oaInt, "limit": oaInt, "offset": oaInt}}
+	schemaAdvisoryComment = map[string]any{"type": "object", "properties": map[string]any{"id": oaInt, "author": oaPerson,
+		"internal": map[string]any{"type": "boolean"}, "body": oaStr, "created_at": oaTime}}
+	schemaAdvisoryAttachment = map[string]any{"type": "object", "properties": map[string]any{"id": oaInt, "filename": oaStr,
+		"kind": map[string]any{"type": "string", "enum": []string{advisory.KindPDF, advisory.KindDOCX, advisory.KindXLSX}},
+		"size": oaInt, "sha256": oaStr, "uploaded_by": oaPerson, "created_at": oaTime}}
+	schemaAdvisoryAttachments = map[string]any{"type": "array", "items": ref("AdvisoryAttachment")}
+	schemaAdvisoryDetail      = map[string]any{"allOf": []any{ref("AdvisoryRequest"), map[string]any{"type": "object", "properties": map[string]any{
+		"history": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+			"from": oaStr, "to": oaStatus, "reason": oaStr, "actor": oaPerson, "at": oaTime}}},
+		"comments":       map[string]any{"type": "array", "items": ref("AdvisoryComment")},
+		"internal_notes": map[string]any{"type": "array", "items": ref("AdvisoryComment"), "description": "staff and admins only; absent for focal points"},
+		"attachments":    schemaAdvisoryAttachments,
+		"moves":          map[string]any{"type": "array", "items": oaStatus, "description": "the states the caller may move the request to now"},
+	}}}}
+	oaFiles             = map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"filename": oaStr, "data": map[string]any{"type": "string", "format": "byte", "description": "the file's content in base64; PDF, DOCX or XLSX by content, 8 MB at most"}}}}
+	schemaAdvisoryInput = map[string]any{"type": "object", "required": []string{"requesting_body", "phases", "topics", "needs", "support_kinds", "language"},
+		"properties": map[string]any{"country": map[string]any{"type": "string", "description": "staff only: the member state requested for; a focal point's own country otherwise"},
+			"requesting_body": oaStr, "phases": map[string]any{"type": "array", "items": oaInt}, "topics": oaStrArray, "topics_other": oaStr,
+			"start_departments": oaStr, "extend_departments": oaStr, "needs": oaStr, "support_kinds": oaStrArray,
+			"preferred_start": oaDate, "preferred_end": oaDate, "language": oaStr, "attachments": oaFiles}}
+	schemaAdvisoryPatch = map[string]any{"type": "object", "description": "fields left out keep their value; \"\" clears one",
+		"properties": map[string]any{"lead_expert": oaStr, "response_due": oaDate, "delivery_due": oaDate}}
+	schemaAdvisoryTransition = map[string]any{"type": "object", "required": []string{"to"},
+		"properties": map[string]any{"to": oaStatus, "reason": map[string]any{"type": "string", "description": "required to decline"}}}
+	schemaAdvisoryCommentInput = map[string]any{"type": "object", "required": []string{"body"},
+		"properties": map[string]any{"body": oaStr, "internal": map[string]any{"type": "boolean", "description": "a staff-only note (staff and admins)"}}}
+	schemaAdvisoryFiles  = map[string]any{"type": "object", "description": "or multipart/form-data with one or more fields named file", "properties": map[string]any{"attachments": oaFiles}}
+	schemaAdvisoryRating = map[string]any{"type": "object", "required": []string{"rating"},
+		"properties": map[string]any{"rating": map[string]any{"type": "integer", "minimum": 1, "maximum": 5}, "feedback": oaStr}}
+	oaGrid = map[string]any{"type": "object", "description": "phase (\"1\"…\"4\") → strategic objective → level 0…4",
+		"additionalProperties": map[string]any{"type": "object", "properties": oaObjectiveLevels()}}
+	schemaAssessment = map[string]any{"type": "object", "properties": map[string]any{"id": oaInt, "country": oaStr, "assessed_on": oaDate,
+		"note": oaStr, "by": oaPerson, "created_at": oaTime, "levels": oaGrid,
+		"phase_averages": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "number"}}}}
+	schemaAssessments     = map[string]any{"type": "array", "items": ref("Assessment"), "description": "newest first"}
+	schemaAssessmentInput = map[string]any{"type": "object", "required": []string{"levels"}, "properties": map[string]any{
+		"assessed_on": oaDate, "note": oaStr, "levels": oaGrid}}
+)
+
+func oaObjectiveLevels() map[string]any {
+	out := map[string]any{}
+	for _, o := range advisory.Objectives {
+		out[o] = map[string]any{"type": "integer", "minimum": 0, "maximum": advisory.MaxLevel}
+	}
+	return out
+}
+
+// schemaAdvisoryWorkshopInput is the body that creates a request's national workshop.
+var schemaAdvisoryWorkshopInput = map[string]any{"type": "object", "description": "every field is optional: titles, dates and languages come from the request, 30 seats by default; city is required by the workshop",
+	"properties": map[string]any{"title": map[string]any{"type": "object", "description": "by language (ar, en, fr)", "additionalProperties": oaStr},
+		"city": oaStr, "venue": oaStr, "start_date": oaDate, "end_date": oaDate, "capacity": oaInt, "languages": oaStrArray}}
+
+// schemaAdvisoryWorkshop is the answer when a request's national workshop is created.
+var schemaAdvisoryWorkshop = map[string]any{"type": "object", "properties": map[string]any{"workshop": ref("Workshop"),
+	"request": ref("AdvisoryRequestDetail")}}

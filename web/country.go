@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,8 +34,8 @@ func (h *handler) countryISO(c *fiber.Ctx) (officials.Country, error) {
 	return h.Officials.Country(c.UserContext(), iso)
 }
 
-// countryRow is a member state in the staff's list of country pages.
-type countryRow struct {
+// countryPageRow is a member state in the staff's list of country pages.
+type countryPageRow struct {
 	Country  officials.Country
 	Open     int // requests not yet ended
 	Overdue  int
@@ -52,10 +53,10 @@ func (h *handler) listCountryPages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]countryRow, 0, len(cs))
-	byISO := map[string]*countryRow{}
+	rows := make([]countryPageRow, 0, len(cs))
+	byISO := map[string]*countryPageRow{}
 	for _, x := range cs {
-		rows = append(rows, countryRow{Country: x})
+		rows = append(rows, countryPageRow{Country: x})
 	}
 	for i := range rows {
 		byISO[rows[i].Country.ISO] = &rows[i]
@@ -81,12 +82,15 @@ func (h *handler) listCountryPages(c *fiber.Ctx) error {
 		}
 	}
 	v := h.view(c, "countrypage.index.title")
+	if v.Lang != "ar" { // the states come sorted by their Arabic names
+		slices.SortFunc(rows, func(a, b countryPageRow) int { return strings.Compare(a.Country.Name(v.Lang), b.Country.Name(v.Lang)) })
+	}
 	v.Data = rows
 	return h.render(c, fiber.StatusOK, "country_index", v)
 }
 
-// statusCount is how many of a country's requests are in one state.
-type statusCount struct {
+// advisoryStatusCount is how many of a country's requests are in one state.
+type advisoryStatusCount struct {
 	Status string
 	N      int
 }
@@ -100,7 +104,7 @@ type countryPage struct {
 	Completed    int
 	Requests     []*advisory.Request
 	RequestTotal int
-	ByStatus     []statusCount
+	ByStatus     []advisoryStatusCount
 	Assessments  []*advisory.Assessment
 	Latest       *advisory.Assessment
 	Objectives   []string
@@ -149,8 +153,11 @@ func (h *handler) showCountry(c *fiber.Ctx) error {
 	}
 	for _, st := range advisory.Statuses {
 		if n := counts[st]; n > 0 {
-			d.ByStatus = append(d.ByStatus, statusCount{Status: st, N: n})
+			d.ByStatus = append(d.ByStatus, advisoryStatusCount{Status: st, N: n})
 		}
+	}
+	if d.Extra, err = h.countryFigures(ctx, iso); err != nil {
+		return err
 	}
 	if d.Assessments, err = h.Advisory.Assessments(ctx, u, iso); err != nil {
 		return err
@@ -164,8 +171,8 @@ func (h *handler) showCountry(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "country", v)
 }
 
-// assessmentForm is what the self-assessment form needs.
-type assessmentForm struct {
+// countryAssessmentForm is what the self-assessment form needs.
+type countryAssessmentForm struct {
 	Country    officials.Country
 	Objectives []string
 	Phases     []int
@@ -173,12 +180,12 @@ type assessmentForm struct {
 	Latest     *advisory.Assessment
 }
 
-func (h *handler) assessmentForm(c *fiber.Ctx, country officials.Country) (*assessmentForm, error) {
+func (h *handler) assessmentData(c *fiber.Ctx, country officials.Country) (*countryAssessmentForm, error) {
 	as, err := h.Advisory.Assessments(c.UserContext(), user(c), country.ISO)
 	if err != nil {
 		return nil, err
 	}
-	d := &assessmentForm{Country: country, Objectives: advisory.Objectives, Phases: advisory.Phases, Levels: []int{0, 1, 2, 3, 4}}
+	d := &countryAssessmentForm{Country: country, Objectives: advisory.Objectives, Phases: advisory.Phases, Levels: []int{0, 1, 2, 3, 4}}
 	if len(as) > 0 {
 		d.Latest = as[0]
 	}
@@ -190,7 +197,7 @@ func (h *handler) showAssessmentForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.assessmentForm(c, country)
+	d, err := h.assessmentData(c, country)
 	if err != nil {
 		return err
 	}
@@ -236,7 +243,7 @@ func (h *handler) saveAssessment(c *fiber.Ctx) error {
 		if !ok {
 			return err
 		}
-		d, derr := h.assessmentForm(c, country)
+		d, derr := h.assessmentData(c, country)
 		if derr != nil {
 			return derr
 		}

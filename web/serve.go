@@ -15,11 +15,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/workshops"
 )
 
 // Platform is a running Masar: the database, the services and the web application, wired.
@@ -33,6 +35,12 @@ type Platform struct {
 	Library   *Library
 	App       *fiber.App
 	Log       *slog.Logger
+
+	// Certificates issues, renders and verifies certificates.
+	Certificates *certificates.Service
+
+	// Workshops schedules workshops and registers their participants.
+	Workshops *workshops.Service
 }
 
 // Open opens the database in the configured data directory (creating and migrating it),
@@ -71,7 +79,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
 	}
-	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret})
+	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
+		return fail(err)
+	}
+	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log,
+		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
+		return fail(err)
+	}
+	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
+		Certificates: p.Certificates, Workshops: p.Workshops})
 	if err != nil {
 		return fail(err)
 	}
@@ -143,6 +159,7 @@ func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
 	go p.Mailer.Run(mailCtx)
+	go p.Workshops.Run(mailCtx, time.Minute)
 	go p.Courses.RunVisitFlusher(mailCtx, 2*time.Second)
 	fmt.Fprintf(out, "Masar is running at %s (listening on %s, data in %s)\n", p.Config.BaseURL, ln.Addr(), p.Config.DataDir)
 	errc := make(chan error, 1)

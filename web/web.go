@@ -15,12 +15,14 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/workshops"
 )
 
 // Deps are the services the web layer calls.
@@ -35,6 +37,12 @@ type Deps struct {
 	Log       *slog.Logger
 	// Secret keys the CSRF tokens; it must survive restarts (kept in the data directory).
 	Secret []byte
+
+	// Certificates issues, renders and verifies certificates.
+	Certificates *certificates.Service
+
+	// Workshops schedules workshops and registers, seats and checks in their participants.
+	Workshops *workshops.Service
 }
 
 type handler struct {
@@ -75,11 +83,13 @@ func New(d Deps) (*fiber.App, error) {
 		d.Log = slog.Default()
 	}
 	h := &handler{
-		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.advisory", Href: "/advisory"}},
+		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
 			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "admin.advisory.title", Href: "/advisory"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
-			{navLink: navLink{Key: "admin.countries_pages.title", Href: "/countries"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
+			{navLink: navLink{Key: "admin.countries_pages.title", Href: "/countries"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
+			{navLink: navLink{Key: "cert.admin.title", Href: "/admin/certificates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
+			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(2000),
 		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc:  newLimiter(10, 15*time.Minute),
@@ -96,6 +106,9 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:           120 * time.Second,
 	})
 	h.meSections = append(h.meSections, h.myCoursesSection)
+	h.meSections = append(h.meSections, h.myWorkshopsSection)
+	h.exporters["workshops"] = h.exportMyWorkshops
+	h.exporters["advisory_requests"] = h.exportMyAdvisory
 	h.exporters["courses"] = func(ctx context.Context, u *officials.Official) (any, error) {
 		return h.Courses.MyProgress(ctx, u.ID)
 	}
@@ -109,6 +122,8 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/static/*", h.assets.serve)
 	app.Get("/", h.negotiateLanguage)
 	app.Get("/content/:slug/images/*", h.serveCourseImage)
+	h.certificateAppRoutes(app)
+	h.workshopFeedRoutes(app)
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
@@ -158,7 +173,9 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	adm.Get("/outbox/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showOutboxMessage)
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
 	h.courseRoutes(g)
+	h.workshopRoutes(g)
 	h.advisoryRoutes(g)
+	h.certificateRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }

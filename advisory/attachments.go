@@ -1,0 +1,365 @@
+package advisory
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// Limits on attached files.
+const (
+	MaxFileBytes       = 8 << 20 // one file
+	MaxFilesPerRequest = 10      // files attached to one request, in all
+	maxFileName        = 150     // runes
+	maxContentTypes    = 1 << 20 // bytes of [Content_Types].xml read when checking a DOCX or XLSX
+)
+
+// The kinds of file a request accepts.
+const (
+	KindPDF  = "pdf"
+	KindDOCX = "docx"
+	KindXLSX = "xlsx"
+)
+
+// ContentType is the media type served for a kind of file.
+func ContentType(kind string) string {
+	switch kind {
+	case KindPDF:
+		return "application/pdf"
+	case KindDOCX:
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	case KindXLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "application/octet-stream"
+}
+
+// File is an uploaded file, as received.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// checked is a file that passed the checks.
+type checked struct {
+	name, kind, sum string
+	data            []byte
+}
+
+// Reasons a file is refused, as catalogue keys.
+const (
+	fileEmpty    = "advisory.file.empty"
+	fileTooLarge = "advisory.file.too_large"
+	fileType     = "advisory.file.type"
+	fileMismatch = "advisory.file.mismatch"
+	fileMacro    = "advisory.file.macro"
+	fileTooMany  = "advisory.file.too_many"
+)
+
+// fileError is the 422 for a refused file: the field "attachments" says why, and the
+// message names the file.
+func fileError(name, key string) error {
+	return &problem.Error{Status: http.StatusUnprocessableEntity, Code: "validation", Key: "advisory.error.attachment",
+		Args: []any{"name", name}, Fields: map[string]string{"attachments": key}}
+}
+
+// The main parts' content types of the Office Open XML documents accepted, and those of
+// their macro-enabled cousins, which are refused.
+const (
+	docxMain      = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+	xlsxMain      = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+	docmMain      = "application/vnd.ms-word.document.macroenabled.main+xml"
+	xlsmMain      = "application/vnd.ms-excel.sheet.macroenabled.main+xml"
+	vbaProjectCT  = "application/vnd.ms-office.vbaproject"
+	contentTypesN = "[Content_Types].xml"
+)
+
+// DetectKind tells what a file is by its content: "pdf", "docx" or "xlsx", or a catalogue
+// key saying why it is none of them (empty, too large, another type, macro-enabled). The
+// name plays no part.
+func DetectKind(data []byte) (kind, reason string) {
+	switch {
+	case len(data) == 0:
+		return "", fileEmpty
+	case len(data) > MaxFileBytes:
+		return "", fileTooLarge
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		return KindPDF, ""
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return officeKind(data)
+	}
+	return "", fileType
+}
+
+// officeKind reads a ZIP's [Content_Types].xml and finds its main part: a Word document or
+// an Excel workbook, present in the archive. Nothing else is decompressed.
+func officeKind(data []byte) (kind, reason string) {
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", fileType
+	}
+	entries := map[string]*zip.File{}
+	for _, f := range z.File {
+		entries[f.Name] = f
+	}
+	ctf := entries[contentTypesN]
+	if ctf == nil {
+		return "", fileType
+	}
+	rc, err := ctf.Open()
+	if err != nil {
+		return "", fileType
+	}
+	defer rc.Close()
+	var types struct {
+		Defaults []struct {
+			Extension   string `xml:"Extension,attr"`
+			ContentType string `xml:"ContentType,attr"`
+		} `xml:"Default"`
+		Overrides []struct {
+			PartName    string `xml:"PartName,attr"`
+			ContentType string `xml:"ContentType,attr"`
+		} `xml:"Override"`
+	}
+	if err := xml.NewDecoder(io.LimitReader(rc, maxContentTypes)).Decode(&types); err != nil {
+		return "", fileType
+	}
+	for _, d := range types.Defaults {
+		if strings.EqualFold(d.ContentType, vbaProjectCT) {
+			return "", fileMacro
+		}
+	}
+	for _, o := range types.Overrides {
+		ct := strings.ToLower(o.ContentType)
+		if ct == docmMain || ct == xlsmMain || ct == vbaProjectCT {
+			return "", fileMacro
+		}
+	}
+	for _, o := range types.Overrides {
+		part := strings.TrimPrefix(o.PartName, "/")
+		if entries[part] == nil {
+			continue
+		}
+		switch strings.ToLower(o.ContentType) {
+		case docxMain:
+			return KindDOCX, ""
+		case xlsxMain:
+			return KindXLSX, ""
+		}
+	}
+	return "", fileType
+}
+
+// CheckFile checks one uploaded file: its content must be a PDF, DOCX or XLSX within the
+// size limit, and its name, if it has an extension, must say the same. It returns the
+// cleaned file name (the right extension added when missing) and the kind.
+func CheckFile(name string, data []byte) (cleanName, kind string, err error) {
+	cleanName = cleanFileName(name)
+	if cleanName == "" {
+		cleanName = "attachment"
+	}
+	kind, reason := DetectKind(data)
+	if reason != "" {
+		return "", "", fileError(cleanName, reason)
+	}
+	ext := strings.ToLower(strings.TrimPrefix(path.Ext(cleanName), "."))
+	switch {
+	case ext == kind:
+	case knownExt(ext):
+		// The name claims another type of file than its content is.
+		return "", "", fileError(cleanName, fileMismatch)
+	default:
+		cleanName += "." + kind
+	}
+	return cleanName, kind, nil
+}
+
+// knownExt reports whether ext names a type of file (rather than being, say, the end of
+// "Plan v1.2").
+func knownExt(ext string) bool {
+	switch ext {
+	case "pdf", "docx", "xlsx", "doc", "xls", "docm", "xlsm", "dotx", "xltx", "odt", "ods", "rtf", "csv", "txt",
+		"zip", "rar", "7z", "png", "jpg", "jpeg", "gif", "webp", "svg", "html", "htm", "xml", "json", "js",
+		"exe", "bat", "cmd", "sh", "ps1", "msi", "dll", "scr", "ppt", "pptx", "pptm":
+		return true
+	}
+	return false
+}
+
+// cleanFileName keeps the base name of what the browser sent, without path, control
+// characters or quotes, at most maxFileName runes (the extension kept).
+func cleanFileName(name string) string {
+	name = norm.NFC.String(name)
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r), r == '"', r == '\'', r == '<', r == '>', r == ':', r == '*', r == '?', r == '|', r == utf8.RuneError:
+			return -1
+		case unicode.IsSpace(r):
+			return ' '
+		}
+		return r
+	}, name)
+	name = strings.Trim(strings.Join(strings.Fields(name), " "), ". ")
+	if rs := []rune(name); len(rs) > maxFileName {
+		ext := path.Ext(name)
+		if len(ext) > 6 {
+			ext = ""
+		}
+		name = string([]rune(strings.TrimSuffix(name, ext))[:maxFileName-len(ext)]) + ext
+	}
+	return name
+}
+
+// checkFiles checks every file before anything is written; already is how many files the
+// request holds.
+func checkFiles(files []File, already int) ([]checked, error) {
+	if already+len(files) > MaxFilesPerRequest {
+		return nil, problem.Fields{"attachments": fileTooMany}.Err()
+	}
+	out := make([]checked, 0, len(files))
+	for _, f := range files {
+		name, kind, err := CheckFile(f.Name, f.Data)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(f.Data)
+		out = append(out, checked{name: name, kind: kind, sum: hex.EncodeToString(sum[:]), data: f.Data})
+	}
+	return out, nil
+}
+
+func insertAttachment(ctx context.Context, tx *sql.Tx, requestID, by int64, f checked, now string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO advisory_attachments(request_id, filename, kind, size, sha256, data, uploaded_by, created_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, requestID, f.name, f.kind, len(f.data), f.sum, f.data, by, now); err != nil {
+		return fmt.Errorf("advisory: attach %s to %d: %w", f.name, requestID, err)
+	}
+	return nil
+}
+
+// Attachment is a file attached to a request (its content is read with OpenAttachment).
+type Attachment struct {
+	ID         int64     `json:"id"`
+	Filename   string    `json:"filename"`
+	Kind       string    `json:"kind"`
+	Size       int       `json:"size"`
+	SHA256     string    `json:"sha256"`
+	UploadedBy Person    `json:"uploaded_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// AddAttachments attaches files to request id on behalf of u (the country's focal points
+// or staff), all or none, while the request is open. The country is told by no e-mail:
+// files are part of the request, not a change of it; the audit log records them.
+func (s *Service) AddAttachments(ctx context.Context, u *officials.Official, id int64, files []File) ([]Attachment, error) {
+	r, err := s.Get(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, problem.Fields{"attachments": "advisory.file.none"}.Err()
+	}
+	if r.Terminal() {
+		return nil, ErrClosed
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM advisory_attachments WHERE request_id = ?", id).Scan(&n); err != nil {
+			return fmt.Errorf("advisory: count attachments %d: %w", id, err)
+		}
+		cs, err := checkFiles(files, n)
+		if err != nil {
+			return err
+		}
+		now := store.Now()
+		for _, f := range cs {
+			if err := insertAttachment(ctx, tx, id, u.ID, f, now); err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, actorOf(u), "advisory.attach", subjectOf(id), "attachment", "", f.name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Attachments(ctx, u, id)
+}
+
+// Attachments lists the files of request id, oldest first.
+func (s *Service) Attachments(ctx context.Context, u *officials.Official, id int64) ([]Attachment, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R.QueryContext(ctx, `SELECT id, filename, kind, size, sha256, uploaded_by, created_at
+		FROM advisory_attachments WHERE request_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("advisory: attachments %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := []Attachment{}
+	for rows.Next() {
+		var a Attachment
+		var at string
+		if err := rows.Scan(&a.ID, &a.Filename, &a.Kind, &a.Size, &a.SHA256, &a.UploadedBy.ID, &at); err != nil {
+			return nil, err
+		}
+		a.CreatedAt = parseTime(at)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	people := s.people(ctx)
+	for i := range out {
+		out[i].UploadedBy = people(out[i].UploadedBy.ID)
+	}
+	return out, nil
+}
+
+// OpenAttachment returns attachment aid of request id with its content, if u may see the
+// request.
+func (s *Service) OpenAttachment(ctx context.Context, u *officials.Official, id, aid int64) (*Attachment, []byte, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return nil, nil, err
+	}
+	var a Attachment
+	var at string
+	var data []byte
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, filename, kind, size, sha256, uploaded_by, created_at, data
+		FROM advisory_attachments WHERE id = ? AND request_id = ?`, aid, id).
+		Scan(&a.ID, &a.Filename, &a.Kind, &a.Size, &a.SHA256, &a.UploadedBy.ID, &at, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, problem.NotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("advisory: open attachment %d: %w", aid, err)
+	}
+	a.CreatedAt = parseTime(at)
+	return &a, data, nil
+}

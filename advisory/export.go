@@ -1,0 +1,151 @@
+package advisory
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// exportColumns are the export's columns: label keys and widths.
+var exportColumns = []struct {
+	key   string
+	width float64
+}{
+	{"advisory.export.id", 8}, {"advisory.export.country", 10}, {"advisory.export.country_name", 20},
+	{"advisory.export.requesting_body", 32}, {"advisory.export.phases", 28}, {"advisory.export.topics", 40},
+	{"advisory.export.support_kinds", 36}, {"advisory.export.status", 16}, {"advisory.export.overdue", 10},
+	{"advisory.export.lead_expert", 24}, {"advisory.export.response_due", 14}, {"advisory.export.delivery_due", 14},
+	{"advisory.export.preferred_start", 14}, {"advisory.export.preferred_end", 14}, {"advisory.export.language", 12},
+	{"advisory.export.created_at", 18}, {"advisory.export.updated_at", 18}, {"advisory.export.workshop_id", 12},
+	{"advisory.export.rating", 10}, {"advisory.export.feedback", 40}, {"advisory.export.needs", 60},
+}
+
+// WriteXLSX writes requests as an Excel workbook of one sheet: a styled, frozen header row
+// with an auto-filter, dates stored as dates, numbers as numbers. Headers, states, phases,
+// topics and kinds of support are labels(key) for their catalogue keys (advisory.export.*,
+// advisory.status.*, phase.N, advisory.topic.*, advisory.support.*, langname.*);
+// countryName(iso) names a country. With lang "ar" the sheet reads right to left.
+func WriteXLSX(w io.Writer, rs []*Request, lang string, labels func(key string) string, countryName func(iso string) string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	header, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0B5C55"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+	})
+	if err != nil {
+		return fmt.Errorf("advisory: export style: %w", err)
+	}
+	dateFmt, stampFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return fmt.Errorf("advisory: export style: %w", err)
+	}
+	stamp, err := f.NewStyle(&excelize.Style{CustomNumFmt: &stampFmt})
+	if err != nil {
+		return fmt.Errorf("advisory: export style: %w", err)
+	}
+	sheet := sheetName(labels("advisory.export.sheet"), "Requests")
+	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return fmt.Errorf("advisory: export sheet: %w", err)
+	}
+	rtl := lang == "ar"
+	if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{RightToLeft: &rtl}); err != nil {
+		return fmt.Errorf("advisory: export sheet: %w", err)
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return fmt.Errorf("advisory: export sheet: %w", err)
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("advisory: export sheet: %w", err)
+	}
+	head := make([]any, len(exportColumns))
+	for i, c := range exportColumns {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return fmt.Errorf("advisory: export sheet: %w", err)
+		}
+		head[i] = excelize.Cell{StyleID: header, Value: labels(c.key)}
+	}
+	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 32}); err != nil {
+		return fmt.Errorf("advisory: export sheet: %w", err)
+	}
+	sep := labels("advisory.list_sep")
+	dateCell := func(s string) any {
+		if t, err := time.Parse(DateLayout, s); err == nil {
+			return excelize.Cell{StyleID: date, Value: t}
+		}
+		return nil
+	}
+	for i, r := range rs {
+		phases := make([]string, len(r.Phases))
+		for j, p := range r.Phases {
+			phases[j] = labels("phase." + strconv.Itoa(p))
+		}
+		topics := make([]string, 0, len(r.Topics))
+		for _, t := range r.Topics {
+			if t == TopicOther && r.TopicsOther != "" {
+				topics = append(topics, labels("advisory.topic."+TopicOther)+": "+r.TopicsOther)
+				continue
+			}
+			topics = append(topics, labels("advisory.topic."+t))
+		}
+		kinds := make([]string, len(r.SupportKinds))
+		for j, k := range r.SupportKinds {
+			kinds[j] = labels("advisory.support." + k)
+		}
+		overdue := ""
+		if r.Overdue {
+			overdue = labels("advisory.export.yes")
+		}
+		var ws, rating any
+		if r.WorkshopID != nil {
+			ws = *r.WorkshopID
+		}
+		if r.Rating != nil {
+			rating = *r.Rating
+		}
+		row := []any{r.ID, r.Country, countryName(r.Country), r.RequestingBody, strings.Join(phases, sep),
+			strings.Join(topics, sep), strings.Join(kinds, sep), labels("advisory.status." + r.Status), overdue,
+			r.LeadExpert, dateCell(r.ResponseDue), dateCell(r.DeliveryDue), dateCell(r.PreferredStart), dateCell(r.PreferredEnd),
+			labels("langname." + r.Language), excelize.Cell{StyleID: stamp, Value: r.CreatedAt.UTC()},
+			excelize.Cell{StyleID: stamp, Value: r.UpdatedAt.UTC()}, ws, rating, r.Feedback, r.Needs}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return fmt.Errorf("advisory: export row %d: %w", i+2, err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("advisory: export sheet: %w", err)
+	}
+	last, _ := excelize.CoordinatesToCellName(len(exportColumns), max(1, len(rs)+1))
+	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+		return fmt.Errorf("advisory: export auto-filter: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("advisory: write export: %w", err)
+	}
+	return nil
+}
+
+// sheetName makes a valid sheet name (at most 31 characters, none of []:*?/\).
+func sheetName(s, fallback string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if rs := []rune(s); len(rs) > 31 {
+		s = string(rs[:31])
+	}
+	if s == "" || strings.HasPrefix(s, "advisory.") {
+		return fallback
+	}
+	return s
+}
