@@ -39,7 +39,10 @@ const usage = `usage:
   masar token create --email E [--name NAME]   (prints an API bearer token)
   masar token revoke                           (token read from stdin)
   masar content check [DIR]
-  masar backup FILE`
+  masar backup FILE
+  masar export participants WORKSHOP FILE.xlsx [--lang ar|en|fr]
+  masar import participants WORKSHOP FILE.xlsx [--lang ar|en|fr] [--no-mail]
+  masar import officials FILE.xlsx [--lang ar|en|fr] [--no-mail]`
 
 // Run carries out one command line.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
@@ -70,6 +73,19 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 			return usageError{usage}
 		}
 		return contentCheck(rest[1:], stdout)
+	case "export":
+		if len(rest) == 0 || rest[0] != "participants" {
+			return usageError{workshopsUsage}
+		}
+		return exportParticipants(ctx, rest[1:], stdout, log)
+	case "import":
+		if len(rest) > 0 && rest[0] == "participants" {
+			return importParticipants(ctx, rest[1:], stdout, log)
+		}
+		if len(rest) > 0 && rest[0] == "officials" {
+			return importOfficials(ctx, rest[1:], stdout, log)
+		}
+		return usageError{workshopsUsage}
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

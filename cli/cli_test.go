@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -50,7 +51,25 @@ func freePort(t *testing.T) string {
 type server struct {
 	cmd  *exec.Cmd
 	base string
-	out  *bytes.Buffer
+	out  *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer that the child process writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startServer(t *testing.T, data string, env ...string) *server {
@@ -58,7 +77,7 @@ func startServer(t *testing.T, data string, env ...string) *server {
 	addr := freePort(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), append([]string{"MASAR_TEST_SERVE=1", "MASAR_ADDR=" + addr, "MASAR_DATA=" + data}, env...)...)
-	out := &bytes.Buffer{}
+	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

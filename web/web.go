@@ -83,7 +83,7 @@ func New(d Deps) (*fiber.App, error) {
 		d.Log = slog.Default()
 	}
 	h := &handler{
-		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}},
+		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}, {Key: "cert.nav.verify", Href: "/verify"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
 			roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "admin.advisory.title", Href: "/advisory"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},

@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/i18n"
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/workshops"
+)
+
+const workshopsUsage = `usage:
+  masar export participants WORKSHOP FILE.xlsx [--lang ar|en|fr]
+  masar import participants WORKSHOP FILE.xlsx [--lang ar|en|fr] [--no-mail]
+  masar import officials FILE.xlsx [--lang ar|en|fr] [--no-mail]`
+
+// commandLine is who acts when the command line changes workshops: the programme, with no
+// account of its own.
+var commandLine = &officials.Official{Email: "command line", Role: officials.RoleStaff}
+
+// flagsFirst moves the flags (all of which take a value) before the positional arguments, so
+// that "masar export participants 12 list.xlsx --lang en" works as well as the reverse.
+func flagsFirst(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			pos = append(pos, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && a != "--no-mail" && a != "-no-mail" && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return append(flags, pos...)
+}
+
+func workshopID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageError{fmt.Sprintf("%q is not a workshop number\n%s", s, workshopsUsage)}
+	}
+	return id, nil
+}
+
+// exportParticipants writes a workshop's participant list to an Excel file.
+func exportParticipants(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	var lang string
+	p, fs, err := open(ctx, "export participants", flagsFirst(args), log, func(fs *flag.FlagSet) {
+		fs.StringVar(&lang, "lang", "ar", "language of the headers and labels: ar, en or fr")
+	})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if fs.NArg() != 2 || !i18n.Supported(lang) {
+		return usageError{workshopsUsage}
+	}
+	id, err := workshopID(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	w, err := p.Workshops.Get(ctx, id)
+	if err != nil {
+		return fmt.Errorf("no workshop %d", id)
+	}
+	var buf bytes.Buffer
+	if err := p.Workshops.WriteParticipantsXLSX(ctx, &buf, id, lang); err != nil {
+		return err
+	}
+	if err := os.WriteFile(fs.Arg(1), buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	regs, err := p.Workshops.Registrations(ctx, id, workshops.RegFilter{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d registration(s) of workshop %d (%s) written to %s\n", len(regs), id, w.TitleIn("en"), fs.Arg(1))
+	return nil
+}
+
+// importParticipants registers a list of people to a workshop from an Excel file, creating
+// the accounts they lack: every row or none.
+func importParticipants(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	return importPeople(ctx, "import participants", args, stdout, log, true)
+}
+
+// importOfficials creates accounts from an Excel file: every row or none.
+func importOfficials(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	return importPeople(ctx, "import officials", args, stdout, log, false)
+}
+
+func importPeople(ctx context.Context, name string, args []string, stdout io.Writer, log *slog.Logger, toWorkshop bool) error {
+	var lang string
+	var noMail bool
+	p, fs, err := open(ctx, name, flagsFirst(args), log, func(fs *flag.FlagSet) {
+		fs.StringVar(&lang, "lang", "en", "language of the report: ar, en or fr")
+		fs.BoolVar(&noMail, "no-mail", false, "do not e-mail the new accounts' holders a link to claim them")
+	})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	want := 1
+	if toWorkshop {
+		want = 2
+	}
+	if fs.NArg() != want || !i18n.Supported(lang) {
+		return usageError{workshopsUsage}
+	}
+	file := fs.Arg(want - 1)
+	st, err := os.Stat(file)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if st.Size() > workshops.MaxImportBytes {
+		return fmt.Errorf("%s: %s", file, i18n.MustLoad().T(lang, "workshops.import.too_large"))
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var rep *workshops.ImportReport
+	if toWorkshop {
+		var id int64
+		if id, err = workshopID(fs.Arg(0)); err != nil {
+			return err
+		}
+		rep, err = p.Workshops.ImportParticipants(ctx, commandLine, id, data, lang)
+	} else {
+		rep, err = p.Workshops.ImportOfficials(ctx, audit.Actor{Email: commandLine.Email}, data, lang)
+	}
+	if err != nil {
+		return importProblem(file, lang, rep, err)
+	}
+	if !noMail {
+		for _, o := range rep.Accounts {
+			if err := inviteToClaim(ctx, p, o); err != nil {
+				return err
+			}
+		}
+	}
+	if toWorkshop {
+		fmt.Fprintf(stdout, "%d row(s): %d registered, %d already registered, %d account(s) created\n", rep.Rows, rep.Registered, rep.Unchanged, rep.Created)
+	} else {
+		fmt.Fprintf(stdout, "%d row(s): %d account(s) created, %d already existed\n", rep.Rows, rep.Created, rep.Unchanged)
+	}
+	return nil
+}
+
+// importProblem spells out why nothing was imported: one line per bad row and field.
+func importProblem(file, lang string, rep *workshops.ImportReport, err error) error {
+	if rep != nil && len(rep.Errors) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s: nothing imported; %d problem(s):", file, len(rep.Errors))
+		for _, e := range rep.Errors {
+			fmt.Fprintf(&b, "\n  row %d, %s: %s", e.Row, e.Field, e.Message)
+		}
+		return fmt.Errorf("%s", b.String())
+	}
+	if pe, ok := problem.As(err); ok {
+		return fmt.Errorf("%s: %s", file, i18n.MustLoad().T(lang, pe.Key, pe.Args...))
+	}
+	return err
+}
+
+// inviteToClaim e-mails the holder of an imported account a link to choose a password.
+func inviteToClaim(ctx context.Context, p *web.Platform, o *officials.Official) error {
+	tok, err := p.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
+	if err != nil {
+		return err
+	}
+	cat := i18n.MustLoad()
+	_, err = p.Mailer.Enqueue(ctx, p.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
+		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": cat.T(o.Language, "workshops.claim_by_programme"),
+			"Link": p.Config.BaseURL + "/" + o.Language + "/reset/" + tok, "Hours": int(officials.ResetTTL.Hours())}})
+	return err
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/workshops"
+)
+
+// delegationPage is the delegation page of a focal point (or staff) for one workshop.
+type delegationPage struct {
+	workshopCard
+	Rows      []registrationRow
+	Letters   []workshops.Letter
+	Countries []officials.Country // for the new account's country (a focal point: only theirs)
+	Sectors   []string
+	Genders   []string
+	OpenNow   bool
+	Staff     bool
+	Country   string // a focal point's country
+	MaxLetter int
+}
+
+func (h *handler) delegationPageData(c *fiber.Ctx, w *workshops.Workshop) (delegationPage, error) {
+	ctx := c.UserContext()
+	u := user(c)
+	l := lang(c)
+	d := delegationPage{workshopCard: h.workshopCardOf(ctx, w, l), Sectors: officials.Sectors, Genders: officials.Genders, Staff: u.IsStaff(),
+		OpenNow: w.RegistrationOpenAt(h.Workshops.Now()), MaxLetter: workshops.MaxLetterBytes >> 20}
+	cs, err := h.Officials.Countries(ctx, true)
+	if err != nil {
+		return d, err
+	}
+	f := workshops.RegFilter{}
+	if !u.IsStaff() {
+		f.Country = u.Country
+		d.Country = u.Country
+		for _, co := range cs {
+			if co.ISO == u.Country {
+				d.Countries = []officials.Country{co}
+			}
+		}
+	} else {
+		d.Countries = cs
+	}
+	regs, err := h.Workshops.Registrations(ctx, w.ID, f)
+	if err != nil {
+		return d, err
+	}
+	for _, r := range regs {
+		row := registrationRow{R: r, Status: h.cat.T(l, "workshops.status."+r.Status), Country: h.Workshops.CountryName(ctx, r.Country, l)}
+		if workshops.CanDo(workshops.ActCancel, r.Status) {
+			row.Actions = []string{workshops.ActCancel}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	d.Letters, err = h.Workshops.Letters(ctx, u, w.ID)
+	return d, err
+}
+
+// loadNominable is the workshop of a delegation page: published (drafts are not found).
+func (h *handler) loadNominable(c *fiber.Ctx) (*workshops.Workshop, error) {
+	w, err := h.loadWorkshop(c)
+	if err != nil {
+		return nil, err
+	}
+	if w.Status == workshops.StatusDraft {
+		return nil, problem.NotFound
+	}
+	return w, nil
+}
+
+func (h *handler) showNominate(c *fiber.Ctx) error {
+	w, err := h.loadNominable(c)
+	if err != nil {
+		return err
+	}
+	return h.renderNominate(c, w, fiber.StatusOK, nil, "", nil)
+}
+
+func (h *handler) renderNominate(c *fiber.Ctx, w *workshops.Workshop, status int, fields map[string]string, key string, form map[string]string) error {
+	d, err := h.delegationPageData(c, w)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "")
+	v.Title = h.cat.T(lang(c), "workshops.nominate.title") + " · " + d.Title
+	if form == nil {
+		form = map[string]string{"language": lang(c), "country": d.Country}
+	}
+	v.Form, v.Errors, v.ErrorKey, v.Data = form, fields, key, d
+	if key == "" && len(fields) > 0 {
+		v.ErrorKey = "error.validation"
+	}
+	return h.render(c, status, "workshop_nominate", v)
+}
+
+// nominate registers an official of the focal point's country: an existing account found
+// by e-mail, or a new one made from the form's profile fields, whose holder is e-mailed a
+// link to claim it.
+func (h *handler) nominate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	w, err := h.loadNominable(c)
+	if err != nil {
+		return err
+	}
+	u := user(c)
+	form := typed(c, append(accountFields, "motivation")...)
+	if !u.IsStaff() {
+		form["country"] = u.Country
+	}
+	refuse := func(err error) error {
+		fields, key, status, ok := formError(err)
+		if !ok {
+			return err
+		}
+		return h.renderNominate(c, w, status, fields, key, form)
+	}
+	if !u.IsStaff() && !w.RegistrationOpenAt(h.Workshops.Now()) {
+		return refuse(workshops.ErrClosed)
+	}
+	email := strings.TrimSpace(form["email"])
+	if email == "" {
+		return refuse(problem.Fields{"email": "field.required"}.Err())
+	}
+	nominee, err := h.Officials.GetByEmail(ctx, email)
+	switch {
+	case err == nil:
+		if !u.IsStaff() && nominee.Country != u.Country {
+			return refuse(problem.Fields{"email": "workshops.nominate.not_yours"}.Err())
+		}
+	case errors.Is(err, store.ErrNotFound):
+		if form["name_ar"] == "" && form["name_latin"] == "" {
+			return refuse(problem.New(fiber.StatusUnprocessableEntity, "no_account", "workshops.nominate.no_account"))
+		}
+		nominee, err = h.Officials.Create(ctx, actor(c), inputFrom(form, ""), officials.RoleOfficial)
+		if err != nil {
+			return refuse(err)
+		}
+		if err := h.sendClaim(c, nominee); err != nil {
+			return err
+		}
+	default:
+		return err
+	}
+	if _, err := h.Workshops.Nominate(ctx, u, w.ID, nominee, form["motivation"]); err != nil {
+		return refuse(err)
+	}
+	h.setFlash(c, "workshops.flash.nominated")
+	return c.Redirect(h.workshopURL(c, w.ID, "/nominate"), fiber.StatusSeeOther)
+}
+
+// uploadLetter stores the delegation's nomination letter (a PDF, checked by its content).
+func (h *handler) uploadLetter(c *fiber.Ctx) error {
+	w, err := h.loadNominable(c)
+	if err != nil {
+		return err
+	}
+	u := user(c)
+	country := u.Country
+	if u.IsStaff() {
+		country = strings.ToUpper(c.FormValue("country"))
+	}
+	data, name, err := readWorkshopUpload(c, "letter", workshops.MaxLetterBytes, workshops.ErrLetterTooLarge)
+	if err == nil {
+		_, err = h.Workshops.SaveLetter(c.UserContext(), u, w.ID, country, name, data)
+	}
+	if err != nil {
+		fields, key, status, ok := formError(err)
+		if !ok {
+			return err
+		}
+		return h.renderNominate(c, w, status, fields, key, nil)
+	}
+	h.setFlash(c, "workshops.flash.letter_saved")
+	return c.Redirect(h.workshopURL(c, w.ID, "/nominate"), fiber.StatusSeeOther)
+}
+
+// downloadLetter sends a delegation's letter to staff and that country's focal points only.
+func (h *handler) downloadLetter(c *fiber.Ctx) error {
+	w, err := h.loadNominable(c)
+	if err != nil {
+		return err
+	}
+	l, err := h.Workshops.LetterFor(c.UserContext(), user(c), w.ID, strings.ToUpper(c.Params("country")))
+	if err != nil {
+		return err
+	}
+	sendLetterPDF(c, l.Filename, l.Data)
+	return nil
+}
+
+func sendLetterPDF(c *fiber.Ctx, name string, data []byte) {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name)))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Response().SetBody(data)
+}

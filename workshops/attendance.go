@@ -1,0 +1,191 @@
+package workshops
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// fillAttendance loads the days each registration of workshop wid was checked in.
+func (s *Service) fillAttendance(ctx context.Context, q store.Queryer, wid int64, regs []*Registration) error {
+	if len(regs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Registration, len(regs))
+	for _, r := range regs {
+		byID[r.ID] = r
+	}
+	query := `SELECT a.registration_id, a.day FROM attendance a JOIN registrations r ON r.id = a.registration_id
+		WHERE r.workshop_id = ? ORDER BY a.day`
+	args := []any{wid}
+	if len(regs) == 1 {
+		query = "SELECT registration_id, day FROM attendance WHERE registration_id = ? ORDER BY day"
+		args = []any{regs[0].ID}
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("workshops: attendance of %d: %w", wid, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var day string
+		if err := rows.Scan(&id, &day); err != nil {
+			return err
+		}
+		if r := byID[id]; r != nil {
+			r.Attended = append(r.Attended, day)
+		}
+	}
+	return rows.Err()
+}
+
+// Rate is the share of w's days that r attended, 0 to 1.
+func (r *Registration) Rate(w *Workshop) float64 {
+	days := len(w.Days())
+	if days == 0 {
+		return 0
+	}
+	n := 0
+	for _, d := range r.Attended {
+		if w.HasDay(d) {
+			n++
+		}
+	}
+	return float64(n) / float64(days)
+}
+
+// AttendedOn reports whether r was checked in on day.
+func (r *Registration) AttendedOn(day string) bool {
+	for _, d := range r.Attended {
+		if d == day {
+			return true
+		}
+	}
+	return false
+}
+
+// AttendanceRates maps each confirmed participant of workshop wid (by official id) to the
+// share of the workshop's days they attended, 0 to 1. Certificates of attendance use it
+// with the workshop's attendance_threshold.
+func (s *Service) AttendanceRates(ctx context.Context, wid int64) (map[int64]float64, error) {
+	w, err := s.Get(ctx, wid)
+	if err != nil {
+		return nil, err
+	}
+	regs, err := s.Registrations(ctx, wid, RegFilter{Status: RegConfirmed})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]float64, len(regs))
+	for _, r := range regs {
+		out[r.OfficialID] = r.Rate(w)
+	}
+	return out, nil
+}
+
+// ErrNotCheckable is returned when someone who has no confirmed seat is checked in.
+var ErrNotCheckable = problem.New(409, "not_confirmed", "workshops.error.not_confirmed")
+
+// CheckIn records (present) or removes (!present) registration id's attendance at workshop
+// wid on day, for who: staff or one of the workshop's trainers. Only confirmed participants
+// are checked in, on the workshop's own days.
+func (s *Service) CheckIn(ctx context.Context, who *officials.Official, wid, id int64, day string, present bool) (*Registration, error) {
+	if err := s.RecordAttendance(ctx, who, wid, day, []int64{id}, present); err != nil {
+		return nil, err
+	}
+	return s.Registration(ctx, id)
+}
+
+// RecordAttendance marks every registration of ids present (or absent) at workshop wid on
+// day, in one transaction: all of them or, if one cannot be, none.
+func (s *Service) RecordAttendance(ctx context.Context, who *officials.Official, wid int64, day string, ids []int64, present bool) error {
+	w, err := s.Get(ctx, wid)
+	if err != nil {
+		return err
+	}
+	if !CanTakeAttendance(who, w) {
+		if w.IsPublic() && who != nil {
+			return problem.Forbidden
+		}
+		return problem.NotFound
+	}
+	if !w.HasDay(day) {
+		return fieldsErr("day", "workshops.field.day.invalid")
+	}
+	if day > w.Today(s.Now()) {
+		return fieldsErr("day", "workshops.field.day.future")
+	}
+	if w.Status != StatusPublished && w.Status != StatusCompleted {
+		return ErrWorkshopOver
+	}
+	actor := audit.Actor{ID: who.ID, Email: who.Email}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			var status string
+			err := tx.QueryRowContext(ctx, "SELECT status FROM registrations WHERE id = ? AND workshop_id = ?", id, wid).Scan(&status)
+			if err == sql.ErrNoRows {
+				return problem.NotFound
+			}
+			if err != nil {
+				return err
+			}
+			if status != RegConfirmed {
+				return ErrNotCheckable
+			}
+			var res sql.Result
+			action := "attendance.check_in"
+			if present {
+				res, err = tx.ExecContext(ctx, `INSERT INTO attendance(registration_id, day, checked_in_at, checked_in_by) VALUES(?, ?, ?, ?)
+					ON CONFLICT(registration_id, day) DO NOTHING`, id, day, s.stamp(), nullID(who.ID))
+			} else {
+				action = "attendance.undo"
+				res, err = tx.ExecContext(ctx, "DELETE FROM attendance WHERE registration_id = ? AND day = ?", id, day)
+			}
+			if err != nil {
+				return fmt.Errorf("workshops: attendance: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // already so
+			}
+			from, to := "absent", "present"
+			if !present {
+				from, to = to, from
+			}
+			if err := audit.Record(ctx, tx, actor, action, regSubject(id), day, from, to); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// ByTicket returns the registration of workshop wid with the ticket code (typed in any case,
+// with or without dashes).
+func (s *Service) ByTicket(ctx context.Context, wid int64, code string) (*Registration, error) {
+	code = NormaliseTicket(strings.TrimSpace(code))
+	if len(code) != 10 {
+		return nil, store.ErrNotFound
+	}
+	r, err := scanReg(s.db.R.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.workshop_id = ? AND r.ticket = ?", wid, code))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fillAttendance(ctx, s.db.R, wid, []*Registration{r}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

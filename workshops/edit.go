@@ -1,0 +1,403 @@
+package workshops
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+func subject(id int64) string { return "workshop:" + strconv.FormatInt(id, 10) }
+
+// Create schedules a new workshop, as a draft.
+func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input) (*Workshop, error) {
+	r, err := s.check(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		now := s.stamp()
+		var by any
+		if actor.ID != 0 {
+			by = actor.ID
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO workshops(title_ar, title_en, title_fr, description_ar, description_en,
+			description_fr, kind, phases, host_country, city, venue, online_url, timezone, start_date, end_date, languages,
+			interpretation, capacity, country_quota, registration_opens, registration_closes, status, hours,
+			attendance_threshold, offer_hours, reminder_days, courses, sequence, created_by, created_at, updated_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
+			r.Title["ar"], r.Title["en"], r.Title["fr"], r.Description["ar"], r.Description["en"], r.Description["fr"],
+			r.Kind, joinInts(r.Phases), nullStr(r.HostCountry), r.City, r.Venue, r.OnlineURL, r.Timezone, r.StartDate, r.EndDate,
+			strings.Join(r.Languages, ","), strings.Join(r.Interpretation, ","), r.Capacity, r.CountryQuota,
+			nullTime(r.opens), nullTime(r.closes), r.Hours, r.threshold, r.offer, r.rem, strings.Join(r.Courses, ","),
+			by, now, now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("workshops: create: %w", err)
+		}
+		if err := s.saveParts(ctx, tx, id, r); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, "workshop.create", subject(id), "status", "", StatusDraft)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.runChanged(ctx, id)
+	return s.Get(ctx, id)
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// saveParts writes the trainers and the agenda of workshop id: sessions named by id are
+// kept (updated), new ones added, the others removed.
+func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_trainers WHERE workshop_id = ?", id); err != nil {
+		return fmt.Errorf("workshops: trainers: %w", err)
+	}
+	for _, t := range r.Trainers {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO workshop_trainers(workshop_id, official_id) VALUES(?, ?)", id, t); err != nil {
+			return fmt.Errorf("workshops: trainers: %w", err)
+		}
+	}
+	keep := map[int64]bool{}
+	for _, se := range r.sessions {
+		var trainer any
+		if se.TrainerID != 0 {
+			trainer = se.TrainerID
+		}
+		if se.ID != 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE workshop_sessions SET starts_at = ?, ends_at = ?, room = ?, title_ar = ?,
+				title_en = ?, title_fr = ?, speaker = ?, trainer_id = ? WHERE id = ? AND workshop_id = ?`,
+				store.FormatTime(se.start), store.FormatTime(se.end), se.Room, se.Title["ar"], se.Title["en"], se.Title["fr"],
+				se.Speaker, trainer, se.ID, id)
+			if err != nil {
+				return fmt.Errorf("workshops: session: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				keep[se.ID] = true
+				continue
+			}
+		}
+		var sid int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO workshop_sessions(workshop_id, starts_at, ends_at, room, title_ar, title_en,
+			title_fr, speaker, trainer_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			id, store.FormatTime(se.start), store.FormatTime(se.end), se.Room, se.Title["ar"], se.Title["en"], se.Title["fr"],
+			se.Speaker, trainer).Scan(&sid)
+		if err != nil {
+			return fmt.Errorf("workshops: session: %w", err)
+		}
+		keep[sid] = true
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM workshop_sessions WHERE workshop_id = ?", id)
+	if err != nil {
+		return err
+	}
+	var drop []int64
+	for rows.Next() {
+		var sid int64
+		if err := rows.Scan(&sid); err != nil {
+			rows.Close()
+			return err
+		}
+		if !keep[sid] {
+			drop = append(drop, sid)
+		}
+	}
+	rows.Close()
+	for _, sid := range drop {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_sessions WHERE id = ?", sid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Update replaces the workshop's details with in. The calendar SEQUENCE goes up, every
+// changed field is recorded, and seats freed by a larger capacity go to the waiting list.
+func (s *Service) Update(ctx context.Context, actor audit.Actor, id int64, in Input) (*Workshop, error) {
+	r, err := s.check(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		old, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if old.Status == StatusCancelled || old.Status == StatusCompleted {
+			return problem.New(http.StatusConflict, "workshop_closed", "workshops.error.workshop_closed")
+		}
+		if r.Capacity < old.Seats.Confirmed+old.Seats.Offered {
+			return fieldsErr("capacity", "workshops.field.capacity.below_confirmed")
+		}
+		if r.Kind == KindNational && old.Kind != KindNational {
+			var others int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations WHERE workshop_id = ? AND country <> ?
+				AND status IN ('pending', 'confirmed', 'waitlisted', 'offered')`, id, r.HostCountry).Scan(&others); err != nil {
+				return err
+			}
+			if others > 0 {
+				return fieldsErr("kind", "workshops.field.kind.national_others")
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE workshops SET title_ar = ?, title_en = ?, title_fr = ?, description_ar = ?,
+			description_en = ?, description_fr = ?, kind = ?, phases = ?, host_country = ?, city = ?, venue = ?, online_url = ?,
+			timezone = ?, start_date = ?, end_date = ?, languages = ?, interpretation = ?, capacity = ?, country_quota = ?,
+			registration_opens = ?, registration_closes = ?, hours = ?, attendance_threshold = ?, offer_hours = ?,
+			reminder_days = ?, courses = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`,
+			r.Title["ar"], r.Title["en"], r.Title["fr"], r.Description["ar"], r.Description["en"], r.Description["fr"],
+			r.Kind, joinInts(r.Phases), nullStr(r.HostCountry), r.City, r.Venue, r.OnlineURL, r.Timezone, r.StartDate, r.EndDate,
+			strings.Join(r.Languages, ","), strings.Join(r.Interpretation, ","), r.Capacity, r.CountryQuota,
+			nullTime(r.opens), nullTime(r.closes), r.Hours, r.threshold, r.offer, r.rem, strings.Join(r.Courses, ","),
+			s.stamp(), id)
+		if err != nil {
+			return fmt.Errorf("workshops: update %d: %w", id, err)
+		}
+		if err := s.saveParts(ctx, tx, id, r); err != nil {
+			return err
+		}
+		if err := recordChanges(ctx, tx, actor, old, r); err != nil {
+			return err
+		}
+		if r.Capacity > old.Capacity || r.CountryQuota > old.CountryQuota || (old.CountryQuota > 0 && r.CountryQuota == 0) {
+			return s.promote(ctx, tx, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.runChanged(ctx, id)
+	return s.Get(ctx, id)
+}
+
+// recordChanges writes one audit entry per changed field.
+func recordChanges(ctx context.Context, tx *sql.Tx, actor audit.Actor, old *Workshop, r *record) error {
+	fmtT := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return store.FormatTime(*t)
+	}
+	oldIn := old.Input()
+	newAgenda := make([]string, 0, len(r.sessions))
+	for _, se := range r.sessions {
+		newAgenda = append(newAgenda, store.FormatTime(se.start)+" "+pick(se.Title, "ar"))
+	}
+	oldAgenda := make([]string, 0, len(old.Sessions))
+	for _, se := range old.Sessions {
+		oldAgenda = append(oldAgenda, store.FormatTime(se.StartsAt)+" "+pick(se.Title, "ar"))
+	}
+	ints := func(ns []int64) string {
+		parts := make([]string, len(ns))
+		for i, n := range ns {
+			parts[i] = strconv.FormatInt(n, 10)
+		}
+		return strings.Join(parts, ",")
+	}
+	changes := [][3]string{
+		{"title_ar", old.Title["ar"], r.Title["ar"]}, {"title_en", old.Title["en"], r.Title["en"]}, {"title_fr", old.Title["fr"], r.Title["fr"]},
+		{"description_ar", old.Description["ar"], r.Description["ar"]}, {"description_en", old.Description["en"], r.Description["en"]},
+		{"description_fr", old.Description["fr"], r.Description["fr"]},
+		{"kind", old.Kind, r.Kind}, {"phases", joinInts(old.Phases), joinInts(r.Phases)}, {"host_country", old.HostCountry, r.HostCountry},
+		{"city", old.City, r.City}, {"venue", old.Venue, r.Venue}, {"online_url", old.OnlineURL, r.OnlineURL},
+		{"timezone", old.Timezone, r.Timezone}, {"start_date", old.StartDate, r.StartDate}, {"end_date", old.EndDate, r.EndDate},
+		{"languages", strings.Join(old.Languages, ","), strings.Join(r.Languages, ",")},
+		{"interpretation", strings.Join(old.Interpretation, ","), strings.Join(r.Interpretation, ",")},
+		{"capacity", strconv.Itoa(old.Capacity), strconv.Itoa(r.Capacity)},
+		{"country_quota", strconv.Itoa(old.CountryQuota), strconv.Itoa(r.CountryQuota)},
+		{"registration_opens", fmtT(old.RegistrationOpens), fmtT(r.opens)},
+		{"registration_closes", fmtT(old.RegistrationCloses), fmtT(r.closes)},
+		{"hours", strconv.FormatFloat(old.Hours, 'f', -1, 64), strconv.FormatFloat(r.Hours, 'f', -1, 64)},
+		{"attendance_threshold", strconv.Itoa(old.AttendanceThreshold), strconv.Itoa(r.threshold)},
+		{"offer_hours", strconv.Itoa(old.OfferHours), strconv.Itoa(r.offer)},
+		{"reminder_days", strconv.Itoa(old.ReminderDays), strconv.Itoa(r.rem)},
+		{"courses", strings.Join(oldIn.Courses, ","), strings.Join(r.Courses, ",")},
+		{"trainers", ints(old.Trainers), ints(r.Trainers)},
+		{"sessions", strings.Join(oldAgenda, "; "), strings.Join(newAgenda, "; ")},
+	}
+	for _, ch := range changes {
+		if ch[1] != ch[2] {
+			if err := audit.Record(ctx, tx, actor, "workshop.edit", subject(old.ID), ch[0], ch[1], ch[2]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// workshopMoves are the status changes staff may make.
+var workshopMoves = map[string][]string{
+	StatusDraft:     {StatusPublished, StatusCancelled},
+	StatusPublished: {StatusCancelled, StatusCompleted},
+}
+
+// CanMove reports whether a workshop in status from may be moved to status to.
+func CanMove(from, to string) bool { return slices.Contains(workshopMoves[from], to) }
+
+// SetStatus publishes, cancels or completes workshop id. Cancelling tells everyone still
+// registered; completing runs the OnCompleted hooks after the commit.
+func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, id int64, status string) (*Workshop, error) {
+	if !slices.Contains(Statuses, status) {
+		return nil, fieldsErr("status", "field.choose")
+	}
+	changed := false
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		w, err := s.lite(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if w.Status == status {
+			return nil
+		}
+		if !CanMove(w.Status, status) {
+			return problem.New(http.StatusConflict, "invalid_transition", "workshops.error.workshop_move")
+		}
+		if status == StatusCompleted && s.Now().Before(w.Start()) {
+			return problem.New(http.StatusConflict, "not_started", "workshops.error.not_started")
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE workshops SET status = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
+			status, s.stamp(), id); err != nil {
+			return fmt.Errorf("workshops: status %d: %w", id, err)
+		}
+		if err := audit.Record(ctx, tx, actor, "workshop.status", subject(id), "status", w.Status, status); err != nil {
+			return err
+		}
+		changed = true
+		if status == StatusCancelled {
+			w.Status = status
+			w.Sequence++
+			return s.notifyCalledOff(ctx, tx, w)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		s.runChanged(ctx, id)
+	}
+	if changed && status == StatusCompleted {
+		s.runCompleted(ctx, id)
+	}
+	return s.Get(ctx, id)
+}
+
+// Warning is a conflict worth a second look that does not stop a save: a double-booked
+// trainer or venue, a session outside the workshop's days.
+type Warning struct {
+	Code string `json:"code"` // session_outside_dates, trainer_double_booked, trainer_sessions_overlap, venue_double_booked
+	Key  string `json:"-"`    // catalogue key of the message
+	Args []any  `json:"-"`    // its placeholders, as name/value pairs
+}
+
+// Conflicts lists the warnings about workshop w; names and titles are given in lang.
+func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Warning, error) {
+	out := []Warning{}
+	loc := w.Location()
+	for i, se := range w.Sessions {
+		d1 := se.StartsAt.In(loc).Format(DateLayout)
+		d2 := se.EndsAt.Add(-time.Nanosecond).In(loc).Format(DateLayout)
+		if d1 < w.StartDate || d2 > w.EndDate {
+			out = append(out, Warning{Code: "session_outside_dates", Key: "workshops.warn.session_outside",
+				Args: []any{"n", i + 1, "title", se.TitleIn(lang)}})
+		}
+	}
+	if w.Status == StatusCancelled {
+		return out, nil
+	}
+	trainers := slices.Clone(w.Trainers)
+	for _, se := range w.Sessions {
+		if se.TrainerID != 0 && !slices.Contains(trainers, se.TrainerID) {
+			trainers = append(trainers, se.TrainerID)
+		}
+	}
+	for _, t := range trainers {
+		rows, err := s.db.R.QueryContext(ctx, `SELECT DISTINCT w.id FROM workshops w
+			WHERE w.id <> ? AND w.status <> 'cancelled' AND w.start_date <= ? AND w.end_date >= ?
+			AND (w.id IN (SELECT workshop_id FROM workshop_trainers WHERE official_id = ?)
+			     OR w.id IN (SELECT workshop_id FROM workshop_sessions WHERE trainer_id = ?)) ORDER BY w.start_date`,
+			w.ID, w.EndDate, w.StartDate, t, t)
+		if err != nil {
+			return nil, fmt.Errorf("workshops: conflicts: %w", err)
+		}
+		var others []int64
+		for rows.Next() {
+			var oid int64
+			if err := rows.Scan(&oid); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			others = append(others, oid)
+		}
+		rows.Close()
+		name := s.personName(ctx, t, lang)
+		for _, oid := range others {
+			other, err := s.Get(ctx, oid)
+			if err != nil {
+				continue
+			}
+			out = append(out, Warning{Code: "trainer_double_booked", Key: "workshops.warn.trainer_double_booked",
+				Args: []any{"name", name, "title", other.TitleIn(lang), "dates", FormatDateRange(lang, other.StartDate, other.EndDate)}})
+		}
+	}
+	// One trainer in two overlapping sessions of this workshop.
+	for i, a := range w.Sessions {
+		for j := i + 1; j < len(w.Sessions); j++ {
+			b := w.Sessions[j]
+			if a.TrainerID != 0 && a.TrainerID == b.TrainerID && a.StartsAt.Before(b.EndsAt) && b.StartsAt.Before(a.EndsAt) {
+				out = append(out, Warning{Code: "trainer_sessions_overlap", Key: "workshops.warn.trainer_sessions_overlap",
+					Args: []any{"name", s.personName(ctx, a.TrainerID, lang), "a", i + 1, "b", j + 1}})
+			}
+		}
+	}
+	if w.Venue != "" && w.HostCountry != "" {
+		rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM workshops WHERE id <> ? AND status <> 'cancelled'
+			AND host_country = ? AND lower(city) = lower(?) AND lower(venue) = lower(?) AND start_date <= ? AND end_date >= ?
+			ORDER BY start_date`, w.ID, w.HostCountry, w.City, w.Venue, w.EndDate, w.StartDate)
+		if err != nil {
+			return nil, fmt.Errorf("workshops: conflicts: %w", err)
+		}
+		var others []int64
+		for rows.Next() {
+			var oid int64
+			if err := rows.Scan(&oid); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			others = append(others, oid)
+		}
+		rows.Close()
+		for _, oid := range others {
+			other, err := s.Get(ctx, oid)
+			if err != nil {
+				continue
+			}
+			out = append(out, Warning{Code: "venue_double_booked", Key: "workshops.warn.venue_double_booked",
+				Args: []any{"venue", w.Venue, "title", other.TitleIn(lang), "dates", FormatDateRange(lang, other.StartDate, other.EndDate)}})
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) personName(ctx context.Context, id int64, lang string) string {
+	o, err := s.offs.Get(ctx, id)
+	if err != nil {
+		return "#" + strconv.FormatInt(id, 10)
+	}
+	return o.DisplayName(lang)
+}

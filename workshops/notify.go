@@ -1,0 +1,220 @@
+package workshops
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/store"
+)
+
+// templates of the e-mail telling a person their registration's new status.
+var statusTemplates = map[string]string{
+	RegPending:    "workshop_pending",
+	RegConfirmed:  "workshop_confirmed",
+	RegWaitlisted: "workshop_waitlisted",
+	RegOffered:    "workshop_offered",
+	RegRejected:   "workshop_rejected",
+	RegCancelled:  "workshop_cancelled",
+}
+
+// notify e-mails the person of registration r about its status, inside tx (the message is
+// stored with the change). A confirmation carries the workshop's calendar entry.
+func (s *Service) notify(ctx context.Context, tx *sql.Tx, w *Workshop, r *Registration, nominatedBy int64) error {
+	tmpl, ok := statusTemplates[r.Status]
+	if !ok {
+		return nil
+	}
+	extra := map[string]any{}
+	switch r.Status {
+	case RegPending:
+		extra["NominatedBy"] = ""
+		if nominatedBy != 0 && nominatedBy != r.OfficialID {
+			extra["NominatedBy"] = s.personName(ctx, nominatedBy, r.Language)
+		}
+	case RegConfirmed:
+		extra["TicketLink"] = s.link(r.Language, fmt.Sprintf("/workshops/%d/ticket", w.ID))
+	case RegOffered:
+		if r.OfferExpiresAt != nil {
+			extra["Deadline"] = FormatDateTime(lang(r.Language), *r.OfferExpiresAt, w.Location())
+		}
+	}
+	return s.mail(ctx, tx, w, r, tmpl, extra, r.Status == RegConfirmed)
+}
+
+func lang(l string) string {
+	if l == "en" || l == "fr" {
+		return l
+	}
+	return "ar"
+}
+
+func (s *Service) link(lang, path string) string {
+	return s.baseURL + "/" + lang + path
+}
+
+// Place is where the workshop happens, in lang: "Amman, Jordan", or "online".
+func (s *Service) Place(ctx context.Context, w *Workshop, l string) string {
+	if w.HostCountry == "" {
+		return s.cat.T(l, "workshops.online")
+	}
+	name := s.CountryName(ctx, w.HostCountry, l)
+	p := name
+	if w.City != "" {
+		sep := "، "
+		if l != "ar" {
+			sep = ", "
+		}
+		p = w.City + sep + name
+	}
+	if w.Kind == KindOnline {
+		p = s.cat.T(l, "workshops.online")
+	}
+	return p
+}
+
+// mail writes one message to the person of r about w, inside tx.
+func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Registration, tmpl string, extra map[string]any, withICS bool) error {
+	if s.mailer == nil || r.Email == "" {
+		return nil
+	}
+	l := lang(r.Language)
+	name := r.DisplayName(l)
+	data := map[string]any{
+		"Name":     name,
+		"Workshop": w.TitleIn(l),
+		"Dates":    FormatDateRange(l, w.StartDate, w.EndDate),
+		"Place":    s.Place(ctx, w, l),
+		"Link":     s.link(l, fmt.Sprintf("/workshops/%d", w.ID)),
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	msg := mail.Message{To: r.Email, Name: name, Lang: l, Template: tmpl, Data: data}
+	if withICS {
+		msg.Attachments = []mail.Attachment{{Filename: "workshop-" + strconv.FormatInt(w.ID, 10) + ".ics",
+			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.EventICS(ctx, w, l)}}
+	}
+	if _, err := s.mailer.Enqueue(ctx, tx, msg); err != nil {
+		return fmt.Errorf("workshops: mail %s to registration %d: %w", tmpl, r.ID, err)
+	}
+	return nil
+}
+
+// notifyCalledOff tells everyone still registered to w that it is cancelled; those with a
+// seat receive the calendar entry marked cancelled.
+func (s *Service) notifyCalledOff(ctx context.Context, tx *sql.Tx, w *Workshop) error {
+	rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status IN ('pending', 'confirmed', 'waitlisted', 'offered')`, w.ID)
+	if err != nil {
+		return err
+	}
+	var regs []*Registration
+	for rows.Next() {
+		r, err := scanReg(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		regs = append(regs, r)
+	}
+	rows.Close()
+	for _, r := range regs {
+		if err := s.mail(ctx, tx, w, r, "workshop_called_off", nil, r.Status == RegConfirmed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SendReminders e-mails every confirmed participant of a published workshop that starts
+// within its reminder_days, once, and returns how many were sent.
+func (s *Service) SendReminders(ctx context.Context) (int, error) {
+	ws, err := s.List(ctx, Filter{Statuses: []string{StatusPublished}})
+	if err != nil {
+		return 0, err
+	}
+	now := s.Now()
+	sent := 0
+	for _, w := range ws {
+		if w.ReminderDays == 0 || !now.Before(w.Start()) || now.Before(w.Start().AddDate(0, 0, -w.ReminderDays)) {
+			continue
+		}
+		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status = 'confirmed'
+				AND r.reminded_at IS NULL`, w.ID)
+			if err != nil {
+				return err
+			}
+			var regs []*Registration
+			for rows.Next() {
+				r, err := scanReg(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				regs = append(regs, r)
+			}
+			rows.Close()
+			days := int(w.Start().Sub(now).Hours()/24 + 0.999)
+			for _, r := range regs {
+				extra := map[string]any{"Days": max(days, 1), "TicketLink": s.link(lang(r.Language), fmt.Sprintf("/workshops/%d/ticket", w.ID))}
+				if err := s.mail(ctx, tx, w, r, "workshop_reminder", extra, true); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, "UPDATE registrations SET reminded_at = ? WHERE id = ?", store.FormatTime(now), r.ID); err != nil {
+					return err
+				}
+				sent++
+			}
+			return nil
+		})
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// Run lapses expired offers and sends reminders every interval until ctx ends.
+func (s *Service) Run(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.ExpireOffers(ctx); err != nil {
+			s.log.Error("workshops: expire offers", "err", err)
+		} else if n > 0 {
+			s.log.Info("workshops: offers lapsed", "count", n)
+		}
+		if n, err := s.SendReminders(ctx); err != nil {
+			s.log.Error("workshops: reminders", "err", err)
+		} else if n > 0 {
+			s.log.Info("workshops: reminders sent", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CountryName is a member state's name in lang (its code if unknown). Names are cached:
+// they are reference data that admins do not edit.
+func (s *Service) CountryName(ctx context.Context, iso, l string) string {
+	if v, ok := s.names.Load(iso + "/" + l); ok {
+		return v.(string)
+	}
+	c, err := s.offs.Country(ctx, iso)
+	if err != nil {
+		return iso
+	}
+	name := c.Name(l)
+	s.names.Store(iso+"/"+l, name)
+	return name
+}

@@ -1,0 +1,152 @@
+package workshops
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+var (
+	monthsAr   = []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
+	monthsEn   = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	monthsFr   = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	weekdaysAr = []string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"}
+	weekdaysEn = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+	weekdaysFr = []string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+)
+
+func monthName(lang string, m time.Month) string {
+	switch lang {
+	case "ar":
+		return monthsAr[m-1]
+	case "fr":
+		return monthsFr[m-1]
+	}
+	return monthsEn[m-1]
+}
+
+func weekdayName(lang string, d time.Weekday) string {
+	switch lang {
+	case "ar":
+		return weekdaysAr[d]
+	case "fr":
+		return weekdaysFr[d]
+	}
+	return weekdaysEn[d]
+}
+
+// FormatDate writes a date (YYYY-MM-DD or a time's calendar day) in lang: "10 مارس 2026",
+// "10 March 2026", "10 mars 2026".
+func FormatDate(lang string, t time.Time) string {
+	return fmt.Sprintf("%d %s %d", t.Day(), monthName(lang, t.Month()), t.Year())
+}
+
+// FormatDay writes a host-local day (YYYY-MM-DD) with its weekday: "الثلاثاء 10 مارس 2026".
+func FormatDay(lang, day string) string {
+	t, err := time.Parse(DateLayout, day)
+	if err != nil {
+		return day
+	}
+	return weekdayName(lang, t.Weekday()) + " " + FormatDate(lang, t)
+}
+
+// FormatDateRange writes the span of two host-local dates (YYYY-MM-DD) compactly:
+// "10–12 March 2026", "30 March – 2 April 2026", or one date when they are the same.
+func FormatDateRange(lang, start, end string) string {
+	a, err1 := time.Parse(DateLayout, start)
+	b, err2 := time.Parse(DateLayout, end)
+	if err1 != nil || err2 != nil {
+		return start + " – " + end
+	}
+	switch {
+	case a.Equal(b):
+		return FormatDate(lang, a)
+	case a.Year() == b.Year() && a.Month() == b.Month():
+		return fmt.Sprintf("%d–%d %s %d", a.Day(), b.Day(), monthName(lang, a.Month()), a.Year())
+	case a.Year() == b.Year():
+		return fmt.Sprintf("%d %s – %d %s %d", a.Day(), monthName(lang, a.Month()), b.Day(), monthName(lang, b.Month()), b.Year())
+	}
+	return FormatDate(lang, a) + " – " + FormatDate(lang, b)
+}
+
+// UTCOffset names the offset of t's zone at t: "UTC+3", "UTC+5:30", "UTC−1", "UTC".
+func UTCOffset(t time.Time) string {
+	_, off := t.Zone()
+	if off == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if off < 0 {
+		sign = "−"
+		off = -off
+	}
+	h, m := off/3600, (off%3600)/60
+	if m == 0 {
+		return "UTC" + sign + strconv.Itoa(h)
+	}
+	return fmt.Sprintf("UTC%s%d:%02d", sign, h, m)
+}
+
+// TimeRange is an agenda item's times as seen from one time zone.
+type TimeRange struct {
+	Start, End string // "09:00"; with the date before it when the day differs from the agenda day
+	Offset     string // "UTC+3"
+	Date       string // the local date of the start when it differs from the agenda day, else ""
+	EndDate    string // the local date of the end when it differs from the start's, else ""
+}
+
+// String writes the range as one line: "09:00–10:30", "23:30 – 00:30 (11 March 2026)".
+func (r TimeRange) String() string {
+	s := r.Start + "–" + r.End
+	if r.EndDate != "" {
+		s = r.Start + " – " + r.End + " (" + r.EndDate + ")"
+	}
+	if r.Date != "" {
+		s = r.Date + " " + s
+	}
+	return s
+}
+
+// Times shows start–end in loc. day is the agenda day (the host-local date the item is
+// listed under): when the local date differs from it — the viewer is past midnight — the
+// date is given too, as is the end's date when the item runs past midnight.
+func Times(lang string, start, end time.Time, loc *time.Location, day string) TimeRange {
+	s, e := start.In(loc), end.In(loc)
+	r := TimeRange{Start: s.Format("15:04"), End: e.Format("15:04"), Offset: UTCOffset(s)}
+	if d := s.Format(DateLayout); d != day {
+		r.Date = FormatDate(lang, s)
+	}
+	if e.Format(DateLayout) != s.Format(DateLayout) && e.Format("15:04") != "00:00" {
+		r.EndDate = FormatDate(lang, e)
+	}
+	return r
+}
+
+// SameOffset reports whether two zones show the same clock time at t.
+func SameOffset(t time.Time, a, b *time.Location) bool {
+	_, x := t.In(a).Zone()
+	_, y := t.In(b).Zone()
+	return x == y
+}
+
+// FormatDateTime writes an instant in loc with its offset: "12 March 2026, 17:00 (UTC+3)".
+func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
+	l := t.In(loc)
+	sep := ", "
+	if lang == "ar" {
+		sep = "، "
+	} else if lang == "fr" {
+		sep = " à "
+	}
+	return FormatDate(lang, l) + sep + l.Format("15:04") + " (" + Isolate(lang, UTCOffset(l)) + ")"
+}
+
+// Isolate keeps a left-to-right fragment ("UTC+3") whole inside Arabic text, so that the
+// brackets around it do not turn the wrong way: it wraps it in Unicode's left-to-right
+// isolate (U+2066 … U+2069) on Arabic pages and e-mails.
+func Isolate(lang, s string) string {
+	if lang == "ar" {
+		return "\u2066" + s + "\u2069"
+	}
+	return s
+}
