@@ -22,6 +22,10 @@ type Config struct {
 	MailFrom      string // From: header of outgoing mail
 	AdminEmail    string // create this admin at start if missing
 	AdminPassword string
+	// CertFont and CertFontBold name a TrueType/OpenType Arabic face (e.g. Amiri) to set
+	// certificates in instead of the embedded Noto Naskh Arabic.
+	CertFont     string
+	CertFontBold string
 	// BcryptCost is the password hashing cost; 0 means the default (11).
 	BcryptCost int
 	// LoginsPerMinute and RegistrationsPerHour limit attempts per client address.
@@ -52,6 +56,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_ADDR": &c.Addr, "MASAR_DATA": &c.DataDir, "MASAR_BASE_URL": &c.BaseURL,
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
+		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -106,6 +111,14 @@ func (c *Config) Validate() error {
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, errors.New("config: set both MASAR_ADMIN_EMAIL and MASAR_ADMIN_PASSWORD, or neither"))
+	}
+	for _, f := range []string{c.CertFont, c.CertFontBold} {
+		if f == "" {
+			continue
+		}
+		if st, err := os.Stat(f); err != nil || st.IsDir() {
+			errs = append(errs, fmt.Errorf("config: certificate font %q is not a readable file", f))
+		}
 	}
 	if c.ContentDir != "" {
 		if st, err := os.Stat(c.ContentDir); err != nil || !st.IsDir() {

@@ -86,6 +86,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
 	}
+	wireWorkshopCertificates(p)
 	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
 		Certificates: p.Certificates, Workshops: p.Workshops})
 	if err != nil {
@@ -94,8 +95,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	return p, nil
 }
 
-// Close writes what is pending and releases the database.
+// Close writes what is pending, lets background certificate jobs finish and releases the
+// database.
 func (p *Platform) Close() error {
+	p.Certificates.Wait()
 	if err := p.Courses.FlushVisits(context.Background()); err != nil {
 		p.Log.Error("flush lesson visits", "err", err)
 	}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime/multipart"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
+)
+
+// limitVerification keeps anyone from trying codes in bulk: so many verifications a minute
+// per client address, pages and API alike.
+func (h *handler) limitVerification(c *fiber.Ctx) error {
+	if !h.Certificates.AllowVerification(c.IP()) {
+		return tooMany
+	}
+	return c.Next()
+}
+
+// verifyData is what the verification page shows.
+type verifyData struct {
+	Typed    string // the code as typed
+	Problem  string // message key when there is no certificate to show
+	Cert     *certificates.Certificate
+	About    certificates.Description
+	V        certificates.Verification
+	Upload   *uploadResult
+	MaxBytes int
+}
+
+// uploadResult is the answer to "is this file the one issued?".
+type uploadResult struct {
+	Match    bool
+	SHA256   string
+	Filename string
+}
+
+func (h *handler) showVerifyForm(c *fiber.Ctx) error {
+	if code := strings.TrimSpace(c.Query("code")); code != "" {
+		return c.Redirect("/"+lang(c)+"/verify/"+escapeCode(code), fiber.StatusSeeOther)
+	}
+	v := h.view(c, "cert.verify.title")
+	v.Data = verifyData{}
+	return h.render(c, fiber.StatusOK, "verify", v)
+}
+
+// lookUp finds the certificate of a typed code, or says why there is none.
+func (h *handler) lookUp(c *fiber.Ctx) (verifyData, int, error) {
+	typed := c.Params("code")
+	d := verifyData{Typed: typed, MaxBytes: certificates.MaxUploadBytes >> 20}
+	canon, p := certificates.ParseCode(typed)
+	switch p {
+	case certificates.CodeMalformed:
+		d.Problem = "cert.verify.malformed"
+		return d, fiber.StatusNotFound, nil
+	case certificates.CodeMistyped:
+		d.Problem = "cert.verify.mistyped"
+		return d, fiber.StatusNotFound, nil
+	}
+	cert, err := h.Certificates.Get(c.UserContext(), canon)
+	if errors.Is(err, store.ErrNotFound) {
+		d.Problem = "cert.verify.not_found"
+		return d, fiber.StatusNotFound, nil
+	}
+	if err != nil {
+		return d, 0, err
+	}
+	d.Cert, d.V, d.About = cert, h.Certificates.Verify(cert), h.Certificates.Describe(cert, lang(c))
+	d.Typed = cert.Display()
+	return d, fiber.StatusOK, nil
+}
+
+func (h *handler) showVerification(c *fiber.Ctx) error {
+	d, status, err := h.lookUp(c)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "cert.verify.title")
+	v.Data = d
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, status, "verify", v)
+}
+
+// compareUpload tells whether an uploaded file is, byte for byte, the PDF issued.
+func (h *handler) compareUpload(c *fiber.Ctx) error {
+	d, status, err := h.lookUp(c)
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "cert.verify.title")
+	if d.Cert == nil {
+		v.Data = d
+		return h.render(c, status, "verify", v)
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		v.Errors = map[string]string{"file": "cert.field.file.required"}
+		v.Data = d
+		return h.render(c, fiber.StatusUnprocessableEntity, "verify", v)
+	}
+	data, err := readUpload(fh, certificates.MaxUploadBytes)
+	if err == nil {
+		var res uploadResult
+		res.Match, res.SHA256, err = certificates.MatchesPDF(d.Cert, data)
+		res.Filename = fh.Filename
+		d.Upload = &res
+	}
+	if err != nil {
+		fields, _, st, ok := formError(err)
+		if !ok {
+			return err
+		}
+		v.Errors = fields
+		v.Data = d
+		return h.render(c, st, "verify", v)
+	}
+	v.Data = d
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.render(c, fiber.StatusOK, "verify", v)
+}
+
+var errTooLarge = problem.Fields{"file": "cert.field.file.too_large"}.Err()
+
+// readUpload reads an uploaded file, refusing one larger than limit.
+func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
+	if fh.Size > limit {
+		return nil, errTooLarge
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	n, err := io.Copy(&b, io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, errTooLarge
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,70 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/masar-platform/masar/officials"
+)
+
+// TestCompletedWorkshopIssuesAttendanceCertificates: when staff mark a workshop completed,
+// the participants whose attendance reaches the threshold (75 %: here 3 days of 3, and 2 of
+// 3 is not enough) receive their attendance certificate, once.
+func TestCompletedWorkshopIssuesAttendanceCertificates(t *testing.T) {
+	p := newPlatform(t)
+	wsClock(p)
+	_, staffTok := person(t, p, "cert-staff@example.org", officials.RoleStaff, "")
+	c := newClient(t, p)
+	wid := scheduled(t, c, staffTok, 10, 0)
+	var regs []int64
+	var people []*officials.Official
+	for i := 0; i < 3; i++ {
+		o, tok := person(t, p, fmt.Sprintf("cert-official%d@example.org", i), officials.RoleOfficial, "JO")
+		r := c.api("POST", fmt.Sprintf("/api/v1/workshops/%d/registrations", wid), tok, `{"motivation": "To lead our open data work."}`)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("apply: %d %s", r.Status, r.Body)
+		}
+		id := regID(t, r.Body)
+		if r := c.api("POST", fmt.Sprintf("/api/v1/registrations/%d/approve", id), staffTok, ""); r.Status != 200 {
+			t.Fatalf("approve: %d %s", r.Status, r.Body)
+		}
+		regs, people = append(regs, id), append(people, o)
+	}
+	// After the workshop: everyone came on the first two days, only the first two on the third.
+	p.Workshops.SetClock(func() time.Time { return time.Date(2026, 3, 13, 9, 0, 0, 0, time.UTC) })
+	for day, ids := range map[string][]int64{"2026-03-10": regs, "2026-03-11": regs, "2026-03-12": regs[:2]} {
+		body := fmt.Sprintf(`{"day": %q, "registration_ids": [%d%s]}`, day, ids[0], tail(ids[1:]))
+		if r := c.api("POST", fmt.Sprintf("/api/v1/workshops/%d/attendance", wid), staffTok, body); r.Status != 200 {
+			t.Fatalf("attendance %s: %d %s", day, r.Status, r.Body)
+		}
+	}
+	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"status": "completed"}`); r.Status != 200 {
+		t.Fatalf("complete: %d %s", r.Status, r.Body)
+	}
+	p.Certificates.Wait()
+	ctx := context.Background()
+	for i, o := range people {
+		certs, err := p.Certificates.ForOfficial(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if i == 2 {
+			want = 0
+		}
+		if len(certs) != want {
+			t.Errorf("official %d (attended %d days of 3): %d certificates, want %d", i, 3-i/2, len(certs), want)
+		}
+	}
+}
+
+func tail(ids []int64) string {
+	s := ""
+	for _, id := range ids {
+		s += fmt.Sprintf(", %d", id)
+	}
+	return s
+}
