@@ -96,7 +96,7 @@ func (l Load) Run(ctx context.Context) (Figures, error) {
 	if len(lat) == 0 {
 		return Figures{}, fmt.Errorf("bench: no request to %s completed", l.URL)
 	}
-	slices.Sort(lat)
+	sortDurations(lat)
 	pct := func(p float64) float64 {
 		return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000
 	}
@@ -145,3 +145,5 @@ func fetch(req *http.Request) ([]byte, string, int, error) {
 	b, err := io.ReadAll(res.Body)
 	return b, res.Header.Get("Content-Type"), res.StatusCode, err
 }
+
+func sortDurations(d []time.Duration) { slices.Sort(d) }

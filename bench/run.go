@@ -103,6 +103,9 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	if err := r.seedEnrolments(ctx, r.size(50000, 10000)); err != nil {
 		return err
 	}
+	if err := r.seedWorkshops(ctx, r.size(200, 60)); err != nil {
+		return err
+	}
 	for _, sc := range r.scenarios() {
 		s, err := sc.run(ctx)
 		if err != nil {
@@ -415,5 +418,10 @@ func (r *rig) scenarios() []scenario {
 	return []scenario{
 		{"catalogue", func(ctx context.Context) (Scenario, error) { return r.page(ctx, r.get("/ar/courses", "")) }},
 		{"lesson", func(ctx context.Context) (Scenario, error) { return r.page(ctx, r.lessonRequest) }},
+		{"calendar", func(ctx context.Context) (Scenario, error) {
+			return r.page(ctx, r.get("/ar/workshops?country=JO&kind=regional", ""))
+		}},
+		{"registration", r.registration},
+		{"certificate", r.certificate},
 	}
 }

@@ -447,34 +447,37 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	where := []string{"deleted_at IS NULL"}
+	from, order := " FROM officials o", " ORDER BY o.id DESC"
+	where := []string{"o.deleted_at IS NULL"}
 	var args []any
-	if f.Country != "" {
-		where = append(where, "country = ?")
-		args = append(args, f.Country)
-	}
-	if f.Role != "" {
-		where = append(where, "role = ?")
-		args = append(args, f.Role)
-	}
 	if q := strings.TrimSpace(f.Q); utf8.RuneCountInString(q) >= 3 {
 		// The trigram index finds substrings of three characters or more; the phrase is
-		// quoted so that the searcher's words are never read as query syntax.
-		where = append(where, "id IN (SELECT rowid FROM officials_fts WHERE officials_fts MATCH ?)")
+		// quoted so that the searcher's words are never read as query syntax. Walking the
+		// index in rowid order lets LIMIT stop the scan early, however many accounts match.
+		from, order = " FROM officials_fts f JOIN officials o ON o.id = f.rowid", " ORDER BY f.rowid DESC"
+		where = append(where, "officials_fts MATCH ?")
 		args = append(args, `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
 	} else if q != "" {
 		like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(name_latin) LIKE ? ESCAPE '\' OR name_ar LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\')`)
+		where = append(where, `(lower(o.name_latin) LIKE ? ESCAPE '\' OR o.name_ar LIKE ? ESCAPE '\' OR o.email_norm LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
+	}
+	if f.Country != "" {
+		where = append(where, "o.country = ?")
+		args = append(args, f.Country)
+	}
+	if f.Role != "" {
+		where = append(where, "o.role = ?")
+		args = append(args, f.Role)
 	}
 	w := " WHERE " + strings.Join(where, " AND ")
 	// Counting stops past CountCap: beyond it the list says "more than …", and the page costs
 	// the same with 1,000 or 100,000 matching accounts.
 	var total int
-	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM officials"+w+" LIMIT ?)", append(args, CountCap+1)...).Scan(&total); err != nil {
+	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+w+" LIMIT ?)", append(args, CountCap+1)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("officials: count: %w", err)
 	}
-	rows, err := s.db.R.QueryContext(ctx, "SELECT "+cols+" FROM officials"+w+" ORDER BY id DESC LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+	rows, err := s.db.R.QueryContext(ctx, "SELECT "+prefixed("o")+from+w+order+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}

@@ -137,35 +137,22 @@ func (h *handler) listWorkshops(c *fiber.Ctx) error {
 	if _, err := time.Parse("2006-01", f.Month); err != nil {
 		f.Month = ""
 	}
-	all, err := h.Workshops.List(ctx, workshops.Filter{})
+	facets, err := h.Workshops.Facets(ctx)
 	if err != nil {
 		return err
 	}
 	d := workshopCalendar{Country: f.Country, Kind: f.Kind, Phase: f.Phase, Month: f.Month, Kinds: workshops.Kinds,
 		Feed: h.cfg.BaseURL + "/workshops.ics?lang=" + l}
-	hosts := map[string]bool{}
-	months := map[string]bool{}
-	for _, w := range all {
-		hosts[w.HostCountry] = true
-		for _, day := range w.Days() {
-			months[day[:7]] = true
-		}
-	}
 	cs, err := h.Officials.Countries(ctx, false)
 	if err != nil {
 		return err
 	}
 	for _, co := range cs {
-		if hosts[co.ISO] {
+		if slices.Contains(facets.Hosts, co.ISO) {
 			d.Countries = append(d.Countries, co)
 		}
 	}
-	var ms []string
-	for m := range months {
-		ms = append(ms, m)
-	}
-	slices.Sort(ms)
-	for _, m := range ms {
+	for _, m := range facets.Months {
 		t, _ := time.Parse("2006-01", m)
 		d.Months = append(d.Months, [2]string{m, workshopMonthLabel(l, t)})
 	}
@@ -179,6 +166,7 @@ func (h *handler) listWorkshops(c *fiber.Ctx) error {
 		d.Upcoming = append(d.Upcoming, h.workshopCardOf(ctx, w, l))
 	}
 	f.Upcoming = &past
+	f.Limit = pastWorkshopsShown
 	if list, err = h.Workshops.List(ctx, f); err != nil {
 		return err
 	}
@@ -189,6 +177,10 @@ func (h *handler) listWorkshops(c *fiber.Ctx) error {
 	v.Data = d
 	return h.render(c, fiber.StatusOK, "workshops", v)
 }
+
+// pastWorkshopsShown is how many past workshops the calendar lists (the latest first); the
+// month filter reaches older ones.
+const pastWorkshopsShown = 30
 
 func workshopMonthLabel(l string, t time.Time) string {
 	parts := strings.SplitN(workshops.FormatDate(l, t), " ", 2)
