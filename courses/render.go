@@ -112,8 +112,9 @@ func plainText(doc ast.Node, src []byte) string {
 				}
 			}
 		case *ast.String:
+			// The typographer's replacements (curly quotes, dashes) arrive as HTML entities.
 			if entering {
-				b.Write(n.Value)
+				b.WriteString(html.UnescapeString(string(n.Value)))
 			}
 		default:
 			if !entering && n.Type() == ast.TypeBlock {

@@ -46,6 +46,8 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	h.apiWorkshopRoutes(api)
 	h.apiAdvisoryRoutes(api)
 	h.apiCertificateRoutes(api)
+	h.apiReportRoutes(api)
+	h.apiSearchRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

@@ -101,6 +101,13 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/me/registrations", Summary: "The caller's workshop registrations with their workshops", Role: "any", Result: "MyRegistrations"},
 	{Method: "GET", Path: "/verify/{code}", Summary: "Verify a certificate (public, rate-limited): its status and what it printed; 404 not_found, 404 code_mistyped when the check symbol shows a typing mistake", Role: "public",
 		Result: "Verification"},
+	{Method: "GET", Path: "/search", Summary: "Search lessons, courses and workshops (Arabic-aware: diacritics, hamza and ta marbuta forms, prefixes and Arabic-Indic digits do not matter); results in lang first, then the others; 10 a page; 422 query_empty or query_too_long (over 200 characters or 12 words)", Role: "public",
+		Result: "SearchResults", Query: []string{"q", "lang", "page"}},
+	// Reports and open data (web/api_reports.go). Dates are YYYY-MM-DD, UTC days, both ends included.
+	{Method: "GET", Path: "/reports", Summary: "The dashboard's figures for a period and a member state: officials registered, course enrolments, completions and quiz pass rates, workshops held and their attendance, certificates issued and revoked, advisory requests by state and phase with the median days to acceptance; split by country, gender and sector. A focal point gets their own country (another country: 404); 422 names a bad date or country", Role: "staff, admin, focal_point",
+		Result: "ReportDashboard", Query: []string{"from", "to", "country"}},
+	{Method: "GET", Path: "/open-data", Summary: "The open datasets (aggregates, CC BY 4.0) with their addresses; the DCAT catalogue is /open-data/catalog.json and the files /open-data/{dataset}.csv and .json", Role: "public", Result: "OpenDataList"},
+	{Method: "GET", Path: "/open-data/{dataset}", Summary: "One open dataset (workshops, course-completions, certificates) with its data dictionary; counts of fewer than 5 people, and the cells hidden with them, are null", Role: "public", Result: "OpenDataset"},
 }
 
 func (h *handler) openAPI(c *fiber.Ctx) error {
@@ -226,6 +233,10 @@ func openAPIDocument(base string) map[string]any {
 				"Attendance":            schemaAttendance,
 				"AttendanceInput":       schemaAttendanceInput,
 				"Letter":                schemaLetter,
+				"SearchResults":         schemaSearchResults,
+				"ReportDashboard":       schemaReportDashboard,
+				"OpenDataList":          schemaOpenDataList,
+				"OpenDataset":           schemaOpenDataset,
 			},
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +21,8 @@ import (
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/reports"
+	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -34,13 +37,21 @@ type Platform struct {
 	Advisory  *advisory.Service
 	Library   *Library
 	App       *fiber.App
-	Log       *slog.Logger
+	// background counts start-up work still running; Close waits for it.
+	background sync.WaitGroup
+	Log        *slog.Logger
 
 	// Certificates issues, renders and verifies certificates.
 	Certificates *certificates.Service
 
 	// Workshops schedules workshops and registers their participants.
 	Workshops *workshops.Service
+
+	// Search is the full-text index of lessons, courses and workshops.
+	Search *search.Index
+
+	// Reports computes the dashboards, their exports and the open data.
+	Reports *reports.Service
 }
 
 // Open opens the database in the configured data directory (creating and migrating it),
@@ -75,6 +86,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 		log.Warn("content problem", "problem", pr.String())
 	}
 	p.Library = lib
+	p.Search = search.New(db)
+	lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
 	p.Courses = courses.NewService(db, lib.Catalogue)
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
@@ -87,8 +100,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 		return fail(err)
 	}
 	wireWorkshopCertificates(p)
+	wireWorkshopSearch(p)
+	if p.Reports, err = reports.New(reports.Options{Officials: p.Officials, Courses: p.Courses, Catalogue: lib.Catalogue,
+		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL}); err != nil {
+		return fail(err)
+	}
 	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
-		Certificates: p.Certificates, Workshops: p.Workshops})
+		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports})
 	if err != nil {
 		return fail(err)
 	}
@@ -98,6 +116,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 // Close writes what is pending, lets background certificate jobs finish and releases the
 // database.
 func (p *Platform) Close() error {
+	p.background.Wait()
 	p.Certificates.Wait()
 	if err := p.Courses.FlushVisits(context.Background()); err != nil {
 		p.Log.Error("flush lesson visits", "err", err)

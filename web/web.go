@@ -21,6 +21,8 @@ import (
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/reports"
+	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -43,6 +45,12 @@ type Deps struct {
 
 	// Workshops schedules workshops and registers, seats and checks in their participants.
 	Workshops *workshops.Service
+
+	// Search is the full-text index of lessons, courses and workshops.
+	Search *search.Index
+
+	// Reports computes the dashboards, their exports and the open data.
+	Reports *reports.Service
 }
 
 type handler struct {
@@ -89,7 +97,8 @@ func New(d Deps) (*fiber.App, error) {
 			{navLink: navLink{Key: "admin.advisory.title", Href: "/advisory"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "admin.countries_pages.title", Href: "/countries"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "cert.admin.title", Href: "/admin/certificates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
-			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
+			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
+			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(2000),
 		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc:  newLimiter(10, 15*time.Minute),
@@ -124,6 +133,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/content/:slug/images/*", h.serveCourseImage)
 	h.certificateAppRoutes(app)
 	h.workshopFeedRoutes(app)
+	h.openDataAppRoutes(app)
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
@@ -176,6 +186,8 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	h.workshopRoutes(g)
 	h.advisoryRoutes(g)
 	h.certificateRoutes(g)
+	h.reportRoutes(g)
+	h.searchRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -57,4 +58,47 @@ func workshopAward(ctx context.Context, ws *workshops.Service, id int64) (certif
 		}
 	}
 	return award, earned, nil
+}
+
+// wireWorkshopSearch keeps the search index in step with the workshops: every change is
+// indexed after its commit, and the whole list is synchronised once at start-up (in the
+// background, so that start-up stays fast).
+func wireWorkshopSearch(p *Platform) {
+	names := map[string]map[string]string{}
+	if cs, err := p.Officials.Countries(context.Background(), false); err == nil {
+		for _, c := range cs {
+			names[c.ISO] = map[string]string{"ar": c.NameAr, "en": c.NameEn, "fr": c.NameFr}
+		}
+	}
+	doc := func(w *workshops.Workshop) search.WorkshopDoc {
+		start, _ := time.ParseInLocation(workshops.DateLayout, w.StartDate, w.Location())
+		return search.WorkshopDoc{ID: w.ID, Title: w.Title, Description: w.Description, City: w.City, Country: w.HostCountry,
+			CountryName: names[w.HostCountry], Start: start, Status: w.Status}
+	}
+	p.Workshops.OnChanged(func(ctx context.Context, id int64) {
+		w, err := p.Workshops.Get(ctx, id)
+		if err == nil {
+			err = p.Search.PutWorkshop(ctx, doc(w))
+		}
+		if err != nil {
+			p.Log.Error("search: index workshop", "workshop", id, "err", err)
+		}
+	})
+	p.background.Add(1)
+	go func() {
+		defer p.background.Done()
+		ctx := context.Background()
+		ws, err := p.Workshops.List(ctx, workshops.Filter{Statuses: []string{workshops.StatusPublished, workshops.StatusCompleted}})
+		if err != nil {
+			p.Log.Error("search: list workshops", "err", err)
+			return
+		}
+		docs := make([]search.WorkshopDoc, len(ws))
+		for i, w := range ws {
+			docs[i] = doc(w)
+		}
+		if err := p.Search.SyncWorkshops(ctx, docs); err != nil {
+			p.Log.Error("search: sync workshops", "err", err)
+		}
+	}()
 }

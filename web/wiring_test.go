@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,4 +69,26 @@ func tail(ids []int64) string {
 		s += fmt.Sprintf(", %d", id)
 	}
 	return s
+}
+
+// TestPublishedWorkshopsAreSearchable: publishing a workshop puts it in the search results
+// (by its title or its host country's name); cancelling takes it out.
+func TestPublishedWorkshopsAreSearchable(t *testing.T) {
+	p := newPlatform(t)
+	wsClock(p)
+	_, staffTok := person(t, p, "search-staff@example.org", officials.RoleStaff, "")
+	c := newClient(t, p)
+	wid := scheduled(t, c, staffTok, 10, 0)
+	for _, q := range []string{"ورشة البيانات", "الاردن", "workshop"} {
+		r := c.api("GET", "/api/v1/search?q="+url.QueryEscape(q)+"&lang=ar", "", "")
+		if r.Status != 200 || !strings.Contains(r.Body, fmt.Sprintf(`"workshop_id":%d`, wid)) && !strings.Contains(r.Body, fmt.Sprintf("/workshops/%d", wid)) {
+			t.Errorf("q=%s: workshop %d not found: %d %s", q, wid, r.Status, r.Body)
+		}
+	}
+	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"status": "cancelled"}`); r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	if r := c.api("GET", "/api/v1/search?q=workshop&lang=en", "", ""); strings.Contains(r.Body, fmt.Sprintf("/workshops/%d", wid)) {
+		t.Error("a cancelled workshop is still found")
+	}
 }

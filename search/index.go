@@ -1,0 +1,375 @@
+package search
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/store"
+)
+
+// Kinds of documents.
+const (
+	KindLesson   = "lesson"
+	KindCourse   = "course"
+	KindWorkshop = "workshop"
+)
+
+// Languages are the languages documents are indexed in.
+var Languages = []string{"ar", "en", "fr"}
+
+// Index is the search index, kept in the platform's database (tables search_docs and
+// search_fts). It is safe for concurrent use: writes go through the single writer
+// connection, searches through the reader pool.
+type Index struct {
+	db         *store.DB
+	prepare    sync.Once
+	stmts      *statements
+	prepareErr error
+
+	// The catalogue handed to the hook and not yet indexed (see CatalogueHook).
+	mu       sync.Mutex
+	pending  *courses.Catalogue
+	log      *slog.Logger
+	dirty    atomic.Bool // a catalogue is pending or being indexed
+	indexing sync.Mutex  // held while the pending catalogue is indexed
+}
+
+// New returns the index stored in db (the migration 00006_search creates its tables).
+func New(db *store.DB) *Index {
+	return &Index{db: db}
+}
+
+// doc is one document in one language, as stored.
+type doc struct {
+	kind, ref, lang string
+	title, context  string
+	body            string
+	country         string
+	startsOn        string
+	status          string
+	extra           []string // more words to find it by (not shown)
+}
+
+// catalogueDocs lists the documents of a catalogue: every lesson in every language it is
+// written in, and every course in every language that has its title.
+func catalogueDocs(cat *courses.Catalogue) []doc {
+	var docs []doc
+	for _, co := range cat.Courses() {
+		for _, lang := range Languages {
+			title := co.Title[lang]
+			if title == "" {
+				continue
+			}
+			body := co.Summary[lang]
+			if o := co.Outcomes[lang]; len(o) > 0 {
+				body += "\n" + strings.Join(o, "\n")
+			}
+			docs = append(docs, doc{kind: KindCourse, ref: co.Slug, lang: lang, title: title, body: body})
+		}
+		for _, l := range co.Lessons {
+			for _, lang := range l.Languages {
+				v, _ := l.View(lang)
+				if v == nil || v.Lang != lang {
+					continue
+				}
+				ctitle := co.TitleIn(lang)
+				// The plain text may hold the typographer's entities (&rsquo; &laquo;): the
+				// index and the snippets want the characters.
+				docs = append(docs, doc{kind: KindLesson, ref: co.Slug + "/" + l.Slug, lang: lang, title: html.UnescapeString(v.Title),
+					context: ctitle, body: html.UnescapeString(v.Text), extra: []string{ctitle}})
+			}
+		}
+	}
+	return docs
+}
+
+// fingerprint identifies a set of documents and the analysis they would get.
+func fingerprint(docs []doc) string {
+	h := sha256.New()
+	h.Write([]byte("analyzer " + analyzerVersion + "\x00"))
+	for _, d := range docs {
+		for _, s := range []string{d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status} {
+			h.Write([]byte(s))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte(strings.Join(d.extra, "\x01")))
+		h.Write([]byte{0xff})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// IndexCatalogue replaces the indexed lessons and courses with those of cat, in one
+// transaction, so that searches see either the old catalogue or the new one. When cat is
+// what is already indexed (same text, same analyser), it writes nothing.
+func (ix *Index) IndexCatalogue(ctx context.Context, cat *courses.Catalogue) error {
+	docs := catalogueDocs(cat)
+	fp := fingerprint(docs)
+	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'catalogue'`).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("search: read catalogue fingerprint: %w", err)
+		}
+		if old == fp {
+			return nil
+		}
+		for _, stmt := range []string{`DELETE FROM search_docs WHERE kind IN ('lesson', 'course')`,
+			`DELETE FROM search_keys WHERE kind IN ('lesson', 'course')`} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("search: clear catalogue: %w", err)
+			}
+		}
+		if err := insertDocs(ctx, tx, docs); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search_meta (key, value) VALUES ('catalogue', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, fp); err != nil {
+			return fmt.Errorf("search: save catalogue fingerprint: %w", err)
+		}
+		// A big catalogue is written in several segments: merge them into one, so that
+		// queries read fewer, smaller pieces (a small one is about one segment already).
+		if len(docs) >= optimizeAbove {
+			for _, stmt := range []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`,
+				`INSERT INTO search_titles (search_titles) VALUES ('optimize')`} {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("search: optimise the index: %w", err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// optimizeAbove is the number of documents from which a re-indexed catalogue is optimised.
+const optimizeAbove = 500
+
+// CatalogueDelay is how long after start-up (or a reload) the catalogue is indexed in the
+// background, unless a search asks for it first.
+const CatalogueDelay = 2 * time.Second
+
+// CatalogueHook returns a function for web.Library.OnLoad. Each catalogue it is given is
+// indexed in the background, CatalogueDelay later, so that neither start-up nor the reload
+// request waits for it; a search that comes before waits for that indexing instead, so that
+// searches always see the catalogue being served. A failure is logged (the catalogue is
+// served anyway) and the previous index stays.
+func (ix *Index) CatalogueHook(log *slog.Logger) func(*courses.Catalogue) {
+	if log == nil {
+		log = slog.Default()
+	}
+	return func(cat *courses.Catalogue) {
+		ix.mu.Lock()
+		ix.pending, ix.log = cat, log
+		ix.dirty.Store(true)
+		ix.mu.Unlock()
+		time.AfterFunc(CatalogueDelay, ix.indexPending)
+	}
+}
+
+// indexPending indexes the catalogue handed to the hook, if one is waiting; it returns once
+// nothing is pending any more. The indexing does not depend on the context of the search
+// that may have started it: a search given up does not leave the index half-built.
+func (ix *Index) indexPending() {
+	if !ix.dirty.Load() {
+		return
+	}
+	ix.indexing.Lock()
+	defer ix.indexing.Unlock()
+	ix.mu.Lock()
+	cat, log := ix.pending, ix.log
+	ix.pending = nil
+	ix.mu.Unlock()
+	if cat == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	err := ix.IndexCatalogue(ctx, cat)
+	ix.mu.Lock()
+	if ix.pending == nil {
+		ix.dirty.Store(false)
+	}
+	ix.mu.Unlock()
+	switch {
+	case err != nil && strings.Contains(err.Error(), "database is closed"):
+		log.Debug("search: the platform closed before its catalogue was indexed")
+	case err != nil:
+		log.Error("search: indexing the catalogue failed", "err", err)
+	default:
+		log.Debug("search: catalogue indexed", "courses", cat.Len(), "took", time.Since(start))
+	}
+}
+
+// Document ids: the language's number in the high bits, the key in the low 32 bits, so that
+// a language's documents are one range of rowids (see the migration).
+const keyBits = 32
+
+func langNumber(lang string) int64 {
+	switch lang {
+	case "ar":
+		return 1
+	case "en":
+		return 2
+	case "fr":
+		return 3
+	}
+	return 0
+}
+
+// langRange is the range [lo, hi) of the ids of a language's documents.
+func langRange(lang string) (lo, hi int64) {
+	n := langNumber(lang)
+	return n << keyBits, (n + 1) << keyBits
+}
+
+func docID(lang string, key int64) int64 { return langNumber(lang)<<keyBits | key }
+
+func keyOf(id int64) int64 { return id & (1<<keyBits - 1) }
+
+// insertDocs analyses and stores documents; q is a transaction.
+func insertDocs(ctx context.Context, q store.Queryer, docs []doc) error {
+	analyzers := map[string]*analyzer{}
+	for _, d := range docs {
+		a := analyzers[d.lang]
+		if a == nil {
+			a = newAnalyzer(d.lang)
+			analyzers[d.lang] = a
+		}
+		var key int64
+		if err := q.QueryRowContext(ctx, `INSERT INTO search_keys (kind, ref) VALUES (?, ?)
+			ON CONFLICT (kind, ref) DO UPDATE SET kind = excluded.kind RETURNING id`, d.kind, d.ref).Scan(&key); err != nil {
+			return fmt.Errorf("search: key of %s %s: %w", d.kind, d.ref, err)
+		}
+		if key >= 1<<keyBits {
+			return fmt.Errorf("search: key of %s %s: %d keys used up", d.kind, d.ref, key)
+		}
+		id := docID(d.lang, key)
+		an := a.document(d.title, d.body, d.extra...)
+		if _, err := q.ExecContext(ctx, `INSERT INTO search_docs (id, kind, ref, lang, title, context, body, country, starts_on, status, stems)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status, an.body); err != nil {
+			return fmt.Errorf("search: store %s %s (%s): %w", d.kind, d.ref, d.lang, err)
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, body, extra) VALUES (?, ?, ?, ?)`,
+			id, an.title, an.body, an.extra); err != nil {
+			return fmt.Errorf("search: index %s %s (%s): %w", d.kind, d.ref, d.lang, err)
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, an.title); err != nil {
+			return fmt.Errorf("search: index the title of %s %s (%s): %w", d.kind, d.ref, d.lang, err)
+		}
+	}
+	return nil
+}
+
+// WorkshopDoc is what the index needs of a workshop: plain values, so that the index does
+// not depend on package workshops. Title and Description are keyed by language (ar, en, fr);
+// the workshop is indexed in each language that has a title.
+type WorkshopDoc struct {
+	ID          int64
+	Title       map[string]string
+	Description map[string]string
+	City        string
+	Country     string            // host country, ISO 3166-1 alpha-2
+	CountryName map[string]string // optional: the country's name by language, so that «الأردن» finds workshops in JO
+	Start       time.Time         // first day; its date in its own location is shown
+	Status      string            // draft, published, cancelled or completed
+}
+
+// Searchable reports whether the public may find the workshop: only published and
+// completed workshops are indexed.
+func (w WorkshopDoc) Searchable() bool {
+	return w.Status == "published" || w.Status == "completed"
+}
+
+func (w WorkshopDoc) docs() []doc {
+	var out []doc
+	ref := strconv.FormatInt(w.ID, 10)
+	start := ""
+	if !w.Start.IsZero() {
+		start = w.Start.Format("2006-01-02")
+	}
+	for _, lang := range Languages {
+		title := strings.TrimSpace(w.Title[lang])
+		if title == "" {
+			continue
+		}
+		extra := []string{w.City}
+		if n := w.CountryName[lang]; n != "" {
+			extra = append(extra, n)
+		}
+		out = append(out, doc{kind: KindWorkshop, ref: ref, lang: lang, title: title, context: w.City,
+			body: w.Description[lang], country: strings.ToUpper(w.Country), startsOn: start, status: w.Status, extra: extra})
+	}
+	return out
+}
+
+// PutWorkshop indexes a workshop, replacing what was indexed of it; a workshop that is not
+// searchable (draft, cancelled) is removed from the index instead. Call it from the
+// workshops' change hook after the change is committed. It opens its own transaction on
+// the writer connection, so it must NOT be called inside another transaction of the same
+// database (that would wait for itself): use PutWorkshopTx there.
+func (ix *Index) PutWorkshop(ctx context.Context, w WorkshopDoc) error {
+	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.PutWorkshopTx(ctx, tx, w) })
+}
+
+// PutWorkshopTx is PutWorkshop inside the caller's transaction q, so that the index changes
+// with the workshop or not at all.
+func (ix *Index) PutWorkshopTx(ctx context.Context, q store.Queryer, w WorkshopDoc) error {
+	if err := ix.RemoveWorkshopTx(ctx, q, w.ID); err != nil {
+		return err
+	}
+	if !w.Searchable() {
+		return nil
+	}
+	return insertDocs(ctx, q, w.docs())
+}
+
+// RemoveWorkshop takes a workshop out of the index (a no-op when it is not there). Like
+// PutWorkshop it runs its own transaction; inside one, use RemoveWorkshopTx.
+func (ix *Index) RemoveWorkshop(ctx context.Context, id int64) error {
+	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.RemoveWorkshopTx(ctx, tx, id) })
+}
+
+// RemoveWorkshopTx is RemoveWorkshop inside the caller's transaction q.
+func (ix *Index) RemoveWorkshopTx(ctx context.Context, q store.Queryer, id int64) error {
+	ref := strconv.FormatInt(id, 10)
+	for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop' AND ref = ?`,
+		`DELETE FROM search_keys WHERE kind = 'workshop' AND ref = ?`} {
+		if _, err := q.ExecContext(ctx, stmt, ref); err != nil {
+			return fmt.Errorf("search: remove workshop %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// SyncWorkshops makes the indexed workshops exactly ws (the searchable ones among them), in
+// one transaction: for start-up, or to repair the index after a failed hook.
+func (ix *Index) SyncWorkshops(ctx context.Context, ws []WorkshopDoc) error {
+	var docs []doc
+	for _, w := range ws {
+		if w.Searchable() {
+			docs = append(docs, w.docs()...)
+		}
+	}
+	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.ref+"\x00"+a.lang, b.ref+"\x00"+b.lang) })
+	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop'`, `DELETE FROM search_keys WHERE kind = 'workshop'`} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("search: clear workshops: %w", err)
+			}
+		}
+		return insertDocs(ctx, tx, docs)
+	})
+}

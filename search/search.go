@@ -1,0 +1,358 @@
+// Package search is Masar's full-text search over lessons, courses and workshops, in Arabic,
+// English and French, on SQLite's FTS5.
+//
+// Arabic search fails people when "البيانات المفتوحه" (ة typed as ه), "اداره" (no hamza),
+// "البَيانات" (with a diacritic) or "والشفافية" (with a prefix) find nothing. Here every text
+// goes through one analyser, at indexing and at query time alike:
+//
+//   - words are cut at anything that is not a letter, a digit or a mark;
+//   - each word is normalised (Normalize): lower case; Latin accents folded (é → e, œ → oe);
+//     Arabic tashkeel, Quranic marks and the tatweel removed; أ إ آ ٱ → ا, ى → ي, ة → ه,
+//     ؤ → و, ئ → ي (ئو → وو, so that مسئول = مسؤول), a word-final ء dropped (انشاء = انشا),
+//     Persian ی and ک → ي and ك, presentation forms decomposed; Arabic-Indic and Persian
+//     digits written as ASCII (٢٠١٥ = 2015);
+//   - then stemmed: Arabic words with a light stemmer (arabic.go), Latin words with the
+//     Snowball English stemmer in English texts and a light French stemmer (latin.go) in
+//     French ones.
+//
+// The FTS5 index (contentless, search_fts) is built from the analysed words, one stem per
+// word of the original, and the unicode61 tokenizer only re-cuts text that is already
+// normalised, so it changes nothing (remove_diacritics 2 is set as a safety net). The
+// original text and its analysed form are kept side by side in search_docs; because the two
+// line up word for word, a match found among the stems is shown highlighted in the original
+// words (Span), built as text, never as HTML.
+//
+// A query's words are AND-ed; each may match its stem, an Arabic second reading without a
+// one-letter proclitic, or, for a Latin word, its English or French stem; the last word
+// also matches as a prefix (of its normal form, and of its stem when the stemmer left it
+// as typed), for people who stop typing mid-word. Ranking is BM25 with the title weighted
+// above the body, and doubled for a document whose title has every word (a small index of
+// titles alone, search_titles, tells which); results in the page's language come first, and
+// each lesson, course or workshop appears once, in the page's language when it matched in
+// it.
+//
+// Workshops are indexed from plain values (WorkshopDoc) by PutWorkshop and RemoveWorkshop,
+// which the workshops' change hook calls; only published and completed ones are indexed.
+package search
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/masar-platform/masar/problem"
+)
+
+// Column weights for BM25: title, body, extra (surface forms, second readings, context).
+const rankWeights = "10.0, 1.0, 0.6"
+
+// titleBoost multiplies the score of a document whose title has every word of the query.
+const titleBoost = 2.0
+
+// DefaultPerPage and MaxPerPage bound a page of results.
+const (
+	DefaultPerPage = 10
+	MaxPerPage     = 50
+)
+
+// Query is a search as asked.
+type Query struct {
+	Text    string // what the person typed
+	Lang    string // the page's language (ar, en, fr): its results come first
+	Page    int    // 1-based; 0 means 1
+	PerPage int    // 0 means DefaultPerPage; at most MaxPerPage
+}
+
+// Result is one lesson, course or workshop found.
+type Result struct {
+	Kind    string `json:"kind"` // lesson, course or workshop
+	Lang    string `json:"lang"` // the language of the text that matched
+	Path    string `json:"url"`  // the page, under the result's language: /en/courses/…
+	Title   []Span `json:"title"`
+	Snippet []Span `json:"snippet"`
+	// Lessons and courses.
+	Course      string `json:"course,omitempty"`       // the course's slug
+	CourseTitle string `json:"course_title,omitempty"` // lessons: the course's title in Lang
+	Lesson      string `json:"lesson,omitempty"`       // lessons: the lesson's slug
+	// Workshops.
+	WorkshopID int64  `json:"workshop_id,omitempty"`
+	City       string `json:"city,omitempty"`
+	Country    string `json:"country,omitempty"`    // ISO 3166-1 alpha-2
+	StartDate  string `json:"start_date,omitempty"` // YYYY-MM-DD
+	Status     string `json:"status,omitempty"`
+
+	Score float64 `json:"-"` // BM25, lower is better
+}
+
+// Start is a workshop's first day as a time (zero for other kinds).
+func (r Result) Start() time.Time {
+	t, _ := time.Parse("2006-01-02", r.StartDate)
+	return t
+}
+
+// TitleText is the title without marks.
+func (r Result) TitleText() string {
+	var b strings.Builder
+	for _, s := range r.Title {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// Results is a page of results.
+type Results struct {
+	Query   string   `json:"query"`
+	Lang    string   `json:"lang"`
+	Items   []Result `json:"items"`
+	Total   int      `json:"total"`
+	Page    int      `json:"page"`
+	PerPage int      `json:"per_page"`
+	Pages   int      `json:"pages"`
+}
+
+// Search runs a query. A blank query gives ErrEmptyQuery; one over MaxQueryChars characters
+// or MaxQueryWords words gives ErrQueryTooLong; an unknown language is a 422 on the field
+// lang. Any input is safe: FTS5 operators and quotes in it are plain text.
+func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
+	if q.Lang == "" {
+		q.Lang = "ar"
+	}
+	if !validLang(q.Lang) {
+		return nil, &problem.Error{Status: http.StatusUnprocessableEntity, Code: "validation", Key: "error.validation",
+			Fields: map[string]string{"lang": "search.bad_lang"}}
+	}
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage < 1 {
+		q.PerPage = DefaultPerPage
+	}
+	q.PerPage = min(q.PerPage, MaxPerPage)
+	pq, err := parseQuery(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	// A catalogue handed to the hook and not indexed yet is indexed first.
+	ix.indexPending()
+	res := &Results{Query: strings.TrimSpace(q.Text), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
+	if len(pq.words) == 0 {
+		return res, nil
+	}
+	offset := (q.Page - 1) * q.PerPage
+	if offset > 100_000 {
+		return res, nil
+	}
+	st, err := ix.statements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// One read transaction: the counts, the ranking and the documents come from one
+	// snapshot, even while the catalogue is being re-indexed.
+	tx, err := ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search: begin: %w", err)
+	}
+	defer tx.Rollback()
+	// Every document that matches, with its BM25 score: one evaluation of the query by
+	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
+	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, pq.match)
+	if err != nil {
+		return nil, fmt.Errorf("search: query %q: %w", pq.match, err)
+	}
+	if len(all) > 0 {
+		// A document whose title has every word ranks higher: BM25 gives little weight to
+		// words that most documents have («البيانات», «open»), yet a lesson called «ما
+		// البيانات الحكومية المفتوحة؟» is what «البيانات المفتوحة» is after.
+		titled, err := queryHits(ctx, tx.StmtContext(ctx, st.titles), false, pq.match)
+		if err != nil {
+			return nil, fmt.Errorf("search: query titles %q: %w", pq.match, err)
+		}
+		if len(titled) > 0 {
+			boost := make(map[int64]bool, len(titled))
+			for _, h := range titled {
+				boost[h.id] = true
+			}
+			for i := range all {
+				if boost[all[i].id] {
+					all[i].score *= titleBoost
+				}
+			}
+		}
+	}
+	sortHits(all)
+	lo, hi := langRange(q.Lang)
+	var page, others []hit
+	for _, h := range all {
+		if h.id >= lo && h.id < hi {
+			page = append(page, h)
+		} else {
+			others = append(others, h)
+		}
+	}
+	if len(others) > 0 {
+		// Each thing once: not again when it matched in the page's language, and in its
+		// best-scoring other language otherwise.
+		seen := make(map[int64]bool, len(page)+len(others))
+		for _, h := range page {
+			seen[keyOf(h.id)] = true
+		}
+		kept := others[:0]
+		for _, h := range others {
+			if k := keyOf(h.id); !seen[k] {
+				seen[k] = true
+				kept = append(kept, h)
+			}
+		}
+		others = kept
+	}
+	res.Total = len(page) + len(others)
+	res.Pages = (res.Total + q.PerPage - 1) / q.PerPage
+	ranked := append(page, others...)
+	hits := ranked[min(offset, len(ranked)):min(offset+q.PerPage, len(ranked))]
+	m := pq.matcher()
+	docStmt := tx.StmtContext(ctx, st.doc)
+	res.Items = make([]Result, len(hits))
+	texts := make([]docText, len(hits))
+	for i, h := range hits {
+		if texts[i], err = loadResult(ctx, docStmt, h.id, &res.Items[i]); err != nil {
+			return nil, err
+		}
+		res.Items[i].Score = h.score
+	}
+	// The titles and snippets, which are pure computation, side by side.
+	var wg sync.WaitGroup
+	for i := range hits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, t := &res.Items[i], texts[i]
+			r.Title = highlight(t.title, r.Lang, m)
+			r.Snippet = snippet(t.body, t.stems, r.Lang, m)
+		}()
+	}
+	wg.Wait()
+	return res, nil
+}
+
+// docText is what a result's title and snippet are made from.
+type docText struct {
+	title, body, stems string
+}
+
+// loadResult reads one document into r, and returns the texts its title and snippet are
+// made from.
+func loadResult(ctx context.Context, doc *sql.Stmt, id int64, r *Result) (docText, error) {
+	var t docText
+	var ref, context string
+	err := doc.QueryRowContext(ctx, id).
+		Scan(&r.Kind, &ref, &r.Lang, &t.title, &context, &t.body, &r.Country, &r.StartDate, &r.Status, &t.stems)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("search: document %d vanished: %w", id, err)
+	}
+	if err != nil {
+		return t, fmt.Errorf("search: load document %d: %w", id, err)
+	}
+	switch r.Kind {
+	case KindLesson:
+		r.Course, r.Lesson, _ = strings.Cut(ref, "/")
+		r.CourseTitle = context
+		r.Path = "/" + r.Lang + "/courses/" + r.Course + "/" + r.Lesson
+	case KindCourse:
+		r.Course = ref
+		r.Path = "/" + r.Lang + "/courses/" + ref
+	case KindWorkshop:
+		r.WorkshopID, _ = strconv.ParseInt(ref, 10, 64)
+		r.City = context
+		r.Path = "/" + r.Lang + "/workshops/" + ref
+	}
+	return t, nil
+}
+
+func validLang(l string) bool {
+	for _, x := range Languages {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// statements are the queries of a search, prepared once (SQLite's parser is a noticeable
+// part of a search's time otherwise). The texts are constants: no user input is ever part
+// of them, the query is a bound parameter.
+type statements struct {
+	match, titles, doc *sql.Stmt
+}
+
+const (
+	// matchSQL: the documents that match ?1, with their BM25 scores (lower is better).
+	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
+	// titlesSQL: the documents whose title alone matches ?1.
+	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
+	docSQL    = `
+		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
+)
+
+// hit is a matching document and its score.
+type hit struct {
+	id    int64
+	score float64
+}
+
+// queryHits runs a statement returning rows of (rowid[, score]).
+func queryHits(ctx context.Context, stmt *sql.Stmt, scored bool, args ...any) ([]hit, error) {
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if scored {
+			err = rows.Scan(&h.id, &h.score)
+		} else {
+			err = rows.Scan(&h.id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
+
+// sortHits orders hits best first (BM25 is lower for better), ties by id.
+func sortHits(hits []hit) {
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+}
+
+func (ix *Index) statements(ctx context.Context) (*statements, error) {
+	ix.prepare.Do(func() {
+		st := &statements{}
+		for _, p := range []struct {
+			s   **sql.Stmt
+			sql string
+		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.doc, docSQL}} {
+			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
+				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)
+				return
+			}
+		}
+		ix.stmts = st
+	})
+	return ix.stmts, ix.prepareErr
+}
