@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -422,6 +423,22 @@ func (r *rig) scenarios() []scenario {
 			return r.page(ctx, r.get("/ar/workshops?country=JO&kind=regional", ""))
 		}},
 		{"registration", r.registration},
+		{"search", func(ctx context.Context) (Scenario, error) { return r.page(ctx, r.searchRequest) }},
 		{"certificate", r.certificate},
 	}
+}
+
+// searchQueries are what officials type: Arabic with and without hamza, ta marbuta as ha,
+// prefixes; English and French.
+var searchQueries = []string{"البيانات المفتوحه", "اداره البيانات", "والشفافية", "بالمشاركة", "خطة عمل", "الاستشارة الإلكترونية",
+	"open data portal", "citizen feedback", "action plan", "données ouvertes", "participation citoyenne"}
+
+// searchRequest varies the query and the language.
+func (r *rig) searchRequest(i int) (*http.Request, error) {
+	q := searchQueries[i%len(searchQueries)]
+	lang := "ar"
+	if i%len(searchQueries) >= 6 {
+		lang = "en"
+	}
+	return http.NewRequest(http.MethodGet, r.base+"/api/v1/search?lang="+lang+"&q="+url.QueryEscape(q), nil)
 }
