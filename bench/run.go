@@ -21,6 +21,7 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/web"
 )
 
@@ -425,6 +426,13 @@ func (r *rig) scenarios() []scenario {
 		{"registration", r.registration},
 		{"search", func(ctx context.Context) (Scenario, error) { return r.page(ctx, r.searchRequest) }},
 		{"certificate", r.certificate},
+		{"xlsx_export", func(context.Context) (Scenario, error) {
+			m, err := reports.MeasureExport(io.Discard, 100000)
+			if err != nil {
+				return Scenario{}, err
+			}
+			return Scenario{Seconds: &m.Seconds, PeakMB: &m.PeakMB, Note: fmt.Sprintf("%d participant rows streamed, %d bytes", m.Rows, m.Bytes)}, nil
+		}},
 	}
 }
 

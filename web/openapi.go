@@ -106,6 +106,8 @@ var apiOps = []apiOp{
 	// Reports and open data (web/api_reports.go). Dates are YYYY-MM-DD, UTC days, both ends included.
 	{Method: "GET", Path: "/reports", Summary: "The dashboard's figures for a period and a member state: officials registered, course enrolments, completions and quiz pass rates, workshops held and their attendance, certificates issued and revoked, advisory requests by state and phase with the median days to acceptance; split by country, gender and sector. A focal point gets their own country (another country: 404); 422 names a bad date or country", Role: "staff, admin, focal_point",
 		Result: "ReportDashboard", Query: []string{"from", "to", "country"}},
+	{Method: "GET", Path: "/reports/{table}", Summary: "One table of the dashboard as a file, as the page downloads it (not JSON): format=xlsx (default; \"all\" gives every table in one workbook) or csv (UTF-8 with BOM); same roles and country rule; 404 for an unknown table", Role: "staff, admin, focal_point",
+		Query: []string{"from", "to", "country", "format"}},
 	{Method: "GET", Path: "/open-data", Summary: "The open datasets (aggregates, CC BY 4.0) with their addresses; the DCAT catalogue is /open-data/catalog.json and the files /open-data/{dataset}.csv and .json", Role: "public", Result: "OpenDataList"},
 	{Method: "GET", Path: "/open-data/{dataset}", Summary: "One open dataset (workshops, course-completions, certificates) with its data dictionary; counts of fewer than 5 people, and the cells hidden with them, are null", Role: "public", Result: "OpenDataset"},
 }

@@ -1,0 +1,53 @@
+package certificates
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// CertificateFact is a certificate as the reports count it: its kind, what it is for, its
+// holder by account id only, and when it was issued and revoked. No names, no code.
+type CertificateFact struct {
+	Kind        string     `json:"kind"`
+	Course      string     `json:"course,omitempty"`
+	WorkshopID  int64      `json:"workshop_id,omitempty"`
+	OfficialID  int64      `json:"official_id"`
+	HostCountry string     `json:"host_country,omitempty"` // the workshop's host, as printed
+	IssuedAt    time.Time  `json:"issued_at"`
+	Status      string     `json:"status"`
+	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
+	Reissue     bool       `json:"reissue"` // it replaced an earlier certificate (a corrected name)
+}
+
+// Facts lists every certificate, superseded ones included, in the order issued. It is
+// read-only and is meant for aggregated figures.
+func (s *Service) Facts(ctx context.Context) ([]CertificateFact, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, course, workshop_id, official_id, host_country, issued_at, status,
+		revoked_at, supersedes <> '' FROM certificates ORDER BY issued_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("certificates: facts: %w", err)
+	}
+	defer rows.Close()
+	out := []CertificateFact{}
+	for rows.Next() {
+		var f CertificateFact
+		var issued string
+		var revoked sql.NullString
+		if err := rows.Scan(&f.Kind, &f.Course, &f.WorkshopID, &f.OfficialID, &f.HostCountry, &issued, &f.Status,
+			&revoked, &f.Reissue); err != nil {
+			return nil, fmt.Errorf("certificates: facts: %w", err)
+		}
+		f.IssuedAt = parseTime(issued)
+		if revoked.Valid {
+			t := parseTime(revoked.String)
+			f.RevokedAt = &t
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("certificates: facts: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,46 @@
+package officials
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// OfficialFact is what the reports may know about an account: its member state and the
+// SDG-disaggregation fields, never a name or an e-mail address.
+type OfficialFact struct {
+	ID        int64     `json:"id"`
+	Country   string    `json:"country"` // "" for programme staff
+	Gender    string    `json:"gender"`  // "" when erased with the account
+	Sector    string    `json:"sector"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+	Deleted   bool      `json:"deleted"` // the holder had their account and personal data erased
+}
+
+// Facts lists every account, deleted ones included (their country stays, so that what they
+// did still counts where it happened), oldest first. It is read-only and is meant for
+// aggregated figures.
+func (s *Service) Facts(ctx context.Context) ([]OfficialFact, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT id, coalesce(country, ''), gender, sector, role, created_at,
+		deleted_at IS NOT NULL FROM officials ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("officials: facts: %w", err)
+	}
+	defer rows.Close()
+	out := []OfficialFact{}
+	for rows.Next() {
+		var f OfficialFact
+		var created string
+		if err := rows.Scan(&f.ID, &f.Country, &f.Gender, &f.Sector, &f.Role, &created, &f.Deleted); err != nil {
+			return nil, fmt.Errorf("officials: facts: %w", err)
+		}
+		f.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil && err != sql.ErrNoRows {
+		return nil, fmt.Errorf("officials: facts: %w", err)
+	}
+	return out, nil
+}
