@@ -79,9 +79,7 @@ type Options struct {
 	// Messages are the catalogues the certificate and the credential are worded from; nil
 	// loads the embedded ones.
 	Messages i18n.Catalogue
-	// VerificationsPerMinute limits public verifications per client (0: 30).
-	VerificationsPerMinute int
-	Log                    *slog.Logger
+	Log      *slog.Logger
 }
 
 // Service issues and verifies certificates.
@@ -96,8 +94,6 @@ type Service struct {
 	keyMu   sync.Mutex
 	key     *issuerKey
 	now     func() time.Time
-
-	verify *limiter
 
 	mu        sync.Mutex
 	workshops WorkshopSource
@@ -133,12 +129,8 @@ func New(ctx context.Context, db *store.DB, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	perMinute := o.VerificationsPerMinute
-	if perMinute <= 0 {
-		perMinute = 30
-	}
 	s := &Service{db: db, opt: o, cat: cat, fonts: fonts, log: o.Log, keyPath: filepath.Join(o.DataDir, "issuer-key.pem"),
-		now: func() time.Time { return time.Now().UTC() }, verify: newLimiter(perMinute, time.Minute)}
+		now: func() time.Time { return time.Now().UTC() }}
 	// An existing key is read now, so that a broken one stops the start-up; a missing one is
 	// created when first needed.
 	if _, err := os.Stat(s.keyPath); err == nil {
@@ -412,47 +404,4 @@ func (s *Service) PDF(ctx context.Context, c *Certificate) ([]byte, error) {
 // visitor on in their own language.
 func (s *Service) VerifyURL(code string) string {
 	return s.opt.BaseURL + "/verify/" + FormatCode(code)
-}
-
-// AllowVerification counts one public verification by a client (an address) and reports
-// whether it is within the limit, which keeps codes from being guessed in bulk.
-func (s *Service) AllowVerification(client string) bool { return s.verify.allow(client) }
-
-// limiter counts attempts per key in a fixed window.
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	hits   map[string]*window
-	sweep  time.Time
-}
-
-type window struct {
-	start time.Time
-	n     int
-}
-
-func newLimiter(max int, d time.Duration) *limiter {
-	return &limiter{max: max, window: d, hits: map[string]*window{}}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
-	if now.Sub(l.sweep) > l.window {
-		for k, w := range l.hits {
-			if now.Sub(w.start) > l.window {
-				delete(l.hits, k)
-			}
-		}
-		l.sweep = now
-	}
-	w, ok := l.hits[key]
-	if !ok || now.Sub(w.start) > l.window {
-		w = &window{start: now}
-		l.hits[key] = w
-	}
-	w.n++
-	return w.n <= l.max
 }

@@ -576,7 +576,7 @@ func writeFont(o *pdfObjects, u *fontUse) (int, int, error) {
 	sub, err := f.sfnt.Subset(slices.Clone(u.ids), font.SubsetOptions{Tables: font.KeepPDFTables})
 	var program []byte
 	if err == nil {
-		program = sub.Write()
+		program = stableFontProgram(sub.Write())
 	}
 	f.mu.Unlock()
 	if err != nil {

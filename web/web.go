@@ -64,6 +64,7 @@ type handler struct {
 	loginIP  *limiter
 	loginAcc *limiter
 	regIP    *limiter
+	verifyIP *limiter
 	// meSections and exporters let features add to the profile page and the personal-data
 	// export without the profile knowing them.
 	meSections []func(ctx context.Context, u *officials.Official, lang string) (*meSection, error)
@@ -100,9 +101,11 @@ func New(d Deps) (*fiber.App, error) {
 			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(2000),
-		loginIP:   newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
-		loginAcc:  newLimiter(10, 15*time.Minute),
-		regIP:     newLimiter(d.Config.RegistrationsPerHour, time.Hour),
+		loginIP:  newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
+		loginAcc: newLimiter(10, 15*time.Minute),
+		regIP:    newLimiter(d.Config.RegistrationsPerHour, time.Hour),
+		// Public verification is limited per address, so that codes cannot be guessed in bulk.
+		verifyIP:  newLimiter(30, time.Minute),
 		exporters: map[string]func(ctx context.Context, u *officials.Official) (any, error){},
 	}
 	app := fiber.New(fiber.Config{
