@@ -21,6 +21,7 @@ type cachedPage struct {
 	body []byte
 	gen  uint64
 	at   time.Time
+	ttl  time.Duration
 }
 
 const pageCacheTTL = time.Minute
@@ -46,7 +47,7 @@ func (pc *pageCache) serve(c *fiber.Ctx, gen uint64) bool {
 	pc.mu.RLock()
 	e, ok := pc.entries[cacheKey(c)]
 	pc.mu.RUnlock()
-	if !ok || e.gen != gen || time.Since(e.at) > pageCacheTTL {
+	if !ok || e.gen != gen || time.Since(e.at) > e.ttl {
 		return false
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -56,13 +57,16 @@ func (pc *pageCache) serve(c *fiber.Ctx, gen uint64) bool {
 
 // store keeps a rendered page; when the cache is full it starts afresh, which is simpler
 // than an LRU and costs one re-render per page.
-func (pc *pageCache) store(c *fiber.Ctx, gen uint64, body []byte) {
+func (pc *pageCache) store(c *fiber.Ctx, gen uint64, body []byte, ttl time.Duration) {
+	if ttl <= 0 {
+		ttl = pageCacheTTL
+	}
 	b := make([]byte, len(body))
 	copy(b, body)
 	pc.mu.Lock()
 	if len(pc.entries) >= pc.max {
 		pc.entries = map[string]cachedPage{}
 	}
-	pc.entries[cacheKey(c)] = cachedPage{body: b, gen: gen, at: time.Now()}
+	pc.entries[cacheKey(c)] = cachedPage{body: b, gen: gen, at: time.Now(), ttl: ttl}
 	pc.mu.Unlock()
 }

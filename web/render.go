@@ -119,6 +119,10 @@ type View struct {
 	// Cacheable marks a page that is the same for every anonymous visitor; it is kept in the
 	// page cache when it was rendered without a form token.
 	Cacheable bool
+	// CacheTTL bounds how long a cacheable page is kept (0: a minute); CacheGen is what it
+	// was built from (0: the course content's generation).
+	CacheTTL  time.Duration
+	CacheGen  uint64
 	RequestID string
 	Flash     string
 	Form      map[string]string // typed values, echoed back on error
@@ -219,7 +223,11 @@ func (h *handler) render(c *fiber.Ctx, status int, page string, v *View) error {
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	if v.Cacheable && status == fiber.StatusOK && !v.csrfUsed && v.Flash == "" && anonymousGET(c) {
-		h.pages.store(c, h.Library.Generation(), buf.Bytes())
+		gen := v.CacheGen
+		if gen == 0 {
+			gen = h.Library.Generation()
+		}
+		h.pages.store(c, gen, buf.Bytes(), v.CacheTTL)
 	}
 	// SetBody copies: the buffer goes back to the pool when this function returns, before
 	// the response is written (c.Send would keep a reference to it).

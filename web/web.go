@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,16 +56,18 @@ type Deps struct {
 
 type handler struct {
 	Deps
-	cfg      config.Config
-	cat      i18n.Catalogue
-	views    views
-	assets   *assets
-	pages    *pageCache
-	log      *slog.Logger
-	loginIP  *limiter
-	loginAcc *limiter
-	regIP    *limiter
-	verifyIP *limiter
+	cfg    config.Config
+	cat    i18n.Catalogue
+	views  views
+	assets *assets
+	pages  *pageCache
+	// workshopGen counts workshop changes, for the calendar's page cache.
+	workshopGen atomic.Uint64
+	log         *slog.Logger
+	loginIP     *limiter
+	loginAcc    *limiter
+	regIP       *limiter
+	verifyIP    *limiter
 	// meSections and exporters let features add to the profile page and the personal-data
 	// export without the profile knowing them.
 	meSections []func(ctx context.Context, u *officials.Official, lang string) (*meSection, error)
@@ -118,6 +121,7 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:           120 * time.Second,
 	})
 	h.meSections = append(h.meSections, h.myCoursesSection)
+	d.Workshops.OnChanged(func(context.Context, int64) { h.workshopGen.Add(1) })
 	h.meSections = append(h.meSections, h.myWorkshopsSection)
 	h.exporters["workshops"] = h.exportMyWorkshops
 	h.exporters["advisory_requests"] = h.exportMyAdvisory

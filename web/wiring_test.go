@@ -92,3 +92,19 @@ func TestPublishedWorkshopsAreSearchable(t *testing.T) {
 		t.Error("a cancelled workshop is still found")
 	}
 }
+
+// TestAnonymousCalendarShowsNewWorkshopsAtOnce: the calendar is shared between anonymous
+// visitors for a few seconds, but a newly published workshop shows on the next visit.
+func TestAnonymousCalendarShowsNewWorkshopsAtOnce(t *testing.T) {
+	p := newPlatform(t)
+	wsClock(p)
+	_, staffTok := person(t, p, "cal-staff@example.org", officials.RoleStaff, "")
+	anon := newClient(t, p)
+	if r := anon.get("/en/workshops"); strings.Contains(r.Body, "Open government data workshop") {
+		t.Fatal("calendar shows a workshop before any exists")
+	}
+	wid := scheduled(t, newClient(t, p), staffTok, 10, 0)
+	if r := anon.get("/en/workshops"); !strings.Contains(r.Body, fmt.Sprintf("/en/workshops/%d", wid)) {
+		t.Error("a published workshop is missing from the (cached) calendar")
+	}
+}

@@ -125,6 +125,9 @@ type workshopCalendar struct {
 }
 
 func (h *handler) listWorkshops(c *fiber.Ctx) error {
+	if h.pages.serve(c, h.calendarGeneration()) {
+		return nil
+	}
 	ctx := c.UserContext()
 	l := lang(c)
 	f := workshops.Filter{Country: strings.ToUpper(c.Query("country")), Kind: c.Query("kind"), Phase: c.QueryInt("phase", 0), Month: c.Query("month")}
@@ -175,8 +178,18 @@ func (h *handler) listWorkshops(c *fiber.Ctx) error {
 	}
 	v := h.view(c, "workshops.title")
 	v.Data = d
+	// Anonymous visitors share the calendar for a few seconds: a registration opening brings
+	// everyone at once, and seat counts a few seconds old are fine on a page that only lists.
+	v.Cacheable, v.CacheTTL, v.CacheGen = true, calendarCacheTTL, h.calendarGeneration()
 	return h.render(c, fiber.StatusOK, "workshops", v)
 }
+
+// calendarCacheTTL is how long anonymous visitors may share a rendered calendar.
+const calendarCacheTTL = 5 * time.Second
+
+// calendarGeneration changes whenever a workshop is created, edited or changes status, so
+// that such a change shows at once.
+func (h *handler) calendarGeneration() uint64 { return h.workshopGen.Load() + 1 }
 
 // pastWorkshopsShown is how many past workshops the calendar lists (the latest first); the
 // month filter reaches older ones.
