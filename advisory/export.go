@@ -2,6 +2,7 @@ package advisory
 
 import (
 	"fmt"
+	"github.com/masar-platform/masar/sheet"
 	"io"
 	"strconv"
 	"strings"
@@ -50,19 +51,12 @@ func WriteXLSX(w io.Writer, rs []*Request, lang string, labels func(key string) 
 	if err != nil {
 		return fmt.Errorf("advisory: export style: %w", err)
 	}
-	sheet := sheetName(labels("advisory.export.sheet"), "Requests")
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+	name := sheet.Name(labels("advisory.export.sheet"), "Requests")
+	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 		return fmt.Errorf("advisory: export sheet: %w", err)
 	}
-	rtl := lang == "ar"
-	if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{RightToLeft: &rtl}); err != nil {
-		return fmt.Errorf("advisory: export sheet: %w", err)
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := sheet.Stream(f, name, lang, 0)
 	if err != nil {
-		return fmt.Errorf("advisory: export sheet: %w", err)
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("advisory: export sheet: %w", err)
 	}
 	head := make([]any, len(exportColumns))
@@ -124,28 +118,11 @@ func WriteXLSX(w io.Writer, rs []*Request, lang string, labels func(key string) 
 		return fmt.Errorf("advisory: export sheet: %w", err)
 	}
 	last, _ := excelize.CoordinatesToCellName(len(exportColumns), max(1, len(rs)+1))
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
 		return fmt.Errorf("advisory: export auto-filter: %w", err)
 	}
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("advisory: write export: %w", err)
 	}
 	return nil
-}
-
-// sheetName makes a valid sheet name (at most 31 characters, none of []:*?/\).
-func sheetName(s, fallback string) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if rs := []rune(s); len(rs) > 31 {
-		s = string(rs[:31])
-	}
-	if s == "" || strings.HasPrefix(s, "advisory.") {
-		return fallback
-	}
-	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/masar-platform/masar/sheet"
 	"io"
 	"sort"
 	"strings"
@@ -170,8 +171,8 @@ func WriteXLSX(w io.Writer, r *Report, lang string, labels func(key string) stri
 		return fmt.Errorf("courses: report style: %w", err)
 	}
 	first := f.GetSheetName(0)
-	enrolSheet := sheetName(labels(SheetEnrolmentsKey), "Enrolments")
-	countrySheet := sheetName(labels(SheetCountriesKey), "Countries")
+	enrolSheet := sheet.Name(labels(SheetEnrolmentsKey), "Enrolments")
+	countrySheet := sheet.Name(labels(SheetCountriesKey), "Countries")
 	if countrySheet == enrolSheet {
 		countrySheet += " 2"
 	}
@@ -216,60 +217,36 @@ func WriteXLSX(w io.Writer, r *Report, lang string, labels func(key string) stri
 	return nil
 }
 
-// sheetName makes a valid sheet name (at most 31 characters, none of []:*?/\).
-func sheetName(s, fallback string) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if rs := []rune(s); len(rs) > 31 {
-		s = string(rs[:31])
-	}
-	if s == "" || strings.HasPrefix(s, "report.") {
-		return fallback
-	}
-	return s
-}
-
-func writeSheet(f *excelize.File, sheet, lang string, header int, cols []struct {
+func writeSheet(f *excelize.File, name, lang string, header int, cols []struct {
 	key   string
 	width float64
 }, labels func(string) string, rows [][]any) error {
-	rtl := lang == "ar"
-	if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{RightToLeft: &rtl}); err != nil {
-		return fmt.Errorf("courses: report sheet %s: %w", sheet, err)
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := sheet.Stream(f, name, lang, 0)
 	if err != nil {
-		return fmt.Errorf("courses: report sheet %s: %w", sheet, err)
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("courses: report sheet %s: %w", sheet, err)
+		return fmt.Errorf("courses: report sheet %s: %w", name, err)
 	}
 	head := make([]any, len(cols))
 	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return fmt.Errorf("courses: report sheet %s: %w", sheet, err)
+			return fmt.Errorf("courses: report sheet %s: %w", name, err)
 		}
 		head[i] = excelize.Cell{StyleID: header, Value: labels(c.key)}
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 30}); err != nil {
-		return fmt.Errorf("courses: report sheet %s: %w", sheet, err)
+		return fmt.Errorf("courses: report sheet %s: %w", name, err)
 	}
 	for i, row := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, row); err != nil {
-			return fmt.Errorf("courses: report sheet %s row %d: %w", sheet, i+2, err)
+			return fmt.Errorf("courses: report sheet %s row %d: %w", name, i+2, err)
 		}
 	}
 	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("courses: report sheet %s: %w", sheet, err)
+		return fmt.Errorf("courses: report sheet %s: %w", name, err)
 	}
 	last, _ := excelize.CoordinatesToCellName(len(cols), max(1, len(rows)+1))
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("courses: report sheet %s auto-filter: %w", sheet, err)
+	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
+		return fmt.Errorf("courses: report sheet %s auto-filter: %w", name, err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/masar-platform/masar/sheet"
 	"io"
 	"net/http"
 	"strings"
@@ -86,19 +87,12 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 	if err != nil {
 		return fmt.Errorf("workshops: export style: %w", err)
 	}
-	sheet := sheetName(T("workshops.sheet.participants"), "Participants")
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+	name := sheet.Name(T("workshops.sheet.participants"), "Participants")
+	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 		return fmt.Errorf("workshops: export sheet: %w", err)
 	}
-	rtl := lang == "ar"
-	if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{RightToLeft: &rtl}); err != nil {
-		return fmt.Errorf("workshops: export sheet: %w", err)
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := sheet.Stream(f, name, lang, 3)
 	if err != nil {
-		return fmt.Errorf("workshops: export sheet: %w", err)
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, XSplit: 3, TopLeftCell: "D2", ActivePane: "bottomRight"}); err != nil {
 		return fmt.Errorf("workshops: export sheet: %w", err)
 	}
 	days := w.Days()
@@ -151,7 +145,7 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 	}
 	if len(regs) > 0 {
 		last, _ := excelize.CoordinatesToCellName(len(head), len(regs)+1)
-		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+		if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
 			return fmt.Errorf("workshops: export filter: %w", err)
 		}
 	}
@@ -173,23 +167,6 @@ func label(cat i18n.Catalogue, lang, prefix, code string) string {
 		return ""
 	}
 	return cat.T(lang, prefix+code)
-}
-
-// sheetName makes a valid sheet name (at most 31 characters, none of []:*?/\).
-func sheetName(s, fallback string) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if rs := []rune(s); len(rs) > 31 {
-		s = string(rs[:31])
-	}
-	if s == "" || strings.HasPrefix(s, "workshops.") {
-		return fallback
-	}
-	return s
 }
 
 // Limits on an imported workbook.
