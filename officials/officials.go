@@ -402,7 +402,9 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 		return err
 	}
 	f := problem.Fields{}
-	if o.passwordHash != "" && bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(current)) != nil {
+	// An account that must change its one-time password has just logged in with it: the
+	// form does not ask for it again.
+	if o.passwordHash != "" && !o.MustChangePassword && bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(current)) != nil {
 		f.Add("current_password", "field.current_password.wrong")
 	}
 	if k := passwordProblem(next); k != "" {

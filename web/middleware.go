@@ -173,6 +173,10 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 }
 
 func (h *handler) requireLogin(c *fiber.Ctx) error {
+	// Whoever holds a one-time password chooses a new one before anything else.
+	if u := user(c); u != nil && u.MustChangePassword && !strings.HasSuffix(c.Path(), "/me/password") {
+		return c.Redirect("/"+lang(c)+"/me/password", fiber.StatusSeeOther)
+	}
 	if user(c) == nil {
 		if c.Method() == fiber.MethodGet {
 			return c.Redirect("/"+lang(c)+"/login?next="+urlEscape(string(c.Request().URI().RequestURI())), fiber.StatusSeeOther)

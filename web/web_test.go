@@ -412,3 +412,38 @@ func TestConcurrentPagesDoNotMixVisitors(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedAdminMustChangeOneTimePassword: the admin created at first start logs in with
+// the printed password, is sent to choose a new one, and can (without retyping the old one).
+func TestGeneratedAdminMustChangeOneTimePassword(t *testing.T) {
+	p := newPlatform(t)
+	var out strings.Builder
+	if err := p.EnsureAdmin(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no password printed: %s", out.String())
+	}
+	c := newClient(t, p)
+	r := c.post("/en/login", url.Values{"email": {"admin@masar.localhost"}, "password": {m[1]}})
+	if r.Status != http.StatusSeeOther || r.Location != "/ar/me/password" {
+		t.Fatalf("login: %d %q", r.Status, r.Location)
+	}
+	if r := c.get("/ar/admin/officials"); r.Status != http.StatusSeeOther || r.Location != "/ar/me/password" {
+		t.Errorf("admin pages open before the one-time password is changed: %d %q", r.Status, r.Location)
+	}
+	if page := c.get("/ar/me/password"); strings.Contains(page.Body, `name="current_password"`) {
+		t.Error("the one-time password is asked for again")
+	}
+	r = c.post("/ar/me/password", url.Values{"password": {"a brand new admin password"}, "password_confirm": {"a brand new admin password"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", r.Status, r.Body)
+	}
+	if _, err := p.Officials.Authenticate(context.Background(), "admin@masar.localhost", "a brand new admin password"); err != nil {
+		t.Error("new password does not work")
+	}
+	if o, _ := p.Officials.GetByEmail(context.Background(), "admin@masar.localhost"); o.MustChangePassword {
+		t.Error("still asked to change the password")
+	}
+}
