@@ -24,8 +24,8 @@ import (
 )
 
 // openCertificates builds the certificates service and hooks it to course completions: a
-// completed course gets its certificate once, at once. Completions whose hook never ran (the
-// process stopped between the commit and the hook) get theirs now.
+// completed course gets its certificate once, at once. (Completions whose hook never ran are
+// caught up by reconcileCourseCertificates.)
 //
 // MASAR_CERT_FONT and MASAR_CERT_FONT_BOLD may name a TrueType/OpenType Arabic face (e.g.
 // Amiri) to set certificates in instead of the embedded Noto Naskh Arabic.
@@ -44,15 +44,6 @@ func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs
 			log.Error("course certificate not issued", "official", officialID, "course", slug, "err", err)
 		}
 	})
-	r, err := crs.Report(ctx, courses.ReportFilter{})
-	if err != nil {
-		return nil, err
-	}
-	if n, err := svc.ReconcileCourses(ctx, r); err != nil {
-		log.Error("course certificates: reconcile", "err", err)
-	} else if n > 0 {
-		log.Info("course certificates issued for earlier completions", "count", n)
-	}
 	return svc, nil
 }
 

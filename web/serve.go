@@ -101,6 +101,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	}
 	wireWorkshopCertificates(p)
 	wireWorkshopSearch(p)
+	reconcileCourseCertificates(p)
 	if p.Reports, err = reports.New(reports.Options{Officials: p.Officials, Courses: p.Courses, Catalogue: lib.Catalogue,
 		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)

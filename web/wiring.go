@@ -7,6 +7,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -99,6 +100,27 @@ func wireWorkshopSearch(p *Platform) {
 		}
 		if err := p.Search.SyncWorkshops(ctx, docs); err != nil {
 			p.Log.Error("search: sync workshops", "err", err)
+		}
+	}()
+}
+
+// reconcileCourseCertificates issues the course certificates of completions whose hook never
+// ran (the process stopped between the commit and the hook). It reads every enrolment, so it
+// runs in the background rather than holding up the start.
+func reconcileCourseCertificates(p *Platform) {
+	p.background.Add(1)
+	go func() {
+		defer p.background.Done()
+		ctx := context.Background()
+		r, err := p.Courses.Report(ctx, courses.ReportFilter{})
+		if err != nil {
+			p.Log.Error("course certificates: reconcile", "err", err)
+			return
+		}
+		if n, err := p.Certificates.ReconcileCourses(ctx, r); err != nil {
+			p.Log.Error("course certificates: reconcile", "err", err)
+		} else if n > 0 {
+			p.Log.Info("course certificates issued for earlier completions", "count", n)
 		}
 	}()
 }

@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/web"
 )
 
 // TestCompletedWorkshopIssuesAttendanceCertificates: when staff mark a workshop completed,
@@ -107,4 +111,61 @@ func TestAnonymousCalendarShowsNewWorkshopsAtOnce(t *testing.T) {
 	if r := anon.get("/en/workshops"); !strings.Contains(r.Body, fmt.Sprintf("/en/workshops/%d", wid)) {
 		t.Error("a published workshop is missing from the (cached) calendar")
 	}
+}
+
+// TestMissedCompletionsGetTheirCertificateAtStart: a completion recorded without its hook
+// having run (the process stopped in between) gets its certificate when the platform starts.
+func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	cfg := config.Default()
+	cfg.DataDir, cfg.BcryptCost = dir, 4
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := web.Open(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := person(t, p, "missed@example.org", officials.RoleOfficial, "JO")
+	// A progress service without the certificate hook stands for a process that stopped
+	// between the commit of the completion and the hook.
+	bare := courses.NewService(p.DB, p.Library.Catalogue)
+	co, _ := p.Library.Catalogue().Course("engaged-governance")
+	for _, l := range co.Lessons {
+		if _, err := bare.MarkDone(ctx, o.ID, co.Slug, l.Slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answers := map[string][]string{}
+	for _, q := range co.Quiz.Questions {
+		if q.Type == "truefalse" {
+			answers[q.ID] = []string{map[bool]string{true: "true", false: "false"}[q.Answer]}
+			continue
+		}
+		for _, opt := range q.Options {
+			if opt.Correct {
+				answers[q.ID] = append(answers[q.ID], opt.ID)
+			}
+		}
+	}
+	if sub, err := bare.SubmitQuiz(ctx, o.ID, co.Slug, answers); err != nil || !sub.Completed {
+		t.Fatalf("complete: %v %+v", err, sub)
+	}
+	if certs, _ := p.Certificates.ForOfficial(ctx, o.ID); len(certs) != 0 {
+		t.Fatal("certificate issued without the hook")
+	}
+	p.Close()
+	p, err = web.Open(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for i := 0; i < 100; i++ {
+		if certs, _ := p.Certificates.ForOfficial(ctx, o.ID); len(certs) == 1 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Error("the missed completion got no certificate after a restart")
 }
