@@ -33,12 +33,7 @@ var exportColumns = []struct {
 func WriteXLSX(w io.Writer, rs []*Request, lang string, labels func(key string) string, countryName func(iso string) string) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	header, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0B5C55"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	})
+	header, err := sheet.HeaderStyle(f)
 	if err != nil {
 		return fmt.Errorf("advisory: export style: %w", err)
 	}

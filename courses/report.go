@@ -156,12 +156,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string, labels func(key string) stri
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	header, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	})
+	header, err := sheet.HeaderStyle(f)
 	if err != nil {
 		return fmt.Errorf("courses: report style: %w", err)
 	}

@@ -29,31 +29,6 @@ func (s *site) advPerson(t *testing.T, email, role, country, lang string) *offic
 	return o
 }
 
-// advLogout clicks the header's log-out button.
-func advLogout(t *testing.T, ctx context.Context, lang string) {
-	t.Helper()
-	clickAndLoad(t, ctx, `header form[action="/`+lang+`/logout"] button`)
-}
-
-// advScreenshot saves the page into $MASAR_SCREENSHOTS, when set, for people to look at.
-func advScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("MASAR_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b, err := chromedp.Run(ctx, chromedp.Action[[]byte](fullPagePNG))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestBrowserAdvisoryRequest: a focal point submits an advisory request in Arabic, with a
 // PDF attached; staff find it in their list, start the review, accept it and create the
 // national workshop from it; the focal point is e-mailed in Arabic: a receipt, then each step.
@@ -81,7 +56,7 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 	if got := text(t, ctx, ".advisory-form fieldset:first-of-type strong"); got != "الأردن" {
 		t.Errorf("the form names the country %q, want the focal point's own, الأردن", got)
 	}
-	advScreenshot(t, ctx, "advisory-new-ar")
+	screenshot(t, ctx, "advisory-new-ar")
 	needs := "نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة، وتدريب فرق الوزارات على نشر البيانات."
 	do(t, ctx, "fill the request",
 		typeInto("#f-requesting_body", "وزارة الاقتصاد الرقمي والريادة"),
@@ -113,8 +88,8 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 	if got := text(t, ctx, ".card .text"); got != needs {
 		t.Errorf("needs shown as %q", got)
 	}
-	advScreenshot(t, ctx, "advisory-detail-ar")
-	advLogout(t, ctx, "ar")
+	screenshot(t, ctx, "advisory-detail-ar")
+	logout(t, ctx, "ar")
 
 	// Staff find it in their list, in English, and take it through review to acceptance.
 	s.login(t, ctx, "en", staff.Email)
@@ -164,11 +139,11 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 		t.Errorf("the request links to %q, want its workshop", got)
 	}
 	s.open(t, ctx, "/ar/advisory/"+fmt.Sprint(id))
-	advScreenshot(t, ctx, "advisory-detail-staff-ar")
+	screenshot(t, ctx, "advisory-detail-staff-ar")
 	s.open(t, ctx, "/ar/advisory")
-	advScreenshot(t, ctx, "advisory-list-staff-ar")
+	screenshot(t, ctx, "advisory-list-staff-ar")
 	s.open(t, ctx, "/ar/countries/JO")
-	advScreenshot(t, ctx, "country-ar")
+	screenshot(t, ctx, "country-ar")
 
 	// The focal point was told in Arabic: the receipt, then both steps.
 	items, _, err := s.p.Mailer.List(context.Background(), 50, 0)
@@ -254,7 +229,7 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 		}
 		checkAxe(t, ctx, src, "/ar/advisory/new after a failed submission")
 	})
-	advLogout(t, ctx, "ar")
+	logout(t, ctx, "ar")
 	s.login(t, ctx, "en", staff.Email)
 	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO"} {
 		check(p)

@@ -301,3 +301,34 @@ func (s *site) login(t *testing.T, ctx context.Context, lang, email string) {
 func clickInput(name, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Click(chromedp.CSS(`input[name="` + name + `"][value="` + value + `"]`))
 }
+
+// logout clicks the header's log-out button.
+func logout(t *testing.T, ctx context.Context, lang string) {
+	t.Helper()
+	clickAndLoad(t, ctx, `header form[action="/`+lang+`/logout"] button`)
+}
+
+// screenshot saves the page into $MASAR_SCREENSHOTS, when set, for people to look at. A page
+// shorter than the window is taken as the window shows it (capturing "beyond the viewport"
+// shifts a short right-to-left page sideways).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("MASAR_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := chromedp.Action[[]byte](fullPagePNG)
+	if eval[bool](t, ctx, `document.documentElement.scrollHeight <= window.innerHeight`) {
+		shot = chromedp.CaptureScreenshot()
+	}
+	b, err := chromedp.Run(ctx, shot)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

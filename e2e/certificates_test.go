@@ -17,31 +17,6 @@ import (
 	"github.com/masar-platform/masar/officials"
 )
 
-// certScreenshot saves the page into $MASAR_SCREENSHOTS, when set, for people to look at.
-func certScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("MASAR_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	// A page shorter than the window is taken as the window shows it (capturing "beyond the
-	// viewport" shifts a short right-to-left page sideways).
-	shot := chromedp.Action[[]byte](fullPagePNG)
-	if eval[bool](t, ctx, `document.documentElement.scrollHeight <= window.innerHeight`) {
-		shot = chromedp.CaptureScreenshot()
-	}
-	b, err := chromedp.Run(ctx, shot)
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // certNoOverflow fails the test when the page is wider than the window (in Arabic, what
 // overflows goes off the left edge, where nobody scrolls to find it).
 func certNoOverflow(t *testing.T, ctx context.Context) {
@@ -84,7 +59,7 @@ func TestBrowserCertificateAndVerification(t *testing.T) {
 		t.Fatalf("my certificates page:\n%s", main)
 	}
 	certNoOverflow(t, ctx)
-	certScreenshot(t, ctx, "certificates-me-ar")
+	screenshot(t, ctx, "certificates-me-ar")
 	clickAndLoad(t, ctx, `main a[href="/ar/certificates/`+cert.Display()+`"]`)
 	width := eval[float64](t, ctx, `(async () => {
 		const i = document.querySelector('.cert-preview img');
@@ -98,7 +73,7 @@ func TestBrowserCertificateAndVerification(t *testing.T) {
 		t.Errorf("the certificate page is %s in Arabic", got)
 	}
 	certNoOverflow(t, ctx)
-	certScreenshot(t, ctx, "certificate-ar")
+	screenshot(t, ctx, "certificate-ar")
 	clickAndLoad(t, ctx, `header form[action="/ar/logout"] button`)
 
 	// The QR code's address: the verification page in the visitor's language.
@@ -113,7 +88,7 @@ func TestBrowserCertificateAndVerification(t *testing.T) {
 		t.Errorf("verification page:\n%s", facts)
 	}
 	certNoOverflow(t, ctx)
-	certScreenshot(t, ctx, "verify-ar")
+	screenshot(t, ctx, "verify-ar")
 
 	pdf, err := s.p.Certificates.PDF(context.Background(), cert)
 	if err != nil {
@@ -132,7 +107,7 @@ func TestBrowserCertificateAndVerification(t *testing.T) {
 	if got := text(t, ctx, ".cert-match"); !strings.Contains(got, "مطابق تمامًا") {
 		t.Errorf("the issued PDF: %q", got)
 	}
-	certScreenshot(t, ctx, "verify-match-ar")
+	screenshot(t, ctx, "verify-match-ar")
 	do(t, ctx, "choose the edited PDF", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{edited}))
 	clickAndLoad(t, ctx, `form[enctype="multipart/form-data"] button[type=submit]`)
 	if got := text(t, ctx, ".cert-mismatch"); !strings.Contains(got, "ليس الشهادة الصادرة") {
@@ -188,6 +163,6 @@ func TestBrowserCertificatesAccessibility(t *testing.T) {
 		"/en/admin/certificates/" + revoked.Display(), fmt.Sprintf("/ar/admin/certificates/jobs/%d", job)} {
 		s.open(t, ctx, path)
 		checkAxe(t, ctx, src, path)
-		certScreenshot(t, ctx, strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
+		screenshot(t, ctx, strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
 	}
 }

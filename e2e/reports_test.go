@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,25 +11,6 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
 )
-
-// reportsScreenshot saves the page into $MASAR_SCREENSHOTS, when set.
-func reportsScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("MASAR_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestBrowserReports: staff open the dashboard in Arabic. The charts are drawn, beside their
 // tables on a wide screen, and read right to left (a country's name is to the right of its
@@ -86,7 +65,7 @@ func TestBrowserReports(t *testing.T) {
 	if w[0] > w[1] {
 		t.Errorf("the page is %v px wide in a %v px window", w[0], w[1])
 	}
-	reportsScreenshot(t, ctx, "reports-ar")
+	screenshot(t, ctx, "reports-ar")
 	// Narrow to Tunisia with the form.
 	do(t, ctx, "choose Tunisia", chromedp.SetValue(chromedp.CSS("#f-country"), "TN"))
 	clickAndLoad(t, ctx, "form.report-filters button[type=submit]")
@@ -122,7 +101,7 @@ func TestBrowserReports(t *testing.T) {
 	if got := eval[bool](t, ctx, `document.querySelector('#workshops-dictionary').open`); !got {
 		t.Error("data dictionary does not open")
 	}
-	reportsScreenshot(t, ctx, "open-data-ar")
+	screenshot(t, ctx, "open-data-ar")
 }
 
 // TestBrowserReportsAccessibility runs axe-core on the dashboard (with charts and tables)

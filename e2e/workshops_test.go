@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,30 +29,6 @@ func (s *site) wsPerson(t *testing.T, email, role, country, nameAr, nameLatin st
 
 // wsAt sets the workshops' clock.
 func (s *site) wsAt(t time.Time) { s.p.Workshops.SetClock(func() time.Time { return t }) }
-
-func wsLogout(t *testing.T, ctx context.Context, lang string) {
-	t.Helper()
-	clickAndLoad(t, ctx, `header form[action="/`+lang+`/logout"] button`)
-}
-
-// wsScreenshot saves the page into $MASAR_SCREENSHOTS, when set, for people to look at.
-func wsScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("MASAR_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b, err := chromedp.Run(ctx, chromedp.Action[[]byte](fullPagePNG))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestBrowserWorkshopScheduleApplyApproveCheckIn: staff schedule a workshop with its agenda
 // and publish it; an official finds it in the Arabic calendar and applies; staff approve;
@@ -95,12 +69,12 @@ func TestBrowserWorkshopScheduleApplyApproveCheckIn(t *testing.T) {
 		t.Fatalf("after scheduling the browser is on %s", path)
 	}
 	clickAndLoad(t, ctx, `form:has(input[name=status][value=published]) button`)
-	wsLogout(t, ctx, "en")
+	logout(t, ctx, "en")
 
 	// The official finds it in the Arabic calendar and applies.
 	s.login(t, ctx, "ar", official.Email)
 	s.open(t, ctx, "/ar/workshops")
-	wsScreenshot(t, ctx, "workshops-calendar-ar")
+	screenshot(t, ctx, "workshops-calendar-ar")
 	clickAndLoad(t, ctx, fmt.Sprintf(`.workshop-card a[href="/ar/workshops/%d"]`, id))
 	if got := text(t, ctx, "h1"); got != "ورشة البيانات الحكومية المفتوحة" {
 		t.Errorf("workshop page title %q", got)
@@ -116,8 +90,8 @@ func TestBrowserWorkshopScheduleApplyApproveCheckIn(t *testing.T) {
 	if got := text(t, ctx, ".my-status strong"); got != msg.T("ar", "workshops.status.pending") {
 		t.Errorf("status after applying: %q", got)
 	}
-	wsScreenshot(t, ctx, "workshop-page-ar")
-	wsLogout(t, ctx, "ar")
+	screenshot(t, ctx, "workshop-page-ar")
+	logout(t, ctx, "ar")
 
 	// Staff approve it from the registrations list.
 	s.login(t, ctx, "ar", "staff@masar.test")
@@ -125,7 +99,7 @@ func TestBrowserWorkshopScheduleApplyApproveCheckIn(t *testing.T) {
 	if !strings.Contains(text(t, ctx, "table.registrations"), "هدى عبد الله") {
 		t.Fatal("the registration is not listed")
 	}
-	wsScreenshot(t, ctx, "workshop-registrations-ar")
+	screenshot(t, ctx, "workshop-registrations-ar")
 	clickAndLoad(t, ctx, `table.registrations button[data-action=approve]`)
 	if got := text(t, ctx, "table.registrations .reg-status"); got != msg.T("ar", "workshops.status.confirmed") {
 		t.Errorf("status after approval: %q", got)
@@ -151,7 +125,7 @@ func TestBrowserWorkshopScheduleApplyApproveCheckIn(t *testing.T) {
 	if got := text(t, ctx, ".checkin-count"); got != msg.T("ar", "workshops.checkin.count", "present", "1", "confirmed", "1") {
 		t.Errorf("count after check-in: %q", got)
 	}
-	wsScreenshot(t, ctx, "workshop-checkin-ar-phone")
+	screenshot(t, ctx, "workshop-checkin-ar-phone")
 
 	// The attendance page shows the day and the rate: one day of two.
 	do(t, ctx, "desktop screen", chromedp.EmulateViewport(1280, 900))
@@ -160,12 +134,12 @@ func TestBrowserWorkshopScheduleApplyApproveCheckIn(t *testing.T) {
 	if !strings.Contains(row, "هدى عبد الله") || !strings.Contains(row, "✓") || !strings.Contains(row, "50%") {
 		t.Errorf("attendance row: %q", row)
 	}
-	wsScreenshot(t, ctx, "workshop-attendance-ar")
+	screenshot(t, ctx, "workshop-attendance-ar")
 	rates, err := s.p.Workshops.AttendanceRates(context.Background(), id)
 	if err != nil || rates[official.ID] != 0.5 {
 		t.Errorf("attendance rates %v %v", rates, err)
 	}
-	wsLogout(t, ctx, "ar")
+	logout(t, ctx, "ar")
 
 	// The official's ticket carries the QR code.
 	s.login(t, ctx, "ar", official.Email)
@@ -177,7 +151,7 @@ func TestBrowserWorkshopScheduleApplyApproveCheckIn(t *testing.T) {
 	if got := text(t, ctx, ".ticket-code"); got != workshops.FormatTicket(r.Ticket) {
 		t.Errorf("ticket code %q", got)
 	}
-	wsScreenshot(t, ctx, "workshop-ticket-ar")
+	screenshot(t, ctx, "workshop-ticket-ar")
 }
 
 // TestBrowserWorkshopAccessibility runs axe-core over the workshop pages in Arabic.
@@ -207,6 +181,6 @@ func TestBrowserWorkshopAccessibility(t *testing.T) {
 		fmt.Sprintf("/ar/admin/workshops/%d/attendance", w.ID), fmt.Sprintf("/ar/workshops/%d/nominate", w.ID)} {
 		s.open(t, ctx, path)
 		checkAxe(t, ctx, src, path)
-		wsScreenshot(t, ctx, "a11y"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
+		screenshot(t, ctx, "a11y"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"github.com/masar-platform/masar/sheet"
 	"io"
 	"strconv"
 	"strings"
@@ -74,12 +75,7 @@ type xlsxStyles struct {
 func newStyles(f *excelize.File) (*xlsxStyles, error) {
 	st := &xlsxStyles{plain: map[ColKind]int{}, bold: map[ColKind]int{}}
 	var err error
-	if st.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0B5C55"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	}); err != nil {
+	if st.header, err = sheet.HeaderStyle(f); err != nil {
 		return nil, err
 	}
 	formats := map[ColKind]*excelize.Style{

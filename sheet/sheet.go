@@ -51,3 +51,14 @@ func Stream(f *excelize.File, name, lang string, frozenCols int) (*excelize.Stre
 	}
 	return sw, nil
 }
+
+// HeaderStyle adds to f the style of a header row: white bold text on the platform's green,
+// wrapped and ruled below.
+func HeaderStyle(f *excelize.File) (int, error) {
+	return f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0B5C55"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+	})
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/web"
 )
@@ -147,3 +149,21 @@ func account(t testing.TB, p *web.Platform, email, role, country string) (*clien
 func httpGet(path string) *http.Request { return httptest.NewRequest(http.MethodGet, path, nil) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// rightAnswers is what a learner who studied answers: every correct option, "true" or "false"
+// for a true/false question.
+func rightAnswers(q *courses.Quiz) map[string][]string {
+	answers := map[string][]string{}
+	for _, qu := range q.Questions {
+		if qu.Type == courses.TrueFalse {
+			answers[qu.ID] = []string{fmt.Sprint(qu.Answer)}
+			continue
+		}
+		for _, o := range qu.Options {
+			if o.Correct {
+				answers[qu.ID] = append(answers[qu.ID], o.ID)
+			}
+		}
+	}
+	return answers
+}

@@ -79,21 +79,8 @@ func TestLearnerCompletesCourse(t *testing.T) {
 	}
 	// Answer everything right.
 	f := url.Values{}
-	for _, q := range co.Quiz.Questions {
-		switch q.Type {
-		case "truefalse":
-			if q.Answer {
-				f.Add("q_"+q.ID, "true")
-			} else {
-				f.Add("q_"+q.ID, "false")
-			}
-		default:
-			for _, opt := range q.Options {
-				if opt.Correct {
-					f.Add("q_"+q.ID, opt.ID)
-				}
-			}
-		}
+	for id, ids := range rightAnswers(co.Quiz) {
+		f["q_"+id] = ids
 	}
 	r := c.post("/ar/courses/"+slug+"/quiz", f)
 	if r.Status != 200 || !strings.Contains(r.Body, "أحسنت") || !strings.Contains(r.Body, "تهانينا! أكملت الدورة") {
@@ -155,18 +142,7 @@ func TestCourseAPIAndConcurrentCompletion(t *testing.T) {
 			t.Fatalf("done: %d %s", r.Status, r.Body)
 		}
 	}
-	answers := map[string][]string{}
-	for _, q := range co.Quiz.Questions {
-		if q.Type == "truefalse" {
-			answers[q.ID] = []string{map[bool]string{true: "true", false: "false"}[q.Answer]}
-			continue
-		}
-		for _, opt := range q.Options {
-			if opt.Correct {
-				answers[q.ID] = append(answers[q.ID], opt.ID)
-			}
-		}
-	}
+	answers := rightAnswers(co.Quiz)
 	body, _ := json.Marshal(map[string]any{"answers": answers})
 	if r := c.api("POST", "/api/v1/courses/"+slug+"/quiz", tok, string(body)); r.Status != 200 || !strings.Contains(r.Body, `"passed":true`) {
 		t.Fatalf("quiz: %d %s", r.Status, r.Body)

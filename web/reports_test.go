@@ -121,18 +121,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 				t.Fatal(err)
 			}
 		}
-		answers := map[string][]string{}
-		for _, q := range co.Quiz.Questions {
-			if q.Type == "truefalse" {
-				answers[q.ID] = []string{fmt.Sprint(q.Answer)}
-				continue
-			}
-			for _, o := range q.Options {
-				if o.Correct {
-					answers[q.ID] = append(answers[q.ID], o.ID)
-				}
-			}
-		}
+		answers := rightAnswers(co.Quiz)
 		sub, err := p.Courses.SubmitQuiz(ctx, id, slug, answers)
 		if err != nil || !sub.Completed {
 			t.Fatalf("%s completes %s: %v %+v", who, slug, err, sub)

@@ -137,18 +137,7 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	answers := map[string][]string{}
-	for _, q := range co.Quiz.Questions {
-		if q.Type == "truefalse" {
-			answers[q.ID] = []string{map[bool]string{true: "true", false: "false"}[q.Answer]}
-			continue
-		}
-		for _, opt := range q.Options {
-			if opt.Correct {
-				answers[q.ID] = append(answers[q.ID], opt.ID)
-			}
-		}
-	}
+	answers := rightAnswers(co.Quiz)
 	if sub, err := bare.SubmitQuiz(ctx, o.ID, co.Slug, answers); err != nil || !sub.Completed {
 		t.Fatalf("complete: %v %+v", err, sub)
 	}

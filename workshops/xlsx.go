@@ -70,12 +70,7 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 	T := func(k string) string { return s.cat.T(lang, k) }
 	f := excelize.NewFile()
 	defer f.Close()
-	header, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"0B5C55"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	})
+	header, err := sheet.HeaderStyle(f)
 	if err != nil {
 		return fmt.Errorf("workshops: export style: %w", err)
 	}
