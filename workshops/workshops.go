@@ -274,14 +274,7 @@ func (s *Service) OnCompleted(f func(ctx context.Context, workshopID int64)) {
 	s.completed = append(s.completed, f)
 }
 
-func (s *Service) runCompleted(ctx context.Context, id int64) {
-	s.mu.RLock()
-	hooks := slices.Clone(s.completed)
-	s.mu.RUnlock()
-	for _, f := range hooks {
-		f(ctx, id)
-	}
-}
+func (s *Service) runCompleted(ctx context.Context, id int64) { s.run(ctx, &s.completed, id) }
 
 // OnChanged registers f to run after a workshop is created, edited or changes status (a
 // search index or a cache hooks here), with the workshop's id, once the change is committed.
@@ -291,11 +284,15 @@ func (s *Service) OnChanged(f func(ctx context.Context, workshopID int64)) {
 	s.changed = append(s.changed, f)
 }
 
-func (s *Service) runChanged(ctx context.Context, id int64) {
+func (s *Service) runChanged(ctx context.Context, id int64) { s.run(ctx, &s.changed, id) }
+
+// run calls the hooks of a list with a workshop's id, outside the lock so that a hook may
+// use the service.
+func (s *Service) run(ctx context.Context, hooks *[]func(context.Context, int64), id int64) {
 	s.mu.RLock()
-	hooks := slices.Clone(s.changed)
+	fs := slices.Clone(*hooks)
 	s.mu.RUnlock()
-	for _, f := range hooks {
+	for _, f := range fs {
 		f(ctx, id)
 	}
 }
