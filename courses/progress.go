@@ -42,6 +42,8 @@ type Service struct {
 	// view, so visits are written in batches (FlushVisits) and read through this map.
 	visitMu sync.Mutex
 	visits  map[visitKey]string
+
+	progress progressCache
 }
 
 type visitKey struct {
@@ -100,6 +102,7 @@ func (s *Service) Enrol(ctx context.Context, officialID int64, slug string) erro
 	if _, err := s.course(slug); err != nil {
 		return err
 	}
+	defer s.progress.forget(visitKey{officialID, slug})
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return enrol(ctx, tx, officialID, slug, s.now())
 	})
@@ -150,6 +153,7 @@ func (s *Service) FlushVisits(ctx context.Context) error {
 	if len(pending) == 0 {
 		return nil
 	}
+	defer s.progress.flushed(pending)
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?")
 		if err != nil {
@@ -208,6 +212,7 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 		completed, err = completeIfDone(ctx, tx, c, officialID, at)
 		return err
 	})
+	s.progress.forget(visitKey{officialID, slug})
 	if err != nil {
 		return false, err
 	}
@@ -326,6 +331,7 @@ func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string,
 		}
 		return err
 	})
+	s.progress.forget(visitKey{officialID, slug})
 	if err != nil {
 		return nil, err
 	}
@@ -416,14 +422,37 @@ func (p *Progress) fill(c *Course, done map[string]time.Time, used int, best sql
 // Progress returns where an official stands in a course. Enrolled is false (and the figures
 // zero) when they have not enrolled. An unknown course is store.ErrNotFound.
 func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (*Progress, error) {
-	c, err := s.course(slug)
+	cat := s.cat()
+	c, err := cat.Course(slug)
 	if err != nil {
 		return nil, err
 	}
+	key, now := visitKey{officialID, slug}, time.Now()
+	if p, ok := s.progress.get(key, cat, now); ok {
+		if l, ok := s.pendingVisit(officialID, slug); ok && p.Enrolled {
+			p.LastLesson = l
+		}
+		return p, nil
+	}
+	snap := s.progress.snapshot()
+	p, err := s.readProgress(ctx, c, officialID)
+	if err != nil {
+		return nil, err
+	}
+	s.progress.put(key, cat, p, snap, now)
+	if l, ok := s.pendingVisit(officialID, slug); ok && p.Enrolled {
+		p.LastLesson = l
+	}
+	return p, nil
+}
+
+// readProgress reads an official's standing in course c from the database.
+func (s *Service) readProgress(ctx context.Context, c *Course, officialID int64) (*Progress, error) {
+	slug := c.Slug
 	p := &Progress{OfficialID: officialID, Course: slug}
 	var enrolled string
 	var completed sql.NullString
-	err = s.db.R.QueryRowContext(ctx, "SELECT enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ? AND course_slug = ?",
+	err := s.db.R.QueryRowContext(ctx, "SELECT enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ? AND course_slug = ?",
 		officialID, slug).Scan(&enrolled, &p.LastLesson, &completed)
 	if errors.Is(err, sql.ErrNoRows) {
 		p.fill(c, nil, 0, sql.NullInt64{}, false)
@@ -433,9 +462,6 @@ func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (
 		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
 	}
 	p.Enrolled, p.EnrolledAt, p.CompletedAt = true, parseTime(enrolled), parseNullTime(completed)
-	if l, ok := s.pendingVisit(officialID, slug); ok {
-		p.LastLesson = l
-	}
 	done, err := doneLessons(ctx, s.db.R, officialID, slug)
 	if err != nil {
 		return nil, err

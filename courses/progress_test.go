@@ -337,7 +337,60 @@ func TestVisitsAreWrittenInBatches(t *testing.T) {
 	if err := e.svc.FlushVisits(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := fresh.Progress(ctx, id, fixture); p.LastLesson != "03-last" || p.Resume(e.cat.Courses()[0]) != "03-last" {
+	if p, _ := e.svc.Progress(ctx, id, fixture); p.LastLesson != "03-last" {
+		t.Fatalf("after flush, same service: %q", p.LastLesson)
+	}
+	restarted := courses.NewService(e.db, func() *courses.Catalogue { return e.cat })
+	if p, _ := restarted.Progress(ctx, id, fixture); p.LastLesson != "03-last" || p.Resume(e.cat.Courses()[0]) != "03-last" {
 		t.Fatalf("after flush: %q", p.LastLesson)
 	}
+}
+
+// TestProgressNeverStaleAfterAWrite: progress is kept in memory between pages, but a read
+// that follows a write of the same process always sees it, even while other readers of the
+// same official's progress race with the write.
+func TestProgressNeverStaleAfterAWrite(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := e.learner(t, 41, "JO")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					_, _ = e.svc.Progress(ctx, id, fixture)
+				}
+			}
+		}()
+	}
+	if p, err := e.svc.Progress(ctx, id, fixture); err != nil || p.Enrolled {
+		t.Fatalf("before enrolling: %+v %v", p, err)
+	}
+	if err := e.svc.Enrol(ctx, id, fixture); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := e.svc.Progress(ctx, id, fixture); !p.Enrolled {
+		t.Fatal("enrolment not seen")
+	}
+	for i, l := range fixtureLessons {
+		if _, err := e.svc.MarkDone(ctx, id, fixture, l); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := e.svc.Progress(ctx, id, fixture)
+		if p.LessonsDone != i+1 || !p.IsDone(l) {
+			t.Fatalf("after marking %s done: %d lessons done, %v", l, p.LessonsDone, p.Done)
+		}
+		p.Done[0] = "changed by a caller"
+		if again, _ := e.svc.Progress(ctx, id, fixture); again.Done[0] == "changed by a caller" {
+			t.Fatal("callers share the kept progress")
+		}
+	}
+	close(stop)
+	wg.Wait()
 }

@@ -185,7 +185,8 @@ type lessonData struct {
 }
 
 func (h *handler) showLesson(c *fiber.Ctx) error {
-	if h.pages.serve(c, h.Library.Generation()) {
+	gen := h.Library.Generation()
+	if h.pages.serve(c, gen) {
 		return nil
 	}
 	co, err := h.course(c.Params("slug"))
@@ -196,22 +197,44 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 	if l == nil {
 		return problem.NotFound
 	}
-	v := h.view(c, "")
-	lv, fellBack := l.View(v.Lang)
-	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack}
-	d.Prev, d.Next = co.Neighbours(l.Slug)
+	var progress *courses.Progress
+	var variant string
 	if u := user(c); u != nil {
 		if err := h.Courses.RecordVisit(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
 			return err
 		}
-		if d.Progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
+		if progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
 			return err
 		}
+		variant = lessonVariant(progress, l.Slug)
+		if h.pages.servePersonal(c, gen, variant, func() string { return h.csrfToken(c) }) {
+			return nil
+		}
 	}
+	v := h.view(c, "")
+	lv, fellBack := l.View(v.Lang)
+	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack, Progress: progress}
+	d.Prev, d.Next = co.Neighbours(l.Slug)
 	v.Title = lv.Title + " · " + co.TitleIn(v.Lang)
 	v.Data = d
 	v.Cacheable = true
+	v.Personal = variant
+	v.CacheGen = gen
 	return h.render(c, fiber.StatusOK, "lesson", v)
+}
+
+// lessonVariant names what a lesson page shows of the reader's progress: whether they are
+// enrolled, the percent done and whether this lesson is done.
+func lessonVariant(p *courses.Progress, lesson string) string {
+	b := make([]byte, 0, 8)
+	if p.Enrolled {
+		b = append(b, 'e')
+		b = strconv.AppendInt(b, int64(p.Percent), 10)
+	}
+	if p.IsDone(lesson) {
+		b = append(b, 'd')
+	}
+	return "lesson:" + string(b)
 }
 
 func (h *handler) markLessonDone(c *fiber.Ctx) error {

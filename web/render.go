@@ -121,8 +121,13 @@ type View struct {
 	Cacheable bool
 	// CacheTTL bounds how long a cacheable page is kept (0: a minute); CacheGen is what it
 	// was built from (0: the course content's generation).
-	CacheTTL  time.Duration
-	CacheGen  uint64
+	CacheTTL time.Duration
+	CacheGen uint64
+	// Personal, on a page for a logged-in visitor, names everything personal the page shows
+	// beyond its URL, its language and the viewer's role (for the lesson page: enrolled,
+	// percent done, this lesson done). Such a page is kept per variant, with the form token
+	// put in on every answer: it must show nothing else of the viewer.
+	Personal  string
 	RequestID string
 	Flash     string
 	Form      map[string]string // typed values, echoed back on error
@@ -214,6 +219,16 @@ func (h *handler) render(c *fiber.Ctx, status int, page string, v *View) error {
 	}
 	h.fillView(c, v)
 	v.Page = page
+	gen := v.CacheGen
+	if gen == 0 && (v.Cacheable || v.Personal != "") {
+		gen = h.Library.Generation()
+	}
+	// A personal variant is rendered with a placeholder for the form token, kept, and
+	// answered with the token put in.
+	personal := v.Personal != "" && status == fiber.StatusOK && !v.csrfUsed && v.Flash == "" && personalGET(c)
+	if personal {
+		v.csrf = func() string { return csrfPlaceholder }
+	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -222,11 +237,12 @@ func (h *handler) render(c *fiber.Ctx, status int, page string, v *View) error {
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	if personal {
+		parts := h.pages.storePersonal(c, v.Personal, gen, buf.Bytes(), v.CacheTTL)
+		writeParts(c, parts, func() string { return h.csrfToken(c) })
+		return nil
+	}
 	if v.Cacheable && status == fiber.StatusOK && !v.csrfUsed && v.Flash == "" && anonymousGET(c) {
-		gen := v.CacheGen
-		if gen == 0 {
-			gen = h.Library.Generation()
-		}
 		h.pages.store(c, gen, buf.Bytes(), v.CacheTTL)
 	}
 	// SetBody copies: the buffer goes back to the pool when this function returns, before

@@ -6,13 +6,11 @@ package web
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/masar-platform/masar/advisory"
@@ -103,7 +101,7 @@ func New(d Deps) (*fiber.App, error) {
 			{navLink: navLink{Key: "cert.admin.title", Href: "/admin/certificates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
 			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
-		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(2000),
+		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(64 << 20),
 		loginIP:  newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		loginAcc: newLimiter(10, 15*time.Minute),
 		regIP:    newLimiter(d.Config.RegistrationsPerHour, time.Hour),
@@ -132,7 +130,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(h.requestID, h.securityHeaders, h.logRequests)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	// Conditional requests: an unchanged page is answered 304 without its body.
-	app.Use(etag.New(etag.Config{Weak: true, Next: func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/static/") }}))
+	app.Use(conditional)
 
 	app.Get("/healthz", h.healthz)
 	app.Get("/static/*", h.assets.serve)
