@@ -45,6 +45,8 @@ type Index struct {
 	log      *slog.Logger
 	dirty    atomic.Bool // a catalogue is pending or being indexed
 	indexing sync.Mutex  // held while the pending catalogue is indexed
+
+	results resultCache
 }
 
 // New returns the index stored in db (the migration 00006_search creates its tables).
@@ -117,6 +119,7 @@ func fingerprint(docs []doc) string {
 func (ix *Index) IndexCatalogue(ctx context.Context, cat *courses.Catalogue) error {
 	docs := catalogueDocs(cat)
 	fp := fingerprint(docs)
+	defer ix.results.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'catalogue'`).Scan(&old)
@@ -321,11 +324,12 @@ func (w WorkshopDoc) docs() []doc {
 // the writer connection, so it must NOT be called inside another transaction of the same
 // database (that would wait for itself): use PutWorkshopTx there.
 func (ix *Index) PutWorkshop(ctx context.Context, w WorkshopDoc) error {
+	defer ix.results.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.PutWorkshopTx(ctx, tx, w) })
 }
 
 // PutWorkshopTx is PutWorkshop inside the caller's transaction q, so that the index changes
-// with the workshop or not at all.
+// with the workshop or not at all. Call Changed after the commit.
 func (ix *Index) PutWorkshopTx(ctx context.Context, q store.Queryer, w WorkshopDoc) error {
 	if err := ix.RemoveWorkshopTx(ctx, q, w.ID); err != nil {
 		return err
@@ -339,10 +343,12 @@ func (ix *Index) PutWorkshopTx(ctx context.Context, q store.Queryer, w WorkshopD
 // RemoveWorkshop takes a workshop out of the index (a no-op when it is not there). Like
 // PutWorkshop it runs its own transaction; inside one, use RemoveWorkshopTx.
 func (ix *Index) RemoveWorkshop(ctx context.Context, id int64) error {
+	defer ix.results.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.RemoveWorkshopTx(ctx, tx, id) })
 }
 
-// RemoveWorkshopTx is RemoveWorkshop inside the caller's transaction q.
+// RemoveWorkshopTx is RemoveWorkshop inside the caller's transaction q. Call Changed after
+// the commit.
 func (ix *Index) RemoveWorkshopTx(ctx context.Context, q store.Queryer, id int64) error {
 	ref := strconv.FormatInt(id, 10)
 	for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop' AND ref = ?`,
@@ -364,6 +370,7 @@ func (ix *Index) SyncWorkshops(ctx context.Context, ws []WorkshopDoc) error {
 		}
 	}
 	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.ref+"\x00"+a.lang, b.ref+"\x00"+b.lang) })
+	defer ix.results.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop'`, `DELETE FROM search_keys WHERE kind = 'workshop'`} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {

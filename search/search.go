@@ -150,6 +150,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if offset > 100_000 {
 		return res, nil
 	}
+	key := resultKey(q, res.Query)
+	kept, snapshot := ix.results.get(key)
+	if kept != nil {
+		return kept, nil
+	}
+	res, err = ix.run(ctx, q, pq, res, offset)
+	if err == nil {
+		ix.results.put(key, res, snapshot)
+	}
+	return res, err
+}
+
+// run evaluates a parsed query and fills res with the page asked for.
+func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results, offset int) (*Results, error) {
 	st, err := ix.statements(ctx)
 	if err != nil {
 		return nil, err

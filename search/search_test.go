@@ -267,6 +267,10 @@ func TestWorkshops(t *testing.T) {
 	if err := ix.PutWorkshop(ctx, w); err != nil {
 		t.Fatal(err)
 	}
+	// The same words as before: the page of results kept from then is not served.
+	if r := search1(t, ix, "البوابات", "ar"); r.Total != 1 {
+		t.Errorf("a kept page of results outlived the change: %v", refs(r))
+	}
 	res := search1(t, ix, "البوابات الوطنيه", "ar")
 	if len(res.Items) != 1 {
 		t.Fatalf("published workshop not found: %v", refs(res))
@@ -297,6 +301,10 @@ func TestWorkshops(t *testing.T) {
 	w.Status = "completed"
 	if err := db.Tx(ctx, func(tx *sql.Tx) error { return ix.PutWorkshopTx(ctx, tx, w) }); err != nil {
 		t.Fatal(err)
+	}
+	ix.Changed()
+	if r := search1(t, ix, "البوابات", "ar"); r.Total != 1 {
+		t.Errorf("completed workshop not found after Changed")
 	}
 	if r := search1(t, ix, "portals", "en"); r.Total != 1 {
 		t.Errorf("completed workshop not found")
