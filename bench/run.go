@@ -198,6 +198,8 @@ type rig struct {
 	officials int
 	sessions  []string // session cookies of seeded officials
 	staff     string   // session cookie of a staff account
+	stop      context.CancelFunc
+	served    chan error
 }
 
 func newRig(ctx context.Context, opts Options) (*rig, error) {
@@ -223,8 +225,11 @@ func newRig(ctx context.Context, opts Options) (*rig, error) {
 	if err != nil {
 		return nil, err
 	}
-	go p.App.Listener(ln)
-	r := &rig{opts: opts, dir: dir, p: p, ln: ln, base: cfg.BaseURL, dur: 5 * time.Second}
+	// Served as in production, with the background work (visit batches, index upkeep).
+	serveCtx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- p.ServeListener(serveCtx, ln, io.Discard) }()
+	r := &rig{opts: opts, dir: dir, p: p, ln: ln, base: cfg.BaseURL, dur: 5 * time.Second, stop: stop, served: served}
 	if opts.Quick {
 		r.dur = 1500 * time.Millisecond
 	}
@@ -240,7 +245,8 @@ func newRig(ctx context.Context, opts Options) (*rig, error) {
 }
 
 func (r *rig) close() {
-	r.p.App.Shutdown()
+	r.stop()
+	<-r.served
 	r.p.Close()
 	os.RemoveAll(r.dir)
 }
@@ -293,6 +299,10 @@ func (r *rig) seedOfficials(ctx context.Context, n int) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	// As after an import of officials: the name index is compacted.
+	if _, err := r.p.Officials.CompactSearch(ctx); err != nil {
 		return err
 	}
 	r.officials += n

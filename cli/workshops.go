@@ -157,6 +157,12 @@ func importPeople(ctx context.Context, name string, args []string, stdout io.Wri
 			}
 		}
 	}
+	if rep.Created > 0 {
+		// Many new accounts at once: keep the staff list's name search compact.
+		if _, err := p.Officials.CompactSearch(ctx); err != nil && log != nil {
+			log.Warn("compacting the name index", "err", err)
+		}
+	}
 	if toWorkshop {
 		fmt.Fprintf(stdout, "%d row(s): %d registered, %d already registered, %d account(s) created\n", rep.Rows, rep.Registered, rep.Unchanged, rep.Created)
 	} else {

@@ -97,6 +97,11 @@ type Service struct {
 	gen      atomic.Uint64
 	cacheMu  sync.RWMutex
 	sessions map[string]cachedSession
+
+	countriesMu  sync.Mutex
+	countries    map[bool][]Country // by membersOnly; nil when forgotten
+	countriesAt  time.Time
+	countriesGen uint64
 }
 
 type cachedSession struct {
@@ -474,12 +479,25 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	}
 	w := " WHERE " + strings.Join(where, " AND ")
 	// Counting stops past CountCap: beyond it the list says "more than …", and the page costs
-	// the same with 1,000 or 100,000 matching accounts.
+	// the same with 1,000 or 100,000 matching accounts. A search by name alone is counted in
+	// the trigram index only (it holds live accounts only), without reading the accounts.
+	count := "SELECT count(*) FROM (SELECT 1" + from + w + " LIMIT ?)"
+	if len(args) == 1 && strings.HasPrefix(from, " FROM officials_fts") {
+		count = "SELECT count(*) FROM (SELECT 1 FROM officials_fts WHERE officials_fts MATCH ? LIMIT ?)"
+	}
 	var total int
-	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+w+" LIMIT ?)", append(args, CountCap+1)...).Scan(&total); err != nil {
+	countStmt, err := s.db.Read(ctx, count)
+	if err != nil {
 		return nil, 0, fmt.Errorf("officials: count: %w", err)
 	}
-	rows, err := s.db.R.QueryContext(ctx, "SELECT "+prefixed("o")+from+w+order+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+	if err := countStmt.QueryRowContext(ctx, append(args, CountCap+1)...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("officials: count: %w", err)
+	}
+	listStmt, err := s.db.Read(ctx, "SELECT "+prefixed("o")+from+w+order+" LIMIT ? OFFSET ?")
+	if err != nil {
+		return nil, 0, fmt.Errorf("officials: list: %w", err)
+	}
+	rows, err := listStmt.QueryContext(ctx, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}

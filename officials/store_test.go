@@ -214,3 +214,37 @@ func TestSessionCacheForgetsChanges(t *testing.T) {
 		t.Error("deleted account's session still answers")
 	}
 }
+
+// TestCompactSearch: an index grown by many small writes is compacted, and still finds the
+// same accounts.
+func TestCompactSearch(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	for i := 0; i < 60; i++ {
+		in := valid()
+		in.Email = fmt.Sprintf("compact%d@example.org", i)
+		in.NameLatin = "Compact Person " + string(rune('A'+i%26)) + string(rune('a'+i/26))
+		if _, err := s.Register(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, before, err := s.List(ctx, Filter{Q: "Compact Person"})
+	if err != nil || before != 60 {
+		t.Fatalf("before: %d %v", before, err)
+	}
+	done, err := s.CompactSearch(ctx)
+	if err != nil || !done {
+		t.Fatalf("sixty one-account writes not compacted: %v %v", done, err)
+	}
+	var segments int
+	s.db.R.QueryRow("SELECT count(DISTINCT segid) FROM officials_fts_idx").Scan(&segments)
+	if segments != 1 {
+		t.Errorf("%d segments after compaction", segments)
+	}
+	if _, after, _ := s.List(ctx, Filter{Q: "Compact Person"}); after != before {
+		t.Errorf("after compaction %d matches, before %d", after, before)
+	}
+	if done, _ := s.CompactSearch(ctx); done {
+		t.Error("a compact index compacted again")
+	}
+}

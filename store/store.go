@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -34,6 +35,26 @@ type DB struct {
 	// R is the reader pool, for SELECTs outside transactions.
 	R    *sql.DB
 	path string
+
+	stmts sync.Map // query text → *sql.Stmt on R (see Read)
+}
+
+// Read returns query prepared on the reader pool, preparing it once: for the hot queries,
+// whose parsing (and, for a full-text table, the opening of its index) costs more than
+// running them. query must come from a fixed set of texts, with values passed as arguments.
+func (db *DB) Read(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.R.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return old.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // Open opens (creating if needed) the database file at path, applies pending migrations
@@ -63,7 +84,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	rdsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+	rdsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)&_pragma=mmap_size(268435456)"
 	r, err := sql.Open("sqlite", rdsn)
 	if err != nil {
 		w.Close()
@@ -95,6 +116,7 @@ func migrate(db *sql.DB) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	return errors.Join(db.R.Close(), db.W.Close())
 }
 

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,6 +37,33 @@ func scopedFilter(u *officials.Official, f officials.Filter) officials.Filter {
 		f.Country = u.Country
 	}
 	return f
+}
+
+// OfficialRows writes the rows of the staff list of officials. It is the one hot loop of the
+// page, written out here rather than in the template (whose reflection cost a millisecond for
+// fifty rows); every value is escaped.
+func (v *View) OfficialRows(items []*officials.Official) template.HTML {
+	var b strings.Builder
+	b.Grow(len(items) * 400)
+	esc := template.HTMLEscapeString
+	for _, o := range items {
+		b.WriteString("\n  <tr><td dir=\"auto\"><a href=\"")
+		b.WriteString(esc(v.URL("/admin/officials/" + strconv.FormatInt(o.ID, 10))))
+		b.WriteString("\">")
+		b.WriteString(esc(o.NameAr))
+		b.WriteString("</a></td><td dir=\"ltr\">")
+		b.WriteString(esc(o.NameLatin))
+		b.WriteString("</td><td dir=\"ltr\">")
+		b.WriteString(esc(o.Email))
+		b.WriteString("</td><td dir=\"auto\">")
+		b.WriteString(esc(o.Organisation))
+		b.WriteString("</td><td>")
+		b.WriteString(esc(o.Country))
+		b.WriteString("</td><td>")
+		b.WriteString(esc(v.T("role." + o.Role)))
+		b.WriteString("</td></tr>")
+	}
+	return template.HTML(b.String())
 }
 
 func (h *handler) showAdminHome(c *fiber.Ctx) error {

@@ -179,11 +179,18 @@ func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", p.Config.Addr, err)
 	}
+	return p.ServeListener(ctx, ln, out)
+}
+
+// ServeListener is Serve on a listener already open (the benchmark's, a test's).
+func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Writer) error {
+	var err error
 	mailCtx, stopMail := context.WithCancel(context.Background())
 	defer stopMail()
 	go p.Mailer.Run(mailCtx)
 	go p.Workshops.Run(mailCtx, time.Minute)
 	go p.Courses.RunVisitFlusher(mailCtx, 2*time.Second)
+	go p.Officials.RunSearchMaintenance(mailCtx, 10*time.Minute)
 	fmt.Fprintf(out, "Masar is running at %s (listening on %s, data in %s)\n", p.Config.BaseURL, ln.Addr(), p.Config.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- p.App.Listener(ln) }()
