@@ -248,3 +248,25 @@ func TestCompactSearch(t *testing.T) {
 		t.Error("a compact index compacted again")
 	}
 }
+
+// TestErasedAccountsLeaveTheNameSearch: once erased, an account is neither listed nor counted
+// by any search of the staff list, even by what its emptied row still holds.
+func TestErasedAccountsLeaveTheNameSearch(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	o, err := s.Register(ctx, valid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, n, _ := s.List(ctx, Filter{Q: "Huda"}); n != 1 {
+		t.Fatalf("before erasure: %d", n)
+	}
+	if err := s.Delete(ctx, audit.Actor{Email: "test"}, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"Huda", "deleted", "eted:"} {
+		if items, n, _ := s.List(ctx, Filter{Q: q}); n != 0 || len(items) != 0 {
+			t.Errorf("%q after erasure: %d counted, %d listed", q, n, len(items))
+		}
+	}
+}
