@@ -73,4 +73,20 @@ func TestBrowserCourseToCompletion(t *testing.T) {
 	if got := text(t, ctx, "main .flash"); !strings.Contains(got, "أكملت الدورة") {
 		t.Errorf("course page says %q, want the completion date", got)
 	}
+	// A lesson read again (its page now kept for readers at this point of the course) shows
+	// the lesson done, the course at 100 %, and a log-out form that works.
+	for range 2 {
+		s.open(t, ctx, "/ar/courses/"+slug+"/"+co.Lessons[1].Slug)
+	}
+	if got := text(t, ctx, ".lesson-actions"); !strings.Contains(got, "✓") {
+		t.Errorf("lesson actions say %q, want the lesson done", got)
+	}
+	if v := eval[string](t, ctx, `document.querySelector('progress.progress').getAttribute('value')`); v != "100" {
+		t.Errorf("progress %s%%, want 100", v)
+	}
+	screenshot(t, ctx, "lesson-done-ar")
+	logout(t, ctx, "ar")
+	if got := location(t, ctx); strings.Contains(got, "/login") || eval[bool](t, ctx, `!!document.querySelector('header form[action$="/logout"]')`) {
+		t.Errorf("log-out from a kept lesson page failed: at %s", got)
+	}
 }
