@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"io"
 	"log/slog"
 	"net"
@@ -106,6 +107,9 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 		return err
 	}
 	if err := r.seedWorkshops(ctx, r.size(200, 60)); err != nil {
+		return err
+	}
+	if err := r.seedCertificates(ctx, r.size(5000, 500)); err != nil {
 		return err
 	}
 	for _, sc := range r.scenarios() {
@@ -318,6 +322,28 @@ func (r *rig) seedOfficials(ctx context.Context, n int) error {
 		r.sessions = append(r.sessions, tok)
 	}
 	return nil
+}
+
+// seedCertificates issues n course certificates, through the platform's own issuing (each a
+// rendered PDF), two at a time, to officials from the 3,000th on (the certificate scenario
+// uses the 1,000th to the 2,200th) and for courses other than the first (the scenario's).
+func (r *rig) seedCertificates(ctx context.Context, n int) error {
+	cat := r.p.Library.Catalogue().Courses()
+	actor := audit.Actor{Email: "bench"}
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	return r.p.DB.Relaxed(ctx, func() error {
+		var g errgroup.Group
+		g.SetLimit(2)
+		for k := 0; k < n; k++ {
+			o := int64(3000+k) + 2 // account 1 is the staff account
+			co := cat[1+k%(len(cat)-1)]
+			g.Go(func() error {
+				_, _, err := r.p.Certificates.IssueCourse(ctx, actor, o, co.Slug, at)
+				return err
+			})
+		}
+		return g.Wait()
+	})
 }
 
 // seedEnrolments enrols officials in courses (n enrolments in all) with some lessons done.
