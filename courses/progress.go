@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/masar-platform/masar/cache"
 	"net/http"
 	"slices"
 	"sort"
@@ -43,7 +44,7 @@ type Service struct {
 	visitMu sync.Mutex
 	visits  map[visitKey]string
 
-	progress progressCache
+	progress *cache.Map[visitKey, keptProgress]
 }
 
 type visitKey struct {
@@ -54,7 +55,7 @@ type visitKey struct {
 // NewService returns the progress service. cat returns the current catalogue (it may change
 // between calls when the content is reloaded).
 func NewService(db *store.DB, cat func() *Catalogue) *Service {
-	return &Service{db: db, cat: cat, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: db, cat: cat, now: func() time.Time { return time.Now().UTC() }, progress: newProgressCache()}
 }
 
 // OnComplete registers a hook run when an official completes a course: every lesson done
@@ -102,7 +103,7 @@ func (s *Service) Enrol(ctx context.Context, officialID int64, slug string) erro
 	if _, err := s.course(slug); err != nil {
 		return err
 	}
-	defer s.progress.forget(visitKey{officialID, slug})
+	defer s.progress.Forget(visitKey{officialID, slug})
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return enrol(ctx, tx, officialID, slug, s.now())
 	})
@@ -153,7 +154,17 @@ func (s *Service) FlushVisits(ctx context.Context) error {
 	if len(pending) == 0 {
 		return nil
 	}
-	defer s.progress.flushed(pending)
+	defer func() {
+		// The kept values take the new last lessons.
+		for k, lesson := range pending {
+			s.progress.Update(k, func(e keptProgress) keptProgress {
+				if e.p.Enrolled {
+					e.p.LastLesson = lesson
+				}
+				return e
+			})
+		}
+	}()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?")
 		if err != nil {
@@ -212,7 +223,7 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 		completed, err = completeIfDone(ctx, tx, c, officialID, at)
 		return err
 	})
-	s.progress.forget(visitKey{officialID, slug})
+	s.progress.Forget(visitKey{officialID, slug})
 	if err != nil {
 		return false, err
 	}
@@ -331,7 +342,7 @@ func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string,
 		}
 		return err
 	})
-	s.progress.forget(visitKey{officialID, slug})
+	s.progress.Forget(visitKey{officialID, slug})
 	if err != nil {
 		return nil, err
 	}
@@ -427,19 +438,16 @@ func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (
 	if err != nil {
 		return nil, err
 	}
-	key, now := visitKey{officialID, slug}, time.Now()
-	if p, ok := s.progress.get(key, cat, now); ok {
-		if l, ok := s.pendingVisit(officialID, slug); ok && p.Enrolled {
-			p.LastLesson = l
+	key := visitKey{officialID, slug}
+	var p *Progress
+	if e, ok, snap := s.progress.Get(key); ok && e.cat == cat {
+		p = copyProgress(&e.p)
+	} else {
+		if p, err = s.readProgress(ctx, c, officialID); err != nil {
+			return nil, err
 		}
-		return p, nil
+		s.progress.Put(key, keptProgress{p: *copyProgress(p), cat: cat}, snap)
 	}
-	snap := s.progress.snapshot()
-	p, err := s.readProgress(ctx, c, officialID)
-	if err != nil {
-		return nil, err
-	}
-	s.progress.put(key, cat, p, snap, now)
 	if l, ok := s.pendingVisit(officialID, slug); ok && p.Enrolled {
 		p.LastLesson = l
 	}

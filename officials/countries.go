@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/store"
@@ -58,39 +57,17 @@ func SeedCountries(ctx context.Context, db *store.DB) error {
 }
 
 // Countries lists the states (only members when membersOnly), sorted by their Arabic name.
+// The table changes only by SetMember; pages that show a country menu read it from memory.
 func (s *Service) Countries(ctx context.Context, membersOnly bool) ([]Country, error) {
-	// The table changes only by SetMember; pages that show a country menu read it from memory.
-	s.countriesMu.Lock()
-	kept := s.countries[membersOnly]
-	fresh := time.Since(s.countriesAt) < countriesTTL
-	gen := s.countriesGen
-	s.countriesMu.Unlock()
-	if kept != nil && fresh {
+	kept, ok, snap := s.countries.Get(membersOnly)
+	if ok {
 		return slices.Clone(kept), nil
 	}
 	out, err := s.readCountries(ctx, membersOnly)
 	if err == nil {
-		s.countriesMu.Lock()
-		defer s.countriesMu.Unlock()
-		if s.countriesGen != gen { // changed while it was read: not kept
-			return out, nil
-		}
-		if s.countries == nil || !fresh {
-			s.countries, s.countriesAt = map[bool][]Country{}, time.Now()
-		}
-		s.countries[membersOnly] = slices.Clone(out)
+		s.countries.Put(membersOnly, slices.Clone(out), snap)
 	}
 	return out, err
-}
-
-// countriesTTL bounds how long the list is trusted (for a change made by another process).
-const countriesTTL = time.Minute
-
-func (s *Service) forgetCountries() {
-	s.countriesMu.Lock()
-	s.countries = nil
-	s.countriesGen++
-	s.countriesMu.Unlock()
 }
 
 func (s *Service) readCountries(ctx context.Context, membersOnly bool) ([]Country, error) {
@@ -127,7 +104,7 @@ func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
 
 // SetMember marks a state as a member of the commission or not, and records it.
 func (s *Service) SetMember(ctx context.Context, actor audit.Actor, iso string, member bool) error {
-	defer s.forgetCountries()
+	defer s.countries.ForgetAll()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var old bool
 		err := tx.QueryRowContext(ctx, "SELECT member FROM countries WHERE iso2 = ?", iso).Scan(&old)

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/masar-platform/masar/cache"
 	"net/http"
 	"strings"
 	"sync"
@@ -98,10 +99,7 @@ type Service struct {
 	cacheMu  sync.RWMutex
 	sessions map[string]cachedSession
 
-	countriesMu  sync.Mutex
-	countries    map[bool][]Country // by membersOnly; nil when forgotten
-	countriesAt  time.Time
-	countriesGen uint64
+	countries *cache.Map[bool, []Country] // by membersOnly
 }
 
 type cachedSession struct {
@@ -121,7 +119,7 @@ func New(db *store.DB, cost int) *Service {
 	if cost == 0 {
 		cost = 11
 	}
-	return &Service{db: db, cost: cost}
+	return &Service{db: db, cost: cost, countries: cache.New[bool, []Country](time.Minute, 2)}
 }
 
 // DB is the database the service uses.
@@ -457,7 +455,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	from, order := " FROM officials o", " ORDER BY o.id DESC"
 	where := []string{"o.deleted_at IS NULL"}
 	var args []any
+	byName := false // searched in the trigram index
 	if q := strings.TrimSpace(f.Q); utf8.RuneCountInString(q) >= 3 {
+		byName = true
 		// The trigram index finds substrings of three characters or more; the phrase is
 		// quoted so that the searcher's words are never read as query syntax. Walking the
 		// index in rowid order lets LIMIT stop the scan early, however many accounts match.
@@ -482,7 +482,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	// the same with 1,000 or 100,000 matching accounts. A search by name alone is counted in
 	// the trigram index only (it holds live accounts only), without reading the accounts.
 	count := "SELECT count(*) FROM (SELECT 1" + from + w + " LIMIT ?)"
-	if len(args) == 1 && strings.HasPrefix(from, " FROM officials_fts") {
+	if byName && f.Country == "" && f.Role == "" {
 		count = "SELECT count(*) FROM (SELECT 1 FROM officials_fts WHERE officials_fts MATCH ? LIMIT ?)"
 	}
 	var total int

@@ -270,3 +270,36 @@ func TestErasedAccountsLeaveTheNameSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryMembershipShowsAtOnce: the country list is read from memory, yet a change of
+// membership shows in the next list.
+func TestCountryMembershipShowsAtOnce(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	member := func() bool {
+		cs, err := s.Countries(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.ISO == "JO" {
+				return true
+			}
+		}
+		return false
+	}
+	if !member() {
+		t.Fatal("JO is not a member to begin with")
+	}
+	if err := s.SetMember(ctx, audit.Actor{Email: "test"}, "JO", false); err != nil {
+		t.Fatal(err)
+	}
+	if member() {
+		t.Error("JO still listed as a member after SetMember")
+	}
+	all, _ := s.Countries(ctx, false)
+	all[0].NameAr = "changed by a caller"
+	if again, _ := s.Countries(ctx, false); again[0].NameAr == "changed by a caller" {
+		t.Error("callers share the kept list")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/masar-platform/masar/cache"
 	"html"
 	"log/slog"
 	"slices"
@@ -46,12 +47,14 @@ type Index struct {
 	dirty    atomic.Bool // a catalogue is pending or being indexed
 	indexing sync.Mutex  // held while the pending catalogue is indexed
 
-	results resultCache
+	// Recent pages of results: officials search for the same few things, and a query costs
+	// an FTS5 evaluation over every matching document. Any write to the index forgets them.
+	results *cache.Map[string, *Results]
 }
 
 // New returns the index stored in db (the migration 00006_search creates its tables).
 func New(db *store.DB) *Index {
-	return &Index{db: db}
+	return &Index{db: db, results: cache.New[string, *Results](5*time.Minute, 5000)}
 }
 
 // doc is one document in one language, as stored.
@@ -119,7 +122,7 @@ func fingerprint(docs []doc) string {
 func (ix *Index) IndexCatalogue(ctx context.Context, cat *courses.Catalogue) error {
 	docs := catalogueDocs(cat)
 	fp := fingerprint(docs)
-	defer ix.results.changed()
+	defer ix.results.ForgetAll()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'catalogue'`).Scan(&old)
@@ -324,7 +327,7 @@ func (w WorkshopDoc) docs() []doc {
 // the writer connection, so it must NOT be called inside another transaction of the same
 // database (that would wait for itself): use PutWorkshopTx there.
 func (ix *Index) PutWorkshop(ctx context.Context, w WorkshopDoc) error {
-	defer ix.results.changed()
+	defer ix.results.ForgetAll()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.PutWorkshopTx(ctx, tx, w) })
 }
 
@@ -340,10 +343,15 @@ func (ix *Index) PutWorkshopTx(ctx context.Context, q store.Queryer, w WorkshopD
 	return insertDocs(ctx, q, w.docs())
 }
 
+// Changed tells the index that a transaction given to PutWorkshopTx or RemoveWorkshopTx has
+// committed, so that kept results make way for the new ones. (PutWorkshop, RemoveWorkshop,
+// SyncWorkshops and IndexCatalogue do it themselves.)
+func (ix *Index) Changed() { ix.results.ForgetAll() }
+
 // RemoveWorkshop takes a workshop out of the index (a no-op when it is not there). Like
 // PutWorkshop it runs its own transaction; inside one, use RemoveWorkshopTx.
 func (ix *Index) RemoveWorkshop(ctx context.Context, id int64) error {
-	defer ix.results.changed()
+	defer ix.results.ForgetAll()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.RemoveWorkshopTx(ctx, tx, id) })
 }
 
@@ -370,7 +378,7 @@ func (ix *Index) SyncWorkshops(ctx context.Context, ws []WorkshopDoc) error {
 		}
 	}
 	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.ref+"\x00"+a.lang, b.ref+"\x00"+b.lang) })
-	defer ix.results.changed()
+	defer ix.results.ForgetAll()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop'`, `DELETE FROM search_keys WHERE kind = 'workshop'`} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {

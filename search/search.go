@@ -120,7 +120,8 @@ type Results struct {
 
 // Search runs a query. A blank query gives ErrEmptyQuery; one over MaxQueryChars characters
 // or MaxQueryWords words gives ErrQueryTooLong; an unknown language is a 422 on the field
-// lang. Any input is safe: FTS5 operators and quotes in it are plain text.
+// lang. Any input is safe: FTS5 operators and quotes in it are plain text. The Results may
+// be shared with other callers (recent pages are kept): they must not be changed.
 func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if q.Lang == "" {
 		q.Lang = "ar"
@@ -150,14 +151,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if offset > 100_000 {
 		return res, nil
 	}
-	key := resultKey(q, res.Query)
-	kept, snapshot := ix.results.get(key)
-	if kept != nil {
+	key := q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
+	kept, ok, snapshot := ix.results.Get(key)
+	if ok {
 		return kept, nil
 	}
 	res, err = ix.run(ctx, q, pq, res, offset)
 	if err == nil {
-		ix.results.put(key, res, snapshot)
+		ix.results.Put(key, res, snapshot)
 	}
 	return res, err
 }
