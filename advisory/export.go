@@ -2,13 +2,14 @@ package advisory
 
 import (
 	"fmt"
-	"github.com/masar-platform/masar/sheet"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/masar-platform/masar/sheet"
 )
 
 // exportColumns are the export's columns: label keys and widths.

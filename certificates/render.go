@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"rsc.io/qr"
+
+	"github.com/masar-platform/masar/i18n"
 )
 
 // printed is everything a certificate shows.
@@ -86,22 +88,13 @@ func (s *Service) hoursText(lang string, h float64) string {
 	return s.t(lang, "cert.pdf.hours_fraction", "n", n)
 }
 
-var monthsAr = []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
-var monthsFr = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// FormatDate writes a date the way the platform does in each language (Western digits).
+// FormatDate writes a date the way the platform does in each language (Western digits), with
+// the French ordinal for the first of the month, as printed on certificates: "1er mars 2026".
 func FormatDate(lang string, t time.Time) string {
-	switch lang {
-	case "ar":
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsAr[t.Month()-1], t.Year())
-	case "fr":
-		d := strconv.Itoa(t.Day())
-		if t.Day() == 1 {
-			d = "1er"
-		}
-		return fmt.Sprintf("%s %s %d", d, monthsFr[t.Month()-1], t.Year())
+	if lang == "fr" && t.Day() == 1 {
+		return "1er " + i18n.MonthName(lang, t.Month()) + " " + strconv.Itoa(t.Year())
 	}
-	return t.Format("2 January 2006")
+	return i18n.FormatDate(lang, t)
 }
 
 // dateRange writes the days of a workshop, saying the month and year once when they are

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/masar-platform/masar/cache"
 	"net/http"
 	"slices"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )

@@ -4,13 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/masar-platform/masar/sheet"
 	"io"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/masar-platform/masar/sheet"
 )
 
 // ReportFilter narrows the staff report; empty fields do not filter.

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCataloguesComplete fails when a key is missing or empty in a language, when the
@@ -90,5 +91,20 @@ func TestNegotiate(t *testing.T) {
 		if got := Negotiate(h); got != want {
 			t.Errorf("Negotiate(%q) = %s, want %s", h, got, want)
 		}
+	}
+}
+
+func TestFormatDate(t *testing.T) {
+	d := time.Date(2026, 3, 10, 23, 0, 0, 0, time.UTC)
+	for lang, want := range map[string]string{"ar": "10 مارس 2026", "en": "10 March 2026", "fr": "10 mars 2026"} {
+		if got := FormatDate(lang, d); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+	if FormatDate("ar", time.Time{}) != "" {
+		t.Error("zero time written")
+	}
+	if WeekdayName("ar", d.Weekday()) != "الثلاثاء" || WeekdayName("fr", d.Weekday()) != "mardi" {
+		t.Error("weekday names")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/masar-platform/masar/cache"
 	"net/http"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )

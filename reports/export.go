@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
-	"github.com/masar-platform/masar/sheet"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/masar-platform/masar/sheet"
 )
 
 // BOM is the UTF-8 byte order mark that starts every CSV file, so that Excel reads Arabic

@@ -393,23 +393,6 @@ func formatDecimal(lang string, x float64) string {
 	return s
 }
 
-var monthsAr = []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
-var monthsFr = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-// FormatDate writes a date for a page in lang: "10 مارس 2026", "10 March 2026", "10 mars 2026".
-func FormatDate(lang string, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	switch lang {
-	case "ar":
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsAr[t.Month()-1], t.Year())
-	case "fr":
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsFr[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
-}
-
 // Cell is a cell as shown on the page.
 type Cell struct {
 	Text string
@@ -438,13 +421,13 @@ func Display(lang string, c Column, v any) Cell {
 	case Date:
 		if s, ok := v.(string); ok {
 			if t, err := time.Parse(DateLayout, s); err == nil {
-				return Cell{Text: FormatDate(lang, t), Date: true}
+				return Cell{Text: i18n.FormatDate(lang, t), Date: true}
 			}
 		}
 		return Cell{}
 	case DateTime:
 		if t, ok := v.(time.Time); ok && !t.IsZero() {
-			return Cell{Text: FormatDate(lang, t) + " " + t.UTC().Format("15:04") + " UTC"}
+			return Cell{Text: i18n.FormatDate(lang, t) + " " + t.UTC().Format("15:04") + " UTC"}
 		}
 		return Cell{}
 	case List:

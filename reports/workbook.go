@@ -3,6 +3,8 @@ package reports
 import (
 	"context"
 	"time"
+
+	"github.com/masar-platform/masar/i18n"
 )
 
 // Workbook makes the Excel download of tables of a dashboard in lang: a sheet per table, and
@@ -62,10 +64,10 @@ func (s *Service) Scope(ctx context.Context, f Filter, lang string) (string, err
 	}
 	from, to := l.T("reports.about.from_open"), l.T("reports.about.to_open")
 	if t, err := time.Parse(DateLayout, f.From); err == nil {
-		from = FormatDate(l.lang, t)
+		from = i18n.FormatDate(l.lang, t)
 	}
 	if t, err := time.Parse(DateLayout, f.To); err == nil {
-		to = FormatDate(l.lang, t)
+		to = i18n.FormatDate(l.lang, t)
 	}
 	country := l.T("reports.all_countries")
 	if f.Country != "" {

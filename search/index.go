@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/masar-platform/masar/cache"
 	"html"
 	"log/slog"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/store"
 )

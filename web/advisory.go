@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 )
@@ -225,7 +226,7 @@ func (v *View) Day(s string) string {
 	if err != nil {
 		return s
 	}
-	return formatDate(v.Lang, t)
+	return i18n.FormatDate(v.Lang, t)
 }
 
 // Checked reports whether value is among the comma-separated typed values of a field.

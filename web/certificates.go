@@ -300,7 +300,7 @@ func (h *handler) myCertificatesSection(ctx context.Context, u *officials.Offici
 		if c.Status == certificates.StatusSuperseded {
 			continue
 		}
-		note := h.cat.T(l, "cert.issued_on", "date", formatDate(l, c.IssuedAt))
+		note := h.cat.T(l, "cert.issued_on", "date", i18n.FormatDate(l, c.IssuedAt))
 		if c.Status == certificates.StatusRevoked {
 			note = h.cat.T(l, "cert.status.revoked")
 		}

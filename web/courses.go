@@ -19,6 +19,7 @@ import (
 
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 )
@@ -435,7 +436,7 @@ func (h *handler) myCoursesSection(ctx context.Context, u *officials.Official, l
 		}
 		note := h.cat.T(l, "course.progress", "percent", strconv.Itoa(p.Percent))
 		if p.Completed() {
-			note = h.cat.T(l, "course.completed_on", "date", formatDate(l, *p.CompletedAt))
+			note = h.cat.T(l, "course.completed_on", "date", i18n.FormatDate(l, *p.CompletedAt))
 		}
 		href := fmt.Sprintf("/%s/courses/%s", l, co.Slug)
 		if r := p.Resume(co); r != "" && !p.Completed() {

@@ -13,10 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/web"
-	"github.com/xuri/excelize/v2"
 )
 
 func TestCatalogueAndFilters(t *testing.T) {

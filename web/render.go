@@ -185,7 +185,7 @@ func (v *View) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return formatDate(v.Lang, t)
+	return i18n.FormatDate(v.Lang, t)
 }
 
 // DateTime formats a time with minutes, in UTC unless another zone is attached.
@@ -193,20 +193,7 @@ func (v *View) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return formatDate(v.Lang, t) + " " + t.Format("15:04") + " " + t.Format("MST")
-}
-
-var monthsAr = []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
-var monthsFr = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-func formatDate(lang string, t time.Time) string {
-	switch lang {
-	case "ar":
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsAr[t.Month()-1], t.Year())
-	case "fr":
-		return fmt.Sprintf("%d %s %d", t.Day(), monthsFr[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
+	return i18n.FormatDate(v.Lang, t) + " " + t.Format("15:04") + " " + t.Format("MST")
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

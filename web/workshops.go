@@ -196,7 +196,7 @@ func (h *handler) calendarGeneration() uint64 { return h.workshopGen.Load() + 1 
 const pastWorkshopsShown = 30
 
 func workshopMonthLabel(l string, t time.Time) string {
-	parts := strings.SplitN(workshops.FormatDate(l, t), " ", 2)
+	parts := strings.SplitN(i18n.FormatDate(l, t), " ", 2)
 	return parts[len(parts)-1]
 }
 

@@ -4,42 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/masar-platform/masar/i18n"
 )
-
-var (
-	monthsAr   = []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
-	monthsEn   = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-	monthsFr   = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-	weekdaysAr = []string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"}
-	weekdaysEn = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
-	weekdaysFr = []string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-)
-
-func monthName(lang string, m time.Month) string {
-	switch lang {
-	case "ar":
-		return monthsAr[m-1]
-	case "fr":
-		return monthsFr[m-1]
-	}
-	return monthsEn[m-1]
-}
-
-func weekdayName(lang string, d time.Weekday) string {
-	switch lang {
-	case "ar":
-		return weekdaysAr[d]
-	case "fr":
-		return weekdaysFr[d]
-	}
-	return weekdaysEn[d]
-}
-
-// FormatDate writes a date (YYYY-MM-DD or a time's calendar day) in lang: "10 مارس 2026",
-// "10 March 2026", "10 mars 2026".
-func FormatDate(lang string, t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), monthName(lang, t.Month()), t.Year())
-}
 
 // FormatDay writes a host-local day (YYYY-MM-DD) with its weekday: "الثلاثاء 10 مارس 2026".
 func FormatDay(lang, day string) string {
@@ -47,7 +14,7 @@ func FormatDay(lang, day string) string {
 	if err != nil {
 		return day
 	}
-	return weekdayName(lang, t.Weekday()) + " " + FormatDate(lang, t)
+	return i18n.WeekdayName(lang, t.Weekday()) + " " + i18n.FormatDate(lang, t)
 }
 
 // FormatDateRange writes the span of two host-local dates (YYYY-MM-DD) compactly:
@@ -60,13 +27,13 @@ func FormatDateRange(lang, start, end string) string {
 	}
 	switch {
 	case a.Equal(b):
-		return FormatDate(lang, a)
+		return i18n.FormatDate(lang, a)
 	case a.Year() == b.Year() && a.Month() == b.Month():
-		return fmt.Sprintf("%d–%d %s %d", a.Day(), b.Day(), monthName(lang, a.Month()), a.Year())
+		return fmt.Sprintf("%d–%d %s %d", a.Day(), b.Day(), i18n.MonthName(lang, a.Month()), a.Year())
 	case a.Year() == b.Year():
-		return fmt.Sprintf("%d %s – %d %s %d", a.Day(), monthName(lang, a.Month()), b.Day(), monthName(lang, b.Month()), b.Year())
+		return fmt.Sprintf("%d %s – %d %s %d", a.Day(), i18n.MonthName(lang, a.Month()), b.Day(), i18n.MonthName(lang, b.Month()), b.Year())
 	}
-	return FormatDate(lang, a) + " – " + FormatDate(lang, b)
+	return i18n.FormatDate(lang, a) + " – " + i18n.FormatDate(lang, b)
 }
 
 // UTCOffset names the offset of t's zone at t: "UTC+3", "UTC+5:30", "UTC−1", "UTC".
@@ -114,10 +81,10 @@ func Times(lang string, start, end time.Time, loc *time.Location, day string) Ti
 	s, e := start.In(loc), end.In(loc)
 	r := TimeRange{Start: s.Format("15:04"), End: e.Format("15:04"), Offset: UTCOffset(s)}
 	if d := s.Format(DateLayout); d != day {
-		r.Date = FormatDate(lang, s)
+		r.Date = i18n.FormatDate(lang, s)
 	}
 	if e.Format(DateLayout) != s.Format(DateLayout) && e.Format("15:04") != "00:00" {
-		r.EndDate = FormatDate(lang, e)
+		r.EndDate = i18n.FormatDate(lang, e)
 	}
 	return r
 }
@@ -138,7 +105,7 @@ func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
 	} else if lang == "fr" {
 		sep = " à "
 	}
-	return FormatDate(lang, l) + sep + l.Format("15:04") + " (" + Isolate(lang, UTCOffset(l)) + ")"
+	return i18n.FormatDate(lang, l) + sep + l.Format("15:04") + " (" + Isolate(lang, UTCOffset(l)) + ")"
 }
 
 // Isolate keeps a left-to-right fragment ("UTC+3") whole inside Arabic text, so that the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/masar-platform/masar/sheet"
 	"io"
 	"net/http"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/sheet"
 )
 
 // The participants list as a workbook: one row per registration with both name scripts,
