@@ -171,26 +171,32 @@ func (l *labeller) officialsSection(d *Dashboard) Section {
 		return []Column{first, l.col("female", "reports.gender.female", Int, 12), l.col("male", "reports.gender.male", Int, 12),
 			l.col("unspecified", "reports.gender.unspecified", Int, 14), l.col("total", "reports.col.total", Int, 12)}
 	}
-	row := func(label string, g Group) []any {
-		return []any{label, g.Gender.Female, g.Gender.Male, g.Gender.Unspecified, g.Total}
+	cells := func(g Group) (string, []any) {
+		return g.Key, []any{g.Gender.Female, g.Gender.Male, g.Gender.Unspecified, g.Total}
 	}
 	total := Group{Total: o.Registered, Gender: o.Gender}
-	byCountry := &Table{ID: "officials-country", Title: l.T("reports.table.officials_country"), Note: l.T("reports.note.officials"),
-		Columns: gcols(l.col("country", "reports.col.country", Text, 28)), Foot: row(l.T("reports.col.total"), total),
-		Chart: &Chart{Series: []int{1, 2, 3}, Stacked: true}}
-	for _, g := range o.ByCountry {
-		byCountry.Rows = append(byCountry.Rows, row(l.country(g.Key), g))
-	}
-	bySector := &Table{ID: "officials-sector", Title: l.T("reports.table.officials_sector"), Note: l.T("reports.note.officials"),
-		Columns: gcols(l.col("sector", "reports.col.sector", Text, 34)), Foot: row(l.T("reports.col.total"), total),
-		Chart: &Chart{Series: []int{1, 2, 3}, Stacked: true}}
-	for _, g := range o.BySector {
-		bySector.Rows = append(bySector.Rows, row(l.sector(g.Key), g))
-	}
+	byCountry := fill(l, &Table{ID: "officials-country", Title: l.T("reports.table.officials_country"), Note: l.T("reports.note.officials"),
+		Columns: gcols(l.col("country", "reports.col.country", Text, 28)), Chart: &Chart{Series: []int{1, 2, 3}, Stacked: true}},
+		o.ByCountry, l.country, total, cells)
+	bySector := fill(l, &Table{ID: "officials-sector", Title: l.T("reports.table.officials_sector"), Note: l.T("reports.note.officials"),
+		Columns: gcols(l.col("sector", "reports.col.sector", Text, 34)), Chart: &Chart{Series: []int{1, 2, 3}, Stacked: true}},
+		o.BySector, l.sector, total, cells)
 	return Section{ID: "officials", Title: l.T("reports.section.officials"), Tables: []*Table{byCountry, bySector}, KPIs: []KPI{
 		{l.T("reports.kpi.registered"), l.num(o.Registered)},
 		{l.T("reports.kpi.women"), l.num(o.Gender.Female) + " (" + l.pct(rate(o.Gender.Female, o.Registered)) + ")"},
 	}}
+}
+
+// fill gives t a row per item of rows, labelled by label of its key, and the total as its
+// foot; cells returns an item's key and its figures.
+func fill[R any](l *labeller, t *Table, rows []R, label func(string) string, total R, cells func(R) (string, []any)) *Table {
+	for _, r := range rows {
+		key, figures := cells(r)
+		t.Rows = append(t.Rows, append([]any{label(key)}, figures...))
+	}
+	_, figures := cells(total)
+	t.Foot = append([]any{l.T("reports.col.total")}, figures...)
+	return t
 }
 
 func (l *labeller) learningTable(id, titleKey string, first Column, rows []LearningRow, label func(string) string, total LearningRow) *Table {
@@ -199,14 +205,9 @@ func (l *labeller) learningTable(id, titleKey string, first Column, rows []Learn
 		l.col("completion_rate", "reports.col.completion_rate", Rate, 14), l.col("quiz_takers", "reports.col.quiz_takers", Int, 14),
 		l.col("quiz_passed", "reports.col.quiz_passed", Int, 12), l.col("pass_rate", "reports.col.pass_rate", Rate, 14)},
 		Chart: &Chart{Series: []int{1, 2}}}
-	row := func(label string, r LearningRow) []any {
-		return []any{label, r.Enrolments, r.Completions, r.CompletionRate, r.QuizTakers, r.QuizPassed, r.PassRate}
-	}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, row(label(r.Key), r))
-	}
-	t.Foot = row(l.T("reports.col.total"), total)
-	return t
+	return fill(l, t, rows, label, total, func(r LearningRow) (string, []any) {
+		return r.Key, []any{r.Enrolments, r.Completions, r.CompletionRate, r.QuizTakers, r.QuizPassed, r.PassRate}
+	})
 }
 
 func (l *labeller) coursesSection(d *Dashboard) Section {
@@ -266,14 +267,9 @@ func (l *labeller) attendanceTable(id, titleKey string, first Column, rows []Att
 	t := &Table{ID: id, Title: l.T(titleKey), Note: l.T("reports.note.participants"), Columns: []Column{first,
 		l.col("participants", "reports.col.participants", Int, 14), l.col("attended", "reports.col.attended", Int, 14),
 		l.col("attendance_rate", "reports.col.attendance_rate", Rate, 14)}, Chart: &Chart{Series: []int{1, 2}}}
-	row := func(label string, r AttendanceRow) []any {
-		return []any{label, r.Participants, r.Attended, r.AttendanceRate}
-	}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, row(label(r.Key), r))
-	}
-	t.Foot = row(l.T("reports.col.total"), total)
-	return t
+	return fill(l, t, rows, label, total, func(r AttendanceRow) (string, []any) {
+		return r.Key, []any{r.Participants, r.Attended, r.AttendanceRate}
+	})
 }
 
 func (l *labeller) participantsSection(d *Dashboard) Section {
@@ -294,14 +290,9 @@ func (l *labeller) certificateTable(id, titleKey string, first Column, rows []Ce
 		l.col("course", "reports.col.cert_course", Int, 14), l.col("workshop", "reports.col.cert_workshop", Int, 14),
 		l.col("issued", "reports.col.issued", Int, 12), l.col("revoked", "reports.col.revoked", Int, 12)},
 		Chart: &Chart{Series: []int{1, 2}, Stacked: true}}
-	row := func(label string, r CertificateRow) []any {
-		return []any{label, r.Course, r.Workshop, r.Issued, r.Revoked}
-	}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, row(label(r.Key), r))
-	}
-	t.Foot = row(l.T("reports.col.total"), total)
-	return t
+	return fill(l, t, rows, label, total, func(r CertificateRow) (string, []any) {
+		return r.Key, []any{r.Course, r.Workshop, r.Issued, r.Revoked}
+	})
 }
 
 func (l *labeller) certificatesSection(d *Dashboard) Section {
@@ -320,14 +311,9 @@ func (l *labeller) requestTable(id, titleKey string, first Column, rows []Reques
 	t := &Table{ID: id, Title: l.T(titleKey), Note: l.T("reports.note.advisory"), Columns: []Column{first,
 		l.col("requests", "reports.col.requests", Int, 12), l.col("accepted", "reports.col.accepted", Int, 12),
 		l.col("median_days", "reports.col.median_days", Days, 18)}, Chart: &Chart{Series: []int{1, 2}}}
-	row := func(label string, r RequestRow) []any {
-		return []any{label, r.Requests, r.Accepted, r.MedianDaysToAcceptance}
-	}
-	for _, r := range rows {
-		t.Rows = append(t.Rows, row(label(r.Key), r))
-	}
-	t.Foot = row(l.T("reports.col.total"), total)
-	return t
+	return fill(l, t, rows, label, total, func(r RequestRow) (string, []any) {
+		return r.Key, []any{r.Requests, r.Accepted, r.MedianDaysToAcceptance}
+	})
 }
 
 func (l *labeller) advisorySection(d *Dashboard) Section {
