@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 const fixture = "fixture-course"
@@ -33,11 +33,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "masar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}

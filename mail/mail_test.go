@@ -12,7 +12,6 @@ import (
 	"mime/multipart"
 	"net"
 	netmail "net/mail"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -24,15 +23,12 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return db
 }
 

@@ -4,11 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/masar-platform/masar/audit"
-	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 // BenchmarkListByName is the staff list searched by a name that one account in twelve has,
@@ -18,16 +17,12 @@ func BenchmarkListByName(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			ctx := context.Background()
-			db, err := store.Open(ctx, filepath.Join(b.TempDir(), "m.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
+			db := storetest.Open(b)
 			if err := SeedCountries(ctx, db); err != nil {
 				b.Fatal(err)
 			}
 			s := New(db, 4)
-			err = db.Relaxed(ctx, func() error {
+			err := db.Relaxed(ctx, func() error {
 				for done := 0; done < n; done += 1000 {
 					if err := db.Tx(ctx, func(tx *sql.Tx) error {
 						for k := done; k < done+1000; k++ {

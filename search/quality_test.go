@@ -2,7 +2,6 @@ package search_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,16 +9,13 @@ import (
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 // shippedIndex indexes the content shipped in the binary into a fresh database.
 func shippedIndex(t testing.TB) (*search.Index, *store.DB) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "search.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	cat, problems := courses.Load(content.FS)
 	if cat.Len() == 0 {
 		t.Fatalf("no shipped courses: %v", problems)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -15,15 +14,12 @@ import (
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 func newIndex(t testing.TB) (*search.Index, *store.DB) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "search.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	return search.New(db), db
 }
 

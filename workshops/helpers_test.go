@@ -3,7 +3,6 @@ package workshops_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -31,11 +31,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "masar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
