@@ -447,3 +447,19 @@ func TestGeneratedAdminMustChangeOneTimePassword(t *testing.T) {
 		t.Error("still asked to change the password")
 	}
 }
+
+// TestStaffListRowsEscaped: the rows of the staff list, written without the template, escape
+// what officials typed.
+func TestStaffListRowsEscaped(t *testing.T) {
+	p := newPlatform(t)
+	staff, _ := account(t, p, "staff-esc@example.org", "staff", "JO")
+	in := officials.Input{Email: "esc@example.org", Password: "correct horse battery", NameAr: "سارة خالد", NameLatin: "Sara Khaled",
+		JobTitle: "Analyst", Organisation: `Ministry <b>of</b> "Data" & Trust`, Country: "JO", Sector: "central_government", Gender: "female", Language: "ar"}
+	if _, err := p.Officials.Create(context.Background(), audit.Actor{Email: "test"}, in, "official"); err != nil {
+		t.Fatal(err)
+	}
+	r := staff.get("/ar/admin/officials?q=esc%40example")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `Ministry &lt;b&gt;of&lt;/b&gt; &#34;Data&#34; &amp; Trust`) || strings.Contains(r.Body, "<b>of</b>") {
+		t.Errorf("organisation not escaped in the staff list (status %d)", r.Status)
+	}
+}
