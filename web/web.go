@@ -113,10 +113,17 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:               "masar",
 		DisableStartupMessage: true,
 		ErrorHandler:          h.handleError,
-		BodyLimit:             12 << 20,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// Every string a handler reads from the request (params, queries, form values,
+		// headers, cookies) is its own copy, safe to keep in a cache, a map key, a log
+		// record or a goroutine after the handler returns. Fiber's default hands out
+		// views into buffers that the next request reuses: that is how one visitor's
+		// typed values showed up in another's page. The cost is measured in
+		// docs/performance.md.
+		Immutable:    true,
+		BodyLimit:    12 << 20,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  120 * time.Second,
 	})
 	h.meSections = append(h.meSections, h.myCoursesSection)
 	d.Workshops.OnChanged(func(context.Context, int64) { h.workshopGen.Add(1) })
