@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Langs are the interface languages, Arabic first.
@@ -244,28 +246,25 @@ func FormatInt(lang string, n int) string {
 	return b.String()
 }
 
-// Negotiate picks the interface language from an Accept-Language header value, honouring
-// q-weights; Arabic when nothing matches.
+// langTags are Langs as language tags, in the same order, for the matcher.
+var langTags = []language.Tag{language.Arabic, language.English, language.French}
+
+var matcher = language.NewMatcher(langTags)
+
+// Negotiate picks the interface language from an Accept-Language header value (RFC 9110),
+// with golang.org/x/text/language: q-weights are honoured, a language weighted q=0 is
+// never chosen, regional variants match their language; Arabic when nothing matches.
 func Negotiate(header string) string {
-	best, bestQ := Default, -1.0
-	for _, part := range strings.Split(header, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		tag, q := part, 1.0
-		if i := strings.Index(part, ";"); i >= 0 {
-			tag = strings.TrimSpace(part[:i])
-			if v, ok := strings.CutPrefix(strings.TrimSpace(part[i+1:]), "q="); ok {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-		}
-		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
-		if Supported(base) && q > bestQ {
-			best, bestQ = base, q
-		}
+	if header == "" {
+		return Default
 	}
-	return best
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return Langs[i]
 }

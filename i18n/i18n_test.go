@@ -87,7 +87,10 @@ func TestCountedMessages(t *testing.T) {
 }
 
 func TestNegotiate(t *testing.T) {
-	for h, want := range map[string]string{"": "ar", "en-US,en;q=0.9": "en", "fr-CA;q=0.8, en;q=0.9": "en", "de, fr;q=0.1": "fr", "*": "ar", "AR-EG": "ar"} {
+	for h, want := range map[string]string{"": "ar", "en-US,en;q=0.9": "en", "fr-CA;q=0.8, en;q=0.9": "en", "de, fr;q=0.1": "fr", "*": "ar", "AR-EG": "ar",
+		// q=0 means "not acceptable": never chosen, even when it is the only supported one.
+		"de, en;q=0": "ar", "en;q=0, fr;q=0.5": "fr", "fr;q=0": "ar", "en-GB;q=0.2, ar-MA;q=0.3": "ar",
+		"fr-FR,fr;q=0.9,en;q=0.8": "fr", "zz;q=garbage": "ar", "en-US": "en"} {
 		if got := Negotiate(h); got != want {
 			t.Errorf("Negotiate(%q) = %s, want %s", h, got, want)
 		}
