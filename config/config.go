@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,6 +32,12 @@ type Config struct {
 	// LoginsPerMinute and RegistrationsPerHour limit attempts per client address.
 	LoginsPerMinute      int
 	RegistrationsPerHour int
+	// TrustedProxies (MASAR_TRUSTED_PROXIES) lists, comma-separated, the addresses or CIDR
+	// ranges of the reverse proxies in front of Masar. Only a connection from one of them
+	// may name the client in X-Forwarded-For; unset, the connecting address is the client.
+	TrustedProxies string
+	// Proxies is TrustedProxies parsed, filled by Validate.
+	Proxies []netip.Prefix
 }
 
 // Default returns the configuration used when nothing is set.
@@ -57,6 +64,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
+		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -120,10 +128,42 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("config: certificate font %q is not a readable file", f))
 		}
 	}
+	proxies, err := ParseProxies(c.TrustedProxies)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.Proxies = proxies
 	if c.ContentDir != "" {
 		if st, err := os.Stat(c.ContentDir); err != nil || !st.IsDir() {
 			errs = append(errs, fmt.Errorf("config: content folder %q does not exist", c.ContentDir))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ParseProxies reads a comma-separated list of IP addresses and CIDR ranges
+// ("10.0.0.0/8, 192.168.1.7, fd00::/8"); a bare address is a range of one.
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if strings.Contains(part, "/") {
+			p, err := netip.ParsePrefix(part)
+			if err != nil {
+				return nil, fmt.Errorf("config: MASAR_TRUSTED_PROXIES: %q is not a CIDR range (e.g. 10.0.0.0/8)", part)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("config: MASAR_TRUSTED_PROXIES: %q is not an IP address or CIDR range", part)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

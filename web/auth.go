@@ -66,7 +66,7 @@ func (h *handler) register(c *fiber.Ctx) error {
 		return err
 	}
 	v.Data = af
-	if !h.regIP.allow(c.IP()) {
+	if !h.regIP.allow(h.clientIP(c)) {
 		return tooMany
 	}
 	in := inputFrom(form, c.FormValue("password"))
@@ -145,7 +145,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	v.Form = map[string]string{"email": email}
 	v.Data = accountForm{Next: c.FormValue("next")}
 	accKey := officials.NormaliseEmail(email)
-	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow(accKey) {
+	if !h.loginIP.allow(h.clientIP(c)) || !h.loginAcc.allow(accKey) {
 		v.ErrorKey = "error.rate_limited"
 		return h.render(c, fiber.StatusTooManyRequests, "login", v)
 	}
@@ -192,7 +192,7 @@ func (h *handler) showForgot(c *fiber.Ctx) error {
 func (h *handler) forgot(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
-	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow("reset:"+officials.NormaliseEmail(email)) {
+	if !h.loginIP.allow(h.clientIP(c)) || !h.loginAcc.allow("reset:"+officials.NormaliseEmail(email)) {
 		return tooMany
 	}
 	if o, err := h.Officials.GetByEmail(ctx, email); err == nil {

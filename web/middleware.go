@@ -94,7 +94,7 @@ func (h *handler) logRequests(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	if status >= 500 || h.log.Enabled(c.UserContext(), -4) {
 		h.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
-			"ms", time.Since(start).Milliseconds(), "id", requestID(c))
+			"ms", time.Since(start).Milliseconds(), "id", requestID(c), "ip", h.clientIP(c))
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ import (
 // limitVerification keeps anyone from trying codes in bulk: so many verifications a minute
 // per client address, pages and API alike.
 func (h *handler) limitVerification(c *fiber.Ctx) error {
-	if !h.verifyIP.allow(c.IP()) {
+	if !h.verifyIP.allow(h.clientIP(c)) {
 		return tooMany
 	}
 	return c.Next()

@@ -134,7 +134,7 @@ func New(d Deps) (*fiber.App, error) {
 		return h.Courses.MyProgress(ctx, u.ID)
 	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
-	app.Use(h.requestID, h.securityHeaders, h.logRequests)
+	app.Use(h.requestID, h.securityHeaders, h.logRequests, h.checkInput)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	// Conditional requests: an unchanged page is answered 304 without its body.
 	app.Use(conditional)
@@ -151,7 +151,7 @@ func New(d Deps) (*fiber.App, error) {
 	h.apiRoutes(api)
 
 	for _, l := range i18n.Langs {
-		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.checkCSRF)
+		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
 		h.pageRoutes(g)
 	}
 	app.Use(h.notFound)
