@@ -143,7 +143,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	// A catalogue handed to the hook and not indexed yet is indexed first.
 	ix.indexPending()
-	res := &Results{Query: strings.TrimSpace(q.Text), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
+	// The query text is kept with the results (recent pages are cached): keep a copy, never
+	// the caller's string, which may be a view into a buffer that is reused later.
+	res := &Results{Query: strings.Clone(strings.TrimSpace(q.Text)), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
 	if len(pq.words) == 0 {
 		return res, nil
 	}
