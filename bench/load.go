@@ -79,7 +79,7 @@ func (l Load) Run(ctx context.Context) (Figures, error) {
 					continue
 				}
 				n, _ := io.Copy(io.Discard, res.Body)
-				res.Body.Close()
+				_ = res.Body.Close()
 				local = append(local, time.Since(t0))
 				if res.StatusCode >= 400 {
 					errs.Add(1)
@@ -125,7 +125,7 @@ func StartBaseline(body []byte, contentType string) (*Baseline, error) {
 		c.Set(fiber.HeaderContentType, b.ct)
 		return c.Send(b.body)
 	})
-	go b.app.Listener(ln)
+	go func() { _ = b.app.Listener(ln) }()
 	return b, nil
 }
 

@@ -168,19 +168,19 @@ func printTable(out io.Writer, order []string, results map[string]any, growth []
 		}
 		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%s\t\n", name, s.RPS, s.P50ms, s.P99ms, s.BaselineRPS, ratio, s.Bytes, other)
 	}
-	tw.Flush()
+	_ = tw.Flush()
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\nofficials\tlesson rps\tlesson p99\tstaff list rps\tlist p99\tlist bytes\tlist baseline rps\t")
 	for _, g := range growth {
 		fmt.Fprintf(tw, "%d\t%.0f\t%.2f\t%.0f\t%.2f\t%d\t%.0f\t\n", g.Officials, g.LessonRPS, g.LessonP99ms, g.ListRPS, g.ListP99ms, g.ListBytes, g.ListBaseline)
 	}
-	tw.Flush()
+	_ = tw.Flush()
 }
 
 func machine() Machine {
 	m := Machine{Cores: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
 			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
@@ -251,9 +251,11 @@ func newRig(ctx context.Context, opts Options) (*rig, error) {
 
 func (r *rig) close() {
 	r.stop()
-	<-r.served
-	r.p.Close()
-	os.RemoveAll(r.dir)
+	if err := <-r.served; err != nil {
+		fmt.Fprintln(os.Stderr, "masarbench: server stopped with", err)
+	}
+	_ = r.p.Close()
+	_ = os.RemoveAll(r.dir)
 }
 
 // size picks the full or the quick figure.
@@ -388,7 +390,7 @@ func (r *rig) page(ctx context.Context, build func(i int) (*http.Request, error)
 	if err != nil {
 		return Scenario{}, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	bf, err := Load{URL: b.URL(), Connections: r.opts.Connections, Duration: r.dur}.Run(ctx)
 	if err != nil {
 		return Scenario{}, err
@@ -441,7 +443,7 @@ func (r *rig) growthPoint(ctx context.Context) (Growth, error) {
 	if err != nil {
 		return g, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	bf, err := Load{URL: b.URL(), Connections: r.opts.Connections, Duration: short}.Run(ctx)
 	g.ListBaseline = bf.RPS
 	return g, err

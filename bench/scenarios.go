@@ -107,7 +107,9 @@ func (r *rig) registration(ctx context.Context) (Scenario, error) {
 		}
 		defer res.Body.Close()
 		var b bytes.Buffer
-		b.ReadFrom(res.Body)
+		if _, err := b.ReadFrom(res.Body); err != nil {
+			return 0, nil, 0, err
+		}
 		return res.StatusCode, b.Bytes(), time.Since(t0), nil
 	}
 	var (

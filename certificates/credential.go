@@ -174,7 +174,9 @@ func (s *Service) StatusList(ctx context.Context, n int) (map[string]any, error)
 	}
 	var z bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	zw.Write(bits)
+	if _, err := zw.Write(bits); err != nil {
+		return nil, err
+	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}

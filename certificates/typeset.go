@@ -471,23 +471,6 @@ func clusterTexts(s string, glyphs []text.Glyph) []string {
 	return out
 }
 
-// setText lays out a paragraph centred on cx with its first baseline at y, in a box
-// maxWidth wide, and returns its lines and the y below its last line.
-func (t *typesetter) setText(s string, st style, cx, y, maxWidth float64, maxLines int, minScale, leading float64) ([]textLine, float64) {
-	p := t.paragraph(s, st)
-	breaks, size := p.fit(maxWidth, maxLines, minScale)
-	var out []textLine
-	for i, br := range breaks {
-		l := p.line(br[0], br[1], size)
-		if i > 0 {
-			y -= size * leading
-		}
-		l.moveTo(cx-l.width/2, y)
-		out = append(out, l)
-	}
-	return out, y
-}
-
 // subsetTag is the six capital letters that name a font subset, from the glyphs it holds.
 func subsetTag(name string, ids []uint16) string {
 	h := fnv.New64a()

@@ -189,11 +189,11 @@ func TestWriteCSV(t *testing.T) {
 // TestChartSVG: well-formed SVG with a title and a description, text labels escaped, no
 // style attribute, bars mirrored for Arabic.
 func TestChartSVG(t *testing.T) {
-	s, err := New(Options{Officials: nil})
+	_, err := New(Options{Officials: nil})
 	if err == nil {
 		t.Fatal("a service without the officials service")
 	}
-	s = &Service{cat: testCatalogue(t)}
+	s := &Service{cat: testCatalogue(t)}
 	tab := &Table{ID: "t", Title: "Officials <by> country", Columns: []Column{{Label: "Country", Kind: Text},
 		{Label: "Women", Kind: Int}, {Label: "Men", Kind: Int}},
 		Rows:  [][]any{{"Jordan & co", 3, 1}, {"Tunisia", 0, 0}, {"Egypt", 10, 2}},
