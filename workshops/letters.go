@@ -162,18 +162,15 @@ func (s *Service) Letters(ctx context.Context, who *officials.Official, wid int6
 		args = append(args, who.Country)
 	}
 	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY country", args...)
+	out, err = store.Collect(rows, err, func(row store.Scanner) (Letter, error) {
+		var l Letter
+		var at string
+		err := row.Scan(&l.WorkshopID, &l.Country, &l.Filename, &l.Size, &l.SHA256, &l.UploadedBy, &at)
+		l.UploadedAt = parseTime(at)
+		return l, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("workshops: letters: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l Letter
-		var at string
-		if err := rows.Scan(&l.WorkshopID, &l.Country, &l.Filename, &l.Size, &l.SHA256, &l.UploadedBy, &at); err != nil {
-			return nil, err
-		}
-		l.UploadedAt = parseTime(at)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
