@@ -76,19 +76,17 @@ func (s *Service) readCountries(ctx context.Context, membersOnly bool) ([]Countr
 		q += " WHERE member = 1"
 	}
 	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY name_ar")
+	out, err := store.Collect(rows, err, scanCountry)
 	if err != nil {
 		return nil, fmt.Errorf("officials: countries: %w", err)
 	}
-	defer rows.Close()
-	var out []Country
-	for rows.Next() {
-		var c Country
-		if err := rows.Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanCountry(row store.Scanner) (Country, error) {
+	var c Country
+	err := row.Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member)
+	return c, err
 }
 
 // Country returns one state by ISO code.

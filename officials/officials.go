@@ -498,19 +498,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}
 	rows, err := listStmt.QueryContext(ctx, append(args, f.Limit, f.Offset)...)
+	out, err := store.Collect(rows, err, scan)
 	if err != nil {
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}
-	defer rows.Close()
-	var out []*Official
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("officials: list: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // CountAdmins returns how many live admin accounts exist.
