@@ -89,15 +89,27 @@ func scanCountry(row store.Scanner) (Country, error) {
 	return c, err
 }
 
-// Country returns one state by ISO code.
-func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
-	var c Country
-	err := s.db.R.QueryRowContext(ctx, "SELECT iso2, name_ar, name_en, name_fr, timezone, member FROM countries WHERE iso2 = ?", iso).
-		Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, store.ErrNotFound
+// CountryExists reports whether iso is the code of a state in the list (member or not). A
+// failed lookup is an error, not a no.
+func (s *Service) CountryExists(ctx context.Context, iso string) (bool, error) {
+	_, err := s.Country(ctx, iso)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
 	}
-	return c, err
+	return err == nil, err
+}
+
+// Country returns one state by ISO code; the error wraps store.ErrNotFound when there is
+// none, and is a database failure otherwise.
+func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
+	c, err := scanCountry(s.db.R.QueryRowContext(ctx, "SELECT iso2, name_ar, name_en, name_fr, timezone, member FROM countries WHERE iso2 = ?", iso))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return Country{}, fmt.Errorf("officials: country %q: %w", iso, err)
+	}
+	return c, nil
 }
 
 // SetMember marks a state as a member of the commission or not, and records it.
