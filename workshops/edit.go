@@ -3,6 +3,7 @@ package workshops
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -331,8 +332,11 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 		name := s.personName(ctx, t, lang)
 		for _, oid := range others {
 			other, err := s.Get(ctx, oid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // gone since the query
+			}
 			if err != nil {
-				continue
+				return nil, err
 			}
 			out = append(out, Warning{Code: "trainer_double_booked", Key: "workshops.warn.trainer_double_booked",
 				Args: []any{"name", name, "title", other.TitleIn(lang), "dates", FormatDateRange(lang, other.StartDate, other.EndDate)}})
@@ -358,8 +362,11 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 		}
 		for _, oid := range others {
 			other, err := s.Get(ctx, oid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // gone since the query
+			}
 			if err != nil {
-				continue
+				return nil, err
 			}
 			out = append(out, Warning{Code: "venue_double_booked", Key: "workshops.warn.venue_double_booked",
 				Args: []any{"venue", w.Venue, "title", other.TitleIn(lang), "dates", FormatDateRange(lang, other.StartDate, other.EndDate)}})

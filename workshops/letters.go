@@ -90,8 +90,10 @@ func (s *Service) SaveLetter(ctx context.Context, who *officials.Official, wid i
 	if w.Status == StatusCancelled || w.Status == StatusCompleted {
 		return nil, ErrWorkshopOver
 	}
-	if c, err := s.offs.Country(ctx, country); err != nil || !c.Member {
+	if c, err := s.offs.Country(ctx, country); errors.Is(err, store.ErrNotFound) || (err == nil && !c.Member) {
 		return nil, fieldsErr("country", "field.country.invalid")
+	} else if err != nil {
+		return nil, fmt.Errorf("workshops: letter of %s: %w", country, err)
 	}
 	if len(data) > MaxLetterBytes {
 		return nil, ErrLetterTooLarge

@@ -329,8 +329,11 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		return nil, ErrNoCountry
 	}
 	c, err := s.offs.Country(ctx, o.Country)
-	if err != nil || !c.Member {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !c.Member) {
 		return nil, ErrNoCountry
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workshops: register: %w", err)
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
