@@ -343,7 +343,11 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 	}
 	f := in.Validate(s.today())
 	if f["country"] == "" {
-		if c, err := s.officials.Country(ctx, in.Country); err != nil || !c.Member {
+		c, err := s.officials.Country(ctx, in.Country)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("advisory: create: %w", err)
+		}
+		if err != nil || !c.Member {
 			f.Add("country", "field.country.invalid")
 		}
 	}
