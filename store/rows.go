@@ -9,9 +9,9 @@ import (
 // one scan function serves both.
 type Scanner = interface{ Scan(dest ...any) error }
 
-// Stop ends Each early, without error: return it from fn when the rows still unread are not
-// wanted (a limit reached).
-var Stop = errors.New("store: stop reading rows")
+// ErrStop ends Each early, without error: return it from fn when the rows still unread are
+// not wanted (a limit reached).
+var ErrStop = errors.New("store: stop reading rows")
 
 // Collect reads every row of a query with scan and closes the rows. It takes the query's
 // results as they came, so that no caller holds open rows of its own:
@@ -46,8 +46,8 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 
 // Each calls fn for every row of a query, for loops that fill maps or existing values
 // rather than make a list, and closes the rows. It stops at fn's first error and returns
-// it, except Stop, which ends the reading with no error. As with Collect, a query error is
-// returned as it is, and so is an error that cut the reading short: a caller must treat
+// it, except ErrStop, which ends the reading with no error. As with Collect, a query error
+// is returned as it is, and so is an error that cut the reading short: a caller must treat
 // what fn saw as incomplete when Each fails.
 func Each(rows *sql.Rows, err error, fn func(Scanner) error) error {
 	if err != nil {
@@ -56,7 +56,7 @@ func Each(rows *sql.Rows, err error, fn func(Scanner) error) error {
 	defer rows.Close()
 	for rows.Next() {
 		if err := fn(rows); err != nil {
-			if errors.Is(err, Stop) {
+			if errors.Is(err, ErrStop) {
 				break
 			}
 			return err

@@ -110,17 +110,17 @@ func TestEach(t *testing.T) {
 	}
 	noOpenRows(t, db)
 
-	// Stop ends the reading early without an error, and closes the rows.
+	// ErrStop ends the reading early without an error, and closes the rows.
 	n := 0
 	rows, err = db.R.QueryContext(ctx, counting, 1000)
 	err = store.Each(rows, err, func(store.Scanner) error {
 		if n++; n == 3 {
-			return store.Stop
+			return store.ErrStop
 		}
 		return nil
 	})
 	if err != nil || n != 3 {
-		t.Fatalf("Each with Stop read %d rows, %v; want 3, nil", n, err)
+		t.Fatalf("Each with ErrStop read %d rows, %v; want 3, nil", n, err)
 	}
 	noOpenRows(t, db)
 

@@ -577,7 +577,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Workshop, error) {
 		}
 		out = append(out, w)
 		if f.Limit > 0 && len(out) >= f.Limit {
-			return store.Stop
+			return store.ErrStop
 		}
 		return nil
 	})
