@@ -29,7 +29,7 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // on the early returns; the last Close is returned
 	out := []T{}
 	for rows.Next() {
 		v, err := scan(rows)
@@ -53,7 +53,7 @@ func Each(rows *sql.Rows, err error, fn func(Scanner) error) error {
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // on the early returns; the last Close is returned
 	for rows.Next() {
 		if err := fn(rows); err != nil {
 			if errors.Is(err, ErrStop) {
