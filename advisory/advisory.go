@@ -178,15 +178,11 @@ func loadTags(ctx context.Context, q store.Queryer, rs []*Request) error {
 	}
 	rows, err := q.QueryContext(ctx, `SELECT request_id, kind, code FROM advisory_request_tags
 		WHERE request_id IN (`+strings.Join(marks, ", ")+`) ORDER BY request_id, kind, code`, args...)
-	if err != nil {
-		return fmt.Errorf("advisory: load tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var kind, code string
-		if err := rows.Scan(&id, &kind, &code); err != nil {
-			return fmt.Errorf("advisory: load tags: %w", err)
+		if err := row.Scan(&id, &kind, &code); err != nil {
+			return err
 		}
 		r := byID[id]
 		switch kind {
@@ -198,9 +194,10 @@ func loadTags(ctx context.Context, q store.Queryer, rs []*Request) error {
 		case "support":
 			r.SupportKinds = append(r.SupportKinds, code)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("advisory: load tags: %w", err)
 	}
 	for _, r := range rs {
 		slices.Sort(r.Phases)
@@ -301,22 +298,10 @@ func (s *Service) List(ctx context.Context, u *officials.Official, f Filter) ([]
 	}
 	rows, err := s.db.R.QueryContext(ctx, "SELECT "+requestCols+" FROM advisory_requests r"+w+" ORDER BY r.id DESC LIMIT ? OFFSET ?",
 		append(args, f.Limit, max(0, f.Offset))...)
+	out, err := store.Collect(rows, err, s.scanRequest)
 	if err != nil {
 		return nil, 0, fmt.Errorf("advisory: list: %w", err)
 	}
-	defer rows.Close()
-	out := []*Request{}
-	for rows.Next() {
-		r, err := s.scanRequest(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("advisory: list: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("advisory: list: %w", err)
-	}
-	rows.Close()
 	if err := loadTags(ctx, s.db.R, out); err != nil {
 		return nil, 0, err
 	}
@@ -328,21 +313,21 @@ func (s *Service) CountByStatus(ctx context.Context, u *officials.Official, coun
 	if PartyOf(u, country) == PartyNone {
 		return nil, problem.NotFound
 	}
+	out := map[string]int{}
 	rows, err := s.db.R.QueryContext(ctx, "SELECT status, count(*) FROM advisory_requests WHERE country = ? GROUP BY status", country)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var st string
+		var n int
+		if err := row.Scan(&st, &n); err != nil {
+			return err
+		}
+		out[st] = n
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("advisory: count by status: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Create records a new request from u, with its attachments, in one transaction, and
@@ -358,7 +343,11 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 	}
 	f := in.Validate(s.today())
 	if f["country"] == "" {
-		if c, err := s.officials.Country(ctx, in.Country); err != nil || !c.Member {
+		c, err := s.officials.Country(ctx, in.Country)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("advisory: create: %w", err)
+		}
+		if err != nil || !c.Member {
 			f.Add("country", "field.country.invalid")
 		}
 	}

@@ -167,41 +167,31 @@ func (s *Service) Assessments(ctx context.Context, u *officials.Official, countr
 	}
 	rows, err := s.db.R.QueryContext(ctx, `SELECT id, country, assessed_on, note, created_by, created_at
 		FROM country_assessments WHERE country = ? ORDER BY assessed_on DESC, id DESC`, country)
+	out, err := store.Collect(rows, err, func(row store.Scanner) (*Assessment, error) {
+		a := &Assessment{}
+		var at string
+		err := row.Scan(&a.ID, &a.Country, &a.AssessedOn, &a.Note, &a.By.ID, &at)
+		a.CreatedAt = parseTime(at)
+		return a, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("advisory: assessments of %s: %w", country, err)
 	}
-	defer rows.Close()
-	out := []*Assessment{}
-	byID := map[int64]*Assessment{}
-	for rows.Next() {
-		a := &Assessment{}
-		var at string
-		if err := rows.Scan(&a.ID, &a.Country, &a.AssessedOn, &a.Note, &a.By.ID, &at); err != nil {
-			return nil, err
-		}
-		a.CreatedAt = parseTime(at)
-		out = append(out, a)
-		byID[a.ID] = a
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if len(out) == 0 {
 		return out, nil
 	}
-	srows, err := s.db.R.QueryContext(ctx, `SELECT s.assessment_id, s.phase, s.objective, s.level FROM country_assessment_scores s
-		JOIN country_assessments a ON a.id = s.assessment_id WHERE a.country = ?`, country)
-	if err != nil {
-		return nil, fmt.Errorf("advisory: assessment scores of %s: %w", country, err)
+	byID := make(map[int64]*Assessment, len(out))
+	for _, a := range out {
+		byID[a.ID] = a
 	}
-	defer srows.Close()
-	for srows.Next() {
+	rows, err = s.db.R.QueryContext(ctx, `SELECT s.assessment_id, s.phase, s.objective, s.level FROM country_assessment_scores s
+		JOIN country_assessments a ON a.id = s.assessment_id WHERE a.country = ?`, country)
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var phase, level int
 		var obj string
-		if err := srows.Scan(&id, &phase, &obj, &level); err != nil {
-			return nil, err
+		if err := row.Scan(&id, &phase, &obj, &level); err != nil {
+			return err
 		}
 		if a := byID[id]; a != nil && phase >= 1 && phase <= 4 {
 			for o, code := range Objectives {
@@ -210,9 +200,10 @@ func (s *Service) Assessments(ctx context.Context, u *officials.Official, countr
 				}
 			}
 		}
-	}
-	if err := srows.Err(); err != nil {
-		return nil, err
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("advisory: assessment scores of %s: %w", country, err)
 	}
 	people := s.people(ctx)
 	for _, a := range out {

@@ -317,24 +317,16 @@ func (s *Service) Attachments(ctx context.Context, u *officials.Official, id int
 	}
 	rows, err := s.db.R.QueryContext(ctx, `SELECT id, filename, kind, size, sha256, uploaded_by, created_at
 		FROM advisory_attachments WHERE request_id = ? ORDER BY id`, id)
+	out, err := store.Collect(rows, err, func(row store.Scanner) (Attachment, error) {
+		var a Attachment
+		var at string
+		err := row.Scan(&a.ID, &a.Filename, &a.Kind, &a.Size, &a.SHA256, &a.UploadedBy.ID, &at)
+		a.CreatedAt = parseTime(at)
+		return a, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("advisory: attachments %d: %w", id, err)
 	}
-	defer rows.Close()
-	out := []Attachment{}
-	for rows.Next() {
-		var a Attachment
-		var at string
-		if err := rows.Scan(&a.ID, &a.Filename, &a.Kind, &a.Size, &a.SHA256, &a.UploadedBy.ID, &at); err != nil {
-			return nil, err
-		}
-		a.CreatedAt = parseTime(at)
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	people := s.people(ctx)
 	for i := range out {
 		out[i].UploadedBy = people(out[i].UploadedBy.ID)

@@ -115,24 +115,16 @@ func (s *Service) Comments(ctx context.Context, u *officials.Official, id int64)
 		q += " AND internal = 0"
 	}
 	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY id", id)
+	all, err := store.Collect(rows, err, func(row store.Scanner) (Comment, error) {
+		var c Comment
+		var at string
+		err := row.Scan(&c.ID, &c.Author.ID, &c.Internal, &c.Body, &at)
+		c.CreatedAt = parseTime(at)
+		return c, err
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("advisory: comments %d: %w", id, err)
 	}
-	defer rows.Close()
-	var all []Comment
-	for rows.Next() {
-		var c Comment
-		var at string
-		if err := rows.Scan(&c.ID, &c.Author.ID, &c.Internal, &c.Body, &at); err != nil {
-			return nil, nil, err
-		}
-		c.CreatedAt = parseTime(at)
-		all = append(all, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	rows.Close()
 	people := s.people(ctx)
 	thread, notes = []Comment{}, []Comment{}
 	for _, c := range all {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // RequestFact is an advisory request as the reports count it: the country, the phases it
@@ -29,18 +31,12 @@ func (s *Service) Facts(ctx context.Context) ([]RequestFact, error) {
 		(SELECT min(t.at) FROM advisory_transitions t WHERE t.request_id = r.id AND t.to_status = 'accepted'),
 		(SELECT min(t.at) FROM advisory_transitions t WHERE t.request_id = r.id AND t.to_status = 'completed')
 		FROM advisory_requests r ORDER BY r.id`)
-	if err != nil {
-		return nil, fmt.Errorf("advisory: facts: %w", err)
-	}
-	out := []RequestFact{}
-	byID := map[int64]int{}
-	for rows.Next() {
+	out, err := store.Collect(rows, err, func(row store.Scanner) (RequestFact, error) {
 		var f RequestFact
 		var created string
 		var accepted, completed sql.NullString
-		if err := rows.Scan(&f.ID, &f.Country, &f.Status, &created, &accepted, &completed); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("advisory: facts: %w", err)
+		if err := row.Scan(&f.ID, &f.Country, &f.Status, &created, &accepted, &completed); err != nil {
+			return f, err
 		}
 		f.SubmittedAt = parseTime(created)
 		if accepted.Valid {
@@ -52,31 +48,30 @@ func (s *Service) Facts(ctx context.Context) ([]RequestFact, error) {
 			f.CompletedAt = &t
 		}
 		f.Phases = []int{}
-		byID[f.ID] = len(out)
-		out = append(out, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("advisory: facts: %w", err)
-	}
-	rows, err = s.db.R.QueryContext(ctx, "SELECT request_id, code FROM advisory_request_tags WHERE kind = 'phase'")
+		return f, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("advisory: facts: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	byID := make(map[int64]int, len(out))
+	for i, f := range out {
+		byID[f.ID] = i
+	}
+	rows, err = s.db.R.QueryContext(ctx, "SELECT request_id, code FROM advisory_request_tags WHERE kind = 'phase'")
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return nil, fmt.Errorf("advisory: facts: %w", err)
+		if err := row.Scan(&id, &code); err != nil {
+			return err
 		}
 		if i, ok := byID[id]; ok {
 			if n, err := strconv.Atoi(code); err == nil {
 				out[i].Phases = append(out[i].Phases, n)
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("advisory: facts: %w", err)
 	}
 	for i := range out {

@@ -214,24 +214,16 @@ func (s *Service) History(ctx context.Context, u *officials.Official, id int64) 
 	}
 	rows, err := s.db.R.QueryContext(ctx, `SELECT from_status, to_status, reason, coalesce(actor_id, 0), at
 		FROM advisory_transitions WHERE request_id = ? ORDER BY id`, id)
+	out, err := store.Collect(rows, err, func(row store.Scanner) (Transition, error) {
+		var t Transition
+		var at string
+		err := row.Scan(&t.From, &t.To, &t.Reason, &t.Actor.ID, &at)
+		t.At = parseTime(at)
+		return t, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("advisory: history %d: %w", id, err)
 	}
-	defer rows.Close()
-	out := []Transition{}
-	for rows.Next() {
-		var t Transition
-		var at string
-		if err := rows.Scan(&t.From, &t.To, &t.Reason, &t.Actor.ID, &at); err != nil {
-			return nil, err
-		}
-		t.At = parseTime(at)
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	people := s.people(ctx)
 	for i := range out {
 		out[i].Actor = people(out[i].Actor.ID)

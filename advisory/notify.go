@@ -3,11 +3,13 @@ package advisory
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/store"
 )
 
 // recipients are the people told of a change to request r: the requester and the focal
@@ -25,6 +27,8 @@ func (s *Service) recipients(ctx context.Context, r *Request, actor *officials.O
 	}
 	if o, err := s.officials.Get(ctx, r.CreatedBy); err == nil {
 		add(o)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("advisory: requester of %d: %w", r.ID, err)
 	}
 	fps, _, err := s.officials.List(ctx, officials.Filter{Country: r.Country, Role: officials.RoleFocalPoint, Limit: 500})
 	if err != nil {

@@ -176,3 +176,16 @@ func TestCreateAllOrNothing(t *testing.T) {
 		t.Error("staff created a request without a country")
 	}
 }
+
+// A failing country lookup is ours (500), not "your country is not a member state" (422).
+func TestCreateCountryLookupFailureIsNotTheUsersMistake(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.db.W.ExecContext(ctx, "ALTER TABLE countries RENAME TO countries_away"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.s.Create(ctx, f.fp, validInput(), nil)
+	if p, ok := problem.As(err); ok || err == nil || errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("create with the countries table gone: %v (problem: %v), want an internal error", err, p)
+	}
+}

@@ -66,19 +66,15 @@ func List(ctx context.Context, db *store.DB, f Filter) ([]Entry, int, error) {
 	}
 	rows, err := db.R.QueryContext(ctx, `SELECT id, at, coalesce(actor_id, 0), actor_email, action, subject, field, from_value, to_value
 		FROM audit_log `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	out, err := store.Collect(rows, err, func(row store.Scanner) (Entry, error) {
+		var e Entry
+		var at string
+		err := row.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Subject, &e.Field, &e.From, &e.To)
+		e.At, _ = time.Parse(time.RFC3339Nano, at)
+		return e, err
+	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("audit: list: %w", err)
 	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Subject, &e.Field, &e.From, &e.To); err != nil {
-			return nil, 0, fmt.Errorf("audit: scan: %w", err)
-		}
-		e.At, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }

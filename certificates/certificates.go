@@ -373,19 +373,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Certificate, int, erro
 
 func (s *Service) query(ctx context.Context, q string, args ...any) ([]*Certificate, error) {
 	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	out, err := store.Collect(rows, err, scanCert)
 	if err != nil {
 		return nil, fmt.Errorf("certificates: list: %w", err)
 	}
-	defer rows.Close()
-	out := []*Certificate{}
-	for rows.Next() {
-		c, err := scanCert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("certificates: list: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PDF returns a certificate's PDF exactly as issued.

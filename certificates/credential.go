@@ -156,21 +156,18 @@ func (s *Service) StatusList(ctx context.Context, n int) (map[string]any, error)
 	if exists == 0 && n != 1 {
 		return nil, fmt.Errorf("certificates: status list %d: %w", n, store.ErrNotFound)
 	}
-	rows, err := s.db.R.QueryContext(ctx, "SELECT status_index FROM certificates WHERE status_list = ? AND status <> 'valid'", n)
-	if err != nil {
-		return nil, fmt.Errorf("certificates: status list %d: %w", n, err)
-	}
-	defer rows.Close()
 	bits := make([]byte, statusListSize/8)
-	for rows.Next() {
+	rows, err := s.db.R.QueryContext(ctx, "SELECT status_index FROM certificates WHERE status_list = ? AND status <> 'valid'", n)
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var i int
-		if err := rows.Scan(&i); err != nil {
-			return nil, err
+		if err := row.Scan(&i); err != nil {
+			return err
 		}
 		bits[i/8] |= 0x80 >> (i % 8)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certificates: status list %d: %w", n, err)
 	}
 	var z bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)

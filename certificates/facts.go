@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // CertificateFact is a certificate as the reports count it: its kind, what it is for, its
@@ -26,27 +28,22 @@ type CertificateFact struct {
 func (s *Service) Facts(ctx context.Context) ([]CertificateFact, error) {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT kind, course, workshop_id, official_id, host_country, issued_at, status,
 		revoked_at, supersedes <> '' FROM certificates ORDER BY issued_at, id`)
-	if err != nil {
-		return nil, fmt.Errorf("certificates: facts: %w", err)
-	}
-	defer rows.Close()
-	out := []CertificateFact{}
-	for rows.Next() {
+	out, err := store.Collect(rows, err, func(row store.Scanner) (CertificateFact, error) {
 		var f CertificateFact
 		var issued string
 		var revoked sql.NullString
-		if err := rows.Scan(&f.Kind, &f.Course, &f.WorkshopID, &f.OfficialID, &f.HostCountry, &issued, &f.Status,
+		if err := row.Scan(&f.Kind, &f.Course, &f.WorkshopID, &f.OfficialID, &f.HostCountry, &issued, &f.Status,
 			&revoked, &f.Reissue); err != nil {
-			return nil, fmt.Errorf("certificates: facts: %w", err)
+			return f, err
 		}
 		f.IssuedAt = parseTime(issued)
 		if revoked.Valid {
 			t := parseTime(revoked.String)
 			f.RevokedAt = &t
 		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+		return f, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("certificates: facts: %w", err)
 	}
 	return out, nil

@@ -122,9 +122,12 @@ func (s *Service) workshopAchievement(ctx context.Context, w WorkshopAward) (ach
 		start: dateOf(w.Start), end: dateOf(w.End), city: strings.TrimSpace(w.City)}
 	if w.HostCountry != "" {
 		c, err := s.opt.Officials.Country(ctx, strings.ToUpper(w.HostCountry))
-		if err != nil {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			f.Add("host_country", "cert.field.country.invalid")
-		} else {
+		case err != nil:
+			return achievement{}, fmt.Errorf("certificates: host country: %w", err)
+		default:
 			a.country = c.ISO
 			a.countryNames = map[string]string{"ar": c.NameAr, "en": c.NameEn, "fr": c.NameFr}
 		}
@@ -177,9 +180,12 @@ func (s *Service) IssueByHand(ctx context.Context, actor audit.Actor, in HandIss
 			break
 		}
 		award, _, werr := s.workshop(ctx, in.WorkshopID)
-		if werr != nil {
+		if errors.Is(werr, store.ErrNotFound) || errors.Is(werr, ErrNoWorkshops) {
 			f.Add("workshop_id", "cert.field.workshop.unknown")
 			break
+		}
+		if werr != nil {
+			return nil, fmt.Errorf("certificates: workshop %d: %w", in.WorkshopID, werr)
 		}
 		if a, err = s.workshopAchievement(ctx, award); err != nil {
 			return nil, err
@@ -539,7 +545,13 @@ func (s *Service) enqueueRevoked(ctx context.Context, tx *sql.Tx, c *Certificate
 		return nil
 	}
 	o, err := s.opt.Officials.Get(ctx, c.OfficialID)
-	if err != nil || o.Email == "" || o.DeletedAt != nil {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("certificates: holder of %s: %w", c.Code, err)
+	}
+	if o.Email == "" || o.DeletedAt != nil {
 		return nil
 	}
 	lang := o.Language

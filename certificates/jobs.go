@@ -174,19 +174,10 @@ func (s *Service) Job(ctx context.Context, id int64) (*Job, error) {
 // Jobs lists the latest bulk jobs, newest first.
 func (s *Service) Jobs(ctx context.Context, limit int) ([]*Job, error) {
 	rows, err := s.db.R.QueryContext(ctx, "SELECT id FROM certificate_jobs ORDER BY id DESC LIMIT ?", limit)
+	ids, err := store.Collect(rows, err, store.Column[int64])
 	if err != nil {
 		return nil, fmt.Errorf("certificates: jobs: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := []*Job{}
 	for _, id := range ids {
 		j, err := s.Job(ctx, id)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // EnrolmentFact is one official's enrolment in one course as the reports count it: who (by
@@ -28,19 +30,14 @@ func (s *Service) Facts(ctx context.Context) ([]EnrolmentFact, error) {
 		count(a.id), max(a.score), coalesce(max(a.passed), 0)
 		FROM enrolments e LEFT JOIN quiz_attempts a ON a.official_id = e.official_id AND a.course_slug = e.course_slug
 		GROUP BY e.official_id, e.course_slug ORDER BY e.course_slug, e.official_id`)
-	if err != nil {
-		return nil, fmt.Errorf("courses: facts: %w", err)
-	}
-	defer rows.Close()
 	cat := s.cat()
-	out := []EnrolmentFact{}
-	for rows.Next() {
+	out, err := store.Collect(rows, err, func(row store.Scanner) (EnrolmentFact, error) {
 		var f EnrolmentFact
 		var enrolled string
 		var completed sql.NullString
 		var best sql.NullInt64
-		if err := rows.Scan(&f.OfficialID, &f.Course, &enrolled, &completed, &f.Attempts, &best, &f.Passed); err != nil {
-			return nil, fmt.Errorf("courses: facts: %w", err)
+		if err := row.Scan(&f.OfficialID, &f.Course, &enrolled, &completed, &f.Attempts, &best, &f.Passed); err != nil {
+			return f, err
 		}
 		f.EnrolledAt, f.CompletedAt = parseTime(enrolled), parseNullTime(completed)
 		if best.Valid {
@@ -51,9 +48,9 @@ func (s *Service) Facts(ctx context.Context) ([]EnrolmentFact, error) {
 		if c, err := cat.Course(f.Course); err == nil {
 			f.Phases = slices.Clone(c.Phases)
 		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
+		return f, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("courses: facts: %w", err)
 	}
 	return out, nil

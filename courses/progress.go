@@ -265,20 +265,20 @@ func completeIfDone(ctx context.Context, tx *sql.Tx, c *Course, officialID int64
 }
 
 func doneLessons(ctx context.Context, q store.Queryer, officialID int64, slug string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
 	rows, err := q.QueryContext(ctx, "SELECT lesson_slug, done_at FROM lesson_progress WHERE official_id = ? AND course_slug = ?", officialID, slug)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var l, at string
+		if err := row.Scan(&l, &at); err != nil {
+			return err
+		}
+		out[l] = parseTime(at)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("courses: done lessons of %s: %w", slug, err)
 	}
-	defer rows.Close()
-	out := map[string]time.Time{}
-	for rows.Next() {
-		var l, at string
-		if err := rows.Scan(&l, &at); err != nil {
-			return nil, fmt.Errorf("courses: done lessons of %s: %w", slug, err)
-		}
-		out[l] = parseTime(at)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Submission is the outcome of a quiz submission.
@@ -490,46 +490,36 @@ func (s *Service) readProgress(ctx context.Context, c *Course, officialID int64)
 func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress, error) {
 	cat := s.cat()
 	rows, err := s.db.R.QueryContext(ctx, `SELECT course_slug, enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ?`, officialID)
-	if err != nil {
-		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
-	}
-	var out []*Progress
-	for rows.Next() {
+	out, err := store.Collect(rows, err, func(row store.Scanner) (*Progress, error) {
 		p := &Progress{OfficialID: officialID, Enrolled: true}
 		var enrolled string
 		var completed sql.NullString
-		if err := rows.Scan(&p.Course, &enrolled, &p.LastLesson, &completed); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		if err := row.Scan(&p.Course, &enrolled, &p.LastLesson, &completed); err != nil {
+			return nil, err
 		}
 		if l, ok := s.pendingVisit(officialID, p.Course); ok {
 			p.LastLesson = l
 		}
 		p.EnrolledAt, p.CompletedAt = parseTime(enrolled), parseNullTime(completed)
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return p, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
 	}
 	done := map[string]map[string]time.Time{}
 	rows, err = s.db.R.QueryContext(ctx, "SELECT course_slug, lesson_slug, done_at FROM lesson_progress WHERE official_id = ?", officialID)
-	if err != nil {
-		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
-	}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var c, l, at string
-		if err := rows.Scan(&c, &l, &at); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		if err := row.Scan(&c, &l, &at); err != nil {
+			return err
 		}
 		if done[c] == nil {
 			done[c] = map[string]time.Time{}
 		}
 		done[c][l] = parseTime(at)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
 	}
 	type agg struct {
@@ -539,20 +529,16 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 	}
 	attempts := map[string]agg{}
 	rows, err = s.db.R.QueryContext(ctx, `SELECT course_slug, count(*), max(score), max(passed) FROM quiz_attempts WHERE official_id = ? GROUP BY course_slug`, officialID)
-	if err != nil {
-		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
-	}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var c string
 		var a agg
-		if err := rows.Scan(&c, &a.used, &a.best, &a.passed); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+		if err := row.Scan(&c, &a.used, &a.best, &a.passed); err != nil {
+			return err
 		}
 		attempts[c] = a
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
 	}
 	order := map[string]int{}
@@ -592,22 +578,20 @@ type Attempt struct {
 func (s *Service) AttemptHistory(ctx context.Context, officialID int64, slug string) ([]Attempt, error) {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT attempt_no, score, passed, answers, submitted_at FROM quiz_attempts
 		WHERE official_id = ? AND course_slug = ? ORDER BY attempt_no`, officialID, slug)
+	out, err := store.Collect(rows, err, func(row store.Scanner) (Attempt, error) {
+		var a Attempt
+		var answers, at string
+		if err := row.Scan(&a.No, &a.Score, &a.Passed, &answers, &at); err != nil {
+			return a, err
+		}
+		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
+			return a, fmt.Errorf("answers of attempt %d: %w", a.No, err)
+		}
+		a.SubmittedAt = parseTime(at)
+		return a, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("courses: attempts %d in %s: %w", officialID, slug, err)
 	}
-	defer rows.Close()
-	out := []Attempt{}
-	for rows.Next() {
-		var a Attempt
-		var answers, at string
-		if err := rows.Scan(&a.No, &a.Score, &a.Passed, &answers, &at); err != nil {
-			return nil, fmt.Errorf("courses: attempts %d in %s: %w", officialID, slug, err)
-		}
-		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
-			return nil, fmt.Errorf("courses: attempts %d in %s: answers of attempt %d: %w", officialID, slug, a.No, err)
-		}
-		a.SubmittedAt = parseTime(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/masar-platform/masar/sheet"
+	"github.com/masar-platform/masar/store"
 )
 
 // ReportFilter narrows the staff report; empty fields do not filter.
@@ -72,22 +73,18 @@ func (s *Service) Report(ctx context.Context, f ReportFilter) (*Report, error) {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY e.course_slug, coalesce(o.country, ''), o.name_latin, e.official_id"
-	rows, err := s.db.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("courses: report: %w", err)
-	}
-	defer rows.Close()
 	cat := s.cat()
 	r := &Report{Rows: []ReportRow{}, Countries: []CountryTotal{}}
 	totals := map[string]*CountryTotal{}
-	for rows.Next() {
+	rows, err := s.db.R.QueryContext(ctx, q, args...)
+	err = store.Each(rows, err, func(sc store.Scanner) error {
 		var row ReportRow
 		var enrolled string
 		var completed sql.NullString
 		var best sql.NullInt64
-		if err := rows.Scan(&row.OfficialID, &row.NameAr, &row.NameLatin, &row.Email, &row.Country, &row.Course,
+		if err := sc.Scan(&row.OfficialID, &row.NameAr, &row.NameLatin, &row.Email, &row.Country, &row.Course,
 			&enrolled, &completed, &row.LessonsDone, &best); err != nil {
-			return nil, fmt.Errorf("courses: report: %w", err)
+			return err
 		}
 		row.EnrolledAt, row.CompletedAt = parseTime(enrolled), parseNullTime(completed)
 		if best.Valid {
@@ -113,8 +110,9 @@ func (s *Service) Report(ctx context.Context, f ReportFilter) (*Report, error) {
 		if row.CompletedAt != nil {
 			t.Completed++
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("courses: report: %w", err)
 	}
 	for _, t := range totals {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // Delivery tuning.
@@ -182,26 +184,21 @@ func (m *Mailer) due(ctx context.Context) ([]*pending, error) {
 	rows, err := m.db.R.QueryContext(ctx, `SELECT id, to_email, to_name, lang, subject, text_body, html_body, created_at, attempts
 		FROM outbox WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, id LIMIT ?`, formatTime(time.Now()), batchSize)
+	out, err := store.Collect(rows, err, func(row store.Scanner) (*pending, error) {
+		p := &pending{}
+		var created string
+		if err := row.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &p.attempts); err != nil {
+			return nil, err
+		}
+		var err error
+		if p.created, err = time.Parse(time.RFC3339Nano, created); err != nil {
+			return nil, fmt.Errorf("outbox %d: created_at: %w", p.id, err)
+		}
+		return p, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("mail: due messages: %w", err)
 	}
-	defer rows.Close()
-	var out []*pending
-	for rows.Next() {
-		p := &pending{}
-		var created string
-		if err := rows.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &p.attempts); err != nil {
-			return nil, fmt.Errorf("mail: due messages: %w", err)
-		}
-		if p.created, err = time.Parse(time.RFC3339Nano, created); err != nil {
-			return nil, fmt.Errorf("mail: outbox %d: created_at: %w", p.id, err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("mail: due messages: %w", err)
-	}
-	rows.Close()
 	for _, p := range out {
 		if p.attachments, err = m.loadAttachments(ctx, p.id); err != nil {
 			return nil, err
@@ -212,19 +209,12 @@ func (m *Mailer) due(ctx context.Context) ([]*pending, error) {
 
 func (m *Mailer) loadAttachments(ctx context.Context, id int64) ([]Attachment, error) {
 	rows, err := m.db.R.QueryContext(ctx, "SELECT filename, content_type, data FROM outbox_attachments WHERE outbox_id = ? ORDER BY id", id)
-	if err != nil {
-		return nil, fmt.Errorf("mail: outbox %d attachments: %w", id, err)
-	}
-	defer rows.Close()
-	var out []Attachment
-	for rows.Next() {
+	out, err := store.Collect(rows, err, func(row store.Scanner) (Attachment, error) {
 		var a Attachment
-		if err := rows.Scan(&a.Filename, &a.ContentType, &a.Data); err != nil {
-			return nil, fmt.Errorf("mail: outbox %d attachments: %w", id, err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+		err := row.Scan(&a.Filename, &a.ContentType, &a.Data)
+		return a, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("mail: outbox %d attachments: %w", id, err)
 	}
 	return out, nil

@@ -232,22 +232,10 @@ func (m *Mailer) List(ctx context.Context, limit, offset int) ([]Item, int, erro
 		return nil, 0, fmt.Errorf("mail: count outbox: %w", err)
 	}
 	rows, err := m.db.R.QueryContext(ctx, "SELECT "+itemColumns+" FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?", limit, offset)
+	items, err := store.Collect(rows, err, scanItem)
 	if err != nil {
 		return nil, 0, fmt.Errorf("mail: list outbox: %w", err)
 	}
-	defer rows.Close()
-	items := []Item{}
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("mail: list outbox: %w", err)
-		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("mail: list outbox: %w", err)
-	}
-	rows.Close()
 	if err := m.attachmentNames(ctx, items); err != nil {
 		return nil, 0, err
 	}
@@ -283,20 +271,17 @@ func (m *Mailer) attachmentNames(ctx context.Context, items []Item) error {
 	}
 	rows, err := m.db.R.QueryContext(ctx, "SELECT outbox_id, filename FROM outbox_attachments WHERE outbox_id IN (?"+
 		strings.Repeat(", ?", len(items)-1)+") ORDER BY id", args...)
-	if err != nil {
-		return fmt.Errorf("mail: attachment names: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return fmt.Errorf("mail: attachment names: %w", err)
+		if err := row.Scan(&id, &name); err != nil {
+			return err
 		}
 		i := index[id]
 		items[i].Attachments = append(items[i].Attachments, name)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("mail: attachment names: %w", err)
 	}
 	return nil

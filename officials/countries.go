@@ -76,30 +76,40 @@ func (s *Service) readCountries(ctx context.Context, membersOnly bool) ([]Countr
 		q += " WHERE member = 1"
 	}
 	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY name_ar")
+	out, err := store.Collect(rows, err, scanCountry)
 	if err != nil {
 		return nil, fmt.Errorf("officials: countries: %w", err)
 	}
-	defer rows.Close()
-	var out []Country
-	for rows.Next() {
-		var c Country
-		if err := rows.Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// Country returns one state by ISO code.
-func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
+func scanCountry(row store.Scanner) (Country, error) {
 	var c Country
-	err := s.db.R.QueryRowContext(ctx, "SELECT iso2, name_ar, name_en, name_fr, timezone, member FROM countries WHERE iso2 = ?", iso).
-		Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, store.ErrNotFound
-	}
+	err := row.Scan(&c.ISO, &c.NameAr, &c.NameEn, &c.NameFr, &c.Timezone, &c.Member)
 	return c, err
+}
+
+// CountryExists reports whether iso is the code of a state in the list (member or not). A
+// failed lookup is an error, not a no.
+func (s *Service) CountryExists(ctx context.Context, iso string) (bool, error) {
+	_, err := s.Country(ctx, iso)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Country returns one state by ISO code; the error wraps store.ErrNotFound when there is
+// none, and is a database failure otherwise.
+func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
+	c, err := scanCountry(s.db.R.QueryRowContext(ctx, "SELECT iso2, name_ar, name_en, name_fr, timezone, member FROM countries WHERE iso2 = ?", iso))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return Country{}, fmt.Errorf("officials: country %q: %w", iso, err)
+	}
+	return c, nil
 }
 
 // SetMember marks a state as a member of the commission or not, and records it.

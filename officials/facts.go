@@ -2,9 +2,10 @@ package officials
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // OfficialFact is what the reports may know about an account: its member state and the
@@ -25,21 +26,14 @@ type OfficialFact struct {
 func (s *Service) Facts(ctx context.Context) ([]OfficialFact, error) {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT id, coalesce(country, ''), gender, sector, role, created_at,
 		deleted_at IS NOT NULL FROM officials ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("officials: facts: %w", err)
-	}
-	defer rows.Close()
-	out := []OfficialFact{}
-	for rows.Next() {
+	out, err := store.Collect(rows, err, func(row store.Scanner) (OfficialFact, error) {
 		var f OfficialFact
 		var created string
-		if err := rows.Scan(&f.ID, &f.Country, &f.Gender, &f.Sector, &f.Role, &created, &f.Deleted); err != nil {
-			return nil, fmt.Errorf("officials: facts: %w", err)
-		}
+		err := row.Scan(&f.ID, &f.Country, &f.Gender, &f.Sector, &f.Role, &created, &f.Deleted)
 		f.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil && err != sql.ErrNoRows {
+		return f, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("officials: facts: %w", err)
 	}
 	return out, nil

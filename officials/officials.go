@@ -184,7 +184,9 @@ func (s *Service) hash(password string) (string, error) {
 func (s *Service) Register(ctx context.Context, in Input) (*Official, error) {
 	in.Clean()
 	f := in.Validate(true)
-	s.checkCountry(ctx, in.Country, f)
+	if err := s.checkCountry(ctx, in.Country, f); err != nil {
+		return nil, err
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -227,7 +229,9 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, i
 	if !validRole(role) {
 		f.Add("role", "field.role.invalid")
 	}
-	s.checkCountry(ctx, in.Country, f)
+	if err := s.checkCountry(ctx, in.Country, f); err != nil {
+		return 0, err
+	}
 	if role == RoleFocalPoint && in.Country == "" {
 		f.Add("country", "field.country.required_focal")
 	}
@@ -268,14 +272,22 @@ func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustCh
 	return res.LastInsertId()
 }
 
-func (s *Service) checkCountry(ctx context.Context, iso string, f problem.Fields) {
+// checkCountry adds a field error when iso is not a member state. Only a country that does
+// not exist is the user's mistake: a failed lookup is returned, for a 500.
+func (s *Service) checkCountry(ctx context.Context, iso string, f problem.Fields) error {
 	if iso == "" || f["country"] != "" {
-		return
+		return nil
 	}
 	c, err := s.Country(ctx, iso)
-	if err != nil || !c.Member {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		f.Add("country", "field.country.invalid")
+	case err != nil:
+		return err
+	case !c.Member:
 		f.Add("country", "field.country.invalid")
 	}
+	return nil
 }
 
 // relaxCountry lets programme staff and admins, who work for the commission rather than a
@@ -301,6 +313,9 @@ var ErrBadCredentials = problem.New(http.StatusUnauthorized, "bad_credentials", 
 // Authenticate returns the account whose e-mail and password match.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*Official, error) {
 	o, err := s.GetByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err // the database failed: not the visitor's wrong password
+	}
 	if err != nil {
 		// Spend the same time as a real check, so that timing does not reveal accounts.
 		_ = bcrypt.CompareHashAndPassword([]byte("$2a$11$CwTycUXWue0Thq9StjUM0uJ8.nG4Zb2ZEgkq8ZIKo6fLJAbkgsKxC"), []byte(password))
@@ -322,7 +337,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor audit.Actor, id int64
 	}
 	f := in.ValidateProfile()
 	relaxCountry(f, cur.Role)
-	s.checkCountry(ctx, in.Country, f)
+	if err := s.checkCountry(ctx, in.Country, f); err != nil {
+		return nil, err
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -498,19 +515,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}
 	rows, err := listStmt.QueryContext(ctx, append(args, f.Limit, f.Offset)...)
+	out, err := store.Collect(rows, err, scan)
 	if err != nil {
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}
-	defer rows.Close()
-	var out []*Official
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("officials: list: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // CountAdmins returns how many live admin accounts exist.

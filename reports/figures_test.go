@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -184,7 +186,7 @@ func TestComputeHandFacts(t *testing.T) {
 func approx(x *float64, want float64) bool { return x != nil && *x > want-1e-9 && *x < want+1e-9 }
 
 func TestParseFilterAndScope(t *testing.T) {
-	known := func(iso string) bool { return iso == "JO" || iso == "TN" }
+	known := func(iso string) (bool, error) { return iso == "JO" || iso == "TN", nil }
 	if f, err := ParseFilter(" 2026-01-01 ", "2026-12-31", "jo", known); err != nil || f.Country != "JO" || f.From != "2026-01-01" {
 		t.Errorf("%+v %v", f, err)
 	}
@@ -262,5 +264,16 @@ func TestOpenDataFromHandFacts(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("catalogue lacks %s", want)
 		}
+	}
+}
+
+// A country lookup that fails is not an unknown country: ParseFilter returns the failure,
+// not a 422 about the field.
+func TestParseFilterLookupFailure(t *testing.T) {
+	down := errors.New("database is locked")
+	known := func(string) (bool, error) { return false, down }
+	_, err := ParseFilter("", "", "JO", known)
+	if _, isProblem := problem.As(err); isProblem || !errors.Is(err, down) {
+		t.Fatalf("ParseFilter with a failed lookup = %v, want the lookup's error", err)
 	}
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -27,8 +28,9 @@ type Filter struct {
 
 // ParseFilter reads a filter as typed (dates YYYY-MM-DD, a country code) and checks it; a
 // problem comes back as a 422 naming the field. known reports whether a country code exists
-// (nil: any two letters).
-func ParseFilter(from, to, country string, known func(iso string) bool) (Filter, error) {
+// (nil: any two letters); its error (the lookup failed) is returned as it is, not as the
+// user's mistake.
+func ParseFilter(from, to, country string, known func(iso string) (bool, error)) (Filter, error) {
 	f := Filter{From: strings.TrimSpace(from), To: strings.TrimSpace(to), Country: strings.ToUpper(strings.TrimSpace(country))}
 	bad := problem.Fields{}
 	if f.From != "" && !validDate(f.From) {
@@ -41,7 +43,14 @@ func ParseFilter(from, to, country string, known func(iso string) bool) (Filter,
 		bad.Add("to", "reports.field.to.before_from")
 	}
 	if f.Country != "" {
-		if len(f.Country) != 2 || (known != nil && !known(f.Country)) {
+		ok := len(f.Country) == 2
+		if ok && known != nil {
+			var err error
+			if ok, err = known(f.Country); err != nil {
+				return f, fmt.Errorf("reports: country %q: %w", f.Country, err)
+			}
+		}
+		if !ok {
 			bad.Add("country", "field.country.invalid")
 		}
 	}

@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
 )
 
 // Column weights for BM25: title, body, extra (surface forms, second readings, context).
@@ -327,24 +328,16 @@ type hit struct {
 // queryHits runs a statement returning rows of (rowid[, score]).
 func queryHits(ctx context.Context, stmt *sql.Stmt, scored bool, args ...any) ([]hit, error) {
 	rows, err := stmt.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var hits []hit
-	for rows.Next() {
+	return store.Collect(rows, err, func(row store.Scanner) (hit, error) {
 		var h hit
+		var err error
 		if scored {
-			err = rows.Scan(&h.id, &h.score)
+			err = row.Scan(&h.id, &h.score)
 		} else {
-			err = rows.Scan(&h.id)
+			err = row.Scan(&h.id)
 		}
-		if err != nil {
-			return nil, err
-		}
-		hits = append(hits, h)
-	}
-	return hits, rows.Err()
+		return h, err
+	})
 }
 
 // sortHits orders hits best first (BM25 is lower for better), ties by id.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/problem"
 )
 
 // apiAdvisoryRoutes registers the advisory API. The role checks are those of the pages: focal
@@ -276,7 +275,7 @@ func (h *handler) apiListAssessments(c *fiber.Ctx) error {
 func (h *handler) apiSaveAssessment(c *fiber.Ctx) error {
 	iso := strings.ToUpper(c.Params("iso"))
 	if _, err := h.Officials.Country(c.UserContext(), iso); err != nil {
-		return problem.NotFound
+		return err // wraps store.ErrNotFound (404) for an unknown code; a failed lookup is a 500
 	}
 	var in advisory.AssessmentInput
 	if err := bodyJSON(c, &in); err != nil {

@@ -381,8 +381,11 @@ func (h *handler) apiRecordAttendance(c *fiber.Ctx) error {
 	}
 	for i, code := range b.Codes {
 		r, err := h.Workshops.ByTicket(ctx, w.ID, code)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			return problem.Fields{fmt.Sprintf("codes.%d", i): "workshops.field.code.unknown"}.Err()
+		}
+		if err != nil {
+			return err
 		}
 		ids = append(ids, r.ID)
 	}

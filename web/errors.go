@@ -21,6 +21,9 @@ type apiError struct {
 // request id and shown as a generic message.
 func (h *handler) classify(c *fiber.Ctx, err error) *problem.Error {
 	if p, ok := problem.As(err); ok {
+		if p.Cause != nil {
+			h.log.Info("problem", "code", p.Code, "status", p.Status, "cause", p.Cause, "path", c.Path(), "method", c.Method(), "id", requestID(c))
+		}
 		return p
 	}
 	if errors.Is(err, store.ErrNotFound) {

@@ -31,7 +31,7 @@ func (h *handler) reportRoutes(g fiber.Router) {
 // own is not found.
 func (h *handler) reportFilter(c *fiber.Ctx) (reports.Filter, error) {
 	ctx := c.UserContext()
-	known := func(iso string) bool { _, err := h.Officials.Country(ctx, iso); return err == nil }
+	known := func(iso string) (bool, error) { return h.Officials.CountryExists(ctx, iso) }
 	f, err := reports.ParseFilter(c.Query("from"), c.Query("to"), c.Query("country"), known)
 	if err != nil {
 		return f, err

@@ -29,21 +29,21 @@ func (s *Service) fillAttendance(ctx context.Context, q store.Queryer, wid int64
 		args = []any{regs[0].ID}
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("workshops: attendance of %d: %w", wid, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var day string
-		if err := rows.Scan(&id, &day); err != nil {
+		if err := row.Scan(&id, &day); err != nil {
 			return err
 		}
 		if r := byID[id]; r != nil {
 			r.Attended = append(r.Attended, day)
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("workshops: attendance of %d: %w", wid, err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // Rate is the share of w's days that r attended, 0 to 1.

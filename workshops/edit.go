@@ -3,6 +3,7 @@ package workshops
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -103,22 +104,14 @@ func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record
 		keep[sid] = true
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT id FROM workshop_sessions WHERE workshop_id = ?", id)
+	sids, err := store.Collect(rows, err, store.Column[int64])
 	if err != nil {
-		return err
+		return fmt.Errorf("workshops: sessions of %d: %w", id, err)
 	}
-	var drop []int64
-	for rows.Next() {
-		var sid int64
-		if err := rows.Scan(&sid); err != nil {
-			rows.Close()
-			return err
+	for _, sid := range sids {
+		if keep[sid] {
+			continue
 		}
-		if !keep[sid] {
-			drop = append(drop, sid)
-		}
-	}
-	rows.Close()
-	for _, sid := range drop {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_sessions WHERE id = ?", sid); err != nil {
 			return err
 		}
@@ -332,24 +325,18 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 			AND (w.id IN (SELECT workshop_id FROM workshop_trainers WHERE official_id = ?)
 			     OR w.id IN (SELECT workshop_id FROM workshop_sessions WHERE trainer_id = ?)) ORDER BY w.start_date`,
 			w.ID, w.EndDate, w.StartDate, t, t)
+		others, err := store.Collect(rows, err, store.Column[int64])
 		if err != nil {
 			return nil, fmt.Errorf("workshops: conflicts: %w", err)
 		}
-		var others []int64
-		for rows.Next() {
-			var oid int64
-			if err := rows.Scan(&oid); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			others = append(others, oid)
-		}
-		rows.Close()
 		name := s.personName(ctx, t, lang)
 		for _, oid := range others {
 			other, err := s.Get(ctx, oid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // gone since the query
+			}
 			if err != nil {
-				continue
+				return nil, err
 			}
 			out = append(out, Warning{Code: "trainer_double_booked", Key: "workshops.warn.trainer_double_booked",
 				Args: []any{"name", name, "title", other.TitleIn(lang), "dates", FormatDateRange(lang, other.StartDate, other.EndDate)}})
@@ -369,23 +356,17 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 		rows, err := s.db.R.QueryContext(ctx, `SELECT id FROM workshops WHERE id <> ? AND status <> 'cancelled'
 			AND host_country = ? AND lower(city) = lower(?) AND lower(venue) = lower(?) AND start_date <= ? AND end_date >= ?
 			ORDER BY start_date`, w.ID, w.HostCountry, w.City, w.Venue, w.EndDate, w.StartDate)
+		others, err := store.Collect(rows, err, store.Column[int64])
 		if err != nil {
 			return nil, fmt.Errorf("workshops: conflicts: %w", err)
 		}
-		var others []int64
-		for rows.Next() {
-			var oid int64
-			if err := rows.Scan(&oid); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			others = append(others, oid)
-		}
-		rows.Close()
 		for _, oid := range others {
 			other, err := s.Get(ctx, oid)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // gone since the query
+			}
 			if err != nil {
-				continue
+				return nil, err
 			}
 			out = append(out, Warning{Code: "venue_double_booked", Key: "workshops.warn.venue_double_booked",
 				Args: []any{"venue", w.Venue, "title", other.TitleIn(lang), "dates", FormatDateRange(lang, other.StartDate, other.EndDate)}})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // Facets are the values the public calendar offers as filters: the host countries and the
@@ -20,15 +22,11 @@ type Facets struct {
 func (s *Service) Facets(ctx context.Context) (Facets, error) {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT host_country, start_date, end_date FROM workshops
 		WHERE status IN (?, ?, ?)`, StatusPublished, StatusCancelled, StatusCompleted)
-	if err != nil {
-		return Facets{}, fmt.Errorf("workshops: facets: %w", err)
-	}
-	defer rows.Close()
 	hosts, months := map[string]bool{}, map[string]bool{}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var host, start, end string
-		if err := rows.Scan(&host, &start, &end); err != nil {
-			return Facets{}, fmt.Errorf("workshops: facets: %w", err)
+		if err := row.Scan(&host, &start, &end); err != nil {
+			return err
 		}
 		if host != "" {
 			hosts[host] = true
@@ -36,13 +34,14 @@ func (s *Service) Facets(ctx context.Context) (Facets, error) {
 		a, err1 := time.Parse(DateLayout, start)
 		b, err2 := time.Parse(DateLayout, end)
 		if err1 != nil || err2 != nil {
-			continue
+			return nil
 		}
 		for m := time.Date(a.Year(), a.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(b); m = m.AddDate(0, 1, 0) {
 			months[m.Format("2006-01")] = true
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return Facets{}, fmt.Errorf("workshops: facets: %w", err)
 	}
 	var f Facets

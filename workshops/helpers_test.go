@@ -144,15 +144,9 @@ func (e *env) status(id int64) string {
 func (e *env) outbox(to string) []string {
 	e.t.Helper()
 	rows, err := e.db.R.Query("SELECT template FROM outbox WHERE to_email = ? ORDER BY id", to)
+	out, err := store.Collect(rows, err, store.Column[string])
 	if err != nil {
 		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		rows.Scan(&s)
-		out = append(out, s)
 	}
 	return out
 }

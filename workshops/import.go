@@ -333,25 +333,24 @@ func (s *Service) ImportParticipants(ctx context.Context, who *officials.Officia
 	// Who is registered already, and how many seats are held, per country.
 	current := map[int64]string{}
 	held, heldBy := 0, map[string]int{}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT official_id, status, country, coalesce(offer_expires_at, '') FROM registrations WHERE workshop_id = ?`, wid)
-	if err != nil {
-		return nil, err
-	}
 	now := s.stamp()
-	for rows.Next() {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT official_id, status, country, coalesce(offer_expires_at, '') FROM registrations WHERE workshop_id = ?`, wid)
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var oid int64
 		var st, c, exp string
-		if err := rows.Scan(&oid, &st, &c, &exp); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&oid, &st, &c, &exp); err != nil {
+			return err
 		}
 		current[oid] = st
 		if st == RegConfirmed || (st == RegOffered && exp > now) {
 			held++
 			heldBy[c]++
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workshops: registrations of %d: %w", wid, err)
 	}
-	rows.Close()
 	var todo []*person
 	for _, p := range ps {
 		if p.existing != nil {

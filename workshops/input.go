@@ -2,6 +2,8 @@ package workshops
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
 )
 
 // Input is what staff type to schedule or change a workshop. Times without an offset
@@ -234,8 +237,10 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		if in.Kind != KindOnline {
 			f.Add("host_country", "workshops.field.host_country.required")
 		}
-	} else if c, err := s.offs.Country(ctx, in.HostCountry); err != nil {
+	} else if c, err := s.offs.Country(ctx, in.HostCountry); errors.Is(err, store.ErrNotFound) {
 		f.Add("host_country", "field.country.invalid")
+	} else if err != nil {
+		return nil, fmt.Errorf("workshops: host country: %w", err)
 	} else {
 		hostZone = c.Timezone
 	}
@@ -356,7 +361,11 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 	}
 	trainerOK := map[int64]bool{}
 	for _, id := range in.Trainers {
-		if !s.canTrain(ctx, id) {
+		ok, err := s.canTrain(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			f.Add("trainers", "workshops.field.trainers.invalid")
 		}
 		trainerOK[id] = true
@@ -398,8 +407,14 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		}
 		checkText(f, k+"room", se.Room, maxLine, false, false)
 		checkText(f, k+"speaker", se.Speaker, maxLine, false, false)
-		if se.TrainerID != 0 && !trainerOK[se.TrainerID] && !s.canTrain(ctx, se.TrainerID) {
-			f.Add(k+"trainer_id", "workshops.field.trainers.invalid")
+		if se.TrainerID != 0 && !trainerOK[se.TrainerID] {
+			ok, err := s.canTrain(ctx, se.TrainerID)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				f.Add(k+"trainer_id", "workshops.field.trainers.invalid")
+			}
 		}
 		sr.start, sr.end = st.UTC(), en.UTC()
 		r.sessions = append(r.sessions, sr)
@@ -411,12 +426,16 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 }
 
 // canTrain reports whether account id exists and may lead sessions (trainers and staff).
-func (s *Service) canTrain(ctx context.Context, id int64) bool {
+// A failed lookup is an error, not a no.
+func (s *Service) canTrain(ctx context.Context, id int64) (bool, error) {
 	o, err := s.offs.Get(ctx, id)
-	if err != nil || o.DeletedAt != nil {
-		return false
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
 	}
-	return o.Role == officials.RoleTrainer || o.IsStaff()
+	if err != nil {
+		return false, fmt.Errorf("workshops: trainer %d: %w", id, err)
+	}
+	return o.DeletedAt == nil && (o.Role == officials.RoleTrainer || o.IsStaff()), nil
 }
 
 // fieldsErr is a shorthand for a single-field validation error.

@@ -90,8 +90,10 @@ func (s *Service) SaveLetter(ctx context.Context, who *officials.Official, wid i
 	if w.Status == StatusCancelled || w.Status == StatusCompleted {
 		return nil, ErrWorkshopOver
 	}
-	if c, err := s.offs.Country(ctx, country); err != nil || !c.Member {
+	if c, err := s.offs.Country(ctx, country); errors.Is(err, store.ErrNotFound) || (err == nil && !c.Member) {
 		return nil, fieldsErr("country", "field.country.invalid")
+	} else if err != nil {
+		return nil, fmt.Errorf("workshops: letter of %s: %w", country, err)
 	}
 	if len(data) > MaxLetterBytes {
 		return nil, ErrLetterTooLarge
@@ -162,18 +164,15 @@ func (s *Service) Letters(ctx context.Context, who *officials.Official, wid int6
 		args = append(args, who.Country)
 	}
 	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY country", args...)
+	out, err = store.Collect(rows, err, func(row store.Scanner) (Letter, error) {
+		var l Letter
+		var at string
+		err := row.Scan(&l.WorkshopID, &l.Country, &l.Filename, &l.Size, &l.SHA256, &l.UploadedBy, &at)
+		l.UploadedAt = parseTime(at)
+		return l, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("workshops: letters: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l Letter
-		var at string
-		if err := rows.Scan(&l.WorkshopID, &l.Country, &l.Filename, &l.Size, &l.SHA256, &l.UploadedBy, &at); err != nil {
-			return nil, err
-		}
-		l.UploadedAt = parseTime(at)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -108,19 +108,10 @@ func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Re
 // seat receive the calendar entry marked cancelled.
 func (s *Service) notifyCalledOff(ctx context.Context, tx *sql.Tx, w *Workshop) error {
 	rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status IN ('pending', 'confirmed', 'waitlisted', 'offered')`, w.ID)
+	regs, err := store.Collect(rows, err, scanReg)
 	if err != nil {
-		return err
+		return fmt.Errorf("workshops: registrations to tell of %d: %w", w.ID, err)
 	}
-	var regs []*Registration
-	for rows.Next() {
-		r, err := scanReg(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		regs = append(regs, r)
-	}
-	rows.Close()
 	for _, r := range regs {
 		if err := s.mail(ctx, tx, w, r, "workshop_called_off", nil, r.Status == RegConfirmed); err != nil {
 			return err
@@ -145,19 +136,10 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 			rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status = 'confirmed'
 				AND r.reminded_at IS NULL`, w.ID)
+			regs, err := store.Collect(rows, err, scanReg)
 			if err != nil {
-				return err
+				return fmt.Errorf("workshops: reminders of %d: %w", w.ID, err)
 			}
-			var regs []*Registration
-			for rows.Next() {
-				r, err := scanReg(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				regs = append(regs, r)
-			}
-			rows.Close()
 			days := int(w.Start().Sub(now).Hours()/24 + 0.999)
 			for _, r := range regs {
 				extra := map[string]any{"Days": max(days, 1), "TicketLink": s.link(lang(r.Language), fmt.Sprintf("/workshops/%d/ticket", w.ID))}

@@ -211,29 +211,25 @@ func (s *Service) Registrations(ctx context.Context, wid int64, f RegFilter) ([]
 		q += " AND r.status = ?"
 		args = append(args, f.Status)
 	}
-	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY "+statusOrder, args...)
-	if err != nil {
-		return nil, fmt.Errorf("workshops: registrations of %d: %w", wid, err)
-	}
-	defer rows.Close()
 	out := []*Registration{}
 	needle := foldName(f.Q)
 	code := NormaliseTicket(strings.TrimSpace(f.Q))
-	for rows.Next() {
-		r, err := scanReg(rows)
+	rows, err := s.db.R.QueryContext(ctx, q+" ORDER BY "+statusOrder, args...)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		r, err := scanReg(row)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if needle != "" && !(strings.Contains(foldName(r.NameAr), needle) || strings.Contains(foldName(r.NameLatin), needle) ||
 			strings.Contains(strings.ToLower(r.Email), strings.ToLower(strings.TrimSpace(f.Q))) || r.Ticket == code) {
-			continue
+			return nil
 		}
 		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workshops: registrations of %d: %w", wid, err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if err := s.fillAttendance(ctx, s.db.R, wid, out); err != nil {
 		return nil, err
 	}
@@ -250,19 +246,10 @@ type Mine struct {
 func (s *Service) MyRegistrations(ctx context.Context, official int64) ([]Mine, error) {
 	rows, err := s.db.R.QueryContext(ctx, "SELECT "+regCols+regFrom+` JOIN workshops w ON w.id = r.workshop_id
 		WHERE r.official_id = ? ORDER BY w.start_date DESC, r.id DESC`, official)
+	regs, err := store.Collect(rows, err, scanReg)
 	if err != nil {
 		return nil, fmt.Errorf("workshops: registrations of official %d: %w", official, err)
 	}
-	var regs []*Registration
-	for rows.Next() {
-		r, err := scanReg(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		regs = append(regs, r)
-	}
-	rows.Close()
 	out := []Mine{}
 	for _, r := range regs {
 		w, err := s.Get(ctx, r.WorkshopID)
@@ -342,8 +329,11 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		return nil, ErrNoCountry
 	}
 	c, err := s.offs.Country(ctx, o.Country)
-	if err != nil || !c.Member {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !c.Member) {
 		return nil, ErrNoCountry
+	}
+	if err != nil {
+		return nil, fmt.Errorf("workshops: register: %w", err)
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -586,19 +576,10 @@ func (s *Service) promote(ctx context.Context, tx *sql.Tx, wid int64) error {
 	for {
 		rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status = 'waitlisted'
 			ORDER BY coalesce(r.waitlisted_at, r.created_at), r.id`, wid)
+		queue, err := store.Collect(rows, err, scanReg)
 		if err != nil {
 			return fmt.Errorf("workshops: waiting list: %w", err)
 		}
-		var queue []*Registration
-		for rows.Next() {
-			r, err := scanReg(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			queue = append(queue, r)
-		}
-		rows.Close()
 		var next *Registration
 		for _, r := range queue {
 			err := s.checkSeat(ctx, tx, w, r.ID, r.Country)
@@ -635,19 +616,10 @@ func (s *Service) promote(ctx context.Context, tx *sql.Tx, wid int64) error {
 // seat passes to the next on the waiting list — and returns how many lapsed.
 func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 	rows, err := s.db.R.QueryContext(ctx, "SELECT DISTINCT workshop_id FROM registrations WHERE status = 'offered' AND offer_expires_at <= ?", s.stamp())
+	ids, err := store.Collect(rows, err, store.Column[int64])
 	if err != nil {
 		return 0, fmt.Errorf("workshops: expired offers: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	total := 0
 	for _, wid := range ids {
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -669,19 +641,10 @@ func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 func (s *Service) expire(ctx context.Context, tx *sql.Tx, wid int64) (int, error) {
 	now := s.stamp()
 	rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.workshop_id = ? AND r.status = 'offered' AND r.offer_expires_at <= ?", wid, now)
+	lapsed, err := store.Collect(rows, err, scanReg)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("workshops: expired offers of %d: %w", wid, err)
 	}
-	var lapsed []*Registration
-	for rows.Next() {
-		r, err := scanReg(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		lapsed = append(lapsed, r)
-	}
-	rows.Close()
 	if len(lapsed) == 0 {
 		return 0, nil
 	}

@@ -447,29 +447,24 @@ func (s *Service) fill(ctx context.Context, q store.Queryer, ws []*Workshop, sea
 	}
 	in := "(?" + strings.Repeat(", ?", len(ws)-1) + ")"
 	rows, err := q.QueryContext(ctx, "SELECT workshop_id, official_id FROM workshop_trainers WHERE workshop_id IN "+in+" ORDER BY official_id", args...)
-	if err != nil {
-		return fmt.Errorf("workshops: trainers: %w", err)
-	}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var wid, oid int64
-		if err := rows.Scan(&wid, &oid); err != nil {
-			rows.Close()
+		if err := row.Scan(&wid, &oid); err != nil {
 			return err
 		}
 		byID[wid].Trainers = append(byID[wid].Trainers, oid)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("workshops: trainers: %w", err)
 	}
-	rows.Close()
 	rows, err = q.QueryContext(ctx, `SELECT workshop_id, id, starts_at, ends_at, room, title_ar, title_en, title_fr, speaker,
 		coalesce(trainer_id, 0) FROM workshop_sessions WHERE workshop_id IN `+in+` ORDER BY starts_at, id`, args...)
-	if err != nil {
-		return fmt.Errorf("workshops: sessions: %w", err)
-	}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var wid int64
 		var se Session
 		var st, en, tAr, tEn, tFr string
-		if err := rows.Scan(&wid, &se.ID, &st, &en, &se.Room, &tAr, &tEn, &tFr, &se.Speaker, &se.TrainerID); err != nil {
-			rows.Close()
+		if err := row.Scan(&wid, &se.ID, &st, &en, &se.Room, &tAr, &tEn, &tFr, &se.Speaker, &se.TrainerID); err != nil {
 			return err
 		}
 		w := byID[wid]
@@ -477,22 +472,21 @@ func (s *Service) fill(ctx context.Context, q store.Queryer, ws []*Workshop, sea
 		se.StartsAt, se.EndsAt = parseTime(st).In(loc), parseTime(en).In(loc)
 		se.Title = langMap(tAr, tEn, tFr)
 		w.Sessions = append(w.Sessions, se)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("workshops: sessions: %w", err)
 	}
-	rows.Close()
 	if !seats {
 		return nil
 	}
 	rows, err = q.QueryContext(ctx, `SELECT workshop_id, status, count(*) FROM registrations WHERE workshop_id IN `+in+`
 		GROUP BY workshop_id, status`, args...)
-	if err != nil {
-		return fmt.Errorf("workshops: seats: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var wid int64
 		var st string
 		var n int
-		if err := rows.Scan(&wid, &st, &n); err != nil {
+		if err := row.Scan(&wid, &st, &n); err != nil {
 			return err
 		}
 		se := &byID[wid].Seats
@@ -506,11 +500,15 @@ func (s *Service) fill(ctx context.Context, q store.Queryer, ws []*Workshop, sea
 		case RegWaitlisted:
 			se.Waitlisted = n
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("workshops: seats: %w", err)
 	}
 	for _, w := range ws {
 		w.Seats.Left = max(0, w.Capacity-w.Seats.Confirmed-w.Seats.Offered)
 	}
-	return rows.Err()
+	return nil
 }
 
 // Filter narrows the list of workshops; zero fields do not filter.
@@ -566,30 +564,26 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Workshop, error) {
 	if f.Upcoming != nil && !*f.Upcoming {
 		order = " ORDER BY start_date DESC, id DESC"
 	}
-	rows, err := s.db.R.QueryContext(ctx, "SELECT "+workshopCols+" FROM workshops WHERE "+strings.Join(where, " AND ")+order, args...)
-	if err != nil {
-		return nil, fmt.Errorf("workshops: list: %w", err)
-	}
-	defer rows.Close()
 	now := s.Now()
 	out := []*Workshop{}
-	for rows.Next() {
-		w, err := scanWorkshop(rows)
+	rows, err := s.db.R.QueryContext(ctx, "SELECT "+workshopCols+" FROM workshops WHERE "+strings.Join(where, " AND ")+order, args...)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		w, err := scanWorkshop(row)
 		if err != nil {
-			return nil, fmt.Errorf("workshops: list: %w", err)
+			return err
 		}
 		if f.Upcoming != nil && (w.EndDate >= w.Today(now)) != *f.Upcoming {
-			continue
+			return nil
 		}
 		out = append(out, w)
 		if f.Limit > 0 && len(out) >= f.Limit {
-			break
+			return store.ErrStop
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workshops: list: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if err := s.fill(ctx, s.db.R, out, true); err != nil {
 		return nil, err
 	}

@@ -192,6 +192,15 @@ type sheetRow struct {
 
 // readSheet opens an uploaded workbook within the size limits and returns the columns it
 // recognised (by header, in any of the three languages) and the non-empty rows.
+// sheetErr is what the user is told when the workbook cannot be read; excelize's own
+// message is kept as the cause, for the log.
+func sheetErr(err error) error {
+	if strings.Contains(err.Error(), "unzip size") {
+		return ErrImportBomb.WithCause(err)
+	}
+	return ErrNotXLSX.WithCause(err)
+}
+
 func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 	if len(data) > MaxImportBytes {
 		return nil, nil, ErrImportTooLarge
@@ -201,10 +210,7 @@ func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: unzipXMLLimit})
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size") {
-			return nil, nil, ErrImportBomb
-		}
-		return nil, nil, ErrNotXLSX
+		return nil, nil, sheetErr(err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -213,10 +219,7 @@ func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		if strings.Contains(err.Error(), "unzip size") {
-			return nil, nil, ErrImportBomb
-		}
-		return nil, nil, ErrNotXLSX
+		return nil, nil, sheetErr(err)
 	}
 	defer rows.Close()
 	aliases := s.headerAliases()
@@ -228,7 +231,7 @@ func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 		line++
 		cells, err := rows.Columns()
 		if err != nil {
-			return nil, nil, ErrNotXLSX
+			return nil, nil, ErrNotXLSX.WithCause(err)
 		}
 		if codes == nil {
 			if blank(cells) {
@@ -258,10 +261,7 @@ func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 		out = append(out, sheetRow{Line: line, Values: v})
 	}
 	if err := rows.Error(); err != nil {
-		if strings.Contains(err.Error(), "unzip size") {
-			return nil, nil, ErrImportBomb
-		}
-		return nil, nil, ErrNotXLSX
+		return nil, nil, sheetErr(err)
 	}
 	if codes == nil {
 		return nil, nil, ErrImportEmpty
