@@ -503,14 +503,15 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 		count = "SELECT count(*) FROM (SELECT 1 FROM officials_fts WHERE officials_fts MATCH ? LIMIT ?)"
 	}
 	var total int
-	countStmt, err := s.db.Read(ctx, count)
+	countStmt, err := s.db.Read(ctx, count) //nolint:sqlclosecheck // kept prepared by store until it closes
 	if err != nil {
 		return nil, 0, fmt.Errorf("officials: count: %w", err)
 	}
 	if err := countStmt.QueryRowContext(ctx, append(args, CountCap+1)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("officials: count: %w", err)
 	}
-	listStmt, err := s.db.Read(ctx, "SELECT "+prefixed("o")+from+w+order+" LIMIT ? OFFSET ?")
+	listSQL := "SELECT " + prefixed("o") + from + w + order + " LIMIT ? OFFSET ?"
+	listStmt, err := s.db.Read(ctx, listSQL) //nolint:sqlclosecheck // kept prepared by store until it closes
 	if err != nil {
 		return nil, 0, fmt.Errorf("officials: list: %w", err)
 	}

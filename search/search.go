@@ -357,6 +357,7 @@ func (ix *Index) statements(ctx context.Context) (*statements, error) {
 			s   **sql.Stmt
 			sql string
 		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.doc, docSQL}} {
+			//nolint:sqlclosecheck // kept for the index's life, closed with the database
 			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
 				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)
 				return
