@@ -388,7 +388,12 @@ func TestAuthzTable(t *testing.T) {
 	}
 	var missing []string
 	for _, rt := range routes {
-		if !covered[rt.String()] && !strings.HasPrefix(rt.path, "/en/") && !strings.HasPrefix(rt.path, "/fr/") {
+		key := rt.String()
+		// A page in English or French has the row of its Arabic twin.
+		if strings.HasPrefix(rt.path, "/en/") || strings.HasPrefix(rt.path, "/fr/") {
+			key = rt.method + " /ar/" + rt.path[4:]
+		}
+		if !covered[key] {
 			missing = append(missing, rt.String())
 		}
 	}

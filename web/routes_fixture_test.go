@@ -557,7 +557,7 @@ func matchRoute(routes []appRoute, method, path string) (appRoute, bool) {
 func excerpt(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 300 {
-		s = s[:300] + "…"
+		s = strings.ToValidUTF8(s[:300], "") + "…"
 	}
 	return s
 }
