@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -8,6 +10,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
 )
 
 func mailClaim(o *officials.Official, by, link string) mail.Message {
@@ -42,7 +45,28 @@ func (h *handler) showOutboxMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !user(c).IsAdmin() {
+		// A link that sets the password of a staff or admin account would hand its powers
+		// to whoever reads it here: only admins see those links whole.
+		o, err := h.Officials.GetByEmail(c.UserContext(), it.To)
+		switch {
+		case err == nil && o.IsStaff():
+			it.Text = maskEmailLinks(it.Text)
+			it.HTML = maskEmailLinks(it.HTML)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
 	v := h.view(c, "admin.outbox.title")
 	v.Data = it
 	return h.render(c, fiber.StatusOK, "admin_outbox_message", v)
+}
+
+// emailLinkRe finds the secret of an e-mailed link (password reset, account claim, address
+// confirmation).
+var emailLinkRe = regexp.MustCompile(`(/(?:reset|confirm)/)[A-Za-z0-9_-]+`)
+
+// maskEmailLinks replaces the secrets of the e-mailed links in s.
+func maskEmailLinks(s string) string {
+	return emailLinkRe.ReplaceAllString(s, "${1}…")
 }

@@ -52,6 +52,11 @@ func (h *handler) apiListWorkshops(c *fiber.Ctx) error {
 			return problem.Fields{"status": "field.choose"}.Err()
 		}
 		if st == workshops.StatusDraft && !user(c).IsStaff() {
+			// Drafts are for staff: a caller without a token is asked for one, like
+			// on every other route that needs an account.
+			if user(c) == nil {
+				return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.login_required")
+			}
 			return problem.Forbidden
 		}
 		f.Statuses = []string{st}
