@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/problem"
 )
 
@@ -43,17 +44,24 @@ func NormaliseEmail(email string) string {
 	return fold.String(norm.NFKC.String(strings.TrimSpace(email)))
 }
 
-// Clean trims and normalises the typed values (NFC, single spaces, upper-case country code).
-// Control characters are kept so that validation can refuse them by name.
+// Clean trims and normalises the typed values (NFC, single spaces, upper-case country code)
+// and drops bidirectional controls from the names, organisation and job title, which could
+// otherwise turn a name around on someone else's screen. Control characters are kept so
+// that validation can refuse them by name.
 func (in *Input) Clean() {
-	for _, p := range []*string{&in.NameAr, &in.NameLatin, &in.JobTitle, &in.Organisation} {
-		*p = strings.Join(strings.Fields(norm.NFC.String(*p)), " ")
+	for _, p := range in.freeText() {
+		*p = strings.Join(strings.Fields(norm.NFC.String(i18n.StripBidi(*p))), " ")
 	}
 	in.Email = norm.NFC.String(strings.TrimSpace(in.Email))
 	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	in.Sector = strings.TrimSpace(in.Sector)
 	in.Gender = strings.TrimSpace(in.Gender)
 	in.Language = strings.TrimSpace(in.Language)
+}
+
+// freeText are the fields a person types in their own words, shown to others as typed.
+func (in *Input) freeText() []*string {
+	return []*string{&in.NameAr, &in.NameLatin, &in.JobTitle, &in.Organisation}
 }
 
 // Validate checks a registration (withPassword) or creation form and returns each field's
@@ -169,7 +177,7 @@ func emailProblem(v string) string {
 	switch {
 	case v == "":
 		return "field.required"
-	case hasControl(v) || strings.ContainsAny(v, " <>\"(),;:[]\\"):
+	case hasControl(v) || strings.IndexFunc(v, i18n.IsBidiControl) >= 0 || strings.ContainsAny(v, " <>\"(),;:[]\\"):
 		return "field.email.invalid"
 	case len(v) > MaxEmail:
 		return "field.too_long"
