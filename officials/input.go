@@ -33,8 +33,13 @@ const (
 	MaxText        = 200
 	MaxEmail       = 254
 	MinPassword    = 10
-	MaxPassword    = 128
 	minNameLetters = 2
+	// MaxPasswordBytes is bcrypt's limit: it reads no further than the first 72 bytes of a
+	// password, which is 72 Latin letters but only 36 Arabic ones (two bytes each in UTF-8).
+	// A longer password is refused with a message saying so, rather than cut silently (two
+	// passwords that differ after the 72nd byte would both open the account) or hashed
+	// first with SHA-256 (every stored hash would then need a marker of how it was made).
+	MaxPasswordBytes = 72
 )
 
 var fold = cases.Fold()
@@ -72,7 +77,7 @@ func (in *Input) Validate(withPassword bool) problem.Fields {
 		f.Add("email", k)
 	}
 	if withPassword {
-		if k := passwordProblem(in.Password); k != "" {
+		if k := passwordProblem(in.Password, in.Email); k != "" {
 			f.Add("password", k)
 		}
 	}
@@ -193,17 +198,27 @@ func emailProblem(v string) string {
 	return ""
 }
 
-func passwordProblem(v string) string {
-	n := utf8.RuneCountInString(v)
+// passwordProblem checks a new password for the account with that e-mail (empty when not
+// known yet): long enough, within bcrypt's limit, not on the list of common passwords and
+// not the e-mail address or its part before the @.
+func passwordProblem(v, email string) string {
 	switch {
 	case v == "":
 		return "field.required"
-	case n < MinPassword:
+	case utf8.RuneCountInString(v) < MinPassword:
 		return "field.password.short"
-	case n > MaxPassword:
-		return "field.too_long"
+	case len(v) > MaxPasswordBytes:
+		return "field.password.long"
 	case hasControl(v):
 		return "field.control"
+	case isCommonPassword(v):
+		return "field.password.common"
+	}
+	if email != "" {
+		k, e := passwordKey(v), passwordKey(email)
+		if at := strings.LastIndexByte(e, '@'); k == e || (at > 0 && k == e[:at]) {
+			return "field.password.email"
+		}
 	}
 	return ""
 }

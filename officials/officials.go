@@ -410,7 +410,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 	if o.passwordHash != "" && !o.MustChangePassword && bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(current)) != nil {
 		f.Add("current_password", "field.current_password.wrong")
 	}
-	if k := passwordProblem(next); k != "" {
+	if k := passwordProblem(next, o.Email); k != "" {
 		f.Add("password", k)
 	}
 	if err := f.Err(); err != nil {
@@ -536,7 +536,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustC
 	if k := emailProblem(in.Email); k != "" {
 		f.Add("email", k)
 	}
-	if k := passwordProblem(password); k != "" {
+	if k := passwordProblem(password, in.Email); k != "" {
 		f.Add("password", k)
 	}
 	if err := f.Err(); err != nil {

@@ -193,7 +193,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (int64, error)
 // ResetPassword spends a reset link and sets a new password; every session of the account
 // ends and the address counts as confirmed (the link reached it).
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (int64, error) {
-	if k := passwordProblem(password); k != "" {
+	if k := passwordProblem(password, ""); k != "" {
 		return 0, problem.Fields{"password": k}.Err()
 	}
 	h, err := s.hash(password)
@@ -206,6 +206,14 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (in
 		var err error
 		if id, err = useEmailToken(ctx, tx, token, PurposeReset); err != nil {
 			return err
+		}
+		var email string
+		if err := tx.QueryRowContext(ctx, "SELECT email FROM officials WHERE id = ?", id).Scan(&email); err != nil {
+			return fmt.Errorf("officials: reset password %d: %w", id, err)
+		}
+		// Refused, the link stays unspent: the transaction rolls back.
+		if k := passwordProblem(password, email); k != "" {
+			return problem.Fields{"password": k}.Err()
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE officials SET password_hash = ?, must_change_password = 0,
 			email_confirmed_at = coalesce(email_confirmed_at, ?), updated_at = ? WHERE id = ?`, h, now(), now(), id); err != nil {

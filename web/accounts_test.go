@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/masar-platform/masar/officials"
+)
+
+// TestPasswordRulesOnEveryForm: an over-long password (beyond bcrypt's 72 bytes) or a common
+// one is a field error in the page's language on every form that sets a password and in the
+// API, never an internal error, and nothing is saved.
+func TestPasswordRulesOnEveryForm(t *testing.T) {
+	p := newPlatform(t)
+	long := strings.Repeat("كلمة سر ", 6) // 42 Arabic letters and spaces, 78 bytes
+	want := map[string][]string{
+		long:         {"72 بايت", "72 bytes", "72 octets"},
+		"1234567890": {"أكثر كلمات المرور شيوعًا", "most common passwords", "plus courants"},
+		"Password12": {"أكثر كلمات المرور شيوعًا", "most common passwords", "plus courants"},
+	}
+	holder, o := account(t, p, "holder@example.org", officials.RoleOfficial, "MA")
+	staffC, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
+	_ = staffC
+	tok, err := p.Officials.CreateAPIToken(context.Background(), staff.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pw, msgs := range want {
+		for i, lang := range []string{"ar", "en", "fr"} {
+			c := newClient(t, p)
+			f := registration("new-" + lang + "@example.org")
+			f.Set("password", pw)
+			f.Set("password_confirm", pw)
+			if r := c.post("/"+lang+"/register", f); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, msgs[i]) {
+				t.Errorf("register in %s with %q: %d, want 422 saying %q", lang, pw, r.Status, msgs[i])
+			}
+		}
+		r := holder.post("/en/me/password", url.Values{"current_password": {"correct horse battery"}, "password": {pw}, "password_confirm": {pw}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, msgs[1]) {
+			t.Errorf("change to %q: %d", pw, r.Status)
+		}
+		link, _ := p.Officials.NewEmailToken(context.Background(), o.ID, officials.PurposeReset)
+		r = newClient(t, p).post("/fr/reset/"+link, url.Values{"password": {pw}, "password_confirm": {pw}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, msgs[2]) {
+			t.Errorf("reset to %q: %d", pw, r.Status)
+		}
+		body, _ := json.Marshal(map[string]string{"email": "api@example.org", "password": pw, "name_ar": "سارة خالد", "name_latin": "Sara Khaled",
+			"job_title": "Analyst", "organisation": "Ministry", "country": "JO", "sector": "central_government", "gender": "female", "language": "ar"})
+		r = holder.api("POST", "/api/v1/officials", tok, string(body))
+		var e struct {
+			Error struct {
+				Fields map[string]string `json:"fields"`
+			} `json:"error"`
+		}
+		_ = json.Unmarshal([]byte(r.Body), &e)
+		if r.Status != http.StatusUnprocessableEntity || e.Error.Fields["password"] == "" {
+			t.Errorf("API create with %q: %d %s", pw, r.Status, r.Body)
+		}
+		// Logging in with it is a plain failure.
+		if r := newClient(t, p).post("/en/login", url.Values{"email": {"holder@example.org"}, "password": {pw}}); r.Status != http.StatusUnauthorized {
+			t.Errorf("login with %q: %d, want 401", pw, r.Status)
+		}
+	}
+	if _, n, _ := p.Officials.List(context.Background(), officials.Filter{}); n != 2 {
+		t.Errorf("%d accounts, want only the two made by the test", n)
+	}
+	if _, err := p.Officials.Authenticate(context.Background(), "holder@example.org", "correct horse battery"); err != nil {
+		t.Errorf("the holder's password changed: %v", err)
+	}
+}
