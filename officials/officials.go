@@ -397,12 +397,13 @@ func (s *Service) SetRole(ctx context.Context, actor audit.Actor, id int64, role
 	})
 }
 
-// ChangePassword replaces the password of account id after checking the current one, and
-// ends the account's other sessions.
-func (s *Service) ChangePassword(ctx context.Context, id int64, current, next string, keepSession string) error {
+// ChangePassword replaces the password of account id after checking the current one, ends
+// the account's other sessions and revokes its API tokens (whoever learnt the old password
+// may have made one). It returns how many tokens were revoked.
+func (s *Service) ChangePassword(ctx context.Context, id int64, current, next string, keepSession string) (int, error) {
 	o, err := s.Get(ctx, id)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	f := problem.Fields{}
 	// An account that must change its one-time password has just logged in with it: the
@@ -414,24 +415,36 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next st
 		f.Add("password", k)
 	}
 	if err := f.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	return s.setPassword(ctx, id, next, keepSession)
-}
-
-func (s *Service) setPassword(ctx context.Context, id int64, password, keepSession string) error {
-	h, err := s.hash(password)
+	h, err := s.hash(next)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	revoked := 0
 	defer s.changed()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE officials SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?", h, now(), id); err != nil {
 			return fmt.Errorf("officials: set password %d: %w", id, err)
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ? AND token_hash <> ?", id, hashToken(keepSession))
+		revoked, err = endSessionsAndTokens(ctx, tx, id, keepSession)
 		return err
 	})
+	return revoked, err
+}
+
+// endSessionsAndTokens ends every session of account id but keepSession and revokes its API
+// tokens, after its password changed; it returns how many tokens were revoked.
+func endSessionsAndTokens(ctx context.Context, tx *sql.Tx, id int64, keepSession string) (int, error) {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ? AND token_hash <> ?", id, hashToken(keepSession)); err != nil {
+		return 0, fmt.Errorf("officials: end sessions of %d: %w", id, err)
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE official_id = ? AND revoked_at IS NULL", now(), id)
+	if err != nil {
+		return 0, fmt.Errorf("officials: revoke tokens of %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // Filter narrows the list of accounts.

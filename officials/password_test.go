@@ -100,10 +100,10 @@ func TestEveryWayOfSettingAPasswordRefusesBadOnes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = s.ChangePassword(ctx, o.ID, "a good long passphrase", bad.password, "")
+			_, err = s.ChangePassword(ctx, o.ID, "a good long passphrase", bad.password, "")
 			check("change", err)
 			tok, _ := s.NewEmailToken(ctx, o.ID, PurposeReset)
-			_, err = s.ResetPassword(ctx, tok, bad.password)
+			_, _, err = s.ResetPassword(ctx, tok, bad.password)
 			check("reset", err)
 			if _, err := s.Authenticate(ctx, in.Email, "a good long passphrase"); err != nil {
 				t.Errorf("the old password no longer works: %v", err)
@@ -125,11 +125,46 @@ func TestResetRefusesTheEmailAsPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok, _ := s.NewEmailToken(ctx, o.ID, PurposeReset)
-	_, err = s.ResetPassword(ctx, tok, "HUDA@moi.gov.bh")
+	_, _, err = s.ResetPassword(ctx, tok, "HUDA@moi.gov.bh")
 	if p, ok := problem.As(err); !ok || p.Fields["password"] != "field.password.email" {
 		t.Fatalf("reset to the address: %v", err)
 	}
-	if _, err := s.ResetPassword(ctx, tok, "a fresh long passphrase"); err != nil {
+	if _, _, err := s.ResetPassword(ctx, tok, "a fresh long passphrase"); err != nil {
 		t.Errorf("the link was spent by the refused attempt: %v", err)
+	}
+}
+
+// TestPasswordChangeRevokesAPITokens: a new password, by change or by reset, ends the
+// account's other sessions and its API tokens, and says how many tokens went.
+func TestPasswordChangeRevokesAPITokens(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	o, _ := s.Create(ctx, audit.Actor{Email: "t"}, valid(), RoleOfficial)
+	keep, _ := s.NewSession(ctx, o.ID)
+	other, _ := s.NewSession(ctx, o.ID)
+	t1, _ := s.CreateAPIToken(ctx, o.ID, "laptop")
+	t2, _ := s.CreateAPIToken(ctx, o.ID, "script")
+	n, err := s.ChangePassword(ctx, o.ID, "long enough pass", "a new long passphrase", keep)
+	if err != nil || n != 2 {
+		t.Fatalf("change: %d revoked, %v", n, err)
+	}
+	for _, tok := range []string{t1, t2} {
+		if _, err := s.TokenOfficial(ctx, tok); err == nil {
+			t.Error("API token survives a password change")
+		}
+	}
+	if _, err := s.SessionOfficial(ctx, other); err == nil {
+		t.Error("other session survives a password change")
+	}
+	if _, err := s.SessionOfficial(ctx, keep); err != nil {
+		t.Error("the session that changed the password ended")
+	}
+	t3, _ := s.CreateAPIToken(ctx, o.ID, "after")
+	link, _ := s.NewEmailToken(ctx, o.ID, PurposeReset)
+	if _, n, err := s.ResetPassword(ctx, link, "yet another passphrase"); err != nil || n != 1 {
+		t.Fatalf("reset: %d revoked, %v", n, err)
+	}
+	if _, err := s.TokenOfficial(ctx, t3); err == nil {
+		t.Error("API token survives a reset")
 	}
 }

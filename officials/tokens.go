@@ -191,16 +191,18 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (int64, error)
 }
 
 // ResetPassword spends a reset link and sets a new password; every session of the account
-// ends and the address counts as confirmed (the link reached it).
-func (s *Service) ResetPassword(ctx context.Context, token, password string) (int64, error) {
+// ends, its API tokens are revoked and the address counts as confirmed (the link reached
+// it). It returns the account's id and how many tokens were revoked.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (int64, int, error) {
 	if k := passwordProblem(password, ""); k != "" {
-		return 0, problem.Fields{"password": k}.Err()
+		return 0, 0, problem.Fields{"password": k}.Err()
 	}
 	h, err := s.hash(password)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var id int64
+	revoked := 0
 	defer s.changed()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -217,12 +219,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (in
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE officials SET password_hash = ?, must_change_password = 0,
 			email_confirmed_at = coalesce(email_confirmed_at, ?), updated_at = ? WHERE id = ?`, h, now(), now(), id); err != nil {
-			return err
+			return fmt.Errorf("officials: reset password %d: %w", id, err)
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ?", id)
+		revoked, err = endSessionsAndTokens(ctx, tx, id, "")
 		return err
 	})
-	return id, err
+	return id, revoked, err
 }
 
 func prefixed(alias string) string {

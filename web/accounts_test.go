@@ -72,3 +72,24 @@ func TestPasswordRulesOnEveryForm(t *testing.T) {
 		t.Errorf("the holder's password changed: %v", err)
 	}
 }
+
+// TestPasswordChangeRevokesAPITokensAndSaysSo: after a password change the person's API
+// tokens stop working, and the page says so.
+func TestPasswordChangeRevokesAPITokensAndSaysSo(t *testing.T) {
+	p := newPlatform(t)
+	c, o := account(t, p, "tokens@example.org", officials.RoleStaff, "")
+	tok, _ := p.Officials.CreateAPIToken(context.Background(), o.ID, "laptop")
+	if r := c.api("GET", "/api/v1/officials", tok, ""); r.Status != http.StatusOK {
+		t.Fatalf("token before: %d", r.Status)
+	}
+	r := c.post("/en/me/password", url.Values{"current_password": {"correct horse battery"}, "password": {"a brand new passphrase"}, "password_confirm": {"a brand new passphrase"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", r.Status, r.Body)
+	}
+	if page := c.get(r.Location); !strings.Contains(page.Body, "API tokens revoked") {
+		t.Error("the page does not say that the API tokens were revoked")
+	}
+	if r := newClient(t, p).api("GET", "/api/v1/officials", tok, ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("token after a password change: %d, want 401", r.Status)
+	}
+}

@@ -225,7 +225,8 @@ func (h *handler) reset(c *fiber.Ctx) error {
 		v.Errors = map[string]string{"password_confirm": "field.password.mismatch"}
 		return h.render(c, fiber.StatusUnprocessableEntity, "reset", v)
 	}
-	if _, err := h.Officials.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password")); err != nil {
+	_, revoked, err := h.Officials.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password"))
+	if err != nil {
 		fields, key, status, ok := formError(err)
 		if !ok {
 			return err
@@ -234,6 +235,10 @@ func (h *handler) reset(c *fiber.Ctx) error {
 		return h.render(c, status, "reset", v)
 	}
 	h.clearCookie(c, sessionCookie)
-	h.setFlash(c, "flash.password_reset")
+	if revoked > 0 {
+		h.setFlash(c, "flash.password_reset_tokens")
+	} else {
+		h.setFlash(c, "flash.password_reset")
+	}
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 }
