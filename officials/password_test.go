@@ -85,7 +85,7 @@ func TestEveryWayOfSettingAPasswordRefusesBadOnes(t *testing.T) {
 			}
 			in := valid()
 			in.Password = bad.password
-			_, err := s.Register(ctx, in)
+			_, err := s.Register(ctx, in, nil)
 			check("register", err)
 			_, err = s.Create(ctx, audit.Actor{Email: "staff@example.org", ID: 1}, in, RoleOfficial)
 			check("create", err)

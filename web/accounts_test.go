@@ -11,6 +11,62 @@ import (
 	"github.com/masar-platform/masar/officials"
 )
 
+// TestRegisterTakenAddressLooksTheSame: to the visitor, registering an address that has an
+// account is answered exactly like registering a new one; only the mail to the address's
+// holder says so, with a way back into the account.
+func TestRegisterTakenAddressLooksTheSame(t *testing.T) {
+	p := newPlatform(t)
+	_, holder := account(t, p, "amal.haddad@mop.gov.jo", officials.RoleOfficial, "JO")
+	answer := func(email string) (response, response) {
+		c := newClient(t, p)
+		f := registration(email)
+		f.Set("language", "en")
+		r := c.post("/en/register", f)
+		return r, c.get(r.Location)
+	}
+	newR, newPage := answer("someone.new@mop.gov.jo")
+	takenR, takenPage := answer("Amal.Haddad@MOP.gov.jo")
+	if newR.Status != takenR.Status || newR.Location != takenR.Location || newR.Body != takenR.Body {
+		t.Errorf("new address: %d %q, taken: %d %q", newR.Status, newR.Location, takenR.Status, takenR.Location)
+	}
+	flash := func(body string) string {
+		i := strings.Index(body, `class="flash`)
+		if i < 0 {
+			return ""
+		}
+		return body[i : i+strings.Index(body[i:], "</")]
+	}
+	if f := flash(newPage.Body); f == "" || f != flash(takenPage.Body) {
+		t.Errorf("the pages after registering differ: %q vs %q", f, flash(takenPage.Body))
+	}
+	if _, n, _ := p.Officials.List(context.Background(), officials.Filter{}); n != 2 {
+		t.Errorf("%d accounts, want the holder and the new one", n)
+	}
+	if o, _ := p.Officials.Get(context.Background(), holder.ID); o.NameLatin != "Sara Khaled" {
+		t.Errorf("the holder's profile was changed by the registration: %q", o.NameLatin)
+	}
+	// The holder is told, in their own language, with a reset link that works.
+	items, _, _ := p.Mailer.List(context.Background(), 10, 0)
+	var told string
+	for _, it := range items {
+		if it.To == holder.Email {
+			if it.Template != "register_taken" || it.Lang != "ar" {
+				t.Errorf("the holder got %s in %s", it.Template, it.Lang)
+			}
+			told = it.Text
+		}
+	}
+	i := strings.Index(told, "/ar/reset/")
+	if i < 0 || !strings.Contains(told, "/ar/login") {
+		t.Fatalf("the holder's mail lacks the login or reset link:\n%s", told)
+	}
+	c := newClient(t, p)
+	link := strings.Fields(told[i:])[0]
+	if r := c.post(link, url.Values{"password": {"my own new passphrase"}, "password_confirm": {"my own new passphrase"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("reset from the mail: %d %s", r.Status, r.Body)
+	}
+}
+
 // TestPasswordRulesOnEveryForm: an over-long password (beyond bcrypt's 72 bytes) or a common
 // one is a field error in the page's language on every form that sets a password and in the
 // API, never an internal error, and nothing is saved.

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,8 +80,11 @@ func (h *handler) register(c *fiber.Ctx) error {
 		v.Errors = f
 		return h.render(c, fiber.StatusUnprocessableEntity, "register", v)
 	}
-	o, err := h.Officials.Register(ctx, in)
-	if err != nil {
+	// A taken address is answered like a new one: the mail alone tells its holder.
+	_, err = h.Officials.Register(ctx, in, func(tx *sql.Tx, r officials.Registration) error {
+		return h.registrationMail(ctx, tx, r)
+	})
+	if err != nil && !errors.Is(err, officials.ErrEmailTaken) {
 		fields, key, status, ok := formError(err)
 		if !ok {
 			return err
@@ -87,16 +92,25 @@ func (h *handler) register(c *fiber.Ctx) error {
 		v.Errors, v.ErrorKey = fields, key
 		return h.render(c, status, "register", v)
 	}
-	if err := h.sendConfirmation(ctx, o); err != nil {
-		h.log.Error("queue confirmation mail", "err", err, "official", o.ID)
-	}
-	tok, err := h.Officials.NewSession(ctx, o.ID)
-	if err != nil {
-		return err
-	}
-	h.setSessionCookie(c, tok)
+	// Nobody is logged in yet: the account opens once the link in the mail confirmed the
+	// address, so that a visitor sees the same whether the address was free or not.
 	h.setFlash(c, "flash.registered")
-	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
+	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
+}
+
+// registrationMail queues, in the registration's transaction, the confirmation of a new
+// account, or for an address that had one, a word to its holder with a reset link.
+func (h *handler) registrationMail(ctx context.Context, tx *sql.Tx, r officials.Registration) error {
+	o := r.Official
+	base := h.cfg.BaseURL + "/" + o.Language
+	msg := mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "confirm",
+		Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": base + "/confirm/" + r.Link}}
+	if r.Taken {
+		msg.Template = "register_taken"
+		msg.Data = map[string]any{"Name": o.DisplayName(o.Language), "LoginLink": base + "/login", "ResetLink": base + "/reset/" + r.Link}
+	}
+	_, err := h.Mailer.Enqueue(ctx, tx, msg)
+	return err
 }
 
 func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) error {
@@ -124,10 +138,13 @@ func (h *handler) confirmEmail(c *fiber.Ctx) error {
 	if _, err := h.Officials.ConfirmEmail(c.UserContext(), c.Params("token")); err != nil {
 		return err
 	}
-	h.setFlash(c, "flash.email_confirmed")
 	if user(c) != nil {
+		h.setFlash(c, "flash.email_confirmed")
 		return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
 	}
+	// The link does not log in: mail scanners open links too, and the password says who
+	// is at the keyboard.
+	h.setFlash(c, "flash.email_confirmed_login")
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 }
 
@@ -143,7 +160,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"), "/"+lang(c)+"/me")
 	v := h.view(c, "login.title")
 	v.Form = map[string]string{"email": email}
-	v.Data = accountForm{Next: c.FormValue("next")}
+	v.Data = accountForm{Next: safeNext(c.FormValue("next"), "")}
 	accKey := officials.NormaliseEmail(email)
 	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow(accKey) {
 		v.ErrorKey = "error.rate_limited"
@@ -188,22 +205,22 @@ func (h *handler) showForgot(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "forgot", h.view(c, "forgot.title"))
 }
 
-// forgot always answers the same way, so that it does not tell who has an account.
+// forgot always answers the same way, after the same work, so that it does not tell who has
+// an account: for an address without one, officials.RequestReset stores a link and queues
+// its mail like for a real account, then rolls both back.
 func (h *handler) forgot(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
 	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow("reset:"+officials.NormaliseEmail(email)) {
 		return tooMany
 	}
-	if o, err := h.Officials.GetByEmail(ctx, email); err == nil {
-		tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
-		if err != nil {
-			return err
-		}
-		if _, err := h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}}); err != nil {
-			return err
-		}
+	err := h.Officials.RequestReset(ctx, email, lang(c), func(tx *sql.Tx, o *officials.Official, tok string) error {
+		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
+			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}})
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	h.setFlash(c, "flash.reset_sent")
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
