@@ -3,12 +3,17 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/web"
 )
 
 // TestRegisterTakenAddressLooksTheSame: to the visitor, registering an address that has an
@@ -148,4 +153,123 @@ func TestPasswordChangeRevokesAPITokensAndSaysSo(t *testing.T) {
 	if r := newClient(t, p).api("GET", "/api/v1/officials", tok, ""); r.Status != http.StatusUnauthorized {
 		t.Errorf("token after a password change: %d, want 401", r.Status)
 	}
+}
+
+// TestLoginGuardSlowsGuessingNotTheHolder: 30 wrong passwords for one account, with other
+// people logging in between each, get only the allowed number of passwords checked; the
+// others are refused with Retry-After. Meanwhile the holder, from another address, logs in.
+func TestLoginGuardSlowsGuessingNotTheHolder(t *testing.T) {
+	p := newPlatform(t)
+	_, _ = account(t, p, "target@example.org", officials.RoleOfficial, "JO")
+	_, _ = account(t, p, "bystander@example.org", officials.RoleOfficial, "JO")
+	attacker, bystander := newClient(t, p), newClient(t, p)
+	checked, refused := 0, 0
+	for i := 0; i < 30; i++ {
+		// The typed address comes in another case each time; it is still one account.
+		email := "target@example.org"
+		if i%2 == 1 {
+			email = "TARGET@Example.org"
+		}
+		r := attacker.post("/en/login", url.Values{"email": {email}, "password": {"guess number " + itoa(int64(i))}})
+		switch r.Status {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+			refused++
+			if s := r.Header.Get("Retry-After"); s == "" || s == "0" {
+				t.Errorf("429 without Retry-After: %q", s)
+			}
+		default:
+			t.Fatalf("attempt %d: %d", i, r.Status)
+		}
+		if r := bystander.post("/en/login", url.Values{"email": {"bystander@example.org"}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("the bystander between attempts: %d", r.Status)
+		}
+	}
+	if checked != 5 || refused != 25 {
+		t.Errorf("%d passwords checked and %d refused, want 5 and 25", checked, refused)
+	}
+	// The right password from the failing address waits too: it is not even looked at.
+	if r := attacker.post("/en/login", url.Values{"email": {"target@example.org"}, "password": {"correct horse battery"}}); r.Status != http.StatusTooManyRequests {
+		t.Errorf("right password from the guessing address: %d, want 429", r.Status)
+	}
+	// The holder, at another address, is not shut out.
+	base := serve(t, p)
+	holder := browserFrom(t, "127.0.0.2")
+	if got := holder.login(t, base, "target@example.org", "correct horse battery"); got != "/en/me" {
+		t.Errorf("the holder from another address lands on %q, want /en/me", got)
+	}
+}
+
+// TestForgotLimitCarriesRetryAfter: past the per-address limit of reset mails, the answer is
+// 429 with Retry-After, for a registered address and an unknown one alike.
+func TestForgotLimitCarriesRetryAfter(t *testing.T) {
+	p := newPlatform(t)
+	_, _ = account(t, p, "flood@example.org", officials.RoleOfficial, "JO")
+	for _, email := range []string{"flood@example.org", "nobody@example.org"} {
+		c := newClient(t, p)
+		var r response
+		for i := 0; i < 11; i++ {
+			r = c.post("/en/forgot", url.Values{"email": {email}})
+		}
+		if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+			t.Errorf("%s, 11th request: %d, Retry-After %q", email, r.Status, r.Header.Get("Retry-After"))
+		}
+	}
+	var mails int
+	p.DB.R.QueryRow("SELECT count(*) FROM outbox WHERE template = 'reset'").Scan(&mails)
+	if mails != 10 {
+		t.Errorf("%d reset mails, want 10 to the registered address and none to the unknown one", mails)
+	}
+}
+
+// serve runs the platform on a real socket, for tests that need a second client address.
+func serve(t *testing.T, p *web.Platform) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = p.App.Listener(ln) }()
+	t.Cleanup(func() {
+		_ = p.App.ShutdownWithTimeout(5 * time.Second)
+		ln.Close()
+		<-done
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// remoteBrowser is an HTTP client connecting from a chosen local address.
+type remoteBrowser struct{ *http.Client }
+
+func browserFrom(t *testing.T, ip string) remoteBrowser {
+	jar, _ := cookiejar.New(nil)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	return remoteBrowser{&http.Client{Jar: jar, Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// login logs in through the form and returns where the answer leads.
+func (b remoteBrowser) login(t *testing.T, base, email, password string) string {
+	t.Helper()
+	res, err := b.Get(base + "/en/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfRe.FindSubmatch(page)
+	if m == nil {
+		t.Fatal("no form token on the login page")
+	}
+	res, err = b.PostForm(base+"/en/login", url.Values{"_csrf": {string(m[1])}, "email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return res.Status
+	}
+	return res.Header.Get("Location")
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -68,8 +69,8 @@ func (h *handler) register(c *fiber.Ctx) error {
 		return err
 	}
 	v.Data = af
-	if !h.regIP.allow(c.IP()) {
-		return tooMany
+	if ip := c.IP(); !h.regIP.allow(ip) {
+		return tooManyRequests(c, h.regIP.retryAfter(ip))
 	}
 	in := inputFrom(form, c.FormValue("password"))
 	if c.FormValue("password") != c.FormValue("password_confirm") {
@@ -161,8 +162,16 @@ func (h *handler) login(c *fiber.Ctx) error {
 	v := h.view(c, "login.title")
 	v.Form = map[string]string{"email": email}
 	v.Data = accountForm{Next: safeNext(c.FormValue("next"), "")}
-	accKey := officials.NormaliseEmail(email)
-	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow(accKey) {
+	account, client := officials.NormaliseEmail(email), c.IP()
+	wait := time.Duration(0)
+	if !h.loginIP.allow(client) {
+		wait = h.loginIP.retryAfter(client)
+	} else {
+		wait = h.loginGuard.wait(account, client)
+	}
+	if wait > 0 {
+		// Refused without looking at the password: this address tries too often.
+		setRetryAfter(c, wait)
 		v.ErrorKey = "error.rate_limited"
 		return h.render(c, fiber.StatusTooManyRequests, "login", v)
 	}
@@ -171,10 +180,11 @@ func (h *handler) login(c *fiber.Ctx) error {
 		if _, ok := problem.As(err); !ok {
 			return err
 		}
+		h.loginGuard.failed(account, client)
 		v.ErrorKey = "error.bad_credentials"
 		return h.render(c, fiber.StatusUnauthorized, "login", v)
 	}
-	h.loginAcc.reset(accKey)
+	h.loginGuard.succeeded(account, client)
 	if old, ok := c.Locals(keySession).(string); ok {
 		_ = h.Officials.EndSession(ctx, old)
 	}
@@ -211,8 +221,12 @@ func (h *handler) showForgot(c *fiber.Ctx) error {
 func (h *handler) forgot(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
-	if !h.loginIP.allow(c.IP()) || !h.loginAcc.allow("reset:"+officials.NormaliseEmail(email)) {
-		return tooMany
+	client, account := c.IP(), "reset:"+officials.NormaliseEmail(email)
+	if !h.loginIP.allow(client) {
+		return tooManyRequests(c, h.loginIP.retryAfter(client))
+	}
+	if !h.resetAcc.allow(account) {
+		return tooManyRequests(c, h.resetAcc.retryAfter(account))
 	}
 	err := h.Officials.RequestReset(ctx, email, lang(c), func(tx *sql.Tx, o *officials.Official, tok string) error {
 		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -244,10 +245,23 @@ func (l *limiter) allow(key string) bool {
 	w, ok := l.hits[key]
 	if !ok || now.Sub(w.start) > l.window {
 		w = &window{start: now}
-		l.hits[key] = w
+		// The map outlives the request: its key must not point into a request's buffers.
+		l.hits[strings.Clone(key)] = w
 	}
 	w.n++
 	return w.n <= l.max
+}
+
+// retryAfter is how long key must wait before its next attempt counts again: until its
+// window ends when it is over the limit, else zero.
+func (l *limiter) retryAfter(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w, ok := l.hits[key]
+	if !ok || w.n <= l.max {
+		return 0
+	}
+	return max(0, l.window-time.Since(w.start))
 }
 
 // reset forgets a key (a successful login clears the account's failures).
@@ -258,6 +272,17 @@ func (l *limiter) reset(key string) {
 }
 
 var tooMany = problem.New(fiber.StatusTooManyRequests, "rate_limited", "error.rate_limited")
+
+// tooManyRequests refuses a request over a limit, saying in Retry-After when to come back.
+func tooManyRequests(c *fiber.Ctx, wait time.Duration) error {
+	setRetryAfter(c, wait)
+	return tooMany
+}
+
+// setRetryAfter sets Retry-After to wait in whole seconds, rounded up, at least one.
+func setRetryAfter(c *fiber.Ctx, wait time.Duration) {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+}
 
 func urlEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "#", "%23", " ", "%20", "+", "%2B").Replace(s)

@@ -18,8 +18,8 @@ import (
 // limitVerification keeps anyone from trying codes in bulk: so many verifications a minute
 // per client address, pages and API alike.
 func (h *handler) limitVerification(c *fiber.Ctx) error {
-	if !h.verifyIP.allow(c.IP()) {
-		return tooMany
+	if ip := c.IP(); !h.verifyIP.allow(ip) {
+		return tooManyRequests(c, h.verifyIP.retryAfter(ip))
 	}
 	return c.Next()
 }
