@@ -223,6 +223,32 @@ func TestForgotLimitCarriesRetryAfter(t *testing.T) {
 	}
 }
 
+// TestLoginRotatesCSRFSeed: the form token seen before logging in stops working at login.
+func TestLoginRotatesCSRFSeed(t *testing.T) {
+	p := newPlatform(t)
+	_, _ = account(t, p, "rotate@example.org", officials.RoleOfficial, "JO")
+	c := newClient(t, p)
+	c.get("/ar/login")
+	before, seed := c.csrf, c.cookies["masar_csrf"]
+	if r := c.post("/ar/login", url.Values{"email": {"rotate@example.org"}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("login: %d", r.Status)
+	}
+	if c.cookies["masar_csrf"] == seed {
+		t.Fatal("the CSRF seed cookie did not change at login")
+	}
+	f := url.Values{"_csrf": {before}, "name_ar": {"سارة خالد"}}
+	if r := c.post("/ar/me/edit", f); r.Status != http.StatusForbidden {
+		t.Errorf("the pre-login token still works after login: %d", r.Status)
+	}
+	c.get("/ar/me/edit")
+	if c.csrf == before || c.csrf == "" {
+		t.Fatal("the page after login shows the old token")
+	}
+	if r := c.post("/ar/logout", nil); r.Status != http.StatusSeeOther {
+		t.Errorf("the new token is refused: %d", r.Status)
+	}
+}
+
 // serve runs the platform on a real socket, for tests that need a second client address.
 func serve(t *testing.T, p *web.Platform) string {
 	t.Helper()

@@ -193,6 +193,9 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	h.setSessionCookie(c, tok)
+	// A form token seen before logging in (by a page of another site that planted the
+	// cookie, say) does not carry over to the session.
+	h.newCSRFSeed(c)
 	if o.MustChangePassword {
 		h.setFlash(c, "flash.must_change_password")
 		return c.Redirect("/"+o.Language+"/me/password", fiber.StatusSeeOther)

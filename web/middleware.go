@@ -138,16 +138,29 @@ func (h *handler) csrfToken(c *fiber.Ctx) string {
 	}
 	seed := c.Cookies(csrfCookie)
 	if len(seed) < 20 {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		seed = base64.RawURLEncoding.EncodeToString(b)
-		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.Secure()})
+		return h.newCSRFSeed(c)
 	}
-	m := hmac.New(sha256.New, h.Secret)
-	m.Write([]byte(seed))
-	t := base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	t := h.csrfFor(seed)
 	c.Locals(keyCSRF, t)
 	return t
+}
+
+// newCSRFSeed gives this browser a new random seed, and so a new form token (returned): at
+// first sight, and at login, so that a token known before logging in stops working.
+func (h *handler) newCSRFSeed(c *fiber.Ctx) string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	seed := base64.RawURLEncoding.EncodeToString(b)
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.Secure()})
+	t := h.csrfFor(seed)
+	c.Locals(keyCSRF, t)
+	return t
+}
+
+func (h *handler) csrfFor(seed string) string {
+	m := hmac.New(sha256.New, h.Secret)
+	m.Write([]byte(seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // checkCSRF refuses a state-changing request whose form token does not match this browser.
@@ -164,10 +177,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 	if seed == "" || sent == "" {
 		return problem.New(fiber.StatusForbidden, "csrf", "error.csrf")
 	}
-	m := hmac.New(sha256.New, h.Secret)
-	m.Write([]byte(seed))
-	want := base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-	if subtle.ConstantTimeCompare([]byte(want), []byte(sent)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(h.csrfFor(seed)), []byte(sent)) != 1 {
 		return problem.New(fiber.StatusForbidden, "csrf", "error.csrf")
 	}
 	return c.Next()
