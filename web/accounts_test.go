@@ -249,6 +249,38 @@ func TestLoginRotatesCSRFSeed(t *testing.T) {
 	}
 }
 
+// TestLoginRedirectStaysOnSite: whatever next= says, a login lands on this site; hostile
+// values fall back to the profile.
+func TestLoginRedirectStaysOnSite(t *testing.T) {
+	p := newPlatform(t)
+	_, _ = account(t, p, "next@example.org", officials.RoleOfficial, "JO")
+	for next, want := range map[string]string{
+		"/ar/courses?page=2#top": "/ar/courses?page=2#top",
+		"/ar/reset/abc":          "/ar/reset/abc",
+		"/\t/evil.example":       "/ar/me",
+		"/%09/evil.example":      "/ar/me",
+		"//evil.example":         "/ar/me",
+		"///evil.example":        "/ar/me",
+		"/\\evil.example":        "/ar/me",
+		"/%5Cevil.example":       "/ar/me",
+		"/%2F/evil.example":      "/ar/me",
+		"\\\\evil.example":       "/ar/me",
+		"https://evil.example":   "/ar/me",
+		"http:/evil.example":     "/ar/me",
+		"javascript:alert(1)":    "/ar/me",
+		"JavaScript:alert(1)":    "/ar/me",
+		"evil.example":           "/ar/me",
+		"/ar/me\r\nX-Evil: 1":    "/ar/me",
+		"/ar/\u202Eem":           "/ar/me",
+	} {
+		c := newClient(t, p)
+		r := c.post("/ar/login", url.Values{"email": {"next@example.org"}, "password": {"correct horse battery"}, "next": {next}})
+		if r.Status != http.StatusSeeOther || r.Location != want {
+			t.Errorf("next=%q: %d → %q, want %q", next, r.Status, r.Location, want)
+		}
+	}
+}
+
 // serve runs the platform on a real socket, for tests that need a second client address.
 func serve(t *testing.T, p *web.Platform) string {
 	t.Helper()

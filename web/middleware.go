@@ -7,10 +7,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -298,10 +300,21 @@ func urlEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "#", "%23", " ", "%20", "+", "%2B").Replace(s)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: it returns next only when it is a path
+// of this site as any browser would read it — no scheme, no host, a single leading slash,
+// no backslash and no control or bidi character, before or after decoding its escapes
+// (browsers drop tabs and newlines and read a backslash as a slash, so that "/<tab>/evil"
+// and "/<backslash>evil" lead off-site) — and fallback otherwise.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return fallback
+	}
+	for _, s := range []string{next, u.Path} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') ||
+			strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || i18n.IsBidiControl(r) }) >= 0 {
+			return fallback
+		}
 	}
 	return next
 }
