@@ -276,13 +276,6 @@ func (l *limiter) retryAfter(key string) time.Duration {
 	return max(0, l.window-time.Since(w.start))
 }
 
-// reset forgets a key (a successful login clears the account's failures).
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	delete(l.hits, key)
-	l.mu.Unlock()
-}
-
 var tooMany = problem.New(fiber.StatusTooManyRequests, "rate_limited", "error.rate_limited")
 
 // tooManyRequests refuses a request over a limit, saying in Retry-After when to come back.
