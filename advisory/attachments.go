@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
@@ -206,10 +207,11 @@ func knownExt(ext string) bool {
 	return false
 }
 
-// cleanFileName keeps the base name of what the browser sent, without path, control
-// characters or quotes, at most maxFileName runes (the extension kept).
+// cleanFileName keeps the base name of what the browser sent, without path, control or
+// bidi characters (which could show "fdp.exe" as "exe.pdf") or quotes, at most maxFileName
+// runes (the extension kept).
 func cleanFileName(name string) string {
-	name = norm.NFC.String(name)
+	name = norm.NFC.String(i18n.StripBidi(name))
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}

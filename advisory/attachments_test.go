@@ -89,6 +89,9 @@ func TestCheckFileNames(t *testing.T) {
 		{"Plan v1.2", "Plan v1.2.pdf", ""},
 		{"", "attachment.pdf", ""},
 		{"a\"b<c>\r\n.pdf", "abc.pdf", ""},
+		{"report\u202E.pdf", "report.pdf", ""},           // a right-to-left override
+		{"\u2067تقرير\u2069\u200F.pdf", "تقرير.pdf", ""}, // isolates and a mark
+		{"invoice\u202Efdp.exe", "", fileMismatch},       // shown as "invoiceexe.pdf", an .exe all the same
 		{"report.docx", "", fileMismatch},
 		{"report.exe", "", fileMismatch},
 		{strings.Repeat("ا", 300) + ".pdf", strings.Repeat("ا", maxFileName-4) + ".pdf", ""},

@@ -51,7 +51,7 @@ func (e *env) learner(t *testing.T, n int, country string) int64 {
 		NameAr: "أمل حداد", NameLatin: fmt.Sprintf("Amal Haddad %c", 'A'+rune(n)), JobTitle: "Analyst",
 		Organisation: "Ministry of Digital Economy", Country: country, Sector: "central_government",
 		Gender: "female", Language: "ar",
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

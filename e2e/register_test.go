@@ -94,15 +94,43 @@ func TestBrowserRegisterLoginAndLanguage(t *testing.T) {
 		t.Errorf("focus is on #%s after the failed submission, want the invalid #f-email", got)
 	}
 
-	// Register in English with Arabic and Latin names; the profile greets the new account.
+	// Register in English with Arabic and Latin names: the browser is sent to the login page
+	// and asked to confirm the address first (nobody is logged in before that, so that the
+	// page looks the same whether the address was free or not).
 	s.open(t, ctx, "/en/register")
 	r := registration{email: "layla.hassan@mop.gov.jo", password: password, nameAr: "ليلى حسن", nameLatin: "Layla Hassan",
 		jobTitle: "Planning officer", organisation: "Ministry of Planning", country: "JO", sector: "central_government",
 		gender: "female", language: "en"}
 	fillRegister(t, ctx, r)
 	clickAndLoad(t, ctx, "main form button[type=submit]")
+	if got := location(t, ctx); got != "/en/login" {
+		t.Fatalf("after registering the browser is on %s (%q), want /en/login", got, text(t, ctx, "main"))
+	}
+	if got, want := text(t, ctx, ".flash"), msg.T("en", "flash.registered"); got != want {
+		t.Errorf("flash after registering = %q, want %q", got, want)
+	}
+
+	// The link in the confirmation mail confirms the address and leads back to the login.
+	items, _, err := s.p.Mailer.List(context.Background(), 10, 0)
+	if err != nil || len(items) != 1 || items[0].Template != "confirm" {
+		t.Fatalf("outbox after registering: %+v %v", items, err)
+	}
+	i := strings.Index(items[0].Text, "/en/confirm/")
+	if i < 0 {
+		t.Fatalf("no confirmation link in the mail:\n%s", items[0].Text)
+	}
+	s.open(t, ctx, strings.Fields(items[0].Text[i:])[0])
+	if got := location(t, ctx); got != "/en/login" {
+		t.Fatalf("after the confirmation link the browser is on %s, want /en/login", got)
+	}
+	if got, want := text(t, ctx, ".flash"), msg.T("en", "flash.email_confirmed_login"); got != want {
+		t.Errorf("flash after confirming = %q, want %q", got, want)
+	}
+
+	// Log in: the profile greets the new account.
+	s.login(t, ctx, "en", r.email)
 	if got := location(t, ctx); got != "/en/me" {
-		t.Fatalf("after registering the browser is on %s (%q), want /en/me", got, text(t, ctx, "main"))
+		t.Fatalf("after the first login the browser is on %s (%q), want /en/me", got, text(t, ctx, "main"))
 	}
 	profile := func(where string) {
 		t.Helper()
@@ -113,10 +141,7 @@ func TestBrowserRegisterLoginAndLanguage(t *testing.T) {
 			t.Errorf("%s: profile Latin name = %q, want %q", where, got, r.nameLatin)
 		}
 	}
-	profile("after registering")
-	if got, want := text(t, ctx, ".flash"), msg.T("en", "flash.registered"); got != want {
-		t.Errorf("flash after registering = %q, want %q", got, want)
-	}
+	profile("after the first login")
 
 	// Log out with the header button: back on the home page, and /me asks to log in again.
 	clickAndLoad(t, ctx, `header form[action="/en/logout"] button`)

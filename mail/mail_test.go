@@ -233,8 +233,10 @@ var sampleData = map[string]struct {
 	data     map[string]any
 	optional []string
 }{
-	"confirm":       {map[string]any{"Name": "أمينة", "Link": "https://masar.test/ar/confirm?t=x"}, nil},
-	"reset":         {map[string]any{"Name": "Amina", "Link": "https://masar.test/en/reset?t=x"}, nil},
+	"confirm": {map[string]any{"Name": "أمينة", "Link": "https://masar.test/ar/confirm?t=x"}, nil},
+	"reset":   {map[string]any{"Name": "Amina", "Link": "https://masar.test/en/reset?t=x"}, nil},
+	"register_taken": {map[string]any{"Name": "Amina", "LoginLink": "https://masar.test/en/login",
+		"ResetLink": "https://masar.test/en/reset/x"}, nil},
 	"welcome_claim": {map[string]any{"Name": "Amina", "By": "the focal point", "Link": "https://masar.test/claim?t=x", "Hours": 48}, []string{"Name"}},
 	"notice": {map[string]any{"Name": "Amina", "Title": "Registration confirmed", "Body": "First paragraph.\n\nSecond <b>one</b>.",
 		"Link": "https://masar.test/en/workshops/1", "LinkText": "See the workshop"}, []string{"Link", "LinkText"}},

@@ -24,13 +24,13 @@ func isOurs(err error) bool {
 func TestCountryLookupFailureIsNotTheUsersMistake(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
-	o, err := s.Register(ctx, valid())
+	o, err := s.Register(ctx, valid(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	unknown := valid()
 	unknown.Email, unknown.Country = "x@example.org", "ZZ"
-	if _, err := s.Register(ctx, unknown); err == nil || isOurs(err) {
+	if _, err := s.Register(ctx, unknown, nil); err == nil || isOurs(err) {
 		t.Fatalf("unknown country before the failure: %v, want a validation problem", err)
 	}
 
@@ -41,7 +41,7 @@ func TestCountryLookupFailureIsNotTheUsersMistake(t *testing.T) {
 	other.Email = "other@moi.gov.bh"
 	staff := audit.Actor{ID: 1, Email: "staff@example.org"}
 	for name, call := range map[string]func() error{
-		"register": func() error { _, err := s.Register(ctx, other); return err },
+		"register": func() error { _, err := s.Register(ctx, other, nil); return err },
 		"create":   func() error { _, err := s.Create(ctx, staff, other, RoleOfficial); return err },
 		"update":   func() error { _, err := s.UpdateProfile(ctx, staff, o.ID, valid()); return err },
 		"exists":   func() error { _, err := s.CountryExists(ctx, "BH"); return err },
@@ -62,7 +62,7 @@ func TestAuthenticateFailureIsNotBadCredentials(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
 	in := valid()
-	if _, err := s.Register(ctx, in); err != nil {
+	if _, err := s.Register(ctx, in, nil); err != nil {
 		t.Fatal(err)
 	}
 	ended, cancel := context.WithCancel(ctx)

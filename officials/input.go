@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/problem"
 )
 
@@ -32,8 +33,13 @@ const (
 	MaxText        = 200
 	MaxEmail       = 254
 	MinPassword    = 10
-	MaxPassword    = 128
 	minNameLetters = 2
+	// MaxPasswordBytes is bcrypt's limit: it reads no further than the first 72 bytes of a
+	// password, which is 72 Latin letters but only 36 Arabic ones (two bytes each in UTF-8).
+	// A longer password is refused with a message saying so, rather than cut silently (two
+	// passwords that differ after the 72nd byte would both open the account) or hashed
+	// first with SHA-256 (every stored hash would then need a marker of how it was made).
+	MaxPasswordBytes = 72
 )
 
 var fold = cases.Fold()
@@ -43,17 +49,24 @@ func NormaliseEmail(email string) string {
 	return fold.String(norm.NFKC.String(strings.TrimSpace(email)))
 }
 
-// Clean trims and normalises the typed values (NFC, single spaces, upper-case country code).
-// Control characters are kept so that validation can refuse them by name.
+// Clean trims and normalises the typed values (NFC, single spaces, upper-case country code)
+// and drops bidirectional controls from the names, organisation and job title, which could
+// otherwise turn a name around on someone else's screen. Control characters are kept so
+// that validation can refuse them by name.
 func (in *Input) Clean() {
-	for _, p := range []*string{&in.NameAr, &in.NameLatin, &in.JobTitle, &in.Organisation} {
-		*p = strings.Join(strings.Fields(norm.NFC.String(*p)), " ")
+	for _, p := range in.freeText() {
+		*p = strings.Join(strings.Fields(norm.NFC.String(i18n.StripBidi(*p))), " ")
 	}
 	in.Email = norm.NFC.String(strings.TrimSpace(in.Email))
 	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	in.Sector = strings.TrimSpace(in.Sector)
 	in.Gender = strings.TrimSpace(in.Gender)
 	in.Language = strings.TrimSpace(in.Language)
+}
+
+// freeText are the fields a person types in their own words, shown to others as typed.
+func (in *Input) freeText() []*string {
+	return []*string{&in.NameAr, &in.NameLatin, &in.JobTitle, &in.Organisation}
 }
 
 // Validate checks a registration (withPassword) or creation form and returns each field's
@@ -64,7 +77,7 @@ func (in *Input) Validate(withPassword bool) problem.Fields {
 		f.Add("email", k)
 	}
 	if withPassword {
-		if k := passwordProblem(in.Password); k != "" {
+		if k := passwordProblem(in.Password, in.Email); k != "" {
 			f.Add("password", k)
 		}
 	}
@@ -169,7 +182,7 @@ func emailProblem(v string) string {
 	switch {
 	case v == "":
 		return "field.required"
-	case hasControl(v) || strings.ContainsAny(v, " <>\"(),;:[]\\"):
+	case hasControl(v) || strings.IndexFunc(v, i18n.IsBidiControl) >= 0 || strings.ContainsAny(v, " <>\"(),;:[]\\"):
 		return "field.email.invalid"
 	case len(v) > MaxEmail:
 		return "field.too_long"
@@ -185,17 +198,27 @@ func emailProblem(v string) string {
 	return ""
 }
 
-func passwordProblem(v string) string {
-	n := utf8.RuneCountInString(v)
+// passwordProblem checks a new password for the account with that e-mail (empty when not
+// known yet): long enough, within bcrypt's limit, not on the list of common passwords and
+// not the e-mail address or its part before the @.
+func passwordProblem(v, email string) string {
 	switch {
 	case v == "":
 		return "field.required"
-	case n < MinPassword:
+	case utf8.RuneCountInString(v) < MinPassword:
 		return "field.password.short"
-	case n > MaxPassword:
-		return "field.too_long"
+	case len(v) > MaxPasswordBytes:
+		return "field.password.long"
 	case hasControl(v):
 		return "field.control"
+	case isCommonPassword(v):
+		return "field.password.common"
+	}
+	if email != "" {
+		k, e := passwordKey(v), passwordKey(email)
+		if at := strings.LastIndexByte(e, '@'); k == e || (at > 0 && k == e[:at]) {
+			return "field.password.email"
+		}
 	}
 	return ""
 }

@@ -1,8 +1,11 @@
 package officials
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/masar-platform/masar/i18n"
 )
 
 func valid() Input {
@@ -84,5 +87,33 @@ func TestCleanCollapsesSpacesAndNFC(t *testing.T) {
 	in.Clean()
 	if in.NameLatin != "Zoé Ali" || in.Country != "JO" {
 		t.Errorf("got %q %q", in.NameLatin, in.Country)
+	}
+}
+
+// TestFreeTextLosesBidiControls: every field a person types in their own words loses the
+// characters that reorder text; a new field added to Input without cleaning fails here.
+func TestFreeTextLosesBidiControls(t *testing.T) {
+	const rlo = "\u202E"
+	in := valid()
+	v := reflect.ValueOf(&in).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if f := v.Field(i); f.Kind() == reflect.String {
+			r := []rune(f.String())
+			f.SetString(string(r[:1]) + rlo + string(r[1:]) + "\u2066\u200F")
+		}
+	}
+	in.Clean()
+	f := in.Validate(true)
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Tag.Get("json")
+		if name == "password" {
+			continue // a secret, never shown: kept as typed
+		}
+		if strings.IndexFunc(v.Field(i).String(), i18n.IsBidiControl) >= 0 && f[name] == "" {
+			t.Errorf("%s keeps a bidi control and is accepted: %q", name, v.Field(i).String())
+		}
+	}
+	if in.NameLatin != "Huda Abdulla" || in.NameAr != "هدى عبد الله" || f["name_latin"] != "" {
+		t.Errorf("names after cleaning: %q %q (%v)", in.NameLatin, in.NameAr, f)
 	}
 }

@@ -100,6 +100,9 @@ type Service struct {
 	sessions map[string]cachedSession
 
 	countries *cache.Map[bool, []Country] // by membersOnly
+
+	dummyOnce sync.Once
+	dummy     []byte // see dummyHash
 }
 
 type cachedSession struct {
@@ -171,6 +174,36 @@ func (s *Service) GetByEmail(ctx context.Context, email string) (*Official, erro
 	return o, nil
 }
 
+// dummyHash is the bcrypt hash, at the service's cost, of a password nobody knows. A login
+// for an address without an account, or for an account without a password yet, is compared
+// with it, so that it takes as long to fail as a wrong password for a real account.
+func (s *Service) dummyHash() []byte {
+	s.dummyOnce.Do(func() {
+		h, err := bcrypt.GenerateFromPassword([]byte(NewToken()[:32]), s.cost)
+		if err != nil {
+			// Only an impossible cost gets here, and then no password can be set either.
+			h = []byte("$2a$10$CwTycUXWue0Thq9StjUM0uJ8.nG4Zb2ZEgkq8ZIKo6fLJAbkgsKxC")
+		}
+		s.dummy = h
+	})
+	return s.dummy
+}
+
+// passwordMatches compares a password with a stored hash (the dummy one when there is none).
+// A password longer than bcrypt reads was never set (validation refuses it), so it is wrong,
+// after the same work as any other.
+func (s *Service) passwordMatches(hash, password string) bool {
+	h, p := []byte(hash), []byte(password)
+	if len(h) == 0 {
+		h = s.dummyHash()
+	}
+	tooLong := len(p) > MaxPasswordBytes
+	if tooLong {
+		p = p[:MaxPasswordBytes]
+	}
+	return bcrypt.CompareHashAndPassword(h, p) == nil && hash != "" && !tooLong
+}
+
 func (s *Service) hash(password string) (string, error) {
 	h, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
 	if err != nil {
@@ -179,9 +212,28 @@ func (s *Service) hash(password string) (string, error) {
 	return string(h), nil
 }
 
+// ErrEmailTaken is what Register returns when the address already has an account: nothing
+// was created, and notify was handed the existing account.
+var ErrEmailTaken = errors.New("officials: the e-mail address already has an account")
+
+// Registration is what Register hands to notify, inside its transaction, for the mail to send.
+type Registration struct {
+	Official *Official // the new account; the existing one when Taken
+	Taken    bool      // the address already had an account, and nothing was created
+	// Link is the secret of a link for the mail: the confirmation of the new account, or a
+	// password reset for the existing one (its holder may simply have forgotten).
+	Link string
+}
+
 // Register creates an official's own account from the registration form. The e-mail is
 // unique case-insensitively and after Unicode normalisation; the unique index decides races.
-func (s *Service) Register(ctx context.Context, in Input) (*Official, error) {
+// The account opens with its password only once the address is confirmed.
+//
+// When the address already has an account, Register does the same work, creates nothing and
+// returns ErrEmailTaken: the caller answers the visitor as for a new account, and only the
+// mail (queued by notify) tells the address's holder. notify runs inside the transaction, so
+// that the account and its mail are saved together or not at all; it may be nil.
+func (s *Service) Register(ctx context.Context, in Input, notify func(tx *sql.Tx, r Registration) error) (*Official, error) {
 	in.Clean()
 	f := in.Validate(true)
 	if err := s.checkCountry(ctx, in.Country, f); err != nil {
@@ -194,15 +246,34 @@ func (s *Service) Register(ctx context.Context, in Input) (*Official, error) {
 	if err != nil {
 		return nil, err
 	}
-	var id int64
+	var o *Official
+	taken := false
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		id, err = insert(ctx, tx, in, h, RoleOfficial, false)
-		return err
+		id, err := insert(ctx, tx, in, h, RoleOfficial, false, true)
+		purpose := PurposeConfirm
+		if emailTaken(err) {
+			// A failed statement leaves the transaction usable: find who has the address.
+			taken, purpose = true, PurposeReset
+			o, err = scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE email_norm = ? AND deleted_at IS NULL", NormaliseEmail(in.Email)))
+		} else if err == nil {
+			o, err = scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ?", id))
+		}
+		if err != nil {
+			return fmt.Errorf("officials: register: %w", err)
+		}
+		tok, err := newEmailToken(ctx, tx, o.ID, purpose)
+		if err != nil || notify == nil {
+			return err
+		}
+		return notify(tx, Registration{Official: o, Taken: taken, Link: tok})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Get(ctx, id)
+	if taken {
+		return nil, ErrEmailTaken
+	}
+	return o, nil
 }
 
 // Create makes an account on someone's behalf (staff, a focal point nominating, the command
@@ -245,24 +316,26 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, i
 			return 0, err
 		}
 	}
-	id, err := insert(ctx, tx, in, h, role, in.Password == "" && actor.ID != 0)
+	id, err := insert(ctx, tx, in, h, role, in.Password == "" && actor.ID != 0, false)
 	if err != nil {
 		return 0, err
 	}
 	return id, audit.Record(ctx, tx, actor, "official.create", fmt.Sprintf("official:%d", id), "role", "", role)
 }
 
-func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustChange bool) (int64, error) {
+// insert adds an account. confirmFirst keeps its password from opening it until the address
+// is confirmed (self-registration).
+func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustChange, confirmFirst bool) (int64, error) {
 	var country any
 	if in.Country != "" {
 		country = in.Country
 	}
 	t := now()
 	res, err := tx.ExecContext(ctx, `INSERT INTO officials(email, email_norm, password_hash, name_ar, name_latin, job_title,
-		organisation, country, sector, gender, language, role, must_change_password, created_at, updated_at)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		organisation, country, sector, gender, language, role, must_change_password, confirm_to_log_in, created_at, updated_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.Email, NormaliseEmail(in.Email), hash, in.NameAr, in.NameLatin, in.JobTitle, in.Organisation, country,
-		in.Sector, in.Gender, in.Language, role, mustChange, t, t)
+		in.Sector, in.Gender, in.Language, role, mustChange, confirmFirst, t, t)
 	if store.IsUniqueViolation(err) {
 		return 0, problem.Fields{"email": "field.email.taken"}.Err()
 	}
@@ -270,6 +343,12 @@ func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustCh
 		return 0, fmt.Errorf("officials: insert: %w", err)
 	}
 	return res.LastInsertId()
+}
+
+// emailTaken reports whether err is insert's "this address has an account".
+func emailTaken(err error) bool {
+	p, ok := problem.As(err)
+	return ok && p.Fields["email"] == "field.email.taken"
 }
 
 // checkCountry adds a field error when iso is not a member state. Only a country that does
@@ -310,18 +389,23 @@ func validRole(r string) bool {
 // ErrBadCredentials is returned when an e-mail and password do not match an account.
 var ErrBadCredentials = problem.New(http.StatusUnauthorized, "bad_credentials", "error.bad_credentials")
 
-// Authenticate returns the account whose e-mail and password match.
+// Authenticate returns the account whose e-mail and password match. Every failure costs the
+// same bcrypt comparison — unknown address, account still to be claimed (no password),
+// address not confirmed yet after registering, over-long password — and ends in the same
+// ErrBadCredentials, so that neither the answer nor its time tells who has an account. A
+// database failure is returned as such.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*Official, error) {
-	o, err := s.GetByEmail(ctx, email)
+	var confirmFirst bool
+	o, err := scanWith(s.db.R.QueryRowContext(ctx, "SELECT "+cols+", confirm_to_log_in FROM officials WHERE email_norm = ? AND deleted_at IS NULL",
+		NormaliseEmail(email)), &confirmFirst)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err // the database failed: not the visitor's wrong password
+		return nil, fmt.Errorf("officials: authenticate: %w", err)
 	}
-	if err != nil {
-		// Spend the same time as a real check, so that timing does not reveal accounts.
-		_ = bcrypt.CompareHashAndPassword([]byte("$2a$11$CwTycUXWue0Thq9StjUM0uJ8.nG4Zb2ZEgkq8ZIKo6fLJAbkgsKxC"), []byte(password))
-		return nil, ErrBadCredentials
+	hash := ""
+	if o != nil {
+		hash = o.passwordHash
 	}
-	if o.passwordHash == "" || bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(password)) != nil {
+	if !s.passwordMatches(hash, password) || (confirmFirst && !o.EmailConfirmed) {
 		return nil, ErrBadCredentials
 	}
 	return o, nil
@@ -414,41 +498,54 @@ func (s *Service) SetRole(ctx context.Context, actor audit.Actor, id int64, role
 	})
 }
 
-// ChangePassword replaces the password of account id after checking the current one, and
-// ends the account's other sessions.
-func (s *Service) ChangePassword(ctx context.Context, id int64, current, next string, keepSession string) error {
+// ChangePassword replaces the password of account id after checking the current one, ends
+// the account's other sessions and revokes its API tokens (whoever learnt the old password
+// may have made one). It returns how many tokens were revoked.
+func (s *Service) ChangePassword(ctx context.Context, id int64, current, next string, keepSession string) (int, error) {
 	o, err := s.Get(ctx, id)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	f := problem.Fields{}
 	// An account that must change its one-time password has just logged in with it: the
 	// form does not ask for it again.
-	if o.passwordHash != "" && !o.MustChangePassword && bcrypt.CompareHashAndPassword([]byte(o.passwordHash), []byte(current)) != nil {
+	if o.passwordHash != "" && !o.MustChangePassword && !s.passwordMatches(o.passwordHash, current) {
 		f.Add("current_password", "field.current_password.wrong")
 	}
-	if k := passwordProblem(next); k != "" {
+	if k := passwordProblem(next, o.Email); k != "" {
 		f.Add("password", k)
 	}
 	if err := f.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	return s.setPassword(ctx, id, next, keepSession)
-}
-
-func (s *Service) setPassword(ctx context.Context, id int64, password, keepSession string) error {
-	h, err := s.hash(password)
+	h, err := s.hash(next)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	revoked := 0
 	defer s.changed()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE officials SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?", h, now(), id); err != nil {
 			return fmt.Errorf("officials: set password %d: %w", id, err)
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ? AND token_hash <> ?", id, hashToken(keepSession))
+		revoked, err = endSessionsAndTokens(ctx, tx, id, keepSession)
 		return err
 	})
+	return revoked, err
+}
+
+// endSessionsAndTokens ends every session of account id but keepSession and revokes its API
+// tokens, after its password changed; it returns how many tokens were revoked.
+func endSessionsAndTokens(ctx context.Context, tx *sql.Tx, id int64, keepSession string) (int, error) {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ? AND token_hash <> ?", id, hashToken(keepSession)); err != nil {
+		return 0, fmt.Errorf("officials: end sessions of %d: %w", id, err)
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE official_id = ? AND revoked_at IS NULL", now(), id)
+	if err != nil {
+		return 0, fmt.Errorf("officials: revoke tokens of %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // Filter narrows the list of accounts.
@@ -546,7 +643,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustC
 	if k := emailProblem(in.Email); k != "" {
 		f.Add("email", k)
 	}
-	if k := passwordProblem(password); k != "" {
+	if k := passwordProblem(password, in.Email); k != "" {
 		f.Add("password", k)
 	}
 	if err := f.Err(); err != nil {
@@ -557,7 +654,7 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustC
 		return false, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		id, err := insert(ctx, tx, in, h, RoleAdmin, mustChange)
+		id, err := insert(ctx, tx, in, h, RoleAdmin, mustChange, false)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/masar-platform/masar/problem"
@@ -133,18 +134,70 @@ const (
 
 // NewEmailToken makes a single-use link secret for account id.
 func (s *Service) NewEmailToken(ctx context.Context, id int64, purpose string) (string, error) {
+	return newEmailToken(ctx, s.db.W, id, purpose)
+}
+
+// newEmailToken stores a link secret through q (the writer or a transaction).
+func newEmailToken(ctx context.Context, q store.Queryer, id int64, purpose string) (string, error) {
 	ttl := ConfirmTTL
 	if purpose == PurposeReset {
 		ttl = ResetTTL
 	}
 	tok := NewToken()
 	t := time.Now().UTC()
-	_, err := s.db.W.ExecContext(ctx, "INSERT INTO email_tokens(token_hash, official_id, purpose, created_at, expires_at) VALUES(?, ?, ?, ?, ?)",
+	_, err := q.ExecContext(ctx, "INSERT INTO email_tokens(token_hash, official_id, purpose, created_at, expires_at) VALUES(?, ?, ?, ?, ?)",
 		hashToken(tok), id, purpose, store.FormatTime(t), store.FormatTime(t.Add(ttl)))
 	if err != nil {
 		return "", fmt.Errorf("officials: new %s token: %w", purpose, err)
 	}
 	return tok, nil
+}
+
+// RequestReset makes a password-reset link for the live account with that e-mail and hands
+// it to send inside the transaction that stores it (send queues the mail), so that the link
+// and its mail are saved together.
+//
+// For an address without an account it does the same work — a link stored for a stand-in
+// account with the typed address and the page's language, handed to send — inside a
+// savepoint that it then rolls back, and commits the (now empty) transaction: the pages it
+// touched are written and synced like a real request's, so that neither the answer nor the
+// time it takes tells whether the address has an account (measured by BenchmarkRequestReset).
+func (s *Service) RequestReset(ctx context.Context, email, lang string, send func(tx *sql.Tx, o *Official, token string) error) error {
+	o, err := s.GetByEmail(ctx, email)
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if !known {
+		o = &Official{Email: strings.TrimSpace(email), Language: lang}
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if !known {
+			// The stand-in's link points at no account: its foreign key is checked at commit,
+			// by when the savepoint has taken the link back.
+			for _, q := range []string{"PRAGMA defer_foreign_keys = ON", "SAVEPOINT standin"} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("officials: request reset: %w", err)
+				}
+			}
+		}
+		tok, err := newEmailToken(ctx, tx, o.ID, PurposeReset)
+		if err != nil {
+			return err
+		}
+		if err := send(tx, o, tok); err != nil && known {
+			return err
+		}
+		if !known {
+			for _, q := range []string{"ROLLBACK TO standin", "RELEASE standin"} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("officials: request reset: %w", err)
+				}
+			}
+		}
+		return nil
+	})
+	return err
 }
 
 // ErrLinkInvalid is returned for an unknown, used or expired e-mailed link.
@@ -191,30 +244,40 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (int64, error)
 }
 
 // ResetPassword spends a reset link and sets a new password; every session of the account
-// ends and the address counts as confirmed (the link reached it).
-func (s *Service) ResetPassword(ctx context.Context, token, password string) (int64, error) {
-	if k := passwordProblem(password); k != "" {
-		return 0, problem.Fields{"password": k}.Err()
+// ends, its API tokens are revoked and the address counts as confirmed (the link reached
+// it). It returns the account's id and how many tokens were revoked.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (int64, int, error) {
+	if k := passwordProblem(password, ""); k != "" {
+		return 0, 0, problem.Fields{"password": k}.Err()
 	}
 	h, err := s.hash(password)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	var id int64
+	revoked := 0
 	defer s.changed()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if id, err = useEmailToken(ctx, tx, token, PurposeReset); err != nil {
 			return err
 		}
+		var email string
+		if err := tx.QueryRowContext(ctx, "SELECT email FROM officials WHERE id = ?", id).Scan(&email); err != nil {
+			return fmt.Errorf("officials: reset password %d: %w", id, err)
+		}
+		// Refused, the link stays unspent: the transaction rolls back.
+		if k := passwordProblem(password, email); k != "" {
+			return problem.Fields{"password": k}.Err()
+		}
 		if _, err = tx.ExecContext(ctx, `UPDATE officials SET password_hash = ?, must_change_password = 0,
 			email_confirmed_at = coalesce(email_confirmed_at, ?), updated_at = ? WHERE id = ?`, h, now(), now(), id); err != nil {
-			return err
+			return fmt.Errorf("officials: reset password %d: %w", id, err)
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM sessions WHERE official_id = ?", id)
+		revoked, err = endSessionsAndTokens(ctx, tx, id, "")
 		return err
 	})
-	return id, err
+	return id, revoked, err
 }
 
 func prefixed(alias string) string {

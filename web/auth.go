@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -66,8 +69,8 @@ func (h *handler) register(c *fiber.Ctx) error {
 		return err
 	}
 	v.Data = af
-	if !h.regIP.allow(h.clientIP(c)) {
-		return tooMany
+	if ip := h.clientIP(c); !h.regIP.allow(ip) {
+		return tooManyRequests(c, h.regIP.retryAfter(ip))
 	}
 	in := inputFrom(form, c.FormValue("password"))
 	if c.FormValue("password") != c.FormValue("password_confirm") {
@@ -78,8 +81,11 @@ func (h *handler) register(c *fiber.Ctx) error {
 		v.Errors = f
 		return h.render(c, fiber.StatusUnprocessableEntity, "register", v)
 	}
-	o, err := h.Officials.Register(ctx, in)
-	if err != nil {
+	// A taken address is answered like a new one: the mail alone tells its holder.
+	_, err = h.Officials.Register(ctx, in, func(tx *sql.Tx, r officials.Registration) error {
+		return h.registrationMail(ctx, tx, r)
+	})
+	if err != nil && !errors.Is(err, officials.ErrEmailTaken) {
 		fields, key, status, ok := formError(err)
 		if !ok {
 			return err
@@ -87,16 +93,25 @@ func (h *handler) register(c *fiber.Ctx) error {
 		v.Errors, v.ErrorKey = fields, key
 		return h.render(c, status, "register", v)
 	}
-	if err := h.sendConfirmation(ctx, o); err != nil {
-		h.log.Error("queue confirmation mail", "err", err, "official", o.ID)
-	}
-	tok, err := h.Officials.NewSession(ctx, o.ID)
-	if err != nil {
-		return err
-	}
-	h.setSessionCookie(c, tok)
+	// Nobody is logged in yet: the account opens once the link in the mail confirmed the
+	// address, so that a visitor sees the same whether the address was free or not.
 	h.setFlash(c, "flash.registered")
-	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
+	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
+}
+
+// registrationMail queues, in the registration's transaction, the confirmation of a new
+// account, or for an address that had one, a word to its holder with a reset link.
+func (h *handler) registrationMail(ctx context.Context, tx *sql.Tx, r officials.Registration) error {
+	o := r.Official
+	base := h.cfg.BaseURL + "/" + o.Language
+	msg := mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "confirm",
+		Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": base + "/confirm/" + r.Link}}
+	if r.Taken {
+		msg.Template = "register_taken"
+		msg.Data = map[string]any{"Name": o.DisplayName(o.Language), "LoginLink": base + "/login", "ResetLink": base + "/reset/" + r.Link}
+	}
+	_, err := h.Mailer.Enqueue(ctx, tx, msg)
+	return err
 }
 
 func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) error {
@@ -124,10 +139,13 @@ func (h *handler) confirmEmail(c *fiber.Ctx) error {
 	if _, err := h.Officials.ConfirmEmail(c.UserContext(), c.Params("token")); err != nil {
 		return err
 	}
-	h.setFlash(c, "flash.email_confirmed")
 	if user(c) != nil {
+		h.setFlash(c, "flash.email_confirmed")
 		return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
 	}
+	// The link does not log in: mail scanners open links too, and the password says who
+	// is at the keyboard.
+	h.setFlash(c, "flash.email_confirmed_login")
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 }
 
@@ -143,9 +161,17 @@ func (h *handler) login(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"), "/"+lang(c)+"/me")
 	v := h.view(c, "login.title")
 	v.Form = map[string]string{"email": email}
-	v.Data = accountForm{Next: c.FormValue("next")}
-	accKey := officials.NormaliseEmail(email)
-	if !h.loginIP.allow(h.clientIP(c)) || !h.loginAcc.allow(accKey) {
+	v.Data = accountForm{Next: safeNext(c.FormValue("next"), "")}
+	account, client := officials.NormaliseEmail(email), h.clientIP(c)
+	wait := time.Duration(0)
+	if !h.loginIP.allow(client) {
+		wait = h.loginIP.retryAfter(client)
+	} else {
+		wait = h.loginGuard.wait(account, client)
+	}
+	if wait > 0 {
+		// Refused without looking at the password: this address tries too often.
+		setRetryAfter(c, wait)
 		v.ErrorKey = "error.rate_limited"
 		return h.render(c, fiber.StatusTooManyRequests, "login", v)
 	}
@@ -154,10 +180,11 @@ func (h *handler) login(c *fiber.Ctx) error {
 		if _, ok := problem.As(err); !ok {
 			return err
 		}
+		h.loginGuard.failed(account, client)
 		v.ErrorKey = "error.bad_credentials"
 		return h.render(c, fiber.StatusUnauthorized, "login", v)
 	}
-	h.loginAcc.reset(accKey)
+	h.loginGuard.succeeded(account, client)
 	if old, ok := c.Locals(keySession).(string); ok {
 		_ = h.Officials.EndSession(ctx, old)
 	}
@@ -166,6 +193,9 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	h.setSessionCookie(c, tok)
+	// A form token seen before logging in (by a page of another site that planted the
+	// cookie, say) does not carry over to the session.
+	h.newCSRFSeed(c)
 	if o.MustChangePassword {
 		h.setFlash(c, "flash.must_change_password")
 		return c.Redirect("/"+o.Language+"/me/password", fiber.StatusSeeOther)
@@ -188,22 +218,26 @@ func (h *handler) showForgot(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "forgot", h.view(c, "forgot.title"))
 }
 
-// forgot always answers the same way, so that it does not tell who has an account.
+// forgot always answers the same way, after the same work, so that it does not tell who has
+// an account: for an address without one, officials.RequestReset stores a link and queues
+// its mail like for a real account, then rolls both back.
 func (h *handler) forgot(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
-	if !h.loginIP.allow(h.clientIP(c)) || !h.loginAcc.allow("reset:"+officials.NormaliseEmail(email)) {
-		return tooMany
+	client, account := h.clientIP(c), "reset:"+officials.NormaliseEmail(email)
+	if !h.loginIP.allow(client) {
+		return tooManyRequests(c, h.loginIP.retryAfter(client))
 	}
-	if o, err := h.Officials.GetByEmail(ctx, email); err == nil {
-		tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
-		if err != nil {
-			return err
-		}
-		if _, err := h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}}); err != nil {
-			return err
-		}
+	if !h.resetAcc.allow(account) {
+		return tooManyRequests(c, h.resetAcc.retryAfter(account))
+	}
+	err := h.Officials.RequestReset(ctx, email, lang(c), func(tx *sql.Tx, o *officials.Official, tok string) error {
+		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
+			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}})
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	h.setFlash(c, "flash.reset_sent")
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
@@ -225,7 +259,8 @@ func (h *handler) reset(c *fiber.Ctx) error {
 		v.Errors = map[string]string{"password_confirm": "field.password.mismatch"}
 		return h.render(c, fiber.StatusUnprocessableEntity, "reset", v)
 	}
-	if _, err := h.Officials.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password")); err != nil {
+	_, revoked, err := h.Officials.ResetPassword(c.UserContext(), c.Params("token"), c.FormValue("password"))
+	if err != nil {
 		fields, key, status, ok := formError(err)
 		if !ok {
 			return err
@@ -234,6 +269,10 @@ func (h *handler) reset(c *fiber.Ctx) error {
 		return h.render(c, status, "reset", v)
 	}
 	h.clearCookie(c, sessionCookie)
-	h.setFlash(c, "flash.password_reset")
+	if revoked > 0 {
+		h.setFlash(c, "flash.password_reset_tokens")
+	} else {
+		h.setFlash(c, "flash.password_reset")
+	}
 	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 }

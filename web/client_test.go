@@ -76,6 +76,11 @@ func (c *client) do(req *http.Request) response {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	for _, ck := range res.Cookies() {
+		if ck.Name == "masar_csrf" && ck.Value != c.cookies[ck.Name] {
+			// A new seed (first visit, login) makes the form token of earlier pages stale:
+			// like a browser, take the next one from a page.
+			c.csrf = ""
+		}
 		if ck.MaxAge < 0 || ck.Value == "" {
 			delete(c.cookies, ck.Name)
 		} else {

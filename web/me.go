@@ -106,7 +106,8 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnprocessableEntity, "password", v)
 	}
 	tok, _ := c.Locals(keySession).(string)
-	if err := h.Officials.ChangePassword(c.UserContext(), user(c).ID, c.FormValue("current_password"), c.FormValue("password"), tok); err != nil {
+	revoked, err := h.Officials.ChangePassword(c.UserContext(), user(c).ID, c.FormValue("current_password"), c.FormValue("password"), tok)
+	if err != nil {
 		fields, key, status, ok := formError(err)
 		if !ok {
 			return err
@@ -114,7 +115,11 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		v.Errors, v.ErrorKey = fields, key
 		return h.render(c, status, "password", v)
 	}
-	h.setFlash(c, "flash.password_changed")
+	if revoked > 0 {
+		h.setFlash(c, "flash.password_changed_tokens")
+	} else {
+		h.setFlash(c, "flash.password_changed")
+	}
 	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
 }
 

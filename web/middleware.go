@@ -7,9 +7,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -137,16 +140,29 @@ func (h *handler) csrfToken(c *fiber.Ctx) string {
 	}
 	seed := c.Cookies(csrfCookie)
 	if len(seed) < 20 {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		seed = base64.RawURLEncoding.EncodeToString(b)
-		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.Secure()})
+		return h.newCSRFSeed(c)
 	}
-	m := hmac.New(sha256.New, h.Secret)
-	m.Write([]byte(seed))
-	t := base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	t := h.csrfFor(seed)
 	c.Locals(keyCSRF, t)
 	return t
+}
+
+// newCSRFSeed gives this browser a new random seed, and so a new form token (returned): at
+// first sight, and at login, so that a token known before logging in stops working.
+func (h *handler) newCSRFSeed(c *fiber.Ctx) string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	seed := base64.RawURLEncoding.EncodeToString(b)
+	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.Secure()})
+	t := h.csrfFor(seed)
+	c.Locals(keyCSRF, t)
+	return t
+}
+
+func (h *handler) csrfFor(seed string) string {
+	m := hmac.New(sha256.New, h.Secret)
+	m.Write([]byte(seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // checkCSRF refuses a state-changing request whose form token does not match this browser.
@@ -163,10 +179,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 	if seed == "" || sent == "" {
 		return problem.New(fiber.StatusForbidden, "csrf", "error.csrf")
 	}
-	m := hmac.New(sha256.New, h.Secret)
-	m.Write([]byte(seed))
-	want := base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-	if subtle.ConstantTimeCompare([]byte(want), []byte(sent)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(h.csrfFor(seed)), []byte(sent)) != 1 {
 		return problem.New(fiber.StatusForbidden, "csrf", "error.csrf")
 	}
 	return c.Next()
@@ -244,29 +257,57 @@ func (l *limiter) allow(key string) bool {
 	w, ok := l.hits[key]
 	if !ok || now.Sub(w.start) > l.window {
 		w = &window{start: now}
-		l.hits[key] = w
+		// The map outlives the request: its key must not point into a request's buffers.
+		l.hits[strings.Clone(key)] = w
 	}
 	w.n++
 	return w.n <= l.max
 }
 
-// reset forgets a key (a successful login clears the account's failures).
-func (l *limiter) reset(key string) {
+// retryAfter is how long key must wait before its next attempt counts again: until its
+// window ends when it is over the limit, else zero.
+func (l *limiter) retryAfter(key string) time.Duration {
 	l.mu.Lock()
-	delete(l.hits, key)
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	w, ok := l.hits[key]
+	if !ok || w.n <= l.max {
+		return 0
+	}
+	return max(0, l.window-time.Since(w.start))
 }
 
 var tooMany = problem.New(fiber.StatusTooManyRequests, "rate_limited", "error.rate_limited")
+
+// tooManyRequests refuses a request over a limit, saying in Retry-After when to come back.
+func tooManyRequests(c *fiber.Ctx, wait time.Duration) error {
+	setRetryAfter(c, wait)
+	return tooMany
+}
+
+// setRetryAfter sets Retry-After to wait in whole seconds, rounded up, at least one.
+func setRetryAfter(c *fiber.Ctx, wait time.Duration) {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+}
 
 func urlEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "&", "%26", "?", "%3F", "#", "%23", " ", "%20", "+", "%2B").Replace(s)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: it returns next only when it is a path
+// of this site as any browser would read it — no scheme, no host, a single leading slash,
+// no backslash and no control or bidi character, before or after decoding its escapes
+// (browsers drop tabs and newlines and read a backslash as a slash, so that "/<tab>/evil"
+// and "/<backslash>evil" lead off-site) — and fallback otherwise.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return fallback
+	}
+	for _, s := range []string{next, u.Path} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') ||
+			strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || i18n.IsBidiControl(r) }) >= 0 {
+			return fallback
+		}
 	}
 	return next
 }

@@ -171,8 +171,10 @@ func openAPIDocument(base string) map[string]any {
 		"organisation": str, "country": str, "sector": str, "gender": str, "language": str, "role": str,
 		"email_confirmed": map[string]any{"type": "boolean"}, "created_at": map[string]any{"type": "string", "format": "date-time"},
 	}}
+	password := map[string]any{"type": "string", "description": "at least 10 characters and at most 72 bytes (about 36 Arabic letters); " +
+		"not one of the common passwords Masar refuses, nor the e-mail address; omit it to e-mail the holder a link to choose one"}
 	input := map[string]any{"type": "object", "required": []string{"email", "name_ar", "name_latin", "job_title", "organisation", "country", "sector", "gender", "language"},
-		"properties": map[string]any{"email": str, "password": str, "name_ar": str, "name_latin": str, "job_title": str,
+		"properties": map[string]any{"email": str, "password": password, "name_ar": str, "name_latin": str, "job_title": str,
 			"organisation": str, "country": str, "sector": str, "gender": str, "language": str, "role": str}}
 	return map[string]any{
 		"openapi": "3.0.3",

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )
@@ -17,8 +18,8 @@ import (
 // limitVerification keeps anyone from trying codes in bulk: so many verifications a minute
 // per client address, pages and API alike.
 func (h *handler) limitVerification(c *fiber.Ctx) error {
-	if !h.verifyIP.allow(h.clientIP(c)) {
-		return tooMany
+	if ip := h.clientIP(c); !h.verifyIP.allow(ip) {
+		return tooManyRequests(c, h.verifyIP.retryAfter(ip))
 	}
 	return c.Next()
 }
@@ -108,7 +109,7 @@ func (h *handler) compareUpload(c *fiber.Ctx) error {
 	if err == nil {
 		var res uploadResult
 		res.Match, res.SHA256, err = certificates.MatchesPDF(d.Cert, data)
-		res.Filename = fh.Filename
+		res.Filename = i18n.StripBidi(fh.Filename)
 		d.Upload = &res
 	}
 	if err != nil {

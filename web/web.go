@@ -63,7 +63,8 @@ type handler struct {
 	workshopGen atomic.Uint64
 	log         *slog.Logger
 	loginIP     *limiter
-	loginAcc    *limiter
+	loginGuard  *loginGuard
+	resetAcc    *limiter
 	regIP       *limiter
 	verifyIP    *limiter
 	// meSections and exporters let features add to the profile page and the personal-data
@@ -102,9 +103,11 @@ func New(d Deps) (*fiber.App, error) {
 			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(64 << 20),
-		loginIP:  newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
-		loginAcc: newLimiter(10, 15*time.Minute),
-		regIP:    newLimiter(d.Config.RegistrationsPerHour, time.Hour),
+		loginIP: newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
+		// Reset mails per address, so that nobody's mailbox can be flooded.
+		resetAcc:   newLimiter(10, 15*time.Minute),
+		loginGuard: newLoginGuard(),
+		regIP:      newLimiter(d.Config.RegistrationsPerHour, time.Hour),
 		// Public verification is limited per address, so that codes cannot be guessed in bulk.
 		verifyIP:  newLimiter(30, time.Minute),
 		exporters: map[string]func(ctx context.Context, u *officials.Official) (any, error){},

@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
@@ -54,8 +55,10 @@ func CanSeeLetter(who *officials.Official, country string) bool {
 	return who != nil && (who.IsStaff() || (who.IsFocalPoint() && who.Country == country))
 }
 
+// cleanFilename keeps the base name of an uploaded letter, without path, control or bidi
+// characters (which could show "fdp.exe" as "exe.pdf") or characters that file systems refuse.
 func cleanFilename(name string) string {
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = path.Base(strings.ReplaceAll(i18n.StripBidi(name), `\`, "/"))
 	name = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || strings.ContainsRune(`"/\:*?<>|`, r) {
 			return -1
