@@ -124,13 +124,26 @@ func (db *DB) Close() error {
 func (db *DB) Path() string { return db.path }
 
 // Tx runs fn in one write transaction (BEGIN IMMEDIATE): it commits when fn returns nil
-// and rolls back otherwise, so that writes that must hold together do.
+// and rolls back otherwise, so that writes that must hold together do. A panic in fn rolls
+// the transaction back too and then carries on up the stack: the single writer connection
+// must never stay inside a transaction, or every later write would wait for it forever.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	// Rolled back on the way out unless fn returned. A panic goes on up the stack, untouched,
+	// once the deferred rollback has run; so does runtime.Goexit (a test's t.FailNow), which
+	// a recover-and-panic-again would not see.
+	returned := false
+	defer func() {
+		if !returned {
+			_ = tx.Rollback()
+		}
+	}()
+	err = fn(tx)
+	returned = true
+	if err != nil {
 		_ = tx.Rollback()
 		return err
 	}
