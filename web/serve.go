@@ -37,9 +37,17 @@ type Platform struct {
 	Advisory  *advisory.Service
 	Library   *Library
 	App       *fiber.App
-	// background counts start-up work still running; Close waits for it.
-	background sync.WaitGroup
-	Log        *slog.Logger
+	Log       *slog.Logger
+
+	// The platform owns its goroutines (see spawn): life ends when Close begins, and Close
+	// waits for work to reach zero before the database closes.
+	life      context.Context
+	stop      context.CancelFunc
+	mu        sync.Mutex
+	closing   bool // under mu; spawn refuses from then on
+	work      sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
 
 	// Certificates issues, renders and verifies certificates.
 	Certificates *certificates.Service
@@ -55,7 +63,8 @@ type Platform struct {
 }
 
 // Open opens the database in the configured data directory (creating and migrating it),
-// seeds the member states and builds every service and the web application.
+// seeds the member states, builds every service and the web application and starts the
+// start-up work (reconciliations, indexing) in the background.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, error) {
 	if log == nil {
 		log = slog.Default()
@@ -65,7 +74,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 		return nil, err
 	}
 	p := &Platform{Config: cfg, DB: db, Log: log}
+	p.life, p.stop = context.WithCancel(context.Background())
 	fail := func(err error) (*Platform, error) {
+		p.stop()
+		p.work.Wait()
+		if p.Certificates != nil {
+			p.Certificates.Stop()
+		}
+		if p.Search != nil {
+			p.Search.Stop()
+		}
 		db.Close()
 		return nil, err
 	}
@@ -95,6 +113,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
+	if err := p.Certificates.MarkInterrupted(ctx); err != nil {
+		return fail(err)
+	}
 	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log,
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
@@ -114,15 +135,45 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	return p, nil
 }
 
-// Close writes what is pending, lets background certificate jobs finish and releases the
-// database.
-func (p *Platform) Close() error {
-	p.background.Wait()
-	p.Certificates.Wait()
-	if err := p.Courses.FlushVisits(context.Background()); err != nil {
-		p.Log.Error("flush lesson visits", "err", err)
+// spawn runs fn in a goroutine that the platform owns: Close cancels p.life, which fn must
+// watch, and waits for fn to return before it closes the database. Once Close has begun,
+// spawn runs nothing and reports false.
+func (p *Platform) spawn(fn func()) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing {
+		return false
 	}
-	return p.DB.Close()
+	p.work.Add(1)
+	go func() {
+		defer p.work.Done()
+		fn()
+	}()
+	return true
+}
+
+// Close stops the platform's work and releases the database, in order: it cancels the
+// background loops, the start-up work and the bulk certificate jobs and waits for all of
+// them (a mail being handed to the SMTP server is finished and recorded), writes the lesson
+// visits still pending and closes the database. It may be called more than once.
+func (p *Platform) Close() error {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.closing = true
+		p.mu.Unlock()
+		p.stop()
+		p.work.Wait()
+		p.Certificates.Stop()
+		p.Search.Stop()
+		// Nothing records visits any more: what is pending now is the last of them.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := p.Courses.FlushVisits(ctx); err != nil {
+			p.Log.Error("flush lesson visits", "err", err)
+		}
+		p.closeErr = p.DB.Close()
+	})
+	return p.closeErr
 }
 
 // loadSecret reads the server's key, creating it on first start. It keys the CSRF tokens,
@@ -182,15 +233,39 @@ func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
 	return p.ServeListener(ctx, ln, out)
 }
 
-// ServeListener is Serve on a listener already open (the benchmark's, a test's).
+// ServeListener is Serve on a listener already open (the benchmark's, a test's). It runs
+// the background work (mail delivery, workshop reminders and offer expiry, the lesson-visit
+// flusher, search upkeep) for as long as it serves; when ctx ends, or Close begins, it stops
+// taking connections, lets in-flight requests finish (up to 20 seconds), then cancels the
+// background work and waits for it before it returns.
 func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Writer) error {
-	var err error
-	mailCtx, stopMail := context.WithCancel(context.Background())
-	defer stopMail()
-	go p.Mailer.Run(mailCtx)
-	go p.Workshops.Run(mailCtx, time.Minute)
-	go p.Courses.RunVisitFlusher(mailCtx, 2*time.Second)
-	go p.Officials.RunSearchMaintenance(mailCtx, 10*time.Minute)
+	// Serving is owned work too, so that a Close from elsewhere waits for it.
+	var serveErr error
+	done := make(chan struct{})
+	if !p.spawn(func() { defer close(done); serveErr = p.serve(ctx, ln, out) }) {
+		ln.Close()
+		return errors.New("web: the platform is closed")
+	}
+	<-done
+	return serveErr
+}
+
+func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) error {
+	loops, stopLoops := context.WithCancel(p.life)
+	var running sync.WaitGroup
+	defer running.Wait() // after stopLoops (deferred calls run last in, first out)
+	defer stopLoops()
+	for _, loop := range []func(context.Context){
+		p.Mailer.Run,
+		func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) },
+		func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) },
+		func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) },
+	} {
+		running.Add(1)
+		if !p.spawn(func() { defer running.Done(); loop(loops) }) {
+			running.Done()
+		}
+	}
 	fmt.Fprintf(out, "Masar is running at %s (listening on %s, data in %s)\n", p.Config.BaseURL, ln.Addr(), p.Config.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- p.App.Listener(ln) }()
@@ -198,13 +273,16 @@ func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Wr
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	case <-p.life.Done():
 	}
 	p.Log.Info("shutting down: finishing in-flight requests")
-	err = p.App.ShutdownWithTimeout(20 * time.Second)
+	err := p.App.ShutdownWithTimeout(20 * time.Second)
 	// A listener that had not started serving yet is not stopped by Shutdown: close it too.
 	_ = ln.Close()
-	if err != nil {
-		return err
+	if err == nil {
+		err = <-errc
 	}
-	return <-errc
+	stopLoops()
+	p.Log.Info("shutting down: waiting for background work")
+	return err
 }

@@ -85,10 +85,8 @@ func wireWorkshopSearch(p *Platform) {
 			p.Log.Error("search: index workshop", "workshop", id, "err", err)
 		}
 	})
-	p.background.Add(1)
-	go func() {
-		defer p.background.Done()
-		ctx := context.Background()
+	p.spawn(func() {
+		ctx := p.life
 		ws, err := p.Workshops.List(ctx, workshops.Filter{Statuses: []string{workshops.StatusPublished, workshops.StatusCompleted}})
 		if err != nil {
 			p.Log.Error("search: list workshops", "err", err)
@@ -98,29 +96,30 @@ func wireWorkshopSearch(p *Platform) {
 		for i, w := range ws {
 			docs[i] = doc(w)
 		}
-		if err := p.Search.SyncWorkshops(ctx, docs); err != nil {
+		if err := p.Search.SyncWorkshops(ctx, docs); err != nil && ctx.Err() == nil {
 			p.Log.Error("search: sync workshops", "err", err)
 		}
-	}()
+	})
 }
 
 // reconcileCourseCertificates issues the course certificates of completions whose hook never
 // ran (the process stopped between the commit and the hook). It reads every enrolment, so it
 // runs in the background rather than holding up the start.
+// A shutdown cuts it short; the next start reconciles what is left.
 func reconcileCourseCertificates(p *Platform) {
-	p.background.Add(1)
-	go func() {
-		defer p.background.Done()
-		ctx := context.Background()
+	p.spawn(func() {
+		ctx := p.life
 		r, err := p.Courses.Report(ctx, courses.ReportFilter{})
 		if err != nil {
-			p.Log.Error("course certificates: reconcile", "err", err)
+			if ctx.Err() == nil {
+				p.Log.Error("course certificates: reconcile", "err", err)
+			}
 			return
 		}
-		if n, err := p.Certificates.ReconcileCourses(ctx, r); err != nil {
+		if n, err := p.Certificates.ReconcileCourses(ctx, r); err != nil && ctx.Err() == nil {
 			p.Log.Error("course certificates: reconcile", "err", err)
 		} else if n > 0 {
 			p.Log.Info("course certificates issued for earlier completions", "count", n)
 		}
-	}()
+	})
 }
