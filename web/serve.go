@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,6 +49,9 @@ type Platform struct {
 	work      sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
+	// lock is the data directory's lock; nil when the platform was opened beside a running
+	// server (OpenForCommand), which then owns the directory, its start-up and background work.
+	lock *store.Lock
 
 	// Certificates issues, renders and verifies certificates.
 	Certificates *certificates.Service
@@ -62,18 +66,74 @@ type Platform struct {
 	Reports *reports.Service
 }
 
-// Open opens the database in the configured data directory (creating and migrating it),
-// seeds the member states, builds every service and the web application and starts the
-// start-up work (reconciliations, indexing) in the background.
+// Open opens the platform in the configured data directory for this process alone: it
+// locks the directory (a second server on it is refused, naming the first one's PID), opens
+// the database (creating and migrating it; an empty or foreign file is refused), seeds the
+// member states, builds every service and the web application and starts the start-up
+// work (reconciliations, indexing) in the background.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, error) {
-	if log == nil {
-		log = slog.Default()
-	}
-	db, err := store.Open(ctx, cfg.DBPath())
+	lock, err := store.LockDir(cfg.DataDir, commandLine())
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Config: cfg, DB: db, Log: log}
+	p, err := open(ctx, cfg, log, lock)
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	return p, nil
+}
+
+// OpenForCommand opens the platform for a one-off command (create an account, a token,
+// import a list). With no server on the data directory it is Open. Beside a running server
+// it opens the database without the directory's lock and does none of the start-up work,
+// which the server owns: no migration (a database whose schema is behind this program's is
+// refused), no seeding, no reconciliation, no indexing. The command's writes are ordinary
+// transactions, as a request's would be. beside reports which of the two it did.
+func OpenForCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (p *Platform, beside *store.LockedError, err error) {
+	lock, err := store.LockDir(cfg.DataDir, commandLine())
+	if errors.As(err, &beside) {
+		p, err = open(ctx, cfg, log, nil)
+		if errors.Is(err, store.ErrSchemaBehind) {
+			err = fmt.Errorf("%w; the server running on %s (PID %d) has not migrated it: stop it and start this version, or use the server's version for this command",
+				err, cfg.DataDir, beside.PID)
+		}
+		return p, beside, err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if p, err = open(ctx, cfg, log, lock); err != nil {
+		lock.Release()
+		return nil, nil, err
+	}
+	return p, nil, nil
+}
+
+// commandLine says who holds the data directory, for the lock file: "masar serve --addr :8080".
+func commandLine() string {
+	line := strings.Join(append([]string{filepath.Base(os.Args[0])}, os.Args[1:]...), " ")
+	if len(line) > 200 {
+		line = line[:200]
+	}
+	return strings.ToValidUTF8(line, "")
+}
+
+// open builds the platform; lock is nil beside a running server.
+func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.Lock) (*Platform, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	owner := lock != nil
+	openDB := store.Open
+	if !owner {
+		openDB = store.OpenShared
+	}
+	db, err := openDB(ctx, cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock}
 	p.life, p.stop = context.WithCancel(context.Background())
 	fail := func(err error) (*Platform, error) {
 		p.stop()
@@ -87,8 +147,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 		db.Close()
 		return nil, err
 	}
-	if err := officials.SeedCountries(ctx, db); err != nil {
-		return fail(err)
+	if owner {
+		if err := officials.SeedCountries(ctx, db); err != nil {
+			return fail(err)
+		}
 	}
 	secret, err := loadSecret(filepath.Join(cfg.DataDir, "secret.key"))
 	if err != nil {
@@ -105,7 +167,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	}
 	p.Library = lib
 	p.Search = search.New(db)
-	lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
+	if owner {
+		lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
+	}
 	p.Courses = courses.NewService(db, lib.Catalogue)
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
@@ -113,16 +177,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
-	if err := p.Certificates.MarkInterrupted(ctx); err != nil {
-		return fail(err)
+	if owner {
+		if err := p.Certificates.MarkInterrupted(ctx); err != nil {
+			return fail(err)
+		}
 	}
 	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log,
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
 	}
 	wireWorkshopCertificates(p)
-	wireWorkshopSearch(p)
-	reconcileCourseCertificates(p)
+	wireWorkshopSearch(p, owner)
+	if owner {
+		reconcileCourseCertificates(p)
+	}
 	if p.Reports, err = reports.New(reports.Options{Officials: p.Officials, Courses: p.Courses, Catalogue: lib.Catalogue,
 		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
@@ -152,10 +220,11 @@ func (p *Platform) spawn(fn func()) bool {
 	return true
 }
 
-// Close stops the platform's work and releases the database, in order: it cancels the
-// background loops, the start-up work and the bulk certificate jobs and waits for all of
-// them (a mail being handed to the SMTP server is finished and recorded), writes the lesson
-// visits still pending and closes the database. It may be called more than once.
+// Close stops the platform's work and releases the database and the data directory, in
+// order: it cancels the background loops, the start-up work and the bulk certificate jobs
+// and waits for all of them (a mail being handed to the SMTP server is finished and
+// recorded), writes the lesson visits still pending, closes the database and then unlocks
+// the directory. It may be called more than once.
 func (p *Platform) Close() error {
 	p.closeOnce.Do(func() {
 		p.mu.Lock()
@@ -172,6 +241,9 @@ func (p *Platform) Close() error {
 			p.Log.Error("flush lesson visits", "err", err)
 		}
 		p.closeErr = p.DB.Close()
+		if p.lock != nil {
+			p.closeErr = errors.Join(p.closeErr, p.lock.Release())
+		}
 	})
 	return p.closeErr
 }

@@ -25,6 +25,59 @@ import (
 	"github.com/masar-platform/masar/store"
 )
 
+// TestDataDirectoryLock: a second platform on one data directory is refused, naming the
+// first one's process; a command opens beside it without touching what the server owns
+// (its running jobs stay running, its lock stays held); after Close the directory is free.
+func TestDataDirectoryLock(t *testing.T) {
+	cfg := testConfig(t)
+	ctx := context.Background()
+	p, err := Open(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	_, err = Open(ctx, cfg, nil)
+	var locked *store.LockedError
+	if !errors.As(err, &locked) || locked.PID != os.Getpid() ||
+		!strings.Contains(err.Error(), fmt.Sprintf("the data directory %s is in use by process %d (", cfg.DataDir, os.Getpid())) {
+		t.Fatalf("second server on the directory: %v", err)
+	}
+	if _, err := p.DB.W.ExecContext(ctx, "INSERT INTO certificate_jobs(workshop_id, total, created_at) VALUES (1, 10, ?)", store.Now()); err != nil {
+		t.Fatal(err)
+	}
+	cmd, beside, err := OpenForCommand(ctx, cfg, nil)
+	if err != nil || beside == nil || beside.PID != os.Getpid() {
+		t.Fatalf("command beside the server: %v %+v", err, beside)
+	}
+	testPerson(t, cmd, "made-beside@example.org", officials.RoleStaff)
+	if err := cmd.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Officials.GetByEmail(ctx, "made-beside@example.org"); err != nil {
+		t.Errorf("the server does not see the account the command made: %v", err)
+	}
+	var status string
+	if err := p.DB.R.QueryRowContext(ctx, "SELECT status FROM certificate_jobs").Scan(&status); err != nil || status != "running" {
+		t.Errorf("the command marked the server's running job %q (%v)", status, err)
+	}
+	if _, err := Open(ctx, cfg, nil); !errors.Is(err, store.ErrLocked) {
+		t.Errorf("the command's Close released the server's lock: %v", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, beside, err := OpenForCommand(ctx, cfg, nil)
+	if err != nil || beside != nil {
+		t.Fatalf("command with no server: %v %+v", err, beside)
+	}
+	again.Close()
+	again, err = Open(ctx, cfg, nil)
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	again.Close()
+}
+
 // holdingSMTP is an SMTP server that holds the first message it is given until released:
 // a delivery in flight when the platform is told to stop.
 type holdingSMTP struct {

@@ -62,9 +62,9 @@ func workshopAward(ctx context.Context, ws *workshops.Service, id int64) (certif
 }
 
 // wireWorkshopSearch keeps the search index in step with the workshops: every change is
-// indexed after its commit, and the whole list is synchronised once at start-up (in the
-// background, so that start-up stays fast).
-func wireWorkshopSearch(p *Platform) {
+// indexed after its commit, and, by the process that owns the database, the whole list is
+// synchronised once at start-up (in the background, so that start-up stays fast).
+func wireWorkshopSearch(p *Platform, owner bool) {
 	names := map[string]map[string]string{}
 	if cs, err := p.Officials.Countries(context.Background(), false); err == nil {
 		for _, c := range cs {
@@ -85,6 +85,9 @@ func wireWorkshopSearch(p *Platform) {
 			p.Log.Error("search: index workshop", "workshop", id, "err", err)
 		}
 	})
+	if !owner {
+		return
+	}
 	p.spawn(func() {
 		ctx := p.life
 		ws, err := p.Workshops.List(ctx, workshops.Filter{Statuses: []string{workshops.StatusPublished, workshops.StatusCompleted}})
