@@ -126,7 +126,7 @@ func open(ctx context.Context, name string, args []string, log *slog.Logger, ext
 
 // serve runs the server. It takes the data directory for itself: a second server on the
 // same directory is refused, with the first one's PID.
-func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
 	cfg, _, err := load("serve", args, nil)
 	if err != nil {
 		return err
@@ -135,7 +135,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	// Close waits for the background work and writes what is pending: its failure is the
+	// command's.
+	defer func() { err = errors.Join(err, p.Close()) }()
 	if err := p.EnsureAdmin(ctx, stdout); err != nil {
 		return err
 	}

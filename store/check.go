@@ -62,7 +62,7 @@ func checkFile(ctx context.Context, path string) (exists bool, err error) {
 	}
 	head := make([]byte, len(sqliteHeader))
 	_, err = io.ReadFull(f, head)
-	f.Close()
+	_ = f.Close()
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return true, explain(filepath.Dir(path), err)
 	}
@@ -77,7 +77,7 @@ func checkFile(ctx context.Context, path string) (exists bool, err error) {
 	if err != nil {
 		return true, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	var tables, migrations int
 	var first sql.NullString
 	err = c.QueryRowContext(ctx, `SELECT count(*), min(name), count(*) FILTER (WHERE name = ?) FROM sqlite_master
@@ -181,7 +181,7 @@ func probe(dir string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
+	defer func() { _ = os.Remove(f.Name()) }()
 	_, werr := f.Write(make([]byte, 64<<10))
 	if werr == nil {
 		werr = f.Sync()

@@ -58,7 +58,7 @@ func LockDir(dir, by string) (*Lock, error) {
 	if busy {
 		b := make([]byte, 512)
 		n, _ := f.ReadAt(b, 0)
-		f.Close()
+		_ = f.Close()
 		e := &LockedError{Dir: dir}
 		pid, rest, _ := strings.Cut(strings.TrimSpace(string(b[:n])), " ")
 		e.PID, _ = strconv.Atoi(pid)
@@ -66,18 +66,19 @@ func LockDir(dir, by string) (*Lock, error) {
 		return nil, e
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("store: lock the data directory %s: %w", dir, err)
 	}
 	line := strconv.Itoa(os.Getpid())
 	if by = strings.Join(strings.Fields(by), " "); by != "" {
 		line += " " + by
 	}
-	if err := f.Truncate(0); err == nil {
+	err = f.Truncate(0)
+	if err == nil {
 		_, err = f.WriteAt([]byte(line+"\n"), 0)
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, explain(dir, err)
 	}
 	return &Lock{f: f}, nil

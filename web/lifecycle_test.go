@@ -153,6 +153,7 @@ func TestPanicInATransactionAnswers500AndWritesGoOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var b string
 		_ = rows.Scan(&b)
@@ -161,7 +162,6 @@ func TestPanicInATransactionAnswers500AndWritesGoOn(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	rows.Close()
 	if strings.Join(notes, ",") != "kept,kept" {
 		t.Errorf("notes %v, want only the ones written after the panics (the panicking ones rolled back)", notes)
 	}

@@ -78,7 +78,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	}
 	p, err := open(ctx, cfg, log, lock)
 	if err != nil {
-		lock.Release()
+		_ = lock.Release()
 		return nil, err
 	}
 	return p, nil
@@ -104,7 +104,7 @@ func OpenForCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (p
 		return nil, nil, err
 	}
 	if p, err = open(ctx, cfg, log, lock); err != nil {
-		lock.Release()
+		_ = lock.Release()
 		return nil, nil, err
 	}
 	return p, nil, nil
@@ -144,7 +144,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		if p.Search != nil {
 			p.Search.Stop()
 		}
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	if owner {
@@ -315,7 +315,7 @@ func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Wr
 	var serveErr error
 	done := make(chan struct{})
 	if !p.spawn(func() { defer close(done); serveErr = p.serve(ctx, ln, out) }) {
-		ln.Close()
+		_ = ln.Close()
 		return errors.New("web: the platform is closed")
 	}
 	<-done
