@@ -98,6 +98,10 @@ type Service struct {
 	mu        sync.Mutex
 	workshops WorkshopSource
 	jobs      sync.WaitGroup
+	// life ends when Stop is called; the running bulk jobs are cancelled with it.
+	life    context.Context
+	stop    context.CancelFunc
+	stopped bool // under mu
 }
 
 // WorkshopSource tells the service what it needs about a workshop: what to print on its
@@ -106,7 +110,7 @@ type Service struct {
 type WorkshopSource func(ctx context.Context, workshopID int64) (WorkshopAward, []int64, error)
 
 // New opens the service: it loads the fonts and the issuer key (created the first time it
-// is needed), and marks bulk jobs that a previous run left unfinished as interrupted.
+// is needed). The process that owns the database calls MarkInterrupted once at start-up.
 func New(ctx context.Context, db *store.DB, o Options) (*Service, error) {
 	if o.Log == nil {
 		o.Log = slog.Default()
@@ -138,11 +142,48 @@ func New(ctx context.Context, db *store.DB, o Options) (*Service, error) {
 			return nil, err
 		}
 	}
-	if _, err := db.W.ExecContext(ctx, `UPDATE certificate_jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'`,
-		store.Now()); err != nil {
-		return nil, fmt.Errorf("certificates: interrupted jobs: %w", err)
-	}
+	s.life, s.stop = context.WithCancel(context.Background())
 	return s, nil
+}
+
+// MarkInterrupted marks the bulk jobs that a previous run left unfinished as interrupted.
+// Only the process that owns the database calls it, at start-up: a command working beside
+// a running server must not mark that server's jobs.
+func (s *Service) MarkInterrupted(ctx context.Context) error {
+	if _, err := s.db.W.ExecContext(ctx, `UPDATE certificate_jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'`,
+		store.Now()); err != nil {
+		return fmt.Errorf("certificates: interrupted jobs: %w", err)
+	}
+	return nil
+}
+
+// errStopped refuses new work once Stop was called.
+var errStopped = errors.New("certificates: the service is stopping")
+
+// startJob runs job in the background unless the service is stopping.
+func (s *Service) startJob(job func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return false
+	}
+	s.jobs.Add(1)
+	go func() {
+		defer s.jobs.Done()
+		job()
+	}()
+	return true
+}
+
+// Stop cancels the bulk jobs still running, which mark themselves interrupted (what
+// they issued stays issued; running the job again issues the rest), and waits for them.
+// New jobs are refused from then on.
+func (s *Service) Stop() {
+	s.mu.Lock()
+	s.stopped = true
+	s.mu.Unlock()
+	s.stop()
+	s.jobs.Wait()
 }
 
 // SetWorkshopSource tells the service where workshop data comes from.

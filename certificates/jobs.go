@@ -94,11 +94,19 @@ func (s *Service) StartWorkshopJob(ctx context.Context, actor audit.Actor, award
 		return 0, err
 	}
 	ids := append([]int64(nil), officialIDs...)
-	s.jobs.Add(1)
-	go func() {
-		defer s.jobs.Done()
-		s.runJob(context.WithoutCancel(ctx), actor, id, a, ids)
-	}()
+	// The job outlives the request that started it, not the service: Stop cancels it.
+	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	unhook := context.AfterFunc(s.life, cancel)
+	if !s.startJob(func() {
+		defer cancel()
+		defer unhook()
+		s.runJob(jobCtx, actor, id, a, ids)
+	}) {
+		unhook()
+		cancel()
+		s.interrupted(context.WithoutCancel(ctx), id)
+		return 0, errStopped
+	}
 	return id, nil
 }
 
@@ -115,9 +123,19 @@ func (s *Service) IssueWorkshopByID(ctx context.Context, actor audit.Actor, work
 func (s *Service) runJob(ctx context.Context, actor audit.Actor, id int64, a achievement, ids []int64) {
 	var errs []string
 	issued, failed := 0, 0
+	// The job's own records are written even once ctx has ended (the platform is stopping),
+	// so that what was issued is counted and the job is marked interrupted.
+	book := context.WithoutCancel(ctx)
 	for i, oid := range ids {
+		if ctx.Err() != nil {
+			s.interrupted(book, id)
+			return
+		}
 		_, created, err := s.issue(ctx, actor, oid, a, "", false)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			s.interrupted(book, id) // stopped, not failed: issuing it again will do
+			return
 		case err != nil:
 			failed++
 			key := "cert.job.error_internal"
@@ -132,13 +150,21 @@ func (s *Service) runJob(ctx context.Context, actor audit.Actor, id int64, a ach
 		case created:
 			issued++
 		}
-		if _, err := s.db.W.ExecContext(ctx, `UPDATE certificate_jobs SET done = ?, issued = ?, failed = ?, errors = ? WHERE id = ?`,
+		if _, err := s.db.W.ExecContext(book, `UPDATE certificate_jobs SET done = ?, issued = ?, failed = ?, errors = ? WHERE id = ?`,
 			i+1, issued, failed, strings.Join(errs, "\n"), id); err != nil {
 			s.log.Error("bulk certificates: progress", "job", id, "err", err)
 		}
 	}
-	if _, err := s.db.W.ExecContext(ctx, `UPDATE certificate_jobs SET status = 'finished', finished_at = ? WHERE id = ?`, store.Now(), id); err != nil {
+	if _, err := s.db.W.ExecContext(book, `UPDATE certificate_jobs SET status = 'finished', finished_at = ? WHERE id = ?`, store.Now(), id); err != nil {
 		s.log.Error("bulk certificates: finish", "job", id, "err", err)
+	}
+}
+
+// interrupted marks a job that the platform's shutdown stopped, as a restart would.
+func (s *Service) interrupted(ctx context.Context, id int64) {
+	if _, err := s.db.W.ExecContext(ctx, `UPDATE certificate_jobs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'`,
+		store.Now(), id); err != nil {
+		s.log.Error("bulk certificates: interrupted", "job", id, "err", err)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/web"
 )
 
@@ -93,8 +94,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 	return usageError{"unknown command " + cmd + "\n" + usage}
 }
 
-// open loads the configuration with the common flags plus extra ones and opens the platform.
-func open(ctx context.Context, name string, args []string, log *slog.Logger, extra func(*flag.FlagSet)) (*web.Platform, *flag.FlagSet, error) {
+// load reads the configuration with the common flags plus extra ones.
+func load(name string, args []string, extra func(*flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
 	cfg := config.Default()
 	cfg.FromEnv(envLookup)
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -104,21 +105,39 @@ func open(ctx context.Context, name string, args []string, log *slog.Logger, ext
 		extra(fs)
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, nil, usageError{err.Error() + "\n" + usage}
+		return cfg, nil, usageError{err.Error() + "\n" + usage}
 	}
-	if err := cfg.Validate(); err != nil {
+	return cfg, fs, cfg.Validate()
+}
+
+// open loads the configuration and opens the platform for a command: alone when no server
+// runs on the data directory, or beside the running server (see web.OpenForCommand).
+func open(ctx context.Context, name string, args []string, log *slog.Logger, extra func(*flag.FlagSet)) (*web.Platform, *flag.FlagSet, error) {
+	cfg, fs, err := load(name, args, extra)
+	if err != nil {
 		return nil, nil, err
 	}
-	p, err := web.Open(ctx, cfg, log)
+	p, beside, err := web.OpenForCommand(ctx, cfg, log)
+	if beside != nil && err == nil && log != nil {
+		log.Info("a server is running on the data directory; the command works beside it", "dir", cfg.DataDir, "pid", beside.PID)
+	}
 	return p, fs, err
 }
 
-func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
-	p, _, err := open(ctx, "serve", args, log, nil)
+// serve runs the server. It takes the data directory for itself: a second server on the
+// same directory is refused, with the first one's PID.
+func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
+	cfg, _, err := load("serve", args, nil)
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	p, err := web.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	// Close waits for the background work and writes what is pending: its failure is the
+	// command's.
+	defer func() { err = errors.Join(err, p.Close()) }()
 	if err := p.EnsureAdmin(ctx, stdout); err != nil {
 		return err
 	}
@@ -198,16 +217,18 @@ func tokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	return nil
 }
 
+// backup copies the database, beside the server if one runs. It opens the database alone,
+// not the platform: nothing is migrated or started, so that a copy taken before an upgrade
+// is the database as it was.
 func backup(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
-	p, fs, err := open(ctx, "backup", args, log, nil)
+	cfg, fs, err := load("backup", args, nil)
 	if err != nil {
 		return err
 	}
-	defer p.Close()
 	if fs.NArg() != 1 {
 		return usageError{"backup: name the destination file\n" + usage}
 	}
-	if err := p.DB.Backup(ctx, fs.Arg(0)); err != nil {
+	if err := store.BackupFile(ctx, cfg.DBPath(), fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))

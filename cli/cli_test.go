@@ -176,6 +176,28 @@ func TestFirstStartPrintsAdminAndSIGTERMStopsCleanly(t *testing.T) {
 	}
 }
 
+// TestSecondServerIsRefused: a server started on a data directory that another server
+// holds stops at once, naming the first one's PID; commands still work beside it.
+func TestSecondServerIsRefused(t *testing.T) {
+	data := t.TempDir()
+	first := startServer(t, data)
+	t.Setenv("MASAR_DATA", data)
+	t.Setenv("MASAR_ADDR", freePort(t))
+	// Were the directory not locked, this would serve until the deadline and return nil.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	err := Run(ctx, []string{"serve"}, nil, io.Discard, log)
+	want := fmt.Sprintf("store: the data directory %s is in use by process %d (", data, first.cmd.Process.Pid)
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("second server: %v\nwant %q…", err, want)
+	}
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"admin", "create", "--email", "beside@example.org", "--role", "staff"}, strings.NewReader("a long staff password\n"), &out, log); err != nil {
+		t.Fatalf("admin create beside the server: %v", err)
+	}
+}
+
 func TestAdminCreateTokenAndBackup(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)

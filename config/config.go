@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is everything the server needs to start.
@@ -29,6 +30,14 @@ type Config struct {
 	CertFontBold string
 	// BcryptCost is the password hashing cost; 0 means the default (11).
 	BcryptCost int
+	// RequestTimeout (MASAR_REQUEST_TIMEOUT) ends a request's context: the queries of a
+	// request still running after it are cancelled. ExportTimeout (MASAR_EXPORT_TIMEOUT)
+	// is the same for the file exports (workbooks, CSV, ZIP, the personal-data export).
+	// Zero means the default.
+	RequestTimeout time.Duration
+	ExportTimeout  time.Duration
+	// envErrs are the MASAR_* values FromEnv could not read; Validate reports them.
+	envErrs []error
 	// LoginsPerMinute and RegistrationsPerHour limit attempts per client address.
 	LoginsPerMinute      int
 	RegistrationsPerHour int
@@ -40,6 +49,12 @@ type Config struct {
 	Proxies []netip.Prefix
 }
 
+// Default timeouts of a request and of a file export.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultExportTimeout  = 5 * time.Minute
+)
+
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
@@ -48,6 +63,8 @@ func Default() Config {
 		MailFrom:             "Masar <no-reply@masar.localhost>",
 		LoginsPerMinute:      10,
 		RegistrationsPerHour: 20,
+		RequestTimeout:       DefaultRequestTimeout,
+		ExportTimeout:        DefaultExportTimeout,
 	}
 }
 
@@ -69,6 +86,18 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		if v := getenv(name); v != "" {
 			*p = v
 		}
+	}
+	for name, p := range map[string]*time.Duration{"MASAR_REQUEST_TIMEOUT": &c.RequestTimeout, "MASAR_EXPORT_TIMEOUT": &c.ExportTimeout} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("config: %s=%q is not a duration (write e.g. 30s, 2m or 1m30s)", name, v))
+			continue
+		}
+		*p = d
 	}
 }
 
@@ -94,7 +123,8 @@ func Load(args []string) (Config, error) {
 
 // Validate checks the configuration and fills what derives from it.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := append([]error(nil), c.envErrs...)
+	errs = append(errs, c.validateTimeouts()...)
 	if c.Addr == "" {
 		errs = append(errs, errors.New("config: listen address is empty"))
 	}
@@ -166,4 +196,26 @@ func ParseProxies(list string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
+}
+
+// validateTimeouts fills unset timeouts with the defaults and checks the others.
+func (c *Config) validateTimeouts() []error {
+	var errs []error
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.ExportTimeout == 0 {
+		c.ExportTimeout = max(DefaultExportTimeout, c.RequestTimeout)
+	}
+	if c.RequestTimeout < 0 {
+		errs = append(errs, fmt.Errorf("config: MASAR_REQUEST_TIMEOUT must be positive, not %s", c.RequestTimeout))
+	}
+	if c.ExportTimeout < 0 {
+		errs = append(errs, fmt.Errorf("config: MASAR_EXPORT_TIMEOUT must be positive, not %s", c.ExportTimeout))
+	}
+	if c.RequestTimeout > 0 && c.ExportTimeout > 0 && c.ExportTimeout < c.RequestTimeout {
+		errs = append(errs, fmt.Errorf("config: MASAR_EXPORT_TIMEOUT (%s) is shorter than MASAR_REQUEST_TIMEOUT (%s); exports need at least as long as other requests",
+			c.ExportTimeout, c.RequestTimeout))
+	}
+	return errs
 }

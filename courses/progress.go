@@ -154,6 +154,25 @@ func (s *Service) FlushVisits(ctx context.Context) error {
 	if len(pending) == 0 {
 		return nil
 	}
+	err := s.writeVisits(ctx, pending)
+	if err != nil {
+		// Not written: the visits wait for the next flush, unless a newer one replaced them.
+		s.visitMu.Lock()
+		if s.visits == nil {
+			s.visits = map[visitKey]string{}
+		}
+		for k, lesson := range pending {
+			if _, newer := s.visits[k]; !newer {
+				s.visits[k] = lesson
+			}
+		}
+		s.visitMu.Unlock()
+	}
+	return err
+}
+
+// writeVisits writes visits in one transaction.
+func (s *Service) writeVisits(ctx context.Context, pending map[visitKey]string) error {
 	defer func() {
 		// The kept values take the new last lessons.
 		for k, lesson := range pending {

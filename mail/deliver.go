@@ -239,22 +239,25 @@ func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
 		return 0, fmt.Errorf("mail: %w", err)
 	}
 	defer func() { _ = c.Close() }()
+	// A message handed to the server is recorded even when ctx ends meanwhile (the platform
+	// is stopping, and waits for this): unrecorded, it would go out again at the next start.
+	record := context.WithoutCancel(ctx)
 	sent := 0
 	for _, p := range batch {
 		if err := ctx.Err(); err != nil {
-			return sent, err
+			return sent, err // the rest stay due, untouched, for the next round or start
 		}
 		msg, err := m.build(p)
 		if err == nil {
 			err = c.Send(msg)
 		}
 		if err != nil {
-			if ferr := m.failed(ctx, p, err); ferr != nil {
+			if ferr := m.failed(record, p, err); ferr != nil {
 				return sent, ferr
 			}
 			continue
 		}
-		if _, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1
+		if _, err := m.db.W.ExecContext(record, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1
 			WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
 			// Sent but not recorded: it will go out again next round.
 			return sent, fmt.Errorf("mail: mark outbox %d sent: %w", p.id, err)

@@ -46,6 +46,10 @@ type Index struct {
 	log      *slog.Logger
 	dirty    atomic.Bool // a catalogue is pending or being indexed
 	indexing sync.Mutex  // held while the pending catalogue is indexed
+	timer    *time.Timer // the next indexing of the pending catalogue (under mu)
+	// life ends with Stop: a running indexing is cancelled and none starts after.
+	life context.Context
+	stop context.CancelFunc
 
 	// Recent pages of results: officials search for the same few things, and a query costs
 	// an FTS5 evaluation over every matching document. Any write to the index forgets them.
@@ -54,7 +58,24 @@ type Index struct {
 
 // New returns the index stored in db (the migration 00006_search creates its tables).
 func New(db *store.DB) *Index {
-	return &Index{db: db, results: cache.New[string, *Results](5*time.Minute, 5000)}
+	ix := &Index{db: db, results: cache.New[string, *Results](5*time.Minute, 5000)}
+	ix.life, ix.stop = context.WithCancel(context.Background())
+	return ix
+}
+
+// Stop ends the background indexing of catalogues: the one scheduled is called off, the
+// one running is cancelled (its transaction rolls back and the previous index stays; the
+// next start indexes the catalogue again) and waited for. Searches after Stop no longer
+// wait for an indexing.
+func (ix *Index) Stop() {
+	ix.stop()
+	ix.mu.Lock()
+	if ix.timer != nil {
+		ix.timer.Stop()
+	}
+	ix.mu.Unlock()
+	ix.indexing.Lock()
+	defer ix.indexing.Unlock()
 }
 
 // doc is one document in one language, as stored.
@@ -179,8 +200,13 @@ func (ix *Index) CatalogueHook(log *slog.Logger) func(*courses.Catalogue) {
 		ix.mu.Lock()
 		ix.pending, ix.log = cat, log
 		ix.dirty.Store(true)
+		if ix.timer != nil {
+			ix.timer.Stop() // the new timer indexes whatever is pending then
+		}
+		if ix.life.Err() == nil {
+			ix.timer = time.AfterFunc(CatalogueDelay, ix.indexPending)
+		}
 		ix.mu.Unlock()
-		time.AfterFunc(CatalogueDelay, ix.indexPending)
 	}
 }
 
@@ -193,6 +219,9 @@ func (ix *Index) indexPending() {
 	}
 	ix.indexing.Lock()
 	defer ix.indexing.Unlock()
+	if ix.life.Err() != nil {
+		return // stopped: the database may be closing
+	}
 	ix.mu.Lock()
 	cat, log := ix.pending, ix.log
 	ix.pending = nil
@@ -200,7 +229,7 @@ func (ix *Index) indexPending() {
 	if cat == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(ix.life, 5*time.Minute)
 	defer cancel()
 	start := time.Now()
 	err := ix.IndexCatalogue(ctx, cat)
@@ -210,8 +239,8 @@ func (ix *Index) indexPending() {
 	}
 	ix.mu.Unlock()
 	switch {
-	case err != nil && strings.Contains(err.Error(), "database is closed"):
-		log.Debug("search: the platform closed before its catalogue was indexed")
+	case err != nil && ix.life.Err() != nil:
+		log.Debug("search: the platform stopped before its catalogue was indexed")
 	case err != nil:
 		log.Error("search: indexing the catalogue failed", "err", err)
 	default:

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,12 +59,38 @@ func (db *DB) Read(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // Open opens (creating if needed) the database file at path, applies pending migrations
-// and returns it ready for use.
+// and returns it ready for use. An existing file that is empty (0 bytes) or not Masar's is
+// refused (ErrEmptyDatabase, ErrForeignDatabase), never initialised over; a failure to
+// write names its cause (the disk is full, the file system is read-only, permission
+// denied) with the directory.
 func Open(ctx context.Context, path string) (*DB, error) {
-	if dir := filepath.Dir(path); dir != "" {
+	return open(ctx, path, true)
+}
+
+// OpenShared opens the existing database at path beside the process that owns it (a
+// running server): it creates nothing and applies no migration, and refuses a database
+// whose migrations are behind this program's (ErrSchemaBehind), whose code would not fit
+// it.
+func OpenShared(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, false)
+}
+
+// ErrSchemaBehind: the database lacks migrations that this program has.
+var ErrSchemaBehind = errors.New("the database's schema is older than this program's")
+
+func open(ctx context.Context, path string, owner bool) (*DB, error) {
+	dir := filepath.Dir(path)
+	if owner {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("store: create data directory: %w", err)
+			return nil, explain(dir, err)
 		}
+	}
+	exists, err := checkFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if !exists && !owner {
+		return nil, fmt.Errorf("store: no database at %s", path)
 	}
 	// busy_timeout first, so that the following pragmas wait instead of failing.
 	// synchronous(FULL): a commit that returned is on disk, even after a power loss.
@@ -78,9 +105,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, explain(dir, err)
 	}
-	if err := migrate(w); err != nil {
+	if owner {
+		err = migrate(w, dir)
+		if err == nil {
+			err = checkWritable(ctx, w, dir)
+		}
+	} else {
+		err = checkMigrated(ctx, w, path)
+	}
+	if err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -99,16 +134,57 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return &DB{W: w, R: r, path: path}, nil
 }
 
-func migrate(db *sql.DB) error {
-	sub, err := fs.Sub(migrations, "migrations")
+// checkWritable writes the database's header with what it holds, so that a database the
+// server cannot write (a read-only file system or file) stops the start-up, with its cause,
+// rather than the first visitor's request.
+func checkWritable(ctx context.Context, db *sql.DB, dir string) error {
+	var v int64
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return explain(dir, err)
+	}
+	if _, err := db.ExecContext(ctx, "PRAGMA user_version = "+strconv.FormatInt(v, 10)); err != nil {
+		return explain(dir, err)
+	}
+	return nil
+}
+
+// checkMigrated refuses a database that lacks some of this program's migrations.
+func checkMigrated(ctx context.Context, db *sql.DB, path string) error {
+	p, err := provider(db)
 	if err != nil {
 		return err
 	}
+	current, target, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("store: schema version of %s: %w", path, err)
+	}
+	if current < target {
+		return fmt.Errorf("store: %s is at schema version %d and this program needs %d: %w", path, current, target, ErrSchemaBehind)
+	}
+	return nil
+}
+
+func provider(db *sql.DB) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
 	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+func migrate(db *sql.DB, dir string) error {
+	p, err := provider(db)
+	if err != nil {
+		return err
 	}
 	if _, err := p.Up(context.Background()); err != nil {
+		if w, _ := cause(err); w != "" {
+			return explain(dir, err)
+		}
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	return nil
@@ -169,6 +245,25 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("store: backup to %s: %w", dest, err)
 	}
 	return nil
+}
+
+// BackupFile writes a consistent copy of the database at src to dest, beside the server
+// that may be running on it: it migrates nothing and accepts any version of Masar's
+// schema, so that a copy taken before an upgrade is of the database as it was.
+func BackupFile(ctx context.Context, src, dest string) error {
+	exists, err := checkFile(ctx, src)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return fmt.Errorf("store: backup: no database at %s", src)
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: src}).EscapedPath()+"?mode=rw&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	defer db.Close()
+	return (&DB{W: db}).Backup(ctx, dest)
 }
 
 // IsUniqueViolation reports whether err is a UNIQUE constraint failure.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,9 +38,20 @@ type Platform struct {
 	Advisory  *advisory.Service
 	Library   *Library
 	App       *fiber.App
-	// background counts start-up work still running; Close waits for it.
-	background sync.WaitGroup
-	Log        *slog.Logger
+	Log       *slog.Logger
+
+	// The platform owns its goroutines (see spawn): life ends when Close begins, and Close
+	// waits for work to reach zero before the database closes.
+	life      context.Context
+	stop      context.CancelFunc
+	mu        sync.Mutex
+	closing   bool // under mu; spawn refuses from then on
+	work      sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+	// lock is the data directory's lock; nil when the platform was opened beside a running
+	// server (OpenForCommand), which then owns the directory, its start-up and background work.
+	lock *store.Lock
 
 	// Certificates issues, renders and verifies certificates.
 	Certificates *certificates.Service
@@ -54,23 +66,91 @@ type Platform struct {
 	Reports *reports.Service
 }
 
-// Open opens the database in the configured data directory (creating and migrating it),
-// seeds the member states and builds every service and the web application.
+// Open opens the platform in the configured data directory for this process alone: it
+// locks the directory (a second server on it is refused, naming the first one's PID), opens
+// the database (creating and migrating it; an empty or foreign file is refused), seeds the
+// member states, builds every service and the web application and starts the start-up
+// work (reconciliations, indexing) in the background.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, error) {
-	if log == nil {
-		log = slog.Default()
-	}
-	db, err := store.Open(ctx, cfg.DBPath())
+	lock, err := store.LockDir(cfg.DataDir, commandLine())
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Config: cfg, DB: db, Log: log}
-	fail := func(err error) (*Platform, error) {
-		db.Close()
+	p, err := open(ctx, cfg, log, lock)
+	if err != nil {
+		_ = lock.Release()
 		return nil, err
 	}
-	if err := officials.SeedCountries(ctx, db); err != nil {
-		return fail(err)
+	return p, nil
+}
+
+// OpenForCommand opens the platform for a one-off command (create an account, a token,
+// import a list). With no server on the data directory it is Open. Beside a running server
+// it opens the database without the directory's lock and does none of the start-up work,
+// which the server owns: no migration (a database whose schema is behind this program's is
+// refused), no seeding, no reconciliation, no indexing. The command's writes are ordinary
+// transactions, as a request's would be. beside reports which of the two it did.
+func OpenForCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (p *Platform, beside *store.LockedError, err error) {
+	lock, err := store.LockDir(cfg.DataDir, commandLine())
+	if errors.As(err, &beside) {
+		p, err = open(ctx, cfg, log, nil)
+		if errors.Is(err, store.ErrSchemaBehind) {
+			err = fmt.Errorf("%w; the server running on %s (PID %d) has not migrated it: stop it and start this version, or use the server's version for this command",
+				err, cfg.DataDir, beside.PID)
+		}
+		return p, beside, err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if p, err = open(ctx, cfg, log, lock); err != nil {
+		_ = lock.Release()
+		return nil, nil, err
+	}
+	return p, nil, nil
+}
+
+// commandLine says who holds the data directory, for the lock file: "masar serve --addr :8080".
+func commandLine() string {
+	line := strings.Join(append([]string{filepath.Base(os.Args[0])}, os.Args[1:]...), " ")
+	if len(line) > 200 {
+		line = line[:200]
+	}
+	return strings.ToValidUTF8(line, "")
+}
+
+// open builds the platform; lock is nil beside a running server.
+func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.Lock) (*Platform, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	owner := lock != nil
+	openDB := store.Open
+	if !owner {
+		openDB = store.OpenShared
+	}
+	db, err := openDB(ctx, cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock}
+	p.life, p.stop = context.WithCancel(context.Background())
+	fail := func(err error) (*Platform, error) {
+		p.stop()
+		p.work.Wait()
+		if p.Certificates != nil {
+			p.Certificates.Stop()
+		}
+		if p.Search != nil {
+			p.Search.Stop()
+		}
+		_ = db.Close()
+		return nil, err
+	}
+	if owner {
+		if err := officials.SeedCountries(ctx, db); err != nil {
+			return fail(err)
+		}
 	}
 	secret, err := loadSecret(filepath.Join(cfg.DataDir, "secret.key"))
 	if err != nil {
@@ -87,7 +167,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	}
 	p.Library = lib
 	p.Search = search.New(db)
-	lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
+	if owner {
+		lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
+	}
 	p.Courses = courses.NewService(db, lib.Catalogue)
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
@@ -95,13 +177,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
+	if owner {
+		if err := p.Certificates.MarkInterrupted(ctx); err != nil {
+			return fail(err)
+		}
+	}
 	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log,
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
 	}
 	wireWorkshopCertificates(p)
-	wireWorkshopSearch(p)
-	reconcileCourseCertificates(p)
+	wireWorkshopSearch(p, owner)
+	if owner {
+		reconcileCourseCertificates(p)
+	}
 	if p.Reports, err = reports.New(reports.Options{Officials: p.Officials, Courses: p.Courses, Catalogue: lib.Catalogue,
 		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
@@ -114,15 +203,49 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	return p, nil
 }
 
-// Close writes what is pending, lets background certificate jobs finish and releases the
-// database.
-func (p *Platform) Close() error {
-	p.background.Wait()
-	p.Certificates.Wait()
-	if err := p.Courses.FlushVisits(context.Background()); err != nil {
-		p.Log.Error("flush lesson visits", "err", err)
+// spawn runs fn in a goroutine that the platform owns: Close cancels p.life, which fn must
+// watch, and waits for fn to return before it closes the database. Once Close has begun,
+// spawn runs nothing and reports false.
+func (p *Platform) spawn(fn func()) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing {
+		return false
 	}
-	return p.DB.Close()
+	p.work.Add(1)
+	go func() {
+		defer p.work.Done()
+		fn()
+	}()
+	return true
+}
+
+// Close stops the platform's work and releases the database and the data directory, in
+// order: it cancels the background loops, the start-up work and the bulk certificate jobs
+// and waits for all of them (a mail being handed to the SMTP server is finished and
+// recorded), writes the lesson visits still pending, closes the database and then unlocks
+// the directory. It may be called more than once.
+func (p *Platform) Close() error {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.closing = true
+		p.mu.Unlock()
+		p.stop()
+		p.work.Wait()
+		p.Certificates.Stop()
+		p.Search.Stop()
+		// Nothing records visits any more: what is pending now is the last of them.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := p.Courses.FlushVisits(ctx); err != nil {
+			p.Log.Error("flush lesson visits", "err", err)
+		}
+		p.closeErr = p.DB.Close()
+		if p.lock != nil {
+			p.closeErr = errors.Join(p.closeErr, p.lock.Release())
+		}
+	})
+	return p.closeErr
 }
 
 // loadSecret reads the server's key, creating it on first start. It keys the CSRF tokens,
@@ -182,15 +305,39 @@ func (p *Platform) Serve(ctx context.Context, out io.Writer) error {
 	return p.ServeListener(ctx, ln, out)
 }
 
-// ServeListener is Serve on a listener already open (the benchmark's, a test's).
+// ServeListener is Serve on a listener already open (the benchmark's, a test's). It runs
+// the background work (mail delivery, workshop reminders and offer expiry, the lesson-visit
+// flusher, search upkeep) for as long as it serves; when ctx ends, or Close begins, it stops
+// taking connections, lets in-flight requests finish (up to 20 seconds), then cancels the
+// background work and waits for it before it returns.
 func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Writer) error {
-	var err error
-	mailCtx, stopMail := context.WithCancel(context.Background())
-	defer stopMail()
-	go p.Mailer.Run(mailCtx)
-	go p.Workshops.Run(mailCtx, time.Minute)
-	go p.Courses.RunVisitFlusher(mailCtx, 2*time.Second)
-	go p.Officials.RunSearchMaintenance(mailCtx, 10*time.Minute)
+	// Serving is owned work too, so that a Close from elsewhere waits for it.
+	var serveErr error
+	done := make(chan struct{})
+	if !p.spawn(func() { defer close(done); serveErr = p.serve(ctx, ln, out) }) {
+		_ = ln.Close()
+		return errors.New("web: the platform is closed")
+	}
+	<-done
+	return serveErr
+}
+
+func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) error {
+	loops, stopLoops := context.WithCancel(p.life)
+	var running sync.WaitGroup
+	defer running.Wait() // after stopLoops (deferred calls run last in, first out)
+	defer stopLoops()
+	for _, loop := range []func(context.Context){
+		p.Mailer.Run,
+		func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) },
+		func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) },
+		func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) },
+	} {
+		running.Add(1)
+		if !p.spawn(func() { defer running.Done(); loop(loops) }) {
+			running.Done()
+		}
+	}
 	fmt.Fprintf(out, "Masar is running at %s (listening on %s, data in %s)\n", p.Config.BaseURL, ln.Addr(), p.Config.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- p.App.Listener(ln) }()
@@ -198,13 +345,16 @@ func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Wr
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	case <-p.life.Done():
 	}
 	p.Log.Info("shutting down: finishing in-flight requests")
-	err = p.App.ShutdownWithTimeout(20 * time.Second)
+	err := p.App.ShutdownWithTimeout(20 * time.Second)
 	// A listener that had not started serving yet is not stopped by Shutdown: close it too.
 	_ = ln.Close()
-	if err != nil {
-		return err
+	if err == nil {
+		err = <-errc
 	}
-	return <-errc
+	stopLoops()
+	p.Log.Info("shutting down: waiting for background work")
+	return err
 }

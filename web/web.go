@@ -78,6 +78,12 @@ type handler struct {
 // New builds the Fiber application with every route. Templates and catalogues are parsed
 // here, so that a broken one stops the start-up.
 func New(d Deps) (*fiber.App, error) {
+	return newApp(d, nil)
+}
+
+// newApp is New; extra, if not nil, registers more routes (a test's own) before the
+// catch-all, with every middleware in front of them.
+func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -139,6 +145,9 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests, h.checkInput)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	// A panic below answers 500 with the request id and is logged with its stack; every
+	// request's context ends (RequestTimeout, or ExportTimeout for files).
+	app.Use(h.recoverPanics, h.requestDeadline)
 	// Conditional requests: an unchanged page is answered 304 without its body.
 	app.Use(conditional)
 
@@ -156,6 +165,9 @@ func New(d Deps) (*fiber.App, error) {
 	for _, l := range i18n.Langs {
 		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
 		h.pageRoutes(g)
+	}
+	if extra != nil {
+		extra(app)
 	}
 	app.Use(h.notFound)
 	return app, nil

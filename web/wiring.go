@@ -62,9 +62,9 @@ func workshopAward(ctx context.Context, ws *workshops.Service, id int64) (certif
 }
 
 // wireWorkshopSearch keeps the search index in step with the workshops: every change is
-// indexed after its commit, and the whole list is synchronised once at start-up (in the
-// background, so that start-up stays fast).
-func wireWorkshopSearch(p *Platform) {
+// indexed after its commit, and, by the process that owns the database, the whole list is
+// synchronised once at start-up (in the background, so that start-up stays fast).
+func wireWorkshopSearch(p *Platform, owner bool) {
 	names := map[string]map[string]string{}
 	if cs, err := p.Officials.Countries(context.Background(), false); err == nil {
 		for _, c := range cs {
@@ -85,10 +85,11 @@ func wireWorkshopSearch(p *Platform) {
 			p.Log.Error("search: index workshop", "workshop", id, "err", err)
 		}
 	})
-	p.background.Add(1)
-	go func() {
-		defer p.background.Done()
-		ctx := context.Background()
+	if !owner {
+		return
+	}
+	p.spawn(func() {
+		ctx := p.life
 		ws, err := p.Workshops.List(ctx, workshops.Filter{Statuses: []string{workshops.StatusPublished, workshops.StatusCompleted}})
 		if err != nil {
 			p.Log.Error("search: list workshops", "err", err)
@@ -98,29 +99,30 @@ func wireWorkshopSearch(p *Platform) {
 		for i, w := range ws {
 			docs[i] = doc(w)
 		}
-		if err := p.Search.SyncWorkshops(ctx, docs); err != nil {
+		if err := p.Search.SyncWorkshops(ctx, docs); err != nil && ctx.Err() == nil {
 			p.Log.Error("search: sync workshops", "err", err)
 		}
-	}()
+	})
 }
 
 // reconcileCourseCertificates issues the course certificates of completions whose hook never
 // ran (the process stopped between the commit and the hook). It reads every enrolment, so it
 // runs in the background rather than holding up the start.
+// A shutdown cuts it short; the next start reconciles what is left.
 func reconcileCourseCertificates(p *Platform) {
-	p.background.Add(1)
-	go func() {
-		defer p.background.Done()
-		ctx := context.Background()
+	p.spawn(func() {
+		ctx := p.life
 		r, err := p.Courses.Report(ctx, courses.ReportFilter{})
 		if err != nil {
-			p.Log.Error("course certificates: reconcile", "err", err)
+			if ctx.Err() == nil {
+				p.Log.Error("course certificates: reconcile", "err", err)
+			}
 			return
 		}
-		if n, err := p.Certificates.ReconcileCourses(ctx, r); err != nil {
+		if n, err := p.Certificates.ReconcileCourses(ctx, r); err != nil && ctx.Err() == nil {
 			p.Log.Error("course certificates: reconcile", "err", err)
 		} else if n > 0 {
 			p.Log.Info("course certificates issued for earlier completions", "count", n)
 		}
-	}()
+	})
 }

@@ -168,12 +168,14 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if n, err := s.ExpireOffers(ctx); err != nil {
+		// An error once ctx has ended is the shutdown cutting a round short, not a failure:
+		// each offer and reminder is its own transaction, and the next start does the rest.
+		if n, err := s.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("workshops: expire offers", "err", err)
 		} else if n > 0 {
 			s.log.Info("workshops: offers lapsed", "count", n)
 		}
-		if n, err := s.SendReminders(ctx); err != nil {
+		if n, err := s.SendReminders(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("workshops: reminders", "err", err)
 		} else if n > 0 {
 			s.log.Info("workshops: reminders sent", "count", n)

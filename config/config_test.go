@@ -1,0 +1,49 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRequestTimeouts: MASAR_REQUEST_TIMEOUT and MASAR_EXPORT_TIMEOUT are Go durations with
+// defaults; a value that is not one, or that makes no sense, stops the start with a message
+// naming the variable.
+func TestRequestTimeouts(t *testing.T) {
+	cases := []struct {
+		env             map[string]string
+		request, export time.Duration
+		err             string
+	}{
+		{env: nil, request: 30 * time.Second, export: 5 * time.Minute},
+		{env: map[string]string{"MASAR_REQUEST_TIMEOUT": "10s"}, request: 10 * time.Second, export: 5 * time.Minute},
+		{env: map[string]string{"MASAR_REQUEST_TIMEOUT": " 1m30s ", "MASAR_EXPORT_TIMEOUT": "10m"}, request: 90 * time.Second, export: 10 * time.Minute},
+		{env: map[string]string{"MASAR_REQUEST_TIMEOUT": "30"}, err: `config: MASAR_REQUEST_TIMEOUT="30" is not a duration (write e.g. 30s, 2m or 1m30s)`},
+		{env: map[string]string{"MASAR_EXPORT_TIMEOUT": "five minutes"}, err: `config: MASAR_EXPORT_TIMEOUT="five minutes" is not a duration`},
+		{env: map[string]string{"MASAR_REQUEST_TIMEOUT": "-5s"}, err: "config: MASAR_REQUEST_TIMEOUT must be positive, not -5s"},
+		{env: map[string]string{"MASAR_REQUEST_TIMEOUT": "10m", "MASAR_EXPORT_TIMEOUT": "1m"}, err: "config: MASAR_EXPORT_TIMEOUT (1m0s) is shorter than MASAR_REQUEST_TIMEOUT (10m0s)"},
+	}
+	for _, c := range cases {
+		cfg := Default()
+		cfg.FromEnv(func(name string) string { return c.env[name] })
+		err := cfg.Validate()
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: error %v, want %q", c.env, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v: %v", c.env, err)
+			continue
+		}
+		if cfg.RequestTimeout != c.request || cfg.ExportTimeout != c.export {
+			t.Errorf("%v: request %s export %s, want %s %s", c.env, cfg.RequestTimeout, cfg.ExportTimeout, c.request, c.export)
+		}
+	}
+	// A configuration built without Default still gets the defaults from Validate.
+	bare := Config{Addr: ":8080", DataDir: "d"}
+	if err := bare.Validate(); err != nil || bare.RequestTimeout != DefaultRequestTimeout || bare.ExportTimeout != DefaultExportTimeout {
+		t.Errorf("bare config: %v %s %s", err, bare.RequestTimeout, bare.ExportTimeout)
+	}
+}
