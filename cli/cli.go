@@ -144,7 +144,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	return p.Serve(ctx, stdout)
 }
 
-func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) (err error) {
 	var email, role, name string
 	p, _, err := open(ctx, "admin create", args, log, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "e-mail of the account")
@@ -154,7 +154,7 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	defer closePlatform(p, &err)
 	if email == "" {
 		return usageError{"admin create: --email is required"}
 	}
@@ -175,7 +175,7 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	return nil
 }
 
-func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
 	var email, name string
 	p, _, err := open(ctx, "token create", args, log, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "e-mail of the account the token acts for")
@@ -184,7 +184,7 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	defer closePlatform(p, &err)
 	if email == "" {
 		return usageError{"token create: --email is required"}
 	}
@@ -200,12 +200,12 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog
 	return nil
 }
 
-func tokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+func tokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) (err error) {
 	p, _, err := open(ctx, "token revoke", args, log, nil)
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	defer closePlatform(p, &err)
 	tok, err := readLine(stdin)
 	if err != nil {
 		return err
@@ -257,4 +257,12 @@ func explain(err error) error {
 		parts = append(parts, f+": "+k)
 	}
 	return fmt.Errorf("invalid input: %s", strings.Join(parts, "; "))
+}
+
+// closePlatform closes p at the end of a command and reports a failure to close (pending
+// writes not flushed) unless the command already failed.
+func closePlatform(p *web.Platform, err *error) {
+	if cerr := p.Close(); cerr != nil && *err == nil {
+		*err = cerr
+	}
 }

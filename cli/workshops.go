@@ -61,7 +61,7 @@ func workshopID(s string) (int64, error) {
 }
 
 // exportParticipants writes a workshop's participant list to an Excel file.
-func exportParticipants(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+func exportParticipants(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
 	var lang string
 	p, fs, err := open(ctx, "export participants", flagsFirst(args), log, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "ar", "language of the headers and labels: ar, en or fr")
@@ -69,7 +69,7 @@ func exportParticipants(ctx context.Context, args []string, stdout io.Writer, lo
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	defer closePlatform(p, &err)
 	if fs.NArg() != 2 || !i18n.Supported(lang) {
 		return usageError{workshopsUsage}
 	}
@@ -107,7 +107,7 @@ func importOfficials(ctx context.Context, args []string, stdout io.Writer, log *
 	return importPeople(ctx, "import officials", args, stdout, log, false)
 }
 
-func importPeople(ctx context.Context, name string, args []string, stdout io.Writer, log *slog.Logger, toWorkshop bool) error {
+func importPeople(ctx context.Context, name string, args []string, stdout io.Writer, log *slog.Logger, toWorkshop bool) (err error) {
 	var lang string
 	var noMail bool
 	p, fs, err := open(ctx, name, flagsFirst(args), log, func(fs *flag.FlagSet) {
@@ -117,7 +117,7 @@ func importPeople(ctx context.Context, name string, args []string, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	defer closePlatform(p, &err)
 	want := 1
 	if toWorkshop {
 		want = 2

@@ -52,7 +52,7 @@ func (db *DB) Read(ctx context.Context, query string) (*sql.Stmt, error) {
 		return nil, err
 	}
 	if old, loaded := db.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
+		_ = st.Close() //nolint:sqlclosecheck // a twin prepared at the same moment; the kept one wins
 		return old.(*sql.Stmt), nil
 	}
 	return st, nil
@@ -104,7 +104,7 @@ func open(ctx context.Context, path string, owner bool) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, explain(dir, err)
 	}
 	if owner {
@@ -116,13 +116,13 @@ func open(ctx context.Context, path string, owner bool) (*DB, error) {
 		err = checkMigrated(ctx, w, path)
 	}
 	if err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, err
 	}
 	rdsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)&_pragma=mmap_size(268435456)"
 	r, err := sql.Open("sqlite", rdsn)
 	if err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, fmt.Errorf("store: open readers: %w", err)
 	}
 	n := max(4, runtime.NumCPU()*2)
@@ -262,7 +262,7 @@ func BackupFile(ctx context.Context, src, dest string) error {
 	if err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // only read from
 	return (&DB{W: db}).Backup(ctx, dest)
 }
 
@@ -295,6 +295,6 @@ func (db *DB) Relaxed(ctx context.Context, fn func() error) error {
 	if _, err := db.W.ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
 		return err
 	}
-	defer db.W.ExecContext(context.Background(), "PRAGMA synchronous=FULL")
+	defer func() { _, _ = db.W.ExecContext(context.Background(), "PRAGMA synchronous=FULL") }()
 	return fn()
 }
