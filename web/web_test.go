@@ -16,7 +16,7 @@ import (
 
 func TestRootNegotiatesLanguage(t *testing.T) {
 	p := newPlatform(t)
-	for header, want := range map[string]string{"": "/ar/", "en-GB,en;q=0.9": "/en/", "fr-FR": "/fr/", "de-DE, fr;q=0.5": "/fr/", "ar-JO": "/ar/", "es": "/ar/"} {
+	for header, want := range map[string]string{"": "/ar/", "en-GB,en;q=0.9": "/en/", "fr-FR": "/fr/", "de-DE, fr;q=0.5": "/fr/", "ar-JO": "/ar/", "es": "/ar/", "de, en;q=0": "/ar/", "en;q=0, fr;q=0.4": "/fr/"} {
 		c := newClient(t, p)
 		c.lang = header
 		req := httpGet("/")
