@@ -84,7 +84,8 @@ func startServer(t *testing.T, data string, env ...string) *server {
 	}
 	s := &server{cmd: cmd, base: "http://" + addr, out: out}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	for i := 0; i < 100; i++ {
+	// Up to a minute: a child built with -race on a loaded CI machine was seen to need 20 s.
+	for i := 0; i < 600; i++ {
 		if res, err := http.Get(s.base + "/healthz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
