@@ -73,6 +73,9 @@ func (h *handler) apiListWorkshops(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if ws, err = h.Workshops.LinksFor(c.UserContext(), user(c), ws); err != nil {
+		return err
+	}
 	return data(c, fiber.StatusOK, ws)
 }
 
@@ -91,6 +94,9 @@ func (h *handler) apiCreateWorkshop(c *fiber.Ctx) error {
 func (h *handler) apiGetWorkshop(c *fiber.Ctx) error {
 	w, err := h.apiWorkshop(c)
 	if err != nil {
+		return err
+	}
+	if w, err = h.linkFor(c, w); err != nil {
 		return err
 	}
 	return data(c, fiber.StatusOK, w)
@@ -317,7 +323,7 @@ func (h *handler) apiMyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return data(c, fiber.StatusOK, mine)
+	return data(c, fiber.StatusOK, withVisibleLinks(user(c), mine))
 }
 
 // attendanceEntry is one participant's attendance as the API reports it.
