@@ -473,6 +473,7 @@ type workshopTicket struct {
 	QR     any
 	Status string
 	Days   []string
+	Void   string // why a ticket that once admitted its holder no longer does
 }
 
 func (h *handler) showTicket(c *fiber.Ctx) error {
@@ -487,7 +488,14 @@ func (h *handler) showTicket(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	d := workshopTicket{workshopCard: h.workshopCardOf(ctx, w, l), R: r, Code: workshops.FormatTicket(r.Ticket), Status: h.cat.T(l, "workshops.status."+r.Status)}
-	if r.Status == workshops.RegConfirmed {
+	switch {
+	case w.Status == workshops.StatusCancelled:
+		d.Status = h.cat.T(l, "workshops.ticket.workshop_cancelled")
+		d.Void = h.cat.T(l, "workshops.ticket.void_workshop")
+	case r.TicketVoid(w):
+		d.Void = h.cat.T(l, "workshops.ticket.void_registration")
+	}
+	if r.TicketValid(w) {
 		link := fmt.Sprintf("%s/%s/admin/workshops/%d/checkin?code=%s", h.cfg.BaseURL, l, w.ID, url.QueryEscape(r.Ticket))
 		svg, err := ticketQRSVG(link, h.cat.T(l, "workshops.ticket.qr_label"))
 		if err != nil {
