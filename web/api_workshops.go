@@ -461,6 +461,9 @@ func (h *handler) apiPutLetter(c *fiber.Ctx) error {
 	return data(c, fiber.StatusOK, l)
 }
 
+// wsOnlineURL is the schema of a workshop's meeting link, which most callers do not receive.
+var wsOnlineURL = map[string]any{"type": "string", "description": "the meeting link; present only for staff, the workshop's trainers and participants with a confirmed seat"}
+
 // OpenAPI schemas of the workshop API.
 var (
 	wsStr      = map[string]any{"type": "string"}
@@ -480,7 +483,7 @@ var (
 		"room": wsStr, "title": wsLangText, "speaker": wsStr, "trainer_id": wsInt}}
 	schemaWorkshop = map[string]any{"type": "object", "properties": map[string]any{
 		"id": wsInt, "title": wsLangText, "description": wsLangText, "kind": wsKind, "phases": wsInts, "host_country": wsStr,
-		"city": wsStr, "venue": wsStr, "online_url": wsStr, "timezone": wsStr, "start_date": wsDate, "end_date": wsDate,
+		"city": wsStr, "venue": wsStr, "online_url": wsOnlineURL, "timezone": wsStr, "start_date": wsDate, "end_date": wsDate,
 		"languages": wsStrs, "interpretation": wsStrs, "capacity": wsInt, "country_quota": wsInt,
 		"registration_opens": wsTime, "registration_closes": wsTime,
 		"status":               map[string]any{"type": "string", "enum": workshops.Statuses},
