@@ -45,6 +45,9 @@ func TestVoidTicketsNoLongerAdmit(t *testing.T) {
 	if r := huda.get(ticket); r.Status != 200 || !strings.Contains(r.Body, qr) || !strings.Contains(r.Body, confirmedMark) {
 		t.Fatalf("a confirmed ticket: %d", r.Status)
 	}
+	if r := huda.get(fmt.Sprintf("/ar/workshops/%d", w.ID)); !strings.Contains(r.Body, `href="`+ticket+`"`) {
+		t.Fatal("the workshop page does not offer the confirmed participant her ticket")
+	}
 	// Omar withdraws: his ticket is void and is refused at the door.
 	if _, err := p.Workshops.Transition(ctx, oo, regs[oo.ID].ID, workshops.ActCancel); err != nil {
 		t.Fatal(err)
@@ -65,6 +68,12 @@ func TestVoidTicketsNoLongerAdmit(t *testing.T) {
 		!strings.Contains(page.Body, "أُلغيت الورشة") || !strings.Contains(page.Body, "أُلغيت هذه الورشة، فلم تعد هذه التذكرة صالحة لتسجيل الحضور.") {
 		t.Errorf("the ticket of a cancelled workshop: %d, QR: %v, says confirmed: %v", page.Status, strings.Contains(page.Body, qr),
 			strings.Contains(page.Body, confirmedMark))
+	}
+	// The workshop's page no longer calls her seat confirmed nor offers the ticket.
+	wp := huda.get(fmt.Sprintf("/ar/workshops/%d", w.ID))
+	if wp.Status != 200 || strings.Contains(wp.Body, "status-confirmed") || strings.Contains(wp.Body, `href="`+ticket+`"`) ||
+		!strings.Contains(wp.Body, "أُلغيت هذه الورشة، فلم تعد هذه التذكرة صالحة لتسجيل الحضور.") {
+		t.Errorf("the page of a cancelled workshop, for a confirmed participant: %d", wp.Status)
 	}
 	if r := newClient(t, p).get(ticket); r.Status == 200 {
 		t.Error("an anonymous visitor saw a ticket")

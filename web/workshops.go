@@ -337,6 +337,9 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		case err == nil:
 			d.Mine = r
 			d.MineStatus = h.cat.T(l, "workshops.status."+r.Status)
+			if w.Status == workshops.StatusCancelled {
+				d.MineStatus = h.cat.T(l, "workshops.ticket.workshop_cancelled")
+			}
 			if r.OfferExpiresAt != nil {
 				d.OfferDeadline = workshops.FormatDateTime(l, *r.OfferExpiresAt, hostLoc)
 			}
