@@ -184,3 +184,48 @@ func TestBrowserWorkshopAccessibility(t *testing.T) {
 		screenshot(t, ctx, "a11y"+strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(path))
 	}
 }
+
+// TestBrowserCalendarAfterOnlineWorkshopCancelled: staff publish an online session (it has
+// no host country) and then cancel it; each time the Arabic calendar loads, lists it, and,
+// once cancelled, marks it so. Its meeting link appears nowhere on the public calendar.
+func TestBrowserCalendarAfterOnlineWorkshopCancelled(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	msg := i18n.MustLoad()
+	s.wsAt(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC))
+	staff := s.wsPerson(t, "staff@masar.test", officials.RoleStaff, "", "فريق البرنامج", "Programme Staff")
+	const title = "جلسة عن بعد للإشراف الناجز"
+	w, err := s.p.Workshops.Create(context.Background(), audit.Actor{ID: staff.ID, Email: staff.Email}, workshops.Input{
+		Title: map[string]string{"ar": title, "en": "Online engagement session"}, Kind: workshops.KindOnline, Phases: []int{4},
+		OnlineURL: "https://meet.example.org/masar?pwd=s3cretPass", Timezone: "Asia/Beirut",
+		StartDate: "2026-03-20", EndDate: "2026-03-20", Languages: []string{"ar"}, Capacity: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := fmt.Sprintf(`.workshop-card:has(a[href="/ar/workshops/%d"])`, w.ID)
+	s.login(t, ctx, "ar", staff.Email)
+	for _, step := range []struct{ status, shot string }{{"published", "workshops-calendar-online-ar"}, {"cancelled", "workshops-calendar-online-cancelled-ar"}} {
+		s.open(t, ctx, fmt.Sprintf("/ar/admin/workshops/%d", w.ID))
+		eval[bool](t, ctx, `(window.confirm = () => true, true)`) // say yes to "cancel this workshop?"
+		clickAndLoad(t, ctx, fmt.Sprintf(`form:has(input[name=status][value=%s]) button`, step.status))
+		s.open(t, ctx, "/ar/workshops")
+		if got := text(t, ctx, "h1"); got != msg.T("ar", "workshops.title") {
+			t.Fatalf("%s: the calendar's heading is %q", step.status, got)
+		}
+		if got := eval[string](t, ctx, `document.documentElement.lang + " " + document.documentElement.dir`); got != "ar rtl" {
+			t.Errorf("%s: calendar in %q", step.status, got)
+		}
+		got := text(t, ctx, card)
+		if !strings.Contains(got, title) || !strings.Contains(got, msg.T("ar", "workshops.online")) {
+			t.Errorf("%s: the card reads %q", step.status, got)
+		}
+		cancelled := msg.T("ar", "workshops.state.cancelled")
+		if (step.status == "cancelled") != strings.Contains(got, cancelled) {
+			t.Errorf("%s: the card reads %q", step.status, got)
+		}
+		if strings.Contains(eval[string](t, ctx, `document.documentElement.outerHTML`), "s3cretPass") {
+			t.Errorf("%s: the calendar shows the meeting link", step.status)
+		}
+		screenshot(t, ctx, step.shot)
+	}
+}

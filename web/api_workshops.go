@@ -73,6 +73,9 @@ func (h *handler) apiListWorkshops(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if ws, err = h.Workshops.LinksFor(c.UserContext(), user(c), ws); err != nil {
+		return err
+	}
 	return data(c, fiber.StatusOK, ws)
 }
 
@@ -91,6 +94,9 @@ func (h *handler) apiCreateWorkshop(c *fiber.Ctx) error {
 func (h *handler) apiGetWorkshop(c *fiber.Ctx) error {
 	w, err := h.apiWorkshop(c)
 	if err != nil {
+		return err
+	}
+	if w, err = h.linkFor(c, w); err != nil {
 		return err
 	}
 	return data(c, fiber.StatusOK, w)
@@ -317,7 +323,7 @@ func (h *handler) apiMyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return data(c, fiber.StatusOK, mine)
+	return data(c, fiber.StatusOK, withVisibleLinks(user(c), mine))
 }
 
 // attendanceEntry is one participant's attendance as the API reports it.
@@ -455,6 +461,9 @@ func (h *handler) apiPutLetter(c *fiber.Ctx) error {
 	return data(c, fiber.StatusOK, l)
 }
 
+// wsOnlineURL is the schema of a workshop's meeting link, which most callers do not receive.
+var wsOnlineURL = map[string]any{"type": "string", "description": "the meeting link; present only for staff, the workshop's trainers and participants with a confirmed seat"}
+
 // OpenAPI schemas of the workshop API.
 var (
 	wsStr      = map[string]any{"type": "string"}
@@ -474,7 +483,7 @@ var (
 		"room": wsStr, "title": wsLangText, "speaker": wsStr, "trainer_id": wsInt}}
 	schemaWorkshop = map[string]any{"type": "object", "properties": map[string]any{
 		"id": wsInt, "title": wsLangText, "description": wsLangText, "kind": wsKind, "phases": wsInts, "host_country": wsStr,
-		"city": wsStr, "venue": wsStr, "online_url": wsStr, "timezone": wsStr, "start_date": wsDate, "end_date": wsDate,
+		"city": wsStr, "venue": wsStr, "online_url": wsOnlineURL, "timezone": wsStr, "start_date": wsDate, "end_date": wsDate,
 		"languages": wsStrs, "interpretation": wsStrs, "capacity": wsInt, "country_quota": wsInt,
 		"registration_opens": wsTime, "registration_closes": wsTime,
 		"status":               map[string]any{"type": "string", "enum": workshops.Statuses},

@@ -240,6 +240,7 @@ type workshopPage struct {
 	Seats          workshops.Seats
 	ShowSeats      bool
 	Feed           string
+	OnlineURL      string // the meeting link, for those who may join (LinkVisibleTo)
 }
 
 // zoneFor picks the viewer's zone: the country chosen on the page (?zone=MA), else the
@@ -336,6 +337,9 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		case err == nil:
 			d.Mine = r
 			d.MineStatus = h.cat.T(l, "workshops.status."+r.Status)
+			if w.Status == workshops.StatusCancelled {
+				d.MineStatus = h.cat.T(l, "workshops.ticket.workshop_cancelled")
+			}
 			if r.OfferExpiresAt != nil {
 				d.OfferDeadline = workshops.FormatDateTime(l, *r.OfferExpiresAt, hostLoc)
 			}
@@ -346,6 +350,11 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		d.CanNominate = (u.IsFocalPoint() && d.OpenNow) || (u.IsStaff() && w.Status == workshops.StatusPublished)
 		d.CanManage = u.IsStaff()
 		d.CanCheckIn = workshops.CanTakeAttendance(u, w) && (w.Status == workshops.StatusPublished || w.Status == workshops.StatusCompleted)
+	}
+	if w.LinkVisibleTo(u, d.Mine) {
+		d.OnlineURL = w.OnlineURL
+	} else {
+		d.W = w.WithoutLink()
 	}
 	v := h.view(c, "")
 	v.Title = d.Title
@@ -467,6 +476,7 @@ type workshopTicket struct {
 	QR     any
 	Status string
 	Days   []string
+	Void   string // why a ticket that once admitted its holder no longer does
 }
 
 func (h *handler) showTicket(c *fiber.Ctx) error {
@@ -481,7 +491,14 @@ func (h *handler) showTicket(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	d := workshopTicket{workshopCard: h.workshopCardOf(ctx, w, l), R: r, Code: workshops.FormatTicket(r.Ticket), Status: h.cat.T(l, "workshops.status."+r.Status)}
-	if r.Status == workshops.RegConfirmed {
+	switch {
+	case w.Status == workshops.StatusCancelled:
+		d.Status = h.cat.T(l, "workshops.ticket.workshop_cancelled")
+		d.Void = h.cat.T(l, "workshops.ticket.void_workshop")
+	case r.TicketVoid(w):
+		d.Void = h.cat.T(l, "workshops.ticket.void_registration")
+	}
+	if r.TicketValid(w) {
 		link := fmt.Sprintf("%s/%s/admin/workshops/%d/checkin?code=%s", h.cfg.BaseURL, l, w.ID, url.QueryEscape(r.Ticket))
 		svg, err := ticketQRSVG(link, h.cat.T(l, "workshops.ticket.qr_label"))
 		if err != nil {
@@ -540,6 +557,9 @@ func (h *handler) workshopsFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for i, w := range ws {
+		ws[i] = w.WithoutLink() // a public feed: the link is for those who may join
+	}
 	return sendCalendar(c, "masar-workshops.ics", h.Workshops.FeedICS(c.UserContext(), ws, l, h.cat.T(l, "workshops.feed_name")))
 }
 
@@ -559,7 +579,28 @@ func (h *handler) workshopFeed(c *fiber.Ctx) error {
 	if !i18n.Supported(l) {
 		l = i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
 	}
-	return sendCalendar(c, "workshop-"+strconv.FormatInt(id, 10)+".ics", h.Workshops.EventICS(c.UserContext(), w, l))
+	return sendCalendar(c, "workshop-"+strconv.FormatInt(id, 10)+".ics", h.Workshops.EventICS(c.UserContext(), w.WithoutLink(), l))
+}
+
+// linkFor returns w as the viewer may see it: without its online link unless they are staff,
+// one of its trainers or a confirmed participant.
+func (h *handler) linkFor(c *fiber.Ctx, w *workshops.Workshop) (*workshops.Workshop, error) {
+	u := user(c)
+	if w.OnlineURL == "" || u == nil {
+		return w.WithoutLink(), nil
+	}
+	var mine *workshops.Registration
+	if !u.IsStaff() && !w.HasTrainer(u.ID) {
+		r, err := h.Workshops.RegistrationFor(c.UserContext(), w.ID, u.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		mine = r
+	}
+	if w.LinkVisibleTo(u, mine) {
+		return w, nil
+	}
+	return w.WithoutLink(), nil
 }
 
 func sendCalendar(c *fiber.Ctx, name string, b []byte) error {

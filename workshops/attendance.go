@@ -93,6 +93,25 @@ func (s *Service) AttendanceRates(ctx context.Context, wid int64) (map[int64]flo
 // ErrNotCheckable is returned when someone who has no confirmed seat is checked in.
 var ErrNotCheckable = problem.New(409, "not_confirmed", "workshops.error.not_confirmed")
 
+// ErrCheckInCancelled is returned when someone is checked in at a cancelled workshop: its
+// tickets (and their QR codes) no longer admit anyone.
+var ErrCheckInCancelled = problem.New(409, "workshop_cancelled", "workshops.error.checkin_cancelled")
+
+// ErrTicketVoid is returned when a cancelled or rejected registration's ticket is checked in.
+var ErrTicketVoid = problem.New(409, "ticket_void", "workshops.error.ticket_void")
+
+// TicketValid reports whether r's ticket admits its holder to w: a confirmed seat at a
+// workshop that was not cancelled.
+func (r *Registration) TicketValid(w *Workshop) bool {
+	return r.Status == RegConfirmed && w.Status != StatusCancelled
+}
+
+// TicketVoid reports whether r's ticket was valid once and no longer is: the workshop was
+// cancelled, or the registration was cancelled or rejected.
+func (r *Registration) TicketVoid(w *Workshop) bool {
+	return w.Status == StatusCancelled || r.Status == RegCancelled || r.Status == RegRejected
+}
+
 // CheckIn records (present) or removes (!present) registration id's attendance at workshop
 // wid on day, for who: staff or one of the workshop's trainers. Only confirmed participants
 // are checked in, on the workshop's own days.
@@ -116,6 +135,9 @@ func (s *Service) RecordAttendance(ctx context.Context, who *officials.Official,
 		}
 		return problem.NotFound
 	}
+	if w.Status == StatusCancelled {
+		return ErrCheckInCancelled
+	}
 	if !w.HasDay(day) {
 		return fieldsErr("day", "workshops.field.day.invalid")
 	}
@@ -135,6 +157,9 @@ func (s *Service) RecordAttendance(ctx context.Context, who *officials.Official,
 			}
 			if err != nil {
 				return err
+			}
+			if status == RegCancelled || status == RegRejected {
+				return ErrTicketVoid
 			}
 			if status != RegConfirmed {
 				return ErrNotCheckable

@@ -2,6 +2,7 @@ package workshops
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -24,12 +25,13 @@ func (s *Service) Facets(ctx context.Context) (Facets, error) {
 		WHERE status IN (?, ?, ?)`, StatusPublished, StatusCancelled, StatusCompleted)
 	hosts, months := map[string]bool{}, map[string]bool{}
 	err = store.Each(rows, err, func(row store.Scanner) error {
-		var host, start, end string
+		var host sql.NullString // NULL for an online session
+		var start, end string
 		if err := row.Scan(&host, &start, &end); err != nil {
 			return err
 		}
-		if host != "" {
-			hosts[host] = true
+		if host.String != "" {
+			hosts[host.String] = true
 		}
 		a, err1 := time.Parse(DateLayout, start)
 		b, err2 := time.Parse(DateLayout, end)

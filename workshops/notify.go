@@ -81,6 +81,9 @@ func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Re
 	if s.mailer == nil || r.Email == "" {
 		return nil
 	}
+	if r.Status != RegConfirmed {
+		w = w.WithoutLink() // the calendar entry of someone without a confirmed seat
+	}
 	l := lang(r.Language)
 	name := r.DisplayName(l)
 	data := map[string]any{

@@ -59,7 +59,7 @@ type Workshop struct {
 	HostCountry         string            `json:"host_country"`
 	City                string            `json:"city"`
 	Venue               string            `json:"venue"`
-	OnlineURL           string            `json:"online_url"`
+	OnlineURL           string            `json:"online_url,omitempty"` // only for those who may join: see LinkVisibleTo
 	Timezone            string            `json:"timezone"`
 	StartDate           string            `json:"start_date"`
 	EndDate             string            `json:"end_date"`
