@@ -293,7 +293,7 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, id int64, st
 // Warning is a conflict worth a second look that does not stop a save: a double-booked
 // trainer or venue, a session outside the workshop's days.
 type Warning struct {
-	Code string `json:"code"` // session_outside_dates, trainer_double_booked, trainer_sessions_overlap, venue_double_booked
+	Code string `json:"code"` // session_outside_dates, session_time_ambiguous, trainer_double_booked, trainer_sessions_overlap, venue_double_booked
 	Key  string `json:"-"`    // catalogue key of the message
 	Args []any  `json:"-"`    // its placeholders, as name/value pairs
 }
@@ -308,6 +308,20 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 		if d1 < w.StartDate || d2 > w.EndDate {
 			out = append(out, Warning{Code: "session_outside_dates", Key: "workshops.warn.session_outside",
 				Args: []any{"n", i + 1, "title", se.TitleIn(lang)}})
+		}
+		// A local time that happens twice (clocks going back): say which one was taken.
+		for _, t := range []time.Time{se.StartsAt, se.EndsAt} {
+			l := t.In(loc)
+			naive := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
+			if twice := WallInstants(naive, loc); len(twice) == 2 {
+				which := "workshops.warn.time_twice.first"
+				if t.Equal(twice[1]) {
+					which = "workshops.warn.time_twice.second"
+				}
+				out = append(out, Warning{Code: "session_time_ambiguous", Key: which,
+					Args: []any{"n", i + 1, "title", se.TitleIn(lang), "time", l.Format("15:04"), "offset", Isolate(lang, UTCOffset(l))}})
+				break
+			}
 		}
 	}
 	if w.Status == StatusCancelled {
