@@ -124,3 +124,24 @@ func TestAgendaZoneOfOnlineWorkshop(t *testing.T) {
 		t.Errorf("online workshop page: %d", page.Status)
 	}
 }
+
+// A session time inside the DST gap is refused through the API with a message, in the
+// request's language, that names the item and the reason; year 9999 is refused by field.
+func TestAgendaTimeInGapOverAPI(t *testing.T) {
+	p := newPlatform(t)
+	wsClock(p)
+	_, tok := person(t, p, "staff@masar.test", officials.RoleStaff, "")
+	c := newClient(t, p)
+	body := `{"title": {"ar": "ورشة بيروت", "en": "Beirut workshop"}, "kind": "regional", "phases": [3],
+		"host_country": "LB", "city": "Beirut", "start_date": "2027-03-27", "end_date": "%s", "languages": ["ar"], "capacity": 20,
+		"sessions": [{"starts_at": "2027-03-28T00:15", "ends_at": "2027-03-28T00:45", "title": {"ar": "جلسة ليلية", "en": "Night session"}}]}`
+	r := c.api("POST", "/api/v1/workshops", tok, fmt.Sprintf(body, "2027-03-28"))
+	if r.Status != 422 || !strings.Contains(r.Body, `"message":"البند 1 من جدول الأعمال («Night session»): الساعة 00:15 يوم 2027-03-28 لا وجود لها بتوقيت الورشة`) ||
+		!strings.Contains(r.Body, `"sessions.0.starts_at"`) {
+		t.Errorf("DST gap: %d %s", r.Status, r.Body)
+	}
+	r = c.api("POST", "/api/v1/workshops", tok, strings.Replace(fmt.Sprintf(body, "9999-12-31"), "2027-03-28T00", "2027-03-28T09", 2))
+	if r.Status != 422 || !strings.Contains(r.Body, `"end_date":"اختر تاريخًا بين سنة مضت وعشر سنوات قادمة."`) {
+		t.Errorf("year 9999: %d %s", r.Status, r.Body)
+	}
+}

@@ -2,6 +2,7 @@ package workshops_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,6 +44,11 @@ func TestSessionInDaylightSavingGap(t *testing.T) {
 	}
 	if _, bad := f["sessions.0.starts_at"]; bad {
 		t.Errorf("the first item was refused too: %v", f)
+	}
+	// The message itself names the item, the time and the reason.
+	p, _ := problem.As(err)
+	if p.Key != "workshops.error.dst_gap" || fmt.Sprint(p.Args) != "[n 2 title night time 00:15 date 2027-03-28]" {
+		t.Errorf("message %s %v", p.Key, p.Args)
 	}
 	// Written with an offset, the instant is unambiguous and accepted.
 	if _, err := e.ws.Create(context.Background(), e.actor(), beirut(

@@ -196,6 +196,16 @@ func parseWall(s string, loc *time.Location) (time.Time, int, bool) {
 	return time.Time{}, wallOK, false
 }
 
+// parseNaive reads a local time without its zone.
+func parseNaive(s string) (time.Time, bool) {
+	for _, layout := range []string{LocalLayout, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // WallInstants lists, earliest first, the instants at which the clocks of loc show the wall
 // time of naive (read as UTC): none inside a daylight-saving gap, two inside an overlap.
 func WallInstants(naive time.Time, loc *time.Location) []time.Time {
@@ -446,6 +456,7 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		sessions = sessions[:maxSessions]
 	}
 	r.Sessions = sessions
+	var gap []any // message arguments of the first agenda time that does not exist
 	for i, se := range sessions {
 		k := "sessions." + strconv.Itoa(i) + "."
 		sr := sessionRecord{SessionInput: se}
@@ -462,6 +473,14 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 				f.Add(k+p.field, "workshops.field.time.invalid")
 			case p.kind == wallMissing:
 				f.Add(k+p.field, "workshops.field.time.dst_gap")
+				if gap == nil {
+					v := se.StartsAt
+					if p.field == "ends_at" {
+						v = se.EndsAt
+					}
+					naive, _ := parseNaive(v)
+					gap = []any{"n", i + 1, "title", pick(se.Title, "en"), "time", naive.Format("15:04"), "date", naive.Format(DateLayout)}
+				}
 			case !inWindow(p.t.UTC().Format(DateLayout), now):
 				f.Add(k+p.field, "workshops.field.date.out_of_range")
 			}
@@ -495,6 +514,11 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		r.sessions = append(r.sessions, sr)
 	}
 	if err := f.Err(); err != nil {
+		// The first time that does not exist is named in the message itself, so that an API
+		// client reading only the message knows which item and why.
+		if p, ok := problem.As(err); ok && gap != nil {
+			p.Key, p.Args = "workshops.error.dst_gap", gap
+		}
 		return nil, err
 	}
 	return r, nil
