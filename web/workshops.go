@@ -227,7 +227,7 @@ type workshopPage struct {
 	TrainerList    string
 	Languages      string
 	Interpretation string
-	HostZone       string // "Jordan time (UTC+3)"
+	HostZone       string // the host's zone by name: "Amman time" (each day gives its offset)
 	ViewerZone     string // the viewer's zone, when it differs
 	ZoneCountry    string // the country whose zone the viewer chose
 	Countries      []officials.Country
