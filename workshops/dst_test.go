@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/workshops"
@@ -124,5 +125,24 @@ func TestWorkshopDatesWindow(t *testing.T) {
 	in.StartDate, in.EndDate = "2036-01-30", "2036-01-31"
 	if _, err := e.ws.Create(context.Background(), e.actor(), in); err != nil {
 		t.Errorf("ten years ahead: %v", err)
+	}
+}
+
+// Zones are named in each language, with readable fallbacks outside the list.
+func TestZoneNames(t *testing.T) {
+	ref := time.Date(2027, 3, 29, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ lang, tz, want string }{
+		{"ar", "Asia/Beirut", "توقيت بيروت (\u2066UTC+3\u2069)"},
+		{"en", "Asia/Beirut", "Beirut time (UTC+3)"},
+		{"fr", "Asia/Beirut", "heure de Beyrouth (UTC+3)"},
+		{"fr", "Africa/Casablanca", "heure du Maroc (UTC+1)"},
+		{"en", "America/Chicago", "Chicago time (UTC−5)"},
+		{"en", "America/Argentina/Buenos_Aires", "Buenos Aires time (UTC−3)"},
+		{"ar", "Etc/GMT-3", "\u2066UTC+3\u2069"},
+		{"en", "UTC", "UTC"},
+	} {
+		if got := workshops.ZoneLabel(c.lang, c.tz, ref); got != c.want {
+			t.Errorf("ZoneLabel(%s, %s) = %q, want %q", c.lang, c.tz, got, c.want)
+		}
 	}
 }
