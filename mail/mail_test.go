@@ -250,6 +250,9 @@ var sampleData = map[string]struct {
 	"workshop_offer_expired": {workshopSample(nil), nil},
 	"workshop_reminder":      {workshopSample(map[string]any{"Days": 3, "TicketLink": "https://masar.test/en/workshops/1/ticket"}), nil},
 	"workshop_called_off":    {workshopSample(nil), nil},
+	"workshop_changed": {workshopSample(map[string]any{"Changes": []struct{ Label, Old, New string }{
+		{"Dates", "10–12 March 2026", "17–19 March 2026"}, {"Venue", "Le <Royal>", "—"}},
+		"Confirmed": true, "CalendarLink": "https://masar.test/workshops/1.ics?lang=en"}), nil},
 	// Advisory services (advisory/notify.go).
 	"advisory_submitted": {advisorySample(nil), nil},
 	"advisory_status": {advisorySample(map[string]any{"From": "Under review", "To": "Completed", "Status": "completed",

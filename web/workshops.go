@@ -203,15 +203,21 @@ func workshopMonthLabel(l string, t time.Time) string {
 // agendaDay is one day of the agenda as the workshop page shows it.
 type agendaDay struct {
 	Label string
-	Items []agendaItem
+	Day   string // host-local date, YYYY-MM-DD
+	// HostZone and ViewerZone name the zones over this day's columns with the day's UTC
+	// offset ("Beirut time (UTC+3)"), or without it when the offset changes within the day:
+	// each item then gives its own.
+	HostZone, ViewerZone string
+	Items                []agendaItem
 }
 
 type agendaItem struct {
-	S       workshops.Session
-	Title   string
-	Host    workshops.TimeRange
-	Viewer  *workshops.TimeRange
-	Speaker string
+	S                        workshops.Session
+	Title                    string
+	Host                     workshops.TimeRange
+	Viewer                   *workshops.TimeRange
+	HostOffset, ViewerOffset string // set when the day's offset is not one
+	Speaker                  string
 }
 
 type workshopPage struct {
@@ -221,7 +227,7 @@ type workshopPage struct {
 	TrainerList    string
 	Languages      string
 	Interpretation string
-	HostZone       string // "Jordan time (UTC+3)"
+	HostZone       string // the host's zone by name: "Amman time" (each day gives its offset)
 	ViewerZone     string // the viewer's zone, when it differs
 	ZoneCountry    string // the country whose zone the viewer chose
 	Countries      []officials.Country
@@ -286,23 +292,19 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 	if len(w.Sessions) > 0 {
 		ref = w.Sessions[0].StartsAt
 	}
-	if w.HostCountry != "" {
-		d.HostZone = h.cat.T(l, "workshops.zone.country", "country", h.Workshops.CountryName(ctx, w.HostCountry, l), "offset", workshops.Isolate(l, workshops.UTCOffset(ref.In(hostLoc))))
-	} else {
-		d.HostZone = h.cat.T(l, "workshops.zone.named", "zone", workshops.Isolate(l, w.Timezone), "offset", workshops.Isolate(l, workshops.UTCOffset(ref.In(hostLoc))))
-	}
+	d.HostZone = zoneTitle(l, w.Timezone, ref)
 	iso, viewer := h.viewerZone(c, cs)
 	d.ZoneCountry = iso
 	if viewer != nil && (viewer.String() == hostLoc.String() || workshops.SameOffset(ref, viewer, hostLoc) && !zonesDifferDuring(w, viewer, hostLoc)) {
 		viewer = nil
 	}
 	if viewer != nil {
-		d.ViewerZone = h.cat.T(l, "workshops.zone.country", "country", h.Workshops.CountryName(ctx, iso, l), "offset", workshops.Isolate(l, workshops.UTCOffset(ref.In(viewer))))
+		d.ViewerZone = zoneTitle(l, viewer.String(), ref)
 	}
 	for _, se := range w.Sessions {
 		day := se.StartsAt.In(hostLoc).Format(workshops.DateLayout)
-		if len(d.Agenda) == 0 || d.Agenda[len(d.Agenda)-1].Label != workshops.FormatDay(l, day) {
-			d.Agenda = append(d.Agenda, agendaDay{Label: workshops.FormatDay(l, day)})
+		if len(d.Agenda) == 0 || d.Agenda[len(d.Agenda)-1].Day != day {
+			d.Agenda = append(d.Agenda, agendaDay{Label: workshops.FormatDay(l, day), Day: day})
 		}
 		it := agendaItem{S: se, Title: se.TitleIn(l), Host: workshops.Times(l, se.StartsAt, se.EndsAt, hostLoc, day), Speaker: se.Speaker}
 		if viewer != nil {
@@ -311,6 +313,15 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		}
 		day0 := &d.Agenda[len(d.Agenda)-1]
 		day0.Items = append(day0.Items, it)
+	}
+	// Each day states its own offsets: daylight saving and Morocco's Ramadan hour change
+	// them between days, and sometimes within one.
+	for i := range d.Agenda {
+		day := &d.Agenda[i]
+		day.HostZone = dayZone(l, w.Timezone, day.Items, func(it *agendaItem) (time.Time, *string) { return it.S.StartsAt.In(hostLoc), &it.HostOffset })
+		if viewer != nil {
+			day.ViewerZone = dayZone(l, viewer.String(), day.Items, func(it *agendaItem) (time.Time, *string) { return it.S.StartsAt.In(viewer), &it.ViewerOffset })
+		}
 	}
 	for _, id := range w.Trainers {
 		if o, err := h.Officials.Get(ctx, id); err == nil && o.DeletedAt == nil {
@@ -368,6 +379,45 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		}
 	}
 	return h.render(c, status, "workshop", v)
+}
+
+// zoneTitle names zone tz in l for the note above the agenda: «توقيت بيروت», "Beirut time";
+// the offset at ref for a zone without a name.
+func zoneTitle(l, tz string, ref time.Time) string {
+	if n := workshops.ZoneName(l, tz); n != "" {
+		return n
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return workshops.Isolate(l, workshops.UTCOffset(ref.In(loc)))
+}
+
+// dayZone labels one day's column of times in zone tz: the zone and the day's offset when
+// every item has the same, else the zone alone, each item then getting its own offset
+// through at (which gives an item's start in the zone and where to write its offset).
+func dayZone(l, tz string, items []agendaItem, at func(*agendaItem) (time.Time, *string)) string {
+	offsets := map[string]bool{}
+	var first time.Time
+	for i := range items {
+		t, _ := at(&items[i])
+		if i == 0 {
+			first = t
+		}
+		offsets[workshops.UTCOffset(t)] = true
+	}
+	if len(offsets) <= 1 {
+		return workshops.ZoneLabel(l, tz, first)
+	}
+	for i := range items {
+		t, dst := at(&items[i])
+		*dst = workshops.Isolate(l, workshops.UTCOffset(t))
+	}
+	if n := workshops.ZoneName(l, tz); n != "" {
+		return n
+	}
+	return ""
 }
 
 // zonesDifferDuring reports whether two zones differ at any agenda item or day of w.

@@ -429,7 +429,7 @@ func TestScheduleApplyApproveCheckIn(t *testing.T) {
 		t.Error("the country filter let a Jordanian workshop through")
 	}
 	page := anon.get("/ar/workshops/" + wid)
-	if page.Status != 200 || !strings.Contains(page.Body, "الافتتاح") || !strings.Contains(page.Body, "09:00–10:30") || !strings.Contains(html.UnescapeString(page.Body), "بتوقيت الأردن (\u2066UTC+3\u2069)") {
+	if page.Status != 200 || !strings.Contains(page.Body, "الافتتاح") || !strings.Contains(page.Body, "09:00–10:30") || !strings.Contains(html.UnescapeString(page.Body), "توقيت عمّان (\u2066UTC+3\u2069)") {
 		t.Errorf("workshop page: %d", page.Status)
 	}
 	// An official applies: first without a motivation, then with one.
@@ -544,7 +544,7 @@ func TestWorkshopTimesInViewersZone(t *testing.T) {
 	}
 	en := c.get(fmt.Sprintf("/en/workshops/%d?zone=AE", id))
 	text := html.UnescapeString(tagRe.ReplaceAllString(en.Body, ""))
-	for _, want := range []string{"Lebanon time (UTC+2)", "United Arab Emirates time (UTC+4)",
+	for _, want := range []string{"Beirut time (UTC+2)", "Beirut time (UTC+3)", "UAE time (UTC+4)",
 		"09:00–10:30", "11:00–12:30", // Saturday, Beirut UTC+2
 		"22:30–23:30", "29 March 2026 00:30–01:30", // past midnight in Dubai
 		"10:00–11:30", // Sunday: Beirut moved to UTC+3, Dubai did not

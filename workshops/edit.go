@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -64,7 +65,10 @@ func nullStr(s string) any {
 }
 
 // saveParts writes the trainers and the agenda of workshop id: sessions named by id are
-// kept (updated), new ones added, the others removed.
+// kept (updated), new ones added, the others removed. A session given without an id that
+// matches one already there (same times and title, else same title, else same start) keeps
+// that one's id, so that its calendar entry keeps its UID when a whole agenda is replaced
+// through the API. Removed sessions are remembered, to be sent to calendars as cancelled.
 func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_trainers WHERE workshop_id = ?", id); err != nil {
 		return fmt.Errorf("workshops: trainers: %w", err)
@@ -72,6 +76,46 @@ func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record
 	for _, t := range r.Trainers {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO workshop_trainers(workshop_id, official_id) VALUES(?, ?)", id, t); err != nil {
 			return fmt.Errorf("workshops: trainers: %w", err)
+		}
+	}
+	type existing struct {
+		id         int64
+		start, end string
+		title      string
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, starts_at, ends_at, title_ar FROM workshop_sessions WHERE workshop_id = ? ORDER BY starts_at, id", id)
+	olds, err := store.Collect(rows, err, func(row store.Scanner) (existing, error) {
+		var e existing
+		err := row.Scan(&e.id, &e.start, &e.end, &e.title)
+		return e, err
+	})
+	if err != nil {
+		return fmt.Errorf("workshops: sessions of %d: %w", id, err)
+	}
+	claimed := map[int64]bool{}
+	for _, se := range r.sessions {
+		if se.ID != 0 {
+			claimed[se.ID] = true
+		}
+	}
+	for _, same := range []func(e existing, se sessionRecord) bool{
+		func(e existing, se sessionRecord) bool {
+			return e.start == store.FormatTime(se.start) && e.end == store.FormatTime(se.end) && e.title == se.Title["ar"]
+		},
+		func(e existing, se sessionRecord) bool { return e.title == se.Title["ar"] },
+		func(e existing, se sessionRecord) bool { return e.start == store.FormatTime(se.start) },
+	} {
+		for i := range r.sessions {
+			se := &r.sessions[i]
+			if se.ID != 0 {
+				continue
+			}
+			for _, e := range olds {
+				if !claimed[e.id] && same(e, *se) {
+					se.ID, claimed[e.id] = e.id, true
+					break
+				}
+			}
 		}
 	}
 	keep := map[int64]bool{}
@@ -93,9 +137,11 @@ func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record
 				continue
 			}
 		}
+		// A new id beyond every id used, removed ones included: a UID is never reused.
 		var sid int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO workshop_sessions(workshop_id, starts_at, ends_at, room, title_ar, title_en,
-			title_fr, speaker, trainer_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		err := tx.QueryRowContext(ctx, `INSERT INTO workshop_sessions(id, workshop_id, starts_at, ends_at, room, title_ar, title_en,
+			title_fr, speaker, trainer_id) VALUES((SELECT coalesce(max(id), 0) + 1 FROM (SELECT id FROM workshop_sessions
+			UNION ALL SELECT id FROM workshop_sessions_removed)), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			id, store.FormatTime(se.start), store.FormatTime(se.end), se.Room, se.Title["ar"], se.Title["en"], se.Title["fr"],
 			se.Speaker, trainer).Scan(&sid)
 		if err != nil {
@@ -103,24 +149,27 @@ func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record
 		}
 		keep[sid] = true
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM workshop_sessions WHERE workshop_id = ?", id)
-	sids, err := store.Collect(rows, err, store.Column[int64])
-	if err != nil {
-		return fmt.Errorf("workshops: sessions of %d: %w", id, err)
-	}
-	for _, sid := range sids {
-		if keep[sid] {
+	for _, e := range olds {
+		if keep[e.id] {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_sessions WHERE id = ?", sid); err != nil {
-			return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO workshop_sessions_removed(id, workshop_id, starts_at, ends_at, title_ar,
+			title_en, title_fr, removed_at) SELECT id, workshop_id, starts_at, ends_at, title_ar, title_en, title_fr, ?
+			FROM workshop_sessions WHERE id = ?`, s.stamp(), e.id); err != nil {
+			return fmt.Errorf("workshops: remove session %d: %w", e.id, err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_sessions WHERE id = ?", e.id); err != nil {
+			return fmt.Errorf("workshops: remove session %d: %w", e.id, err)
 		}
 	}
 	return nil
 }
 
-// Update replaces the workshop's details with in. The calendar SEQUENCE goes up, every
-// changed field is recorded, and seats freed by a larger capacity go to the waiting list.
+// Update replaces the workshop's details with in. Every changed field is recorded; when
+// what a calendar shows changed, the calendar SEQUENCE goes up; when the dates, times or
+// place changed, everyone holding or awaiting a seat is told, in the same transaction.
+// Seats freed by a larger capacity go to the waiting list. A save that changes nothing
+// changes nothing, not even the SEQUENCE.
 func (s *Service) Update(ctx context.Context, actor audit.Actor, id int64, in Input) (*Workshop, error) {
 	r, err := s.check(ctx, in)
 	if err != nil {
@@ -151,20 +200,41 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, id int64, in In
 			description_en = ?, description_fr = ?, kind = ?, phases = ?, host_country = ?, city = ?, venue = ?, online_url = ?,
 			timezone = ?, start_date = ?, end_date = ?, languages = ?, interpretation = ?, capacity = ?, country_quota = ?,
 			registration_opens = ?, registration_closes = ?, hours = ?, attendance_threshold = ?, offer_hours = ?,
-			reminder_days = ?, courses = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`,
+			reminder_days = ?, courses = ? WHERE id = ?`,
 			r.Title["ar"], r.Title["en"], r.Title["fr"], r.Description["ar"], r.Description["en"], r.Description["fr"],
 			r.Kind, joinInts(r.Phases), nullStr(r.HostCountry), r.City, r.Venue, r.OnlineURL, r.Timezone, r.StartDate, r.EndDate,
 			strings.Join(r.Languages, ","), strings.Join(r.Interpretation, ","), r.Capacity, r.CountryQuota,
 			nullTime(r.opens), nullTime(r.closes), r.Hours, r.threshold, r.offer, r.rem, strings.Join(r.Courses, ","),
-			s.stamp(), id)
+			id)
 		if err != nil {
 			return fmt.Errorf("workshops: update %d: %w", id, err)
 		}
 		if err := s.saveParts(ctx, tx, id, r); err != nil {
 			return err
 		}
-		if err := recordChanges(ctx, tx, actor, old, r); err != nil {
+		changed, err := recordChanges(ctx, tx, actor, old, r)
+		if err != nil {
 			return err
+		}
+		nw, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cal := calendarDiffers(old, nw); changed || cal {
+			bump := 0
+			if cal {
+				bump = 1
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE workshops SET sequence = sequence + ?, updated_at = ? WHERE id = ?",
+				bump, s.stamp(), id); err != nil {
+				return fmt.Errorf("workshops: update %d: %w", id, err)
+			}
+			if nw, err = s.get(ctx, tx, id); err != nil {
+				return err
+			}
+			if err := s.notifyChanged(ctx, tx, old, nw); err != nil {
+				return err
+			}
 		}
 		if r.Capacity > old.Capacity || r.CountryQuota > old.CountryQuota || (old.CountryQuota > 0 && r.CountryQuota == 0) {
 			return s.promote(ctx, tx, id)
@@ -178,8 +248,8 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, id int64, in In
 	return s.Get(ctx, id)
 }
 
-// recordChanges writes one audit entry per changed field.
-func recordChanges(ctx context.Context, tx *sql.Tx, actor audit.Actor, old *Workshop, r *record) error {
+// recordChanges writes one audit entry per changed field and reports whether there was any.
+func recordChanges(ctx context.Context, tx *sql.Tx, actor audit.Actor, old *Workshop, r *record) (bool, error) {
 	fmtT := func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -223,14 +293,34 @@ func recordChanges(ctx context.Context, tx *sql.Tx, actor audit.Actor, old *Work
 		{"trainers", ints(old.Trainers), ints(r.Trainers)},
 		{"sessions", strings.Join(oldAgenda, "; "), strings.Join(newAgenda, "; ")},
 	}
+	found := false
 	for _, ch := range changes {
 		if ch[1] != ch[2] {
+			found = true
 			if err := audit.Record(ctx, tx, actor, "workshop.edit", subject(old.ID), ch[0], ch[1], ch[2]); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
-	return nil
+	return found, nil
+}
+
+// calendarDiffers reports whether a calendar entry of the workshop (or of an agenda item)
+// would show something else after the change from a to b.
+func calendarDiffers(a, b *Workshop) bool {
+	if !maps.Equal(a.Title, b.Title) || !maps.Equal(a.Description, b.Description) || a.Kind != b.Kind ||
+		a.HostCountry != b.HostCountry || a.City != b.City || a.Venue != b.Venue || a.OnlineURL != b.OnlineURL ||
+		a.Timezone != b.Timezone || a.StartDate != b.StartDate || a.EndDate != b.EndDate || len(a.Sessions) != len(b.Sessions) {
+		return true
+	}
+	for i, x := range a.Sessions {
+		y := b.Sessions[i]
+		if x.ID != y.ID || !x.StartsAt.Equal(y.StartsAt) || !x.EndsAt.Equal(y.EndsAt) || x.Room != y.Room ||
+			!maps.Equal(x.Title, y.Title) || x.Speaker != y.Speaker {
+			return true
+		}
+	}
+	return false
 }
 
 // workshopMoves are the status changes staff may make.
@@ -293,7 +383,7 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, id int64, st
 // Warning is a conflict worth a second look that does not stop a save: a double-booked
 // trainer or venue, a session outside the workshop's days.
 type Warning struct {
-	Code string `json:"code"` // session_outside_dates, trainer_double_booked, trainer_sessions_overlap, venue_double_booked
+	Code string `json:"code"` // session_outside_dates, session_time_ambiguous, trainer_double_booked, trainer_sessions_overlap, venue_double_booked
 	Key  string `json:"-"`    // catalogue key of the message
 	Args []any  `json:"-"`    // its placeholders, as name/value pairs
 }
@@ -308,6 +398,20 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 		if d1 < w.StartDate || d2 > w.EndDate {
 			out = append(out, Warning{Code: "session_outside_dates", Key: "workshops.warn.session_outside",
 				Args: []any{"n", i + 1, "title", se.TitleIn(lang)}})
+		}
+		// A local time that happens twice (clocks going back): say which one was taken.
+		for _, t := range []time.Time{se.StartsAt, se.EndsAt} {
+			l := t.In(loc)
+			naive := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
+			if twice := WallInstants(naive, loc); len(twice) == 2 {
+				which := "workshops.warn.time_twice.first"
+				if t.Equal(twice[1]) {
+					which = "workshops.warn.time_twice.second"
+				}
+				out = append(out, Warning{Code: "session_time_ambiguous", Key: which,
+					Args: []any{"n", i + 1, "title", se.TitleIn(lang), "time", l.Format("15:04"), "offset", Isolate(lang, UTCOffset(l))}})
+				break
+			}
 		}
 	}
 	if w.Status == StatusCancelled {

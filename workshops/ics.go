@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // iCalendar (RFC 5545) output. A workshop is an all-day event over its host-local dates
@@ -62,13 +64,48 @@ func (x *icsWriter) begin(name string) {
 	x.text("X-WR-CALNAME", name)
 }
 
-// EventICS is the calendar of one workshop in lang: the workshop and its agenda.
+// EventICS is the calendar of one workshop in lang: the workshop and its agenda, with the
+// agenda items removed since marked cancelled.
 func (s *Service) EventICS(ctx context.Context, w *Workshop, lang string) []byte {
+	return s.eventICS(ctx, s.db.R, w, lang)
+}
+
+// eventICS is EventICS reading the removed agenda items through q (a transaction that has
+// just removed some).
+func (s *Service) eventICS(ctx context.Context, q store.Queryer, w *Workshop, lang string) []byte {
 	var x icsWriter
 	x.begin(w.TitleIn(lang))
 	s.writeEvent(ctx, &x, w, lang, true)
+	removed, err := s.removedSessions(ctx, q, w)
+	if err != nil {
+		s.log.Error("workshops: removed sessions", "workshop", w.ID, "err", err)
+	}
+	for _, se := range removed {
+		x.line("BEGIN:VEVENT")
+		x.line(fmt.Sprintf("UID:workshop-%d-session-%d@%s", w.ID, se.ID, s.uidHost()))
+		x.line("DTSTAMP:" + w.UpdatedAt.UTC().Format(icsStamp))
+		x.line(fmt.Sprintf("SEQUENCE:%d", w.Sequence))
+		x.line("DTSTART:" + se.StartsAt.UTC().Format(icsStamp))
+		x.line("DTEND:" + se.EndsAt.UTC().Format(icsStamp))
+		x.text("SUMMARY;LANGUAGE="+lang, se.TitleIn(lang)+" — "+w.TitleIn(lang))
+		x.line("STATUS:CANCELLED")
+		x.line("END:VEVENT")
+	}
 	x.line("END:VCALENDAR")
 	return []byte(x.b.String())
+}
+
+// removedSessions lists the agenda items removed from w, oldest start first.
+func (s *Service) removedSessions(ctx context.Context, q store.Queryer, w *Workshop) ([]Session, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, starts_at, ends_at, title_ar, title_en, title_fr FROM workshop_sessions_removed
+		WHERE workshop_id = ? ORDER BY starts_at, id`, w.ID)
+	return store.Collect(rows, err, func(row store.Scanner) (Session, error) {
+		var se Session
+		var st, en, tAr, tEn, tFr string
+		err := row.Scan(&se.ID, &st, &en, &tAr, &tEn, &tFr)
+		se.StartsAt, se.EndsAt, se.Title = parseTime(st), parseTime(en), langMap(tAr, tEn, tFr)
+		return se, err
+	})
 }
 
 // FeedICS is the calendar of many workshops (without their agendas), named name.

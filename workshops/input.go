@@ -159,15 +159,83 @@ func (se SessionInput) Empty() bool {
 // parseLocal reads a time typed in the host's zone ("2026-03-10T09:00"), or an instant with
 // an offset (RFC 3339).
 func parseLocal(s string, loc *time.Location) (time.Time, bool) {
+	t, kind, ok := parseWall(s, loc)
+	return t, ok && kind != wallMissing
+}
+
+// Kinds of local time, as daylight saving makes them.
+const (
+	wallOK      = iota
+	wallMissing // the clock jumps over it that day: it does not exist
+	wallTwice   // the clock goes back over it: it happens twice; the first is taken
+)
+
+// parseWall reads a time like parseLocal and tells whether the local time exists once,
+// not at all (a spring-forward gap) or twice (a fall-back overlap, when the earlier instant
+// is returned). An instant with an offset is always wallOK.
+func parseWall(s string, loc *time.Location) (time.Time, int, bool) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
+		return t, wallOK, true
 	}
 	for _, layout := range []string{LocalLayout, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+		naive, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		found := WallInstants(naive, loc)
+		switch len(found) {
+		case 0:
+			t, _ := time.ParseInLocation(layout, s, loc)
+			return t, wallMissing, true
+		case 1:
+			return found[0], wallOK, true
+		default:
+			return found[0], wallTwice, true
+		}
+	}
+	return time.Time{}, wallOK, false
+}
+
+// parseNaive reads a local time without its zone.
+func parseNaive(s string) (time.Time, bool) {
+	for _, layout := range []string{LocalLayout, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
 	}
 	return time.Time{}, false
+}
+
+// WallInstants lists, earliest first, the instants at which the clocks of loc show the wall
+// time of naive (read as UTC): none inside a daylight-saving gap, two inside an overlap.
+func WallInstants(naive time.Time, loc *time.Location) []time.Time {
+	var out []time.Time
+	seen := map[int]bool{}
+	for _, probe := range []time.Duration{-26 * time.Hour, -6 * time.Hour, 0, 6 * time.Hour, 26 * time.Hour} {
+		_, off := naive.Add(probe).In(loc).Zone()
+		if seen[off] {
+			continue
+		}
+		seen[off] = true
+		cand := naive.Add(-time.Duration(off) * time.Second)
+		l := cand.In(loc)
+		if l.Year() == naive.Year() && l.YearDay() == naive.YearDay() && l.Hour() == naive.Hour() && l.Minute() == naive.Minute() && l.Second() == naive.Second() {
+			out = append(out, cand)
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.CompactFunc(out, func(a, b time.Time) bool { return a.Equal(b) })
+}
+
+// inWindow reports whether day (YYYY-MM-DD) lies between one year before now and ten years
+// after it: a workshop is scheduled in that window, and a calendar cannot write year 10000.
+func inWindow(day string, now time.Time) bool {
+	t, err := time.Parse(DateLayout, day)
+	if err != nil {
+		return false
+	}
+	today, _ := time.Parse(DateLayout, now.UTC().Format(DateLayout))
+	return !t.Before(today.AddDate(-1, 0, 0)) && !t.After(today.AddDate(10, 0, 0))
 }
 
 // record is a checked input, ready to store.
@@ -272,11 +340,13 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
-	if !validDate(in.StartDate) {
-		f.Add("start_date", "workshops.field.date.invalid")
-	}
-	if !validDate(in.EndDate) {
-		f.Add("end_date", "workshops.field.date.invalid")
+	now := s.Now()
+	for _, d := range [][2]string{{"start_date", in.StartDate}, {"end_date", in.EndDate}} {
+		if !validDate(d[1]) {
+			f.Add(d[0], "workshops.field.date.invalid")
+		} else if !inWindow(d[1], now) {
+			f.Add(d[0], "workshops.field.date.out_of_range")
+		}
 	}
 	if f["start_date"] == "" && f["end_date"] == "" {
 		a, _ := time.Parse(DateLayout, in.StartDate)
@@ -318,6 +388,10 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		t, ok := parseLocal(p.v, r.loc)
 		if !ok {
 			f.Add(p.field, "workshops.field.time.invalid")
+			continue
+		}
+		if !inWindow(t.UTC().Format(DateLayout), now) {
+			f.Add(p.field, "workshops.field.date.out_of_range")
 			continue
 		}
 		t = t.UTC()
@@ -382,17 +456,37 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		sessions = sessions[:maxSessions]
 	}
 	r.Sessions = sessions
+	var gap []any // message arguments of the first agenda time that does not exist
 	for i, se := range sessions {
 		k := "sessions." + strconv.Itoa(i) + "."
 		sr := sessionRecord{SessionInput: se}
-		st, ok1 := parseLocal(se.StartsAt, r.loc)
-		en, ok2 := parseLocal(se.EndsAt, r.loc)
-		if !ok1 {
-			f.Add(k+"starts_at", "workshops.field.time.invalid")
+		st, kind1, ok1 := parseWall(se.StartsAt, r.loc)
+		en, kind2, ok2 := parseWall(se.EndsAt, r.loc)
+		for _, p := range []struct {
+			field string
+			kind  int
+			ok    bool
+			t     time.Time
+		}{{"starts_at", kind1, ok1, st}, {"ends_at", kind2, ok2, en}} {
+			switch {
+			case !p.ok:
+				f.Add(k+p.field, "workshops.field.time.invalid")
+			case p.kind == wallMissing:
+				f.Add(k+p.field, "workshops.field.time.dst_gap")
+				if gap == nil {
+					v := se.StartsAt
+					if p.field == "ends_at" {
+						v = se.EndsAt
+					}
+					naive, _ := parseNaive(v)
+					gap = []any{"n", i + 1, "title", pick(se.Title, "en"), "time", naive.Format("15:04"), "date", naive.Format(DateLayout)}
+				}
+			case !inWindow(p.t.UTC().Format(DateLayout), now):
+				f.Add(k+p.field, "workshops.field.date.out_of_range")
+			}
 		}
-		if !ok2 {
-			f.Add(k+"ends_at", "workshops.field.time.invalid")
-		}
+		ok1 = ok1 && kind1 != wallMissing
+		ok2 = ok2 && kind2 != wallMissing
 		if ok1 && ok2 && !en.After(st) {
 			f.Add(k+"ends_at", "workshops.field.session.ends_before")
 		}
@@ -420,6 +514,11 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		r.sessions = append(r.sessions, sr)
 	}
 	if err := f.Err(); err != nil {
+		// The first time that does not exist is named in the message itself, so that an API
+		// client reading only the message knows which item and why.
+		if p, ok := problem.As(err); ok && gap != nil {
+			p.Key, p.Args = "workshops.error.dst_gap", gap
+		}
 		return nil, err
 	}
 	return r, nil

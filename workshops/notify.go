@@ -99,7 +99,7 @@ func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Re
 	msg := mail.Message{To: r.Email, Name: name, Lang: l, Template: tmpl, Data: data}
 	if withICS {
 		msg.Attachments = []mail.Attachment{{Filename: "workshop-" + strconv.FormatInt(w.ID, 10) + ".ics",
-			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.EventICS(ctx, w, l)}}
+			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.eventICS(ctx, tx, w, l)}}
 	}
 	if _, err := s.mailer.Enqueue(ctx, tx, msg); err != nil {
 		return fmt.Errorf("workshops: mail %s to registration %d: %w", tmpl, r.ID, err)
@@ -204,4 +204,100 @@ func (s *Service) CountryName(ctx context.Context, iso, l string) string {
 	name := c.Name(l)
 	s.names.Store(iso+"/"+l, name)
 	return name
+}
+
+// change is one line of a "workshop changed" message: what changed, from what, to what,
+// written in the recipient's language.
+type change struct{ Label, Old, New string }
+
+// changes lists what people holding or awaiting a seat must know about the move from a to
+// b: dates, time zone, place, venue, online link and agenda times, in language l and in
+// each version's own time zone. The online link is shown only to confirmed participants.
+func (s *Service) changes(ctx context.Context, a, b *Workshop, l string, confirmed bool) []change {
+	var out []change
+	none := s.cat.T(l, "workshops.changed.none")
+	or := func(v string) string {
+		if v == "" {
+			return none
+		}
+		return v
+	}
+	add := func(key, from, to string) {
+		if from != to {
+			out = append(out, change{s.cat.T(l, key), or(from), or(to)})
+		}
+	}
+	add("workshops.changed.dates", FormatDateRange(l, a.StartDate, a.EndDate), FormatDateRange(l, b.StartDate, b.EndDate))
+	if a.Timezone != b.Timezone {
+		add("workshops.changed.timezone", ZoneLabel(l, a.Timezone, a.Start()), ZoneLabel(l, b.Timezone, b.Start()))
+	}
+	add("workshops.changed.place", s.Place(ctx, a, l), s.Place(ctx, b, l))
+	add("workshops.changed.venue", a.Venue, b.Venue)
+	if a.OnlineURL != b.OnlineURL {
+		if confirmed {
+			add("workshops.changed.online_url", a.OnlineURL, b.OnlineURL)
+		} else {
+			hidden := s.cat.T(l, "workshops.changed.link_when_confirmed")
+			out = append(out, change{s.cat.T(l, "workshops.changed.online_url"), hidden, hidden})
+		}
+	}
+	when := func(w *Workshop, se Session) string {
+		loc := w.Location()
+		st := se.StartsAt.In(loc)
+		day := st.Format(DateLayout)
+		return FormatDay(l, day) + " " + Times(l, se.StartsAt, se.EndsAt, loc, day).String() + " (" + Isolate(l, UTCOffset(st)) + ")"
+	}
+	olds := map[int64]Session{}
+	for _, se := range a.Sessions {
+		olds[se.ID] = se
+	}
+	for _, se := range b.Sessions {
+		label := s.cat.T(l, "workshops.changed.item", "title", se.TitleIn(l))
+		o, ok := olds[se.ID]
+		delete(olds, se.ID)
+		switch {
+		case !ok:
+			out = append(out, change{label, s.cat.T(l, "workshops.changed.item_new"), when(b, se)})
+		case !o.StartsAt.Equal(se.StartsAt) || !o.EndsAt.Equal(se.EndsAt) || a.Timezone != b.Timezone:
+			if from, to := when(a, o), when(b, se); from != to {
+				out = append(out, change{label, from, to})
+			}
+		}
+	}
+	for _, se := range a.Sessions {
+		if _, gone := olds[se.ID]; gone {
+			out = append(out, change{s.cat.T(l, "workshops.changed.item", "title", se.TitleIn(l)), when(a, se),
+				s.cat.T(l, "workshops.changed.item_removed")})
+		}
+	}
+	return out
+}
+
+// notifyChanged tells everyone confirmed, offered a seat or on the waiting list of w what
+// changed from old, inside tx. Confirmed participants receive the updated calendar entry
+// (same UIDs, higher SEQUENCE, removed items cancelled); the others a link to the public one.
+func (s *Service) notifyChanged(ctx context.Context, tx *sql.Tx, old, w *Workshop) error {
+	if s.mailer == nil {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status IN ('confirmed', 'offered', 'waitlisted')
+		ORDER BY r.id`, w.ID)
+	regs, err := store.Collect(rows, err, scanReg)
+	if err != nil {
+		return fmt.Errorf("workshops: registrations to tell of %d: %w", w.ID, err)
+	}
+	for _, r := range regs {
+		l := lang(r.Language)
+		confirmed := r.Status == RegConfirmed
+		chs := s.changes(ctx, old, w, l, confirmed)
+		if len(chs) == 0 {
+			return nil // the same for every reader: nothing they must know
+		}
+		extra := map[string]any{"Changes": chs, "Confirmed": confirmed,
+			"CalendarLink": fmt.Sprintf("%s/workshops/%d.ics?lang=%s", s.baseURL, w.ID, l)}
+		if err := s.mail(ctx, tx, w, r, "workshop_changed", extra, confirmed); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package workshops
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/masar-platform/masar/i18n"
@@ -116,4 +117,86 @@ func Isolate(lang, s string) string {
 		return "\u2066" + s + "\u2069"
 	}
 	return s
+}
+
+// zoneNames names the time zones of the member states, and a few others that workshops
+// use, in ar, en and fr: by the city the zone is named after when that is the capital, else
+// by the country.
+var zoneNames = map[string][3]string{
+	"Africa/Algiers":     {"توقيت الجزائر", "Algiers time", "heure d’Alger"},
+	"Asia/Bahrain":       {"توقيت البحرين", "Bahrain time", "heure de Bahreïn"},
+	"Indian/Comoro":      {"توقيت جزر القمر", "Comoros time", "heure des Comores"},
+	"Africa/Djibouti":    {"توقيت جيبوتي", "Djibouti time", "heure de Djibouti"},
+	"Africa/Cairo":       {"توقيت القاهرة", "Cairo time", "heure du Caire"},
+	"Asia/Baghdad":       {"توقيت بغداد", "Baghdad time", "heure de Bagdad"},
+	"Asia/Amman":         {"توقيت عمّان", "Amman time", "heure d’Amman"},
+	"Asia/Kuwait":        {"توقيت الكويت", "Kuwait time", "heure du Koweït"},
+	"Asia/Beirut":        {"توقيت بيروت", "Beirut time", "heure de Beyrouth"},
+	"Africa/Tripoli":     {"توقيت طرابلس", "Tripoli time", "heure de Tripoli"},
+	"Africa/Nouakchott":  {"توقيت نواكشوط", "Nouakchott time", "heure de Nouakchott"},
+	"Africa/Casablanca":  {"توقيت المغرب", "Morocco time", "heure du Maroc"},
+	"Asia/Muscat":        {"توقيت مسقط", "Muscat time", "heure de Mascate"},
+	"Asia/Gaza":          {"توقيت فلسطين", "Palestine time", "heure de Palestine"},
+	"Asia/Hebron":        {"توقيت فلسطين", "Palestine time", "heure de Palestine"},
+	"Asia/Qatar":         {"توقيت قطر", "Qatar time", "heure du Qatar"},
+	"Asia/Riyadh":        {"توقيت الرياض", "Riyadh time", "heure de Riyad"},
+	"Africa/Mogadishu":   {"توقيت مقديشو", "Mogadishu time", "heure de Mogadiscio"},
+	"Africa/Khartoum":    {"توقيت الخرطوم", "Khartoum time", "heure de Khartoum"},
+	"Asia/Damascus":      {"توقيت دمشق", "Damascus time", "heure de Damas"},
+	"Africa/Tunis":       {"توقيت تونس", "Tunis time", "heure de Tunis"},
+	"Asia/Dubai":         {"توقيت الإمارات", "UAE time", "heure des Émirats"},
+	"Asia/Aden":          {"توقيت اليمن", "Yemen time", "heure du Yémen"},
+	"Europe/London":      {"توقيت لندن", "London time", "heure de Londres"},
+	"Europe/Paris":       {"توقيت باريس", "Paris time", "heure de Paris"},
+	"Europe/Brussels":    {"توقيت بروكسل", "Brussels time", "heure de Bruxelles"},
+	"Europe/Berlin":      {"توقيت برلين", "Berlin time", "heure de Berlin"},
+	"Europe/Madrid":      {"توقيت مدريد", "Madrid time", "heure de Madrid"},
+	"Europe/Rome":        {"توقيت روما", "Rome time", "heure de Rome"},
+	"Europe/Zurich":      {"توقيت زيورخ", "Zurich time", "heure de Zurich"},
+	"Europe/Istanbul":    {"توقيت إسطنبول", "Istanbul time", "heure d’Istanbul"},
+	"Asia/Tehran":        {"توقيت طهران", "Tehran time", "heure de Téhéran"},
+	"America/New_York":   {"توقيت نيويورك", "New York time", "heure de New York"},
+	"America/Montreal":   {"توقيت مونتريال", "Montreal time", "heure de Montréal"},
+	"America/Toronto":    {"توقيت تورونتو", "Toronto time", "heure de Toronto"},
+	"Asia/Kuala_Lumpur":  {"توقيت كوالالمبور", "Kuala Lumpur time", "heure de Kuala Lumpur"},
+	"Asia/Karachi":       {"توقيت كراتشي", "Karachi time", "heure de Karachi"},
+	"Africa/Nairobi":     {"توقيت نيروبي", "Nairobi time", "heure de Nairobi"},
+	"Africa/Addis_Ababa": {"توقيت أديس أبابا", "Addis Ababa time", "heure d’Addis-Abeba"},
+}
+
+// ZoneName names the IANA zone tz in lang, never by its raw id: «توقيت بيروت», "Beirut
+// time", "heure de Beyrouth". A zone outside the list is named by the city part of its id
+// ("Asia/Kuala_Lumpur" → "Kuala Lumpur time"); UTC and the Etc/ zones have no name: the
+// empty string, and the offset alone says it.
+func ZoneName(lang, tz string) string {
+	if n, ok := zoneNames[tz]; ok {
+		switch lang {
+		case "en":
+			return n[1]
+		case "fr":
+			return n[2]
+		}
+		return n[0]
+	}
+	if tz == "" || tz == "UTC" || strings.HasPrefix(tz, "Etc/") || !strings.Contains(tz, "/") {
+		return ""
+	}
+	city := strings.ReplaceAll(tz[strings.LastIndex(tz, "/")+1:], "_", " ")
+	switch lang {
+	case "en":
+		return city + " time"
+	case "fr":
+		return "heure de " + city
+	}
+	return "توقيت " + Isolate(lang, city)
+}
+
+// ZoneLabel is the zone's name with the offset it has at t: "Beirut time (UTC+3)"; the
+// offset alone for a zone without a name.
+func ZoneLabel(lang, tz string, t time.Time) string {
+	off := Isolate(lang, UTCOffset(t.In(location(tz))))
+	if n := ZoneName(lang, tz); n != "" {
+		return n + " (" + off + ")"
+	}
+	return off
 }
