@@ -320,6 +320,9 @@ func (h *handler) workshopFormError(c *fiber.Ctx, w *workshops.Workshop, in work
 	}
 	v := h.view(c, title)
 	v.Form, v.Data, v.Errors, v.ErrorKey = form, d, fields, key
+	if p, ok := problem.As(err); ok {
+		v.ErrArgs = h.localArgs(c, p.Args)
+	}
 	return h.render(c, status, "admin_workshop_edit", v)
 }
 
