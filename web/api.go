@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,6 +64,9 @@ func data(c *fiber.Ctx, status int, v any) error {
 
 // bodyJSON decodes the request body, refusing malformed JSON with a clear code.
 func bodyJSON(c *fiber.Ctx, v any) error {
+	if isJSON(c) {
+		return jsonProblem(json.Unmarshal(c.Body(), v))
+	}
 	if err := c.BodyParser(v); err != nil {
 		return problem.New(fiber.StatusBadRequest, "bad_json", "error.bad_json")
 	}

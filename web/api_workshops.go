@@ -126,7 +126,7 @@ func (h *handler) apiUpdateWorkshop(c *fiber.Ctx) error {
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			return problem.New(fiber.StatusBadRequest, "bad_json", "error.bad_json")
+			return jsonProblem(err)
 		}
 		if w, err = h.Workshops.Update(ctx, actor(c), w.ID, in); err != nil {
 			return err

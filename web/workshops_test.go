@@ -225,7 +225,7 @@ func TestWorkshopAPIQuotaPatchAndConflicts(t *testing.T) {
 		decode(t, r).Error.Fields["capacity"] == "" || decode(t, r).Error.Fields["end_date"] == "" {
 		t.Errorf("invalid update: %d %s", r.Status, r.Body)
 	}
-	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"colour": "blue"}`); r.Status != 400 {
+	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"colour": "blue"}`); r.Status != 422 || decode(t, r).Error.Fields["colour"] == "" {
 		t.Errorf("unknown field: %d %s", r.Status, r.Body)
 	}
 	_, plainTok := person(t, p, "plain@gov.qa", officials.RoleOfficial, "QA")
