@@ -135,16 +135,14 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 			return fmt.Errorf("workshops: export row: %w", err)
 		}
 	}
+	// The filter goes in before the stream is flushed: one declared after is dropped.
+	if err := sheet.AutoFilter(f, name, len(head), len(regs)+1); err != nil {
+		return fmt.Errorf("workshops: export filter: %w", err)
+	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("workshops: export: %w", err)
 	}
-	if len(regs) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(head), len(regs)+1)
-		if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-			return fmt.Errorf("workshops: export filter: %w", err)
-		}
-	}
-	if _, err := f.WriteTo(out); err != nil {
+	if err := sheet.Write(f, out); err != nil {
 		return fmt.Errorf("workshops: write export: %w", err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -300,5 +301,64 @@ func BenchmarkImport5000(b *testing.B) {
 		if err != nil || rep.Created != 5000 || rep.Registered != 5000 {
 			b.Fatalf("%v %+v", err, rep)
 		}
+	}
+}
+
+// sheetXML is the XML of the first worksheet of an .xlsx file, as a reader would see it.
+func sheetXML(t *testing.T, data []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range zr.File {
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			rc, err := e.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			var b bytes.Buffer
+			if _, err := b.ReadFrom(rc); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+	}
+	t.Fatal("no xl/worksheets/sheet1.xml")
+	return ""
+}
+
+var filterRe = regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?P\$?3"`)
+
+// TestParticipantsXLSXFilterAndDirection: the participants sheet has a real filter over its
+// header row and data, and an Arabic sheet says rightToLeft="1", which every reader takes.
+func TestParticipantsXLSXFilterAndDirection(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.published(input(10, 0))
+	e.apply(e.official("JO"), a)
+	e.apply(e.official("QA"), a)
+	for _, lang := range []string{"ar", "en"} {
+		var out bytes.Buffer
+		if err := e.ws.WriteParticipantsXLSX(ctx, &out, a.ID, lang); err != nil {
+			t.Fatal(err)
+		}
+		x := sheetXML(t, out.Bytes())
+		// 12 profile columns, 3 days, the rate: P; a header and two rows.
+		if !filterRe.MatchString(x) {
+			t.Errorf("%s: no auto-filter over A1:P3 in the sheet: %.300s", lang, x[strings.Index(x, "</sheetData>"):])
+		}
+		if strings.Contains(x, `rightToLeft="true"`) || (lang == "ar") != strings.Contains(x, `rightToLeft="1"`) {
+			t.Errorf("%s: sheet view %s", lang, x[strings.Index(x, "<sheetViews>"):strings.Index(x, "</sheetViews>")])
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			t.Fatalf("%s: the rewritten file does not open: %v", lang, err)
+		}
+		if rows, _ := f.GetRows(f.GetSheetName(0)); len(rows) != 3 {
+			t.Errorf("%s: %d rows after rewriting", lang, len(rows))
+		}
+		f.Close()
 	}
 }
