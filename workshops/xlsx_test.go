@@ -362,3 +362,60 @@ func TestParticipantsXLSXFilterAndDirection(t *testing.T) {
 		f.Close()
 	}
 }
+
+// inflated is a real workbook of a few people whose sheet is padded with inflated bytes of
+// white space (valid XML) until the whole unzips to about mb megabytes: a small upload.
+func inflated(t *testing.T, mb int) []byte {
+	t.Helper()
+	src := book(t, [][]any{header, row("huda@gov.bh", "هدى علي", "Huda Ali", "BH", "")})
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		var part bytes.Buffer
+		part.ReadFrom(rc)
+		rc.Close()
+		w, _ := z.Create(e.Name)
+		data := part.Bytes()
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			i := bytes.Index(data, []byte("<sheetData"))
+			w.Write(data[:i])
+			pad := bytes.Repeat([]byte(" "), 1<<20)
+			for j := 0; j < mb; j++ {
+				w.Write(pad)
+			}
+			data = data[i:]
+		}
+		w.Write(data)
+	}
+	z.Close()
+	return b.Bytes()
+}
+
+// TestImportInflatedWorkbook: a small upload that inflates far beyond what a list of people
+// needs is refused before it is parsed, with a message naming the limit; one within the
+// limit is read.
+func TestImportInflatedWorkbook(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	w := e.published(input(10, 0))
+	bomb := inflated(t, 40)
+	if len(bomb) > 200<<10 {
+		t.Fatalf("the inflated workbook is %d bytes, not a small upload", len(bomb))
+	}
+	_, err := e.ws.ImportParticipants(ctx, e.staff, w.ID, bomb, "en")
+	p, ok := problem.As(err)
+	if !ok || p.Code != "unzip_too_large" || !slices.Contains(p.Args, any(workshops.MaxImportUnzipped>>20)) {
+		t.Fatalf("inflated workbook: %v", err)
+	}
+	if workshops.MaxImportUnzipped > 20<<20 {
+		t.Errorf("unzipped imports may reach %d MB", workshops.MaxImportUnzipped>>20)
+	}
+	if _, err := e.ws.ImportParticipants(ctx, e.staff, w.ID, inflated(t, 2), "en"); err != nil {
+		t.Errorf("a workbook of 2 MB unzipped: %v", err)
+	}
+}
