@@ -128,9 +128,22 @@ func TestNominatePageOfAnotherCountrysNationalWorkshop(t *testing.T) {
 	if r.Status != 403 || !strings.Contains(r.Body, "ورشة وطنية لدولة عضو أخرى") || strings.Contains(r.Body, `name="motivation"`) {
 		t.Errorf("foreign national workshop's nominate page: %d %.300s", r.Status, r.Body)
 	}
+	nominate := fmt.Sprintf("/workshops/%d/nominate", national)
+	if r := focal.get(fmt.Sprintf("/ar/workshops/%d", national)); strings.Contains(r.Body, nominate) {
+		t.Error("the workshop page offers another country's focal point to nominate")
+	}
+	if r := focal.get("/ar/admin/workshops"); strings.Contains(r.Body, nominate) {
+		t.Error("the focal point's workshop list offers another country's national workshop")
+	}
 	host, _ := account(t, p, "focal@gov.jo", officials.RoleFocalPoint, "JO")
 	if r := host.get(fmt.Sprintf("/ar/workshops/%d/nominate", national)); r.Status != 200 {
 		t.Errorf("host country's focal point: %d", r.Status)
+	}
+	if r := host.get(fmt.Sprintf("/ar/workshops/%d", national)); !strings.Contains(r.Body, nominate) {
+		t.Error("the workshop page does not offer the host's focal point to nominate")
+	}
+	if r := host.get("/ar/admin/workshops"); !strings.Contains(r.Body, nominate) {
+		t.Error("the host's focal point's workshop list lacks their national workshop")
 	}
 }
 

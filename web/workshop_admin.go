@@ -50,6 +50,9 @@ func (h *handler) listAdminWorkshops(c *fiber.Ctx) error {
 		return err
 	}
 	for _, w := range ws {
+		if !countryMayJoin(u, w) {
+			continue // another member state's national workshop: no delegation of theirs
+		}
 		row := adminWorkshopRow{workshopCard: h.workshopCardOf(ctx, w, l)}
 		if !u.IsStaff() {
 			regs, err := h.Workshops.Registrations(ctx, w.ID, workshops.RegFilter{Country: u.Country})

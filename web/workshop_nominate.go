@@ -85,10 +85,16 @@ func (h *handler) loadNominateForm(c *fiber.Ctx) (*workshops.Workshop, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u := user(c); !u.IsStaff() && w.Kind == workshops.KindNational && u.Country != w.HostCountry {
+	if !countryMayJoin(user(c), w) {
 		return nil, errNationalElsewhere
 	}
 	return w, nil
+}
+
+// countryMayJoin reports whether u's delegation can ever be nominated to w: staff always;
+// a focal point unless w is another member state's national workshop.
+func countryMayJoin(u *officials.Official, w *workshops.Workshop) bool {
+	return u.IsStaff() || w.Kind != workshops.KindNational || u.Country == w.HostCountry
 }
 
 // errNationalElsewhere refuses a focal point the delegation page of another member state's
