@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -49,5 +50,41 @@ func TestQuotaNotBelowSeatsHeld(t *testing.T) {
 	}
 	if r := c.api("PATCH", path, staffTok, `{"country_quota": 0}`); r.Status != 200 {
 		t.Errorf("no quota: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestQuotaFormNamesCountry: on the scheduling form, the refusal stands next to the quota
+// field and names the country by its Arabic name and its seats.
+func TestQuotaFormNamesCountry(t *testing.T) {
+	p := newPlatform(t)
+	wsClock(p)
+	staff, _ := account(t, p, "staff@masar.test", officials.RoleStaff, "")
+	_, staffTok := person(t, p, "staff-api@masar.test", officials.RoleStaff, "")
+	form := url.Values{
+		"title_ar": {"ورشة المشاركة العامة"}, "title_en": {"Public participation workshop"}, "kind": {"regional"},
+		"phases": {"2"}, "host_country": {"JO"}, "city": {"Amman"}, "venue": {"Dead Sea centre"},
+		"start_date": {"2026-03-10"}, "end_date": {"2026-03-11"}, "languages": {"ar", "en"}, "capacity": {"25"},
+		"country_quota": {"2"}, "hours": {"12"}, "attendance_threshold": {"50"}, "offer_hours": {"48"}, "reminder_days": {"7"},
+	}
+	r := staff.post("/ar/admin/workshops/new", form)
+	if r.Status != 303 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	wid := strings.TrimPrefix(r.Location, "/ar/admin/workshops/")
+	if r := staff.post("/ar/admin/workshops/"+wid+"/status", url.Values{"status": {"published"}}); r.Status != 303 {
+		t.Fatalf("publish: %d", r.Status)
+	}
+	c := newClient(t, p)
+	for i := 0; i < 2; i++ {
+		_, tok := person(t, p, fmt.Sprintf("o%d@gov.tn", i), officials.RoleOfficial, "TN")
+		r := c.api("POST", "/api/v1/workshops/"+wid+"/registrations", tok, `{"motivation": "I run our open data portal."}`)
+		if r := c.api("POST", fmt.Sprintf("/api/v1/registrations/%d/approve", regID(t, r.Body)), staffTok, ""); r.Status != 200 {
+			t.Fatalf("approve: %d %s", r.Status, r.Body)
+		}
+	}
+	form.Set("country_quota", "1")
+	r = staff.post("/ar/admin/workshops/"+wid, form)
+	if r.Status != 422 || !strings.Contains(r.Body, "لا يمكن أن تقل حصة الدولة الواحدة عن 2: فلدى تونس حاليًا 2 من المقاعد") {
+		t.Errorf("quota below Tunisia's seats on the form: %d", r.Status)
 	}
 }
