@@ -153,8 +153,11 @@ func (h *handler) apiUpdateOfficial(c *fiber.Ctx) error {
 	form := profileForm(o)
 	for k, v := range patch {
 		s, ok := v.(string)
-		if _, known := form[k]; !known || k == "email" || !ok {
+		if _, known := form[k]; !known || k == "email" {
 			return problem.Fields{k: "field.not_editable"}.Err()
+		}
+		if !ok {
+			return problem.Fields{k: "field.json.string"}.Err()
 		}
 		form[k] = s
 	}

@@ -40,6 +40,10 @@ func TestAPITypeErrorsNameTheField(t *testing.T) {
 			t.Errorf("%s %s %s: %d %s; want 422 naming %q", tc.method, tc.path, tc.body, r.Status, r.Body, tc.field)
 		}
 	}
+	o, _ := person(t, p, "someone@gov.tn", officials.RoleOfficial, "TN")
+	if r := c.api("PATCH", fmt.Sprintf("/api/v1/officials/%d", o.ID), staffTok, `{"name_ar": 5}`); r.Status != 422 || !strings.Contains(r.Body, "يجب أن تكون القيمة نصًّا") {
+		t.Errorf("official's name as a number: %d %s", r.Status, r.Body)
+	}
 	c.lang = "ar"
 	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"capacity": "30"}`); !strings.Contains(r.Body, "يجب أن تكون القيمة رقمًا") {
 		t.Errorf("Arabic type error: %s", r.Body)
