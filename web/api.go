@@ -120,14 +120,9 @@ func (h *handler) apiCreateOfficial(c *fiber.Ctx) error {
 	if b.Role == officials.RoleAdmin && !user(c).IsAdmin() {
 		return problem.Forbidden
 	}
-	o, err := h.Officials.Create(c.UserContext(), actor(c), b.Input, b.Role)
+	o, err := h.createAccount(c, b.Input, b.Role)
 	if err != nil {
 		return err
-	}
-	if b.Password == "" {
-		if err := h.sendClaim(c, o); err != nil {
-			return err
-		}
 	}
 	return data(c, fiber.StatusCreated, o)
 }

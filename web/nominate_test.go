@@ -185,3 +185,55 @@ func TestNominateDoesNotRevealAccounts(t *testing.T) {
 		t.Errorf("API with a profile: %d %s", apiProfile.Status, apiProfile.Body)
 	}
 }
+
+// TestAccountAndClaimMailTogether: when the claim mail cannot be queued, the account made on
+// the way is not kept either — nominating (page and API) or creating an account (page and
+// API): one transaction holds the account, the registration and the mail.
+func TestAccountAndClaimMailTogether(t *testing.T) {
+	p := newPlatform(t)
+	wsClock(p)
+	_, staffTok := person(t, p, "staff-api@masar.test", officials.RoleStaff, "")
+	staff, _ := account(t, p, "staff@masar.test", officials.RoleStaff, "")
+	c := newClient(t, p)
+	wid := scheduled(t, c, staffTok, 10, 0)
+	focal, _ := account(t, p, "focal@gov.tn", officials.RoleFocalPoint, "TN")
+	_, focalTok := person(t, p, "focal-api@gov.tn", officials.RoleFocalPoint, "TN")
+	if _, err := p.DB.W.Exec(`CREATE TRIGGER mail_down BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'mail down'); END`); err != nil {
+		t.Fatal(err)
+	}
+	profile := func(email string) url.Values {
+		return url.Values{"email": {email}, "name_ar": {"سلمى بن علي"}, "name_latin": {"Salma Ben Ali"}, "job_title": {"Cheffe de service"},
+			"organisation": {"Présidence du gouvernement"}, "sector": {"central_government"}, "gender": {"female"}, "language": {"fr"},
+			"country": {"TN"}, "role": {"official"}}
+	}
+	asJSON := func(v url.Values) string {
+		m := map[string]string{}
+		for k := range v {
+			m[k] = v.Get(k)
+		}
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name  string
+		email string
+		send  func(email string) response
+	}{
+		{"page nomination", "n1@gov.tn", func(e string) response {
+			return focal.post(fmt.Sprintf("/ar/workshops/%d/nominate", wid), profile(e))
+		}},
+		{"API nomination", "n2@gov.tn", func(e string) response {
+			return c.api("POST", fmt.Sprintf("/api/v1/workshops/%d/registrations", wid), focalTok, asJSON(profile(e)))
+		}},
+		{"page account", "n3@gov.tn", func(e string) response { return staff.post("/ar/admin/officials/new", profile(e)) }},
+		{"API account", "n4@gov.tn", func(e string) response { return c.api("POST", "/api/v1/officials", staffTok, asJSON(profile(e))) }},
+	} {
+		r := tc.send(tc.email)
+		if r.Status != 500 {
+			t.Errorf("%s with the outbox failing: %d", tc.name, r.Status)
+		}
+		if a, g, m := traces(t, p, tc.email); a+g+m != 0 {
+			t.Errorf("%s left %d account(s), %d registration(s), %d mail(s) when the mail failed", tc.name, a, g, m)
+		}
+	}
+}
