@@ -230,18 +230,6 @@ func (h *handler) createAccount(c *fiber.Ctx, in officials.Input, role string) (
 	return h.Officials.Get(ctx, id)
 }
 
-// sendClaim e-mails a new account's holder a link to choose their password.
-func (h *handler) sendClaim(c *fiber.Ctx, o *officials.Official) error {
-	ctx := c.UserContext()
-	tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
-	if err != nil {
-		return err
-	}
-	by := user(c).DisplayName(o.Language)
-	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mailClaim(o, by, h.cfg.BaseURL+"/"+o.Language+"/reset/"+tok))
-	return err
-}
-
 type auditList struct {
 	Items []audit.Entry
 	Total int

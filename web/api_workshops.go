@@ -404,14 +404,9 @@ func (h *handler) apiImportParticipants(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rep, err := h.Workshops.ImportParticipants(c.UserContext(), user(c), w.ID, c.Body(), lang(c))
+	rep, err := h.Workshops.ImportParticipants(c.UserContext(), user(c), w.ID, c.Body(), lang(c), h.claimMail(c))
 	if err != nil {
 		return err
-	}
-	for _, o := range rep.Accounts {
-		if err := h.sendClaim(c, o); err != nil {
-			return err
-		}
 	}
 	return data(c, fiber.StatusOK, rep)
 }

@@ -529,7 +529,7 @@ func (h *handler) importParticipants(c *fiber.Ctx) error {
 	data, _, err := readWorkshopUpload(c, "file", workshops.MaxImportBytes, workshops.ErrImportTooLarge)
 	var rep *workshops.ImportReport
 	if err == nil {
-		rep, err = h.Workshops.ImportParticipants(ctx, u, w.ID, data, lang(c))
+		rep, err = h.Workshops.ImportParticipants(ctx, u, w.ID, data, lang(c), h.claimMail(c))
 	}
 	if err != nil {
 		fields, key, status, ok := formError(err)
@@ -543,11 +543,6 @@ func (h *handler) importParticipants(c *fiber.Ctx) error {
 		v.ErrorKey = key
 		v.Data = workshopImportData{workshopCard: h.workshopCardOf(ctx, w, lang(c)), Report: rep, Back: back}
 		return h.render(c, status, "workshop_import", v)
-	}
-	for _, o := range rep.Accounts {
-		if err := h.sendClaim(c, o); err != nil {
-			return err
-		}
 	}
 	v := h.view(c, "workshops.import.title")
 	v.Data = workshopImportData{workshopCard: h.workshopCardOf(ctx, w, lang(c)), Report: rep, Back: back}
