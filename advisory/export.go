@@ -110,14 +110,14 @@ func WriteXLSX(w io.Writer, rs []*Request, lang string, labels func(key string) 
 			return fmt.Errorf("advisory: export row %d: %w", i+2, err)
 		}
 	}
+	// The filter goes in before the stream is flushed: one declared after is dropped.
+	if err := sheet.AutoFilter(f, name, len(exportColumns), len(rs)+1); err != nil {
+		return fmt.Errorf("advisory: export auto-filter: %w", err)
+	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("advisory: export sheet: %w", err)
 	}
-	last, _ := excelize.CoordinatesToCellName(len(exportColumns), max(1, len(rs)+1))
-	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("advisory: export auto-filter: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := sheet.Write(f, w); err != nil {
 		return fmt.Errorf("advisory: write export: %w", err)
 	}
 	return nil

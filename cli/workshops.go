@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -138,24 +140,23 @@ func importPeople(ctx context.Context, name string, args []string, stdout io.Wri
 		return err
 	}
 	var rep *workshops.ImportReport
+	// The claim mails are queued in the import's transaction: all of them with the
+	// accounts, or none.
+	var claim []workshops.ClaimFunc
+	if !noMail {
+		claim = append(claim, func(tx *sql.Tx, o *officials.Official) error { return inviteToClaim(ctx, p, tx, o) })
+	}
 	if toWorkshop {
 		var id int64
 		if id, err = workshopID(fs.Arg(0)); err != nil {
 			return err
 		}
-		rep, err = p.Workshops.ImportParticipants(ctx, commandLine, id, data, lang)
+		rep, err = p.Workshops.ImportParticipants(ctx, commandLine, id, data, lang, claim...)
 	} else {
-		rep, err = p.Workshops.ImportOfficials(ctx, audit.Actor{Email: commandLine.Email}, data, lang)
+		rep, err = p.Workshops.ImportOfficials(ctx, audit.Actor{Email: commandLine.Email}, data, lang, claim...)
 	}
 	if err != nil {
 		return importProblem(file, lang, rep, err)
-	}
-	if !noMail {
-		for _, o := range rep.Accounts {
-			if err := inviteToClaim(ctx, p, o); err != nil {
-				return err
-			}
-		}
 	}
 	if rep.Created > 0 {
 		// Many new accounts at once: keep the staff list's name search compact.
@@ -188,13 +189,13 @@ func importProblem(file, lang string, rep *workshops.ImportReport, err error) er
 }
 
 // inviteToClaim e-mails the holder of an imported account a link to choose a password.
-func inviteToClaim(ctx context.Context, p *web.Platform, o *officials.Official) error {
-	tok, err := p.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
+func inviteToClaim(ctx context.Context, p *web.Platform, q store.Queryer, o *officials.Official) error {
+	tok, err := p.Officials.NewEmailTokenTx(ctx, q, o.ID, officials.PurposeReset)
 	if err != nil {
 		return err
 	}
 	cat := i18n.MustLoad()
-	_, err = p.Mailer.Enqueue(ctx, p.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
+	_, err = p.Mailer.Enqueue(ctx, q, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
 		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": cat.T(o.Language, "workshops.claim_by_programme"),
 			"Link": p.Config.BaseURL + "/" + o.Language + "/reset/" + tok, "Hours": int(officials.ResetTTL.Hours())}})
 	return err

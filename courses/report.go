@@ -205,7 +205,7 @@ func WriteXLSX(w io.Writer, r *Report, lang string, labels func(key string) stri
 		return err
 	}
 	f.SetActiveSheet(0)
-	if _, err := f.WriteTo(w); err != nil {
+	if err := sheet.Write(f, w); err != nil {
 		return fmt.Errorf("courses: write report: %w", err)
 	}
 	return nil
@@ -235,12 +235,12 @@ func writeSheet(f *excelize.File, name, lang string, header int, cols []struct {
 			return fmt.Errorf("courses: report sheet %s row %d: %w", name, i+2, err)
 		}
 	}
+	// The filter goes in before the stream is flushed: one declared after is dropped.
+	if err := sheet.AutoFilter(f, name, len(cols), len(rows)+1); err != nil {
+		return fmt.Errorf("courses: report sheet %s auto-filter: %w", name, err)
+	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("courses: report sheet %s: %w", name, err)
-	}
-	last, _ := excelize.CoordinatesToCellName(len(cols), max(1, len(rows)+1))
-	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("courses: report sheet %s auto-filter: %w", name, err)
 	}
 	return nil
 }

@@ -114,7 +114,7 @@ func (in *Input) ValidateProfile() problem.Fields {
 	if !oneOf(in.Gender, Genders) {
 		f.Add("gender", "field.choose")
 	}
-	if !oneOf(in.Language, []string{"ar", "en", "fr"}) {
+	if !oneOf(in.Language, i18n.Langs) {
 		f.Add("language", "field.choose")
 	}
 	return f

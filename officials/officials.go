@@ -295,18 +295,7 @@ func (s *Service) Create(ctx context.Context, actor audit.Actor, in Input, role 
 // (and what goes with them) commits whole or not at all. It returns the new account's id.
 func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, in Input, role string) (int64, error) {
 	in.Clean()
-	f := in.Validate(in.Password != "")
-	relaxCountry(f, role)
-	if !validRole(role) {
-		f.Add("role", "field.role.invalid")
-	}
-	if err := s.checkCountry(ctx, in.Country, f); err != nil {
-		return 0, err
-	}
-	if role == RoleFocalPoint && in.Country == "" {
-		f.Add("country", "field.country.required_focal")
-	}
-	if err := f.Err(); err != nil {
+	if err := s.CheckNew(ctx, in, role); err != nil {
 		return 0, err
 	}
 	h := ""
@@ -321,6 +310,34 @@ func (s *Service) CreateTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, i
 		return 0, err
 	}
 	return id, audit.Record(ctx, tx, actor, "official.create", fmt.Sprintf("official:%d", id), "role", "", role)
+}
+
+// CheckNew validates the account Create would make from in with role, writing nothing, so
+// that a caller can refuse before it saves anything that goes with the account. A taken
+// e-mail is not checked here: the unique index decides it inside the transaction.
+func (s *Service) CheckNew(ctx context.Context, in Input, role string) error {
+	in.Clean()
+	f := in.Validate(in.Password != "")
+	relaxCountry(f, role)
+	if !validRole(role) {
+		f.Add("role", "field.role.invalid")
+	}
+	if err := s.checkCountry(ctx, in.Country, f); err != nil {
+		return err
+	}
+	if role == RoleFocalPoint && in.Country == "" {
+		f.Add("country", "field.country.required_focal")
+	}
+	return f.Err()
+}
+
+// GetTx returns the account with id as q (a transaction) sees it.
+func (s *Service) GetTx(ctx context.Context, q store.Queryer, id int64) (*Official, error) {
+	o, err := scan(q.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("officials: get %d: %w", id, err)
+	}
+	return o, nil
 }
 
 // insert adds an account. confirmFirst keeps its password from opening it until the address

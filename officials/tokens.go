@@ -137,6 +137,12 @@ func (s *Service) NewEmailToken(ctx context.Context, id int64, purpose string) (
 	return newEmailToken(ctx, s.db.W, id, purpose)
 }
 
+// NewEmailTokenTx is NewEmailToken inside the caller's transaction (or through q), so that
+// the link and the mail that carries it are saved with what they are for.
+func (s *Service) NewEmailTokenTx(ctx context.Context, q store.Queryer, id int64, purpose string) (string, error) {
+	return newEmailToken(ctx, q, id, purpose)
+}
+
 // newEmailToken stores a link secret through q (the writer or a transaction).
 func newEmailToken(ctx context.Context, q store.Queryer, id int64, purpose string) (string, error) {
 	ttl := ConfirmTTL

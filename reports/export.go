@@ -223,7 +223,7 @@ func WriteXLSX(w io.Writer, wb Workbook) error {
 		return fmt.Errorf("reports: xlsx properties: %w", err)
 	}
 	bw := bufio.NewWriter(w)
-	if err := f.Write(bw); err != nil {
+	if err := sheet.Write(f, bw); err != nil {
 		return fmt.Errorf("reports: write xlsx: %w", err)
 	}
 	return bw.Flush()

@@ -1,8 +1,12 @@
 // Package sheet holds what every Excel export of the platform does alike: valid sheet names,
-// right-to-left sheets for Arabic, a frozen header row streamed with excelize.
+// right-to-left sheets for Arabic, a frozen header row streamed with excelize, and the
+// writing of the finished file (Write), which every export goes through.
 package sheet
 
 import (
+	"archive/zip"
+	"bytes"
+	"io"
 	"regexp"
 	"strings"
 
@@ -61,4 +65,95 @@ func HeaderStyle(f *excelize.File) (int, error) {
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
 		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
 	})
+}
+
+// AutoFilter puts a filter on the header row of a streamed sheet over cols columns and rows
+// rows (the header included). It must be called before the stream is flushed: the stream
+// writes the sheet's filter when it flushes, and drops one declared afterwards.
+func AutoFilter(f *excelize.File, name string, cols, rows int) error {
+	if cols < 1 {
+		return nil
+	}
+	end, err := excelize.CoordinatesToCellName(cols, max(rows, 1))
+	if err != nil {
+		return err
+	}
+	return f.AutoFilter(name, "A1:"+end, nil)
+}
+
+// Write writes f to w as an .xlsx file. Right-to-left sheets are marked rightToLeft="1":
+// excelize writes "true", a valid xsd:boolean that some spreadsheet readers ignore, so that
+// an Arabic sheet would open left to right there. The mark is changed as the sheet is
+// zipped, so that a streamed sheet is not read back into memory.
+func Write(f *excelize.File, w io.Writer) error {
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return &rtlZip{Writer: zip.NewWriter(w)} })
+	return f.Write(w)
+}
+
+var rtlTrue, rtlOne = []byte(` rightToLeft="true"`), []byte(` rightToLeft="1"`)
+
+// rtlZip is a zip writer that rewrites the sheet views of the worksheets it is given.
+type rtlZip struct {
+	*zip.Writer
+	open *viewFixer // the worksheet being written, until the next part begins
+}
+
+func (z *rtlZip) Create(name string) (io.Writer, error) {
+	if err := z.finish(); err != nil {
+		return nil, err
+	}
+	w, err := z.Writer.Create(name)
+	if err != nil || !strings.HasPrefix(name, "xl/worksheets/") || !strings.HasSuffix(name, ".xml") {
+		return w, err
+	}
+	z.open = &viewFixer{w: w}
+	return z.open, nil
+}
+
+func (z *rtlZip) Close() error {
+	if err := z.finish(); err != nil {
+		return err
+	}
+	return z.Writer.Close()
+}
+
+func (z *rtlZip) finish() error {
+	if z.open == nil {
+		return nil
+	}
+	err := z.open.flush()
+	z.open = nil
+	return err
+}
+
+// viewFixer holds back the start of a worksheet, where its sheet views are, until the
+// sheet data begins (or 64 KiB have passed), rewrites the right-to-left mark there and
+// passes the rest through as it comes.
+type viewFixer struct {
+	w    io.Writer
+	head bytes.Buffer
+	done bool
+}
+
+func (v *viewFixer) Write(p []byte) (int, error) {
+	if v.done {
+		return v.w.Write(p)
+	}
+	v.head.Write(p)
+	if bytes.Contains(v.head.Bytes(), []byte("<sheetData")) || v.head.Len() > 64<<10 {
+		if err := v.flush(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (v *viewFixer) flush() error {
+	if v.done {
+		return nil
+	}
+	v.done = true
+	_, err := v.w.Write(bytes.ReplaceAll(v.head.Bytes(), rtlTrue, rtlOne))
+	v.head = bytes.Buffer{}
+	return err
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"database/sql"
 	"html/template"
 	"strconv"
 	"strings"
@@ -188,7 +189,7 @@ func (h *handler) createOfficial(c *fiber.Ctx) error {
 	if role == officials.RoleAdmin && !user(c).IsAdmin() {
 		return problem.Forbidden
 	}
-	o, err := h.Officials.Create(ctx, actor(c), inputFrom(form, ""), role)
+	o, err := h.createAccount(c, inputFrom(form, ""), role)
 	if err != nil {
 		fields, key, status, ok := formError(err)
 		if !ok {
@@ -202,23 +203,31 @@ func (h *handler) createOfficial(c *fiber.Ctx) error {
 		v.Form, v.Data, v.Errors, v.ErrorKey = form, af, fields, key
 		return h.render(c, status, "admin_new_official", v)
 	}
-	if err := h.sendClaim(c, o); err != nil {
-		return err
-	}
 	h.setFlash(c, "flash.official_created")
 	return c.Redirect("/"+lang(c)+"/admin/officials/"+strconv.FormatInt(o.ID, 10), fiber.StatusSeeOther)
 }
 
-// sendClaim e-mails a new account's holder a link to choose their password.
-func (h *handler) sendClaim(c *fiber.Ctx, o *officials.Official) error {
+// createAccount makes an account for someone and, when it has no password, queues the mail
+// that lets its holder claim it, in one transaction: no account without its mail, and no
+// mail for an account that was not made.
+func (h *handler) createAccount(c *fiber.Ctx, in officials.Input, role string) (*officials.Official, error) {
 	ctx := c.UserContext()
-	tok, err := h.Officials.NewEmailToken(ctx, o.ID, officials.PurposeReset)
+	var id int64
+	err := h.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = h.Officials.CreateTx(ctx, tx, actor(c), in, role); err != nil || in.Password != "" {
+			return err
+		}
+		o, err := h.Officials.GetTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return h.claimMail(c)(tx, o)
+	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	by := user(c).DisplayName(o.Language)
-	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mailClaim(o, by, h.cfg.BaseURL+"/"+o.Language+"/reset/"+tok))
-	return err
+	return h.Officials.Get(ctx, id)
 }
 
 type auditList struct {

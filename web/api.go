@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,6 +64,9 @@ func data(c *fiber.Ctx, status int, v any) error {
 
 // bodyJSON decodes the request body, refusing malformed JSON with a clear code.
 func bodyJSON(c *fiber.Ctx, v any) error {
+	if isJSON(c) {
+		return jsonProblem(json.Unmarshal(c.Body(), v))
+	}
 	if err := c.BodyParser(v); err != nil {
 		return problem.New(fiber.StatusBadRequest, "bad_json", "error.bad_json")
 	}
@@ -116,14 +120,9 @@ func (h *handler) apiCreateOfficial(c *fiber.Ctx) error {
 	if b.Role == officials.RoleAdmin && !user(c).IsAdmin() {
 		return problem.Forbidden
 	}
-	o, err := h.Officials.Create(c.UserContext(), actor(c), b.Input, b.Role)
+	o, err := h.createAccount(c, b.Input, b.Role)
 	if err != nil {
 		return err
-	}
-	if b.Password == "" {
-		if err := h.sendClaim(c, o); err != nil {
-			return err
-		}
 	}
 	return data(c, fiber.StatusCreated, o)
 }
@@ -149,8 +148,11 @@ func (h *handler) apiUpdateOfficial(c *fiber.Ctx) error {
 	form := profileForm(o)
 	for k, v := range patch {
 		s, ok := v.(string)
-		if _, known := form[k]; !known || k == "email" || !ok {
+		if _, known := form[k]; !known || k == "email" {
 			return problem.Fields{k: "field.not_editable"}.Err()
+		}
+		if !ok {
+			return problem.Fields{k: "field.json.string"}.Err()
 		}
 		form[k] = s
 	}

@@ -222,7 +222,7 @@ var (
 	}}
 	schemaVerification = map[string]any{"type": "object", "properties": map[string]any{
 		"code": schemaStr, "status": map[string]any{"type": "string", "enum": []string{"valid", "revoked", "superseded"}},
-		"kind": schemaStr, "name_ar": schemaStr, "name_latin": schemaStr, "title": schemaLangMap, "hours": map[string]any{"type": "number"},
+		"kind": map[string]any{"type": "string", "enum": []string{certificates.KindCourse, certificates.KindWorkshop}}, "name_ar": schemaStr, "name_latin": schemaStr, "title": schemaLangMap, "hours": map[string]any{"type": "number"},
 		"start_date": schemaStr, "end_date": schemaStr, "host_country": schemaStr, "host_country_name": schemaLangMap, "city": schemaStr,
 		"issued_at": schemaDateTime, "issuer": map[string]any{"type": "object", "additionalProperties": schemaStr},
 		"pdf_sha256": map[string]any{"type": "string", "description": "SHA-256 of the PDF as issued, in hex"},

@@ -3,9 +3,11 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/reports"
+	"github.com/masar-platform/masar/workshops"
 )
 
 // apiReportRoutes registers the figures (same roles and country rule as the dashboards) and
@@ -113,13 +115,13 @@ var (
 				"by_host":      map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"country": str, "kinds": kinds, "total": integer}}},
 				"participants": attendance, "by_country": attendances, "by_gender": attendances, "by_sector": attendances,
 				"workshops": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
-					"id": integer, "title": map[string]any{"type": "object", "additionalProperties": str}, "kind": str,
+					"id": integer, "title": map[string]any{"type": "object", "additionalProperties": str}, "kind": map[string]any{"type": "string", "enum": workshops.Kinds},
 					"phases": map[string]any{"type": "array", "items": integer}, "host_country": str, "start_date": str, "end_date": str,
 					"participants": integer, "attended": integer, "attendance_rate": share}}}}},
 			"certificates": map[string]any{"type": "object", "properties": map[string]any{"total": cert, "by_country": certs, "by_gender": certs, "by_sector": certs}},
 			"advisory": map[string]any{"type": "object", "properties": map[string]any{"total": request,
 				"by_state": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
-					"status": str, "by_phase": map[string]any{"type": "array", "items": integer, "minItems": 4, "maxItems": 4}, "total": integer}}},
+					"status": map[string]any{"type": "string", "enum": advisory.Statuses}, "by_phase": map[string]any{"type": "array", "items": integer, "minItems": 4, "maxItems": 4}, "total": integer}}},
 				"by_phase": requests, "by_country": requests}},
 		}}
 	}()

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/workshops"
 )
 
 func (h *handler) apiSearchRoutes(api fiber.Router) {
@@ -35,7 +36,8 @@ var schemaSearchResults = func() map[string]any {
 		"kind": map[string]any{"type": "string", "enum": []string{"lesson", "course", "workshop"}},
 		"lang": str, "url": str, "title": spans, "snippet": spans,
 		"course": str, "course_title": str, "lesson": str,
-		"workshop_id": integer, "city": str, "country": str, "start_date": map[string]any{"type": "string", "format": "date"}, "status": str,
+		"workshop_id": integer, "city": str, "country": str, "start_date": map[string]any{"type": "string", "format": "date"},
+		"status": map[string]any{"type": "string", "description": "a workshop's status", "enum": workshops.Statuses},
 	}}
 	return map[string]any{"type": "object", "properties": map[string]any{
 		"query": str, "lang": str, "items": map[string]any{"type": "array", "items": result},

@@ -132,7 +132,7 @@ func (h *handler) apiUpdateWorkshop(c *fiber.Ctx) error {
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			return problem.New(fiber.StatusBadRequest, "bad_json", "error.bad_json")
+			return jsonProblem(err)
 		}
 		if w, err = h.Workshops.Update(ctx, actor(c), w.ID, in); err != nil {
 			return err
@@ -234,11 +234,7 @@ func (h *handler) apiRegister(c *fiber.Ctx) error {
 	case !u.IsStaff() && !u.IsFocalPoint():
 		return problem.Forbidden
 	default:
-		nominee, nerr := h.apiNominee(c, b)
-		if nerr != nil {
-			return nerr
-		}
-		r, err = h.Workshops.Nominate(ctx, u, w.ID, nominee, b.Motivation)
+		r, err = h.apiNominate(c, w, b)
 	}
 	if err != nil {
 		return err
@@ -246,9 +242,12 @@ func (h *handler) apiRegister(c *fiber.Ctx) error {
 	return data(c, fiber.StatusCreated, visibleRegistration(u, r))
 }
 
-// apiNominee finds (or, with a profile, creates) the account a nomination is for. A focal
-// point reaches only their country's officials; others are not found.
-func (h *handler) apiNominee(c *fiber.Ctx, b registrationBody) (*officials.Official, error) {
+// apiNominate registers the official a nomination is for: an existing account (by id or
+// e-mail), or, with a profile, a new one made in the same transaction as the registration
+// and the mail that lets its holder claim it. A focal point reaches only their country's
+// officials; another country's account is not found, and a new account for its address is
+// refused in the same words as on the page.
+func (h *handler) apiNominate(c *fiber.Ctx, w *workshops.Workshop, b registrationBody) (*workshops.Registration, error) {
 	ctx := c.UserContext()
 	u := user(c)
 	var o *officials.Official
@@ -258,29 +257,18 @@ func (h *handler) apiNominee(c *fiber.Ctx, b registrationBody) (*officials.Offic
 	} else {
 		o, err = h.Officials.GetByEmail(ctx, b.Email)
 	}
+	profile := b.NameAr != "" || b.NameLatin != ""
 	switch {
-	case err == nil:
-		if o.DeletedAt != nil || (!u.IsStaff() && o.Country != u.Country) {
-			return nil, problem.NotFound
-		}
-		return o, nil
-	case !errors.Is(err, store.ErrNotFound):
+	case err == nil && o.DeletedAt == nil && (u.IsStaff() || o.Country == u.Country):
+		return h.Workshops.Nominate(ctx, u, w.ID, o, b.Motivation)
+	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, err
-	case b.OfficialID != 0 || (b.NameAr == "" && b.NameLatin == ""):
+	case b.OfficialID != 0 || !profile:
 		return nil, problem.NotFound
+	case err == nil:
+		return nil, errNomineeUnavailable
 	}
-	in := b.Input
-	in.Password = ""
-	if !u.IsStaff() {
-		in.Country = u.Country
-	}
-	if o, err = h.Officials.Create(ctx, actor(c), in, officials.RoleOfficial); err != nil {
-		return nil, err
-	}
-	if err := h.sendClaim(c, o); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return h.Workshops.NominateNew(ctx, u, w.ID, b.Input, b.Motivation, h.claimMail(c))
 }
 
 func (h *handler) apiGetRegistration(c *fiber.Ctx) error {
@@ -422,14 +410,9 @@ func (h *handler) apiImportParticipants(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rep, err := h.Workshops.ImportParticipants(c.UserContext(), user(c), w.ID, c.Body(), lang(c))
+	rep, err := h.Workshops.ImportParticipants(c.UserContext(), user(c), w.ID, c.Body(), lang(c), h.claimMail(c))
 	if err != nil {
 		return err
-	}
-	for _, o := range rep.Accounts {
-		if err := h.sendClaim(c, o); err != nil {
-			return err
-		}
 	}
 	return data(c, fiber.StatusOK, rep)
 }

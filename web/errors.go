@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,10 +54,11 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	l := lang(c)
 	if strings.HasPrefix(c.Path(), "/api/") {
 		fields := map[string]string{}
+		args := h.localArgs(c, p.Args)
 		for f, k := range p.Fields {
-			fields[f] = h.cat.T(l, k)
+			fields[f] = h.cat.T(l, k, args...)
 		}
-		return c.Status(p.Status).JSON(fiber.Map{"error": apiError{Code: p.Code, Message: h.cat.T(l, p.Key, p.Args...), Fields: fields}})
+		return c.Status(p.Status).JSON(fiber.Map{"error": apiError{Code: p.Code, Message: h.cat.T(l, p.Key, args...), Fields: fields}})
 	}
 	if p.Status == fiber.StatusUnauthorized && c.Method() == fiber.MethodGet {
 		return c.Redirect("/"+l+"/login", fiber.StatusSeeOther)
@@ -72,6 +75,20 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 
 func (h *handler) notFound(c *fiber.Ctx) error {
 	return problem.NotFound
+}
+
+// localArgs returns a problem's message arguments for the request's language: a "country"
+// given by its code is shown by its name. The error handler may run after the request's
+// context has ended, so the (cached, reference) name lookup does not depend on it.
+func (h *handler) localArgs(c *fiber.Ctx, args []any) []any {
+	out := slices.Clone(args)
+	ctx := context.WithoutCancel(c.UserContext())
+	for i := 0; i+1 < len(out); i += 2 {
+		if iso, ok := out[i+1].(string); ok && out[i] == "country" && len(iso) == 2 {
+			out[i+1] = h.Workshops.CountryName(ctx, iso, lang(c))
+		}
+	}
+	return out
 }
 
 // formError splits a form handler's error: a validation problem (field messages to show next

@@ -176,7 +176,7 @@ func openAPIDocument(base string) map[string]any {
 	input := map[string]any{"type": "object", "required": []string{"email", "name_ar", "name_latin", "job_title", "organisation", "country", "sector", "gender", "language"},
 		"properties": map[string]any{"email": str, "password": password, "name_ar": str, "name_latin": str, "job_title": str,
 			"organisation": str, "country": str, "sector": str, "gender": str, "language": str, "role": str}}
-	return map[string]any{
+	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": "Masar API", "version": "1", "description": "Errors are {\"error\": {\"code\", \"message\", \"fields\"}}; success is {\"data\": …}. Messages follow Accept-Language (ar, en, fr)."},
 		"servers": []any{map[string]any{"url": base + "/api/v1"}},
@@ -244,6 +244,8 @@ func openAPIDocument(base string) map[string]any {
 			},
 		},
 	}
+	addEnums(doc)
+	return doc
 }
 
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }

@@ -133,6 +133,7 @@ type View struct {
 	Form      map[string]string // typed values, echoed back on error
 	Errors    map[string]string // field → message key
 	ErrorKey  string            // message key of a form-wide error
+	ErrArgs   []any             // placeholder name/value pairs of the field messages
 	Data      any
 	BaseURL   string
 	Now       time.Time
@@ -163,7 +164,7 @@ func (v *View) Num(n int) string { return i18n.FormatInt(v.Lang, n) }
 // Err is the translated message of a field's error, or "".
 func (v *View) Err(field string) string {
 	if k, ok := v.Errors[field]; ok {
-		return v.cat.T(v.Lang, k)
+		return v.cat.T(v.Lang, k, v.ErrArgs...)
 	}
 	return ""
 }

@@ -50,6 +50,9 @@ func (h *handler) listAdminWorkshops(c *fiber.Ctx) error {
 		return err
 	}
 	for _, w := range ws {
+		if !countryMayJoin(u, w) {
+			continue // another member state's national workshop: no delegation of theirs
+		}
 		row := adminWorkshopRow{workshopCard: h.workshopCardOf(ctx, w, l)}
 		if !u.IsStaff() {
 			regs, err := h.Workshops.Registrations(ctx, w.ID, workshops.RegFilter{Country: u.Country})
@@ -320,6 +323,9 @@ func (h *handler) workshopFormError(c *fiber.Ctx, w *workshops.Workshop, in work
 	}
 	v := h.view(c, title)
 	v.Form, v.Data, v.Errors, v.ErrorKey = form, d, fields, key
+	if p, ok := problem.As(err); ok {
+		v.ErrArgs = h.localArgs(c, p.Args)
+	}
 	return h.render(c, status, "admin_workshop_edit", v)
 }
 
@@ -523,7 +529,7 @@ func (h *handler) importParticipants(c *fiber.Ctx) error {
 	data, _, err := readWorkshopUpload(c, "file", workshops.MaxImportBytes, workshops.ErrImportTooLarge)
 	var rep *workshops.ImportReport
 	if err == nil {
-		rep, err = h.Workshops.ImportParticipants(ctx, u, w.ID, data, lang(c))
+		rep, err = h.Workshops.ImportParticipants(ctx, u, w.ID, data, lang(c), h.claimMail(c))
 	}
 	if err != nil {
 		fields, key, status, ok := formError(err)
@@ -537,11 +543,6 @@ func (h *handler) importParticipants(c *fiber.Ctx) error {
 		v.ErrorKey = key
 		v.Data = workshopImportData{workshopCard: h.workshopCardOf(ctx, w, lang(c)), Report: rep, Back: back}
 		return h.render(c, status, "workshop_import", v)
-	}
-	for _, o := range rep.Accounts {
-		if err := h.sendClaim(c, o); err != nil {
-			return err
-		}
 	}
 	v := h.view(c, "workshops.import.title")
 	v.Data = workshopImportData{workshopCard: h.workshopCardOf(ctx, w, lang(c)), Report: rep, Back: back}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -77,8 +78,31 @@ func (h *handler) loadNominable(c *fiber.Ctx) (*workshops.Workshop, error) {
 	return w, nil
 }
 
-func (h *handler) showNominate(c *fiber.Ctx) error {
+// loadNominateForm is the workshop of the nomination form, which a focal point is refused
+// at once when nobody of their country can ever be nominated to it.
+func (h *handler) loadNominateForm(c *fiber.Ctx) (*workshops.Workshop, error) {
 	w, err := h.loadNominable(c)
+	if err != nil {
+		return nil, err
+	}
+	if !countryMayJoin(user(c), w) {
+		return nil, errNationalElsewhere
+	}
+	return w, nil
+}
+
+// countryMayJoin reports whether u's delegation can ever be nominated to w: staff always;
+// a focal point unless w is another member state's national workshop.
+func countryMayJoin(u *officials.Official, w *workshops.Workshop) bool {
+	return u.IsStaff() || w.Kind != workshops.KindNational || u.Country == w.HostCountry
+}
+
+// errNationalElsewhere refuses a focal point the delegation page of another member state's
+// national workshop: nobody of their country can ever be nominated to it.
+var errNationalElsewhere = problem.New(fiber.StatusForbidden, "wrong_country", "workshops.nominate.national_elsewhere")
+
+func (h *handler) showNominate(c *fiber.Ctx) error {
+	w, err := h.loadNominateForm(c)
 	if err != nil {
 		return err
 	}
@@ -104,16 +128,18 @@ func (h *handler) renderNominate(c *fiber.Ctx, w *workshops.Workshop, status int
 
 // nominate registers an official of the focal point's country: an existing account found
 // by e-mail, or a new one made from the form's profile fields, whose holder is e-mailed a
-// link to claim it.
+// link to claim it. A new account, its registration and that mail are saved together or
+// not at all. Another country's account is answered as an address without an account, so
+// that the form does not tell who has one.
 func (h *handler) nominate(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	w, err := h.loadNominable(c)
+	w, err := h.loadNominateForm(c)
 	if err != nil {
 		return err
 	}
 	u := user(c)
 	form := typed(c, append(accountFields, "motivation")...)
-	if !u.IsStaff() {
+	if !u.IsStaff() && strings.TrimSpace(form["country"]) == "" {
 		form["country"] = u.Country
 	}
 	refuse := func(err error) error {
@@ -130,31 +156,42 @@ func (h *handler) nominate(c *fiber.Ctx) error {
 	if email == "" {
 		return refuse(problem.Fields{"email": "field.required"}.Err())
 	}
+	profile := form["name_ar"] != "" || form["name_latin"] != ""
 	nominee, err := h.Officials.GetByEmail(ctx, email)
 	switch {
+	case err == nil && (u.IsStaff() || nominee.Country == u.Country):
+		_, err = h.Workshops.Nominate(ctx, u, w.ID, nominee, form["motivation"])
+	case err == nil && !profile, errors.Is(err, store.ErrNotFound) && !profile:
+		err = problem.New(fiber.StatusUnprocessableEntity, "no_account", "workshops.nominate.no_account")
 	case err == nil:
-		if !u.IsStaff() && nominee.Country != u.Country {
-			return refuse(problem.Fields{"email": "workshops.nominate.not_yours"}.Err())
-		}
+		err = errNomineeUnavailable
 	case errors.Is(err, store.ErrNotFound):
-		if form["name_ar"] == "" && form["name_latin"] == "" {
-			return refuse(problem.New(fiber.StatusUnprocessableEntity, "no_account", "workshops.nominate.no_account"))
-		}
-		nominee, err = h.Officials.Create(ctx, actor(c), inputFrom(form, ""), officials.RoleOfficial)
-		if err != nil {
-			return refuse(err)
-		}
-		if err := h.sendClaim(c, nominee); err != nil {
-			return err
-		}
-	default:
-		return err
+		_, err = h.Workshops.NominateNew(ctx, u, w.ID, inputFrom(form, ""), form["motivation"], h.claimMail(c))
 	}
-	if _, err := h.Workshops.Nominate(ctx, u, w.ID, nominee, form["motivation"]); err != nil {
+	if err != nil {
 		return refuse(err)
 	}
 	h.setFlash(c, "workshops.flash.nominated")
 	return c.Redirect(h.workshopURL(c, w.ID, "/nominate"), fiber.StatusSeeOther)
+}
+
+// errNomineeUnavailable answers a nomination that would make an account for an address that
+// cannot have a new one here, in words that do not say whether (or where) it has one.
+var errNomineeUnavailable = problem.Fields{"email": "workshops.nominate.unavailable"}.Err()
+
+// claimMail queues, inside the transaction that made account o, the mail with the link to
+// claim it.
+func (h *handler) claimMail(c *fiber.Ctx) func(tx *sql.Tx, o *officials.Official) error {
+	ctx := c.UserContext()
+	u := user(c)
+	return func(tx *sql.Tx, o *officials.Official) error {
+		tok, err := h.Officials.NewEmailTokenTx(ctx, tx, o.ID, officials.PurposeReset)
+		if err != nil {
+			return err
+		}
+		_, err = h.Mailer.Enqueue(ctx, tx, mailClaim(o, u.DisplayName(o.Language), h.cfg.BaseURL+"/"+o.Language+"/reset/"+tok))
+		return err
+	}
 }
 
 // uploadLetter stores the delegation's nomination letter (a PDF, checked by its content).

@@ -358,7 +358,7 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 			return err
 		}
 		d.CanApply = d.OpenNow && (d.Mine == nil || d.Mine.Status == workshops.RegCancelled) && u.Country != ""
-		d.CanNominate = (u.IsFocalPoint() && d.OpenNow) || (u.IsStaff() && w.Status == workshops.StatusPublished)
+		d.CanNominate = (u.IsFocalPoint() && d.OpenNow && countryMayJoin(u, w)) || (u.IsStaff() && w.Status == workshops.StatusPublished)
 		d.CanManage = u.IsStaff()
 		d.CanCheckIn = workshops.CanTakeAttendance(u, w) && (w.Status == workshops.StatusPublished || w.Status == workshops.StatusCompleted)
 	}

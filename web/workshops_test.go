@@ -225,7 +225,7 @@ func TestWorkshopAPIQuotaPatchAndConflicts(t *testing.T) {
 		decode(t, r).Error.Fields["capacity"] == "" || decode(t, r).Error.Fields["end_date"] == "" {
 		t.Errorf("invalid update: %d %s", r.Status, r.Body)
 	}
-	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"colour": "blue"}`); r.Status != 400 {
+	if r := c.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d", wid), staffTok, `{"colour": "blue"}`); r.Status != 422 || decode(t, r).Error.Fields["colour"] == "" {
 		t.Errorf("unknown field: %d %s", r.Status, r.Body)
 	}
 	_, plainTok := person(t, p, "plain@gov.qa", officials.RoleOfficial, "QA")
@@ -609,10 +609,16 @@ func TestNominationCreatesAccount(t *testing.T) {
 	if r.Status != 422 || !strings.Contains(r.Body, "لا يوجد حساب بهذا البريد الإلكتروني") {
 		t.Fatalf("nominate an unknown e-mail without details: %d", r.Status)
 	}
-	r = focal.post(fmt.Sprintf("/ar/workshops/%d/nominate", wid), url.Values{"email": {"salma@gov.tn"}, "name_ar": {"سلمى بن علي"},
+	form := url.Values{"email": {"salma@gov.tn"}, "name_ar": {"سلمى بن علي"},
 		"name_latin": {"Salma Ben Ali"}, "job_title": {"Cheffe de service"}, "organisation": {"Présidence du gouvernement"},
 		"sector": {"central_government"}, "gender": {"female"}, "language": {"fr"}, "motivation": {"Responsable du portail"},
-		"country": {"QA"}}) // a focal point's nominee is of their country, whatever the form says
+		"country": {"QA"}}
+	// A focal point's nominee is of their country: another one is refused, not switched.
+	if r = focal.post(fmt.Sprintf("/ar/workshops/%d/nominate", wid), form); r.Status != 422 {
+		t.Fatalf("nominate for another country: %d", r.Status)
+	}
+	form.Set("country", "TN")
+	r = focal.post(fmt.Sprintf("/ar/workshops/%d/nominate", wid), form)
 	if r.Status != 303 {
 		t.Fatalf("nominate with details: %d %s", r.Status, r.Body)
 	}

@@ -186,6 +186,9 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, id int64, in In
 		if r.Capacity < old.Seats.Confirmed+old.Seats.Offered {
 			return fieldsErr("capacity", "workshops.field.capacity.below_confirmed")
 		}
+		if err := s.checkQuotaHeld(ctx, tx, id, r.Kind, r.CountryQuota); err != nil {
+			return err
+		}
 		if r.Kind == KindNational && old.Kind != KindNational {
 			var others int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations WHERE workshop_id = ? AND country <> ?
@@ -485,4 +488,29 @@ func (s *Service) personName(ctx context.Context, id int64, lang string) string 
 		return "#" + strconv.FormatInt(id, 10)
 	}
 	return o.DisplayName(lang)
+}
+
+// checkQuotaHeld refuses a country quota lower than the seats one country already holds
+// (confirmed, or offered and not expired), as the capacity is refused below all seats held.
+// The message names the country (its code, which web shows by name) and its seats.
+func (s *Service) checkQuotaHeld(ctx context.Context, tx *sql.Tx, id int64, kind string, quota int) error {
+	if kind == KindNational || quota <= 0 {
+		return nil
+	}
+	var country string
+	var held int
+	err := tx.QueryRowContext(ctx, `SELECT country, count(*) AS n FROM registrations WHERE workshop_id = ?
+		AND (status = 'confirmed' OR (status = 'offered' AND offer_expires_at > ?))
+		GROUP BY country ORDER BY n DESC, country LIMIT 1`, id, s.stamp()).Scan(&country, &held)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("workshops: seats held per country: %w", err)
+	}
+	if quota >= held {
+		return nil
+	}
+	return &problem.Error{Status: http.StatusUnprocessableEntity, Code: "validation", Key: "workshops.field.country_quota.below_confirmed",
+		Args: []any{"country", country, "n", held}, Fields: map[string]string{"country_quota": "workshops.field.country_quota.below_confirmed"}}
 }

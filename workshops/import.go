@@ -37,7 +37,8 @@ type ImportReport struct {
 	Registered int        `json:"registered"` // registrations made (or reopened)
 	Unchanged  int        `json:"unchanged"`  // already registered, or accounts that already existed
 	Errors     []RowError `json:"errors"`
-	// Accounts are the accounts created, whose holders must be invited to claim them.
+	// Accounts are the accounts created (their claim mails, when the import was given a
+	// ClaimFunc, were queued in its transaction).
 	Accounts []*officials.Official `json:"-"`
 }
 
@@ -237,9 +238,21 @@ func (s *Service) people(ctx context.Context, data []byte, lang, scope string, w
 	return out, rep, nil
 }
 
+// ClaimFunc queues, inside the transaction that made account o, the mail that lets its
+// holder claim it: an import's accounts and their mails are saved together or not at all.
+type ClaimFunc func(tx *sql.Tx, o *officials.Official) error
+
+// firstClaim is the optional ClaimFunc of an import (nil: no mail).
+func firstClaim(claim []ClaimFunc) ClaimFunc {
+	if len(claim) == 0 {
+		return nil
+	}
+	return claim[0]
+}
+
 // createAccounts makes, inside tx, the accounts of the rows that have none, with no
-// password (their holders claim them by e-mail).
-func (s *Service) createAccounts(ctx context.Context, tx *sql.Tx, actor audit.Actor, ps []*person, rep *ImportReport, lang string) error {
+// password (their holders claim them by e-mail, queued by claim when not nil).
+func (s *Service) createAccounts(ctx context.Context, tx *sql.Tx, actor audit.Actor, ps []*person, rep *ImportReport, lang string, claim ClaimFunc) error {
 	for _, p := range ps {
 		if p.existing != nil {
 			continue
@@ -258,6 +271,15 @@ func (s *Service) createAccounts(ctx context.Context, tx *sql.Tx, actor audit.Ac
 			Country: p.in.Country, Language: p.in.Language, Role: p.role}
 		p.created = true
 		rep.Created++
+		if claim != nil {
+			o, err := s.offs.GetTx(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := claim(tx, o); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -275,8 +297,9 @@ func (s *Service) claimants(ctx context.Context, ps []*person, rep *ImportReport
 
 // ImportOfficials creates an account for every person of the workbook who has none (role
 // column: official, focal_point or trainer; official when empty). Accounts that exist are
-// left as they are.
-func (s *Service) ImportOfficials(ctx context.Context, actor audit.Actor, data []byte, lang string) (*ImportReport, error) {
+// left as they are. claim, if given, queues each new account's claim mail in the import's
+// transaction.
+func (s *Service) ImportOfficials(ctx context.Context, actor audit.Actor, data []byte, lang string, claim ...ClaimFunc) (*ImportReport, error) {
 	lang = langOr(lang)
 	ps, rep, err := s.people(ctx, data, lang, "", false, true)
 	if err != nil {
@@ -287,7 +310,7 @@ func (s *Service) ImportOfficials(ctx context.Context, actor audit.Actor, data [
 			rep.Unchanged++
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error { return s.createAccounts(ctx, tx, actor, ps, rep, lang) })
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error { return s.createAccounts(ctx, tx, actor, ps, rep, lang, firstClaim(claim)) })
 	if err != nil {
 		rep.Created = 0
 		return rep, err
@@ -300,8 +323,9 @@ func (s *Service) ImportOfficials(ctx context.Context, actor audit.Actor, data [
 // accounts they lack, for who: staff (with each row's status: pending, confirmed,
 // waitlisted, rejected or cancelled; confirmed rows must fit the seats) or a focal point
 // (their country's people only, as nominations, while registration is open). People
-// already registered are left as they are.
-func (s *Service) ImportParticipants(ctx context.Context, who *officials.Official, wid int64, data []byte, lang string) (*ImportReport, error) {
+// already registered are left as they are. claim, if given, queues each new account's
+// claim mail in the import's transaction.
+func (s *Service) ImportParticipants(ctx context.Context, who *officials.Official, wid int64, data []byte, lang string, claim ...ClaimFunc) (*ImportReport, error) {
 	lang = langOr(lang)
 	if who == nil || !(who.IsStaff() || who.IsFocalPoint()) {
 		return nil, problem.Forbidden
@@ -391,7 +415,7 @@ func (s *Service) ImportParticipants(ctx context.Context, who *officials.Officia
 		if err != nil {
 			return err
 		}
-		if err := s.createAccounts(ctx, tx, actor, todo, rep, lang); err != nil {
+		if err := s.createAccounts(ctx, tx, actor, todo, rep, lang, firstClaim(claim)); err != nil {
 			return err
 		}
 		for _, p := range todo {

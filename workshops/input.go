@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
@@ -294,7 +295,7 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		f.Add("phases", "workshops.field.phases.required")
 	}
 	for _, p := range in.Phases {
-		if p < 1 || p > 4 {
+		if !slices.Contains(Phases, p) {
 			f.Add("phases", "field.choose")
 		}
 	}
@@ -362,12 +363,12 @@ func (s *Service) check(ctx context.Context, in Input) (*record, error) {
 		f.Add("languages", "workshops.field.languages.required")
 	}
 	for _, l := range in.Languages {
-		if l != "ar" && l != "en" && l != "fr" {
+		if !slices.Contains(i18n.Langs, l) {
 			f.Add("languages", "field.choose")
 		}
 	}
 	for _, l := range in.Interpretation {
-		if l != "ar" && l != "en" && l != "fr" {
+		if !slices.Contains(i18n.Langs, l) {
 			f.Add("interpretation", "field.choose")
 		}
 	}

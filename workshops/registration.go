@@ -322,21 +322,99 @@ func (s *Service) Nominate(ctx context.Context, by *officials.Official, wid int6
 	return s.register(ctx, audit.Actor{ID: by.ID, Email: by.Email}, nominee, wid, by.ID, note, RegPending, by.IsStaff())
 }
 
-// register adds (or reopens a withdrawn) registration in one transaction. anytime lets staff
-// register outside the registration window.
-func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.Official, wid, nominatedBy int64, motivation, status string, anytime bool) (*Registration, error) {
+// NominateNew makes the account of a nominee who has none (from profile in, with no
+// password) and registers them to workshop wid on behalf of by. Everything is checked
+// first — the profile, the note, the nominee's country (a focal point's own, never another),
+// the workshop and its window — and then the account, the registration and claim (which
+// queues the mail with the link to claim the account) are written in one transaction: a
+// refusal leaves no account, no registration and no mail.
+func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid int64, in officials.Input, note string,
+	claim func(tx *sql.Tx, o *officials.Official) error) (*Registration, error) {
+	if by == nil || !(by.IsStaff() || by.IsFocalPoint()) {
+		return nil, problem.Forbidden
+	}
+	in.Password = ""
+	in.Clean()
+	if !by.IsStaff() {
+		if in.Country == "" {
+			in.Country = by.Country
+		} else if in.Country != by.Country {
+			return nil, fieldsErr("country", "workshops.nominate.country_not_yours")
+		}
+	}
+	if err := s.offs.CheckNew(ctx, in, officials.RoleOfficial); err != nil {
+		return nil, err
+	}
+	note = para(note)
+	if utf8.RuneCountInString(note) > MaxMotivation || hasControl(note, true) {
+		return nil, fieldsErr("motivation", "field.too_long")
+	}
+	nominee := &officials.Official{Country: in.Country}
+	if err := s.checkNomineeCountry(ctx, nominee); err != nil {
+		return nil, err
+	}
+	actor := audit.Actor{ID: by.ID, Email: by.Email}
+	check := func(q store.Queryer) (*Workshop, error) {
+		w, err := s.lite(ctx, q, wid)
+		if err != nil {
+			return nil, err
+		}
+		return w, s.eligible(w, nominee, by.IsStaff())
+	}
+	if _, err := check(s.db.R); err != nil {
+		return nil, err
+	}
+	var id int64
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		w, err := check(tx)
+		if err != nil {
+			return err
+		}
+		oid, err := s.offs.CreateTx(ctx, tx, actor, in, officials.RoleOfficial)
+		if err != nil {
+			return err
+		}
+		o, err := s.offs.GetTx(ctx, tx, oid)
+		if err != nil {
+			return err
+		}
+		if id, err = s.insertRegistration(ctx, tx, actor, w, o, by.ID, note, RegPending); err != nil {
+			return err
+		}
+		if claim != nil {
+			return claim(tx, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Registration(ctx, id)
+}
+
+// checkNomineeCountry refuses an official without a member state's country.
+func (s *Service) checkNomineeCountry(ctx context.Context, o *officials.Official) error {
 	if o.Country == "" {
-		return nil, ErrNoCountry
+		return ErrNoCountry
 	}
 	c, err := s.offs.Country(ctx, o.Country)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !c.Member) {
-		return nil, ErrNoCountry
+		return ErrNoCountry
 	}
 	if err != nil {
-		return nil, fmt.Errorf("workshops: register: %w", err)
+		return fmt.Errorf("workshops: register: %w", err)
+	}
+	return nil
+}
+
+// register adds (or reopens a withdrawn) registration in one transaction. anytime lets staff
+// register outside the registration window.
+func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.Official, wid, nominatedBy int64, motivation, status string, anytime bool) (*Registration, error) {
+	if err := s.checkNomineeCountry(ctx, o); err != nil {
+		return nil, err
 	}
 	var id int64
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		w, err := s.lite(ctx, tx, wid)
 		if err != nil {
 			return err

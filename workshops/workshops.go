@@ -35,6 +35,9 @@ const (
 // Kinds lists every kind of workshop.
 var Kinds = []string{KindRegional, KindNational, KindExpert, KindOnline}
 
+// Phases are the framework's phases a workshop may serve.
+var Phases = []int{1, 2, 3, 4}
+
 // Statuses of a workshop.
 const (
 	StatusDraft     = "draft"

@@ -1,6 +1,7 @@
 package workshops
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -135,16 +136,14 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 			return fmt.Errorf("workshops: export row: %w", err)
 		}
 	}
+	// The filter goes in before the stream is flushed: one declared after is dropped.
+	if err := sheet.AutoFilter(f, name, len(head), len(regs)+1); err != nil {
+		return fmt.Errorf("workshops: export filter: %w", err)
+	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("workshops: export: %w", err)
 	}
-	if len(regs) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(head), len(regs)+1)
-		if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-			return fmt.Errorf("workshops: export filter: %w", err)
-		}
-	}
-	if _, err := f.WriteTo(out); err != nil {
+	if err := sheet.Write(f, out); err != nil {
 		return fmt.Errorf("workshops: write export: %w", err)
 	}
 	return nil
@@ -168,17 +167,19 @@ func label(cat i18n.Catalogue, lang, prefix, code string) string {
 const (
 	MaxImportBytes = 10 << 20 // the file as uploaded
 	MaxImportRows  = 10000
-	// unzipLimit caps the workbook's total unzipped size, unzipXMLLimit what one sheet may
-	// take in memory (larger sheets go through a temporary file): a zip bomb stops here.
-	unzipLimit    = 100 << 20
-	unzipXMLLimit = 16 << 20
+	// MaxImportUnzipped caps the workbook's total unzipped size: 10,000 rows of people take
+	// a few megabytes, and a small upload that inflates to far more (a zip bomb) is refused
+	// before it is parsed. unzipXMLLimit is what one sheet may take in memory (larger
+	// sheets go through a temporary file).
+	MaxImportUnzipped = 20 << 20
+	unzipXMLLimit     = 16 << 20
 )
 
 // Errors of an imported file as a whole.
 var (
 	ErrImportTooLarge = problem.New(http.StatusRequestEntityTooLarge, "too_large", "workshops.import.too_large")
 	ErrNotXLSX        = problem.New(http.StatusUnprocessableEntity, "not_xlsx", "workshops.import.not_xlsx")
-	ErrImportBomb     = problem.New(http.StatusUnprocessableEntity, "unzip_too_large", "workshops.import.unzip_too_large")
+	ErrImportBomb     = problem.New(http.StatusUnprocessableEntity, "unzip_too_large", "workshops.import.unzip_too_large", "mb", MaxImportUnzipped>>20)
 	ErrImportEmpty    = problem.New(http.StatusUnprocessableEntity, "empty", "workshops.import.empty")
 	ErrImportTooMany  = problem.New(http.StatusUnprocessableEntity, "too_many_rows", "workshops.import.too_many_rows", "max", MaxImportRows)
 )
@@ -201,6 +202,24 @@ func sheetErr(err error) error {
 	return ErrNotXLSX.WithCause(err)
 }
 
+// checkUnzipped refuses a workbook whose parts add up to more than MaxImportUnzipped once
+// unzipped, from the sizes its directory declares, before anything is inflated. The zip
+// reader refuses a part that inflates beyond its declared size, so they cannot lie.
+func checkUnzipped(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return ErrNotXLSX.WithCause(err)
+	}
+	var total uint64
+	for _, e := range zr.File {
+		total += e.UncompressedSize64
+		if total > MaxImportUnzipped {
+			return ErrImportBomb.WithCause(fmt.Errorf("workshops: import unzips to more than %d bytes (at %s)", total, e.Name))
+		}
+	}
+	return nil
+}
+
 func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 	if len(data) > MaxImportBytes {
 		return nil, nil, ErrImportTooLarge
@@ -208,7 +227,10 @@ func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return nil, nil, ErrNotXLSX
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: unzipXMLLimit})
+	if err := checkUnzipped(data); err != nil {
+		return nil, nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxImportUnzipped, UnzipXMLSizeLimit: unzipXMLLimit})
 	if err != nil {
 		return nil, nil, sheetErr(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -300,5 +301,121 @@ func BenchmarkImport5000(b *testing.B) {
 		if err != nil || rep.Created != 5000 || rep.Registered != 5000 {
 			b.Fatalf("%v %+v", err, rep)
 		}
+	}
+}
+
+// sheetXML is the XML of the first worksheet of an .xlsx file, as a reader would see it.
+func sheetXML(t *testing.T, data []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range zr.File {
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			rc, err := e.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			var b bytes.Buffer
+			if _, err := b.ReadFrom(rc); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+	}
+	t.Fatal("no xl/worksheets/sheet1.xml")
+	return ""
+}
+
+var filterRe = regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?P\$?3"`)
+
+// TestParticipantsXLSXFilterAndDirection: the participants sheet has a real filter over its
+// header row and data, and an Arabic sheet says rightToLeft="1", which every reader takes.
+func TestParticipantsXLSXFilterAndDirection(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.published(input(10, 0))
+	e.apply(e.official("JO"), a)
+	e.apply(e.official("QA"), a)
+	for _, lang := range []string{"ar", "en"} {
+		var out bytes.Buffer
+		if err := e.ws.WriteParticipantsXLSX(ctx, &out, a.ID, lang); err != nil {
+			t.Fatal(err)
+		}
+		x := sheetXML(t, out.Bytes())
+		// 12 profile columns, 3 days, the rate: P; a header and two rows.
+		if !filterRe.MatchString(x) {
+			t.Errorf("%s: no auto-filter over A1:P3 in the sheet: %.300s", lang, x[strings.Index(x, "</sheetData>"):])
+		}
+		if strings.Contains(x, `rightToLeft="true"`) || (lang == "ar") != strings.Contains(x, `rightToLeft="1"`) {
+			t.Errorf("%s: sheet view %s", lang, x[strings.Index(x, "<sheetViews>"):strings.Index(x, "</sheetViews>")])
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			t.Fatalf("%s: the rewritten file does not open: %v", lang, err)
+		}
+		if rows, _ := f.GetRows(f.GetSheetName(0)); len(rows) != 3 {
+			t.Errorf("%s: %d rows after rewriting", lang, len(rows))
+		}
+		f.Close()
+	}
+}
+
+// inflated is a real workbook of a few people whose sheet is padded with inflated bytes of
+// white space (valid XML) until the whole unzips to about mb megabytes: a small upload.
+func inflated(t *testing.T, mb int) []byte {
+	t.Helper()
+	src := book(t, [][]any{header, row("huda@gov.bh", "هدى علي", "Huda Ali", "BH", "")})
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		var part bytes.Buffer
+		part.ReadFrom(rc)
+		rc.Close()
+		w, _ := z.Create(e.Name)
+		data := part.Bytes()
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			i := bytes.Index(data, []byte("<sheetData"))
+			w.Write(data[:i])
+			pad := bytes.Repeat([]byte(" "), 1<<20)
+			for j := 0; j < mb; j++ {
+				w.Write(pad)
+			}
+			data = data[i:]
+		}
+		w.Write(data)
+	}
+	z.Close()
+	return b.Bytes()
+}
+
+// TestImportInflatedWorkbook: a small upload that inflates far beyond what a list of people
+// needs is refused before it is parsed, with a message naming the limit; one within the
+// limit is read.
+func TestImportInflatedWorkbook(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	w := e.published(input(10, 0))
+	bomb := inflated(t, 40)
+	if len(bomb) > 200<<10 {
+		t.Fatalf("the inflated workbook is %d bytes, not a small upload", len(bomb))
+	}
+	_, err := e.ws.ImportParticipants(ctx, e.staff, w.ID, bomb, "en")
+	p, ok := problem.As(err)
+	if !ok || p.Code != "unzip_too_large" || !slices.Contains(p.Args, any(workshops.MaxImportUnzipped>>20)) {
+		t.Fatalf("inflated workbook: %v", err)
+	}
+	if workshops.MaxImportUnzipped > 20<<20 {
+		t.Errorf("unzipped imports may reach %d MB", workshops.MaxImportUnzipped>>20)
+	}
+	if _, err := e.ws.ImportParticipants(ctx, e.staff, w.ID, inflated(t, 2), "en"); err != nil {
+		t.Errorf("a workbook of 2 MB unzipped: %v", err)
 	}
 }
