@@ -1,6 +1,8 @@
 package web
 
 import (
+	"maps"
+
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/courses"
@@ -52,7 +54,7 @@ func addEnums(doc map[string]any) {
 			for i, p := range params {
 				pm := p.(map[string]any)
 				if list, ok := queryEnums[path][pm["name"].(string)]; ok {
-					q := clone(pm)
+					q := maps.Clone(pm)
 					q["schema"] = enumOf(pm["schema"], list)
 					params[i] = q
 				}
@@ -68,7 +70,7 @@ func enumSchema(s any) any {
 	if !ok {
 		return s
 	}
-	out := clone(m)
+	out := maps.Clone(m)
 	if props, ok := m["properties"].(map[string]any); ok {
 		np := map[string]any{}
 		for k, v := range props {
@@ -95,7 +97,7 @@ func enumOf(s any, list any) any {
 	if !ok {
 		return s
 	}
-	out := clone(m)
+	out := maps.Clone(m)
 	switch m["type"] {
 	case "array":
 		if items, ok := m["items"].(map[string]any); ok {
@@ -105,14 +107,6 @@ func enumOf(s any, list any) any {
 		if _, has := m["enum"]; !has {
 			out["enum"] = list
 		}
-	}
-	return out
-}
-
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
 	}
 	return out
 }

@@ -5,6 +5,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -73,6 +75,8 @@ type handler struct {
 	nav        []navLink
 	admin      []adminLink
 	exporters  map[string]func(ctx context.Context, u *officials.Official) (any, error)
+	// openapiJSON is /api/v1/openapi.json, encoded once.
+	openapiJSON []byte
 }
 
 // New builds the Fiber application with every route. Templates and catalogues are parsed
@@ -117,6 +121,9 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 		// Public verification is limited per address, so that codes cannot be guessed in bulk.
 		verifyIP:  newLimiter(30, time.Minute),
 		exporters: map[string]func(ctx context.Context, u *officials.Official) (any, error){},
+	}
+	if h.openapiJSON, err = json.Marshal(openAPIDocument(d.Config.BaseURL)); err != nil {
+		return nil, fmt.Errorf("web: encode the OpenAPI document: %w", err)
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "masar",

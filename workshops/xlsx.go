@@ -282,6 +282,8 @@ func (s *Service) readSheet(data []byte) (map[string]bool, []sheetRow, error) {
 		}
 		out = append(out, sheetRow{Line: line, Values: v})
 	}
+	// excelize's Rows reports a read cut short by Error() (its rows.Err()): without it, a
+	// broken sheet would import as a shorter list.
 	if err := rows.Error(); err != nil {
 		return nil, nil, sheetErr(err)
 	}
