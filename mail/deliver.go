@@ -181,7 +181,9 @@ func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
 
 // due loads the next batch of messages whose time has come.
 func (m *Mailer) due(ctx context.Context) ([]*pending, error) {
-	rows, err := m.db.R.QueryContext(ctx, `SELECT id, to_email, to_name, lang, subject, text_body, html_body, created_at, attempts
+	// The recipient's copy, with its one-time links whole, when it differs from the outbox's.
+	rows, err := m.db.R.QueryContext(ctx, `SELECT id, to_email, to_name, lang, subject, coalesce(recipient_text, text_body),
+		coalesce(recipient_html, html_body), created_at, attempts
 		FROM outbox WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, id LIMIT ?`, formatTime(time.Now()), batchSize)
 	out, err := store.Collect(rows, err, func(row store.Scanner) (*pending, error) {
@@ -257,8 +259,9 @@ func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
 			}
 			continue
 		}
-		if _, err := m.db.W.ExecContext(record, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1
-			WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
+		// Delivered, the recipient's copy goes: the outbox keeps no live link.
+		if _, err := m.db.W.ExecContext(record, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1,
+			recipient_text = NULL, recipient_html = NULL WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
 			// Sent but not recorded: it will go out again next round.
 			return sent, fmt.Errorf("mail: mark outbox %d sent: %w", p.id, err)
 		}
@@ -275,15 +278,16 @@ func (m *Mailer) failed(ctx context.Context, p *pending, cause error) error {
 	if len(msg) > maxErrorLen {
 		msg = strings.ToValidUTF8(msg[:maxErrorLen], "") + "…"
 	}
-	var next any // NULL: given up
+	var next any // NULL: given up, and the recipient's copy (its links) goes
 	if attempts < MaxAttempts {
 		next = formatTime(time.Now().Add(retryDelay(attempts)))
 		m.log.Warn("mail: delivery failed, will retry", "id", p.id, "to", p.to, "attempts", attempts, "next", next, "err", cause)
 	} else {
 		m.log.Error("mail: delivery failed, giving up", "id", p.id, "to", p.to, "attempts", attempts, "err", cause)
 	}
-	_, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?
-		WHERE id = ? AND sent_at IS NULL`, attempts, msg, next, p.id)
+	_, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?,
+		recipient_text = CASE WHEN ? THEN recipient_text END, recipient_html = CASE WHEN ? THEN recipient_html END
+		WHERE id = ? AND sent_at IS NULL`, attempts, msg, next, next != nil, next != nil, p.id)
 	if err != nil {
 		return fmt.Errorf("mail: record failure of outbox %d: %w", p.id, err)
 	}

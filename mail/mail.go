@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/masar-platform/masar/store"
 )
@@ -49,6 +50,7 @@ type Mailer struct {
 
 	poke    chan struct{} // a message was enqueued
 	deliver sync.Mutex    // one DeliverPending at a time, so that nothing is sent twice
+	strays  atomic.Int64  // token-like values masked without being marked Secret
 }
 
 // New makes a mailer. It parses every template once and fails when one is broken or missing

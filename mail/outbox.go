@@ -64,15 +64,16 @@ func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int
 	if err != nil {
 		return 0, err
 	}
-	r, err := m.tmpls.render(msg.Template, lang, m.baseURL, data)
+	shown, recipient, err := m.renderCopies(msg.Template, lang, data)
 	if err != nil {
 		return 0, err
 	}
 	now := formatTime(time.Now())
 	var id int64
 	err = q.QueryRowContext(ctx, `INSERT INTO outbox(to_email, to_name, lang, template, subject, text_body, html_body,
-		created_at, attempts, last_error, next_attempt_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?) RETURNING id`,
-		to, name, lang, msg.Template, r.subject, r.text, r.html, now, now).Scan(&id)
+		recipient_text, recipient_html, created_at, attempts, last_error, next_attempt_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?) RETURNING id`,
+		to, name, lang, msg.Template, shown.subject, shown.text, shown.html, recipient.text, recipient.html, now, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue %s to %s: %w", msg.Template, to, err)
 	}
@@ -88,6 +89,45 @@ func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int
 	}
 	return id, nil
 }
+
+// ErrSecretInSubject is returned by Enqueue when a Secret would show in a message's
+// subject, which the outbox lists for staff.
+var ErrSecretInSubject = errors.New("a secret in the subject")
+
+// renderCopies renders the message twice: the copy kept in the outbox (shown), with every
+// Secret and every token-like stray masked, and the copy for the recipient. recipient's
+// text and html are nil when both copies are the same.
+func (m *Mailer) renderCopies(name, lang string, data map[string]any) (shown rendered, recipient struct{ text, html *string }, err error) {
+	whole, masked, secret := splitSecrets(data)
+	shown, err = m.tmpls.render(name, lang, m.baseURL, masked)
+	if err != nil {
+		return shown, recipient, err
+	}
+	full := shown
+	if secret {
+		if full, err = m.tmpls.render(name, lang, m.baseURL, whole); err != nil {
+			return shown, recipient, err
+		}
+		if full.subject != shown.subject {
+			return shown, recipient, fmt.Errorf("mail: %s: %w", name, ErrSecretInSubject)
+		}
+	}
+	var n1, n2 int
+	shown.text, n1 = maskStrays(shown.text)
+	shown.html, n2 = maskStrays(shown.html)
+	if n1+n2 > 0 {
+		m.strays.Add(int64(n1 + n2))
+		m.log.Warn("mail: a token-like value not marked mail.Secret was masked in the outbox's copy", "template", name)
+	}
+	if full.text != shown.text || full.html != shown.html {
+		recipient.text, recipient.html = &full.text, &full.html
+	}
+	return shown, recipient, nil
+}
+
+// MaskedStrays is how many token-like values, not marked Secret by their callers, the
+// mailer has masked in the outbox's copies since it started (see Secret). It should stay 0.
+func (m *Mailer) MaskedStrays() int64 { return m.strays.Load() }
 
 // checkAddress returns the bare address, or ErrInvalidAddress.
 func checkAddress(s string) (string, error) {
@@ -157,7 +197,8 @@ const (
 	StatusFailed  = "failed" // given up after MaxAttempts
 )
 
-// Item is a message as stored in the outbox, for the admins' view of sent mail.
+// Item is a message as stored in the outbox, for the staff's view of sent mail. Its Text and
+// HTML are the outbox's copy: every Secret masked.
 type Item struct {
 	ID            int64      `json:"id"`
 	To            string     `json:"to"`
@@ -222,16 +263,31 @@ func parseNullTime(s sql.NullString) (*time.Time, error) {
 // List returns outbox messages, newest first, and how many there are in all. limit is
 // capped at 200 (100 when not positive).
 func (m *Mailer) List(ctx context.Context, limit, offset int) ([]Item, int, error) {
+	return m.ListExcept(ctx, nil, limit, offset)
+}
+
+// ListExcept is List without the messages addressed to any of the addresses in except
+// (compared as stored), e.g. the admins' mail for a viewer who is not an admin.
+func (m *Mailer) ListExcept(ctx context.Context, except []string, limit, offset int) ([]Item, int, error) {
 	if limit <= 0 {
 		limit = 100
 	}
 	limit = min(limit, 200)
 	offset = max(offset, 0)
+	where := ""
+	args := make([]any, 0, len(except)+2)
+	if len(except) > 0 {
+		where = " WHERE to_email NOT IN (?" + strings.Repeat(", ?", len(except)-1) + ")"
+		for _, e := range except {
+			args = append(args, e)
+		}
+	}
 	var total int
-	if err := m.db.R.QueryRowContext(ctx, "SELECT count(*) FROM outbox").Scan(&total); err != nil {
+	if err := m.db.R.QueryRowContext(ctx, "SELECT count(*) FROM outbox"+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("mail: count outbox: %w", err)
 	}
-	rows, err := m.db.R.QueryContext(ctx, "SELECT "+itemColumns+" FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?", limit, offset)
+	rows, err := m.db.R.QueryContext(ctx, "SELECT "+itemColumns+" FROM outbox"+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+		append(args, limit, offset)...)
 	items, err := store.Collect(rows, err, scanItem)
 	if err != nil {
 		return nil, 0, fmt.Errorf("mail: list outbox: %w", err)

@@ -69,7 +69,7 @@ func BenchmarkRequestReset(b *testing.B) {
 	ctx := context.Background()
 	send := func(tx *sql.Tx, o *Official, tok string) error {
 		_, err := m.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "reset",
-			Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": "https://masar.test/" + o.Language + "/reset/" + tok}})
+			Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": mail.SecretLink("https://masar.test/"+o.Language+"/reset/", tok)}})
 		return err
 	}
 	for _, tc := range []struct{ name, email string }{

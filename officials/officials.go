@@ -637,6 +637,29 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	return out, total, nil
 }
 
+// AdminEmails returns the e-mail addresses of the live admin accounts, as stored.
+func (s *Service) AdminEmails(ctx context.Context) ([]string, error) {
+	rows, err := s.db.R.QueryContext(ctx, "SELECT email FROM officials WHERE role = ? AND deleted_at IS NULL ORDER BY id", RoleAdmin)
+	out, err := store.Collect(rows, err, store.Column[string])
+	if err != nil {
+		return nil, fmt.Errorf("officials: admin e-mails: %w", err)
+	}
+	return out, nil
+}
+
+// MayManage reports whether by may change account o (its profile or role) on their behalf:
+// staff and admin accounts are managed by admins only, so that no staff member raises,
+// lowers or edits a colleague, an admin, or an account they would then make staff.
+func MayManage(by, o *Official) bool {
+	return by.IsAdmin() || by.IsStaff() && !o.IsStaff()
+}
+
+// MayGrant reports whether by may give role to an account: staff may make officials,
+// focal points and trainers; only an admin makes staff or admins.
+func MayGrant(by *Official, role string) bool {
+	return by.IsAdmin() || by.IsStaff() && role != RoleStaff && role != RoleAdmin
+}
+
 // CountAdmins returns how many live admin accounts exist.
 func (s *Service) CountAdmins(ctx context.Context) (int, error) {
 	var n int

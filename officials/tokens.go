@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )
@@ -279,6 +280,10 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (in
 		if _, err = tx.ExecContext(ctx, `UPDATE officials SET password_hash = ?, must_change_password = 0,
 			email_confirmed_at = coalesce(email_confirmed_at, ?), updated_at = ? WHERE id = ?`, h, now(), now(), id); err != nil {
 			return fmt.Errorf("officials: reset password %d: %w", id, err)
+		}
+		// Whoever held the link acted as the account: recorded, so that a takeover shows.
+		if err := audit.Record(ctx, tx, audit.Actor{ID: id, Email: email}, "official.password_reset", fmt.Sprintf("official:%d", id), "", "", ""); err != nil {
+			return err
 		}
 		revoked, err = endSessionsAndTokens(ctx, tx, id, "")
 		return err

@@ -58,7 +58,7 @@ func TestRegisterTakenAddressLooksTheSame(t *testing.T) {
 			if it.Template != "register_taken" || it.Lang != "ar" {
 				t.Errorf("the holder got %s in %s", it.Template, it.Lang)
 			}
-			told = it.Text
+			told = recipientText(t, p, it.ID)
 		}
 	}
 	i := strings.Index(told, "/ar/reset/")

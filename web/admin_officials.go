@@ -132,6 +132,10 @@ func (h *handler) saveOfficial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !officials.MayManage(user(c), o) {
+		// Staff and admin accounts are edited by their holders or by an admin.
+		return problem.Forbidden
+	}
 	form := typed(c, accountFields...)
 	form["email"] = o.Email
 	if _, err := h.Officials.UpdateProfile(c.UserContext(), actor(c), o.ID, inputFrom(form, "")); err != nil {
@@ -159,8 +163,8 @@ func (h *handler) grantRole(c *fiber.Ctx) error {
 		return err
 	}
 	role := c.FormValue("role")
-	if role == officials.RoleAdmin && !user(c).IsAdmin() || o.Role == officials.RoleAdmin && !user(c).IsAdmin() {
-		// Only an admin makes or unmakes admins.
+	if !officials.MayManage(user(c), o) || !officials.MayGrant(user(c), role) {
+		// Only an admin makes or unmakes staff and admins.
 		return problem.Forbidden
 	}
 	if err := h.Officials.SetRole(c.UserContext(), actor(c), o.ID, role); err != nil {
@@ -186,7 +190,7 @@ func (h *handler) createOfficial(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	form := typed(c, append(accountFields, "role")...)
 	role := form["role"]
-	if role == officials.RoleAdmin && !user(c).IsAdmin() {
+	if !officials.MayGrant(user(c), role) {
 		return problem.Forbidden
 	}
 	o, err := h.createAccount(c, inputFrom(form, ""), role)

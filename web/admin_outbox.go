@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,10 +8,9 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
-	"github.com/masar-platform/masar/store"
 )
 
-func mailClaim(o *officials.Official, by, link string) mail.Message {
+func mailClaim(o *officials.Official, by string, link mail.Secret) mail.Message {
 	return mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
 		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": by, "Link": link, "Hours": 1}}
 }
@@ -25,9 +22,24 @@ type outboxList struct {
 	Pages int
 }
 
+// hiddenMail is the addresses whose mail the current user may not read in the outbox: the
+// admins', for anyone but an admin.
+func (h *handler) hiddenMail(c *fiber.Ctx) ([]string, error) {
+	if user(c).IsAdmin() {
+		return nil, nil
+	}
+	return h.Officials.AdminEmails(c.UserContext())
+}
+
+// listOutbox lists the outbox. No one-time link is ever shown (the mailer keeps only masked
+// copies; see mail.Secret); staff do not see the admins' mail at all.
 func (h *handler) listOutbox(c *fiber.Ctx) error {
 	page := max(1, c.QueryInt("page", 1))
-	items, total, err := h.Mailer.List(c.UserContext(), pageSize, (page-1)*pageSize)
+	hidden, err := h.hiddenMail(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := h.Mailer.ListExcept(c.UserContext(), hidden, pageSize, (page-1)*pageSize)
 	if err != nil {
 		return err
 	}
@@ -36,6 +48,8 @@ func (h *handler) listOutbox(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "admin_outbox", v)
 }
 
+// showOutboxMessage shows one message, as kept in the outbox (one-time links masked), and
+// records who read it. A message to an admin is not found for anyone but an admin.
 func (h *handler) showOutboxMessage(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
@@ -45,28 +59,19 @@ func (h *handler) showOutboxMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !user(c).IsAdmin() {
-		// A link that sets the password of a staff or admin account would hand its powers
-		// to whoever reads it here: only admins see those links whole.
-		o, err := h.Officials.GetByEmail(c.UserContext(), it.To)
-		switch {
-		case err == nil && o.IsStaff():
-			it.Text = maskEmailLinks(it.Text)
-			it.HTML = maskEmailLinks(it.HTML)
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return err
+	hidden, err := h.hiddenMail(c)
+	if err != nil {
+		return err
+	}
+	for _, a := range hidden {
+		if a == it.To {
+			return problem.NotFound
 		}
+	}
+	if err := h.Mailer.RecordView(c.UserContext(), actor(c), it); err != nil {
+		return err
 	}
 	v := h.view(c, "admin.outbox.title")
 	v.Data = it
 	return h.render(c, fiber.StatusOK, "admin_outbox_message", v)
-}
-
-// emailLinkRe finds the secret of an e-mailed link (password reset, account claim, address
-// confirmation).
-var emailLinkRe = regexp.MustCompile(`(/(?:reset|confirm)/)[A-Za-z0-9_-]+`)
-
-// maskEmailLinks replaces the secrets of the e-mailed links in s.
-func maskEmailLinks(s string) string {
-	return emailLinkRe.ReplaceAllString(s, "${1}…")
 }

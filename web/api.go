@@ -117,8 +117,13 @@ func (h *handler) apiCreateOfficial(c *fiber.Ctx) error {
 	if b.Role == "" {
 		b.Role = officials.RoleOfficial
 	}
-	if b.Role == officials.RoleAdmin && !user(c).IsAdmin() {
+	if !officials.MayGrant(user(c), b.Role) {
 		return problem.Forbidden
+	}
+	if b.Password != "" {
+		// Whoever chose it could log in as the account's holder: the holder sets it, through
+		// the claim link that only they receive.
+		return problem.Fields{"password": "field.password.not_settable"}.Err()
 	}
 	o, err := h.createAccount(c, b.Input, b.Role)
 	if err != nil {
@@ -141,6 +146,9 @@ func (h *handler) apiUpdateOfficial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !officials.MayManage(user(c), o) {
+		return problem.Forbidden
+	}
 	var patch map[string]any
 	if err := bodyJSON(c, &patch); err != nil {
 		return err
@@ -159,10 +167,8 @@ func (h *handler) apiUpdateOfficial(c *fiber.Ctx) error {
 	if !slices.Contains(officials.Roles, form["role"]) {
 		return problem.Fields{"role": "field.role.invalid"}.Err()
 	}
-	if form["role"] != o.Role {
-		if (form["role"] == officials.RoleAdmin || o.Role == officials.RoleAdmin) && !user(c).IsAdmin() {
-			return problem.Forbidden
-		}
+	if form["role"] != o.Role && !officials.MayGrant(user(c), form["role"]) {
+		return problem.Forbidden
 	}
 	if _, err := h.Officials.UpdateProfile(c.UserContext(), actor(c), o.ID, inputFrom(form, "")); err != nil {
 		return err

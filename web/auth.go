@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
@@ -105,13 +107,27 @@ func (h *handler) registrationMail(ctx context.Context, tx *sql.Tx, r officials.
 	o := r.Official
 	base := h.cfg.BaseURL + "/" + o.Language
 	msg := mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "confirm",
-		Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": base + "/confirm/" + r.Link}}
+		Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": mail.SecretLink(base+"/confirm/", r.Link)}}
 	if r.Taken {
 		msg.Template = "register_taken"
-		msg.Data = map[string]any{"Name": o.DisplayName(o.Language), "LoginLink": base + "/login", "ResetLink": base + "/reset/" + r.Link}
+		msg.Data = map[string]any{"Name": o.DisplayName(o.Language), "LoginLink": base + "/login", "ResetLink": mail.SecretLink(base+"/reset/", r.Link)}
 	}
-	_, err := h.Mailer.Enqueue(ctx, tx, msg)
-	return err
+	if _, err := h.Mailer.Enqueue(ctx, tx, msg); err != nil || !r.Taken {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Actor{}, actionResetRequested, officialSubject(o.ID), "via", "", "register")
+}
+
+// actionResetRequested is the audit action of a password-reset link sent to an account,
+// whoever asked for it (the actor, when logged in); the link itself is never recorded.
+const actionResetRequested = "official.reset_requested"
+
+func officialSubject(id int64) string { return "official:" + strconv.FormatInt(id, 10) }
+
+// oneTimeLink is the e-mailed link /{lang}/{kind}/{token}, marked secret: the outbox shows
+// it without its token, and only the recipient receives it whole.
+func (h *handler) oneTimeLink(lang, kind, token string) mail.Secret {
+	return mail.SecretLink(h.cfg.BaseURL+"/"+lang+"/"+kind+"/", token)
 }
 
 func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) error {
@@ -120,7 +136,7 @@ func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) e
 		return err
 	}
 	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/confirm/" + tok}})
+		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.oneTimeLink(o.Language, "confirm", tok)}})
 	return err
 }
 
@@ -231,10 +247,15 @@ func (h *handler) forgot(c *fiber.Ctx) error {
 	if !h.resetAcc.allow(account) {
 		return tooManyRequests(c, h.resetAcc.retryAfter(account))
 	}
+	who := actor(c)
 	err := h.Officials.RequestReset(ctx, email, lang(c), func(tx *sql.Tx, o *officials.Official, tok string) error {
 		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}})
-		return err
+			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.oneTimeLink(o.Language, "reset", tok)}})
+		if err != nil {
+			return err
+		}
+		// Recorded with the link, and taken back with it for an address without an account.
+		return audit.Record(ctx, tx, who, actionResetRequested, officialSubject(o.ID), "via", "", "forgot")
 	})
 	if err != nil {
 		return err

@@ -100,6 +100,12 @@ var azRoutes = []authzRow{
 	{"GET /api/v1/officials?country={A}&q=Rania", "", by(401, 403, 200, 200, 403, 200, 200)},
 	{"POST /api/v1/officials", strings.Replace(azOfficialJSON, "{", `{"role": "admin", `, 1), by(401, 403, 403, 403, 403, 403, 201)},
 	{"PATCH /api/v1/officials/{newOfficial}", `{"job_title": "Head of data"}`, by(401, 403, 403, 403, 403, 200, 200)},
+	// Only an admin makes, edits or demotes staff; nobody chooses the password of an account made for someone else.
+	{"POST /api/v1/officials", strings.Replace(azOfficialJSON, "{", `{"role": "staff", `, 1), by(401, 403, 403, 403, 403, 403, 201)},
+	{"POST /api/v1/officials", strings.Replace(azOfficialJSON, "{", `{"password": "a password I chose myself", `, 1), by(401, 403, 403, 403, 403, 422, 422)},
+	{"PATCH /api/v1/officials/{newOfficial}", `{"role": "staff"}`, by(401, 403, 403, 403, 403, 403, 200)},
+	{"PATCH /api/v1/officials/{newStaff}", `{"job_title": "Head of data"}`, by(401, 403, 403, 403, 403, 403, 200)},
+	{"PATCH /api/v1/officials/{newStaff}", `{"role": "official"}`, by(401, 403, 403, 403, 403, 403, 200)},
 	{"GET /api/v1/countries", "", all(200)},
 	// Courses.
 	{"GET /api/v1/courses", "", all(200)},
@@ -209,9 +215,13 @@ var azRoutes = []authzRow{
 	{"POST /ar/admin/officials/{newOfficial}/role", "role=focal_point", by(401, 403, 403, 403, 403, 303, 303)},
 	{"POST /ar/admin/officials/{newOfficial}/role", "role=admin", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/new", azAccountForm + "&role=admin", by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/new", azAccountForm + "&role=staff", by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newOfficial}/role", "role=staff", by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newStaff}/role", "role=official", by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newStaff}", azProfileForm, by(401, 403, 403, 403, 403, 403, 303)},
 	{"GET /ar/admin/outbox", "", by(303, 403, 403, 403, 403, 200, 200)},
 	{"GET /ar/admin/outbox/{mail}", "", by(303, 403, 403, 403, 403, 200, 200)},
-	{"GET /ar/admin/outbox/{adminMail}", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/outbox/{adminMail}", "", by(303, 403, 403, 403, 403, 404, 200)},
 	{"GET /ar/admin/audit", "", by(303, 403, 403, 403, 403, 403, 200)},
 	{"GET /ar/admin/countries", "", by(303, 403, 403, 403, 403, 403, 200)},
 	{"POST /ar/admin/countries/{A}", "member=1", by(401, 403, 403, 403, 403, 403, 303)},
@@ -331,8 +341,9 @@ func TestAuthzTable(t *testing.T) {
 	secrets[roleFpA] = []secret{draft, note, {"the subject's ticket", f.vars["ticket"], ""}}
 	secrets[roleTrainer] = []secret{note, {"country A's advisory request", rfAdvisoryNeeds, ""}}
 	// Staff read the outbox, but a link that sets the password of an admin's account would
-	// make them admins.
+	// make them admins; no one reads one-time links there (admins included: see powers_test.go).
 	secrets[roleStaff] = []secret{{"the admin's password-reset link", f.adminResetToken, ""}}
+	secrets[roleAdmin] = []secret{{"the admin's password-reset link", f.adminResetToken, ""}}
 	// Each secret must show somewhere to a role allowed to read it, or hiding it proves
 	// nothing.
 	seen := map[string]bool{}
@@ -382,7 +393,9 @@ func TestAuthzTable(t *testing.T) {
 		t.Error(f)
 	}
 	for v, ok := range seen {
-		if !ok {
+		// The admin's reset link is the one secret no page shows at all: it reaches the admin's
+		// mailbox only (the fixture read it from the recipient's copy of the message).
+		if !ok && v != f.adminResetToken {
 			t.Errorf("%q shows on no page at all: the check that hides it tests nothing", v)
 		}
 	}

@@ -231,7 +231,7 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	}
 	items, _, err = p.Mailer.List(ctx, 1, 0)
 	f.must(err, "outbox")
-	if m := resetLinkRe.FindStringSubmatch(items[0].Text); items[0].To != f.actors[roleAdmin].o.Email || m == nil {
+	if m := resetLinkRe.FindStringSubmatch(recipientText(t, p, items[0].ID)); items[0].To != f.actors[roleAdmin].o.Email || m == nil {
 		t.Fatalf("fixture: no reset link for the admin in %+v", items[0])
 	} else {
 		f.vars["adminMail"], f.adminResetToken = fmt.Sprint(items[0].ID), m[1]
@@ -249,6 +249,12 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	f.fresh["newEmail"] = func() string { f.n++; return fmt.Sprintf("new%d@jo.authz.test", f.n) }
 	f.fresh["newOfficial"] = func() string { return fmt.Sprint(f.freshOfficial("").ID) }
 	f.fresh["newOfficialEmail"] = func() string { return f.freshOfficial("").Email }
+	// A fresh staff account, which only an admin may edit or demote.
+	f.fresh["newStaff"] = func() string {
+		o := f.freshOfficial("")
+		f.must(p.Officials.SetRole(ctx, sys, o.ID, officials.RoleStaff), "fresh staff")
+		return fmt.Sprint(o.ID)
+	}
 	f.fresh["loginEmail"] = func() string { return f.freshOfficial(rfPassword).Email }
 	f.fresh["newReg"] = func() string {
 		r, err := p.Workshops.Apply(ctx, f.freshOfficial(""), w.ID, "Our ministry publishes budgets.")

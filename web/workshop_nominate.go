@@ -189,7 +189,7 @@ func (h *handler) claimMail(c *fiber.Ctx) func(tx *sql.Tx, o *officials.Official
 		if err != nil {
 			return err
 		}
-		_, err = h.Mailer.Enqueue(ctx, tx, mailClaim(o, u.DisplayName(o.Language), h.cfg.BaseURL+"/"+o.Language+"/reset/"+tok))
+		_, err = h.Mailer.Enqueue(ctx, tx, mailClaim(o, u.DisplayName(o.Language), h.oneTimeLink(o.Language, "reset", tok)))
 		return err
 	}
 }
