@@ -59,6 +59,9 @@ func TestSecretReachesOnlyTheRecipient(t *testing.T) {
 			t.Fatalf("the outbox shows the one-time link:\n%s", shown)
 		}
 	}
+	if m.MaskedStrays() != 0 {
+		t.Errorf("the Secret was masked by the safety net, not as a Secret")
+	}
 	if !strings.Contains(it.Text, "https://masar.test/ar/reset/"+Mask) {
 		t.Errorf("the outbox's copy does not say where the masked link led:\n%s", it.Text)
 	}
