@@ -15,6 +15,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/web"
 )
 
@@ -128,20 +129,18 @@ func TestStaffCannotObtainOneTimeLinks(t *testing.T) {
 
 	// Every one-time link the flows mailed, from the recipients' copies.
 	var ids []int64
+	toOf := map[int64]string{}
 	rows, err := p.DB.R.Query("SELECT id, to_email FROM outbox ORDER BY id")
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var id int64
+		var to string
+		err := row.Scan(&id, &to)
+		ids, toOf[id] = append(ids, id), to
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	toOf := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var to string
-		if err := rows.Scan(&id, &to); err != nil {
-			t.Fatal(err)
-		}
-		ids, toOf[id] = append(ids, id), to
-	}
-	rows.Close()
 	tokens := map[string]int64{} // token → message
 	for _, id := range ids {
 		for _, m := range oneTimeRe.FindAllStringSubmatch(recipientText(t, p, id), -1) {
