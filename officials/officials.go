@@ -660,6 +660,17 @@ func MayGrant(by *Official, role string) bool {
 	return by.IsAdmin() || by.IsStaff() && role != RoleStaff && role != RoleAdmin
 }
 
+// GrantableRoles is the roles by may give, in the order of Roles.
+func GrantableRoles(by *Official) []string {
+	var out []string
+	for _, r := range Roles {
+		if MayGrant(by, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // CountAdmins returns how many live admin accounts exist.
 func (s *Service) CountAdmins(ctx context.Context) (int, error) {
 	var n int

@@ -116,11 +116,10 @@ func (h *handler) showOfficial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	af, err := h.accountForm(c.UserContext())
+	af, err := h.staffForm(c.UserContext(), user(c), o)
 	if err != nil {
 		return err
 	}
-	af.Subject = o
 	v := h.view(c, "admin.official.title")
 	v.Form = profileForm(o)
 	v.Data = af
@@ -143,11 +142,10 @@ func (h *handler) saveOfficial(c *fiber.Ctx) error {
 		if !ok {
 			return err
 		}
-		af, err := h.accountForm(c.UserContext())
+		af, err := h.staffForm(c.UserContext(), user(c), o)
 		if err != nil {
 			return err
 		}
-		af.Subject = o
 		form["role"] = o.Role
 		v := h.view(c, "admin.official.title")
 		v.Form, v.Data, v.Errors, v.ErrorKey = form, af, fields, key
@@ -175,7 +173,7 @@ func (h *handler) grantRole(c *fiber.Ctx) error {
 }
 
 func (h *handler) showNewOfficial(c *fiber.Ctx) error {
-	af, err := h.accountForm(c.UserContext())
+	af, err := h.staffForm(c.UserContext(), user(c), nil)
 	if err != nil {
 		return err
 	}
@@ -199,7 +197,7 @@ func (h *handler) createOfficial(c *fiber.Ctx) error {
 		if !ok {
 			return err
 		}
-		af, err := h.accountForm(ctx)
+		af, err := h.staffForm(ctx, user(c), nil)
 		if err != nil {
 			return err
 		}

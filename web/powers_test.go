@@ -383,6 +383,23 @@ func TestOnlyAdminsManageStaff(t *testing.T) {
 		t.Errorf("the refusal does not name the password field: %s", r.Body)
 	}
 
+	// The pages offer staff only what they may do.
+	colleaguePage := fmt.Sprintf("/ar/admin/officials/%d", colleague.ID)
+	if r := staff.get(colleaguePage); r.Status != http.StatusOK || strings.Contains(r.Body, `action="`+colleaguePage) ||
+		!strings.Contains(r.Body, "إلا مدير المنصة") {
+		t.Errorf("staff on a colleague's page: %d, forms shown or no word on who manages it", r.Status)
+	}
+	if r := admin.get(colleaguePage); !strings.Contains(r.Body, `action="`+colleaguePage+`/role"`) {
+		t.Errorf("the admin is not offered to change a staff member's role")
+	}
+	if r := staff.get("/ar/admin/officials/new"); r.Status != http.StatusOK || strings.Contains(r.Body, `value="staff"`) ||
+		strings.Contains(r.Body, `value="admin"`) || !strings.Contains(r.Body, `value="focal_point"`) {
+		t.Errorf("staff's new-account form offers roles they may not give (or not the ones they may)")
+	}
+	if r := staff.get(fmt.Sprintf("/ar/admin/officials/%d", mine.ID)); strings.Contains(r.Body, `<option value="staff"`) {
+		t.Errorf("staff are offered to make staff")
+	}
+
 	// Staff keep their duties: focal points and trainers, accounts claimed by their holders.
 	if r := staff.post(fmt.Sprintf("/ar/admin/officials/%d/role", mine.ID), url.Values{"role": {"trainer"}}); r.Status != http.StatusSeeOther || role(mine) != officials.RoleTrainer {
 		t.Errorf("staff making a trainer: %d, role %s", r.Status, role(mine))
