@@ -23,7 +23,18 @@ type accountForm struct {
 	Genders   []string
 	Roles     []string
 	Subject   *officials.Official // the account being edited (admin)
+	Manage    bool                // the user may edit Subject and change its role
 	Next      string
+}
+
+// staffForm is accountForm for user u's administration pages: the roles u may give, and
+// whether u may manage subject (nil: a new account).
+func (h *handler) staffForm(ctx context.Context, u, subject *officials.Official) (accountForm, error) {
+	af, err := h.accountForm(ctx)
+	af.Roles = officials.GrantableRoles(u)
+	af.Subject = subject
+	af.Manage = subject == nil || officials.MayManage(u, subject)
+	return af, err
 }
 
 func (h *handler) accountForm(ctx context.Context) (accountForm, error) {
