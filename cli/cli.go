@@ -192,7 +192,7 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog
 	if err != nil {
 		return fmt.Errorf("no account with e-mail %s", email)
 	}
-	tok, err := p.Officials.CreateAPIToken(ctx, o.ID, name)
+	tok, err := p.Officials.CreateAPITokenFor(ctx, audit.Actor{Email: "command line"}, o.ID, name)
 	if err != nil {
 		return err
 	}
