@@ -261,7 +261,7 @@ func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
 		}
 		// Delivered, the recipient's copy goes: the outbox keeps no live link.
 		if _, err := m.db.W.ExecContext(record, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1,
-			recipient_text = NULL, recipient_html = NULL WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
+			`+dropRecipientCopy+` WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
 			// Sent but not recorded: it will go out again next round.
 			return sent, fmt.Errorf("mail: mark outbox %d sent: %w", p.id, err)
 		}

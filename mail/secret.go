@@ -18,6 +18,12 @@ type Secret struct {
 	Hidden string // the secret itself, e.g. the token
 }
 
+// dropRecipientCopy is the SET clause that forgets a message's recipient copy: every change
+// that ends a message's delivery (sent, given up, discarded, dropped) includes it, so that
+// no live link outlives its message. A message sent again after that goes out as the
+// outbox shows it, its one-time links masked: its recipient asks for a new link.
+const dropRecipientCopy = "recipient_text = NULL, recipient_html = NULL"
+
 // SecretLink is the one-time link prefix+token, of which only prefix may be shown.
 func SecretLink(prefix, token string) Secret { return Secret{Shown: prefix, Hidden: token} }
 
