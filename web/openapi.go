@@ -21,10 +21,10 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/me", Summary: "The account the token belongs to", Role: "any", Result: "Official"},
 	{Method: "GET", Path: "/officials", Summary: "List accounts (a focal point sees only their country)", Role: "staff, admin, focal_point",
 		Result: "OfficialPage", Query: []string{"q", "country", "role", "limit", "offset"}},
-	{Method: "POST", Path: "/officials", Summary: "Create an account; without a password the holder is e-mailed a link to set one", Role: "staff, admin",
+	{Method: "POST", Path: "/officials", Summary: "Create an account for someone (staff give official, focal_point or trainer; admins any role); its holder is e-mailed a link to choose the password, which nobody else sets (a password in the body is a 422)", Role: "staff, admin",
 		Body: "OfficialInput", Result: "Official"},
 	{Method: "GET", Path: "/officials/{id}", Summary: "One account", Role: "staff, admin, focal_point", Result: "Official"},
-	{Method: "PATCH", Path: "/officials/{id}", Summary: "Change an account's profile fields or role", Role: "staff, admin",
+	{Method: "PATCH", Path: "/officials/{id}", Summary: "Change an account's profile fields or role (staff: not of staff or admin accounts, nor to staff or admin)", Role: "staff, admin",
 		Body: "OfficialPatch", Result: "Official"},
 	{Method: "GET", Path: "/courses", Summary: "The course catalogue", Role: "public", Result: "Courses"},
 	{Method: "GET", Path: "/courses/{slug}", Summary: "One course with its outcomes and lessons", Role: "public", Result: "Course"},
@@ -174,10 +174,8 @@ func openAPIDocument(base string) map[string]any {
 		"organisation": str, "country": str, "sector": str, "gender": str, "language": str, "role": str,
 		"email_confirmed": map[string]any{"type": "boolean"}, "created_at": map[string]any{"type": "string", "format": "date-time"},
 	}}
-	password := map[string]any{"type": "string", "description": "at least 10 characters and at most 72 bytes (about 36 Arabic letters); " +
-		"not one of the common passwords Masar refuses, nor the e-mail address; omit it to e-mail the holder a link to choose one"}
 	input := map[string]any{"type": "object", "required": []string{"email", "name_ar", "name_latin", "job_title", "organisation", "country", "sector", "gender", "language"},
-		"properties": map[string]any{"email": str, "password": password, "name_ar": str, "name_latin": str, "job_title": str,
+		"properties": map[string]any{"email": str, "name_ar": str, "name_latin": str, "job_title": str,
 			"organisation": str, "country": str, "sector": str, "gender": str, "language": str, "role": str}}
 	doc := map[string]any{
 		"openapi": "3.0.3",
