@@ -112,11 +112,13 @@ func (m *Mailer) renderCopies(name, lang string, data map[string]any) (shown ren
 			return shown, recipient, fmt.Errorf("mail: %s: %w", name, ErrSecretInSubject)
 		}
 	}
-	var n1, n2 int
+	var n0, n1, n2 int
+	// The subject is stored once, for both copies: a token there is masked for the recipient too.
+	shown.subject, n0 = maskStrays(shown.subject)
 	shown.text, n1 = maskStrays(shown.text)
 	shown.html, n2 = maskStrays(shown.html)
-	if n1+n2 > 0 {
-		m.strays.Add(int64(n1 + n2))
+	if n0+n1+n2 > 0 {
+		m.strays.Add(int64(n0 + n1 + n2))
 		m.log.Warn("mail: a token-like value not marked mail.Secret was masked in the outbox's copy", "template", name)
 	}
 	if full.text != shown.text || full.html != shown.html {

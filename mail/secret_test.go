@@ -173,6 +173,15 @@ func TestUnmarkedTokenIsMaskedAndCounted(t *testing.T) {
 	if err := db.R.QueryRow("SELECT recipient_text FROM outbox WHERE id = ?", id).Scan(&rt); err != nil || !strings.Contains(rt.String, link) {
 		t.Errorf("the recipient's copy lost the link: %q %v", rt.String, err)
 	}
+	// The subject, which the outbox lists, too.
+	id, err = m.Enqueue(ctx, db.W, Message{To: "amina@gov.test", Lang: "en", Template: "notice",
+		Data: map[string]any{"Title": "Your key " + liveToken, "Body": "Keep it."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it, _ = m.Get(ctx, id); strings.Contains(it.Subject, liveToken) || !strings.Contains(it.Subject, "Your key") {
+		t.Errorf("subject %q", it.Subject)
+	}
 }
 
 // TestSecretPrintsMasked: a Secret that reaches a template other than as a value of
