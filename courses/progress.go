@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/cache"
-	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )
 
