@@ -141,3 +141,48 @@ type myDataPage struct {
 	Country string
 	Courses map[string]string // course slug → title
 }
+
+// schemaPersonalData documents the personal-data export's stable keys.
+var schemaPersonalData = func() map[string]any {
+	str := map[string]any{"type": "string"}
+	when := map[string]any{"type": "string", "format": "date-time"}
+	whenOrNull := map[string]any{"type": "string", "format": "date-time", "nullable": true}
+	integer := map[string]any{"type": "integer"}
+	boolean := map[string]any{"type": "boolean"}
+	obj := func(props map[string]any) map[string]any {
+		return map[string]any{"type": "object", "properties": props}
+	}
+	list := func(items any) map[string]any { return map[string]any{"type": "array", "items": items} }
+	audit := list(obj(map[string]any{"id": integer, "at": when, "actor_id": integer, "actor": str, "action": str,
+		"subject": str, "field": str, "from": str, "to": str}))
+	return obj(map[string]any{
+		"format":      map[string]any{"type": "string", "enum": []string{PersonalDataFormat}},
+		"exported_at": when,
+		"profile":     ref("Official"),
+		"sessions":    list(obj(map[string]any{"created_at": when, "expires_at": when, "current": boolean})),
+		"api_tokens": list(obj(map[string]any{"id": integer, "name": str, "created_at": when, "last_used_at": whenOrNull,
+			"revoked_at": whenOrNull})),
+		"courses": ref("ProgressList"),
+		"quiz_attempts": list(obj(map[string]any{"course": str, "attempt": integer, "score": integer, "passed": boolean,
+			"answers": map[string]any{"type": "object", "additionalProperties": list(str)}, "submitted_at": when})),
+		"workshops": ref("MyRegistrations"),
+		"nominations_made": list(obj(map[string]any{"registration_id": integer, "workshop_id": integer,
+			"workshop_title": map[string]any{"type": "object", "additionalProperties": str},
+			"status":         map[string]any{"type": "string", "enum": workshops.RegStatuses}, "created_at": when})),
+		"nomination_letters": list(obj(map[string]any{"workshop_id": integer, "country": str, "filename": str, "size": integer,
+			"sha256": str, "uploaded_at": when})),
+		"certificates":      ref("CertificateList"),
+		"advisory_requests": list(ref("AdvisoryRequest")),
+		"advisory_comments": list(obj(map[string]any{"id": integer, "request_id": integer, "internal": boolean, "body": str,
+			"created_at": when})),
+		"advisory_attachments": list(obj(map[string]any{"id": integer, "request_id": integer, "filename": str,
+			"kind": map[string]any{"type": "string", "enum": []string{advisory.KindPDF, advisory.KindDOCX, advisory.KindXLSX}},
+			"size": integer, "sha256": str, "created_at": when})),
+		"mails": list(obj(map[string]any{"id": integer, "template": str, "lang": str, "subject": str,
+			"text":        map[string]any{"type": "string", "description": "the text version; one-time links masked"},
+			"attachments": list(str), "created_at": when, "sent_at": whenOrNull,
+			"status": map[string]any{"type": "string", "enum": []string{"pending", "sent", "failed"}}})),
+		"changes_by_staff": audit,
+		"my_actions":       audit,
+	})
+}()
