@@ -27,7 +27,6 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	ctx := context.Background()
 	p := newPlatform(t)
 	staffC, staff := account(t, p, "staff.mydata@example.org", officials.RoleStaff, "")
-	_ = staffC
 	me, fp := account(t, p, "fp.mydata@example.org", officials.RoleFocalPoint, "JO")
 	_, fp2 := account(t, p, "fp2.mydata@example.org", officials.RoleFocalPoint, "JO")
 	other, err := p.Officials.Create(ctx, audit.Actor{Email: "test"}, officials.Input{Email: "nominee.other@gov.example",
@@ -234,6 +233,18 @@ func TestPersonalDataIsComplete(t *testing.T) {
 		if body == "" || strings.Contains(body, "لا شيء.") {
 			t.Errorf("table %s is missing or empty", id)
 		}
+	}
+	// Staff who changed another person's profile find the action in their own data, not the
+	// values they changed (those are the other person's).
+	if _, err := p.Officials.UpdateProfile(ctx, staffActor, other.ID, officials.Input{Email: other.Email, NameAr: other.NameAr,
+		NameLatin: other.NameLatin, JobTitle: "Head of Strategic Planning", Organisation: other.Organisation, Country: "JO",
+		Sector: other.Sector, Gender: other.Gender, Language: other.Language}); err != nil {
+		t.Fatal(err)
+	}
+	r = staffC.get("/en/me/export")
+	if r.Status != 200 || !strings.Contains(r.Body, `"action":"official.edit","subject":"official:`+itoa(other.ID)+`","field":"job_title","from":"","to":""`) ||
+		strings.Contains(r.Body, "Head of Strategic Planning") {
+		t.Errorf("staff's export: %d %s", r.Status, r.Body)
 	}
 	if r := me.get("/ar/me"); !strings.Contains(r.Body, `href="/ar/me/data"`) {
 		t.Error("the profile page does not link to the personal data")
