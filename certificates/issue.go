@@ -319,10 +319,18 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 				issuedBy = c.IssuedBy
 			}
 			// The holder's standing of today goes with the certificate: the figures of the
-			// past count it there, whatever becomes of the profile.
+			// past count it there, whatever becomes of the profile. A reissue (a corrected
+			// name) keeps the standing of the certificate it replaces.
 			st, err := officials.StandingTx(ctx, tx, c.OfficialID)
 			if err != nil {
 				return err
+			}
+			if c.Supersedes != "" {
+				err := tx.QueryRowContext(ctx, "SELECT fact_country, fact_gender, fact_sector FROM certificates WHERE code = ?",
+					c.Supersedes).Scan(&st.Country, &st.Gender, &st.Sector)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
 			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO certificates(code, kind, official_id, course, workshop_id, name_ar, name_latin,
 				title_ar, title_en, title_fr, hours, start_date, end_date, host_country, host_country_ar, host_country_en,

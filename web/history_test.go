@@ -139,6 +139,16 @@ func TestHistoryDoesNotMoveWhenPeopleLeave(t *testing.T) {
 		t.Fatalf("e1 moves: %v", err)
 	}
 
+	// A certificate reissued after the move (a corrected name) stays where it was earned.
+	cs, err := f.p.Certificates.ForOfficial(ctx, e1.ID)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("e1's certificates: %v %d", err, len(cs))
+	}
+	if _, err := f.p.Certificates.Reissue(ctx, audit.Actor{ID: e1.ID, Email: e1.Email}, cs[0].Code, "منى الحسيني",
+		"Mona El Husseini", "The name was misspelt."); err != nil {
+		t.Fatalf("reissue: %v", err)
+	}
+
 	after := f.takeFigures(t)
 	for k, v := range before {
 		if after[k] != v {
