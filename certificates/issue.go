@@ -318,16 +318,30 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 			if c.IssuedBy != 0 {
 				issuedBy = c.IssuedBy
 			}
+			// The holder's standing of today goes with the certificate: the figures of the
+			// past count it there, whatever becomes of the profile. A reissue (a corrected
+			// name) keeps the standing of the certificate it replaces.
+			st, err := officials.StandingTx(ctx, tx, c.OfficialID)
+			if err != nil {
+				return err
+			}
+			if c.Supersedes != "" {
+				err := tx.QueryRowContext(ctx, "SELECT fact_country, fact_gender, fact_sector FROM certificates WHERE code = ?",
+					c.Supersedes).Scan(&st.Country, &st.Gender, &st.Sector)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO certificates(code, kind, official_id, course, workshop_id, name_ar, name_latin,
 				title_ar, title_en, title_fr, hours, start_date, end_date, host_country, host_country_ar, host_country_en,
 				host_country_fr, city, recipient_hash, recipient_salt, language, issued_at, issued_by, reason, status,
-				supersedes, status_list, status_index, pdf_sha256)
-				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)`,
+				supersedes, status_list, status_index, pdf_sha256, fact_country, fact_gender, fact_sector)
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?)`,
 				c.Code, c.Kind, c.OfficialID, c.Course, c.WorkshopID, c.NameAr, c.NameLatin,
 				c.Title["ar"], c.Title["en"], c.Title["fr"], c.Hours, c.StartDate, c.EndDate, c.HostCountry,
 				c.HostCountryName["ar"], c.HostCountryName["en"], c.HostCountryName["fr"], c.City,
 				c.RecipientHash, c.RecipientSalt, c.Language, store.FormatTime(c.IssuedAt), issuedBy, c.Reason,
-				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256)
+				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256, st.Country, st.Gender, st.Sector)
 			if err != nil {
 				return err
 			}

@@ -21,13 +21,18 @@ type EnrolmentFact struct {
 	Attempts    int        `json:"attempts"`   // quiz attempts used
 	BestScore   *int       `json:"best_score"` // nil before the first attempt
 	Passed      bool       `json:"passed"`     // at least one attempt passed
+	// The official's member state, gender and sector when they enrolled: figures of the
+	// past count the enrolment there, whatever became of the profile since.
+	Country string `json:"country"`
+	Gender  string `json:"gender"`
+	Sector  string `json:"sector"`
 }
 
 // Facts lists every enrolment with its quiz figures, by course then account. It is
 // read-only and is meant for aggregated figures.
 func (s *Service) Facts(ctx context.Context) ([]EnrolmentFact, error) {
 	rows, err := s.db.R.QueryContext(ctx, `SELECT e.official_id, e.course_slug, e.enrolled_at, e.completed_at,
-		count(a.id), max(a.score), coalesce(max(a.passed), 0)
+		count(a.id), max(a.score), coalesce(max(a.passed), 0), e.fact_country, e.fact_gender, e.fact_sector
 		FROM enrolments e LEFT JOIN quiz_attempts a ON a.official_id = e.official_id AND a.course_slug = e.course_slug
 		GROUP BY e.official_id, e.course_slug ORDER BY e.course_slug, e.official_id`)
 	cat := s.cat()
@@ -36,7 +41,8 @@ func (s *Service) Facts(ctx context.Context) ([]EnrolmentFact, error) {
 		var enrolled string
 		var completed sql.NullString
 		var best sql.NullInt64
-		if err := row.Scan(&f.OfficialID, &f.Course, &enrolled, &completed, &f.Attempts, &best, &f.Passed); err != nil {
+		if err := row.Scan(&f.OfficialID, &f.Course, &enrolled, &completed, &f.Attempts, &best, &f.Passed,
+			&f.Country, &f.Gender, &f.Sector); err != nil {
 			return f, err
 		}
 		f.EnrolledAt, f.CompletedAt = parseTime(enrolled), parseNullTime(completed)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/cache"
+	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )
@@ -110,8 +111,15 @@ func (s *Service) Enrol(ctx context.Context, officialID int64, slug string) erro
 }
 
 func enrol(ctx context.Context, tx *sql.Tx, officialID int64, slug string, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO enrolments(official_id, course_slug, enrolled_at) VALUES(?, ?, ?)
-		ON CONFLICT(official_id, course_slug) DO NOTHING`, officialID, slug, timestamp(at))
+	// The enrolment keeps the person's standing of today: the figures of the past count it
+	// there, whatever becomes of the profile.
+	st, err := officials.StandingTx(ctx, tx, officialID)
+	if err != nil {
+		return fmt.Errorf("courses: enrol %d in %s: %w", officialID, slug, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO enrolments(official_id, course_slug, enrolled_at, fact_country, fact_gender,
+		fact_sector) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(official_id, course_slug) DO NOTHING`,
+		officialID, slug, timestamp(at), st.Country, st.Gender, st.Sector)
 	if err != nil {
 		return fmt.Errorf("courses: enrol %d in %s: %w", officialID, slug, err)
 	}

@@ -27,7 +27,7 @@ type ReportRow struct {
 	NameAr       string            `json:"name_ar"`
 	NameLatin    string            `json:"name_latin"`
 	Email        string            `json:"email"`
-	Country      string            `json:"country"`
+	Country      string            `json:"country"` // the member state they enrolled from
 	Course       string            `json:"course"`
 	CourseTitle  map[string]string `json:"course_title"`
 	EnrolledAt   time.Time         `json:"enrolled_at"`
@@ -52,9 +52,10 @@ type Report struct {
 }
 
 // Report returns the enrolments matching the filter, by course, country and name, with the
-// totals per country. Officials' names come from a read-only join on their table.
+// totals per country. Officials' names come from a read-only join on their table; the
+// member state is the one they enrolled from, so that the totals of the past stay put.
 func (s *Service) Report(ctx context.Context, f ReportFilter) (*Report, error) {
-	q := `SELECT e.official_id, o.name_ar, o.name_latin, o.email, coalesce(o.country, ''), e.course_slug,
+	q := `SELECT e.official_id, o.name_ar, o.name_latin, o.email, e.fact_country, e.course_slug,
 		e.enrolled_at, e.completed_at,
 		(SELECT count(*) FROM lesson_progress p WHERE p.official_id = e.official_id AND p.course_slug = e.course_slug),
 		(SELECT max(a.score) FROM quiz_attempts a WHERE a.official_id = e.official_id AND a.course_slug = e.course_slug)
@@ -66,13 +67,13 @@ func (s *Service) Report(ctx context.Context, f ReportFilter) (*Report, error) {
 		args = append(args, f.Course)
 	}
 	if f.Country != "" {
-		where = append(where, "o.country = ?")
+		where = append(where, "e.fact_country = ?")
 		args = append(args, f.Country)
 	}
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY e.course_slug, coalesce(o.country, ''), o.name_latin, e.official_id"
+	q += " ORDER BY e.course_slug, e.fact_country, o.name_latin, e.official_id"
 	cat := s.cat()
 	r := &Report{Rows: []ReportRow{}, Countries: []CountryTotal{}}
 	totals := map[string]*CountryTotal{}

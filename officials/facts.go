@@ -2,6 +2,8 @@ package officials
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,4 +39,34 @@ func (s *Service) Facts(ctx context.Context) ([]OfficialFact, error) {
 		return nil, fmt.Errorf("officials: facts: %w", err)
 	}
 	return out, nil
+}
+
+// Standing is what a fact about the past keeps of its person: the member state, gender and
+// sector they had when it happened. Enrolments, registrations and certificates record it
+// when they are made, so that figures about the past never read the profile again: a later
+// profile change or an erased account does not move them.
+type Standing struct {
+	Country string `json:"country"`
+	Gender  string `json:"gender"`
+	Sector  string `json:"sector"`
+}
+
+// Standing is the account's standing now, to be recorded with a new fact.
+func (o *Official) Standing() Standing {
+	return Standing{Country: o.Country, Gender: o.Gender, Sector: o.Sector}
+}
+
+// StandingTx reads account id's standing inside tx, for a fact written in the same
+// transaction. An unknown account has an empty standing.
+func StandingTx(ctx context.Context, tx *sql.Tx, id int64) (Standing, error) {
+	var st Standing
+	err := tx.QueryRowContext(ctx, "SELECT coalesce(country, ''), gender, sector FROM officials WHERE id = ?", id).
+		Scan(&st.Country, &st.Gender, &st.Sector)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Standing{}, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("officials: standing of %d: %w", id, err)
+	}
+	return st, nil
 }

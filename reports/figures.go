@@ -187,7 +187,9 @@ type Dashboard struct {
 	Advisory     AdvisoryFigures     `json:"advisory"`
 }
 
-// person is what the figures know of an account.
+// person is what a fact about the past recorded of its person when it happened: figures of
+// the past never read the current profile, so that a profile change or an erased account
+// does not rewrite them.
 type person struct {
 	country, gender, sector string
 }
@@ -207,15 +209,11 @@ func Held(w workshops.WorkshopFact, today string) bool {
 // Compute works out every figure of filter f from the facts. It is a pure function: the
 // tests check it against hand-computed fixtures.
 func Compute(facts *Facts, f Filter) *Dashboard {
-	people := make(map[int64]person, len(facts.Officials))
-	for _, o := range facts.Officials {
-		people[o.ID] = person{country: o.Country, gender: o.Gender, sector: o.Sector}
-	}
 	d := &Dashboard{Filter: f, Generated: facts.At}
 	d.Officials = officialsFigures(facts, f)
-	d.Courses = coursesFigures(facts, f, people)
-	d.Workshops = workshopsFigures(facts, f, people)
-	d.Certificates = certificatesFigures(facts, f, people)
+	d.Courses = coursesFigures(facts, f)
+	d.Workshops = workshopsFigures(facts, f)
+	d.Certificates = certificatesFigures(facts, f)
 	d.Advisory = advisoryFigures(facts, f)
 	return d
 }
@@ -367,12 +365,12 @@ func learningRows(keys []string, m map[string]*LearningRow) []LearningRow {
 	return out
 }
 
-func coursesFigures(facts *Facts, f Filter, people map[int64]person) CoursesFigures {
+func coursesFigures(facts *Facts, f Filter) CoursesFigures {
 	by := map[string]map[string]*LearningRow{"course": {}, "country": {}, "gender": {}, "sector": {}}
 	present := map[string]map[string]bool{"course": {}, "country": {}, "sector": {}}
 	var out CoursesFigures
 	for _, e := range facts.Enrolments {
-		p := people[e.OfficialID]
+		p := person{country: e.Country, gender: e.Gender, sector: e.Sector}
 		if !f.HasTime(e.EnrolledAt) || !f.HasCountry(p.country) {
 			continue
 		}
@@ -442,7 +440,7 @@ func attendanceRows(keys []string, m map[string]*attendance) []AttendanceRow {
 	return out
 }
 
-func workshopsFigures(facts *Facts, f Filter, people map[int64]person) WorkshopsFigures {
+func workshopsFigures(facts *Facts, f Filter) WorkshopsFigures {
 	out := WorkshopsFigures{ByKind: map[string]int{}}
 	for _, k := range workshops.Kinds {
 		out.ByKind[k] = 0
@@ -502,11 +500,8 @@ func workshopsFigures(facts *Facts, f Filter, people map[int64]person) Workshops
 		if !ok || r.Status != workshops.RegConfirmed {
 			continue
 		}
-		p := people[r.OfficialID]
-		country := r.Country
-		if country == "" {
-			country = p.country
-		}
+		p := person{country: r.Country, gender: r.Gender, sector: r.Sector}
+		country := p.country
 		if !f.HasCountry(country) {
 			continue
 		}
@@ -559,7 +554,7 @@ func workshopsFigures(facts *Facts, f Filter, people map[int64]person) Workshops
 	return out
 }
 
-func certificatesFigures(facts *Facts, f Filter, people map[int64]person) CertificatesFigures {
+func certificatesFigures(facts *Facts, f Filter) CertificatesFigures {
 	by := map[string]map[string]*CertificateRow{"country": {}, "gender": {}, "sector": {}}
 	presentC, presentS := map[string]bool{}, map[string]bool{}
 	var out CertificatesFigures
@@ -577,7 +572,7 @@ func certificatesFigures(facts *Facts, f Filter, people map[int64]person) Certif
 		presentS[p.sector] = true
 	}
 	for _, c := range facts.Certificates {
-		p := people[c.OfficialID]
+		p := person{country: c.Country, gender: c.Gender, sector: c.Sector}
 		if !f.HasCountry(p.country) {
 			continue
 		}

@@ -37,6 +37,8 @@ func at(s string) time.Time {
 func ptrTime(s string) *time.Time { t := at(s); return &t }
 
 // handFacts are facts written by hand, with what Compute must make of them in the comments.
+// Official 4 was erased: the profile lost gender and sector, the facts recorded before kept
+// them.
 func handFacts() *Facts {
 	return &Facts{
 		Today: "2026-06-15", At: at("2026-06-15T12:00:00Z"),
@@ -46,16 +48,16 @@ func handFacts() *Facts {
 			{ID: 1, Country: "JO", Gender: "female", Sector: "central_government", Role: "official", CreatedAt: at("2026-01-10T08:00:00Z")},
 			{ID: 2, Country: "JO", Gender: "male", Sector: "local_government", Role: "focal_point", CreatedAt: at("2026-02-10T23:59:59Z")},
 			{ID: 3, Country: "TN", Gender: "", Sector: "", Role: "official", CreatedAt: at("2026-03-01T00:00:00Z")},
-			{ID: 4, Country: "TN", Gender: "female", Sector: "academia", Role: "official", CreatedAt: at("2026-03-02T00:00:00Z"), Deleted: true},
+			{ID: 4, Country: "TN", Gender: "", Sector: "", Role: "official", CreatedAt: at("2026-03-02T00:00:00Z"), Deleted: true},
 			{ID: 5, Country: "", Gender: "female", Sector: "international", Role: "staff", CreatedAt: at("2026-01-01T00:00:00Z")},
 			{ID: 6, Country: "SY", Gender: "male", Sector: "academia", Role: "official", CreatedAt: at("2025-12-31T23:00:00Z")},
 		},
 		Enrolments: []courses.EnrolmentFact{
-			{OfficialID: 1, Course: "a", EnrolledAt: at("2026-01-11T00:00:00Z"), CompletedAt: ptrTime("2026-01-20T00:00:00Z"), Attempts: 2, Passed: true},
-			{OfficialID: 2, Course: "a", EnrolledAt: at("2026-02-11T00:00:00Z"), Attempts: 1},
-			{OfficialID: 3, Course: "b", EnrolledAt: at("2026-03-05T00:00:00Z")},
-			{OfficialID: 4, Course: "gone", EnrolledAt: at("2026-03-05T00:00:00Z"), CompletedAt: ptrTime("2026-03-06T00:00:00Z"), Attempts: 1, Passed: true},
-			{OfficialID: 5, Course: "a", EnrolledAt: at("2026-04-01T00:00:00Z")},
+			{OfficialID: 1, Course: "a", EnrolledAt: at("2026-01-11T00:00:00Z"), CompletedAt: ptrTime("2026-01-20T00:00:00Z"), Attempts: 2, Passed: true, Country: "JO", Gender: "female", Sector: "central_government"},
+			{OfficialID: 2, Course: "a", EnrolledAt: at("2026-02-11T00:00:00Z"), Attempts: 1, Country: "JO", Gender: "male", Sector: "local_government"},
+			{OfficialID: 3, Course: "b", EnrolledAt: at("2026-03-05T00:00:00Z"), Country: "TN", Gender: "", Sector: ""},
+			{OfficialID: 4, Course: "gone", EnrolledAt: at("2026-03-05T00:00:00Z"), CompletedAt: ptrTime("2026-03-06T00:00:00Z"), Attempts: 1, Passed: true, Country: "TN", Gender: "female", Sector: "academia"},
+			{OfficialID: 5, Course: "a", EnrolledAt: at("2026-04-01T00:00:00Z"), Country: "", Gender: "female", Sector: "international"},
 		},
 		Workshops: []workshops.WorkshopFact{
 			{ID: 10, Kind: "regional", HostCountry: "JO", StartDate: "2026-03-10", EndDate: "2026-03-11", Days: 2, Status: "completed"},
@@ -65,17 +67,17 @@ func handFacts() *Facts {
 			{ID: 14, Kind: "regional", HostCountry: "JO", StartDate: "2026-01-01", EndDate: "2026-01-01", Days: 1, Status: "draft"},
 		},
 		Registrations: []workshops.RegistrationFact{
-			{WorkshopID: 10, OfficialID: 1, Country: "JO", Status: "confirmed", DaysAttended: 2, Rate: 1},
-			{WorkshopID: 10, OfficialID: 3, Country: "", Status: "confirmed", DaysAttended: 1, Rate: 0.5},
-			{WorkshopID: 10, OfficialID: 2, Country: "JO", Status: "cancelled"},
-			{WorkshopID: 11, OfficialID: 2, Country: "JO", Status: "confirmed", DaysAttended: 0, Rate: 0},
-			{WorkshopID: 12, OfficialID: 3, Country: "TN", Status: "confirmed", DaysAttended: 1, Rate: 0.5},
+			{WorkshopID: 10, OfficialID: 1, Country: "JO", Status: "confirmed", DaysAttended: 2, Rate: 1, Gender: "female", Sector: "central_government"},
+			{WorkshopID: 10, OfficialID: 3, Country: "TN", Status: "confirmed", DaysAttended: 1, Rate: 0.5, Gender: "", Sector: ""},
+			{WorkshopID: 10, OfficialID: 2, Country: "JO", Status: "cancelled", Gender: "male", Sector: "local_government"},
+			{WorkshopID: 11, OfficialID: 2, Country: "JO", Status: "confirmed", DaysAttended: 0, Rate: 0, Gender: "male", Sector: "local_government"},
+			{WorkshopID: 12, OfficialID: 3, Country: "TN", Status: "confirmed", DaysAttended: 1, Rate: 0.5, Gender: "", Sector: ""},
 		},
 		Certificates: []certificates.CertificateFact{
-			{Kind: "course", OfficialID: 1, IssuedAt: at("2026-01-20T00:00:00Z"), Status: "superseded"},
-			{Kind: "course", OfficialID: 1, IssuedAt: at("2026-01-25T00:00:00Z"), Status: "valid", Reissue: true},
-			{Kind: "workshop", OfficialID: 1, IssuedAt: at("2026-03-12T00:00:00Z"), Status: "revoked", RevokedAt: ptrTime("2026-04-01T00:00:00Z")},
-			{Kind: "course", OfficialID: 4, IssuedAt: at("2026-03-06T00:00:00Z"), Status: "valid"},
+			{Kind: "course", OfficialID: 1, IssuedAt: at("2026-01-20T00:00:00Z"), Status: "superseded", Country: "JO", Gender: "female", Sector: "central_government"},
+			{Kind: "course", OfficialID: 1, IssuedAt: at("2026-01-25T00:00:00Z"), Status: "valid", Reissue: true, Country: "JO", Gender: "female", Sector: "central_government"},
+			{Kind: "workshop", OfficialID: 1, IssuedAt: at("2026-03-12T00:00:00Z"), Status: "revoked", RevokedAt: ptrTime("2026-04-01T00:00:00Z"), Country: "JO", Gender: "female", Sector: "central_government"},
+			{Kind: "course", OfficialID: 4, IssuedAt: at("2026-03-06T00:00:00Z"), Status: "valid", Country: "TN", Gender: "female", Sector: "academia"},
 		},
 		Requests: []advisory.RequestFact{
 			{ID: 1, Country: "JO", Phases: []int{1, 2}, Status: "accepted", SubmittedAt: at("2026-01-01T00:00:00Z"), AcceptedAt: ptrTime("2026-01-11T00:00:00Z")},

@@ -110,10 +110,6 @@ func workshopsDataset(facts *Facts) *Dataset {
 		{Name: "participants_male", Type: "integer", Kind: Int, Count: true},
 		{Name: "participants_unspecified", Type: "integer", Kind: Int, Count: true},
 	}}
-	gender := map[int64]string{}
-	for _, o := range facts.Officials {
-		gender[o.ID] = genderKey(o.Gender)
-	}
 	counts := map[int64]*GenderCounts{}
 	for _, r := range facts.Registrations {
 		if r.Status != "confirmed" {
@@ -124,7 +120,7 @@ func workshopsDataset(facts *Facts) *Dataset {
 			g = &GenderCounts{}
 			counts[r.WorkshopID] = g
 		}
-		g.add(gender[r.OfficialID])
+		g.add(genderKey(r.Gender)) // as registered: an erased account keeps its place
 	}
 	var held []int
 	for i, w := range facts.Workshops {
@@ -192,14 +188,10 @@ func completionsDataset(facts *Facts) *Dataset {
 		{Name: "year", Type: "integer", Kind: Int}, {Name: "country", Type: "code", Kind: Text},
 		{Name: "completions", Type: "integer", Kind: Int, Count: true},
 	}}
-	country := map[int64]string{}
-	for _, o := range facts.Officials {
-		country[o.ID] = o.Country
-	}
 	byCell := map[string]map[int]int{}
 	years := map[int]bool{}
 	for _, e := range facts.Enrolments {
-		c := country[e.OfficialID]
+		c := e.Country // as enrolled: an erased account keeps its place
 		if e.CompletedAt == nil || c == NoCountry {
 			continue
 		}

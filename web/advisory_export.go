@@ -7,9 +7,9 @@ import (
 	"github.com/masar-platform/masar/officials"
 )
 
-// exportMyAdvisory lists, for the personal-data export, the advisory requests the official
-// submitted.
-func (h *handler) exportMyAdvisory(ctx context.Context, u *officials.Official) (any, error) {
+// myAdvisoryRequests lists, for the personal-data export, the advisory requests the
+// official submitted.
+func (h *handler) myAdvisoryRequests(ctx context.Context, u *officials.Official) ([]*advisory.Request, error) {
 	mine := []*advisory.Request{}
 	if !u.IsStaff() && !u.IsFocalPoint() {
 		return mine, nil

@@ -38,6 +38,7 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	seePeople := h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint)
 	api.Get("/openapi.json", h.openAPI)
 	api.Get("/me", h.requireAPIUser, h.apiMe)
+	api.Get("/me/export", h.requireAPIUser, h.apiMyData)
 	api.Get("/officials", seePeople, h.apiListOfficials)
 	api.Post("/officials", staff, h.apiCreateOfficial)
 	api.Get("/officials/:id", seePeople, h.apiGetOfficial)

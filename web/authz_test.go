@@ -94,6 +94,7 @@ var azRoutes = []authzRow{
 	// The API: accounts.
 	{"GET /api/v1/openapi.json", "", all(200)},
 	{"GET /api/v1/me", "", by(401, 200, 200, 200, 200, 200, 200)},
+	{"GET /api/v1/me/export", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"GET /api/v1/officials", "", by(401, 403, 200, 200, 403, 200, 200)},
 	{"POST /api/v1/officials", azOfficialJSON, by(401, 403, 403, 403, 403, 201, 201)},
 	{"GET /api/v1/officials/{official}", "", by(401, 403, 200, 404, 403, 200, 200)},
@@ -200,6 +201,7 @@ var azRoutes = []authzRow{
 	{"POST /ar/me/password", "current_password=not my password&password=another long password&password_confirm=another long password",
 		by(401, 422, 422, 422, 422, 422, 422)},
 	{"GET /ar/me/export", "", by(303, 200, 200, 200, 200, 200, 200)},
+	{"GET /ar/me/data", "", by(303, 200, 200, 200, 200, 200, 200)},
 	{"GET /ar/me/delete", "", by(303, 200, 200, 200, 200, 200, 200)},
 	{"POST /ar/me/delete", "password=not my password", by(401, 422, 422, 422, 422, 422, 422)},
 	{"POST /ar/me/confirm", "", by(401, 303, 303, 303, 303, 303, 303)},

@@ -62,9 +62,6 @@ func (h *handler) certificateAppRoutes(app *fiber.App) {
 	app.Get("/credentials/status/:n.json", h.serveStatusListJSON)
 	app.Get("/credentials/status/:n", h.serveStatusList)
 	h.meSections = append(h.meSections, h.myCertificatesSection)
-	h.exporters["certificates"] = func(ctx context.Context, u *officials.Official) (any, error) {
-		return h.Certificates.ForOfficial(ctx, u.ID)
-	}
 }
 
 // certificateRoutes registers the pages under a language prefix.

@@ -3,17 +3,17 @@ package web
 import (
 	"context"
 
-	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/workshops"
 )
 
 // countryFigures counts what the workshops and certificates features hold about a member
 // state, through their exported services: workshops it hosted, workshops its officials
-// attended (and how many of them did), and the certificates in force of its officials.
+// attended (and how many of them did), and the certificates in force its officials earned.
+// Every figure counts facts as they were recorded (the member state a registration or a
+// certificate was made with), never today's profiles.
 //
-// Neither service counts by country yet, so this reads per workshop and per official:
-// fine for the programme's size (dozens of workshops, hundreds of officials per country);
-// a count by country in those packages would make it one query each.
+// The workshops service does not count by country yet, so this reads per workshop: fine
+// for the programme's size (dozens of workshops).
 func (h *handler) countryFigures(ctx context.Context, iso string) ([]countryFigure, error) {
 	public := []string{workshops.StatusPublished, workshops.StatusCompleted}
 	hosted, err := h.Workshops.List(ctx, workshops.Filter{Country: iso, Statuses: public})
@@ -46,26 +46,11 @@ func (h *handler) countryFigures(ctx context.Context, iso string) ([]countryFigu
 			attended++
 		}
 	}
-	certs := 0
-	for off := 0; ; off += 500 {
-		os, total, err := h.Officials.List(ctx, officials.Filter{Country: iso, Limit: 500, Offset: off})
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range os {
-			cs, err := h.Certificates.ForOfficial(ctx, o.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, c := range cs {
-				if c.Valid() {
-					certs++
-				}
-			}
-		}
-		if len(os) == 0 || off+len(os) >= total {
-			break
-		}
+	// Counted where they were earned, not from the holders' profiles today: an erased
+	// account or a move to another country does not rewrite the country's past.
+	certs, err := h.Certificates.InForce(ctx, iso)
+	if err != nil {
+		return nil, err
 	}
 	return []countryFigure{
 		{Key: "countrypage.figure.certificates", N: certs},

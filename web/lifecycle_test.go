@@ -253,6 +253,8 @@ func TestIsExport(t *testing.T) {
 		{"GET", "/open-data/workshops.csv", true},
 		{"GET", "/ar/me/export", true},
 		{"HEAD", "/en/me/export", true},
+		{"GET", "/api/v1/me/export", true},
+		{"GET", "/fr/me/data", true},
 		{"GET", "/ar/me", false},
 		{"GET", "/ar/reports", false},
 		{"GET", "/api/v1/officials", false},

@@ -1,10 +1,6 @@
 package web
 
 import (
-	"context"
-	"fmt"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/audit"
@@ -121,33 +117,6 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 		h.setFlash(c, "flash.password_changed")
 	}
 	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
-}
-
-// exportMyData sends everything the platform holds about the official, as JSON.
-func (h *handler) exportMyData(c *fiber.Ctx) error {
-	data, err := h.personalData(c.UserContext(), user(c))
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-my-data-%s.json"`, time.Now().UTC().Format("2006-01-02")))
-	return c.JSON(data)
-}
-
-func (h *handler) personalData(ctx context.Context, u *officials.Official) (map[string]any, error) {
-	out := map[string]any{"exported_at": time.Now().UTC(), "profile": u}
-	entries, _, err := audit.List(ctx, h.DB, audit.Filter{Subject: fmt.Sprintf("official:%d", u.ID), Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	out["changes_by_staff"] = entries
-	for name, f := range h.exporters {
-		v, err := f(ctx, u)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = v
-	}
-	return out, nil
 }
 
 func (h *handler) showDeleteAccount(c *fiber.Ctx) error {

@@ -19,6 +19,7 @@ type apiOp struct {
 var apiOps = []apiOp{
 	{Method: "GET", Path: "/openapi.json", Summary: "This document", Role: "public"},
 	{Method: "GET", Path: "/me", Summary: "The account the token belongs to", Role: "any", Result: "Official"},
+	{Method: "GET", Path: "/me/export", Summary: "Everything the platform holds about the caller (format masar-personal-data/1); no secrets: sessions and tokens by their dates, one-time links in mails masked", Role: "any", Result: "PersonalData"},
 	{Method: "GET", Path: "/officials", Summary: "List accounts (a focal point sees only their country)", Role: "staff, admin, focal_point",
 		Result: "OfficialPage", Query: []string{"q", "country", "role", "limit", "offset"}},
 	{Method: "POST", Path: "/officials", Summary: "Create an account for someone (staff give official, focal_point or trainer; admins any role); its holder is e-mailed a link to choose the password, which nobody else sets (a password in the body is a 422)", Role: "staff, admin",
@@ -242,6 +243,7 @@ func openAPIDocument(base string) map[string]any {
 				"ReportDashboard":       schemaReportDashboard,
 				"OpenDataList":          schemaOpenDataList,
 				"OpenDataset":           schemaOpenDataset,
+				"PersonalData":          schemaPersonalData,
 			},
 		},
 	}

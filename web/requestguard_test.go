@@ -51,7 +51,7 @@ func TestControlCharactersInQueriesAre400(t *testing.T) {
 func TestPersonalPagesAreNotStored(t *testing.T) {
 	p := newPlatform(t)
 	staff, _ := account(t, p, "staff-cache@example.org", "staff", "JO")
-	for _, path := range []string{"/ar/me", "/ar/me/edit", "/ar/me/export", "/ar/admin/officials", "/ar/courses", "/ar/workshops", "/ar/reports", "/en/admin/courses/export.xlsx"} {
+	for _, path := range []string{"/ar/me", "/ar/me/edit", "/ar/me/export", "/ar/me/data", "/ar/admin/officials", "/ar/courses", "/ar/workshops", "/ar/reports", "/en/admin/courses/export.xlsx"} {
 		r := staff.get(path)
 		if r.Status != http.StatusOK {
 			t.Errorf("GET %s: %d", path, r.Status)

@@ -45,6 +45,6 @@ func isExport(c *fiber.Ctx) bool {
 	if strings.HasPrefix(p, "/api/v1/reports/") {
 		return true // a dashboard table as a file (?format=xlsx|csv)
 	}
-	// /{lang}/me/export
-	return len(p) > 3 && p[0] == '/' && p[3:] == "/me/export"
+	// /{lang}/me/export, /api/v1/me/export and the page that shows the same, /{lang}/me/data
+	return p == "/api/v1/me/export" || (len(p) > 3 && p[0] == '/' && (p[3:] == "/me/export" || p[3:] == "/me/data"))
 }

@@ -69,12 +69,10 @@ type handler struct {
 	resetAcc    *limiter
 	regIP       *limiter
 	verifyIP    *limiter
-	// meSections and exporters let features add to the profile page and the personal-data
-	// export without the profile knowing them.
+	// meSections let features add to the profile page without the profile knowing them.
 	meSections []func(ctx context.Context, u *officials.Official, lang string) (*meSection, error)
 	nav        []navLink
 	admin      []adminLink
-	exporters  map[string]func(ctx context.Context, u *officials.Official) (any, error)
 	// openapiJSON is /api/v1/openapi.json, encoded once.
 	openapiJSON []byte
 }
@@ -119,8 +117,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 		loginGuard: newLoginGuard(),
 		regIP:      newLimiter(d.Config.RegistrationsPerHour, time.Hour),
 		// Public verification is limited per address, so that codes cannot be guessed in bulk.
-		verifyIP:  newLimiter(30, time.Minute),
-		exporters: map[string]func(ctx context.Context, u *officials.Official) (any, error){},
+		verifyIP: newLimiter(30, time.Minute),
 	}
 	if h.openapiJSON, err = json.Marshal(openAPIDocument(d.Config.BaseURL)); err != nil {
 		return nil, fmt.Errorf("web: encode the OpenAPI document: %w", err)
@@ -144,11 +141,6 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	h.meSections = append(h.meSections, h.myCoursesSection)
 	d.Workshops.OnChanged(func(context.Context, int64) { h.workshopGen.Add(1) })
 	h.meSections = append(h.meSections, h.myWorkshopsSection)
-	h.exporters["workshops"] = h.exportMyWorkshops
-	h.exporters["advisory_requests"] = h.exportMyAdvisory
-	h.exporters["courses"] = func(ctx context.Context, u *officials.Official) (any, error) {
-		return h.Courses.MyProgress(ctx, u.ID)
-	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests, h.checkInput)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
@@ -201,6 +193,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	me.Get("/password", h.showPassword)
 	me.Post("/password", h.changePassword)
 	me.Get("/export", h.exportMyData)
+	me.Get("/data", h.showMyData)
 	me.Get("/delete", h.showDeleteAccount)
 	me.Post("/delete", h.deleteAccount)
 	me.Post("/confirm", h.resendConfirmation)

@@ -30,12 +30,6 @@ func (h *handler) myWorkshopsSection(ctx context.Context, u *officials.Official,
 	return sec, nil
 }
 
-// exportMyWorkshops is the official's registrations, for the personal-data export.
-func (h *handler) exportMyWorkshops(ctx context.Context, u *officials.Official) (any, error) {
-	mine, err := h.Workshops.MyRegistrations(ctx, u.ID)
-	return withVisibleLinks(u, mine), err
-}
-
 // withVisibleLinks removes the online link from the workshops of mine that u may not join
 // (a pending, waitlisted or cancelled seat).
 func withVisibleLinks(u *officials.Official, mine []workshops.Mine) []workshops.Mine {

@@ -25,12 +25,14 @@ type WorkshopFact struct {
 }
 
 // RegistrationFact is one registration as the reports count it: the workshop, the official
-// (by account id only), the member state they registered from, the status and how many of
+// (by account id only), the member state, gender and sector they registered with, the status and how many of
 // the workshop's days they were checked in.
 type RegistrationFact struct {
 	WorkshopID   int64   `json:"workshop_id"`
 	OfficialID   int64   `json:"official_id"`
 	Country      string  `json:"country"`
+	Gender       string  `json:"gender"` // the official's gender and sector when they registered
+	Sector       string  `json:"sector"`
 	Status       string  `json:"status"`
 	DaysAttended int     `json:"days_attended"`
 	Rate         float64 `json:"attendance_rate"` // DaysAttended over the workshop's days, 0 to 1
@@ -59,12 +61,12 @@ func (s *Service) Facts(ctx context.Context) ([]WorkshopFact, []RegistrationFact
 	if err != nil {
 		return nil, nil, fmt.Errorf("workshops: facts: %w", err)
 	}
-	rows, err = s.db.R.QueryContext(ctx, `SELECT r.workshop_id, r.official_id, r.country, r.status,
+	rows, err = s.db.R.QueryContext(ctx, `SELECT r.workshop_id, r.official_id, r.country, r.fact_gender, r.fact_sector, r.status,
 		(SELECT count(*) FROM attendance a WHERE a.registration_id = r.id AND a.day BETWEEN w.start_date AND w.end_date)
 		FROM registrations r JOIN workshops w ON w.id = r.workshop_id ORDER BY r.workshop_id, r.id`)
 	regs, err := store.Collect(rows, err, func(row store.Scanner) (RegistrationFact, error) {
 		var f RegistrationFact
-		if err := row.Scan(&f.WorkshopID, &f.OfficialID, &f.Country, &f.Status, &f.DaysAttended); err != nil {
+		if err := row.Scan(&f.WorkshopID, &f.OfficialID, &f.Country, &f.Gender, &f.Sector, &f.Status, &f.DaysAttended); err != nil {
 			return f, err
 		}
 		if d := days[f.WorkshopID]; d > 0 {

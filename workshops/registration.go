@@ -467,9 +467,10 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		old = ""
-		err = tx.QueryRowContext(ctx, `INSERT INTO registrations(workshop_id, official_id, country, status, motivation,
-			nominated_by, ticket, waitlisted_at, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			w.ID, o.ID, o.Country, status, motivation, nom, newTicket(), waitAt, now, now).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO registrations(workshop_id, official_id, country, fact_gender, fact_sector,
+			status, motivation, nominated_by, ticket, waitlisted_at, created_at, updated_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			w.ID, o.ID, o.Country, o.Gender, o.Sector, status, motivation, nom, newTicket(), waitAt, now, now).Scan(&id)
 		if store.IsUniqueViolation(err) {
 			return 0, ErrRegistered
 		}
@@ -481,9 +482,10 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 	case old != RegCancelled:
 		return 0, ErrRegistered
 	default:
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = ?, country = ?, motivation = ?, nominated_by = ?,
-			waitlisted_at = ?, offer_expires_at = NULL, reminded_at = NULL, updated_at = ? WHERE id = ?`,
-			status, o.Country, motivation, nom, waitAt, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = ?, country = ?, fact_gender = ?, fact_sector = ?,
+			motivation = ?, nominated_by = ?, waitlisted_at = ?, offer_expires_at = NULL, reminded_at = NULL, updated_at = ?
+			WHERE id = ?`,
+			status, o.Country, o.Gender, o.Sector, motivation, nom, waitAt, now, id); err != nil {
 			return 0, fmt.Errorf("workshops: register again: %w", err)
 		}
 	}
