@@ -123,7 +123,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	var resetTok, resetSubject string
 	for _, it := range items {
 		if it.To == fp.Email && it.Template == "reset" {
-			if m := regexp.MustCompile(`/reset/([A-Za-z0-9_-]+)`).FindStringSubmatch(it.Text); m != nil {
+			if m := regexp.MustCompile(`/reset/([A-Za-z0-9_-]+)`).FindStringSubmatch(recipientText(t, p, it.ID)); m != nil {
 				resetTok, resetSubject = m[1], it.Subject
 			}
 		}
