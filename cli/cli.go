@@ -228,7 +228,7 @@ func backup(ctx context.Context, args []string, stdout io.Writer, log *slog.Logg
 	if fs.NArg() != 1 {
 		return usageError{"backup: name the destination file\n" + usage}
 	}
-	if err := store.BackupFile(ctx, cfg.DBPath(), fs.Arg(0)); err != nil {
+	if _, err := store.BackupFile(ctx, cfg.DBPath(), fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))

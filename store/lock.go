@@ -46,7 +46,7 @@ type Lock struct {
 // it never outlives a crash. The file says who holds it (the process id, then by); a second
 // process gets a LockedError naming that PID.
 func LockDir(dir, by string) (*Lock, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, explain(dir, err)
 	}
 	path := filepath.Join(dir, LockFile)
@@ -56,14 +56,7 @@ func LockDir(dir, by string) (*Lock, error) {
 	}
 	busy, err := flock(f)
 	if busy {
-		b := make([]byte, 512)
-		n, _ := f.ReadAt(b, 0)
-		_ = f.Close()
-		e := &LockedError{Dir: dir}
-		pid, rest, _ := strings.Cut(strings.TrimSpace(string(b[:n])), " ")
-		e.PID, _ = strconv.Atoi(pid)
-		e.By = strings.TrimSpace(rest)
-		return nil, e
+		return nil, lockedBy(dir, f)
 	}
 	if err != nil {
 		_ = f.Close()
@@ -94,4 +87,41 @@ func (l *Lock) Release() error {
 	err := l.f.Close() // closing the only descriptor drops the flock
 	l.f = nil
 	return err
+}
+
+// lockShared takes dir's lock in shared mode for a process that only reads: several
+// readers may hold it together, a server holding it is reported as a LockedError, and a
+// server that starts meanwhile is refused until the reader is done. Unlike LockDir it
+// writes nothing: the lock file is opened for reading (created, empty, only in a directory
+// that never had one).
+func lockShared(dir string) (*Lock, error) {
+	path := filepath.Join(dir, LockFile)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		f, err = os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o644)
+	}
+	if err != nil {
+		return nil, explain(dir, err)
+	}
+	busy, err := flockShared(f)
+	if busy {
+		return nil, lockedBy(dir, f)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("store: lock the data directory %s: %w", dir, err)
+	}
+	return &Lock{f: f}, nil
+}
+
+// lockedBy reads who holds dir's lock from its open lock file f, which it closes.
+func lockedBy(dir string, f *os.File) *LockedError {
+	b := make([]byte, 512)
+	n, _ := f.ReadAt(b, 0)
+	_ = f.Close()
+	e := &LockedError{Dir: dir}
+	pid, rest, _ := strings.Cut(strings.TrimSpace(string(b[:n])), " ")
+	e.PID, _ = strconv.Atoi(pid)
+	e.By = strings.TrimSpace(rest)
+	return e
 }

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ReadOnly says how OpenReadOnly found the data directory.
+type ReadOnly struct {
+	// Beside is the running server found holding the directory, or nil when there was
+	// none and the reader holds the directory's lock (shared) until Close.
+	Beside *LockedError
+}
+
+// OpenReadOnly opens the existing database at path for a command that only reads (a
+// backup, an export). It never writes the database and creates nothing beside it: no
+// migration, no WAL switch, no journal; a write through it fails. Beside a running server
+// it reads the server's WAL like any reader; with none, it holds the directory's lock in
+// shared mode (a server starting meanwhile is refused; other readers are not) and, when
+// the last server left no WAL behind, opens the file as immutable, so that SQLite does
+// not create its WAL and shared-memory files either.
+//
+// The database must be Masar's; unless anySchema, its migrations must be this program's
+// (ErrSchemaBehind otherwise, since the code reading it would not fit).
+func OpenReadOnly(ctx context.Context, path string, anySchema bool) (*DB, ReadOnly, error) {
+	var how ReadOnly
+	exists, err := checkHeader(path)
+	if err != nil {
+		return nil, how, err
+	}
+	if !exists {
+		return nil, how, fmt.Errorf("store: no database at %s", path)
+	}
+	dir := filepath.Dir(path)
+	lock, err := lockShared(dir)
+	if errors.As(err, &how.Beside) {
+		err = nil
+	}
+	if err != nil {
+		return nil, how, err
+	}
+	fail := func(err error) (*DB, ReadOnly, error) {
+		_ = lock.Release()
+		return nil, how, err
+	}
+	q := "?mode=ro&_pragma=busy_timeout(10000)"
+	if lock != nil && !hasWAL(path) {
+		// Nobody writes while the lock is held and no WAL holds commits: the file alone is
+		// the database, and immutable makes SQLite read it without its WAL machinery.
+		q += "&immutable=1"
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + q
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fail(fmt.Errorf("store: open %s read-only: %w", path, err))
+	}
+	if err := w.PingContext(ctx); err != nil {
+		_ = w.Close()
+		return fail(explain(dir, err))
+	}
+	err = checkOwn(ctx, w, path)
+	if err == nil && !anySchema {
+		err = checkMigrated(ctx, w, path)
+	}
+	if err != nil {
+		_ = w.Close()
+		return fail(err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		_ = w.Close()
+		return fail(fmt.Errorf("store: open %s read-only: %w", path, err))
+	}
+	return &DB{W: w, R: r, path: path, lock: lock}, how, nil
+}
+
+// hasWAL reports whether the database at path has a WAL file with something in it.
+func hasWAL(path string) bool {
+	st, err := os.Stat(path + "-wal")
+	return err == nil && st.Size() > 0
+}
+
+// SchemaVersion is the highest migration applied to the database.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := db.R.QueryRowContext(ctx, "SELECT max(version_id) FROM "+migrationTable+" WHERE is_applied").Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return v.Int64, nil
+}
+
+// LatestSchemaVersion is the highest migration this program has: the version Open brings
+// a database to.
+func LatestSchemaVersion() int64 {
+	var latest int64
+	ents, _ := fs.ReadDir(migrations, "migrations")
+	for _, e := range ents {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		if n, err := strconv.ParseInt(num, 10, 64); ok && err == nil && n > latest {
+			latest = n
+		}
+	}
+	return latest
+}
