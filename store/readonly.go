@@ -111,3 +111,43 @@ func LatestSchemaVersion() int64 {
 	}
 	return latest
 }
+
+// Check runs SQLite's integrity check (quick_check) on the database: nil when it is sound.
+func (db *DB) Check(ctx context.Context) error {
+	var res string
+	if err := db.R.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("store: integrity check of %s: %s", db.path, res)
+	}
+	return nil
+}
+
+// CreateAtVersion creates a new database at path migrated only up to version, as an older
+// Masar would have left it: for tests of what meets an older database (a restore of an old
+// backup, an upgrade). It refuses a path that exists.
+func CreateAtVersion(ctx context.Context, path string, version int64) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("store: %s exists", path)
+	}
+	c, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = c.Close() }()
+	if err := c.PingContext(ctx); err != nil {
+		return err
+	}
+	if err := private(path); err != nil {
+		return err
+	}
+	p, err := provider(c)
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	return nil
+}
