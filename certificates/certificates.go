@@ -27,12 +27,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
-	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/store"
 )
 
