@@ -125,6 +125,84 @@ func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 	}
 }
 
+// TestReadOnlyCommandsChangeNothingAfterACrash: the same after a server was killed (kill
+// -9) with commits still in its WAL: the read-only commands see them (the running job, a
+// workshop created through the API) and neither checkpoint the WAL into the database nor
+// remove it; that is left to the next server.
+func TestReadOnlyCommandsChangeNothingAfterACrash(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv("MASAR_DATA", data)
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := startServer(t, data)
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"admin", "create", "--email", "staff@example.org", "--role", "staff"}, strings.NewReader("a long staff password\n"), &out, log); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := Run(ctx, []string{"token", "create", "--email", "staff@example.org"}, nil, &out, log); err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(out.String())
+	soon := time.Now().AddDate(0, 2, 0)
+	var created struct {
+		Data struct {
+			ID int64 `json:"id"`
+		} `json:"data"`
+	}
+	body := fmt.Sprintf(`{"title": {"ar": "ورشة مسقط", "en": "Muscat workshop"}, "kind": "national", "phases": [1], "host_country": "OM", "city": "Muscat",
+		"timezone": "Asia/Muscat", "start_date": %q, "end_date": %q, "languages": ["ar"], "capacity": 10}`, soon.Format("2006-01-02"), soon.AddDate(0, 0, 1).Format("2006-01-02"))
+	if res := call(t, "POST", s.base+"/api/v1/workshops", tok, body, &created); res != http.StatusCreated {
+		t.Fatalf("create workshop: %d", res)
+	}
+	// A bulk job the server is running, written beside it.
+	db, err := store.OpenShared(ctx, filepath.Join(data, "masar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.W.Exec(`INSERT INTO certificate_jobs (workshop_id, total, status, created_at) VALUES (?, 3, 'running', ?)`, created.Data.ID, store.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+	if err := os.Remove(filepath.Join(data, "secret.key")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(filepath.Join(data, "masar.db-wal")); err != nil || st.Size() == 0 {
+		t.Fatalf("no WAL left by the crash: %v", err)
+	}
+	before := dirState(t, data)
+	dir := t.TempDir()
+	id := strconv.FormatInt(created.Data.ID, 10)
+	for _, args := range [][]string{
+		{"backup", filepath.Join(dir, "backup.tar.gz")},
+		{"export", "participants", id, filepath.Join(dir, "participants.xlsx")},
+	} {
+		out.Reset()
+		if err := Run(ctx, args, nil, &out, log); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out.String())
+		}
+		if got := dirState(t, data); got != before {
+			t.Fatalf("%v changed the data directory:\nbefore\n%s\nafter\n%s", args, before, got)
+		}
+	}
+	// The backup has what was in the WAL.
+	restored := filepath.Join(t.TempDir(), "restored")
+	if err := Run(ctx, []string{"restore", filepath.Join(dir, "backup.tar.gz"), "--data", restored}, nil, &out, log); err != nil {
+		t.Fatal(err)
+	}
+	cp, _, err := store.OpenReadOnly(ctx, filepath.Join(restored, "masar.db"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	var status string
+	if err := cp.R.QueryRow("SELECT status FROM certificate_jobs").Scan(&status); err != nil || status != "running" {
+		t.Errorf("the backup's job is %q (%v), want running", status, err)
+	}
+}
+
 // TestBackupRestoreEndToEnd: a platform with an account and a signed credential is backed
 // up while it runs; the backup (0600) restores into a fresh directory, where a new server
 // lets the account log in with its password and verifies the old certificate, whose VC-JWT

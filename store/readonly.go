@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -51,13 +52,32 @@ func OpenReadOnly(ctx context.Context, path string, anySchema bool) (*DB, ReadOn
 		_ = lock.Release()
 		return nil, how, err
 	}
-	q := "?mode=ro&_pragma=busy_timeout(10000)"
-	if lock != nil && !hasWAL(path) {
+	q, from, tmp := "?mode=ro&_pragma=busy_timeout(10000)", path, ""
+	switch {
+	case lock == nil:
+		// Beside the server: its WAL and shared memory exist; read as any reader does.
+	case !hasWAL(path):
 		// Nobody writes while the lock is held and no WAL holds commits: the file alone is
 		// the database, and immutable makes SQLite read it without its WAL machinery.
 		q += "&immutable=1"
+	default:
+		// A server stopped without checkpointing (killed, crashed): its commits are in the
+		// WAL, whose index SQLite would rebuild in the shared-memory file, and a writable
+		// opening would checkpoint them into the database. Both files are copied aside and
+		// read there, so that the next server alone recovers the directory.
+		if tmp, err = copyAside(path); err != nil {
+			return fail(err)
+		}
+		from = filepath.Join(tmp, filepath.Base(path))
 	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + q
+	fail = func(err error) (*DB, ReadOnly, error) {
+		if tmp != "" {
+			_ = os.RemoveAll(tmp)
+		}
+		_ = lock.Release()
+		return nil, how, err
+	}
+	dsn := "file:" + (&url.URL{Path: from}).EscapedPath() + q
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return fail(fmt.Errorf("store: open %s read-only: %w", path, err))
@@ -79,7 +99,37 @@ func OpenReadOnly(ctx context.Context, path string, anySchema bool) (*DB, ReadOn
 		_ = w.Close()
 		return fail(fmt.Errorf("store: open %s read-only: %w", path, err))
 	}
-	return &DB{W: w, R: r, path: path, lock: lock}, how, nil
+	return &DB{W: w, R: r, path: path, lock: lock, aside: tmp}, how, nil
+}
+
+// copyAside copies the database at path and its WAL into a new private directory, which
+// it returns.
+func copyAside(path string) (string, error) {
+	tmp, err := os.MkdirTemp("", "masar-read-*") // 0700
+	if err != nil {
+		return "", fmt.Errorf("store: copy the database aside to read it: %w", err)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFile(path+suffix, filepath.Join(tmp, filepath.Base(path)+suffix)); err != nil {
+			_ = os.RemoveAll(tmp)
+			return "", fmt.Errorf("store: copy the database aside to read it: %w", err)
+		}
+	}
+	return tmp, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	return errors.Join(err, out.Close())
 }
 
 // hasWAL reports whether the database at path has a WAL file with something in it.

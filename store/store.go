@@ -39,6 +39,9 @@ type DB struct {
 	// lock is the shared hold on the data directory of a read-only opening, released by
 	// Close; nil otherwise.
 	lock *Lock
+	// aside is the private directory where a read-only opening reads a copy, removed by
+	// Close; "" otherwise.
+	aside string
 
 	stmts sync.Map // query text → *sql.Stmt on R (see Read)
 }
@@ -203,6 +206,10 @@ func migrate(db *sql.DB, dir string) error {
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	err := errors.Join(db.R.Close(), db.W.Close())
+	if db.aside != "" {
+		err = errors.Join(err, os.RemoveAll(db.aside))
+		db.aside = ""
+	}
 	if db.lock != nil {
 		err = errors.Join(err, db.lock.Release())
 		db.lock = nil
