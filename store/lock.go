@@ -20,9 +20,15 @@ type LockedError struct {
 	Dir string
 	PID int    // 0 when the holder wrote none yet
 	By  string // what the holder said it is, e.g. "masar serve"
+	// Readers: the holders are commands that only read (a backup, an export), which hold
+	// the lock shared and write no PID.
+	Readers bool
 }
 
 func (e *LockedError) Error() string {
+	if e.Readers {
+		return fmt.Sprintf("store: the data directory %s is being read by a command (a backup or an export); try again when it has finished", e.Dir)
+	}
 	who := "another process"
 	if e.PID > 0 {
 		who = "process " + strconv.Itoa(e.PID)
@@ -56,6 +62,12 @@ func LockDir(dir, by string) (*Lock, error) {
 	}
 	busy, err := flock(f)
 	if busy {
+		// Held shared (readers) if a shared lock can be had: the file's PID is then the
+		// last server's, not a holder's.
+		if busyShared, serr := flockShared(f); serr == nil && !busyShared {
+			_ = f.Close()
+			return nil, &LockedError{Dir: dir, Readers: true}
+		}
 		return nil, lockedBy(dir, f)
 	}
 	if err != nil {

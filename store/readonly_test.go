@@ -115,9 +115,16 @@ func TestOpenReadOnlyChangesNothing(t *testing.T) {
 	if _, err := ro.W.Exec("UPDATE notes SET body = 'changed'"); err == nil {
 		t.Error("an update through a read-only opening succeeded")
 	}
-	if _, err := LockDir(dir, "masar serve"); !errors.Is(err, ErrLocked) {
-		t.Errorf("a server took the directory from a reader: %v", err)
+	var locked *LockedError
+	if _, err := LockDir(dir, "masar serve"); !errors.As(err, &locked) || !strings.Contains(err.Error(), "being read by a command") {
+		t.Errorf("a server took the directory from a reader, or named the wrong holder: %v", err)
 	}
+	// Readers do not refuse each other.
+	ro2, how2, err := OpenReadOnly(ctx, path, false)
+	if err != nil || how2.Beside != nil {
+		t.Fatalf("a second reader: %v %+v", err, how2.Beside)
+	}
+	ro2.Close()
 	copyPath := filepath.Join(t.TempDir(), "copy.db")
 	if err := ro.Backup(ctx, copyPath); err != nil {
 		t.Fatal(err)
