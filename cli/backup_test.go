@@ -292,7 +292,7 @@ func TestBackupRestoreEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(get(t, second.base+"/.well-known/jwks.json", "")), &keys); err != nil {
 		t.Fatal(err)
 	}
-	sig, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.RS256})
+	sig, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatal(err)
 	}
