@@ -299,9 +299,8 @@ func ReadManifest(r io.Reader) (*Manifest, *tar.Reader, error) {
 		return nil, nil, fmt.Errorf("%w: it does not begin with %s", ErrDamaged, ManifestName)
 	}
 	var m Manifest
-	dec := json.NewDecoder(io.LimitReader(tr, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	// Fields added later to the same layout version are ignored.
+	if err := json.NewDecoder(io.LimitReader(tr, 1<<20)).Decode(&m); err != nil {
 		return nil, nil, fmt.Errorf("%w: manifest: %v", ErrDamaged, err)
 	}
 	if m.Format != Format {

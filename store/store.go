@@ -296,10 +296,11 @@ func BackupFile(ctx context.Context, src, dest string) (schema int64, err error)
 
 // private makes the database file at path, and its WAL and shared-memory files, readable
 // and writable by their owner alone (SQLite creates new ones with the database file's
-// mode; an older Masar left them 0644).
+// mode; an older Masar left them 0644). A file of another user, which Masar may write but
+// not chmod, is left as its owner made it.
 func private(path string) error {
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, os.ErrPermission) {
 			return err
 		}
 	}
