@@ -27,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
@@ -133,7 +134,7 @@ func New(ctx context.Context, db *store.DB, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: db, opt: o, cat: cat, fonts: fonts, log: o.Log, keyPath: filepath.Join(o.DataDir, "issuer-key.pem"),
+	s := &Service{db: db, opt: o, cat: cat, fonts: fonts, log: o.Log, keyPath: filepath.Join(o.DataDir, config.IssuerKeyFile),
 		now: func() time.Time { return time.Now().UTC() }}
 	// An existing key is read now, so that a broken one stops the start-up; a missing one is
 	// created when first needed.

@@ -34,17 +34,8 @@ func loadIssuerKey(path string) (*issuerKey, error) {
 	var priv *rsa.PrivateKey
 	switch {
 	case err == nil:
-		blk, _ := pem.Decode(b)
-		if blk == nil {
-			return nil, fmt.Errorf("certificates: %s is not a PEM file", path)
-		}
-		k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("certificates: read issuer key %s: %w", path, err)
-		}
-		var ok bool
-		if priv, ok = k.(*rsa.PrivateKey); !ok {
-			return nil, fmt.Errorf("certificates: issuer key %s is not an RSA key", path)
+		if priv, err = parseIssuerKey(path, b); err != nil {
+			return nil, err
 		}
 	case errors.Is(err, os.ErrNotExist):
 		if priv, err = rsa.GenerateKey(rand.Reader, keyBits); err != nil {
@@ -54,7 +45,7 @@ func loadIssuerKey(path string) (*issuerKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("certificates: write issuer key: %w", err)
 		}
 		// Written aside and renamed, so that a crash never leaves half a key.
@@ -69,6 +60,42 @@ func loadIssuerKey(path string) (*issuerKey, error) {
 		return nil, fmt.Errorf("certificates: read issuer key: %w", err)
 	}
 	return newIssuerKey(priv)
+}
+
+// parseIssuerKey reads the issuer key from b, the content of the file path.
+func parseIssuerKey(path string, b []byte) (*rsa.PrivateKey, error) {
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("certificates: %s is not a PEM file", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("certificates: read issuer key %s: %w", path, err)
+	}
+	priv, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("certificates: issuer key %s is not an RSA key", path)
+	}
+	return priv, nil
+}
+
+// IssuerKeyID reads the issuer key file at path, without creating one, and returns the
+// key's id as /.well-known/jwks.json publishes it (its RFC 7638 thumbprint): so that a
+// restore can say which key it brought back, and fail on a file that is not a key.
+func IssuerKeyID(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("certificates: read issuer key: %w", err)
+	}
+	priv, err := parseIssuerKey(path, b)
+	if err != nil {
+		return "", err
+	}
+	k, err := newIssuerKey(priv)
+	if err != nil {
+		return "", err
+	}
+	return k.kid, nil
 }
 
 func newIssuerKey(priv *rsa.PrivateKey) (*issuerKey, error) {

@@ -16,7 +16,6 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
-	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/web"
 )
 
@@ -40,7 +39,8 @@ const usage = `usage:
   masar token create --email E [--name NAME]   (prints an API bearer token)
   masar token revoke                           (token read from stdin)
   masar content check [DIR]
-  masar backup FILE
+  masar backup FILE [--force]                  (database, server key, issuer keys; 0600)
+  masar restore FILE [--data DIR] [--force]
   masar export participants WORKSHOP FILE.xlsx [--lang ar|en|fr]
   masar import participants WORKSHOP FILE.xlsx [--lang ar|en|fr] [--no-mail]
   masar import officials FILE.xlsx [--lang ar|en|fr] [--no-mail]`
@@ -68,7 +68,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		}
 		return usageError{usage}
 	case "backup":
-		return backup(ctx, rest, stdout, log)
+		return backupCommand(ctx, rest, stdout)
+	case "restore":
+		return restoreCommand(ctx, rest, stdout)
 	case "content":
 		if len(rest) == 0 || rest[0] != "check" {
 			return usageError{usage}
@@ -214,24 +216,6 @@ func tokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		return fmt.Errorf("token not found or already revoked")
 	}
 	fmt.Fprintln(stdout, "token revoked")
-	return nil
-}
-
-// backup copies the database, beside the server if one runs. It opens the database alone,
-// not the platform: nothing is migrated or started, so that a copy taken before an upgrade
-// is the database as it was.
-func backup(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
-	cfg, fs, err := load("backup", args, nil)
-	if err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError{"backup: name the destination file\n" + usage}
-	}
-	if err := store.BackupFile(ctx, cfg.DBPath(), fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "backup written to %s\n", fs.Arg(0))
 	return nil
 }
 

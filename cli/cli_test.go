@@ -233,13 +233,17 @@ func TestAdminCreateTokenAndBackup(t *testing.T) {
 		t.Fatalf("token rejected: %v %v", err, res)
 	}
 	res.Body.Close()
-	// Backup while the server runs, then read the copy.
-	dest := filepath.Join(t.TempDir(), "copy.db")
+	// Backup while the server runs, then restore the copy elsewhere and read it.
+	dest := filepath.Join(t.TempDir(), "copy.tar.gz")
 	out.Reset()
 	if err := Run(ctx, []string{"backup", dest}, nil, &out, log); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, dest)
+	restored := filepath.Join(t.TempDir(), "restored")
+	if err := Run(ctx, []string{"restore", dest, "--data", restored}, nil, &out, log); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, filepath.Join(restored, "masar.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

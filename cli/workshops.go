@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -31,7 +33,10 @@ const workshopsUsage = `usage:
 // account of its own.
 var commandLine = &officials.Official{Email: "command line", Role: officials.RoleStaff}
 
-// flagsFirst moves the flags (all of which take a value) before the positional arguments, so
+// boolFlags are the flags that take no value.
+var boolFlags = map[string]bool{"no-mail": true, "force": true}
+
+// flagsFirst moves the flags (all of which but boolFlags take a value) before the positional arguments, so
 // that "masar export participants 12 list.xlsx --lang en" works as well as the reverse.
 func flagsFirst(args []string) []string {
 	var flags, pos []string
@@ -43,7 +48,7 @@ func flagsFirst(args []string) []string {
 			i = len(args)
 		case strings.HasPrefix(a, "-") && len(a) > 1:
 			flags = append(flags, a)
-			if !strings.Contains(a, "=") && a != "--no-mail" && a != "-no-mail" && i+1 < len(args) {
+			if !strings.Contains(a, "=") && !boolFlags[strings.TrimLeft(a, "-")] && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}
@@ -62,16 +67,18 @@ func workshopID(s string) (int64, error) {
 	return id, nil
 }
 
-// exportParticipants writes a workshop's participant list to an Excel file.
+// exportParticipants writes a workshop's participant list to an Excel file. It only
+// reads: the database is opened read-only (store.OpenReadOnly), beside a server or not,
+// and nothing of the platform is started. The file holds personal data: it is written
+// readable by its owner alone.
 func exportParticipants(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
 	var lang string
-	p, fs, err := open(ctx, "export participants", flagsFirst(args), log, func(fs *flag.FlagSet) {
+	cfg, fs, err := load("export participants", flagsFirst(args), func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "ar", "language of the headers and labels: ar, en or fr")
 	})
 	if err != nil {
 		return err
 	}
-	defer closePlatform(p, &err)
 	if fs.NArg() != 2 || !i18n.Supported(lang) {
 		return usageError{workshopsUsage}
 	}
@@ -79,23 +86,50 @@ func exportParticipants(ctx context.Context, args []string, stdout io.Writer, lo
 	if err != nil {
 		return err
 	}
-	w, err := p.Workshops.Get(ctx, id)
+	db, _, err := store.OpenReadOnly(ctx, cfg.DBPath(), false)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	ws, err := workshops.New(db, officials.New(db, 0), nil, workshops.Options{BaseURL: cfg.BaseURL, Log: log})
+	if err != nil {
+		return err
+	}
+	w, err := ws.Get(ctx, id)
 	if err != nil {
 		return fmt.Errorf("no workshop %d", id)
 	}
 	var buf bytes.Buffer
-	if err := p.Workshops.WriteParticipantsXLSX(ctx, &buf, id, lang); err != nil {
+	if err := ws.WriteParticipantsXLSX(ctx, &buf, id, lang); err != nil {
 		return err
 	}
-	if err := os.WriteFile(fs.Arg(1), buf.Bytes(), 0o644); err != nil {
-		return err
-	}
-	regs, err := p.Workshops.Registrations(ctx, id, workshops.RegFilter{})
+	regs, err := ws.Registrations(ctx, id, workshops.RegFilter{})
 	if err != nil {
+		return err
+	}
+	if err := writePrivate(fs.Arg(1), buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d registration(s) of workshop %d (%s) written to %s\n", len(regs), id, w.TitleIn("en"), fs.Arg(1))
 	return nil
+}
+
+// writePrivate writes data to path, readable and writable by the owner alone (0600) from
+// the first byte: into a new file beside it, renamed over path once complete.
+func writePrivate(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".masar-*.tmp") // 0600
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.Remove(f.Name()) }()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err = errors.Join(err, f.Close()); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // importParticipants registers a list of people to a workshop from an Excel file, creating

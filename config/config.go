@@ -68,8 +68,22 @@ func Default() Config {
 	}
 }
 
+// The files of a data directory that a backup holds: everything needed to restore.
+const (
+	// DatabaseFile is the SQLite database (with its -wal and -shm files beside it).
+	DatabaseFile = "masar.db"
+	// SecretKeyFile is the server's key: it keys the CSRF tokens and outlives restarts.
+	SecretKeyFile = "secret.key"
+	// IssuerKeyFile is the key that signs the VC-JWT credentials, published at
+	// /.well-known/jwks.json: every credential ever issued is checked against it.
+	IssuerKeyFile = "issuer-key.pem"
+)
+
 // DBPath is the SQLite file inside the data directory.
-func (c Config) DBPath() string { return filepath.Join(c.DataDir, "masar.db") }
+func (c Config) DBPath() string { return filepath.Join(c.DataDir, DatabaseFile) }
+
+// SecretKeyPath is the server's key inside the data directory.
+func (c Config) SecretKeyPath() string { return filepath.Join(c.DataDir, SecretKeyFile) }
 
 // Secure reports whether cookies must carry the Secure flag (the public URL is https).
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

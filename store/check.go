@@ -42,6 +42,23 @@ const migrationTable = "goose_db_version"
 // checkFile looks at an existing database file before anything is written to it, and
 // refuses an empty or foreign one. It reports whether the file exists.
 func checkFile(ctx context.Context, path string) (exists bool, err error) {
+	if exists, err = checkHeader(path); !exists || err != nil {
+		return exists, err
+	}
+	// A SQLite file with tables of its own and no migration record belongs to something
+	// else. It is read through a plain connection that changes nothing (the writer's
+	// pragmas would switch it to WAL) and never creates the file (mode=rw).
+	c, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=rw&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return true, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer func() { _ = c.Close() }()
+	return true, checkOwn(ctx, c, path)
+}
+
+// checkHeader refuses an existing file that is empty or does not begin as a SQLite
+// database, reading only its first bytes. It reports whether the file exists.
+func checkHeader(path string) (exists bool, err error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -70,26 +87,24 @@ func checkFile(ctx context.Context, path string) (exists bool, err error) {
 		return true, &refusal{fmt.Sprintf("store: %s is not a SQLite database; refusing to open it: "+
 			"restore Masar's database from a backup, or move this file away", path), ErrForeignDatabase}
 	}
-	// A SQLite file with tables of its own and no migration record belongs to something
-	// else. It is read through a plain connection that changes nothing (the writer's
-	// pragmas would switch it to WAL) and never creates the file (mode=rw).
-	c, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=rw&_pragma=busy_timeout(10000)")
-	if err != nil {
-		return true, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	defer func() { _ = c.Close() }()
+	return true, nil
+}
+
+// checkOwn refuses a SQLite database, open as c, that has tables of its own and no record
+// of Masar's migrations.
+func checkOwn(ctx context.Context, c *sql.DB, path string) error {
 	var tables, migrations int
 	var first sql.NullString
-	err = c.QueryRowContext(ctx, `SELECT count(*), min(name), count(*) FILTER (WHERE name = ?) FROM sqlite_master
+	err := c.QueryRowContext(ctx, `SELECT count(*), min(name), count(*) FILTER (WHERE name = ?) FROM sqlite_master
 		WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`, migrationTable).Scan(&tables, &first, &migrations)
 	if err != nil {
-		return true, explain(filepath.Dir(path), err)
+		return explain(filepath.Dir(path), err)
 	}
 	if tables > 0 && migrations == 0 {
-		return true, &refusal{fmt.Sprintf("store: %s is a SQLite database but not Masar's (it has %d table(s), e.g. %q, and no record of "+
+		return &refusal{fmt.Sprintf("store: %s is a SQLite database but not Masar's (it has %d table(s), e.g. %q, and no record of "+
 			"Masar's migrations); refusing to change it", path, tables, first.String), ErrForeignDatabase}
 	}
-	return true, nil
+	return nil
 }
 
 // SQLite's primary result codes that explain names (https://sqlite.org/rescode.html).

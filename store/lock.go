@@ -20,9 +20,15 @@ type LockedError struct {
 	Dir string
 	PID int    // 0 when the holder wrote none yet
 	By  string // what the holder said it is, e.g. "masar serve"
+	// Readers: the holders are commands that only read (a backup, an export), which hold
+	// the lock shared and write no PID.
+	Readers bool
 }
 
 func (e *LockedError) Error() string {
+	if e.Readers {
+		return fmt.Sprintf("store: the data directory %s is being read by a command (a backup or an export); try again when it has finished", e.Dir)
+	}
 	who := "another process"
 	if e.PID > 0 {
 		who = "process " + strconv.Itoa(e.PID)
@@ -46,7 +52,7 @@ type Lock struct {
 // it never outlives a crash. The file says who holds it (the process id, then by); a second
 // process gets a LockedError naming that PID.
 func LockDir(dir, by string) (*Lock, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, explain(dir, err)
 	}
 	path := filepath.Join(dir, LockFile)
@@ -56,14 +62,13 @@ func LockDir(dir, by string) (*Lock, error) {
 	}
 	busy, err := flock(f)
 	if busy {
-		b := make([]byte, 512)
-		n, _ := f.ReadAt(b, 0)
-		_ = f.Close()
-		e := &LockedError{Dir: dir}
-		pid, rest, _ := strings.Cut(strings.TrimSpace(string(b[:n])), " ")
-		e.PID, _ = strconv.Atoi(pid)
-		e.By = strings.TrimSpace(rest)
-		return nil, e
+		// Held shared (readers) if a shared lock can be had: the file's PID is then the
+		// last server's, not a holder's.
+		if busyShared, serr := flockShared(f); serr == nil && !busyShared {
+			_ = f.Close()
+			return nil, &LockedError{Dir: dir, Readers: true}
+		}
+		return nil, lockedBy(dir, f)
 	}
 	if err != nil {
 		_ = f.Close()
@@ -94,4 +99,41 @@ func (l *Lock) Release() error {
 	err := l.f.Close() // closing the only descriptor drops the flock
 	l.f = nil
 	return err
+}
+
+// lockShared takes dir's lock in shared mode for a process that only reads: several
+// readers may hold it together, a server holding it is reported as a LockedError, and a
+// server that starts meanwhile is refused until the reader is done. Unlike LockDir it
+// writes nothing: the lock file is opened for reading (created, empty, only in a directory
+// that never had one).
+func lockShared(dir string) (*Lock, error) {
+	path := filepath.Join(dir, LockFile)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		f, err = os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o644)
+	}
+	if err != nil {
+		return nil, explain(dir, err)
+	}
+	busy, err := flockShared(f)
+	if busy {
+		return nil, lockedBy(dir, f)
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("store: lock the data directory %s: %w", dir, err)
+	}
+	return &Lock{f: f}, nil
+}
+
+// lockedBy reads who holds dir's lock from its open lock file f, which it closes.
+func lockedBy(dir string, f *os.File) *LockedError {
+	b := make([]byte, 512)
+	n, _ := f.ReadAt(b, 0)
+	_ = f.Close()
+	e := &LockedError{Dir: dir}
+	pid, rest, _ := strings.Cut(strings.TrimSpace(string(b[:n])), " ")
+	e.PID, _ = strconv.Atoi(pid)
+	e.By = strings.TrimSpace(rest)
+	return e
 }

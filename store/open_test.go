@@ -67,7 +67,7 @@ func TestOpenRefusesAnEmptyFile(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if err := BackupFile(context.Background(), path, filepath.Join(dir, "copy.db")); !errors.Is(err, ErrEmptyDatabase) {
+	if _, err := BackupFile(context.Background(), path, filepath.Join(dir, "copy.db")); !errors.Is(err, ErrEmptyDatabase) {
 		t.Errorf("backup of an empty file: %v", err)
 	}
 	st, err := os.Stat(path)
@@ -207,7 +207,7 @@ func TestBackupFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	dest := filepath.Join(t.TempDir(), "copy.db")
-	if err := BackupFile(ctx, path, dest); err != nil {
+	if _, err := BackupFile(ctx, path, dest); err != nil {
 		t.Fatal(err)
 	}
 	cp, err := Open(ctx, dest)

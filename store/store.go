@@ -36,6 +36,12 @@ type DB struct {
 	// R is the reader pool, for SELECTs outside transactions.
 	R    *sql.DB
 	path string
+	// lock is the shared hold on the data directory of a read-only opening, released by
+	// Close; nil otherwise.
+	lock *Lock
+	// aside is the private directory where a read-only opening reads a copy, removed by
+	// Close; "" otherwise.
+	aside string
 
 	stmts sync.Map // query text → *sql.Stmt on R (see Read)
 }
@@ -81,7 +87,7 @@ var ErrSchemaBehind = errors.New("the database's schema is older than this progr
 func open(ctx context.Context, path string, owner bool) (*DB, error) {
 	dir := filepath.Dir(path)
 	if owner {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, explain(dir, err)
 		}
 	}
@@ -92,6 +98,7 @@ func open(ctx context.Context, path string, owner bool) (*DB, error) {
 	if !exists && !owner {
 		return nil, fmt.Errorf("store: no database at %s", path)
 	}
+
 	// busy_timeout first, so that the following pragmas wait instead of failing.
 	// synchronous(FULL): a commit that returned is on disk, even after a power loss.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
@@ -108,7 +115,12 @@ func open(ctx context.Context, path string, owner bool) (*DB, error) {
 		return nil, explain(dir, err)
 	}
 	if owner {
-		err = migrate(w, dir)
+		// The database holds password hashes and everyone's personal data: readable by
+		// Masar's user alone, from before the first migration writes anything to it.
+		err = private(path)
+		if err == nil {
+			err = migrate(w, dir)
+		}
 		if err == nil {
 			err = checkWritable(ctx, w, dir)
 		}
@@ -193,7 +205,16 @@ func migrate(db *sql.DB, dir string) error {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
-	return errors.Join(db.R.Close(), db.W.Close())
+	err := errors.Join(db.R.Close(), db.W.Close())
+	if db.aside != "" {
+		err = errors.Join(err, os.RemoveAll(db.aside))
+		db.aside = ""
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Release())
+		db.lock = nil
+	}
+	return err
 }
 
 // Path is the database file's path.
@@ -236,34 +257,54 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Backup writes a consistent copy of the live database to dest (VACUUM INTO), safe to run
-// while the server is writing.
+// while the server is writing. dest must not exist; it is created readable by its owner
+// alone (0600) before SQLite writes to it.
 func (db *DB) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s already exists", dest)
 	}
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	// VACUUM INTO accepts an empty file and keeps its mode.
 	if _, err := db.W.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		_ = os.Remove(dest)
 		return fmt.Errorf("store: backup to %s: %w", dest, err)
 	}
 	return nil
 }
 
-// BackupFile writes a consistent copy of the database at src to dest, beside the server
-// that may be running on it: it migrates nothing and accepts any version of Masar's
-// schema, so that a copy taken before an upgrade is of the database as it was.
-func BackupFile(ctx context.Context, src, dest string) error {
-	exists, err := checkFile(ctx, src)
+// BackupFile writes a consistent copy of the database at src to dest (0600), beside the
+// server that may be running on it. It opens src read-only (OpenReadOnly): it writes and
+// migrates nothing and accepts any version of Masar's schema, so that a copy taken before
+// an upgrade is of the database as it was. It returns the copy's schema version.
+func BackupFile(ctx context.Context, src, dest string) (schema int64, err error) {
+	db, _, err := OpenReadOnly(ctx, src, true)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if !exists {
-		return fmt.Errorf("store: backup: no database at %s", src)
+	defer func() { err = errors.Join(err, db.Close()) }()
+	if schema, err = db.SchemaVersion(ctx); err != nil {
+		return 0, err
 	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: src}).EscapedPath()+"?mode=rw&_pragma=busy_timeout(10000)")
-	if err != nil {
-		return fmt.Errorf("store: backup: %w", err)
+	return schema, db.Backup(ctx, dest)
+}
+
+// private makes the database file at path, and its WAL and shared-memory files, readable
+// and writable by their owner alone (SQLite creates new ones with the database file's
+// mode; an older Masar left them 0644). A file of another user, which Masar may write but
+// not chmod, is left as its owner made it.
+func private(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, os.ErrPermission) {
+			return err
+		}
 	}
-	defer func() { _ = db.Close() }() // only read from
-	return (&DB{W: db}).Backup(ctx, dest)
+	return nil
 }
 
 // IsUniqueViolation reports whether err is a UNIQUE constraint failure.

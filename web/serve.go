@@ -152,7 +152,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 			return fail(err)
 		}
 	}
-	secret, err := loadSecret(filepath.Join(cfg.DataDir, "secret.key"))
+	secret, err := loadSecret(cfg.SecretKeyPath())
 	if err != nil {
 		return fail(err)
 	}
@@ -262,7 +262,22 @@ func loadSecret(path string) ([]byte, error) {
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
+	// Written aside (created 0600) and renamed, so that a crash never leaves half a key and
+	// the key is never readable by others, even when an older file had a looser mode.
+	f, err := os.CreateTemp(filepath.Dir(path), ".secret-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("web: write secret: %w", err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	err = errors.Join(err, f.Close())
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
 		return nil, fmt.Errorf("web: write secret: %w", err)
 	}
 	return b, nil

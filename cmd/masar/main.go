@@ -5,7 +5,8 @@
 //	masar token create --email E               (prints an API token)
 //	masar token revoke                         (token on stdin)
 //	masar content check [DIR]
-//	masar backup FILE
+//	masar backup FILE [--force]
+//	masar restore FILE [--data DIR] [--force]
 package main
 
 import (
