@@ -99,7 +99,7 @@ func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Re
 	msg := mail.Message{To: r.Email, Name: name, Lang: l, Template: tmpl, Data: data}
 	if withICS {
 		msg.Attachments = []mail.Attachment{{Filename: "workshop-" + strconv.FormatInt(w.ID, 10) + ".ics",
-			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.eventICS(ctx, tx, w, l)}}
+			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.eventICS(ctx, tx, w, l, r.Status == RegConfirmed)}}
 	}
 	if _, err := s.mailer.Enqueue(ctx, tx, msg); err != nil {
 		return fmt.Errorf("workshops: mail %s to registration %d: %w", tmpl, r.ID, err)
