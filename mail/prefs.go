@@ -1,0 +1,144 @@
+package mail
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/masar-platform/masar/store"
+)
+
+// Categories of the notifications a person may turn off. Every other message is
+// transactional (a link they asked for, a decision on their registration, a certificate):
+// it always goes out and carries no List-Unsubscribe.
+const (
+	CategoryReminders       = "reminders"        // a workshop one is confirmed for is near
+	CategoryWorkshopChanges = "workshop_changes" // dates, place or agenda of a workshop changed
+	CategoryAdvisory        = "advisory"         // comments and status changes of advisory requests
+)
+
+// Categories lists the categories in the order the preferences page shows them.
+var Categories = []string{CategoryReminders, CategoryWorkshopChanges, CategoryAdvisory}
+
+// templateCategory maps the non-transactional templates to their category.
+var templateCategory = map[string]string{
+	"workshop_reminder": CategoryReminders,
+	"workshop_changed":  CategoryWorkshopChanges,
+	"advisory_comment":  CategoryAdvisory,
+	"advisory_status":   CategoryAdvisory,
+}
+
+// CategoryOf is the category of a template, or "" for a transactional one.
+func CategoryOf(template string) string { return templateCategory[template] }
+
+// ErrBadToken is returned for an unsubscribe token that this platform did not make.
+var ErrBadToken = errors.New("mail: invalid unsubscribe token")
+
+func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func knownCategory(c string) bool {
+	for _, k := range Categories {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// OptedOut reports, through q, whether email turned category off.
+func (m *Mailer) OptedOut(ctx context.Context, q store.Queryer, email, category string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM mail_optouts WHERE email = ? AND category = ?", normEmail(email), category).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("mail: opt-out of %s: %w", category, err)
+	}
+	return true, nil
+}
+
+// Preferences returns, for each category, whether email receives it.
+func (m *Mailer) Preferences(ctx context.Context, email string) (map[string]bool, error) {
+	out := make(map[string]bool, len(Categories))
+	for _, c := range Categories {
+		out[c] = true
+	}
+	rows, err := m.db.R.QueryContext(ctx, "SELECT category FROM mail_optouts WHERE email = ?", normEmail(email))
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var c string
+		if err := row.Scan(&c); err != nil {
+			return err
+		}
+		if _, ok := out[c]; ok {
+			out[c] = false
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mail: preferences: %w", err)
+	}
+	return out, nil
+}
+
+// SetPreference turns category on or off for email, through q.
+func (m *Mailer) SetPreference(ctx context.Context, q store.Queryer, email, category string, on bool) error {
+	if !knownCategory(category) {
+		return fmt.Errorf("mail: unknown category %q", category)
+	}
+	var err error
+	if on {
+		_, err = q.ExecContext(ctx, "DELETE FROM mail_optouts WHERE email = ? AND category = ?", normEmail(email), category)
+	} else {
+		_, err = q.ExecContext(ctx, `INSERT INTO mail_optouts(email, category, created_at) VALUES(?, ?, ?)
+			ON CONFLICT (email, category) DO NOTHING`, normEmail(email), category, formatTime(m.now()))
+	}
+	if err != nil {
+		return fmt.Errorf("mail: set preference %s: %w", category, err)
+	}
+	return nil
+}
+
+// UnsubscribeToken is the secret part of the link that turns category off for email
+// without logging in; it does not expire (old mails must keep working) and is bound to
+// both by a MAC under the platform's key.
+func (m *Mailer) UnsubscribeToken(email, category string) string {
+	payload := category + ":" + normEmail(email)
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(m.unsubscribeMAC(payload))
+}
+
+func (m *Mailer) unsubscribeMAC(payload string) []byte {
+	mac := hmac.New(sha256.New, m.secret)
+	mac.Write([]byte("masar unsubscribe\x00" + payload))
+	return mac.Sum(nil)[:18]
+}
+
+// ParseUnsubscribeToken returns the address and category of a token made by
+// UnsubscribeToken, or ErrBadToken.
+func (m *Mailer) ParseUnsubscribeToken(tok string) (email, category string, err error) {
+	p, s, ok := strings.Cut(tok, ".")
+	if !ok {
+		return "", "", ErrBadToken
+	}
+	payload, err1 := base64.RawURLEncoding.DecodeString(p)
+	sum, err2 := base64.RawURLEncoding.DecodeString(s)
+	if err1 != nil || err2 != nil || !hmac.Equal(sum, m.unsubscribeMAC(string(payload))) {
+		return "", "", ErrBadToken
+	}
+	category, email, ok = strings.Cut(string(payload), ":")
+	if !ok || !knownCategory(category) || email == "" {
+		return "", "", ErrBadToken
+	}
+	return email, category, nil
+}
+
+// UnsubscribeURL is the link of List-Unsubscribe: GET shows a page that asks, POST (one
+// click, RFC 8058) turns the category off.
+func (m *Mailer) UnsubscribeURL(email, category string) string {
+	return m.baseURL + "/unsubscribe/" + m.UnsubscribeToken(email, category)
+}

@@ -1,0 +1,40 @@
+-- +goose Up
+-- Mail delivery you can rely on. Each outbox message now says plainly where it stands:
+-- queued (no attempt yet), retrying (attempts failed, more to come), sent, failed (given up
+-- after the retry window), dropped (could no longer help, e.g. its link expired before it
+-- could be sent) or discarded (by staff). reason says why a message failed or was dropped.
+-- useful_until: after it the message is dropped instead of sent late. series_started_at:
+-- when the current series of attempts began (creation, or a resend); the retry window runs
+-- from it. first_failed_at: the first failure of the series, for the failing-mail alert.
+-- category: the kind of notification a person may turn off ('' for transactional mail).
+-- sent_at and next_attempt_at keep their meaning: set when sent, set while an attempt is due.
+ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'queued'
+    CHECK (status IN ('queued', 'retrying', 'sent', 'failed', 'dropped', 'discarded'));
+ALTER TABLE outbox ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN useful_until TEXT;
+ALTER TABLE outbox ADD COLUMN series_started_at TEXT;
+ALTER TABLE outbox ADD COLUMN first_failed_at TEXT;
+ALTER TABLE outbox ADD COLUMN category TEXT NOT NULL DEFAULT '';
+
+UPDATE outbox SET status = CASE
+        WHEN sent_at IS NOT NULL THEN 'sent'
+        WHEN next_attempt_at IS NULL THEN 'failed'
+        WHEN attempts > 0 THEN 'retrying'
+        ELSE 'queued' END,
+    series_started_at = created_at;
+UPDATE outbox SET reason = 'gave_up' WHERE status = 'failed';
+UPDATE outbox SET first_failed_at = created_at WHERE status = 'retrying';
+CREATE INDEX outbox_status ON outbox(status);
+
+-- Notifications a person turned off, by address and category (reminders, workshop changes,
+-- advisory updates). Transactional mail (links, decisions, certificates) has no category
+-- and cannot be turned off.
+CREATE TABLE mail_optouts (
+    email      TEXT NOT NULL CHECK (email <> ''),
+    category   TEXT NOT NULL CHECK (category <> ''),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (email, category)
+);
+
+-- +goose Down
+SELECT 1;
