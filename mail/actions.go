@@ -153,3 +153,8 @@ func (m *Mailer) Health(ctx context.Context) (Health, error) {
 	h.Status, h.Since = HealthFailing, since
 	return h, nil
 }
+
+// GetTx is Get through q (a transaction), without the attachments' names.
+func (m *Mailer) GetTx(ctx context.Context, q store.Queryer, id int64) (Item, error) {
+	return m.getFor(ctx, q, id)
+}

@@ -105,10 +105,12 @@ func (h *handler) registrationMail(ctx context.Context, tx *sql.Tx, r officials.
 	o := r.Official
 	base := h.cfg.BaseURL + "/" + o.Language
 	msg := mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "confirm",
-		Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": base + "/confirm/" + r.Link}}
+		Data:        map[string]any{"Name": o.DisplayName(o.Language), "Link": base + "/confirm/" + r.Link},
+		UsefulUntil: time.Now().Add(officials.ConfirmTTL)}
 	if r.Taken {
 		msg.Template = "register_taken"
 		msg.Data = map[string]any{"Name": o.DisplayName(o.Language), "LoginLink": base + "/login", "ResetLink": base + "/reset/" + r.Link}
+		msg.UsefulUntil = time.Now().Add(officials.ResetTTL)
 	}
 	_, err := h.Mailer.Enqueue(ctx, tx, msg)
 	return err
@@ -120,7 +122,8 @@ func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) e
 		return err
 	}
 	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/confirm/" + tok}})
+		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/confirm/" + tok},
+		UsefulUntil: time.Now().Add(officials.ConfirmTTL)})
 	return err
 }
 
@@ -233,7 +236,8 @@ func (h *handler) forgot(c *fiber.Ctx) error {
 	}
 	err := h.Officials.RequestReset(ctx, email, lang(c), func(tx *sql.Tx, o *officials.Official, tok string) error {
 		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok}})
+			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.cfg.BaseURL + "/" + o.Language + "/reset/" + tok},
+			UsefulUntil: time.Now().Add(officials.ResetTTL)})
 		return err
 	})
 	if err != nil {
