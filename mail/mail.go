@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/masar-platform/masar/store"
@@ -58,7 +59,7 @@ type Mailer struct {
 	from    *netmail.Address
 	replyTo *netmail.Address // nil: none
 	secret  []byte
-	clock   func() time.Time
+	clock   atomic.Pointer[func() time.Time]
 	baseURL string
 	smtp    *smtpConfig // nil: no delivery
 	tmpls   *templates
@@ -116,18 +117,19 @@ func New(db *store.DB, cfg Config, log *slog.Logger) (*Mailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Mailer{
+	m := &Mailer{
 		db:      db,
 		log:     log,
 		from:    fromAddr,
 		replyTo: replyTo,
 		secret:  secret,
-		clock:   clock,
 		baseURL: base,
 		smtp:    sc,
 		tmpls:   t,
 		poke:    make(chan struct{}, 1),
-	}, nil
+	}
+	m.clock.Store(&clock)
+	return m, nil
 }
 
 // Templates lists the names of the message templates, sorted.
@@ -139,4 +141,13 @@ func (m *Mailer) Templates() []string {
 func (m *Mailer) Sends() bool { return m.smtp != nil }
 
 // now is the mailer's clock.
-func (m *Mailer) now() time.Time { return m.clock() }
+func (m *Mailer) now() time.Time { return (*m.clock.Load())() }
+
+// SetClock replaces the mailer's clock (nil: time.Now), so that tests of the platform can
+// move time instead of waiting.
+func (m *Mailer) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	m.clock.Store(&now)
+}
