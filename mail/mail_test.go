@@ -304,7 +304,7 @@ func TestTemplates(t *testing.T) {
 		}
 		for _, lang := range []string{"ar", "en", "fr"} {
 			t.Run(name+"."+lang, func(t *testing.T) {
-				r, err := m.tmpls.render(name, lang, "https://masar.test", sample.data)
+				r, err := m.tmpls.render(name, lang, "https://masar.test", sample.data, footerOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -330,7 +330,7 @@ func TestTemplates(t *testing.T) {
 							without[k] = v
 						}
 					}
-					if _, err := m.tmpls.render(name, lang, "", without); err == nil {
+					if _, err := m.tmpls.render(name, lang, "", without, footerOptions{}); err == nil {
 						t.Errorf("rendered without .%s", key)
 					}
 				}
@@ -340,7 +340,7 @@ func TestTemplates(t *testing.T) {
 						bare[k] = v
 					}
 				}
-				if _, err := m.tmpls.render(name, lang, "", bare); err != nil {
+				if _, err := m.tmpls.render(name, lang, "", bare, footerOptions{}); err != nil {
 					t.Errorf("without the optional placeholders: %v", err)
 				}
 			})
@@ -351,7 +351,7 @@ func TestTemplates(t *testing.T) {
 func TestNoticeAndPlurals(t *testing.T) {
 	db := openDB(t)
 	m := newMailer(t, db, Config{})
-	r, err := m.tmpls.render("notice", "en", "", sampleData["notice"].data)
+	r, err := m.tmpls.render("notice", "en", "", sampleData["notice"].data, footerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestNoticeAndPlurals(t *testing.T) {
 	if !strings.Contains(r.html, ">See the workshop</a>") {
 		t.Errorf("link text missing:\n%s", r.html)
 	}
-	r, err = m.tmpls.render("notice", "ar", "", map[string]any{"Name": "", "Title": "t", "Body": "b", "Link": "javascript:alert(1)"})
+	r, err = m.tmpls.render("notice", "ar", "", map[string]any{"Name": "", "Title": "t", "Body": "b", "Link": "javascript:alert(1)"}, footerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestNoticeAndPlurals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		data := map[string]any{"By": "x", "Link": "https://masar.test/c", "Hours": tt.hours}
-		r, err := m.tmpls.render("welcome_claim", tt.lang, "", data)
+		r, err := m.tmpls.render("welcome_claim", tt.lang, "", data, footerOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -395,7 +395,7 @@ func TestNoticeAndPlurals(t *testing.T) {
 			t.Errorf("%s, %d hours: want %q in\n%s", tt.lang, tt.hours, tt.want, r.text)
 		}
 	}
-	if _, err := m.tmpls.render("welcome_claim", "en", "", map[string]any{"By": "x", "Link": "https://masar.test/c", "Hours": "many"}); err == nil {
+	if _, err := m.tmpls.render("welcome_claim", "en", "", map[string]any{"By": "x", "Link": "https://masar.test/c", "Hours": "many"}, footerOptions{}); err == nil {
 		t.Error("rendered with a non-numeric .Hours")
 	}
 }

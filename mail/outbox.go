@@ -80,7 +80,7 @@ func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int
 	if err != nil {
 		return 0, err
 	}
-	r, err := m.tmpls.render(msg.Template, lang, m.baseURL, data)
+	r, err := m.tmpls.render(msg.Template, lang, m.baseURL, data, footerOptions{manage: category != "", replies: m.replyTo != nil})
 	if err != nil {
 		return 0, err
 	}
