@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"mime"
 	netmail "net/mail"
@@ -91,6 +92,13 @@ func TestOutageOfHoursLosesNothing(t *testing.T) {
 	}
 	if len(srv.received()) != 0 {
 		t.Fatal("a refused message counted as received")
+	}
+	// The JSON form says the same: retrying, until when, and why.
+	js, _ := json.Marshal(it)
+	for _, want := range []string{`"status":"retrying"`, `"retry_until":"` + start.Add(RetryWindow).Format(time.RFC3339), `"last_error":"`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("JSON lacks %s: %s", want, js)
+		}
 	}
 	srv.refuse.Store(false)
 	if it = runUntilDue(t, m, clk, id); it.Status != StatusSent || it.SentAt == nil || len(srv.received()) != 1 {
