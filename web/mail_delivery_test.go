@@ -311,4 +311,17 @@ func TestResetLinkMailExpiresWithTheLink(t *testing.T) {
 	if u == nil || u.Before(before.Add(time.Hour)) || u.After(time.Now().Add(time.Hour)) {
 		t.Errorf("reset mail useful until %v, want an hour after the request", u)
 	}
+	// The confirmation of a new account lasts as long as its link: a week.
+	before = time.Now()
+	if r := newClient(t, p).post("/ar/register", registration("karim@gov.jo")); r.Status != http.StatusSeeOther {
+		t.Fatalf("register: %d", r.Status)
+	}
+	items, _, _ = p.Mailer.List(context.Background(), 1, 0)
+	if len(items) != 1 || items[0].Template != "confirm" {
+		t.Fatalf("outbox: %+v", items)
+	}
+	week := 7 * 24 * time.Hour
+	if u := items[0].UsefulUntil; u == nil || u.Before(before.Add(week)) || u.After(time.Now().Add(week)) {
+		t.Errorf("confirmation useful until %v, want a week after registering", u)
+	}
 }
