@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -20,8 +21,8 @@ import (
 // Delivery tuning.
 const (
 	// RetryWindow is how long a message is tried before the mailer gives up on it, counted
-	// from the start of its series of attempts (its creation, or a resend): long enough to
-	// outlast an SMTP outage over a weekend.
+	// from the first failed attempt of its series (a resend starts a new series): long
+	// enough to outlast an SMTP outage over a weekend.
 	RetryWindow = 72 * time.Hour
 	// RetryBase is the wait after the first failure; it doubles after each further one.
 	RetryBase = time.Minute
@@ -154,7 +155,7 @@ type pending struct {
 	to, name, lang      string
 	subject, text, html string
 	created             time.Time
-	series              time.Time
+	firstFailed         *time.Time // the first failure of the series; nil before it
 	attempts            int
 	category            string
 	attachments         []Attachment
@@ -165,7 +166,7 @@ type pending struct {
 // nothing is sent late; this happens without an SMTP server too, so that a server
 // configured later does not send a stale backlog. A message that fails is tried again
 // later, waiting twice as long each time (at most RetryMax), until RetryWindow has passed
-// since its series began; its last error is kept. Without an SMTP server nothing is sent.
+// since the first failure of its series; its last error is kept. Without an SMTP server nothing is sent.
 // The error is about the round as a whole (database, or the server unreachable), not
 // single messages.
 func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
@@ -193,21 +194,22 @@ func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
 // due loads the next batch of messages whose time has come.
 func (m *Mailer) due(ctx context.Context) ([]*pending, error) {
 	rows, err := m.db.R.QueryContext(ctx, `SELECT id, to_email, to_name, lang, subject, text_body, html_body, created_at,
-		COALESCE(series_started_at, created_at), attempts, category
+		attempts, category, first_failed_at
 		FROM outbox WHERE status IN ('queued', 'retrying') AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, id LIMIT ?`, formatTime(m.now()), batchSize)
 	out, err := store.Collect(rows, err, func(row store.Scanner) (*pending, error) {
 		p := &pending{}
-		var created, series string
-		if err := row.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &series, &p.attempts, &p.category); err != nil {
+		var created string
+		var firstFailed sql.NullString
+		if err := row.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &p.attempts, &p.category, &firstFailed); err != nil {
 			return nil, err
 		}
 		var err error
+		if p.firstFailed, err = parseNullTime(firstFailed); err != nil {
+			return nil, fmt.Errorf("outbox %d: first_failed_at: %w", p.id, err)
+		}
 		if p.created, err = time.Parse(time.RFC3339Nano, created); err != nil {
 			return nil, fmt.Errorf("outbox %d: created_at: %w", p.id, err)
-		}
-		if p.series, err = time.Parse(time.RFC3339Nano, series); err != nil {
-			return nil, fmt.Errorf("outbox %d: series_started_at: %w", p.id, err)
 		}
 		return p, nil
 	})
@@ -285,7 +287,9 @@ func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
 }
 
 // failed records a failed attempt and schedules the next one, or gives up once RetryWindow
-// has passed since the series began (never after a mere count of attempts).
+// has passed since the first failure of the series (never after a mere count of attempts).
+// Counting from the first attempt rather than from creation gives a backlog that waited for
+// an SMTP server to be configured its full three days of attempts too.
 func (m *Mailer) failed(ctx context.Context, p *pending, cause error) error {
 	attempts := p.attempts + 1
 	msg := cause.Error()
@@ -295,7 +299,11 @@ func (m *Mailer) failed(ctx context.Context, p *pending, cause error) error {
 	now := m.now()
 	var next any // NULL: given up
 	status, reason := StatusRetrying, ""
-	if now.Sub(p.series) < RetryWindow {
+	since := now
+	if p.firstFailed != nil {
+		since = *p.firstFailed
+	}
+	if now.Sub(since) < RetryWindow {
 		next = formatTime(now.Add(retryDelay(attempts)))
 		m.log.Warn("mail: delivery failed, will retry", "id", p.id, "to", p.to, "attempts", attempts, "next", next, "err", cause)
 	} else {

@@ -77,7 +77,7 @@ func TestOutageOfHoursLosesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it, _ := m.Get(ctx, id); it.Status != StatusQueued || it.RetryUntil == nil || !it.RetryUntil.Equal(start.Add(RetryWindow)) {
+	if it, _ := m.Get(ctx, id); it.Status != StatusQueued || it.RetryUntil != nil {
 		t.Fatalf("new message: status %s, retry until %v", it.Status, it.RetryUntil)
 	}
 	var it Item
@@ -175,6 +175,34 @@ func TestExpiredMessagesAreDroppedNotSentLate(t *testing.T) {
 	}
 }
 
+// TestBacklogGetsItsOwnRetryWindow: mail that waited days for an SMTP server to be
+// configured is not given up at its first failure: its three days start with its first
+// attempt.
+func TestBacklogGetsItsOwnRetryWindow(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	clk := newClock()
+	offline := newMailer(t, db, Config{Now: clk.Now})
+	id, err := offline.Enqueue(ctx, db.W, confirmMsg("amina@gov.test", "Amina", "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(5 * 24 * time.Hour)
+	srv := startSMTP(t)
+	srv.refuse.Store(true)
+	m := newMailer(t, db, Config{SMTPURL: "smtp://" + srv.addr + "?tls=none", Now: clk.Now})
+	firstTry := clk.Now()
+	it := runUntilDue(t, m, clk, id)
+	if it.Status != StatusRetrying || it.RetryUntil == nil || !it.RetryUntil.Equal(firstTry.Add(RetryWindow)) {
+		t.Fatalf("five-day-old message after its first failure: %s, retry until %v", it.Status, it.RetryUntil)
+	}
+	clk.advance(24 * time.Hour)
+	srv.refuse.Store(false)
+	if it = runUntilDue(t, m, clk, id); it.Status != StatusSent {
+		t.Fatalf("after a day of retries: %s", it.Status)
+	}
+}
+
 func TestResendAndDiscard(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
@@ -215,7 +243,7 @@ func TestResendAndDiscard(t *testing.T) {
 	}
 	it, _ := m.Get(ctx, failed)
 	if it.Status != StatusQueued || it.Attempts != 0 || it.LastError != "" || !it.SeriesStartedAt.Equal(clk.Now()) ||
-		!it.RetryUntil.Equal(clk.Now().Add(RetryWindow)) {
+		it.FirstFailedAt != nil || it.RetryUntil != nil {
 		t.Fatalf("after resend: %+v", it)
 	}
 	if it = runUntilDue(t, m, clk, failed); it.Status != StatusSent || len(srv.received()) != 1 {

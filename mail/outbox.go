@@ -211,9 +211,11 @@ type Item struct {
 	NextAttemptAt *time.Time `json:"next_attempt_at"`
 	// Reason says why a message failed or was dropped: ReasonGaveUp, ReasonExpired, or "".
 	Reason string `json:"reason"`
-	// RetryUntil is, for a queued or retrying message, when the mailer will stop trying:
-	// the end of the retry window, or UsefulUntil if sooner.
+	// RetryUntil is, for a retrying message, when the mailer will stop trying: RetryWindow
+	// after the first failure of the series, or UsefulUntil if sooner.
 	RetryUntil *time.Time `json:"retry_until"`
+	// FirstFailedAt is the first failed attempt of the current series, if any.
+	FirstFailedAt *time.Time `json:"first_failed_at"`
 	// UsefulUntil is when the message stops being of use (nil: it does not expire).
 	UsefulUntil *time.Time `json:"useful_until"`
 	// Category is the kind of notification ("" for transactional mail).
@@ -236,33 +238,35 @@ func (it Item) Resendable(now time.Time) bool {
 }
 
 const itemColumns = `id, to_email, to_name, lang, template, subject, text_body, html_body, created_at, sent_at,
-	attempts, last_error, next_attempt_at, status, reason, useful_until, series_started_at, category`
+	attempts, last_error, next_attempt_at, status, reason, useful_until, series_started_at, category, first_failed_at`
 
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var (
 		it                           Item
 		created                      string
 		sent, next, until, series    sql.NullString
+		firstFailed                  sql.NullString
 		errCreated, errSent, errNext error
-		errUntil, errSeries          error
+		errUntil, errSeries, errFail error
 	)
 	if err := row.Scan(&it.ID, &it.To, &it.Name, &it.Lang, &it.Template, &it.Subject, &it.Text, &it.HTML,
-		&created, &sent, &it.Attempts, &it.LastError, &next, &it.Status, &it.Reason, &until, &series, &it.Category); err != nil {
+		&created, &sent, &it.Attempts, &it.LastError, &next, &it.Status, &it.Reason, &until, &series, &it.Category, &firstFailed); err != nil {
 		return Item{}, err
 	}
 	it.CreatedAt, errCreated = time.Parse(time.RFC3339Nano, created)
 	it.SentAt, errSent = parseNullTime(sent)
 	it.NextAttemptAt, errNext = parseNullTime(next)
 	it.UsefulUntil, errUntil = parseNullTime(until)
+	it.FirstFailedAt, errFail = parseNullTime(firstFailed)
 	it.SeriesStartedAt = it.CreatedAt
 	if series.Valid {
 		it.SeriesStartedAt, errSeries = time.Parse(time.RFC3339Nano, series.String)
 	}
-	if err := errors.Join(errCreated, errSent, errNext, errUntil, errSeries); err != nil {
+	if err := errors.Join(errCreated, errSent, errNext, errUntil, errSeries, errFail); err != nil {
 		return Item{}, fmt.Errorf("outbox %d: %w", it.ID, err)
 	}
-	if it.Waiting() {
-		until := it.SeriesStartedAt.Add(RetryWindow)
+	if it.Status == StatusRetrying && it.FirstFailedAt != nil {
+		until := it.FirstFailedAt.Add(RetryWindow)
 		if it.UsefulUntil != nil && it.UsefulUntil.Before(until) {
 			until = *it.UsefulUntil
 		}
