@@ -4,8 +4,8 @@
 -- after the retry window), dropped (could no longer help, e.g. its link expired before it
 -- could be sent) or discarded (by staff). reason says why a message failed or was dropped.
 -- useful_until: after it the message is dropped instead of sent late. series_started_at:
--- when the current series of attempts began (creation, or a resend); the retry window runs
--- from it. first_failed_at: the first failure of the series, for the failing-mail alert.
+-- when the current series of attempts began (creation, or a resend). first_failed_at: the
+-- first failure of the series; the retry window runs from it, and the failing-mail alert.
 -- category: the kind of notification a person may turn off ('' for transactional mail).
 -- sent_at and next_attempt_at keep their meaning: set when sent, set while an attempt is due.
 ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'queued'
