@@ -205,7 +205,7 @@ type Item struct {
 	Attachments   []string   `json:"attachments"` // file names
 	CreatedAt     time.Time  `json:"created_at"`
 	SentAt        *time.Time `json:"sent_at"`
-	Status        string     `json:"status"` // pending, sent or failed
+	Status        string     `json:"status"` // queued, retrying, sent, failed, dropped or discarded
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"last_error"`
 	NextAttemptAt *time.Time `json:"next_attempt_at"`
