@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/masar-platform/masar/store"
@@ -39,21 +41,17 @@ func CategoryOf(template string) string { return templateCategory[template] }
 // ErrBadToken is returned for an unsubscribe token that this platform did not make.
 var ErrBadToken = errors.New("mail: invalid unsubscribe token")
 
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-func knownCategory(c string) bool {
-	for _, k := range Categories {
-		if k == c {
-			return true
-		}
-	}
-	return false
+// addressKey is how an address is kept in mail_optouts and in unsubscribe links: a SHA-256
+// of the normalised address, so that neither holds the address itself.
+func addressKey(email string) string {
+	sum := sha256.Sum256([]byte("masar mail address\x00" + strings.ToLower(strings.TrimSpace(email))))
+	return hex.EncodeToString(sum[:])
 }
 
-// OptedOut reports, through q, whether email turned category off.
-func (m *Mailer) OptedOut(ctx context.Context, q store.Queryer, email, category string) (bool, error) {
+// optedOut reports, through q, whether the address of key turned category off.
+func optedOut(ctx context.Context, q store.Queryer, key, category string) (bool, error) {
 	var one int
-	err := q.QueryRowContext(ctx, "SELECT 1 FROM mail_optouts WHERE email = ? AND category = ?", normEmail(email), category).Scan(&one)
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM mail_optouts WHERE address_hash = ? AND category = ?", key, category).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -63,13 +61,36 @@ func (m *Mailer) OptedOut(ctx context.Context, q store.Queryer, email, category 
 	return true, nil
 }
 
+// setOptOut turns category on or off for the address of key, through q.
+func (m *Mailer) setOptOut(ctx context.Context, q store.Queryer, key, category string, on bool) error {
+	if !slices.Contains(Categories, category) {
+		return fmt.Errorf("mail: unknown category %q", category)
+	}
+	var err error
+	if on {
+		_, err = q.ExecContext(ctx, "DELETE FROM mail_optouts WHERE address_hash = ? AND category = ?", key, category)
+	} else {
+		_, err = q.ExecContext(ctx, `INSERT INTO mail_optouts(address_hash, category, created_at) VALUES(?, ?, ?)
+			ON CONFLICT (address_hash, category) DO NOTHING`, key, category, formatTime(m.now()))
+	}
+	if err != nil {
+		return fmt.Errorf("mail: set preference %s: %w", category, err)
+	}
+	return nil
+}
+
+// OptedOut reports, through q, whether email turned category off.
+func (m *Mailer) OptedOut(ctx context.Context, q store.Queryer, email, category string) (bool, error) {
+	return optedOut(ctx, q, addressKey(email), category)
+}
+
 // Preferences returns, for each category, whether email receives it.
 func (m *Mailer) Preferences(ctx context.Context, email string) (map[string]bool, error) {
 	out := make(map[string]bool, len(Categories))
 	for _, c := range Categories {
 		out[c] = true
 	}
-	rows, err := m.db.R.QueryContext(ctx, "SELECT category FROM mail_optouts WHERE email = ?", normEmail(email))
+	rows, err := m.db.R.QueryContext(ctx, "SELECT category FROM mail_optouts WHERE address_hash = ?", addressKey(email))
 	err = store.Each(rows, err, func(row store.Scanner) error {
 		var c string
 		if err := row.Scan(&c); err != nil {
@@ -88,27 +109,21 @@ func (m *Mailer) Preferences(ctx context.Context, email string) (map[string]bool
 
 // SetPreference turns category on or off for email, through q.
 func (m *Mailer) SetPreference(ctx context.Context, q store.Queryer, email, category string, on bool) error {
-	if !knownCategory(category) {
-		return fmt.Errorf("mail: unknown category %q", category)
-	}
-	var err error
-	if on {
-		_, err = q.ExecContext(ctx, "DELETE FROM mail_optouts WHERE email = ? AND category = ?", normEmail(email), category)
-	} else {
-		_, err = q.ExecContext(ctx, `INSERT INTO mail_optouts(email, category, created_at) VALUES(?, ?, ?)
-			ON CONFLICT (email, category) DO NOTHING`, normEmail(email), category, formatTime(m.now()))
-	}
-	if err != nil {
-		return fmt.Errorf("mail: set preference %s: %w", category, err)
-	}
-	return nil
+	return m.setOptOut(ctx, q, addressKey(email), category, on)
+}
+
+// Unsubscribe is what an unsubscribe link names: a category and an address, the latter
+// only as its key.
+type Unsubscribe struct {
+	Category string
+	key      string
 }
 
 // UnsubscribeToken is the secret part of the link that turns category off for email
-// without logging in; it does not expire (old mails must keep working) and is bound to
-// both by a MAC under the platform's key.
+// without logging in. It does not expire (old mails must keep working), names the address
+// only by its key, and is bound to both by a MAC under the platform's key.
 func (m *Mailer) UnsubscribeToken(email, category string) string {
-	payload := category + ":" + normEmail(email)
+	payload := category + ":" + addressKey(email)
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(m.unsubscribeMAC(payload))
 }
 
@@ -118,23 +133,36 @@ func (m *Mailer) unsubscribeMAC(payload string) []byte {
 	return mac.Sum(nil)[:18]
 }
 
-// ParseUnsubscribeToken returns the address and category of a token made by
-// UnsubscribeToken, or ErrBadToken.
-func (m *Mailer) ParseUnsubscribeToken(tok string) (email, category string, err error) {
+// ParseUnsubscribeToken reads a token made by UnsubscribeToken, or returns ErrBadToken.
+func (m *Mailer) ParseUnsubscribeToken(tok string) (Unsubscribe, error) {
 	p, s, ok := strings.Cut(tok, ".")
 	if !ok {
-		return "", "", ErrBadToken
+		return Unsubscribe{}, ErrBadToken
 	}
 	payload, err1 := base64.RawURLEncoding.DecodeString(p)
 	sum, err2 := base64.RawURLEncoding.DecodeString(s)
 	if err1 != nil || err2 != nil || !hmac.Equal(sum, m.unsubscribeMAC(string(payload))) {
-		return "", "", ErrBadToken
+		return Unsubscribe{}, ErrBadToken
 	}
-	category, email, ok = strings.Cut(string(payload), ":")
-	if !ok || !knownCategory(category) || email == "" {
-		return "", "", ErrBadToken
+	category, key, ok := strings.Cut(string(payload), ":")
+	if !ok || !slices.Contains(Categories, category) || key == "" {
+		return Unsubscribe{}, ErrBadToken
 	}
-	return email, category, nil
+	return Unsubscribe{Category: category, key: key}, nil
+}
+
+// Subscribed reports whether the address of u still receives u's category.
+func (m *Mailer) Subscribed(ctx context.Context, u Unsubscribe) (bool, error) {
+	off, err := optedOut(ctx, m.db.R, u.key, u.Category)
+	return !off, err
+}
+
+// SetSubscribed turns u's category on or off for its address, through q.
+func (m *Mailer) SetSubscribed(ctx context.Context, q store.Queryer, u Unsubscribe, on bool) error {
+	if u.key == "" {
+		return ErrBadToken
+	}
+	return m.setOptOut(ctx, q, u.key, u.Category, on)
 }
 
 // UnsubscribeURL is the link of List-Unsubscribe: GET shows a page that asks, POST (one

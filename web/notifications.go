@@ -67,23 +67,24 @@ func (h *handler) saveNotifications(c *fiber.Ctx) error {
 	return c.Redirect("/"+lang(c)+"/me/notifications", fiber.StatusSeeOther)
 }
 
-// unsubscribeView is what the unsubscribe page shows.
+// unsubscribeView is what the unsubscribe page shows. The link names the address only by
+// a hash: the page says "this address", which is the one the mail came to.
 type unsubscribeView struct {
-	Token, Email, Category string
-	On                     bool // the category is still on
+	Token, Category string
+	On              bool // the category is still on
 }
 
 // unsubscribeToken reads the token of the URL; a forged or damaged one is not found.
-func (h *handler) unsubscribeToken(c *fiber.Ctx) (email, category string, err error) {
-	email, category, err = h.Mailer.ParseUnsubscribeToken(c.Params("token"))
+func (h *handler) unsubscribeToken(c *fiber.Ctx) (mail.Unsubscribe, error) {
+	u, err := h.Mailer.ParseUnsubscribeToken(c.Params("token"))
 	if errors.Is(err, mail.ErrBadToken) {
-		return "", "", problem.NotFound
+		return u, problem.NotFound
 	}
-	return email, category, err
+	return u, err
 }
 
 func (h *handler) unsubscribeLink(c *fiber.Ctx) error {
-	if _, _, err := h.unsubscribeToken(c); err != nil {
+	if _, err := h.unsubscribeToken(c); err != nil {
 		return err
 	}
 	l := i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
@@ -94,37 +95,37 @@ func (h *handler) unsubscribeLink(c *fiber.Ctx) error {
 }
 
 func (h *handler) unsubscribeOneClick(c *fiber.Ctx) error {
-	email, category, err := h.unsubscribeToken(c)
+	u, err := h.unsubscribeToken(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Mailer.SetPreference(c.UserContext(), h.DB.W, email, category, false); err != nil {
+	if err := h.Mailer.SetSubscribed(c.UserContext(), h.DB.W, u, false); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusOK).SendString("unsubscribed\n")
 }
 
 func (h *handler) showUnsubscribe(c *fiber.Ctx) error {
-	email, category, err := h.unsubscribeToken(c)
+	u, err := h.unsubscribeToken(c)
 	if err != nil {
 		return err
 	}
-	off, err := h.Mailer.OptedOut(c.UserContext(), h.DB.R, email, category)
+	on, err := h.Mailer.Subscribed(c.UserContext(), u)
 	if err != nil {
 		return err
 	}
 	v := h.view(c, "unsubscribe.title")
-	v.Data = unsubscribeView{Token: c.Params("token"), Email: email, Category: category, On: !off}
+	v.Data = unsubscribeView{Token: c.Params("token"), Category: u.Category, On: on}
 	return h.render(c, fiber.StatusOK, "unsubscribe", v)
 }
 
 func (h *handler) unsubscribe(c *fiber.Ctx) error {
-	email, category, err := h.unsubscribeToken(c)
+	u, err := h.unsubscribeToken(c)
 	if err != nil {
 		return err
 	}
 	on := c.FormValue("on") == "1"
-	if err := h.Mailer.SetPreference(c.UserContext(), h.DB.W, email, category, on); err != nil {
+	if err := h.Mailer.SetSubscribed(c.UserContext(), h.DB.W, u, on); err != nil {
 		return err
 	}
 	if on {

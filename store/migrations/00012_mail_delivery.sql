@@ -26,14 +26,16 @@ UPDATE outbox SET reason = 'gave_up' WHERE status = 'failed';
 UPDATE outbox SET first_failed_at = created_at WHERE status = 'retrying';
 CREATE INDEX outbox_status ON outbox(status);
 
--- Notifications a person turned off, by address and category (reminders, workshop changes,
--- advisory updates). Transactional mail (links, decisions, certificates) has no category
--- and cannot be turned off.
+-- Notifications a person turned off, by category (reminders, workshop changes, advisory
+-- updates) and address, kept as a SHA-256 of the normalised address rather than the address
+-- itself (mail.addressKey): the unsubscribe links carry it too, so that neither the table nor
+-- the links (and the access logs that record them) hold e-mail addresses. Transactional mail
+-- (links, decisions, certificates) has no category and cannot be turned off.
 CREATE TABLE mail_optouts (
-    email      TEXT NOT NULL CHECK (email <> ''),
-    category   TEXT NOT NULL CHECK (category <> ''),
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (email, category)
+    address_hash TEXT NOT NULL CHECK (address_hash <> ''),
+    category     TEXT NOT NULL CHECK (category <> ''),
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (address_hash, category)
 );
 
 -- +goose Down
