@@ -413,6 +413,23 @@ func TestHeadersAndUnsubscribe(t *testing.T) {
 		t.Error("reminders turned back on, still skipped")
 	}
 
+	// Erasing an account forgets its preferences, and only its.
+	if err := m.SetPreference(ctx, db.W, "karim@gov.test", CategoryAdvisory, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetPreference(ctx, db.W, "amina@gov.test", CategoryAdvisory, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.ForgetAddress(ctx, db.W, "AMINA@gov.test"); err != nil {
+		t.Fatal(err)
+	}
+	if off, _ := m.OptedOut(ctx, db.R, "amina@gov.test", CategoryAdvisory); off {
+		t.Error("preferences kept after ForgetAddress")
+	}
+	if off, _ := m.OptedOut(ctx, db.R, "karim@gov.test", CategoryAdvisory); !off {
+		t.Error("ForgetAddress forgot someone else")
+	}
+
 	// Tokens cannot be forged or moved to another address.
 	tok := m.UnsubscribeToken("amina@gov.test", CategoryAdvisory)
 	other := newMailer(t, db, Config{Secret: []byte("other key")})

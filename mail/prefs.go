@@ -170,3 +170,12 @@ func (m *Mailer) SetSubscribed(ctx context.Context, q store.Queryer, u Unsubscri
 func (m *Mailer) UnsubscribeURL(email, category string) string {
 	return m.baseURL + "/unsubscribe/" + m.UnsubscribeToken(email, category)
 }
+
+// ForgetAddress deletes, through q, every notification preference of email: for the
+// erasure of an account, so that not even the hash of its address stays behind.
+func (m *Mailer) ForgetAddress(ctx context.Context, q store.Queryer, email string) error {
+	if _, err := q.ExecContext(ctx, "DELETE FROM mail_optouts WHERE address_hash = ?", addressKey(email)); err != nil {
+		return fmt.Errorf("mail: forget preferences: %w", err)
+	}
+	return nil
+}
