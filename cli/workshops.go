@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/i18n"
@@ -231,6 +232,7 @@ func inviteToClaim(ctx context.Context, p *web.Platform, q store.Queryer, o *off
 	cat := i18n.MustLoad()
 	_, err = p.Mailer.Enqueue(ctx, q, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
 		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": cat.T(o.Language, "workshops.claim_by_programme"),
-			"Link": mail.SecretLink(p.Config.BaseURL+"/"+o.Language+"/reset/", tok), "Hours": int(officials.ResetTTL.Hours())}})
+			"Link": mail.SecretLink(p.Config.BaseURL+"/"+o.Language+"/reset/", tok), "Hours": int(officials.ResetTTL.Hours())},
+		UsefulUntil: time.Now().Add(officials.ResetTTL)})
 	return err
 }

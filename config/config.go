@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	netmail "net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -16,12 +17,15 @@ import (
 
 // Config is everything the server needs to start.
 type Config struct {
-	Addr          string // listen address, e.g. ":8080"
-	DataDir       string // directory holding the database and the server's secret key
-	BaseURL       string // public URL, used in e-mails, certificates and cookies' Secure flag
-	ContentDir    string // optional folder of courses replacing the embedded ones
-	SMTPURL       string // unset: mail stays in the outbox
-	MailFrom      string // From: header of outgoing mail
+	Addr       string // listen address, e.g. ":8080"
+	DataDir    string // directory holding the database and the server's secret key
+	BaseURL    string // public URL, used in e-mails, certificates and cookies' Secure flag
+	ContentDir string // optional folder of courses replacing the embedded ones
+	SMTPURL    string // unset: mail stays in the outbox
+	MailFrom   string // From: header of outgoing mail; a bare address gets the platform's name per language
+	// ReplyTo (MASAR_REPLY_TO) is the programme's address that replies to mail go to;
+	// unset: no Reply-To header.
+	ReplyTo       string
 	AdminEmail    string // create this admin at start if missing
 	AdminPassword string
 	// CertFont and CertFontBold name a TrueType/OpenType Arabic face (e.g. Amiri) to set
@@ -60,7 +64,7 @@ func Default() Config {
 	return Config{
 		Addr:                 ":8080",
 		DataDir:              "masar-data",
-		MailFrom:             "Masar <no-reply@masar.localhost>",
+		MailFrom:             "no-reply@masar.localhost",
 		LoginsPerMinute:      10,
 		RegistrationsPerHour: 20,
 		RequestTimeout:       DefaultRequestTimeout,
@@ -95,7 +99,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
-		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies,
+		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_REPLY_TO": &c.ReplyTo,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -159,6 +163,16 @@ func (c *Config) Validate() error {
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") {
 			errs = append(errs, fmt.Errorf("config: MASAR_SMTP_URL must be smtp://… or smtps://…"))
+		}
+	}
+	if c.ReplyTo != "" {
+		if a, err := netmail.ParseAddress(c.ReplyTo); err != nil || a.Name != "" {
+			errs = append(errs, fmt.Errorf("config: MASAR_REPLY_TO %q is not an e-mail address (write e.g. ogp@commission.example.org)", c.ReplyTo))
+		}
+	}
+	if c.MailFrom != "" {
+		if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
+			errs = append(errs, fmt.Errorf("config: MASAR_MAIL_FROM %q is not an e-mail address", c.MailFrom))
 		}
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {

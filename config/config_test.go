@@ -47,3 +47,32 @@ func TestRequestTimeouts(t *testing.T) {
 		t.Errorf("bare config: %v %s %s", err, bare.RequestTimeout, bare.ExportTimeout)
 	}
 }
+
+// TestReplyTo: MASAR_REPLY_TO is read and must be a bare e-mail address; the default
+// sender has no display name, so that each message carries the platform's name in its
+// own language.
+func TestReplyTo(t *testing.T) {
+	for _, c := range []struct{ value, err string }{
+		{"ogp@commission.example.org", ""},
+		{"not an address", "MASAR_REPLY_TO"},
+		{"Team <ogp@commission.example.org>", "MASAR_REPLY_TO"},
+	} {
+		cfg := Default()
+		cfg.FromEnv(func(name string) string {
+			if name == "MASAR_REPLY_TO" {
+				return c.value
+			}
+			return ""
+		})
+		err := cfg.Validate()
+		if c.err == "" && (err != nil || cfg.ReplyTo != c.value) {
+			t.Errorf("%q: %v, reply-to %q", c.value, err, cfg.ReplyTo)
+		}
+		if c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%q: error %v, want one naming %s", c.value, err, c.err)
+		}
+	}
+	if d := Default(); strings.Contains(d.MailFrom, "<") {
+		t.Errorf("default sender %q has a fixed display name", d.MailFrom)
+	}
+}

@@ -142,5 +142,6 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	for _, lang := range []string{"ar", "en"} {
 		check("/" + lang + "/me")
+		check("/" + lang + "/me/notifications")
 	}
 }

@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -19,8 +20,10 @@ import (
 
 // Delivery tuning.
 const (
-	// MaxAttempts is how many times a message is tried before the mailer gives up on it.
-	MaxAttempts = 8
+	// RetryWindow is how long a message is tried before the mailer gives up on it, counted
+	// from the first failed attempt of its series (a resend starts a new series): long
+	// enough to outlast an SMTP outage over a weekend.
+	RetryWindow = 72 * time.Hour
 	// RetryBase is the wait after the first failure; it doubles after each further one.
 	RetryBase = time.Minute
 	// RetryMax caps the wait between two attempts.
@@ -152,20 +155,29 @@ type pending struct {
 	to, name, lang      string
 	subject, text, html string
 	created             time.Time
+	firstFailed         *time.Time // the first failure of the series; nil before it
 	attempts            int
+	category            string
 	attachments         []Attachment
 }
 
 // DeliverPending sends every due message in the outbox and returns how many went out.
-// A message that fails is tried again later, waiting twice as long each time, until
-// MaxAttempts; its last error is kept. Without an SMTP server it does nothing. The error is
-// about the round as a whole (database, or the server unreachable), not single messages.
+// First it drops the messages that can no longer help (past their UsefulUntil), so that
+// nothing is sent late; this happens without an SMTP server too, so that a server
+// configured later does not send a stale backlog. A message that fails is tried again
+// later, waiting twice as long each time (at most RetryMax), until RetryWindow has passed
+// since the first failure of its series; its last error is kept. Without an SMTP server nothing is sent.
+// The error is about the round as a whole (database, or the server unreachable), not
+// single messages.
 func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
+	m.deliver.Lock()
+	defer m.deliver.Unlock()
+	if _, err := m.dropExpired(ctx); err != nil {
+		return 0, err
+	}
 	if m.smtp == nil {
 		return 0, nil
 	}
-	m.deliver.Lock()
-	defer m.deliver.Unlock()
 	for {
 		due, err := m.due(ctx)
 		if err != nil || len(due) == 0 {
@@ -183,16 +195,20 @@ func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
 func (m *Mailer) due(ctx context.Context) ([]*pending, error) {
 	// The recipient's copy, with its one-time links whole, when it differs from the outbox's.
 	rows, err := m.db.R.QueryContext(ctx, `SELECT id, to_email, to_name, lang, subject, coalesce(recipient_text, text_body),
-		coalesce(recipient_html, html_body), created_at, attempts
-		FROM outbox WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
-		ORDER BY next_attempt_at, id LIMIT ?`, formatTime(time.Now()), batchSize)
+		coalesce(recipient_html, html_body), created_at, attempts, category, first_failed_at
+		FROM outbox WHERE status IN ('queued', 'retrying') AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+		ORDER BY next_attempt_at, id LIMIT ?`, formatTime(m.now()), batchSize)
 	out, err := store.Collect(rows, err, func(row store.Scanner) (*pending, error) {
 		p := &pending{}
 		var created string
-		if err := row.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &p.attempts); err != nil {
+		var firstFailed sql.NullString
+		if err := row.Scan(&p.id, &p.to, &p.name, &p.lang, &p.subject, &p.text, &p.html, &created, &p.attempts, &p.category, &firstFailed); err != nil {
 			return nil, err
 		}
 		var err error
+		if p.firstFailed, err = parseNullTime(firstFailed); err != nil {
+			return nil, fmt.Errorf("outbox %d: first_failed_at: %w", p.id, err)
+		}
 		if p.created, err = time.Parse(time.RFC3339Nano, created); err != nil {
 			return nil, fmt.Errorf("outbox %d: created_at: %w", p.id, err)
 		}
@@ -259,9 +275,10 @@ func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
 			}
 			continue
 		}
-		// Delivered, the recipient's copy goes: the outbox keeps no live link.
+		// Delivered, the recipient's copy goes: the outbox keeps no live link. Recorded whatever
+		// its status became meanwhile (a discard during the round): it did go out.
 		if _, err := m.db.W.ExecContext(record, `UPDATE outbox SET sent_at = ?, next_attempt_at = NULL, attempts = attempts + 1,
-			`+dropRecipientCopy+` WHERE id = ?`, formatTime(time.Now()), p.id); err != nil {
+			status = 'sent', reason = '', `+dropRecipientCopy+` WHERE id = ?`, formatTime(m.now()), p.id); err != nil {
 			// Sent but not recorded: it will go out again next round.
 			return sent, fmt.Errorf("mail: mark outbox %d sent: %w", p.id, err)
 		}
@@ -271,27 +288,54 @@ func (m *Mailer) send(ctx context.Context, batch []*pending) (int, error) {
 	return sent, nil
 }
 
-// failed records a failed attempt and schedules the next one, or gives up.
+// failed records a failed attempt and schedules the next one, or gives up once RetryWindow
+// has passed since the first failure of the series (never after a mere count of attempts).
+// Counting from the first attempt rather than from creation gives a backlog that waited for
+// an SMTP server to be configured its full three days of attempts too.
 func (m *Mailer) failed(ctx context.Context, p *pending, cause error) error {
 	attempts := p.attempts + 1
 	msg := cause.Error()
 	if len(msg) > maxErrorLen {
 		msg = strings.ToValidUTF8(msg[:maxErrorLen], "") + "…"
 	}
+	now := m.now()
 	var next any // NULL: given up, and the recipient's copy (its links) goes
-	if attempts < MaxAttempts {
-		next = formatTime(time.Now().Add(retryDelay(attempts)))
+	status, reason := StatusRetrying, ""
+	since := now
+	if p.firstFailed != nil {
+		since = *p.firstFailed
+	}
+	if now.Sub(since) < RetryWindow {
+		next = formatTime(now.Add(retryDelay(attempts)))
 		m.log.Warn("mail: delivery failed, will retry", "id", p.id, "to", p.to, "attempts", attempts, "next", next, "err", cause)
 	} else {
+		status, reason = StatusFailed, ReasonGaveUp
 		m.log.Error("mail: delivery failed, giving up", "id", p.id, "to", p.to, "attempts", attempts, "err", cause)
 	}
-	_, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?,
+	// Only a message still waiting: one discarded meanwhile stays discarded.
+	_, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, status = ?, reason = ?,
+		first_failed_at = COALESCE(first_failed_at, ?),
 		recipient_text = CASE WHEN ? THEN recipient_text END, recipient_html = CASE WHEN ? THEN recipient_html END
-		WHERE id = ? AND sent_at IS NULL`, attempts, msg, next, next != nil, next != nil, p.id)
+		WHERE id = ? AND status IN ('queued', 'retrying')`, attempts, msg, next, status, reason, formatTime(now),
+		next != nil, next != nil, p.id)
 	if err != nil {
 		return fmt.Errorf("mail: record failure of outbox %d: %w", p.id, err)
 	}
 	return nil
+}
+
+// dropExpired drops the waiting messages whose UsefulUntil has passed and returns how many.
+func (m *Mailer) dropExpired(ctx context.Context) (int64, error) {
+	res, err := m.db.W.ExecContext(ctx, `UPDATE outbox SET status = 'dropped', reason = ?, next_attempt_at = NULL, `+dropRecipientCopy+`
+		WHERE status IN ('queued', 'retrying') AND useful_until IS NOT NULL AND useful_until <= ?`, ReasonExpired, formatTime(m.now()))
+	if err != nil {
+		return 0, fmt.Errorf("mail: drop expired messages: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		m.log.Info("mail: dropped messages that expired before they could be sent", "count", n)
+	}
+	return n, nil
 }
 
 // retryDelay is the wait after the given number of failed attempts: RetryBase, doubling,
@@ -313,7 +357,16 @@ func (m *Mailer) build(p *pending) (*gomail.Msg, error) {
 		enc = gomail.EncodingB64
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(enc))
-	msg.FromMailAddress(m.from)
+	msg.FromMailAddress(m.sender(p.lang))
+	if m.replyTo != nil {
+		msg.ReplyToMailAddress(m.replyTo)
+	}
+	if p.category != "" && m.baseURL != "" {
+		// RFC 2369 and RFC 8058: mail clients offer a one-click "unsubscribe" that POSTs
+		// List-Unsubscribe=One-Click to the link, which turns this category off.
+		msg.SetGenHeader(gomail.Header("List-Unsubscribe"), "<"+m.UnsubscribeURL(p.to, p.category)+">")
+		msg.SetGenHeader(gomail.Header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click")
+	}
 	msg.ToMailAddress(&netmail.Address{Name: p.name, Address: p.to})
 	msg.Subject(p.subject)
 	msg.SetDateWithValue(p.created)
@@ -338,13 +391,20 @@ func (m *Mailer) build(p *pending) (*gomail.Msg, error) {
 	return msg, nil
 }
 
+// sender is the From address of a message in lang: the configured address with the
+// platform's name in that language, unless the operator named the sender themselves.
+func (m *Mailer) sender(lang string) *netmail.Address {
+	if m.from.Name != "" {
+		return m.from
+	}
+	return &netmail.Address{Name: footers[normLang(lang)].brand, Address: m.from.Address}
+}
+
 // Run delivers the outbox in the background until ctx is done: every PollInterval, and
 // shortly after each Enqueue. Start it once, with go m.Run(ctx).
 func (m *Mailer) Run(ctx context.Context) {
 	if m.smtp == nil {
 		m.log.Info("mail: no SMTP server configured; messages stay in the outbox")
-		<-ctx.Done()
-		return
 	}
 	tick := time.NewTicker(PollInterval)
 	defer tick.Stop()

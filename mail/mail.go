@@ -4,6 +4,7 @@
 package mail
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,12 +13,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/masar-platform/masar/store"
 )
 
-// DefaultFrom is the sender used when Config.From is empty.
-const DefaultFrom = "Masar <no-reply@localhost>"
+// DefaultFrom is the sender used when Config.From is empty. It has no display name, so that
+// each message carries the platform's name in its own language («مسار», Masar).
+const DefaultFrom = "no-reply@localhost"
 
 // Config says where and as whom mail is sent.
 type Config struct {
@@ -27,8 +30,18 @@ type Config struct {
 	// host); auth=plain|login|cram-md5|scram-sha-256|… to force a mechanism.
 	// Empty: messages stay in the outbox and are never sent.
 	SMTPURL string
-	// From is the sender, e.g. "Masar <no-reply@masar.example.org>"; DefaultFrom when empty.
+	// From is the sender, e.g. "no-reply@masar.example.org"; DefaultFrom when empty. A bare
+	// address gets the platform's name in the message's language; a name given here
+	// ("Programme OGP <no-reply@…>") is used as it is in every language.
 	From string
+	// ReplyTo is the programme's address that replies go to (MASAR_REPLY_TO), e.g.
+	// "ogp@commission.example.org"; empty: no Reply-To header.
+	ReplyTo string
+	// Secret keys the unsubscribe links; it must survive restarts so that links in mails
+	// already sent keep working. Empty: a random key, good until the process ends.
+	Secret []byte
+	// Now is the clock (time.Now when nil); tests move it instead of sleeping.
+	Now func() time.Time
 	// BaseURL is the platform's public address, linked from every message's footer.
 	BaseURL string
 }
@@ -44,6 +57,9 @@ type Mailer struct {
 	db      *store.DB
 	log     *slog.Logger
 	from    *netmail.Address
+	replyTo *netmail.Address // nil: none
+	secret  []byte
+	clock   atomic.Pointer[func() time.Time]
 	baseURL string
 	smtp    *smtpConfig // nil: no delivery
 	tmpls   *templates
@@ -70,6 +86,23 @@ func New(db *store.DB, cfg Config, log *slog.Logger) (*Mailer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: sender %q: %w", from, err)
 	}
+	var replyTo *netmail.Address
+	if r := strings.TrimSpace(cfg.ReplyTo); r != "" {
+		if replyTo, err = netmail.ParseAddress(r); err != nil {
+			return nil, fmt.Errorf("mail: reply-to address %q: %w", r, err)
+		}
+	}
+	secret := cfg.Secret
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("mail: unsubscribe key: %w", err)
+		}
+	}
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
+	}
 	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
 	if base != "" {
 		u, err := url.Parse(base)
@@ -85,15 +118,19 @@ func New(db *store.DB, cfg Config, log *slog.Logger) (*Mailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Mailer{
+	m := &Mailer{
 		db:      db,
 		log:     log,
 		from:    fromAddr,
+		replyTo: replyTo,
+		secret:  secret,
 		baseURL: base,
 		smtp:    sc,
 		tmpls:   t,
 		poke:    make(chan struct{}, 1),
-	}, nil
+	}
+	m.clock.Store(&clock)
+	return m, nil
 }
 
 // Templates lists the names of the message templates, sorted.
@@ -103,3 +140,15 @@ func (m *Mailer) Templates() []string {
 
 // Sends reports whether the mailer delivers mail, i.e. whether an SMTP server is configured.
 func (m *Mailer) Sends() bool { return m.smtp != nil }
+
+// now is the mailer's clock.
+func (m *Mailer) now() time.Time { return (*m.clock.Load())() }
+
+// SetClock replaces the mailer's clock (nil: time.Now), so that tests of the platform can
+// move time instead of waiting.
+func (m *Mailer) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	m.clock.Store(&now)
+}

@@ -43,15 +43,31 @@ type Message struct {
 	// A placeholder missing from Data is an error, not a blank.
 	Data        map[string]any
 	Attachments []Attachment
+	// UsefulUntil, when set, is the moment after which the message can no longer help (the
+	// link in it expires, the offer lapses, the session it announces has begun): a message
+	// not sent by then is dropped with a reason instead of sent late.
+	UsefulUntil time.Time
 }
 
 // Enqueue renders msg and stores it in the outbox through q, which may be the caller's
 // transaction (so that the message and the change it reports commit or fail together) or
 // db.W. It returns the outbox id; the message leaves with the next delivery round.
+// A notification of a category the recipient turned off is not stored: Enqueue returns 0
+// and no error.
 func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int64, error) {
 	to, err := checkAddress(msg.To)
 	if err != nil {
 		return 0, err
+	}
+	category := CategoryOf(msg.Template)
+	if category != "" {
+		off, err := m.OptedOut(ctx, q, to, category)
+		if err != nil {
+			return 0, err
+		}
+		if off {
+			return 0, nil
+		}
 	}
 	name := cleanName(msg.Name)
 	lang := normLang(msg.Lang)
@@ -64,16 +80,29 @@ func (m *Mailer) Enqueue(ctx context.Context, q store.Queryer, msg Message) (int
 	if err != nil {
 		return 0, err
 	}
-	shown, recipient, err := m.renderCopies(msg.Template, lang, data)
+	shown, recipient, err := m.renderCopies(msg.Template, lang, data, footerOptions{manage: category != "", replies: m.replyTo != nil})
 	if err != nil {
 		return 0, err
 	}
-	now := formatTime(time.Now())
+	now := m.now()
+	status, reason, next := StatusQueued, "", any(formatTime(now))
+	var until any
+	if !msg.UsefulUntil.IsZero() {
+		until = formatTime(msg.UsefulUntil)
+		if !msg.UsefulUntil.After(now) {
+			status, reason, next = StatusDropped, ReasonExpired, nil
+		}
+	}
+	if status == StatusDropped {
+		recipient.text, recipient.html = nil, nil // never sent: its links need not be kept
+	}
 	var id int64
 	err = q.QueryRowContext(ctx, `INSERT INTO outbox(to_email, to_name, lang, template, subject, text_body, html_body,
-		recipient_text, recipient_html, created_at, attempts, last_error, next_attempt_at)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?) RETURNING id`,
-		to, name, lang, msg.Template, shown.subject, shown.text, shown.html, recipient.text, recipient.html, now, now).Scan(&id)
+		recipient_text, recipient_html, created_at, attempts, last_error, next_attempt_at, status, reason, useful_until,
+		series_started_at, category)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, ?, ?, ?, ?) RETURNING id`,
+		to, name, lang, msg.Template, shown.subject, shown.text, shown.html, recipient.text, recipient.html, formatTime(now),
+		next, status, reason, until, formatTime(now), category).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue %s to %s: %w", msg.Template, to, err)
 	}
@@ -97,15 +126,15 @@ var ErrSecretInSubject = errors.New("a secret in the subject")
 // renderCopies renders the message twice: the copy kept in the outbox (shown), with every
 // Secret and every token-like stray masked, and the copy for the recipient. recipient's
 // text and html are nil when both copies are the same.
-func (m *Mailer) renderCopies(name, lang string, data map[string]any) (shown rendered, recipient struct{ text, html *string }, err error) {
+func (m *Mailer) renderCopies(name, lang string, data map[string]any, opt footerOptions) (shown rendered, recipient struct{ text, html *string }, err error) {
 	whole, masked, secret := splitSecrets(data)
-	shown, err = m.tmpls.render(name, lang, m.baseURL, masked)
+	shown, err = m.tmpls.render(name, lang, m.baseURL, masked, opt)
 	if err != nil {
 		return shown, recipient, err
 	}
 	full := shown
 	if secret {
-		if full, err = m.tmpls.render(name, lang, m.baseURL, whole); err != nil {
+		if full, err = m.tmpls.render(name, lang, m.baseURL, whole, opt); err != nil {
 			return shown, recipient, err
 		}
 		if full.subject != shown.subject {
@@ -194,9 +223,18 @@ func checkAttachments(in []Attachment) ([]Attachment, error) {
 
 // Statuses of an outbox message.
 const (
-	StatusPending = "pending" // waiting for its first or next attempt
-	StatusSent    = "sent"
-	StatusFailed  = "failed" // given up after MaxAttempts
+	StatusQueued    = "queued"    // waiting for its first attempt
+	StatusRetrying  = "retrying"  // attempts failed; tried again until RetryUntil
+	StatusSent      = "sent"      // handed to the SMTP server
+	StatusFailed    = "failed"    // given up: every attempt of RetryWindow failed (Reason, LastError)
+	StatusDropped   = "dropped"   // not sent: it could no longer help (Reason)
+	StatusDiscarded = "discarded" // not sent: staff discarded it
+)
+
+// Reasons of a failed or dropped message.
+const (
+	ReasonGaveUp  = "gave_up" // every attempt of the retry window failed; LastError says why
+	ReasonExpired = "expired" // expired before it could be sent
 )
 
 // Item is a message as stored in the outbox, for the staff's view of sent mail. Its Text and
@@ -213,39 +251,72 @@ type Item struct {
 	Attachments   []string   `json:"attachments"` // file names
 	CreatedAt     time.Time  `json:"created_at"`
 	SentAt        *time.Time `json:"sent_at"`
-	Status        string     `json:"status"` // pending, sent or failed
+	Status        string     `json:"status"` // queued, retrying, sent, failed, dropped or discarded
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"last_error"`
 	NextAttemptAt *time.Time `json:"next_attempt_at"`
+	// Reason says why a message failed or was dropped: ReasonGaveUp, ReasonExpired, or "".
+	Reason string `json:"reason"`
+	// RetryUntil is, for a retrying message, when the mailer will stop trying: RetryWindow
+	// after the first failure of the series, or UsefulUntil if sooner.
+	RetryUntil *time.Time `json:"retry_until"`
+	// FirstFailedAt is the first failed attempt of the current series, if any.
+	FirstFailedAt *time.Time `json:"first_failed_at"`
+	// UsefulUntil is when the message stops being of use (nil: it does not expire).
+	UsefulUntil *time.Time `json:"useful_until"`
+	// Category is the kind of notification ("" for transactional mail).
+	Category string `json:"category"`
+	// SeriesStartedAt is when the current series of attempts began (creation or resend).
+	SeriesStartedAt time.Time `json:"series_started_at"`
+}
+
+// Waiting reports whether the message may still go out (queued or retrying).
+func (it Item) Waiting() bool { return it.Status == StatusQueued || it.Status == StatusRetrying }
+
+// Resendable reports whether staff may queue the message again at now: it failed, was
+// dropped or was sent, and it is still of use.
+func (it Item) Resendable(now time.Time) bool {
+	switch it.Status {
+	case StatusFailed, StatusDropped, StatusSent, StatusDiscarded:
+		return it.UsefulUntil == nil || it.UsefulUntil.After(now)
+	}
+	return false
 }
 
 const itemColumns = `id, to_email, to_name, lang, template, subject, text_body, html_body, created_at, sent_at,
-	attempts, last_error, next_attempt_at`
+	attempts, last_error, next_attempt_at, status, reason, useful_until, series_started_at, category, first_failed_at`
 
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var (
 		it                           Item
 		created                      string
-		sent, next                   sql.NullString
+		sent, next, until, series    sql.NullString
+		firstFailed                  sql.NullString
 		errCreated, errSent, errNext error
+		errUntil, errSeries, errFail error
 	)
 	if err := row.Scan(&it.ID, &it.To, &it.Name, &it.Lang, &it.Template, &it.Subject, &it.Text, &it.HTML,
-		&created, &sent, &it.Attempts, &it.LastError, &next); err != nil {
+		&created, &sent, &it.Attempts, &it.LastError, &next, &it.Status, &it.Reason, &until, &series, &it.Category, &firstFailed); err != nil {
 		return Item{}, err
 	}
 	it.CreatedAt, errCreated = time.Parse(time.RFC3339Nano, created)
 	it.SentAt, errSent = parseNullTime(sent)
 	it.NextAttemptAt, errNext = parseNullTime(next)
-	if err := errors.Join(errCreated, errSent, errNext); err != nil {
+	it.UsefulUntil, errUntil = parseNullTime(until)
+	it.FirstFailedAt, errFail = parseNullTime(firstFailed)
+	it.SeriesStartedAt = it.CreatedAt
+	if series.Valid {
+		it.SeriesStartedAt, errSeries = time.Parse(time.RFC3339Nano, series.String)
+	}
+	if err := errors.Join(errCreated, errSent, errNext, errUntil, errSeries, errFail); err != nil {
 		return Item{}, fmt.Errorf("outbox %d: %w", it.ID, err)
 	}
-	switch {
-	case it.SentAt != nil:
-		it.Status = StatusSent
-	case it.NextAttemptAt != nil:
-		it.Status = StatusPending
-	default:
-		it.Status = StatusFailed
+	if it.Status == StatusRetrying && it.FirstFailedAt != nil {
+		until := it.FirstFailedAt.Add(RetryWindow)
+		if it.UsefulUntil != nil && it.UsefulUntil.Before(until) {
+			until = *it.UsefulUntil
+		}
+		it.RetryUntil = &until
 	}
 	it.Attachments = []string{}
 	return it, nil

@@ -164,6 +164,8 @@ type footer struct {
 	brand     string // the platform's name
 	tagline   string // what the platform is
 	automated string // do not reply
+	replies   string // automated, but replies reach the programme (a Reply-To is set)
+	manage    string // how to turn this kind of notification off
 }
 
 var footers = map[string]footer{
@@ -171,16 +173,22 @@ var footers = map[string]footer{
 		brand:     "مسار",
 		tagline:   "منصة التدريب وورش العمل لبرنامج الحكومة المفتوحة في المنطقة العربية",
 		automated: "هذه رسالة آلية من منصة «مسار»، يُرجى عدم الرد عليها.",
+		replies:   "هذه رسالة آلية من منصة «مسار»؛ إن رددت عليها وصل ردّك إلى فريق البرنامج.",
+		manage:    "لإيقاف هذا النوع من الرسائل أو استئنافه:",
 	},
 	"en": {
 		brand:     "Masar",
 		tagline:   "the training and workshop platform of the open government programme for the Arab region",
 		automated: "This is an automated message from Masar; please do not reply to it.",
+		replies:   "This is an automated message from Masar; a reply to it reaches the programme team.",
+		manage:    "To stop or resume messages of this kind:",
 	},
 	"fr": {
 		brand:     "Masar",
 		tagline:   "la plateforme de formation et d’ateliers du programme de gouvernement ouvert pour la région arabe",
 		automated: "Ceci est un message automatique de Masar\u00a0; merci de ne pas y répondre.",
+		replies:   "Ceci est un message automatique de Masar\u00a0; une réponse parvient à l’équipe du programme.",
+		manage:    "Pour arrêter ou reprendre les messages de ce type\u00a0:",
 	},
 }
 
@@ -191,10 +199,19 @@ type layoutData struct {
 	Brand, Tagline     string
 	Automated          string
 	Home               string // the platform's home page in the message's language, or ""
+	// Manage is, for a notification a person may turn off, the text and link of their
+	// preferences page; empty for transactional mail.
+	ManageText, Manage string
+}
+
+// footerOptions vary the footer with the message and the mailer.
+type footerOptions struct {
+	manage  bool // a notification that may be turned off: link the preferences page
+	replies bool // a Reply-To is set: do not ask people not to reply
 }
 
 // render produces the subject, plain text and HTML document of template name in lang.
-func (t *templates) render(name, lang, baseURL string, data map[string]any) (rendered, error) {
+func (t *templates) render(name, lang, baseURL string, data map[string]any, opt footerOptions) (rendered, error) {
 	byLang, ok := t.byName[name]
 	if !ok {
 		return rendered{}, fmt.Errorf("mail: %q: %w", name, ErrUnknownTemplate)
@@ -218,11 +235,22 @@ func (t *templates) render(name, lang, baseURL string, data map[string]any) (ren
 	if baseURL != "" {
 		home = baseURL + "/" + lang + "/"
 	}
+	automated := f.automated
+	if opt.replies {
+		automated = f.replies
+	}
+	manage := ""
+	if opt.manage && baseURL != "" {
+		manage = baseURL + "/" + lang + "/me/notifications"
+	}
 	text := tidyText(b.String()) + "\n\n-- \n" + f.brand + " — " + f.tagline + "\n"
 	if home != "" {
 		text += home + "\n"
 	}
-	text += f.automated + "\n"
+	if manage != "" {
+		text += f.manage + " " + manage + "\n"
+	}
+	text += automated + "\n"
 
 	b.Reset()
 	if err := msg.html.ExecuteTemplate(&b, "html", data); err != nil {
@@ -232,7 +260,7 @@ func (t *templates) render(name, lang, baseURL string, data map[string]any) (ren
 	b.Reset()
 	err := t.layout.Execute(&b, layoutData{
 		Lang: lang, Dir: i18n.Dir(lang), Subject: subject, Body: body,
-		Brand: f.brand, Tagline: f.tagline, Automated: f.automated, Home: home,
+		Brand: f.brand, Tagline: f.tagline, Automated: automated, Home: home, Manage: manage, ManageText: f.manage,
 	})
 	if err != nil {
 		return rendered{}, fmt.Errorf("mail: render %s.%s layout: %w", name, lang, err)

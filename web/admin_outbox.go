@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,7 +13,8 @@ import (
 
 func mailClaim(o *officials.Official, by string, link mail.Secret) mail.Message {
 	return mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
-		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": by, "Link": link, "Hours": 1}}
+		Data:        map[string]any{"Name": o.DisplayName(o.Language), "By": by, "Link": link, "Hours": 1},
+		UsefulUntil: time.Now().Add(officials.ResetTTL)}
 }
 
 type outboxList struct {

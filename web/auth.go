@@ -118,10 +118,12 @@ func (h *handler) registrationMail(ctx context.Context, tx *sql.Tx, r officials.
 	o := r.Official
 	base := h.cfg.BaseURL + "/" + o.Language
 	msg := mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "confirm",
-		Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": mail.SecretLink(base+"/confirm/", r.Link)}}
+		Data:        map[string]any{"Name": o.DisplayName(o.Language), "Link": mail.SecretLink(base+"/confirm/", r.Link)},
+		UsefulUntil: time.Now().Add(officials.ConfirmTTL)}
 	if r.Taken {
 		msg.Template = "register_taken"
 		msg.Data = map[string]any{"Name": o.DisplayName(o.Language), "LoginLink": base + "/login", "ResetLink": mail.SecretLink(base+"/reset/", r.Link)}
+		msg.UsefulUntil = time.Now().Add(officials.ResetTTL)
 	}
 	if _, err := h.Mailer.Enqueue(ctx, tx, msg); err != nil || !r.Taken {
 		return err
@@ -147,7 +149,8 @@ func (h *handler) sendConfirmation(ctx context.Context, o *officials.Official) e
 		return err
 	}
 	_, err = h.Mailer.Enqueue(ctx, h.DB.W, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.oneTimeLink(o.Language, "confirm", tok)}})
+		Template: "confirm", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.oneTimeLink(o.Language, "confirm", tok)},
+		UsefulUntil: time.Now().Add(officials.ConfirmTTL)})
 	return err
 }
 
@@ -261,7 +264,8 @@ func (h *handler) forgot(c *fiber.Ctx) error {
 	who := actor(c)
 	err := h.Officials.RequestReset(ctx, email, lang(c), func(tx *sql.Tx, o *officials.Official, tok string) error {
 		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language,
-			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.oneTimeLink(o.Language, "reset", tok)}})
+			Template: "reset", Data: map[string]any{"Name": o.DisplayName(o.Language), "Link": h.oneTimeLink(o.Language, "reset", tok)},
+			UsefulUntil: time.Now().Add(officials.ResetTTL)})
 		if err != nil {
 			return err
 		}

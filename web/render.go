@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/i18n"
+	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 )
 
@@ -140,6 +141,17 @@ type View struct {
 	cat       i18n.Catalogue
 	nav       []navLink
 	admin     []adminLink
+	// mailHealth, on an admin page seen by an admin, says whether mail goes out.
+	mailHealth func() *mail.Health
+}
+
+// MailAlert is the state of mail delivery when admins must hear of it (failing for an
+// hour, or no SMTP server configured), on admin pages seen by admins; nil otherwise.
+func (v *View) MailAlert() *mail.Health {
+	if v.mailHealth == nil {
+		return nil
+	}
+	return v.mailHealth()
 }
 
 // CSRF is the form token of this browser (made on first use, so that pages without forms
@@ -274,6 +286,20 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 		p += "?" + string(q)
 	}
 	v.Path = p
+	if v.User.IsAdmin() && strings.HasPrefix(p, "/admin") && h.Mailer != nil {
+		ctx := c.UserContext()
+		v.mailHealth = func() *mail.Health {
+			mh, err := h.Mailer.Health(ctx)
+			if err != nil {
+				h.log.Error("mail health for the admin banner", "err", err)
+				return nil
+			}
+			if mh.Status == mail.HealthOK {
+				return nil
+			}
+			return &mh
+		}
+	}
 	if f := c.Cookies(flashCookie); f != "" {
 		v.Flash = f
 		h.clearCookie(c, flashCookie)

@@ -18,6 +18,7 @@ import (
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
@@ -248,6 +249,26 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	// Fresh things, one per use.
 	f.fresh["newEmail"] = func() string { f.n++; return fmt.Sprintf("new%d@jo.authz.test", f.n) }
 	f.fresh["newOfficial"] = func() string { return fmt.Sprint(f.freshOfficial("").ID) }
+	// Outbox messages for resend (one that went out) and discard (one still queued), and
+	// the token of an unsubscribe link.
+	freshMail := func() int64 {
+		f.n++
+		id, err := p.Mailer.Enqueue(ctx, p.DB.W, mail.Message{To: fmt.Sprintf("mail%d@jo.authz.test", f.n), Lang: "en", Template: "notice",
+			Data: map[string]any{"Title": "Notice", "Body": "A notice.", "Link": "https://masar.test/en/"}})
+		f.must(err, "fresh mail")
+		return id
+	}
+	f.fresh["sentMail"] = func() string {
+		id := freshMail()
+		_, err := p.DB.W.ExecContext(ctx, "UPDATE outbox SET status = 'sent', sent_at = next_attempt_at, next_attempt_at = NULL WHERE id = ?", id)
+		f.must(err, "mark mail sent")
+		return fmt.Sprint(id)
+	}
+	f.fresh["queuedMail"] = func() string { return fmt.Sprint(freshMail()) }
+	f.fresh["unsubToken"] = func() string {
+		f.n++
+		return p.Mailer.UnsubscribeToken(fmt.Sprintf("unsub%d@jo.authz.test", f.n), mail.CategoryReminders)
+	}
 	f.fresh["newOfficialEmail"] = func() string { return f.freshOfficial("").Email }
 	// A fresh staff account, which only an admin may edit or demote.
 	f.fresh["newStaff"] = func() string {

@@ -157,7 +157,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return fail(err)
 	}
 	p.Officials = officials.New(db, cfg.BcryptCost)
-	p.Mailer, err = mail.New(db, mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, BaseURL: cfg.BaseURL}, log)
+	p.Mailer, err = mail.New(db, mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, ReplyTo: cfg.ReplyTo,
+		BaseURL: cfg.BaseURL, Secret: secret}, log)
 	if err != nil {
 		return fail(err)
 	}

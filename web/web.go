@@ -157,6 +157,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	h.certificateAppRoutes(app)
 	h.workshopFeedRoutes(app)
 	h.openDataAppRoutes(app)
+	h.unsubscribeAppRoutes(app)
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
@@ -197,6 +198,8 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	me.Get("/delete", h.showDeleteAccount)
 	me.Post("/delete", h.deleteAccount)
 	me.Post("/confirm", h.resendConfirmation)
+	h.notificationRoutes(me)
+	h.unsubscribePageRoutes(g)
 	// Administration.
 	adm := g.Group("/admin", h.requireLogin)
 	adm.Get("/", h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.showAdminHome)
@@ -208,6 +211,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	adm.Post("/officials/:id/role", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.grantRole)
 	adm.Get("/outbox", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.listOutbox)
 	adm.Get("/outbox/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showOutboxMessage)
+	h.outboxActionRoutes(adm)
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
 	h.courseRoutes(g)
 	h.workshopRoutes(g)
@@ -226,7 +230,14 @@ func (h *handler) healthz(c *fiber.Ctx) error {
 		h.log.Error("health check failed", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
-	return c.JSON(fiber.Map{"status": "ok"})
+	// Mail that does not go out is reported in the detail, not in the status code: the
+	// platform itself serves, and a load balancer must not take it out of rotation for it.
+	m, err := h.Mailer.Health(ctx)
+	if err != nil {
+		h.log.Error("health check: mail", "err", err)
+		return c.JSON(fiber.Map{"status": "ok", "mail": fiber.Map{"status": "unknown"}})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "mail": m})
 }
 
 func (h *handler) negotiateLanguage(c *fiber.Ctx) error {

@@ -35,11 +35,12 @@ func newEnv(t testing.TB) *env {
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test"}, nil)
+	e := &env{t: t, db: db, offs: officials.New(db, 4), now: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
+	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test", Now: e.clock}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, offs: officials.New(db, 4), mail: m, now: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
+	e.mail = m
 	e.ws, err = workshops.New(db, e.offs, m, workshops.Options{BaseURL: "https://masar.test", Clock: e.clock})
 	if err != nil {
 		t.Fatal(err)

@@ -66,16 +66,20 @@ func (x *icsWriter) begin(name string) {
 
 // EventICS is the calendar of one workshop in lang: the workshop and its agenda, with the
 // agenda items removed since marked cancelled.
+// Its events are TRANSP:TRANSPARENT: a published workshop is an offer to read, not time the
+// reader has committed.
 func (s *Service) EventICS(ctx context.Context, w *Workshop, lang string) []byte {
-	return s.eventICS(ctx, s.db.R, w, lang)
+	return s.eventICS(ctx, s.db.R, w, lang, false)
 }
 
 // eventICS is EventICS reading the removed agenda items through q (a transaction that has
-// just removed some).
-func (s *Service) eventICS(ctx context.Context, q store.Queryer, w *Workshop, lang string) []byte {
+// just removed some). busy marks the events TRANSP:OPAQUE: the invite mailed with a
+// confirmed seat is time the participant has given, and their calendar must show it as
+// taken (TRANSPARENT made a confirmed three-day workshop look "free").
+func (s *Service) eventICS(ctx context.Context, q store.Queryer, w *Workshop, lang string, busy bool) []byte {
 	var x icsWriter
 	x.begin(w.TitleIn(lang))
-	s.writeEvent(ctx, &x, w, lang, true)
+	s.writeEvent(ctx, &x, w, lang, true, busy)
 	removed, err := s.removedSessions(ctx, q, w)
 	if err != nil {
 		s.log.Error("workshops: removed sessions", "workshop", w.ID, "err", err)
@@ -114,14 +118,18 @@ func (s *Service) FeedICS(ctx context.Context, ws []*Workshop, lang, name string
 	x.begin(name)
 	for _, w := range ws {
 		if w.IsPublic() {
-			s.writeEvent(ctx, &x, w, lang, false)
+			s.writeEvent(ctx, &x, w, lang, false, false)
 		}
 	}
 	x.line("END:VCALENDAR")
 	return []byte(x.b.String())
 }
 
-func (s *Service) writeEvent(ctx context.Context, x *icsWriter, w *Workshop, lang string, agenda bool) {
+func (s *Service) writeEvent(ctx context.Context, x *icsWriter, w *Workshop, lang string, agenda, busy bool) {
+	transp := "TRANSP:TRANSPARENT"
+	if busy {
+		transp = "TRANSP:OPAQUE"
+	}
 	host := s.uidHost()
 	status := "CONFIRMED"
 	switch w.Status {
@@ -160,7 +168,7 @@ func (s *Service) writeEvent(ctx context.Context, x *icsWriter, w *Workshop, lan
 	x.text("LOCATION"+langParam, where)
 	x.line("URL:" + link)
 	x.text("CATEGORIES"+langParam, s.cat.T(lang, "workshops.kind."+w.Kind))
-	x.line("TRANSP:TRANSPARENT")
+	x.line(transp)
 	x.line("STATUS:" + status)
 	x.line("END:VEVENT")
 	if !agenda {
@@ -185,6 +193,7 @@ func (s *Service) writeEvent(ctx context.Context, x *icsWriter, w *Workshop, lan
 		}
 		x.text("DESCRIPTION"+langParam, d)
 		x.line("URL:" + link)
+		x.line(transp)
 		x.line("STATUS:" + status)
 		x.line("END:VEVENT")
 	}

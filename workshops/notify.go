@@ -29,6 +29,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, w *Workshop, r *Regist
 		return nil
 	}
 	extra := map[string]any{}
+	var until time.Time // an offer is of no use once it lapsed
 	switch r.Status {
 	case RegPending:
 		extra["NominatedBy"] = ""
@@ -40,9 +41,10 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, w *Workshop, r *Regist
 	case RegOffered:
 		if r.OfferExpiresAt != nil {
 			extra["Deadline"] = FormatDateTime(lang(r.Language), *r.OfferExpiresAt, w.Location())
+			until = *r.OfferExpiresAt
 		}
 	}
-	return s.mail(ctx, tx, w, r, tmpl, extra, r.Status == RegConfirmed)
+	return s.mail(ctx, tx, w, r, tmpl, extra, r.Status == RegConfirmed, until)
 }
 
 func lang(l string) string {
@@ -76,8 +78,9 @@ func (s *Service) Place(ctx context.Context, w *Workshop, l string) string {
 	return p
 }
 
-// mail writes one message to the person of r about w, inside tx.
-func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Registration, tmpl string, extra map[string]any, withICS bool) error {
+// mail writes one message to the person of r about w, inside tx. A message not sent by
+// until (unless zero) is dropped rather than sent late.
+func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Registration, tmpl string, extra map[string]any, withICS bool, until time.Time) error {
 	if s.mailer == nil || r.Email == "" {
 		return nil
 	}
@@ -96,10 +99,10 @@ func (s *Service) mail(ctx context.Context, tx store.Queryer, w *Workshop, r *Re
 	for k, v := range extra {
 		data[k] = v
 	}
-	msg := mail.Message{To: r.Email, Name: name, Lang: l, Template: tmpl, Data: data}
+	msg := mail.Message{To: r.Email, Name: name, Lang: l, Template: tmpl, Data: data, UsefulUntil: until}
 	if withICS {
 		msg.Attachments = []mail.Attachment{{Filename: "workshop-" + strconv.FormatInt(w.ID, 10) + ".ics",
-			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.eventICS(ctx, tx, w, l)}}
+			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: s.eventICS(ctx, tx, w, l, r.Status == RegConfirmed)}}
 	}
 	if _, err := s.mailer.Enqueue(ctx, tx, msg); err != nil {
 		return fmt.Errorf("workshops: mail %s to registration %d: %w", tmpl, r.ID, err)
@@ -116,7 +119,7 @@ func (s *Service) notifyCalledOff(ctx context.Context, tx *sql.Tx, w *Workshop) 
 		return fmt.Errorf("workshops: registrations to tell of %d: %w", w.ID, err)
 	}
 	for _, r := range regs {
-		if err := s.mail(ctx, tx, w, r, "workshop_called_off", nil, r.Status == RegConfirmed); err != nil {
+		if err := s.mail(ctx, tx, w, r, "workshop_called_off", nil, r.Status == RegConfirmed, time.Time{}); err != nil {
 			return err
 		}
 	}
@@ -146,7 +149,8 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 			days := int(w.Start().Sub(now).Hours()/24 + 0.999)
 			for _, r := range regs {
 				extra := map[string]any{"Days": max(days, 1), "TicketLink": s.link(lang(r.Language), fmt.Sprintf("/workshops/%d/ticket", w.ID))}
-				if err := s.mail(ctx, tx, w, r, "workshop_reminder", extra, true); err != nil {
+				// A reminder that the workshop starts is of no use once it has started.
+				if err := s.mail(ctx, tx, w, r, "workshop_reminder", extra, true, w.Start()); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, "UPDATE registrations SET reminded_at = ? WHERE id = ?", store.FormatTime(now), r.ID); err != nil {
@@ -295,7 +299,7 @@ func (s *Service) notifyChanged(ctx context.Context, tx *sql.Tx, old, w *Worksho
 		}
 		extra := map[string]any{"Changes": chs, "Confirmed": confirmed,
 			"CalendarLink": fmt.Sprintf("%s/workshops/%d.ics?lang=%s", s.baseURL, w.ID, l)}
-		if err := s.mail(ctx, tx, w, r, "workshop_changed", extra, confirmed); err != nil {
+		if err := s.mail(ctx, tx, w, r, "workshop_changed", extra, confirmed, time.Time{}); err != nil {
 			return err
 		}
 	}

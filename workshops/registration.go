@@ -739,7 +739,7 @@ func (s *Service) expire(ctx context.Context, tx *sql.Tx, wid int64) (int, error
 		if err := audit.Record(ctx, tx, system, "registration.offer_expired", regSubject(r.ID), "status", RegOffered, RegCancelled); err != nil {
 			return 0, err
 		}
-		if err := s.mail(ctx, tx, w, r, "workshop_offer_expired", nil, false); err != nil {
+		if err := s.mail(ctx, tx, w, r, "workshop_offer_expired", nil, false, time.Time{}); err != nil {
 			return 0, err
 		}
 	}
