@@ -57,6 +57,10 @@ type Config struct {
 	ErasureGrace   time.Duration
 	MailRetention  time.Duration
 	AuditRetention time.Duration
+	// PrivacyContact (MASAR_PRIVACY_CONTACT) is the address the privacy notice gives for
+	// questions and requests about personal data; unset, the notice points to the
+	// programme's secretariat without an address.
+	PrivacyContact string
 }
 
 // Defaults of the erasure grace period and the retention periods.
@@ -104,7 +108,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
-		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies,
+		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_PRIVACY_CONTACT": &c.PrivacyContact,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v

@@ -21,6 +21,9 @@ type accountForm struct {
 	Genders   []string
 	Roles     []string
 	Subject   *officials.Official // the account being edited (admin)
+	// ErasureDue is when the account being edited is to be erased at its holder's request
+	// (zero: it is not).
+	ErasureDue time.Time
 	Next      string
 }
 
@@ -176,6 +179,10 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusTooManyRequests, "login", v)
 	}
 	o, err := h.Officials.Authenticate(ctx, email, c.FormValue("password"))
+	if refused, rerr := h.loginRefusedForErasure(c, v, err); refused {
+		h.loginGuard.succeeded(account, client)
+		return rerr
+	}
 	if err != nil {
 		if _, ok := problem.As(err); !ok {
 			return err

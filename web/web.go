@@ -222,6 +222,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	h.certificateRoutes(g)
 	h.reportRoutes(g)
 	h.searchRoutes(g)
+	h.erasureRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }

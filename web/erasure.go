@@ -1,0 +1,250 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/i18n"
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
+)
+
+// wireErasure has the features remove or redact their data about a person inside the
+// person's erasure (officials.Erase): the workshops first (their registrations, and the
+// seats they free, offered on with mail to the next people), then the person's mail.
+func wireErasure(p *Platform) {
+	p.Officials.OnErase(p.Workshops.EraseTx)
+	p.Officials.OnErase(func(ctx context.Context, tx *sql.Tx, e officials.Erased) error {
+		_, err := mail.EraseRecipient(ctx, tx, e.Email)
+		return err
+	})
+}
+
+// PrivacyUpkeep does, once, the platform's periodic privacy work: it erases the accounts
+// whose grace period is over, deletes the mail and audit entries past their retention
+// periods (MASAR_MAIL_RETENTION, MASAR_AUDIT_RETENTION), and checkpoints the write-ahead
+// log so that what went is not left in it. Time is the accounts service's clock.
+func (p *Platform) PrivacyUpkeep(ctx context.Context) error {
+	now := p.Officials.Now()
+	erased, err := p.Officials.EraseDue(ctx)
+	if err != nil {
+		return err
+	}
+	mails, err := p.Mailer.Purge(ctx, now.Add(-p.Config.MailRetention))
+	if err != nil {
+		return err
+	}
+	var entries int64
+	if err := p.DB.Tx(ctx, func(tx *sql.Tx) error {
+		entries, err = audit.Purge(ctx, tx, now.Add(-p.Config.AuditRetention))
+		return err
+	}); err != nil {
+		return err
+	}
+	if erased+int(mails+entries) > 0 {
+		if _, err := p.DB.Checkpoint(ctx); err != nil {
+			return err
+		}
+		p.Log.Info("privacy upkeep", "accounts_erased", erased, "mails_purged", mails, "audit_entries_purged", entries)
+	}
+	return nil
+}
+
+// runPrivacyUpkeep runs PrivacyUpkeep at start and then at every interval until ctx ends.
+func (p *Platform) runPrivacyUpkeep(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := p.PrivacyUpkeep(ctx); err != nil && ctx.Err() == nil {
+			p.Log.Error("privacy upkeep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (h *handler) erasureRoutes(g fiber.Router) {
+	g.Get("/privacy", h.showPrivacy)
+	g.Get("/erasure/undo/:token", h.showUndoErasure)
+	g.Post("/erasure/undo/:token", h.undoErasure)
+	g.Post("/admin/officials/:id/erase", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.eraseOfficial)
+}
+
+// deleteAccount takes the holder's own request to delete their account, confirmed with the
+// password: the account is suspended at once (every session ends) and erased after the grace
+// period; the mail that says so carries the link that undoes it. With no grace period
+// configured, the account is erased at once.
+func (h *handler) deleteAccount(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	u := user(c)
+	if _, err := h.Officials.Authenticate(ctx, u.Email, c.FormValue("password")); err != nil {
+		if _, ok := problem.As(err); !ok {
+			return err
+		}
+		v := h.view(c, "delete.title")
+		v.Data = h.erasureTerms()
+		v.Errors = map[string]string{"password": "field.current_password.wrong"}
+		return h.render(c, fiber.StatusUnprocessableEntity, "delete", v)
+	}
+	if h.cfg.ErasureGrace <= 0 {
+		if err := h.Officials.Erase(ctx, actor(c), u.ID, officials.ReasonOwnRequest); err != nil {
+			return err
+		}
+		h.clearCookie(c, sessionCookie)
+		h.setFlash(c, "flash.account_deleted")
+		return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
+	}
+	_, err := h.Officials.ScheduleErasure(ctx, u.ID, h.cfg.ErasureGrace, func(tx *sql.Tx, o *officials.Official, token string, due time.Time) error {
+		l := o.Language
+		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(l), Lang: l, Template: "erasure_scheduled",
+			Data: map[string]any{"Due": i18n.FormatDate(l, due), "Link": h.cfg.BaseURL + "/" + l + "/erasure/undo/" + token}})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	h.clearCookie(c, sessionCookie)
+	h.setFlash(c, "flash.erasure_scheduled")
+	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
+}
+
+// erasureTerms is what the deletion page tells about the grace period.
+type erasureTermsData struct{ GraceDays int }
+
+func (h *handler) erasureTerms() erasureTermsData {
+	return erasureTermsData{GraceDays: days(h.cfg.ErasureGrace)}
+}
+
+func days(d time.Duration) int { return int((d + 12*time.Hour) / (24 * time.Hour)) }
+
+func (h *handler) showDeleteAccount(c *fiber.Ctx) error {
+	v := h.view(c, "delete.title")
+	v.Data = h.erasureTerms()
+	return h.render(c, fiber.StatusOK, "delete", v)
+}
+
+// undoData is what the undo page shows.
+type undoData struct {
+	Token string
+	Due   time.Time
+}
+
+// showUndoErasure shows, for a live undo link, when the account would be erased and the
+// button that keeps it. Opening the link changes nothing: mail scanners open links too.
+func (h *handler) showUndoErasure(c *fiber.Ctx) error {
+	due, err := h.Officials.CheckUndoErasure(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "erasure.undo.title")
+	v.Data = undoData{Token: c.Params("token"), Due: due}
+	return h.render(c, fiber.StatusOK, "erasure_undo", v)
+}
+
+// undoErasure spends the undo link: the account is back as it was; its holder logs in.
+func (h *handler) undoErasure(c *fiber.Ctx) error {
+	if _, err := h.Officials.UndoErasure(c.UserContext(), c.Params("token")); err != nil {
+		return err
+	}
+	h.setFlash(c, "flash.erasure_undone")
+	return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
+}
+
+// eraseOfficial erases an account at once at its holder's request made to the programme by
+// other means, with the reason, after the staff member ticked that the request was checked.
+// Immediate rather than after a grace period: the person asked for it outside the platform
+// and may no longer have access to the account's mailbox; the confirmation step is the
+// tick box, and the reason stays in the audit log.
+func (h *handler) eraseOfficial(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	u := user(c)
+	if (o.Role == officials.RoleStaff || o.Role == officials.RoleAdmin) && !u.IsAdmin() {
+		return problem.Forbidden // only an admin erases staff and admins (checked again below)
+	}
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	fields := map[string]string{}
+	if reason == "" {
+		fields["reason"] = "erasure.field.reason.required"
+	}
+	if c.FormValue("confirm") != "1" {
+		fields["confirm"] = "erasure.field.confirm.required"
+	}
+	key, status := "", fiber.StatusUnprocessableEntity
+	if len(fields) == 0 {
+		err := h.Officials.EraseOnRequest(c.UserContext(), u, o.ID, reason)
+		if err == nil {
+			h.setFlash(c, "flash.official_erased")
+			return c.Redirect("/"+lang(c)+"/admin/officials", fiber.StatusSeeOther)
+		}
+		p, ok := problem.As(err)
+		if !ok || (len(p.Fields) == 0 && p.Status != fiber.StatusConflict) {
+			return err
+		}
+		fields, key, status = p.Fields, p.Key, p.Status
+	}
+	af, err := h.accountForm(c.UserContext())
+	if err != nil {
+		return err
+	}
+	af.Subject = o
+	v := h.view(c, "admin.official.title")
+	v.Form = profileForm(o)
+	v.Form["reason"] = reason
+	v.Data = af
+	v.Errors, v.ErrorKey = fields, key
+	return h.render(c, status, "admin_official", v)
+}
+
+// privacyData is what the privacy notice states from the configuration.
+type privacyData struct {
+	GraceDays, MailDays, AuditDays int
+	Contact                        string
+}
+
+// showPrivacy is the privacy notice: the same for every visitor, cached like the other
+// public pages; its periods are the configured ones.
+func (h *handler) showPrivacy(c *fiber.Ctx) error {
+	if h.pages.serve(c, h.Library.Generation()) {
+		return nil
+	}
+	v := h.view(c, "privacy.title")
+	v.Cacheable = true
+	v.Data = privacyData{GraceDays: days(h.cfg.ErasureGrace), MailDays: days(h.cfg.MailRetention),
+		AuditDays: days(h.cfg.AuditRetention), Contact: h.cfg.PrivacyContact}
+	return h.render(c, fiber.StatusOK, "privacy", v)
+}
+
+// erasureDue is, for the admin page of an account, when it is to be erased ("" if not).
+func (h *handler) erasureDue(ctx context.Context, id int64) (time.Time, error) {
+	due, ok, err := h.Officials.ErasureDue(ctx, id)
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	return due, nil
+}
+
+// loginRefusedForErasure renders the login page for an account waiting to be erased: the
+// password was right, so its holder is told the date and how to keep the account.
+func (h *handler) loginRefusedForErasure(c *fiber.Ctx, v *View, err error) (bool, error) {
+	var es *officials.ErasureScheduledError
+	if !errors.As(err, &es) {
+		return false, nil
+	}
+	v.ErrorKey = "login.erasure_scheduled"
+	v.ErrArgs = []any{"date", v.Date(es.Due)}
+	return true, h.render(c, fiber.StatusForbidden, "login", v)
+}
+
