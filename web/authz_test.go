@@ -48,6 +48,7 @@ const (
 		` "host_country": "JO", "city": "Irbid", "start_date": "2026-06-02", "end_date": "2026-06-03", "languages": ["ar"], "capacity": 25, "hours": 12}`
 	azOfficialJSON = `{"email": "{newEmail}", "name_ar": "ليلى حسن", "name_latin": "Layla Hassan", "job_title": "Analyst",` +
 		` "organisation": "Ministry of Finance", "country": "JO", "sector": "central_government", "gender": "female", "language": "ar"}`
+	azEraseForm = "reason=Written request received by the secretariat on 3 December.&confirm=1"
 	azSpawnForm = "title_ar=ورشة وطنية&title_en=National workshop&city=Amman&start_date=2026-07-07&end_date=2026-07-08&capacity=30&languages=ar"
 )
 
@@ -209,6 +210,14 @@ var azRoutes = []authzRow{
 	{"POST /ar/admin/officials/{newOfficial}/role", "role=focal_point", by(401, 403, 403, 403, 403, 303, 303)},
 	{"POST /ar/admin/officials/{newOfficial}/role", "role=admin", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/new", azAccountForm + "&role=admin", by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newOfficial}/erase", azEraseForm, by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/officials/{newOfficial}/erase", "reason=&confirm=1", by(401, 403, 403, 403, 403, 422, 422)},
+	{"POST /ar/admin/officials/{newStaff}/erase", azEraseForm, by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newAdmin}/erase", azEraseForm, by(401, 403, 403, 403, 403, 403, 303)},
+	// Privacy: the notice, and the undo link of one's own deletion (the link is the key).
+	{"GET /ar/privacy", "", all(200)},
+	{"GET /ar/erasure/undo/{undoToken}", "", all(200)},
+	{"POST /ar/erasure/undo/{undoToken}", "", all(303)},
 	{"GET /ar/admin/outbox", "", by(303, 403, 403, 403, 403, 200, 200)},
 	{"GET /ar/admin/outbox/{mail}", "", by(303, 403, 403, 403, 403, 200, 200)},
 	{"GET /ar/admin/outbox/{adminMail}", "", by(303, 403, 403, 403, 403, 200, 200)},
