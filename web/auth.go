@@ -24,7 +24,7 @@ type accountForm struct {
 	// ErasureDue is when the account being edited is to be erased at its holder's request
 	// (zero: it is not).
 	ErasureDue time.Time
-	Next      string
+	Next       string
 }
 
 func (h *handler) accountForm(ctx context.Context) (accountForm, error) {

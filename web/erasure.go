@@ -247,4 +247,3 @@ func (h *handler) loginRefusedForErasure(c *fiber.Ctx, v *View, err error) (bool
 	v.ErrArgs = []any{"date", v.Date(es.Due)}
 	return true, h.render(c, fiber.StatusForbidden, "login", v)
 }
-

@@ -339,7 +339,7 @@ func TestErasureOnRequestLimits(t *testing.T) {
 	_, other := account(t, p, "staff.two@example.org", officials.RoleStaff, "")
 	adminC, admin := account(t, p, "admin.one@example.org", officials.RoleAdmin, "")
 	form := func() url.Values { return url.Values{"reason": {"Asked by letter."}, "confirm": {"1"}} } // post fills in its form token
-	staffC.get("/en/me/password") // a page with a form, for the form token
+	staffC.get("/en/me/password")                                                                     // a page with a form, for the form token
 	adminC.get("/en/me/password")
 	if r := staffC.post("/en/admin/officials/"+itoa(other.ID)+"/erase", form()); r.Status != http.StatusForbidden {
 		t.Errorf("staff erase staff: %d", r.Status)
