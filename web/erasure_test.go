@@ -310,6 +310,13 @@ func TestErasureOnRequestErasesEverything(t *testing.T) {
 	if n := count(t, p, "SELECT count(*) FROM officials_fts WHERE officials_fts MATCH ?", `"`+marker+`"`); n != 0 {
 		t.Errorf("the name index still finds the person (%d)", n)
 	}
+	// The trigram index keeps terms, not text: none of the marker's own trigrams may be left
+	// in its pages (as they are behind a mere delete marker without FTS5's secure-delete).
+	for _, tri := range []string{"zqx", "qxv", "xvm"} {
+		if n := count(t, p, "SELECT count(*) FROM officials_fts_data WHERE instr(block, CAST(? AS BLOB)) > 0", tri); n != 0 {
+			t.Errorf("the name index still holds the trigram %q of the erased name in %d pages", tri, n)
+		}
+	}
 	for _, f := range []string{p.DB.Path(), p.DB.Path() + "-wal"} {
 		b, err := os.ReadFile(f)
 		if err != nil && !os.IsNotExist(err) {
