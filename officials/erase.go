@@ -171,18 +171,15 @@ func (s *Service) UndoErasure(ctx context.Context, token string) (*Official, err
 	return o, err
 }
 
-// Errors of an erasure on request.
-var (
-	// ErrEraseSelf: staff erase their own account from their own page, like everybody.
-	ErrEraseSelf = problem.New(http.StatusConflict, "erase_self", "erasure.error.self")
-	// ErrLastAdmin: the platform must keep an admin.
-	ErrLastAdmin = problem.New(http.StatusConflict, "last_admin", "erasure.error.last_admin")
-)
+// ErrEraseSelf is an erasure on request of one's own account: staff erase their own account
+// from their own page, like everybody.
+var ErrEraseSelf = problem.New(http.StatusConflict, "erase_self", "erasure.error.self")
 
 // EraseOnRequest erases account id at once, for a person who asked the programme by other
 // means (a letter, an e-mail to the programme): staff may erase officials, focal points and
 // trainers; only an admin may erase staff or admin accounts; nobody erases their own account
-// this way, and the last admin stays. reason is required and kept in the audit log.
+// this way (so an admin erasing another admin leaves at least one). reason is required and
+// kept in the audit log.
 func (s *Service) EraseOnRequest(ctx context.Context, by *Official, id int64, reason string) error {
 	if !by.IsStaff() {
 		return problem.Forbidden
@@ -206,15 +203,6 @@ func (s *Service) EraseOnRequest(ctx context.Context, by *Official, id int64, re
 	}
 	if (o.Role == RoleStaff || o.Role == RoleAdmin) && !by.IsAdmin() {
 		return problem.Forbidden
-	}
-	if o.Role == RoleAdmin {
-		n, err := s.CountAdmins(ctx)
-		if err != nil {
-			return err
-		}
-		if n <= 1 {
-			return ErrLastAdmin
-		}
 	}
 	return s.Erase(ctx, audit.Actor{ID: by.ID, Email: by.Email}, id, reason)
 }
