@@ -12,17 +12,20 @@ import (
 
 // EraseRecipient deletes, through q (the transaction of an account's erasure), every message
 // to address — bodies, subjects and attachments (certificate PDFs, calendar entries) — sent
-// or not, and returns how many went. The address is compared without regard to case.
+// or not, and returns how many went. The address is compared as written and without regard
+// to the case of its ASCII letters.
 func EraseRecipient(ctx context.Context, q store.Queryer, address string) (int64, error) {
-	address = strings.ToLower(strings.TrimSpace(address))
+	address = strings.TrimSpace(address)
 	if address == "" {
 		return 0, nil
 	}
+	const to = "(to_email = ? OR lower(to_email) = ?)"
+	lower := strings.ToLower(address)
 	if _, err := q.ExecContext(ctx, `DELETE FROM outbox_attachments WHERE outbox_id IN
-		(SELECT id FROM outbox WHERE lower(to_email) = ?)`, address); err != nil {
+		(SELECT id FROM outbox WHERE `+to+`)`, address, lower); err != nil {
 		return 0, fmt.Errorf("mail: erase attachments to a recipient: %w", err)
 	}
-	res, err := q.ExecContext(ctx, "DELETE FROM outbox WHERE lower(to_email) = ?", address)
+	res, err := q.ExecContext(ctx, "DELETE FROM outbox WHERE "+to, address, lower)
 	if err != nil {
 		return 0, fmt.Errorf("mail: erase messages to a recipient: %w", err)
 	}

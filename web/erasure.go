@@ -30,7 +30,9 @@ func wireErasure(p *Platform) {
 // PrivacyUpkeep does, once, the platform's periodic privacy work: it erases the accounts
 // whose grace period is over, deletes the mail and audit entries past their retention
 // periods (MASAR_MAIL_RETENTION, MASAR_AUDIT_RETENTION), and checkpoints the write-ahead
-// log so that what went is not left in it. Time is the accounts service's clock.
+// log (TRUNCATE) so that what went is not left in it — every round, since the checkpoint
+// after an erasure may have been held back by a reader, and SQLite's own checkpoints leave
+// old frames in the file. Time is the accounts service's clock.
 func (p *Platform) PrivacyUpkeep(ctx context.Context) error {
 	now := p.Officials.Now()
 	erased, err := p.Officials.EraseDue(ctx)
@@ -49,12 +51,10 @@ func (p *Platform) PrivacyUpkeep(ctx context.Context) error {
 		return err
 	}
 	if erased+int(mails+entries) > 0 {
-		if _, err := p.DB.Checkpoint(ctx); err != nil {
-			return err
-		}
 		p.Log.Info("privacy upkeep", "accounts_erased", erased, "mails_purged", mails, "audit_entries_purged", entries)
 	}
-	return nil
+	_, err = p.DB.Checkpoint(ctx)
+	return err
 }
 
 // runPrivacyUpkeep runs PrivacyUpkeep at start and then at every interval until ctx ends.
