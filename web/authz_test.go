@@ -101,6 +101,9 @@ var azRoutes = []authzRow{
 	{"GET /api/v1/officials?country={A}&q=Rania", "", by(401, 403, 200, 200, 403, 200, 200)},
 	{"POST /api/v1/officials", strings.Replace(azOfficialJSON, "{", `{"role": "admin", `, 1), by(401, 403, 403, 403, 403, 403, 201)},
 	{"PATCH /api/v1/officials/{newOfficial}", `{"job_title": "Head of data"}`, by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /api/v1/officials/{newOfficial}/erase", `{"reason": "Written request received on 3 December."}`, by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /api/v1/officials/{newStaff}/erase", `{"reason": "Written request received on 3 December."}`, by(401, 403, 403, 403, 403, 403, 200)},
+	{"POST /api/v1/officials/{newOfficial}/erase", `{"reason": " "}`, by(401, 403, 403, 403, 403, 422, 422)},
 	{"GET /api/v1/countries", "", all(200)},
 	// Courses.
 	{"GET /api/v1/courses", "", all(200)},

@@ -80,6 +80,28 @@ func (h *handler) erasureRoutes(g fiber.Router) {
 	g.Post("/admin/officials/:id/erase", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.eraseOfficial)
 }
 
+func (h *handler) erasureAPIRoutes(api fiber.Router) {
+	api.Post("/officials/:id/erase", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.apiEraseOfficial)
+}
+
+// apiEraseOfficial is eraseOfficial for the API: the request itself is the confirmation.
+func (h *handler) apiEraseOfficial(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := bodyJSON(c, &body); err != nil {
+		return err
+	}
+	if err := h.Officials.EraseOnRequest(c.UserContext(), user(c), o.ID, body.Reason); err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, fiber.Map{"id": o.ID, "erased": true})
+}
+
 // deleteAccount takes the holder's own request to delete their account, confirmed with the
 // password: the account is suspended at once (every session ends) and erased after the grace
 // period; the mail that says so carries the link that undoes it. With no grace period

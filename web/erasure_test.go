@@ -366,6 +366,22 @@ func TestErasureOnRequestLimits(t *testing.T) {
 	if r := staffC.get("/en/me"); r.Status != http.StatusSeeOther {
 		t.Errorf("the erased staff member is still signed in: %d", r.Status)
 	}
+	// The API does the same, with the same rules.
+	_, staffTok := person(t, p, "staff.three@example.org", officials.RoleStaff, "")
+	target, _ := person(t, p, "by.api@example.org", officials.RoleOfficial, "JO")
+	api := newClient(t, p)
+	if r := api.api("POST", "/api/v1/officials/"+itoa(target.ID)+"/erase", staffTok, `{}`); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("API erasure without a reason: %d", r.Status)
+	}
+	if r := api.api("POST", "/api/v1/officials/"+itoa(other.ID)+"/erase", staffTok, `{"reason": "Asked by letter."}`); r.Status != http.StatusForbidden {
+		t.Errorf("API: staff erase staff: %d", r.Status)
+	}
+	if r := api.api("POST", "/api/v1/officials/"+itoa(target.ID)+"/erase", staffTok, `{"reason": "Asked by letter."}`); r.Status != http.StatusOK {
+		t.Fatalf("API erasure: %d %s", r.Status, r.Body)
+	}
+	if got, _ := p.Officials.Get(context.Background(), target.ID); got.DeletedAt == nil || got.Email != "" {
+		t.Error("the API erasure erased nothing")
+	}
 }
 
 // TestRetentionPurge: mail past MASAR_MAIL_RETENTION and audit entries past

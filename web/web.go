@@ -168,6 +168,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
+	h.erasureAPIRoutes(api)
 
 	for _, l := range i18n.Langs {
 		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
