@@ -140,7 +140,7 @@ func (h *handler) deleteAccount(c *fiber.Ctx) error {
 	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
 }
 
-// erasureTerms is what the deletion page tells about the grace period.
+// erasureTermsData is what the deletion page tells about the grace period (0: none).
 type erasureTermsData struct{ GraceDays int }
 
 func (h *handler) erasureTerms() erasureTermsData {
@@ -249,7 +249,7 @@ func (h *handler) showPrivacy(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "privacy", v)
 }
 
-// erasureDue is, for the admin page of an account, when it is to be erased ("" if not).
+// erasureDue is, for the admin page of an account, when it is to be erased (zero if it is not).
 func (h *handler) erasureDue(ctx context.Context, id int64) (time.Time, error) {
 	due, ok, err := h.Officials.ErasureDue(ctx, id)
 	if err != nil || !ok {
