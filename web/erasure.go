@@ -147,7 +147,13 @@ func (h *handler) erasureTerms() erasureTermsData {
 	return erasureTermsData{GraceDays: days(h.cfg.ErasureGrace)}
 }
 
-func days(d time.Duration) int { return int((d + 12*time.Hour) / (24 * time.Hour)) }
+// days is d in whole days, rounded up: a grace of a few hours is "1 day", not none.
+func days(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + 24*time.Hour - 1) / (24 * time.Hour))
+}
 
 func (h *handler) showDeleteAccount(c *fiber.Ctx) error {
 	v := h.view(c, "delete.title")
