@@ -104,6 +104,7 @@ var azRoutes = []authzRow{
 	{"POST /api/v1/officials/{newOfficial}/erase", `{"reason": "Written request received on 3 December."}`, by(401, 403, 403, 403, 403, 200, 200)},
 	{"POST /api/v1/officials/{newStaff}/erase", `{"reason": "Written request received on 3 December."}`, by(401, 403, 403, 403, 403, 403, 200)},
 	{"POST /api/v1/officials/{newOfficial}/erase", `{"reason": " "}`, by(401, 403, 403, 403, 403, 422, 422)},
+	{"POST /api/v1/me/delete", `{"password": "not my password"}`, by(401, 422, 422, 422, 422, 422, 422)},
 	{"GET /api/v1/countries", "", all(200)},
 	// Courses.
 	{"GET /api/v1/courses", "", all(200)},

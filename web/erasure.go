@@ -82,6 +82,7 @@ func (h *handler) erasureRoutes(g fiber.Router) {
 
 func (h *handler) erasureAPIRoutes(api fiber.Router) {
 	api.Post("/officials/:id/erase", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.apiEraseOfficial)
+	api.Post("/me/delete", h.requireAPIUser, h.apiDeleteAccount)
 }
 
 // apiEraseOfficial is eraseOfficial for the API: the request itself is the confirmation.
@@ -107,9 +108,8 @@ func (h *handler) apiEraseOfficial(c *fiber.Ctx) error {
 // period; the mail that says so carries the link that undoes it. With no grace period
 // configured, the account is erased at once.
 func (h *handler) deleteAccount(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	u := user(c)
-	if _, err := h.Officials.Authenticate(ctx, u.Email, c.FormValue("password")); err != nil {
+	if _, err := h.Officials.Authenticate(c.UserContext(), u.Email, c.FormValue("password")); err != nil {
 		if _, ok := problem.As(err); !ok {
 			return err
 		}
@@ -118,26 +118,61 @@ func (h *handler) deleteAccount(c *fiber.Ctx) error {
 		v.Errors = map[string]string{"password": "field.current_password.wrong"}
 		return h.render(c, fiber.StatusUnprocessableEntity, "delete", v)
 	}
-	if h.cfg.ErasureGrace <= 0 {
-		if err := h.Officials.Erase(ctx, actor(c), u.ID, officials.ReasonOwnRequest); err != nil {
-			return err
-		}
-		h.clearCookie(c, sessionCookie)
-		h.setFlash(c, "flash.account_deleted")
-		return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
+	due, err := h.eraseOwnAccount(c, u)
+	if err != nil {
+		return err
 	}
-	_, err := h.Officials.ScheduleErasure(ctx, u.ID, h.cfg.ErasureGrace, func(tx *sql.Tx, o *officials.Official, token string, due time.Time) error {
+	h.clearCookie(c, sessionCookie)
+	if due.IsZero() {
+		h.setFlash(c, "flash.account_deleted")
+	} else {
+		h.setFlash(c, "flash.erasure_scheduled")
+	}
+	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
+}
+
+// eraseOwnAccount schedules the erasure of u's account at its holder's request, with the
+// mail that carries the undo link, and returns its date; with no grace period configured it
+// erases the account at once and returns the zero time.
+func (h *handler) eraseOwnAccount(c *fiber.Ctx, u *officials.Official) (time.Time, error) {
+	ctx := c.UserContext()
+	if h.cfg.ErasureGrace <= 0 {
+		return time.Time{}, h.Officials.Erase(ctx, actor(c), u.ID, officials.ReasonOwnRequest)
+	}
+	return h.Officials.ScheduleErasure(ctx, u.ID, h.cfg.ErasureGrace, func(tx *sql.Tx, o *officials.Official, token string, due time.Time) error {
 		l := o.Language
 		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(l), Lang: l, Template: "erasure_scheduled",
 			Data: map[string]any{"Due": i18n.FormatDate(l, due), "Link": h.cfg.BaseURL + "/" + l + "/erasure/undo/" + token}})
 		return err
 	})
+}
+
+// apiDeleteAccount is deleteAccount for the API: the password in the body confirms it. It
+// answers 202 with the date of the erasure (null when erased at once); the token stops
+// working with the account.
+func (h *handler) apiDeleteAccount(c *fiber.Ctx) error {
+	var body struct {
+		Password string `json:"password"`
+	}
+	if err := bodyJSON(c, &body); err != nil {
+		return err
+	}
+	u := user(c)
+	if _, err := h.Officials.Authenticate(c.UserContext(), u.Email, body.Password); err != nil {
+		if _, ok := problem.As(err); !ok {
+			return err
+		}
+		return problem.Fields{"password": "field.current_password.wrong"}.Err()
+	}
+	due, err := h.eraseOwnAccount(c, u)
 	if err != nil {
 		return err
 	}
-	h.clearCookie(c, sessionCookie)
-	h.setFlash(c, "flash.erasure_scheduled")
-	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
+	var at *time.Time
+	if !due.IsZero() {
+		at = &due
+	}
+	return data(c, fiber.StatusAccepted, fiber.Map{"erasure_due": at})
 }
 
 // erasureTermsData is what the deletion page tells about the grace period (0: none).

@@ -481,3 +481,31 @@ func TestPrivacyPage(t *testing.T) {
 		t.Error("the English notice does not state the configured periods")
 	}
 }
+
+// TestOwnDeletionThroughTheAPI: the API asks for the password too, and schedules the same
+// erasure, with its mail; the token stops working at once.
+func TestOwnDeletionThroughTheAPI(t *testing.T) {
+	p := newPlatform(t)
+	_, o := account(t, p, "api.leaver@example.org", officials.RoleOfficial, "JO")
+	tok, err := p.Officials.CreateAPIToken(context.Background(), o.ID, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, p)
+	if r := c.api("POST", "/api/v1/me/delete", tok, `{"password": "not my password"}`); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"password"`) {
+		t.Errorf("wrong password: %d %s", r.Status, r.Body)
+	}
+	r := c.api("POST", "/api/v1/me/delete", tok, `{"password": "correct horse battery"}`)
+	if r.Status != http.StatusAccepted || !strings.Contains(r.Body, `"erasure_due":"`) {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	if r := c.api("GET", "/api/v1/me", tok, ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("the token still works: %d", r.Status)
+	}
+	if undoLinkRe.FindString(lastMail(t, p, "erasure_scheduled", o.Email)) == "" {
+		t.Error("no mail with the undo link")
+	}
+	if got, _ := p.Officials.Get(context.Background(), o.ID); got.DeletedAt != nil {
+		t.Error("erased at once")
+	}
+}

@@ -19,6 +19,8 @@ type apiOp struct {
 var apiOps = []apiOp{
 	{Method: "GET", Path: "/openapi.json", Summary: "This document", Role: "public"},
 	{Method: "GET", Path: "/me", Summary: "The account the token belongs to", Role: "any", Result: "Official"},
+	{Method: "POST", Path: "/me/delete", Summary: "Delete one's own account, confirmed with the password (422 when wrong): it is suspended at once, the token included, and erased when the grace period (MASAR_ERASURE_GRACE) ends; a mail carries the link that undoes it. Answers 202 with the date of the erasure (null: erased at once)", Role: "any",
+		Body: "DeleteAccountInput", Result: "ErasureScheduled"},
 	{Method: "GET", Path: "/officials", Summary: "List accounts (a focal point sees only their country)", Role: "staff, admin, focal_point",
 		Result: "OfficialPage", Query: []string{"q", "country", "role", "limit", "offset"}},
 	{Method: "POST", Path: "/officials", Summary: "Create an account; without a password the holder is e-mailed a link to set one", Role: "staff, admin",
@@ -191,11 +193,13 @@ func openAPIDocument(base string) map[string]any {
 			"schemas": map[string]any{
 				"Error": map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object", "properties": map[string]any{
 					"code": str, "message": str, "fields": map[string]any{"type": "object", "additionalProperties": str}}}}},
-				"Official":      official,
-				"OfficialInput": input,
-				"OfficialPatch": map[string]any{"type": "object", "properties": input["properties"]},
-				"EraseInput":    map[string]any{"type": "object", "required": []string{"reason"}, "properties": map[string]any{"reason": str}},
-				"Erased":        map[string]any{"type": "object", "properties": map[string]any{"id": map[string]any{"type": "integer"}, "erased": boolean}},
+				"Official":           official,
+				"OfficialInput":      input,
+				"OfficialPatch":      map[string]any{"type": "object", "properties": input["properties"]},
+				"EraseInput":         map[string]any{"type": "object", "required": []string{"reason"}, "properties": map[string]any{"reason": str}},
+				"DeleteAccountInput": map[string]any{"type": "object", "required": []string{"password"}, "properties": map[string]any{"password": password}},
+				"ErasureScheduled":   map[string]any{"type": "object", "properties": map[string]any{"erasure_due": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
+				"Erased":             map[string]any{"type": "object", "properties": map[string]any{"id": map[string]any{"type": "integer"}, "erased": boolean}},
 				"OfficialPage": map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": ref("Official")},
 					"total": map[string]any{"type": "integer"}, "limit": map[string]any{"type": "integer"}, "offset": map[string]any{"type": "integer"}}},
 				"Courses":      map[string]any{"type": "array", "items": ref("Course")},
