@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -51,7 +52,30 @@ type Config struct {
 	TrustedProxies string
 	// Proxies is TrustedProxies parsed, filled by Validate.
 	Proxies []netip.Prefix
+	// ErasureGrace (MASAR_ERASURE_GRACE) is how long an account whose holder deleted it
+	// waits, unusable, before it is erased; the holder can undo the deletion until then.
+	// MailRetention (MASAR_MAIL_RETENTION) is how long a mail stays in the outbox after it
+	// was sent (or given up); AuditRetention (MASAR_AUDIT_RETENTION) how long an entry of
+	// the audit log is kept. Each is a number of days ("14d", "14") or a Go duration
+	// ("336h"); the privacy page states them.
+	ErasureGrace   time.Duration
+	MailRetention  time.Duration
+	AuditRetention time.Duration
+	// PrivacyContact (MASAR_PRIVACY_CONTACT) is the address the privacy notice gives for
+	// questions and requests about personal data; unset, the notice points to the
+	// programme's secretariat without an address.
+	PrivacyContact string
 }
+
+// Defaults of the erasure grace period and the retention periods.
+const (
+	DefaultErasureGrace   = 14 * Day
+	DefaultMailRetention  = 180 * Day
+	DefaultAuditRetention = 730 * Day
+)
+
+// Day is 24 hours, the unit of the retention settings.
+const Day = 24 * time.Hour
 
 // Default timeouts of a request and of a file export.
 const (
@@ -69,6 +93,9 @@ func Default() Config {
 		RegistrationsPerHour: 20,
 		RequestTimeout:       DefaultRequestTimeout,
 		ExportTimeout:        DefaultExportTimeout,
+		ErasureGrace:         DefaultErasureGrace,
+		MailRetention:        DefaultMailRetention,
+		AuditRetention:       DefaultAuditRetention,
 	}
 }
 
@@ -99,7 +126,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
-		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_REPLY_TO": &c.ReplyTo,
+		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_REPLY_TO": &c.ReplyTo, "MASAR_PRIVACY_CONTACT": &c.PrivacyContact,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -117,6 +144,32 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		}
 		*p = d
 	}
+	for name, p := range map[string]*time.Duration{"MASAR_ERASURE_GRACE": &c.ErasureGrace, "MASAR_MAIL_RETENTION": &c.MailRetention,
+		"MASAR_AUDIT_RETENTION": &c.AuditRetention} {
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		d, err := ParseDays(v)
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("config: %s=%q is not a number of days (write e.g. 14d, 14 or 336h)", name, v))
+			continue
+		}
+		*p = d
+	}
+}
+
+// ParseDays reads a period given in days ("14d", "14") or as a Go duration ("336h", "90m").
+func ParseDays(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	n := strings.TrimSuffix(s, "d")
+	if days, err := strconv.Atoi(n); err == nil {
+		if days < 0 || days > 100*365 {
+			return 0, fmt.Errorf("config: %d days is out of range", days)
+		}
+		return time.Duration(days) * Day, nil
+	}
+	return time.ParseDuration(s)
 }
 
 // Flags registers the serve flags on fs, writing into c.
@@ -143,6 +196,7 @@ func Load(args []string) (Config, error) {
 func (c *Config) Validate() error {
 	errs := append([]error(nil), c.envErrs...)
 	errs = append(errs, c.validateTimeouts()...)
+	errs = append(errs, c.validateRetention()...)
 	if c.Addr == "" {
 		errs = append(errs, errors.New("config: listen address is empty"))
 	}
@@ -244,6 +298,27 @@ func (c *Config) validateTimeouts() []error {
 	if c.RequestTimeout > 0 && c.ExportTimeout > 0 && c.ExportTimeout < c.RequestTimeout {
 		errs = append(errs, fmt.Errorf("config: MASAR_EXPORT_TIMEOUT (%s) is shorter than MASAR_REQUEST_TIMEOUT (%s); exports need at least as long as other requests",
 			c.ExportTimeout, c.RequestTimeout))
+	}
+	return errs
+}
+
+// validateRetention fills unset periods with the defaults and checks the others: an erasure
+// may be immediate (a grace of zero), but mail and audit entries are kept at least a day.
+func (c *Config) validateRetention() []error {
+	var errs []error
+	if c.MailRetention == 0 {
+		c.MailRetention = DefaultMailRetention
+	}
+	if c.AuditRetention == 0 {
+		c.AuditRetention = DefaultAuditRetention
+	}
+	if c.ErasureGrace < 0 {
+		errs = append(errs, fmt.Errorf("config: MASAR_ERASURE_GRACE must not be negative, not %s", c.ErasureGrace))
+	}
+	for name, d := range map[string]time.Duration{"MASAR_MAIL_RETENTION": c.MailRetention, "MASAR_AUDIT_RETENTION": c.AuditRetention} {
+		if d < Day {
+			errs = append(errs, fmt.Errorf("config: %s must be at least one day, not %s", name, d))
+		}
 	}
 	return errs
 }

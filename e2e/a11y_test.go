@@ -121,6 +121,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		check("/" + lang + "/")
 		check("/" + lang + "/register")
 		check("/" + lang + "/login")
+		check("/" + lang + "/privacy")
 	}
 
 	// The registration form after a failed submission, with every error shown.
@@ -143,5 +144,6 @@ func TestBrowserAccessibility(t *testing.T) {
 	for _, lang := range []string{"ar", "en"} {
 		check("/" + lang + "/me")
 		check("/" + lang + "/me/notifications")
+		check("/" + lang + "/me/delete")
 	}
 }

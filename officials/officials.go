@@ -103,6 +103,10 @@ type Service struct {
 
 	dummyOnce sync.Once
 	dummy     []byte // see dummyHash
+
+	hookMu     sync.RWMutex
+	eraseHooks []EraseHook      // see OnErase
+	clock      func() time.Time // nil: time.Now; see SetClock
 }
 
 type cachedSession struct {
@@ -425,6 +429,14 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Of
 	if !s.passwordMatches(hash, password) || (confirmFirst && !o.EmailConfirmed) {
 		return nil, ErrBadCredentials
 	}
+	// Only the holder of the password learns that the account waits to be erased.
+	due, scheduled, err := s.ErasureDue(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if scheduled {
+		return nil, &ErasureScheduledError{Due: due}
+	}
 	return o, nil
 }
 
@@ -713,30 +725,4 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustC
 		return err
 	})
 	return err == nil, err
-}
-
-// Delete erases account id's personal data at the holder's request. The row stays, emptied,
-// so that records that point to it (certificates keep the name printed on them) still hold.
-func (s *Service) Delete(ctx context.Context, actor audit.Actor, id int64) error {
-	defer s.changed()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		t := now()
-		res, err := tx.ExecContext(ctx, `UPDATE officials SET email = '', email_norm = 'deleted:' || id, password_hash = '',
-			name_ar = '', name_latin = '', job_title = '', organisation = '', sector = '', gender = '',
-			role = CASE WHEN role = 'focal_point' THEN 'official' ELSE role END,
-			email_confirmed_at = NULL, deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`, t, t, id)
-		if err != nil {
-			return fmt.Errorf("officials: delete %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("officials: delete %d: %w", id, store.ErrNotFound)
-		}
-		for _, q := range []string{"DELETE FROM sessions WHERE official_id = ?", "DELETE FROM api_tokens WHERE official_id = ?",
-			"DELETE FROM email_tokens WHERE official_id = ?"} {
-			if _, err := tx.ExecContext(ctx, q, id); err != nil {
-				return fmt.Errorf("officials: delete %d: %w", id, err)
-			}
-		}
-		return audit.Record(ctx, tx, actor, "official.delete", fmt.Sprintf("official:%d", id), "", "", "")
-	})
 }

@@ -63,7 +63,8 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	}
 	var expires string
 	o, err := scanWith(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+`, s.expires_at FROM sessions s JOIN officials o ON o.id = s.official_id
-		WHERE s.token_hash = ? AND s.expires_at > ? AND o.deleted_at IS NULL`, key, now()), &expires)
+		WHERE s.token_hash = ? AND s.expires_at > ? AND o.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.official_id = o.id)`, key, now()), &expires)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,8 @@ func (s *Service) CreateAPITokenFor(ctx context.Context, actor audit.Actor, id i
 // TokenOfficial returns the account a live bearer token belongs to.
 func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, error) {
 	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+` FROM api_tokens t JOIN officials o ON o.id = t.official_id
-		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND o.deleted_at IS NULL`, hashToken(token)))
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND o.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.official_id = o.id)`, hashToken(token)))
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,10 @@ func open(ctx context.Context, path string, owner bool) (*DB, error) {
 
 	// busy_timeout first, so that the following pragmas wait instead of failing.
 	// synchronous(FULL): a commit that returned is on disk, even after a power loss.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+	// secure_delete(1): deleted and overwritten content is zeroed in the pages written, so
+	// that erased personal data does not linger in free space of the file (see Checkpoint
+	// for the WAL).
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=secure_delete(1)&_txlock=immediate"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -248,6 +251,20 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// Checkpoint copies every page of the write-ahead log into the database file and truncates
+// the log to zero bytes (PRAGMA wal_checkpoint(TRUNCATE)), so that values erased by the last
+// transactions survive in neither: after an erasure, the old versions of the pages are
+// otherwise kept in the -wal file until it is reused. It reports whether the checkpoint was
+// complete; a reader in the middle of a long query can hold it back (busy), and the next
+// checkpoint does the rest.
+func (db *DB) Checkpoint(ctx context.Context) (bool, error) {
+	var busy, logFrames, done int
+	if err := db.W.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
+		return false, fmt.Errorf("store: checkpoint: %w", err)
+	}
+	return busy == 0, nil
 }
 
 // Ping checks that the database answers a query.

@@ -120,6 +120,9 @@ func (h *handler) showOfficial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if af.ErasureDue, err = h.erasureDue(c.UserContext(), o.ID); err != nil {
+		return err
+	}
 	v := h.view(c, "admin.official.title")
 	v.Form = profileForm(o)
 	v.Data = af

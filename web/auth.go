@@ -24,7 +24,10 @@ type accountForm struct {
 	Roles     []string
 	Subject   *officials.Official // the account being edited (admin)
 	Manage    bool                // the user may edit Subject and change its role
-	Next      string
+	// ErasureDue is when the account being edited is to be erased at its holder's request
+	// (zero: it is not).
+	ErasureDue time.Time
+	Next       string
 }
 
 // staffForm is accountForm for user u's administration pages: the roles u may give, and
@@ -206,6 +209,10 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusTooManyRequests, "login", v)
 	}
 	o, err := h.Officials.Authenticate(ctx, email, c.FormValue("password"))
+	if refused, rerr := h.loginRefusedForErasure(c, v, err); refused {
+		h.loginGuard.succeeded(account, client)
+		return rerr
+	}
 	if err != nil {
 		if _, ok := problem.As(err); !ok {
 			return err

@@ -48,6 +48,7 @@ const (
 		` "host_country": "JO", "city": "Irbid", "start_date": "2026-06-02", "end_date": "2026-06-03", "languages": ["ar"], "capacity": 25, "hours": 12}`
 	azOfficialJSON = `{"email": "{newEmail}", "name_ar": "ليلى حسن", "name_latin": "Layla Hassan", "job_title": "Analyst",` +
 		` "organisation": "Ministry of Finance", "country": "JO", "sector": "central_government", "gender": "female", "language": "ar"}`
+	azEraseForm = "reason=Written request received by the secretariat on 3 December.&confirm=1"
 	azSpawnForm = "title_ar=ورشة وطنية&title_en=National workshop&city=Amman&start_date=2026-07-07&end_date=2026-07-08&capacity=30&languages=ar"
 )
 
@@ -107,6 +108,10 @@ var azRoutes = []authzRow{
 	{"PATCH /api/v1/officials/{newOfficial}", `{"role": "staff"}`, by(401, 403, 403, 403, 403, 403, 200)},
 	{"PATCH /api/v1/officials/{newStaff}", `{"job_title": "Head of data"}`, by(401, 403, 403, 403, 403, 403, 200)},
 	{"PATCH /api/v1/officials/{newStaff}", `{"role": "official"}`, by(401, 403, 403, 403, 403, 403, 200)},
+	{"POST /api/v1/officials/{newOfficial}/erase", `{"reason": "Written request received on 3 December."}`, by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /api/v1/officials/{newStaff}/erase", `{"reason": "Written request received on 3 December."}`, by(401, 403, 403, 403, 403, 403, 200)},
+	{"POST /api/v1/officials/{newOfficial}/erase", `{"reason": " "}`, by(401, 403, 403, 403, 403, 422, 422)},
+	{"POST /api/v1/me/delete", `{"password": "not my password"}`, by(401, 422, 422, 422, 422, 422, 422)},
 	{"GET /api/v1/countries", "", all(200)},
 	// Courses.
 	{"GET /api/v1/courses", "", all(200)},
@@ -221,6 +226,14 @@ var azRoutes = []authzRow{
 	{"POST /ar/admin/officials/{newOfficial}/role", "role=staff", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/{newStaff}/role", "role=official", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/{newStaff}", azProfileForm, by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newOfficial}/erase", azEraseForm, by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/officials/{newOfficial}/erase", "reason=&confirm=1", by(401, 403, 403, 403, 403, 422, 422)},
+	{"POST /ar/admin/officials/{newStaff}/erase", azEraseForm, by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newAdmin}/erase", azEraseForm, by(401, 403, 403, 403, 403, 403, 303)},
+	// Privacy: the notice, and the undo link of one's own deletion (the link is the key).
+	{"GET /ar/privacy", "", all(200)},
+	{"GET /ar/erasure/undo/{undoToken}", "", all(200)},
+	{"POST /ar/erasure/undo/{undoToken}", "", all(303)},
 	{"GET /ar/admin/outbox", "", by(303, 403, 403, 403, 403, 200, 200)},
 	{"GET /ar/admin/outbox/{mail}", "", by(303, 403, 403, 403, 403, 200, 200)},
 	{"GET /ar/admin/outbox/{adminMail}", "", by(303, 403, 403, 403, 403, 404, 200)},

@@ -118,22 +118,3 @@ func (h *handler) changePassword(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/"+lang(c)+"/me", fiber.StatusSeeOther)
 }
-
-func (h *handler) showDeleteAccount(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "delete", h.view(c, "delete.title"))
-}
-
-func (h *handler) deleteAccount(c *fiber.Ctx) error {
-	u := user(c)
-	if _, err := h.Officials.Authenticate(c.UserContext(), u.Email, c.FormValue("password")); err != nil {
-		v := h.view(c, "delete.title")
-		v.Errors = map[string]string{"password": "field.current_password.wrong"}
-		return h.render(c, fiber.StatusUnprocessableEntity, "delete", v)
-	}
-	if err := h.Officials.Delete(c.UserContext(), actor(c), u.ID); err != nil {
-		return err
-	}
-	h.clearCookie(c, sessionCookie)
-	h.setFlash(c, "flash.account_deleted")
-	return c.Redirect("/"+lang(c)+"/", fiber.StatusSeeOther)
-}

@@ -181,6 +181,9 @@ func (v *View) Err(field string) string {
 	return ""
 }
 
+// ErrorText is the translated form-wide message (ErrorKey, with ErrArgs).
+func (v *View) ErrorText() string { return v.cat.T(v.Lang, v.ErrorKey, v.ErrArgs...) }
+
 // Val is the typed value of a form field.
 func (v *View) Val(field string) string { return v.Form[field] }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/audit"
@@ -321,6 +323,23 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	f.fresh["confirmToken"] = func() string {
 		tok, err := p.Officials.NewEmailToken(ctx, f.freshOfficial(rfPassword).ID, officials.PurposeConfirm)
 		f.must(err, "confirm token")
+		return tok
+	}
+	// Accounts of staff and admins, for erasure on request (only an admin erases them).
+	f.fresh["newStaff"] = func() string {
+		f.n++
+		return fmt.Sprint(f.account(fmt.Sprintf("staff%d@authz.test", f.n), "نور سالم", "Nour Salem", officials.RoleStaff, "").ID)
+	}
+	f.fresh["newAdmin"] = func() string {
+		f.n++
+		return fmt.Sprint(f.account(fmt.Sprintf("admin%d@authz.test", f.n), "عمر فاروق", "Omar Farouk", officials.RoleAdmin, "").ID)
+	}
+	// The undo link of a fresh official's own request to delete their account.
+	f.fresh["undoToken"] = func() string {
+		var tok string
+		_, err := p.Officials.ScheduleErasure(ctx, f.freshOfficial(rfPassword).ID, 14*24*time.Hour,
+			func(_ *sql.Tx, _ *officials.Official, token string, _ time.Time) error { tok = token; return nil })
+		f.must(err, "schedule erasure")
 		return tok
 	}
 	f.fresh["resetToken"] = func() string {

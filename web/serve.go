@@ -189,6 +189,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	}
 	wireWorkshopCertificates(p)
 	wireWorkshopSearch(p, owner)
+	wireErasure(p)
 	if owner {
 		reconcileCourseCertificates(p)
 	}
@@ -348,6 +349,7 @@ func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) er
 		func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) },
 		func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) },
 		func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) },
+		func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) },
 	} {
 		running.Add(1)
 		if !p.spawn(func() { defer running.Done(); loop(loops) }) {

@@ -161,6 +161,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
+	h.erasureAPIRoutes(api)
 
 	for _, l := range i18n.Langs {
 		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
@@ -219,6 +220,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	h.certificateRoutes(g)
 	h.reportRoutes(g)
 	h.searchRoutes(g)
+	h.erasureRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
@@ -327,6 +328,11 @@ func TestPersonalDataExportAndDeletion(t *testing.T) {
 	}
 	if r := c.post("/en/me/delete", url.Values{"password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("delete: %d", r.Status)
+	}
+	// The erasure comes once the grace period is over (see erasure_test.go for the period).
+	p.Officials.SetClock(func() time.Time { return time.Now().Add(p.Config.ErasureGrace + time.Hour) })
+	if err := p.PrivacyUpkeep(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	got, err := p.Officials.Get(context.Background(), o.ID)
 	if err != nil || got.Email != "" || got.NameAr != "" || got.NameLatin != "" || got.DeletedAt == nil {
