@@ -231,6 +231,9 @@ const (
 	StatusDiscarded = "discarded" // not sent: staff discarded it
 )
 
+// Statuses lists every status of an outbox message, for documents that enumerate them.
+var Statuses = []string{StatusQueued, StatusRetrying, StatusSent, StatusFailed, StatusDropped, StatusDiscarded}
+
 // Reasons of a failed or dropped message.
 const (
 	ReasonGaveUp  = "gave_up" // every attempt of the retry window failed; LastError says why

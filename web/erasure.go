@@ -18,12 +18,15 @@ import (
 
 // wireErasure has the features remove or redact their data about a person inside the
 // person's erasure (officials.Erase): the workshops first (their registrations, and the
-// seats they free, offered on with mail to the next people), then the person's mail.
+// seats they free, offered on with mail to the next people), then the person's mail and
+// their notification preferences.
 func wireErasure(p *Platform) {
 	p.Officials.OnErase(p.Workshops.EraseTx)
 	p.Officials.OnErase(func(ctx context.Context, tx *sql.Tx, e officials.Erased) error {
-		_, err := mail.EraseRecipient(ctx, tx, e.Email)
-		return err
+		if _, err := mail.EraseRecipient(ctx, tx, e.Email); err != nil {
+			return err
+		}
+		return p.Mailer.ForgetAddress(ctx, tx, e.Email)
 	})
 }
 
@@ -142,7 +145,8 @@ func (h *handler) eraseOwnAccount(c *fiber.Ctx, u *officials.Official) (time.Tim
 	return h.Officials.ScheduleErasure(ctx, u.ID, h.cfg.ErasureGrace, func(tx *sql.Tx, o *officials.Official, token string, due time.Time) error {
 		l := o.Language
 		_, err := h.Mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(l), Lang: l, Template: "erasure_scheduled",
-			Data: map[string]any{"Due": i18n.FormatDate(l, due), "Link": h.cfg.BaseURL + "/" + l + "/erasure/undo/" + token}})
+			Data:        map[string]any{"Due": i18n.FormatDate(l, due), "Link": h.oneTimeLink(l, "erasure/undo", token)},
+			UsefulUntil: due})
 		return err
 	})
 }
@@ -258,11 +262,13 @@ func (h *handler) eraseOfficial(c *fiber.Ctx) error {
 		}
 		fields, key, status = p.Fields, p.Key, p.Status
 	}
-	af, err := h.accountForm(c.UserContext())
+	af, err := h.staffForm(c.UserContext(), user(c), o)
 	if err != nil {
 		return err
 	}
-	af.Subject = o
+	if af.ErasureDue, err = h.erasureDue(c.UserContext(), o.ID); err != nil {
+		return err
+	}
 	v := h.view(c, "admin.official.title")
 	v.Form = profileForm(o)
 	v.Form["reason"] = reason

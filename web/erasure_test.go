@@ -29,7 +29,7 @@ var undoLinkRe = regexp.MustCompile(`/(ar|en|fr)/erasure/undo/([A-Za-z0-9_-]{20,
 func lastMail(t *testing.T, p *web.Platform, tmpl, address string) string {
 	t.Helper()
 	var body string
-	err := p.DB.R.QueryRow("SELECT text_body FROM outbox WHERE template = ? AND to_email = ? ORDER BY id DESC LIMIT 1", tmpl, address).Scan(&body)
+	err := p.DB.R.QueryRow("SELECT coalesce(recipient_text, text_body) FROM outbox WHERE template = ? AND to_email = ? ORDER BY id DESC LIMIT 1", tmpl, address).Scan(&body)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		t.Fatal(err)
 	}
@@ -226,6 +226,14 @@ func TestErasureOnRequestErasesEverything(t *testing.T) {
 		t.Fatalf("the person has %d mails before the erasure; the test needs some", n)
 	}
 
+	// The person turned a kind of notice off: the preference names their address (hashed).
+	if err := p.Mailer.SetPreference(ctx, p.DB.W, o.Email, "reminders", false); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, p, "SELECT count(*) FROM mail_optouts"); n != 1 {
+		t.Fatalf("%d opt-outs stored", n)
+	}
+
 	// A focal point and a trainer may not; staff may, with a reason and the confirmation.
 	page := "/en/admin/officials/" + itoa(o.ID)
 	form := url.Values{"reason": {"Written request received on 3 December."}, "confirm": {"1"}}
@@ -254,6 +262,9 @@ func TestErasureOnRequestErasesEverything(t *testing.T) {
 	}
 	if n := count(t, p, "SELECT count(*) FROM outbox_attachments WHERE outbox_id NOT IN (SELECT id FROM outbox)"); n != 0 {
 		t.Errorf("%d attachments remain without their mail", n)
+	}
+	if n := count(t, p, "SELECT count(*) FROM mail_optouts"); n != 0 {
+		t.Errorf("the erased person's notification preferences remain (%d)", n)
 	}
 	// The audit log still tells what happened, under a pseudonym.
 	var pseudonym string

@@ -44,6 +44,9 @@ type personalData struct {
 	Comments     []advisory.AuthoredComment  `json:"advisory_comments"`
 	Files        []advisory.UploadedFile     `json:"advisory_attachments"`
 	Mails        []mail.Received             `json:"mails"`
+	// Notifications says, for each kind of notice that is not transactional, whether the
+	// person receives it by e-mail.
+	Notifications map[string]bool `json:"notifications"`
 	// ChangesByStaff are the audit entries about the account (whoever acted); MyActions the
 	// entries where the person acted (values of other people's accounts left out).
 	ChangesByStaff []audit.Entry `json:"changes_by_staff"`
@@ -120,6 +123,7 @@ func (h *handler) personalData(ctx context.Context, u *officials.Official, sessi
 		func() (err error) { d.Comments, err = h.Advisory.CommentsBy(ctx, u.ID); return },
 		func() (err error) { d.Files, err = h.Advisory.FilesBy(ctx, u.ID); return },
 		func() (err error) { d.Mails, err = h.Mailer.SentTo(ctx, u.Email); return },
+		func() (err error) { d.Notifications, err = h.Mailer.Preferences(ctx, u.Email); return },
 		func() (err error) {
 			d.ChangesByStaff, _, err = audit.List(ctx, h.DB, audit.Filter{Subject: "official:" + strconv.FormatInt(u.ID, 10), Limit: 500})
 			return
@@ -181,7 +185,9 @@ var schemaPersonalData = func() map[string]any {
 		"mails": list(obj(map[string]any{"id": integer, "template": str, "lang": str, "subject": str,
 			"text":        map[string]any{"type": "string", "description": "the text version; one-time links masked"},
 			"attachments": list(str), "created_at": when, "sent_at": whenOrNull,
-			"status": map[string]any{"type": "string", "enum": []string{"pending", "sent", "failed"}}})),
+			"status": map[string]any{"type": "string", "enum": mail.Statuses}})),
+		"notifications": map[string]any{"type": "object", "description": "for each category of notice that is not transactional, whether it is received",
+			"additionalProperties": boolean},
 		"changes_by_staff": audit,
 		"my_actions":       audit,
 	})

@@ -156,6 +156,11 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	// Someone else's data: the nominee's and the staff's internal note.
 	foreign := []string{other.Email, other.NameLatin, other.NameAr, internal}
 
+	// A preference: workshop reminders turned off.
+	if r := me.post("/en/me/notifications", url.Values{"workshop_changes": {"on"}, "advisory": {"on"}}); r.Status != 303 {
+		t.Fatalf("notifications: %d", r.Status)
+	}
+
 	// The JSON download.
 	r := me.get("/en/me/export")
 	if r.Status != 200 || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
@@ -181,6 +186,10 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	}
 	if count("mails") < 2 || count("my_actions") < 3 || count("changes_by_staff") < 1 {
 		t.Errorf("mails %d, my actions %d, about me %d", count("mails"), count("my_actions"), count("changes_by_staff"))
+	}
+	var prefs map[string]bool
+	if err := json.Unmarshal(doc["notifications"], &prefs); err != nil || prefs["reminders"] || !prefs["advisory"] {
+		t.Errorf("notification preferences: %s (%v)", doc["notifications"], err)
 	}
 	for _, s := range []string{motivation, comment, "policy-draft.pdf", "Portal sync script", resetSubject, "/reset/…",
 		`"nominated_by":` + itoa(fp2.ID), "registration.nominate", "advisory.submit", certs[0].Code, `"format":"masar-personal-data/1"`} {
