@@ -463,9 +463,7 @@ func (y *yfile) question(n *yaml.Node, langs []string) *Question {
 		}
 	}
 	if e, ok := f["lesson"]; ok {
-		if s, ok := y.text(e, what+" lesson"); ok {
-			qu.Lesson = s
-		}
+		qu.Lesson, _ = y.text(e, what+" lesson")
 	}
 	if e, ok := f["prompt"]; !ok {
 		y.add(n, "%s: missing prompt", what)
