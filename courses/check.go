@@ -440,7 +440,7 @@ func parseQuiz(file string, src []byte, langs []string, ps *problems) *Quiz {
 }
 
 func (y *yfile) question(n *yaml.Node, langs []string) *Question {
-	f := y.fields(n, "a question", "id", "type", "prompt", "options", "answer", "explanation")
+	f := y.fields(n, "a question", "id", "type", "lesson", "prompt", "options", "answer", "explanation")
 	qu := &Question{}
 	what := "question"
 	if e, ok := f["id"]; !ok {
@@ -460,6 +460,11 @@ func (y *yfile) question(n *yaml.Node, langs []string) *Question {
 			qu.Type = s
 		} else {
 			y.add(e.value, "%s: unknown type %q (expected single, multiple or truefalse)", what, s)
+		}
+	}
+	if e, ok := f["lesson"]; ok {
+		if s, ok := y.text(e, what+" lesson"); ok {
+			qu.Lesson = s
 		}
 	}
 	if e, ok := f["prompt"]; !ok {

@@ -45,6 +45,7 @@ type Quiz struct {
 type Question struct {
 	ID          string
 	Type        string // Single, Multiple or TrueFalse
+	Lesson      string // NN-lessonslug of the lesson the question tests
 	Prompt      map[string]string
 	Options     []*Option // Single and Multiple
 	Answer      bool      // TrueFalse
