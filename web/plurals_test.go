@@ -1,9 +1,14 @@
 package web
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"text/template/parse"
@@ -356,3 +361,141 @@ func TestCountLintCatches(t *testing.T) {
 		}
 	}
 }
+
+// numberFuncs are the functions that write a number as text.
+var numberFuncs = map[string]bool{"Itoa": true, "FormatInt": true, "FormatFloat": true, "FormatDecimal": true, "formatDecimal": true, "num": true, "Num": true}
+
+// TestNoHandBuiltCountsInGo reads the platform's Go code (tests aside) and fails where a text
+// is put together from a number and a word: strconv.Itoa(n) + " ساعة", i18n.FormatInt(l, n) +
+// " " + cat.T(l, "noun"), fmt.Sprintf("%d hours", n). Such a text goes through a plural message
+// (cat.N, cat.NDecimal) instead.
+func TestNoHandBuiltCountsInGo(t *testing.T) {
+	fset := token.NewFileSet()
+	var problems []string
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".") && d.Name() != "..") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		if speaksToUsers(path, f) {
+			problems = append(problems, goCounts(fset, f)...)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	// The check itself: it sees the shapes it exists for.
+	src := `package x
+func f() { _ = strconv.Itoa(n) + " ساعة"; _ = i18n.FormatInt(l, n) + " " + cat.T(l, "noun"); _ = fmt.Sprintf("%d hours", n) }`
+	f, err := parser.ParseFile(fset, "x.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := goCounts(fset, f); len(got) != 3 {
+		t.Errorf("the check finds %d of 3 hand-built counts: %v", len(got), got)
+	}
+}
+
+// speaksToUsers tells the files that write texts for the platform's users: the web package
+// and every file that uses the message catalogues. The others (the benchmark's reports, the
+// command line's English messages to the operator, the PDF writer's operators) are not read.
+func speaksToUsers(path string, f *ast.File) bool {
+	if filepath.Dir(path) == "." {
+		return true
+	}
+	for _, imp := range f.Imports {
+		if imp.Path.Value == `"github.com/masar-platform/masar/i18n"` {
+			return true
+		}
+	}
+	return false
+}
+
+// goCounts lists the hand-built counts of a Go file.
+func goCounts(fset *token.FileSet, f *ast.File) []string {
+	var out []string
+	report := func(n ast.Node, what string) {
+		out = append(out, fset.Position(n.Pos()).String()+": "+what+": use a plural message (cat.N, cat.NDecimal)")
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BinaryExpr:
+			if n.Op != token.ADD {
+				return true
+			}
+			ops := flattenAdd(n)
+			for i := 0; i+1 < len(ops); i++ {
+				if !isNumberCall(ops[i]) {
+					continue
+				}
+				next := ops[i+1]
+				if lit, ok := next.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, _ := strconv.Unquote(lit.Value)
+					if w := firstWord(strings.TrimLeft(s, " \u00a0")); w != "" && !afterNumberOK[w] {
+						report(n, "a number followed by «"+w+"»")
+					} else if strings.TrimSpace(s) == "" && i+2 < len(ops) && isTCall(ops[i+2]) {
+						report(n, "a number followed by a message")
+					}
+				} else if isTCall(next) {
+					report(n, "a number followed by a message")
+				}
+			}
+			return false
+		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Sprintf" && len(n.Args) > 0 {
+				if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, _ := strconv.Unquote(lit.Value)
+					for _, part := range strings.Split(s, "%d")[1:] {
+						if w := firstWord(strings.TrimLeft(part, " \u00a0")); w != "" && strings.HasPrefix(part, " ") && !afterNumberOK[w] {
+							report(n, "a %d followed by «"+w+"»")
+						}
+					}
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// flattenAdd lists the operands of a chain of +.
+func flattenAdd(e ast.Expr) []ast.Expr {
+	if b, ok := e.(*ast.BinaryExpr); ok && b.Op == token.ADD {
+		return append(flattenAdd(b.X), flattenAdd(b.Y)...)
+	}
+	if p, ok := e.(*ast.ParenExpr); ok {
+		return flattenAdd(p.X)
+	}
+	return []ast.Expr{e}
+}
+
+func callName(e ast.Expr) string {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return ""
+	}
+	switch f := c.Fun.(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return f.Sel.Name
+	}
+	return ""
+}
+
+func isNumberCall(e ast.Expr) bool { return numberFuncs[callName(e)] }
+
+func isTCall(e ast.Expr) bool { n := callName(e); return n == "T" || n == "t" }
