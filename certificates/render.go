@@ -76,16 +76,10 @@ func (t *typesetter) set(s string, st style, anchor, top, maxWidth float64, maxL
 // t is a wording of the certificate in Arabic or English.
 func (s *Service) t(lang, key string, args ...any) string { return s.cat.T(lang, key, args...) }
 
-// hoursText says how many training hours, with Arabic's number agreement.
+// hoursText says how many training hours, with Arabic's number agreement; a fraction of an
+// hour ("1.5") takes the CLDR form for decimals.
 func (s *Service) hoursText(lang string, h float64) string {
-	if h == math.Trunc(h) {
-		return s.cat.N(lang, "cert.pdf.hours", int(h))
-	}
-	n := strconv.FormatFloat(h, 'f', -1, 64)
-	if lang == "fr" {
-		n = strings.Replace(n, ".", ",", 1)
-	}
-	return s.t(lang, "cert.pdf.hours_fraction", "n", n)
+	return s.cat.NDecimal(lang, "cert.pdf.hours", h)
 }
 
 // FormatDate writes a date the way the platform does in each language (Western digits), with

@@ -1,5 +1,25 @@
 // Package i18n holds Masar's message catalogues in Arabic, English and French and the
 // CLDR plural rules that pick the right form of a counted message.
+//
+// # Counts
+//
+// A number shown with a noun ("3 lessons", «7 ساعات») is never put together by hand, in a
+// template or in Go: Arabic nouns agree with the number in six ways (CLDR zero, one, two, few,
+// many, other: «لا مقاعد شاغرة», «مقعد واحد شاغر», «مقعدان شاغران», «3 مقاعد شاغرة»,
+// «11 مقعدًا شاغرًا», «100 مقعد شاغر»), French in three, English in two. A counted message is
+// a JSON object of forms, the number written {n}:
+//
+//	"course.hours": {"zero": "…", "one": "ساعة دراسة واحدة تقريبًا", "two": "…", "few": "{n} ساعات دراسة تقريبًا", "many": "…", "other": "…"}
+//
+// and is shown with N: in a page {{.N "course.hours" $c.Hours}} (whole numbers or decimals;
+// other placeholders as name/value pairs after the count), in Go cat.N(lang, key, n) or
+// cat.NDecimal(lang, key, x). N writes the number itself, in the page's locale (FormatInt,
+// FormatDecimal), so it is never passed through {{.Num}} first. Each form may leave the number
+// out ("ساعة واحدة") or use it; TestCataloguesComplete requires every form of the language.
+// A message with a number that is a value rather than a count ("الدرس {n} من {total}",
+// "Pass mark {mark}%") stays a plain message; web's TestNoHandBuiltCounts and this package's
+// TestNoCountedNounInPlainMessage fail when a count is followed by a noun outside a plural
+// message.
 package i18n
 
 import (
@@ -7,6 +27,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -143,6 +164,26 @@ func (c Catalogue) N(lang, key string, n int, args ...any) string {
 	return fill(msg, append([]any{"n", FormatInt(lang, n)}, args...))
 }
 
+// NDecimal is N for a quantity that may have a fraction (hours of a course: 1.5): a whole
+// number takes N's form; a fraction takes CLDR's form for decimals, "other" in Arabic and
+// English ("1.5 ساعة", "1.5 hours") and, in French, "one" below 2 ("1,5 heure").
+func (c Catalogue) NDecimal(lang, key string, x float64, args ...any) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return c.N(lang, key, int(x), args...)
+	}
+	form := "other"
+	if lang == "fr" && math.Abs(x) < 2 {
+		form = "one"
+	}
+	msg, ok := c[lang][key+"."+form]
+	if !ok {
+		if msg, ok = c[lang][key+".other"]; !ok {
+			return key
+		}
+	}
+	return fill(msg, append([]any{"n", FormatDecimal(lang, x)}, args...))
+}
+
 // Has reports whether key exists in lang.
 func (c Catalogue) Has(lang, key string) bool {
 	_, ok := c[lang][key]
@@ -244,6 +285,24 @@ func FormatInt(lang string, n int) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// FormatDecimal writes x for display with at most two decimals, grouped like FormatInt, with
+// a decimal comma in French: "1.5", "1,5"; a whole x is written as FormatInt writes it.
+func FormatDecimal(lang string, x float64) string {
+	cents := int64(math.Round(math.Abs(x) * 100))
+	s := FormatInt(lang, int(cents/100))
+	if x < 0 && cents > 0 {
+		s = "-" + s
+	}
+	if cents%100 == 0 {
+		return s
+	}
+	sep := "."
+	if lang == "fr" {
+		sep = ","
+	}
+	return s + sep + strings.TrimSuffix(fmt.Sprintf("%02d", cents%100), "0")
 }
 
 // langTags are Langs as language tags, in the same order, for the matcher.

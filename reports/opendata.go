@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/masar-platform/masar/certificates"
@@ -334,6 +333,15 @@ func (s *Service) langText(key string, args ...any) map[string]string {
 	return m
 }
 
+// langCount is a counted message in every language, keyed by language.
+func (s *Service) langCount(key string, n int) map[string]string {
+	m := map[string]string{}
+	for _, l := range i18n.Langs {
+		m[l] = s.cat.N(l, key, n)
+	}
+	return m
+}
+
 // FieldMeaning is the data dictionary's meaning of a field in lang.
 func (s *Service) FieldMeaning(d *Dataset, f Field, lang string) string {
 	return s.cat.T(lang, "opendata.field."+d.ID+"."+f.Name)
@@ -369,7 +377,7 @@ func (s *Service) DatasetJSON(d *Dataset) map[string]any {
 		"description": s.langText("opendata." + d.ID + ".desc"),
 		"license":     License,
 		"modified":    dateOr(d.Modified),
-		"suppression": map[string]any{"threshold": Threshold, "marker": nil, "rule": s.langText("opendata.rule.short", "n", strconv.Itoa(Threshold))},
+		"suppression": map[string]any{"threshold": Threshold, "marker": nil, "rule": s.langCount("opendata.rule.short", Threshold)},
 		"fields":      fields,
 		"records":     records,
 	}

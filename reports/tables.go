@@ -355,7 +355,7 @@ func (l *labeller) days(d *float64) string {
 	if d == nil {
 		return "—"
 	}
-	return l.T("reports.days", "n", formatDecimal(l.lang, *d))
+	return l.s.cat.NDecimal(l.lang, "reports.days", math.Round(*d*10)/10)
 }
 
 func pickTitle(m map[string]string, lang string) string {

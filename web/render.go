@@ -167,8 +167,24 @@ func (v *View) CSRF() string {
 // T translates a message key into the page's language.
 func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
 
-// N translates a counted message.
-func (v *View) N(key string, n int, args ...any) string { return v.cat.N(v.Lang, key, n, args...) }
+// N is a counted message in the page's language: the CLDR plural form of key for n, with
+// n written in the page's locale ({{.N "course.hours" $c.Hours}}). n is any integer or a
+// float (hours of study may have a fraction); other placeholders follow as name/value pairs.
+func (v *View) N(key string, n any, args ...any) (string, error) {
+	switch x := n.(type) {
+	case int:
+		return v.cat.N(v.Lang, key, x, args...), nil
+	case int64:
+		return v.cat.N(v.Lang, key, int(x), args...), nil
+	case int32:
+		return v.cat.N(v.Lang, key, int(x), args...), nil
+	case float64:
+		return v.cat.NDecimal(v.Lang, key, x, args...), nil
+	case float32:
+		return v.cat.NDecimal(v.Lang, key, float64(x), args...), nil
+	}
+	return "", fmt.Errorf("web: N %s: %v (%T) is not a number", key, n, n)
+}
 
 // Num formats an integer for the page's language.
 func (v *View) Num(n int) string { return i18n.FormatInt(v.Lang, n) }
