@@ -101,7 +101,8 @@ func TestCourseStatisticsPageWorkbookAndAPI(t *testing.T) {
 	if art == "" {
 		t.Fatalf("no article for %s", q1.ID)
 	}
-	if !strings.Contains(art, "50.0%") || strings.Count(art, `class="correct"`) != 1 {
+	if !strings.Contains(art, "<dt>معامل السهولة</dt><dd>50.0%</dd>") || !strings.Contains(art, "<dt>مرات الطرح</dt><dd>2</dd>") ||
+		strings.Count(art, `class="correct"`) != 1 {
 		t.Errorf("first question's figures: %s", art)
 	}
 	for _, o := range q1.Options {
