@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/reports"
 )
 
@@ -97,7 +98,12 @@ func (h *handler) showCourseStatistics(c *fiber.Ctx) error {
 	for i := range courses.ScoreBands {
 		b := statisticsBand{Label: courses.BandLabel(i), All: st.All.Distribution[i], First: st.First.Distribution[i]}
 		d.Bands = append(d.Bands, b)
-		t.Rows = append(t.Rows, []any{b.Label, b.All, b.First})
+		label := b.Label
+		if i18n.Dir(l) == "rtl" {
+			// Isolated left to right, or a right-to-left chart draws "10–19" as "19–10".
+			label = "\u2066" + label + "\u2069"
+		}
+		t.Rows = append(t.Rows, []any{label, b.All, b.First})
 	}
 	d.SVG = template.HTML(h.Reports.ChartSVG(t, l))
 	v.Data = d

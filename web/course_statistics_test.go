@@ -90,6 +90,7 @@ func TestCourseStatisticsPageWorkbookAndAPI(t *testing.T) {
 		"معامل السهولة", "المحاولات غير كافية", // two attempts: no discrimination yet
 		`role="img"`, "<title", "توزّع النتائج", // the chart, titled, beside its table
 		"/ar/admin/courses/" + co.Slug + "/statistics.xlsx",
+		"\u206690–100\u2069", // the chart's band, kept left to right inside the right-to-left chart
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
