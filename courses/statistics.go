@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )
 
@@ -49,6 +50,16 @@ const (
 // Flags lists the flags in the order they are shown.
 var Flags = []string{FlagEasy, FlagHard, FlagNegativeDiscrimination, FlagLowDiscrimination, FlagStrongDistractor, FlagUnusedDistractor}
 
+// The attempts whose answers the questions' figures are computed from: every submitted
+// attempt, or each learner's first only (what the questions tell before a retry).
+const (
+	AttemptsAll   = "all"
+	AttemptsFirst = "first"
+)
+
+// AttemptSets lists the choices of attempts, the default first.
+var AttemptSets = []string{AttemptsAll, AttemptsFirst}
+
 // ScoreBands is the number of bands of the score distribution: 0–9, 10–19, … 90–100.
 const ScoreBands = 10
 
@@ -58,6 +69,7 @@ type Statistics struct {
 	Title          map[string]string `json:"title"`
 	PassMark       int               `json:"pass_mark"`
 	MinAttempts    int               `json:"min_attempts"`
+	Attempts       string            `json:"attempts"`        // AttemptsAll or AttemptsFirst: the attempts the questions' figures read
 	Learners       int               `json:"learners"`        // officials with at least one attempt
 	LearnersPassed int               `json:"learners_passed"` // of them, those who passed at least once
 	PassRate       *float64          `json:"pass_rate"`       // LearnersPassed / Learners; null with no learner
@@ -124,10 +136,20 @@ const statisticsAttempts = `SELECT official_id, attempt_no, score, passed, answe
 	WHERE course_slug = ?
 	ORDER BY submitted_at, id`
 
-// Statistics computes the item analysis of a course's quiz from its submitted attempts. The
-// course must be in the catalogue (ErrNotFound otherwise); a course without a quiz has no
-// question and, normally, no attempt.
-func (s *Service) Statistics(ctx context.Context, slug string) (*Statistics, error) {
+// Statistics computes the item analysis of a course's quiz from its submitted attempts; the
+// questions' figures read the attempts named by set (AttemptsAll when ""; another value is a
+// 422 naming the field "attempts"), the course's figures always both sets. The course must be
+// in the catalogue (ErrNotFound otherwise); a course without a quiz has no question and,
+// normally, no attempt.
+func (s *Service) Statistics(ctx context.Context, slug, set string) (*Statistics, error) {
+	if set == "" {
+		set = AttemptsAll
+	}
+	i := slices.Index(AttemptSets, set)
+	if i < 0 {
+		return nil, problem.Fields{"attempts": "courses.statistics.field.attempts"}.Err()
+	}
+	set = AttemptSets[i] // ours, not the caller's string (which may live in a request's buffer)
 	c, err := s.course(slug)
 	if err != nil {
 		return nil, err
@@ -149,12 +171,12 @@ func (s *Service) Statistics(ctx context.Context, slug string) (*Statistics, err
 	if err != nil {
 		return nil, fmt.Errorf("courses: statistics %s: %w", slug, err)
 	}
-	return analyse(c, attempts), nil
+	return analyse(c, attempts, set), nil
 }
 
 // analyse is the computation of Statistics, apart from the database.
-func analyse(c *Course, attempts []attemptRow) *Statistics {
-	st := &Statistics{Course: c.Slug, Title: c.Title, PassMark: c.PassMark, MinAttempts: MinAttempts, Questions: []QuestionStats{}}
+func analyse(c *Course, attempts []attemptRow, set string) *Statistics {
+	st := &Statistics{Course: c.Slug, Title: c.Title, PassMark: c.PassMark, MinAttempts: MinAttempts, Attempts: set, Questions: []QuestionStats{}}
 	learners, passed := map[int64]bool{}, map[int64]bool{}
 	var all, first []attemptRow
 	for _, a := range attempts {
@@ -170,6 +192,10 @@ func analyse(c *Course, attempts []attemptRow) *Statistics {
 	st.Learners, st.LearnersPassed = len(learners), len(passed)
 	st.PassRate = ratio(st.LearnersPassed, st.Learners)
 	st.All, st.First = summarise(all), summarise(first)
+	items := all
+	if set == AttemptsFirst {
+		items = first
+	}
 
 	var bank []*Question
 	if c.Quiz != nil {
@@ -178,11 +204,11 @@ func analyse(c *Course, attempts []attemptRow) *Statistics {
 	known := map[string]bool{}
 	for _, q := range bank {
 		known[q.ID] = true
-		st.Questions = append(st.Questions, analyseQuestion(q, attempts))
+		st.Questions = append(st.Questions, analyseQuestion(q, items))
 	}
 	// Questions answered in the past but gone from the bank: their choices, by option id.
 	retired := map[string]*QuestionStats{}
-	for _, a := range attempts {
+	for _, a := range items {
 		for id, chosen := range a.answers {
 			if known[id] {
 				continue

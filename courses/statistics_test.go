@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"math"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/store/storetest"
 )
@@ -163,7 +166,7 @@ func newStatsEnv(t *testing.T) (*courses.Service, *courses.Statistics) {
 	cat := statsCatalogue(t)
 	svc := courses.NewService(db, func() *courses.Catalogue { return cat })
 	seedStatistics(t, ctx, db, svc, officials.New(db, 4))
-	st, err := svc.Statistics(ctx, fixture)
+	st, err := svc.Statistics(ctx, fixture, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +290,7 @@ func TestStatisticsFewAttempts(t *testing.T) {
 	statsAttempts = statsAttempts[:courses.MinAttempts-1]
 	defer func() { statsAttempts = keep }()
 	seedStatistics(t, ctx, db, svc, officials.New(db, 4))
-	st, err := svc.Statistics(ctx, fixture)
+	st, err := svc.Statistics(ctx, fixture, courses.AttemptsAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,8 +298,33 @@ func TestStatisticsFewAttempts(t *testing.T) {
 	if q.Asked != courses.MinAttempts-1 || q.Facility == nil || q.Discrimination != nil || len(q.Flags) != 0 {
 		t.Errorf("s1 with %d attempts: %+v", q.Asked, q)
 	}
-	if _, err := svc.Statistics(ctx, "no-such-course"); err == nil {
+	if _, err := svc.Statistics(ctx, "no-such-course", ""); err == nil {
 		t.Error("an unknown course has statistics")
+	}
+}
+
+// The questions' figures read only each learner's first attempt when asked; the course's
+// figures stay those of both sets; another choice is refused, naming the field.
+func TestStatisticsFirstAttempts(t *testing.T) {
+	svc, all := newStatsEnv(t)
+	ctx := context.Background()
+	first, err := svc.Statistics(ctx, fixture, courses.AttemptsFirst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Attempts != courses.AttemptsAll || first.Attempts != courses.AttemptsFirst {
+		t.Errorf("sets %q and %q", all.Attempts, first.Attempts)
+	}
+	// old1 was answered at a first attempt (learner 8) and a second one (learner 12).
+	if a, f := question(t, all, "old1").Asked, question(t, first, "old1").Asked; a != 2 || f != 1 {
+		t.Errorf("old1 asked %d in all attempts, %d in first attempts; want 2 and 1", a, f)
+	}
+	if first.All.Attempts != 13 || first.First.Attempts != 12 {
+		t.Errorf("course figures changed with the set: %+v %+v", first.All, first.First)
+	}
+	_, err = svc.Statistics(ctx, fixture, "best")
+	if p, ok := problem.As(err); !ok || p.Status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(p.Fields), "attempts") {
+		t.Errorf("unknown set: %v", err)
 	}
 }
 

@@ -107,6 +107,7 @@ func WriteStatisticsXLSX(w io.Writer, st *Statistics, lang string, labels func(k
 	}
 
 	rows := [][]any{
+		{labels("courses.statistics.set"), labels("courses.statistics.set." + st.Attempts), nil},
 		{labels("courses.statistics.learners"), st.Learners, nil},
 		{labels("courses.statistics.learners_passed"), st.LearnersPassed, nil},
 		{labels("courses.statistics.learners_pass_rate"), share(st.PassRate), nil},

@@ -27,6 +27,7 @@ type statisticsPage struct {
 	Bands  []statisticsBand
 	SVG    template.HTML // drawn by reports.ChartSVG, which escapes every text it writes
 	XLSX   string
+	Sets   []string          // the choices of attempts the questions' figures read
 	Thresh map[string]string // the thresholds, formatted for the method's text
 }
 
@@ -76,14 +77,21 @@ func (h *handler) showCourseStatistics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.Courses.Statistics(c.UserContext(), co.Slug)
+	l := lang(c)
+	v := h.view(c, "")
+	status := fiber.StatusOK
+	st, err := h.Courses.Statistics(c.UserContext(), co.Slug, c.Query("attempts"))
+	if fields, _, code, ok := formError(err); ok && len(fields) > 0 {
+		// An unknown choice of attempts: the page of every attempt, the message by the choice.
+		v.Errors, status = fields, code
+		st, err = h.Courses.Statistics(c.UserContext(), co.Slug, courses.AttemptsAll)
+	}
 	if err != nil {
 		return err
 	}
-	l := lang(c)
-	v := h.view(c, "")
 	v.Title = v.T("courses.statistics.title") + " · " + co.TitleIn(l)
-	d := statisticsPage{Lang: l, Course: co, Stats: st, XLSX: "/" + l + "/admin/courses/" + co.Slug + "/statistics.xlsx",
+	d := statisticsPage{Lang: l, Course: co, Stats: st, XLSX: "/" + l + "/admin/courses/" + co.Slug + "/statistics.xlsx?attempts=" + st.Attempts,
+		Sets: courses.AttemptSets,
 		Thresh: map[string]string{
 			"easy": decimal(l, courses.EasyAbove, 1), "hard": decimal(l, courses.HardBelow, 1),
 			"low": decimal(l, courses.LowDiscriminationLT, 1), "min": strconv.Itoa(courses.MinAttempts),
@@ -108,7 +116,7 @@ func (h *handler) showCourseStatistics(c *fiber.Ctx) error {
 	d.SVG = template.HTML(h.Reports.ChartSVG(t, l))
 	v.Data = d
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return h.render(c, fiber.StatusOK, "admin_course_statistics", v)
+	return h.render(c, status, "admin_course_statistics", v)
 }
 
 func (h *handler) exportCourseStatistics(c *fiber.Ctx) error {
@@ -116,7 +124,7 @@ func (h *handler) exportCourseStatistics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.Courses.Statistics(c.UserContext(), co.Slug)
+	st, err := h.Courses.Statistics(c.UserContext(), co.Slug, c.Query("attempts"))
 	if err != nil {
 		return err
 	}
@@ -136,7 +144,7 @@ func (h *handler) apiCourseStatistics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.Courses.Statistics(c.UserContext(), co.Slug)
+	st, err := h.Courses.Statistics(c.UserContext(), co.Slug, c.Query("attempts"))
 	if err != nil {
 		return err
 	}

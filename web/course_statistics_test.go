@@ -170,6 +170,22 @@ func TestCourseStatisticsPageWorkbookAndAPI(t *testing.T) {
 		t.Errorf("api second question: asked %d unanswered %d", q.Asked, q.Unanswered)
 	}
 
+	// Each learner's first attempt only: chosen in the form, carried to the workbook's link;
+	// another value is refused, naming the choice, in Arabic.
+	r = staff.get(path + "?attempts=first")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `<option value="first" selected>`) ||
+		!strings.Contains(r.Body, "محسوبة على: المحاولة الأولى لكل متعلّم") || !strings.Contains(r.Body, "statistics.xlsx?attempts=first") {
+		t.Errorf("first attempts page: %d", r.Status)
+	}
+	r = staff.get(path + "?attempts=best")
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "اختر جميع المحاولات أو المحاولة الأولى لكل متعلّم") {
+		t.Errorf("unknown choice of attempts: %d", r.Status)
+	}
+	r = newClient(t, p).api("GET", "/api/v1/courses/"+co.Slug+"/statistics?attempts=best", tok, "")
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"attempts"`) {
+		t.Errorf("api, unknown choice of attempts: %d %s", r.Status, r.Body)
+	}
+
 	// A focal point and a trainer see neither the page nor the link.
 	fp, _ := account(t, p, "stats-fp@example.org", officials.RoleFocalPoint, "JO")
 	if r := fp.get(path); r.Status != http.StatusForbidden {

@@ -39,8 +39,8 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/courses/{slug}/lessons/{lesson}/done", Summary: "Mark a lesson as done", Role: "any", Result: "Progress"},
 	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit quiz answers; scored on the server, attempts limited (409 attempts_exhausted, 422 quiz_tampered)", Role: "any",
 		Body: "QuizAnswers", Result: "QuizResult"},
-	{Method: "GET", Path: "/courses/{slug}/statistics", Summary: "Item analysis of the course's quiz from its submitted attempts: per question times asked, facility (share right), discrimination (upper-lower index: facility in the top third of attempts by score minus the bottom third; null below min_attempts), option choice counts and flags; per course learners, pass rate, mean and median score and the score distribution in ten bands (0-9 … 90-100), for all attempts and first attempts. Questions no longer in the bank are listed as retired", Role: "staff, admin",
-		Result: "CourseStatistics"},
+	{Method: "GET", Path: "/courses/{slug}/statistics", Summary: "Item analysis of the course's quiz from its submitted attempts: per question times asked, facility (share right), discrimination (upper-lower index: facility in the top third of attempts by score minus the bottom third; null below min_attempts), option choice counts and flags; per course learners, pass rate, mean and median score and the score distribution in ten bands (0-9 … 90-100), for all attempts and first attempts. Questions no longer in the bank are listed as retired. attempts=first computes the questions' figures from each learner's first attempt only (default all; another value is a 422 naming attempts)", Role: "staff, admin",
+		Result: "CourseStatistics", Query: []string{"attempts"}},
 	{Method: "GET", Path: "/me/progress", Summary: "The caller's progress in every course they are enrolled in", Role: "any", Result: "ProgressList"},
 	{Method: "GET", Path: "/countries", Summary: "Member states (all Arab states with ?all=1)", Role: "public", Result: "Countries", Query: []string{"all"}},
 	// Advisory services. Roles as on the pages: other roles get 403; another country's request or country 404.
@@ -291,7 +291,7 @@ var schemaCourseStatistics = func() map[string]any {
 		"options":        map[string]any{"type": "array", "items": option},
 		"flags":          map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": courses.Flags}}}}
 	return map[string]any{"type": "object", "properties": map[string]any{
-		"course": str, "title": langMap, "pass_mark": integer, "min_attempts": integer, "learners": integer, "learners_passed": integer,
+		"course": str, "title": langMap, "pass_mark": integer, "min_attempts": integer, "attempts": map[string]any{"type": "string", "enum": courses.AttemptSets}, "learners": integer, "learners_passed": integer,
 		"pass_rate": share, "all_attempts": summary, "first_attempts": summary,
 		"questions": map[string]any{"type": "array", "items": question}}}
 }()
