@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 )
 
@@ -14,6 +15,7 @@ func (h *handler) apiCourseRoutes(api fiber.Router) {
 	api.Post("/courses/:slug/lessons/:lesson/done", h.requireAPIUser, h.apiLessonDone)
 	api.Post("/courses/:slug/quiz", h.requireAPIUser, h.apiSubmitQuiz)
 	api.Get("/me/progress", h.requireAPIUser, h.apiMyProgress)
+	api.Get("/courses/:slug/statistics", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.apiCourseStatistics)
 }
 
 // courseSummary is a course as the API lists it.

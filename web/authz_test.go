@@ -120,6 +120,8 @@ var azRoutes = []authzRow{
 	{"POST /api/v1/courses/{slug}/enrol", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"POST /api/v1/courses/{slug}/lessons/{lesson}/done", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"POST /api/v1/courses/{slug}/quiz", `{"answers": {}}`, by(401, 200, 200, 200, 200, 200, 200)},
+	{"GET /api/v1/courses/{slug}/statistics", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/courses/no-such-course/statistics", "", by(401, 403, 403, 403, 403, 404, 404)},
 	// Workshops.
 	{"GET /api/v1/workshops", "", all(200)},
 	{"GET /api/v1/workshops?status=draft", "", by(401, 403, 403, 403, 403, 200, 200)},
@@ -261,6 +263,10 @@ var azRoutes = []authzRow{
 	{"GET /ar/admin/courses?country={A}", "", by(303, 403, 200, 200, 403, 200, 200)},
 	{"GET /ar/admin/courses/export.xlsx", "", by(303, 403, 200, 200, 403, 200, 200)},
 	{"POST /ar/admin/content/reload", "", by(401, 403, 403, 403, 403, 303, 303)},
+	// Item analysis: learners' answers are the secretariat's, not trainers' nor focal points'.
+	{"GET /ar/admin/courses/{slug}/statistics", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/courses/{slug}/statistics.xlsx", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/courses/no-such-course/statistics", "", by(303, 403, 403, 403, 403, 404, 404)},
 	// Workshops: calendar, one's own registration, delegations.
 	{"GET /ar/workshops", "", all(200)},
 	{"GET /ar/workshops/{workshop}", "", all(200)},

@@ -83,6 +83,8 @@ func (h *handler) courseRoutes(g fiber.Router) {
 	g.Get("/admin/courses", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.showCourseReport)
 	g.Get("/admin/courses/export.xlsx", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint), h.exportCourseReport)
 	g.Post("/admin/content/reload", h.requireLogin, staff, h.reloadContent)
+	g.Get("/admin/courses/:slug/statistics", h.requireLogin, staff, h.showCourseStatistics)
+	g.Get("/admin/courses/:slug/statistics.xlsx", h.requireLogin, staff, h.exportCourseStatistics)
 }
 
 func (h *handler) course(slug string) (*courses.Course, error) {

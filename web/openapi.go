@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/courses"
 )
 
 // apiOp describes one API operation for the OpenAPI document.
@@ -37,6 +39,8 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/courses/{slug}/lessons/{lesson}/done", Summary: "Mark a lesson as done", Role: "any", Result: "Progress"},
 	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit quiz answers; scored on the server, attempts limited (409 attempts_exhausted, 422 quiz_tampered)", Role: "any",
 		Body: "QuizAnswers", Result: "QuizResult"},
+	{Method: "GET", Path: "/courses/{slug}/statistics", Summary: "Item analysis of the course's quiz from its submitted attempts: per question times asked, facility (share right), discrimination (upper-lower index: facility in the top third of attempts by score minus the bottom third; null below min_attempts), option choice counts and flags; per course learners, pass rate, mean and median score and the score distribution in ten bands (0-9 … 90-100), for all attempts and first attempts. Questions no longer in the bank are listed as retired. attempts=first computes the questions' figures from each learner's first attempt only (default all; another value is a 422 naming attempts)", Role: "staff, admin",
+		Result: "CourseStatistics", Query: []string{"attempts"}},
 	{Method: "GET", Path: "/me/progress", Summary: "The caller's progress in every course they are enrolled in", Role: "any", Result: "ProgressList"},
 	{Method: "GET", Path: "/countries", Summary: "Member states (all Arab states with ?all=1)", Role: "public", Result: "Countries", Query: []string{"all"}},
 	// Advisory services. Roles as on the pages: other roles get 403; another country's request or country 404.
@@ -201,12 +205,13 @@ func openAPIDocument(base string) map[string]any {
 				"Erased":             map[string]any{"type": "object", "properties": map[string]any{"id": map[string]any{"type": "integer"}, "erased": boolean}},
 				"OfficialPage": map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": ref("Official")},
 					"total": map[string]any{"type": "integer"}, "limit": map[string]any{"type": "integer"}, "offset": map[string]any{"type": "integer"}}},
-				"Courses":      map[string]any{"type": "array", "items": ref("Course")},
-				"Course":       map[string]any{"type": "object", "properties": map[string]any{"slug": str, "title": langMap, "summary": langMap, "phases": intArray, "level": str, "hours": map[string]any{"type": "number"}, "languages": strArray, "pass_mark": integer, "max_attempts": integer, "quiz_questions": integer, "lessons": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"slug": str, "number": integer, "title": langMap, "languages": strArray}}}}},
-				"Progress":     map[string]any{"type": "object", "properties": map[string]any{"course": str, "enrolled": boolean, "last_lesson": str, "done": strArray, "lessons_done": integer, "lessons_total": integer, "percent": integer, "attempts_used": integer, "attempts_left": integer, "best_score": integer, "passed": boolean, "completed_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
-				"ProgressList": map[string]any{"type": "array", "items": ref("Progress")},
-				"QuizAnswers":  map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}}},
-				"QuizResult":   map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
+				"Courses":          map[string]any{"type": "array", "items": ref("Course")},
+				"Course":           map[string]any{"type": "object", "properties": map[string]any{"slug": str, "title": langMap, "summary": langMap, "phases": intArray, "level": str, "hours": map[string]any{"type": "number"}, "languages": strArray, "pass_mark": integer, "max_attempts": integer, "quiz_questions": integer, "lessons": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"slug": str, "number": integer, "title": langMap, "languages": strArray}}}}},
+				"Progress":         map[string]any{"type": "object", "properties": map[string]any{"course": str, "enrolled": boolean, "last_lesson": str, "done": strArray, "lessons_done": integer, "lessons_total": integer, "percent": integer, "attempts_used": integer, "attempts_left": integer, "best_score": integer, "passed": boolean, "completed_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
+				"ProgressList":     map[string]any{"type": "array", "items": ref("Progress")},
+				"CourseStatistics": schemaCourseStatistics,
+				"QuizAnswers":      map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}}},
+				"QuizResult":       map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
 				"Countries": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 					"iso2": str, "name_ar": str, "name_en": str, "name_fr": str, "timezone": str, "member": map[string]any{"type": "boolean"}}}},
 				"AdvisoryRequest":       schemaAdvisoryRequest,
@@ -264,3 +269,29 @@ func ref(name string) map[string]any { return map[string]any{"$ref": "#/componen
 func jsonContent(schema any) map[string]any {
 	return map[string]any{"application/json": map[string]any{"schema": schema}}
 }
+
+// schemaCourseStatistics is the item analysis of a course's quiz (courses.Statistics).
+var schemaCourseStatistics = func() map[string]any {
+	str := map[string]any{"type": "string"}
+	integer := map[string]any{"type": "integer"}
+	boolean := map[string]any{"type": "boolean"}
+	share := map[string]any{"type": "number", "nullable": true, "minimum": 0, "maximum": 1}
+	langMap := map[string]any{"type": "object", "additionalProperties": str}
+	summary := map[string]any{"type": "object", "properties": map[string]any{
+		"attempts": integer, "passed": integer, "pass_rate": share,
+		"mean_score": map[string]any{"type": "number", "nullable": true}, "median_score": map[string]any{"type": "number", "nullable": true},
+		"distribution": map[string]any{"type": "array", "items": integer, "minItems": courses.ScoreBands, "maxItems": courses.ScoreBands,
+			"description": "attempts per score band: 0-9, 10-19, … 90-100"}}}
+	option := map[string]any{"type": "object", "properties": map[string]any{
+		"id": str, "text": langMap, "correct": boolean, "chosen": integer, "share": share}}
+	question := map[string]any{"type": "object", "properties": map[string]any{
+		"id": str, "type": map[string]any{"type": "string", "enum": append([]string{""}, courses.QuestionTypes...), "description": "empty for a retired question"},
+		"retired": boolean, "prompt": langMap, "asked": integer, "right": integer, "unanswered": integer, "facility": share,
+		"discrimination": map[string]any{"type": "number", "nullable": true, "minimum": -1, "maximum": 1},
+		"options":        map[string]any{"type": "array", "items": option},
+		"flags":          map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": courses.Flags}}}}
+	return map[string]any{"type": "object", "properties": map[string]any{
+		"course": str, "title": langMap, "pass_mark": integer, "min_attempts": integer, "attempts": map[string]any{"type": "string", "enum": courses.AttemptSets}, "learners": integer, "learners_passed": integer,
+		"pass_rate": share, "all_attempts": summary, "first_attempts": summary,
+		"questions": map[string]any{"type": "array", "items": question}}}
+}()

@@ -35,6 +35,7 @@ var queryEnums = map[string]map[string]any{
 	"/workshops":                    {"kind": workshops.Kinds, "status": workshops.Statuses, "phase": workshops.Phases},
 	"/workshops/{id}/registrations": {"status": workshops.RegStatuses},
 	"/advisory":                     {"status": advisory.Statuses, "phase": advisory.Phases},
+	"/courses/{slug}/statistics":    {"attempts": courses.AttemptSets},
 	"/certificates": {"kind": []string{certificates.KindCourse, certificates.KindWorkshop},
 		"status": []string{certificates.StatusValid, certificates.StatusRevoked, certificates.StatusSuperseded}},
 }
