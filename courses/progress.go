@@ -317,8 +317,8 @@ type Submission struct {
 	// NextAttemptAt is when the next attempt opens after a failed one (the cool-down), nil
 	// when there is none to come.
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
-	// Questions is the draw the attempt answered, in the order shown.
-	Questions []DrawnQuestion `json:"-"`
+	// Drawn is the draw the attempt answered, in the order shown.
+	Drawn []DrawnQuestion `json:"-"`
 }
 
 // SubmitQuiz scores the official's open attempt (OpenQuiz; one is opened first when there
@@ -378,7 +378,7 @@ func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string,
 		if len(unanswered) > 0 && !confirm {
 			return unansweredError(unanswered)
 		}
-		sub.Result, sub.Questions = res, draw
+		sub.Result, sub.Drawn = res, draw
 		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
 			return err
 		}

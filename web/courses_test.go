@@ -111,12 +111,16 @@ func TestQuizTamperingAndAttemptLimit(t *testing.T) {
 	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"q_" + q.ID: {"zz"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("unknown option: %d", r.Status)
 	}
+	// Each failed attempt is followed by the cool-down: the clock moves past it.
+	clock := time.Now().UTC()
+	p.Courses.SetClock(func() time.Time { return clock })
 	for i := 0; i < co.MaxAttempts; i++ {
-		if r := c.post("/en/courses/"+slug+"/quiz", url.Values{}); r.Status != 200 {
+		if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"confirm": {"1"}}); r.Status != 200 {
 			t.Fatalf("attempt %d: %d", i+1, r.Status)
 		}
+		clock = clock.Add(co.QuizCooldown + time.Minute)
 	}
-	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "used every attempt") {
+	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"confirm": {"1"}}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "used every attempt") {
 		t.Errorf("attempt past the limit: %d", r.Status)
 	}
 }
