@@ -119,7 +119,8 @@ var azRoutes = []authzRow{
 	{"GET /api/v1/me/progress", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"POST /api/v1/courses/{slug}/enrol", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"POST /api/v1/courses/{slug}/lessons/{lesson}/done", "", by(401, 200, 200, 200, 200, 200, 200)},
-	{"POST /api/v1/courses/{slug}/quiz", `{"answers": {}}`, by(401, 200, 200, 200, 200, 200, 200)},
+	{"GET /api/v1/courses/{slug}/quiz", "", by(401, 200, 200, 200, 200, 200, 200)},
+	{"POST /api/v1/courses/{slug}/quiz", `{"answers": {}, "confirm": true}`, by(401, 200, 200, 200, 200, 200, 200)},
 	// Workshops.
 	{"GET /api/v1/workshops", "", all(200)},
 	{"GET /api/v1/workshops?status=draft", "", by(401, 403, 403, 403, 403, 200, 200)},
@@ -254,7 +255,7 @@ var azRoutes = []authzRow{
 	{"GET /ar/courses/{slug}", "", all(200)},
 	{"POST /ar/courses/{slug}/enrol", "", by(401, 303, 303, 303, 303, 303, 303)},
 	{"GET /ar/courses/{slug}/quiz", "", by(303, 200, 200, 200, 200, 200, 200)},
-	{"POST /ar/courses/{slug}/quiz", "", by(401, 200, 200, 200, 200, 200, 200)}, // the result page
+	{"POST /ar/courses/{slug}/quiz", "confirm=1", by(401, 303, 303, 303, 303, 303, 303)}, // the API attempt above failed: the cool-down sends back to the quiz page
 	{"GET /ar/courses/{slug}/{lesson}", "", all(200)},
 	{"POST /ar/courses/{slug}/{lesson}/done", "", by(401, 303, 303, 303, 303, 303, 303)},
 	{"GET /ar/admin/courses", "", by(303, 403, 200, 200, 403, 200, 200)},

@@ -35,7 +35,9 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/courses/{slug}", Summary: "One course with its outcomes and lessons", Role: "public", Result: "Course"},
 	{Method: "POST", Path: "/courses/{slug}/enrol", Summary: "Enrol in a course (idempotent)", Role: "any", Result: "Progress"},
 	{Method: "POST", Path: "/courses/{slug}/lessons/{lesson}/done", Summary: "Mark a lesson as done", Role: "any", Result: "Progress"},
-	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit quiz answers; scored on the server, attempts limited (409 attempts_exhausted, 422 quiz_tampered)", Role: "any",
+	{Method: "GET", Path: "/courses/{slug}/quiz", Summary: "Open the caller's attempt (or reopen the open one): its own questions, drawn per lesson, options in the order drawn, no answers (409 quiz_passed or attempts_exhausted; 429 quiz_cooldown with Retry-After after a failed attempt)", Role: "any",
+		Result: "QuizAttempt"},
+	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit the answers to the open attempt; scored on the server, attempts limited (409 attempts_exhausted or quiz_passed; 422 quiz_tampered naming a question not asked; 422 quiz_unanswered naming the unanswered questions unless confirm is true; 429 quiz_cooldown with Retry-After). correct_options only once revealed (passed or no attempt left)", Role: "any",
 		Body: "QuizAnswers", Result: "QuizResult"},
 	{Method: "GET", Path: "/me/progress", Summary: "The caller's progress in every course they are enrolled in", Role: "any", Result: "ProgressList"},
 	{Method: "GET", Path: "/countries", Summary: "Member states (all Arab states with ?all=1)", Role: "public", Result: "Countries", Query: []string{"all"}},
@@ -171,6 +173,7 @@ func openAPIDocument(base string) map[string]any {
 	str := map[string]any{"type": "string"}
 	integer := map[string]any{"type": "integer"}
 	boolean := map[string]any{"type": "boolean"}
+	dateTime := map[string]any{"type": "string", "format": "date-time"}
 	strArray := map[string]any{"type": "array", "items": str}
 	intArray := map[string]any{"type": "array", "items": integer}
 	langMap := map[string]any{"type": "object", "description": "texts keyed by language (ar, en, fr)", "additionalProperties": str}
@@ -205,8 +208,11 @@ func openAPIDocument(base string) map[string]any {
 				"Course":       map[string]any{"type": "object", "properties": map[string]any{"slug": str, "title": langMap, "summary": langMap, "phases": intArray, "level": str, "hours": map[string]any{"type": "number"}, "languages": strArray, "pass_mark": integer, "max_attempts": integer, "quiz_questions": integer, "lessons": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"slug": str, "number": integer, "title": langMap, "languages": strArray}}}}},
 				"Progress":     map[string]any{"type": "object", "properties": map[string]any{"course": str, "enrolled": boolean, "last_lesson": str, "done": strArray, "lessons_done": integer, "lessons_total": integer, "percent": integer, "attempts_used": integer, "attempts_left": integer, "best_score": integer, "passed": boolean, "completed_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
 				"ProgressList": map[string]any{"type": "array", "items": ref("Progress")},
-				"QuizAnswers":  map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}}},
-				"QuizResult":   map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
+				"QuizAnswers":  map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}, "confirm": boolean}},
+				"QuizAttempt": map[string]any{"type": "object", "properties": map[string]any{"attempt": integer, "attempts_left": integer, "pass_mark": integer, "opened_at": dateTime,
+					"questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "type": str, "multiple": boolean, "prompt": langMap,
+						"options": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "text": langMap}}}}}}}},
+				"QuizResult": map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "revealed": boolean, "next_attempt_at": dateTime, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
 				"Countries": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 					"iso2": str, "name_ar": str, "name_en": str, "name_fr": str, "timezone": str, "member": map[string]any{"type": "boolean"}}}},
 				"AdvisoryRequest":       schemaAdvisoryRequest,
