@@ -15,8 +15,16 @@ import (
 
 // Check validates the content in fsys and returns every problem found, each with its file
 // and line: what `masar content check DIR` prints. It is Load without keeping the result.
+//
+// The bank rules (CheckBank) run on every course whose folder loaded without problems: a
+// course with a broken file is reported for that first.
 func Check(fsys fs.FS) []Problem {
-	_, ps := Load(fsys)
+	cat, ps := Load(fsys)
+	for _, c := range cat.Courses() {
+		if !slices.ContainsFunc(ps, func(p Problem) bool { return strings.HasPrefix(p.File, c.Dir+"/") }) {
+			ps = append(ps, CheckBank(c)...)
+		}
+	}
 	return ps
 }
 
@@ -465,7 +473,7 @@ func parseQuiz(file string, src []byte, langs []string, ps *problems) *Quiz {
 
 func (y *yfile) question(n *yaml.Node, langs []string) *Question {
 	f := y.fields(n, "a question", "id", "type", "lesson", "prompt", "options", "answer", "explanation")
-	qu := &Question{}
+	qu := &Question{line: n.Line + y.off}
 	what := "question"
 	if e, ok := f["id"]; !ok {
 		y.add(n, "question without id")

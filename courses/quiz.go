@@ -47,6 +47,7 @@ type Question struct {
 	ID          string
 	Type        string // Single, Multiple or TrueFalse
 	Lesson      string // the lesson it tests (NN-lessonslug); "" in older content
+	line        int    // of the question in quiz.yaml
 	lessonLine  int
 	Prompt      map[string]string
 	Options     []*Option // Single and Multiple
