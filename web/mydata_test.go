@@ -47,7 +47,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if sub, err := p.Courses.SubmitQuiz(ctx, fp.ID, co.Slug, rightAnswers(co.Quiz), true); err != nil || !sub.Completed {
+	if sub, err := p.Courses.SubmitQuiz(ctx, fp.ID, co.Slug, drawnRightAnswers(t, p.Courses, fp.ID, co), true); err != nil || !sub.Completed {
 		t.Fatalf("complete: %v %+v", err, sub)
 	}
 	if err := p.Courses.Enrol(ctx, fp.ID, "citizen-participation"); err != nil {

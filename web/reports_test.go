@@ -121,7 +121,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 				t.Fatal(err)
 			}
 		}
-		answers := rightAnswers(co.Quiz)
+		answers := drawnRightAnswers(t, p.Courses, id, co)
 		sub, err := p.Courses.SubmitQuiz(ctx, id, slug, answers, true)
 		if err != nil || !sub.Completed {
 			t.Fatalf("%s completes %s: %v %+v", who, slug, err, sub)
