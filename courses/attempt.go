@@ -293,3 +293,43 @@ func (r *Result) hideAnswers() {
 		r.Questions[i].Answer = nil
 	}
 }
+
+// LastReview is the feedback on the official's last attempt, as shown right after it (the
+// right options only when revealed), so that the quiz page can show it again during the
+// cool-down or once the attempts are used up. It is nil before any attempt, and for an
+// attempt made before attempts kept their draw.
+func (s *Service) LastReview(ctx context.Context, officialID int64, slug string) (*Submission, error) {
+	c, err := s.course(slug)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := s.AttemptHistory(ctx, officialID, slug)
+	if err != nil || len(hist) == 0 || c.Quiz == nil {
+		return nil, err
+	}
+	last := hist[len(hist)-1]
+	asked := c.Quiz.asked(last.Questions)
+	if len(asked.Questions) == 0 {
+		return nil, nil
+	}
+	answers := map[string][]string{}
+	for _, q := range asked.Questions {
+		answers[q.ID] = last.Answers[q.ID]
+	}
+	res, err := asked.Score(answers)
+	if err != nil {
+		return nil, nil // the bank changed under the stored answers: nothing sound to show
+	}
+	passed := slices.ContainsFunc(hist, func(a Attempt) bool { return a.Passed })
+	sub := &Submission{Result: res, Attempt: last.No, AttemptsLeft: max(0, c.MaxAttempts-len(hist)), Drawn: last.Questions}
+	sub.Score, sub.Passed = last.Score, last.Passed
+	sub.Revealed = passed || sub.AttemptsLeft == 0
+	if !sub.Revealed {
+		sub.hideAnswers()
+	}
+	if !last.Passed && sub.AttemptsLeft > 0 && c.QuizCooldown > 0 {
+		next := last.SubmittedAt.Add(c.QuizCooldown)
+		sub.NextAttemptAt = &next
+	}
+	return sub, nil
+}

@@ -41,7 +41,7 @@ func TestBrowserQuizConfirmReviewCooldown(t *testing.T) {
 	}
 	screenshot(t, ctx, "quiz-ar-review")
 	s.open(t, ctx, "/ar/courses/"+slug+"/quiz")
-	if got := text(t, ctx, "main .alert"); !strings.Contains(got, "تُفتح المحاولة التالية") {
+	if got := text(t, ctx, "main [role=status]"); !strings.Contains(got, "تُفتح المحاولة التالية") {
 		t.Errorf("quiz page in the cool-down says %q", got)
 	}
 	screenshot(t, ctx, "quiz-ar-cooldown")

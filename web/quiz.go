@@ -66,12 +66,25 @@ func (h *handler) openQuiz(c *fiber.Ctx, co *courses.Course, d *quizData) error 
 	switch {
 	case errors.As(err, &cool):
 		d.NextAt = &cool.Until
-	case errors.Is(err, courses.ErrQuizPassed), errors.Is(err, courses.ErrAttemptsExhausted):
+		return h.lastReview(c, co, d)
+	case errors.Is(err, courses.ErrAttemptsExhausted):
+		return h.lastReview(c, co, d)
+	case errors.Is(err, courses.ErrQuizPassed):
 	case err != nil:
 		return err
 	default:
 		d.Questions = co.Quiz.ViewDraw(open.Questions, lang(c))
 	}
+	return nil
+}
+
+// lastReview shows the last attempt's feedback again when no attempt can be taken now.
+func (h *handler) lastReview(c *fiber.Ctx, co *courses.Course, d *quizData) error {
+	r, err := h.Courses.LastReview(c.UserContext(), user(c).ID, co.Slug)
+	if err != nil || r == nil {
+		return err
+	}
+	d.Result, d.Questions = r, co.Quiz.ViewDraw(r.Drawn, lang(c))
 	return nil
 }
 

@@ -115,6 +115,17 @@ func TestFailedAttemptRevealsNoRightOption(t *testing.T) {
 	if strings.Contains(r.Body, "الإجابة الصحيحة") {
 		t.Error("the failed attempt's page has a 'correct answer' line")
 	}
+	// Coming back during the cool-down: the same review, still without the right options.
+	back := c.get("/ar/courses/" + slug + "/quiz")
+	if back.Status != 200 || !strings.Contains(back.Body, "تُفتح المحاولة التالية") ||
+		!strings.Contains(back.Body, template.HTMLEscapeString(question(co, draw[0].ID).Explanation["ar"])) {
+		t.Errorf("quiz page in the cool-down: %d, without the time or the review", back.Status)
+	}
+	for _, text := range right {
+		if strings.Contains(back.Body, text) {
+			t.Errorf("the quiz page in the cool-down shows a right option: %q", text)
+		}
+	}
 	// The attempt keeps the draw it answered, every asked question in its answers.
 	hist, err := p.Courses.AttemptHistory(ctx, o.ID, slug)
 	if err != nil || len(hist) != 1 || !slices.EqualFunc(hist[0].Questions, draw, func(a, b courses.DrawnQuestion) bool {
