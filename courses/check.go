@@ -8,14 +8,23 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // Check validates the content in fsys and returns every problem found, each with its file
 // and line: what `masar content check DIR` prints. It is Load without keeping the result.
+//
+// The bank rules (CheckBank) run on every course whose folder loaded without problems: a
+// course with a broken file is reported for that first.
 func Check(fsys fs.FS) []Problem {
-	_, ps := Load(fsys)
+	cat, ps := Load(fsys)
+	for _, c := range cat.Courses() {
+		if !slices.ContainsFunc(ps, func(p Problem) bool { return strings.HasPrefix(p.File, c.Dir+"/") }) {
+			ps = append(ps, CheckBank(c)...)
+		}
+	}
 	return ps
 }
 
@@ -183,7 +192,7 @@ type manifestLesson struct {
 }
 
 var manifestKeys = []string{"slug", "phases", "level", "hours", "pass_mark", "max_attempts", "languages",
-	"title", "summary", "outcomes", "lessons"}
+	"title", "summary", "outcomes", "lessons", "questions_per_lesson", "quiz_cooldown"}
 
 // parseManifest reads course.yaml. It returns nil when the YAML cannot be read at all.
 func parseManifest(file string, src []byte, ps *problems) *manifest {
@@ -194,6 +203,7 @@ func parseManifest(file string, src []byte, ps *problems) *manifest {
 	}
 	f := y.fields(root, "course.yaml", manifestKeys...)
 	c := &Course{PassMark: DefaultPassMark, MaxAttempts: DefaultMaxAttempts,
+		QuestionsPerLesson: DefaultQuestionsPerLesson, QuizCooldown: DefaultQuizCooldown,
 		Title: map[string]string{}, Summary: map[string]string{}, Outcomes: map[string][]string{}}
 	m := &manifest{course: c}
 	required := func(k string) (entry, bool) {
@@ -270,6 +280,28 @@ func parseManifest(file string, src []byte, ps *problems) *manifest {
 				y.add(e.value, "max_attempts %d: expected a number from 1 to 100", a)
 			} else {
 				c.MaxAttempts = a
+			}
+		}
+	}
+	if e, ok := f["questions_per_lesson"]; ok {
+		if n, ok := y.integer(e, "questions_per_lesson"); ok {
+			if n < 1 || n > 50 {
+				y.add(e.value, "questions_per_lesson %d: expected a number from 1 to 50", n)
+			} else {
+				c.QuestionsPerLesson = n
+			}
+		}
+	}
+	if e, ok := f["quiz_cooldown"]; ok {
+		if s, ok := y.text(e, "quiz_cooldown"); ok {
+			d, err := time.ParseDuration(s)
+			switch {
+			case err != nil:
+				y.add(e.value, "quiz_cooldown %q: expected a duration such as 30m or 2h", s)
+			case d < 0 || d > 30*24*time.Hour:
+				y.add(e.value, "quiz_cooldown %s: expected a duration from 0 to 720h", s)
+			default:
+				c.QuizCooldown = d
 			}
 		}
 	}
@@ -441,7 +473,7 @@ func parseQuiz(file string, src []byte, langs []string, ps *problems) *Quiz {
 
 func (y *yfile) question(n *yaml.Node, langs []string) *Question {
 	f := y.fields(n, "a question", "id", "type", "lesson", "prompt", "options", "answer", "explanation")
-	qu := &Question{}
+	qu := &Question{line: n.Line + y.off}
 	what := "question"
 	if e, ok := f["id"]; !ok {
 		y.add(n, "question without id")
@@ -451,6 +483,16 @@ func (y *yfile) question(n *yaml.Node, langs []string) *Question {
 			what = "question " + s
 		} else {
 			y.add(e.value, "question id %q: use letters, digits, _ and -", s)
+		}
+	}
+	if e, ok := f["lesson"]; ok {
+		if s, ok := y.text(e, what+" lesson"); ok {
+			if lessonSlugRe.MatchString(s) {
+				qu.Lesson = s
+				qu.lessonLine = e.value.Line + y.off
+			} else {
+				y.add(e.value, "%s: lesson %q: expected NN-lessonslug, a lesson of the course", what, s)
+			}
 		}
 	}
 	if e, ok := f["type"]; !ok {
@@ -555,4 +597,20 @@ func (y *yfile) options(e entry, what string, langs []string) []*Option {
 		out = append(out, o)
 	}
 	return out
+}
+
+// checkQuestionLessons reports questions whose lesson: is not a lesson of the course, and
+// leaves them out of the quiz (a draw by lesson would never ask them).
+func checkQuestionLessons(file string, c *Course, ps *problems) {
+	kept := c.Quiz.Questions[:0]
+	for _, qu := range c.Quiz.Questions {
+		if qu.Lesson != "" {
+			if l, _ := c.FindLesson(qu.Lesson); l == nil {
+				ps.add(file, qu.lessonLine, "question %s: lesson %q is not a lesson of the course (see lessons in course.yaml)", qu.ID, qu.Lesson)
+				continue
+			}
+		}
+		kept = append(kept, qu)
+	}
+	c.Quiz.Questions = kept
 }

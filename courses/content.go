@@ -24,6 +24,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/masar-platform/masar/store"
 )
@@ -39,6 +40,10 @@ var Levels = []string{"introductory", "intermediate", "advanced"}
 const (
 	DefaultPassMark    = 70
 	DefaultMaxAttempts = 3
+	// DefaultQuestionsPerLesson is how many questions of each lesson an attempt asks.
+	DefaultQuestionsPerLesson = 2
+	// DefaultQuizCooldown is the wait between a failed attempt and the next.
+	DefaultQuizCooldown = 30 * time.Minute
 )
 
 var (
@@ -149,19 +154,23 @@ func (c *Catalogue) OpenImage(courseSlug, name string) (fs.File, error) {
 
 // Course is one course: its manifest, its lessons in order and its quiz.
 type Course struct {
-	Slug        string              `json:"slug"`
-	Dir         string              `json:"-"` // folder in the content, e.g. "02-open-government-data"
-	Phases      []int               `json:"phases"`
-	Level       string              `json:"level"`
-	Hours       float64             `json:"hours"`
-	PassMark    int                 `json:"pass_mark"`
-	MaxAttempts int                 `json:"max_attempts"`
-	Languages   []string            `json:"languages"`
-	Title       map[string]string   `json:"title"`
-	Summary     map[string]string   `json:"summary"`
-	Outcomes    map[string][]string `json:"outcomes"`
-	Lessons     []*Lesson           `json:"lessons"`
-	Quiz        *Quiz               `json:"-"` // nil when the course has no quiz
+	Slug        string  `json:"slug"`
+	Dir         string  `json:"-"` // folder in the content, e.g. "02-open-government-data"
+	Phases      []int   `json:"phases"`
+	Level       string  `json:"level"`
+	Hours       float64 `json:"hours"`
+	PassMark    int     `json:"pass_mark"`
+	MaxAttempts int     `json:"max_attempts"`
+	// QuestionsPerLesson is how many questions of each lesson an attempt draws.
+	QuestionsPerLesson int `json:"questions_per_lesson"`
+	// QuizCooldown is the wait between a failed attempt and the next one.
+	QuizCooldown time.Duration       `json:"-"`
+	Languages    []string            `json:"languages"`
+	Title        map[string]string   `json:"title"`
+	Summary      map[string]string   `json:"summary"`
+	Outcomes     map[string][]string `json:"outcomes"`
+	Lessons      []*Lesson           `json:"lessons"`
+	Quiz         *Quiz               `json:"-"` // nil when the course has no quiz
 }
 
 // pick returns m[lang], or the first non-empty text in the fallback order.
@@ -510,6 +519,7 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 	} else if q := parseQuiz(qfile, src, c.Languages, ps); q != nil {
 		q.PassMark = c.PassMark
 		c.Quiz = q
+		checkQuestionLessons(qfile, c, ps)
 	}
 	return c, m.slugLine
 }

@@ -314,54 +314,93 @@ type Submission struct {
 	Attempt      int  `json:"attempt"`       // number of this attempt, from 1
 	AttemptsLeft int  `json:"attempts_left"` // attempts still allowed
 	Completed    bool `json:"completed"`     // this submission completed the course
+	// NextAttemptAt is when the next attempt opens after a failed one (the cool-down), nil
+	// when there is none to come.
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	// Drawn is the draw the attempt answered, in the order shown.
+	Drawn []DrawnQuestion `json:"-"`
 }
 
-// SubmitQuiz scores a quiz submission and records it as the official's next attempt,
-// enrolling them if needed. Scoring, the attempt limit and the completion run in one
-// transaction: past max_attempts the submission is refused with ErrAttemptsExhausted, and
-// the UNIQUE(official, course, attempt_no) constraint means even concurrent submissions
-// cannot record more attempts than allowed. Retaking a passed quiz is allowed while
-// attempts remain; the best score counts. A tampered submission (see Quiz.Score) is refused
-// with ErrTampered and uses no attempt.
-func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string, answers map[string][]string) (*Submission, error) {
+// SubmitQuiz scores the official's open attempt (OpenQuiz; one is opened first when there
+// is none) and records it, enrolling them if needed. answers maps the drawn questions' ids
+// to the chosen option ids; an answer to a question the attempt did not ask, an unknown
+// option or several answers to a single question refuse the submission whole with
+// ErrTampered (422, naming the question), using no attempt. Questions left unanswered are
+// refused (422 quiz_unanswered, naming them, see Unanswered) unless confirm is true.
+//
+// Scoring, the attempt rules (see OpenQuiz) and the completion run in one transaction; the
+// UNIQUE(official, course, attempt_no) constraint means even concurrent submissions cannot
+// record more attempts than allowed. The stored answers hold every asked question (an
+// unanswered one as []), with the draw. The result reveals the right options only when the
+// quiz is passed or no attempt is left.
+func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string, answers map[string][]string, confirm bool) (*Submission, error) {
 	c, err := s.course(slug)
 	if err != nil {
 		return nil, err
 	}
-	if c.Quiz == nil || len(c.Quiz.Questions) == 0 {
-		return nil, ErrNoQuiz
+	if _, err := s.OpenQuiz(ctx, officialID, slug); err != nil {
+		return nil, err
 	}
 	at := s.now()
 	var sub Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := c.Quiz.Score(answers)
+		st, err := readStanding(ctx, tx, officialID, slug)
 		if err != nil {
 			return err
 		}
-		sub.Result = res
+		if err := c.mayAttempt(st, at); err != nil {
+			return err
+		}
+		draw, _, err := readDraw(ctx, tx, officialID, slug)
+		if err != nil {
+			return err
+		}
+		if draw == nil {
+			// A concurrent submission took the open attempt: this one answers a new draw.
+			draw = c.Draw(newRand())
+		}
+		asked := c.Quiz.asked(draw)
+		res, err := asked.Score(answers)
+		if err != nil {
+			return err
+		}
+		var unanswered []string
+		stored := map[string][]string{}
+		for _, qu := range asked.Questions {
+			a := slices.Clone(answers[qu.ID])
+			slices.Sort(a)
+			if a == nil {
+				a = []string{}
+				unanswered = append(unanswered, qu.ID)
+			}
+			stored[qu.ID] = a
+		}
+		if len(unanswered) > 0 && !confirm {
+			return unansweredError(unanswered)
+		}
+		sub.Result, sub.Drawn = res, draw
 		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
 			return err
 		}
-		var used int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM quiz_attempts WHERE official_id = ? AND course_slug = ?",
-			officialID, slug).Scan(&used); err != nil {
-			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
-		}
-		if used >= c.MaxAttempts {
-			return ErrAttemptsExhausted
-		}
-		sub.Attempt = used + 1
+		sub.Attempt = st.used + 1
 		sub.AttemptsLeft = c.MaxAttempts - sub.Attempt
-		stored, err := json.Marshal(canonicalAnswers(answers))
+		rawAnswers, err := json.Marshal(stored)
 		if err != nil {
 			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO quiz_attempts(official_id, course_slug, attempt_no, score, passed, answers, submitted_at)
-			VALUES(?, ?, ?, ?, ?, ?, ?)`, officialID, slug, sub.Attempt, res.Score, res.Passed, string(stored), timestamp(at))
+		rawDraw, err := json.Marshal(draw)
+		if err != nil {
+			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO quiz_attempts(official_id, course_slug, attempt_no, score, passed, answers, questions, submitted_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, officialID, slug, sub.Attempt, res.Score, res.Passed, string(rawAnswers), string(rawDraw), timestamp(at))
 		if store.IsUniqueViolation(err) {
 			return ErrAttemptsExhausted
 		}
 		if err != nil {
+			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM quiz_draws WHERE official_id = ? AND course_slug = ?", officialID, slug); err != nil {
 			return fmt.Errorf("courses: submit quiz %s: %w", slug, err)
 		}
 		if res.Passed {
@@ -373,23 +412,18 @@ func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string,
 	if err != nil {
 		return nil, err
 	}
+	sub.Revealed = sub.Passed || sub.AttemptsLeft <= 0
+	if !sub.Revealed {
+		sub.hideAnswers()
+	}
+	if !sub.Passed && sub.AttemptsLeft > 0 && c.QuizCooldown > 0 {
+		next := at.Add(c.QuizCooldown)
+		sub.NextAttemptAt = &next
+	}
 	if sub.Completed {
 		s.completed(ctx, officialID, slug, at)
 	}
 	return &sub, nil
-}
-
-func canonicalAnswers(answers map[string][]string) map[string][]string {
-	out := make(map[string][]string, len(answers))
-	for q, a := range answers {
-		if len(a) == 0 {
-			continue
-		}
-		a = slices.Clone(a)
-		slices.Sort(a)
-		out[q] = a
-	}
-	return out
 }
 
 // Progress is where an official stands in one course.
@@ -599,20 +633,24 @@ type Attempt struct {
 	Passed      bool                `json:"passed"`
 	Answers     map[string][]string `json:"answers"`
 	SubmittedAt time.Time           `json:"submitted_at"`
+	Questions   []DrawnQuestion     `json:"-"` // the draw it answered (empty for attempts before draws)
 }
 
 // AttemptHistory returns the official's attempts at a course's quiz, first to last.
 func (s *Service) AttemptHistory(ctx context.Context, officialID int64, slug string) ([]Attempt, error) {
-	rows, err := s.db.R.QueryContext(ctx, `SELECT attempt_no, score, passed, answers, submitted_at FROM quiz_attempts
+	rows, err := s.db.R.QueryContext(ctx, `SELECT attempt_no, score, passed, answers, questions, submitted_at FROM quiz_attempts
 		WHERE official_id = ? AND course_slug = ? ORDER BY attempt_no`, officialID, slug)
 	out, err := store.Collect(rows, err, func(row store.Scanner) (Attempt, error) {
 		var a Attempt
-		var answers, at string
-		if err := row.Scan(&a.No, &a.Score, &a.Passed, &answers, &at); err != nil {
+		var answers, questions, at string
+		if err := row.Scan(&a.No, &a.Score, &a.Passed, &answers, &questions, &at); err != nil {
 			return a, err
 		}
 		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
 			return a, fmt.Errorf("answers of attempt %d: %w", a.No, err)
+		}
+		if err := json.Unmarshal([]byte(questions), &a.Questions); err != nil {
+			return a, fmt.Errorf("questions of attempt %d: %w", a.No, err)
 		}
 		a.SubmittedAt = parseTime(at)
 		return a, nil

@@ -71,11 +71,11 @@ func TestQuizAttemptsLimit(t *testing.T) {
 	id := e.learner(t, 1, "JO")
 
 	// A tampered post is refused whole and uses no attempt.
-	if _, err := e.svc.SubmitQuiz(ctx, id, fixture, map[string][]string{"q1": {"a", "b"}}); !isProblem(err, "quiz_tampered", http.StatusUnprocessableEntity) {
+	if _, err := e.svc.SubmitQuiz(ctx, id, fixture, map[string][]string{"q1": {"a", "b"}}, true); !isProblem(err, "quiz_tampered", http.StatusUnprocessableEntity) {
 		t.Fatalf("tampered: %v", err)
 	}
 	for i := 1; i <= 3; i++ {
-		sub, err := e.svc.SubmitQuiz(ctx, id, fixture, wrong())
+		sub, err := e.svc.SubmitQuiz(ctx, id, fixture, wrong(), true)
 		if err != nil {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
@@ -85,7 +85,7 @@ func TestQuizAttemptsLimit(t *testing.T) {
 	}
 	// The fourth attempt is refused, even a perfect one, and so is replaying an old post.
 	for name, answers := range map[string]map[string][]string{"fourth": allRight(), "replay": wrong()} {
-		if _, err := e.svc.SubmitQuiz(ctx, id, fixture, answers); !isProblem(err, "attempts_exhausted", http.StatusConflict) {
+		if _, err := e.svc.SubmitQuiz(ctx, id, fixture, answers, true); !isProblem(err, "attempts_exhausted", http.StatusConflict) {
 			t.Errorf("%s attempt: %v, want attempts_exhausted", name, err)
 		}
 	}
@@ -110,7 +110,7 @@ func TestAttemptNumbersAreUniqueInTheSchema(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	id := e.learner(t, 1, "JO")
-	if _, err := e.svc.SubmitQuiz(ctx, id, fixture, wrong()); err != nil {
+	if _, err := e.svc.SubmitQuiz(ctx, id, fixture, wrong(), true); err != nil {
 		t.Fatal(err)
 	}
 	// Even code that skipped the service's count could not record attempt 1 twice.
@@ -141,7 +141,7 @@ func TestCompletionRecordedOnceUnderConcurrency(t *testing.T) {
 	})
 
 	var wg sync.WaitGroup
-	var completedNow, accepted, exhausted atomic.Int32
+	var completedNow, accepted, refused atomic.Int32
 	start := make(chan struct{})
 	for i := range 20 {
 		wg.Add(1)
@@ -149,10 +149,10 @@ func TestCompletionRecordedOnceUnderConcurrency(t *testing.T) {
 			defer wg.Done()
 			<-start
 			if i%2 == 0 {
-				sub, err := e.svc.SubmitQuiz(ctx, id, fixture, allRight())
+				sub, err := e.svc.SubmitQuiz(ctx, id, fixture, allRight(), true)
 				switch {
-				case isProblem(err, "attempts_exhausted", http.StatusConflict):
-					exhausted.Add(1)
+				case isProblem(err, "quiz_passed", http.StatusConflict):
+					refused.Add(1)
 				case err != nil:
 					t.Errorf("submit: %v", err)
 				default:
@@ -178,14 +178,15 @@ func TestCompletionRecordedOnceUnderConcurrency(t *testing.T) {
 	if calls.Load() != 1 || completedNow.Load() != 1 {
 		t.Fatalf("hook called %d times, %d calls reported completing; want 1 and 1", calls.Load(), completedNow.Load())
 	}
-	if accepted.Load() != 3 || exhausted.Load() != 7 {
-		t.Errorf("%d attempts accepted, %d refused; want 3 and 7", accepted.Load(), exhausted.Load())
+	// The first pass ends the attempts: the others are refused as already passed.
+	if accepted.Load() != 1 || refused.Load() != 9 {
+		t.Errorf("%d attempts accepted, %d refused; want 1 and 9", accepted.Load(), refused.Load())
 	}
 	p, err := e.svc.Progress(ctx, id, fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.CompletedAt == nil || !p.CompletedAt.Equal(hookAt.Load().(time.Time)) || p.Percent != 100 || p.AttemptsUsed != 3 || !p.Passed {
+	if p.CompletedAt == nil || !p.CompletedAt.Equal(hookAt.Load().(time.Time)) || p.Percent != 100 || p.AttemptsUsed != 1 || !p.Passed {
 		t.Fatalf("progress: %+v (hook at %v)", p, hookAt.Load())
 	}
 	first := *p.CompletedAt
@@ -219,11 +220,11 @@ func TestCompletionNeedsLessonsAndPassedQuiz(t *testing.T) {
 		}
 	}
 	// A failed quiz does not complete the course (two of four: 50 < 75).
-	sub, err := e.svc.SubmitQuiz(ctx, id, fixture, map[string][]string{"q1": {"b"}, "q4": {"a"}})
+	sub, err := e.svc.SubmitQuiz(ctx, id, fixture, map[string][]string{"q1": {"b"}, "q4": {"a"}}, true)
 	if err != nil || sub.Passed || sub.Completed || sub.Score != 50 {
 		t.Fatalf("failed attempt: %+v %v", sub, err)
 	}
-	sub, err = e.svc.SubmitQuiz(ctx, id, fixture, map[string][]string{"q1": {"b"}, "q2": {"a", "c"}, "q3": {"false"}})
+	sub, err = e.svc.SubmitQuiz(ctx, id, fixture, map[string][]string{"q1": {"b"}, "q2": {"a", "c"}, "q3": {"false"}}, true)
 	if err != nil || !sub.Passed || !sub.Completed || sub.Score != 75 || sub.Attempt != 2 {
 		t.Fatalf("passing attempt: %+v %v", sub, err)
 	}
@@ -232,7 +233,7 @@ func TestCompletionNeedsLessonsAndPassedQuiz(t *testing.T) {
 	}
 	// Passing first, then the last lesson, completes on the lesson.
 	id2 := e.learner(t, 2, "TN")
-	if sub, err := e.svc.SubmitQuiz(ctx, id2, fixture, allRight()); err != nil || sub.Completed {
+	if sub, err := e.svc.SubmitQuiz(ctx, id2, fixture, allRight(), true); err != nil || sub.Completed {
 		t.Fatalf("quiz before lessons: %+v %v", sub, err)
 	}
 	for i, l := range fixtureLessons {
@@ -296,7 +297,7 @@ func TestResumeAndEnrolment(t *testing.T) {
 	if err := e.svc.Enrol(ctx, id, "no-such-course"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown course: %v", err)
 	}
-	if _, err := e.svc.SubmitQuiz(ctx, id, "no-such-course", allRight()); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.svc.SubmitQuiz(ctx, id, "no-such-course", allRight(), true); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown course quiz: %v", err)
 	}
 

@@ -1,6 +1,7 @@
 package courses
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -45,7 +46,9 @@ type Quiz struct {
 type Question struct {
 	ID          string
 	Type        string // Single, Multiple or TrueFalse
-	Lesson      string // the NN-lessonslug of the lesson the question tests
+	Lesson      string // the lesson it tests (NN-lessonslug); "" in older content
+	line        int    // of the question in quiz.yaml
+	lessonLine  int
 	Prompt      map[string]string
 	Options     []*Option // Single and Multiple
 	Answer      bool      // TrueFalse
@@ -101,11 +104,14 @@ func (q *Quiz) View(lang string) []QuestionView {
 
 // Result is a scored submission, with the feedback shown after it.
 type Result struct {
-	Score     int              `json:"score"` // percent of questions answered right, rounded down
-	Passed    bool             `json:"passed"`
-	PassMark  int              `json:"pass_mark"`
-	Right     int              `json:"right"`
-	Total     int              `json:"total"`
+	Score    int  `json:"score"` // percent of questions answered right, rounded down
+	Passed   bool `json:"passed"`
+	PassMark int  `json:"pass_mark"`
+	Right    int  `json:"right"`
+	Total    int  `json:"total"`
+	// Revealed tells whether correct_options are given: only once the course is passed or
+	// the attempts are used up, so that a failed attempt is no answer key for the next.
+	Revealed  bool             `json:"revealed"`
 	Questions []QuestionResult `json:"questions"`
 }
 
@@ -113,8 +119,8 @@ type Result struct {
 type QuestionResult struct {
 	ID          string            `json:"id"`
 	Correct     bool              `json:"correct"`
-	Chosen      []string          `json:"chosen"`          // what was submitted (empty: unanswered)
-	Answer      []string          `json:"correct_options"` // the correct option ids ("true"/"false" for truefalse)
+	Chosen      []string          `json:"chosen"`                    // what was submitted (empty: unanswered)
+	Answer      []string          `json:"correct_options,omitempty"` // the correct option ids ("true"/"false" for truefalse); only when revealed
 	Explanation map[string]string `json:"explanation"`
 }
 
@@ -138,7 +144,10 @@ func (q *Quiz) Score(answers map[string][]string) (Result, error) {
 	for id, chosen := range answers {
 		qu, ok := byID[id]
 		if !ok {
-			return Result{}, ErrTampered
+			// Named, so that a client sees which answer is not one of this attempt's.
+			p := ErrTampered.WithCause(fmt.Errorf("question %q was not asked", id))
+			p.Fields = map[string]string{"answers." + id: "error.quiz_not_asked"}
+			return Result{}, p
 		}
 		if (qu.Type == Single || qu.Type == TrueFalse) && len(chosen) > 1 {
 			return Result{}, ErrTampered

@@ -22,7 +22,7 @@ func TestReportAndExcelExport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.svc.SubmitQuiz(ctx, jo, fixture, allRight()); err != nil {
+	if _, err := e.svc.SubmitQuiz(ctx, jo, fixture, allRight(), true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.MarkDone(ctx, tn, fixture, "01-intro"); err != nil {

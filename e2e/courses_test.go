@@ -50,6 +50,10 @@ func TestBrowserCourseToCompletion(t *testing.T) {
 		t.Error("quiz page mentions 'correct' before submission")
 	}
 	for _, q := range co.Quiz.Questions {
+		// The attempt asks its own draw of the bank: answer the questions on the page.
+		if !eval[bool](t, ctx, `document.querySelector('input[name="q_`+q.ID+`"]') !== null`) {
+			continue
+		}
 		var ids []string
 		switch q.Type {
 		case "truefalse":

@@ -13,6 +13,7 @@ func (h *handler) apiCourseRoutes(api fiber.Router) {
 	api.Get("/courses/:slug", h.apiGetCourse)
 	api.Post("/courses/:slug/enrol", h.requireAPIUser, h.apiEnrol)
 	api.Post("/courses/:slug/lessons/:lesson/done", h.requireAPIUser, h.apiLessonDone)
+	api.Get("/courses/:slug/quiz", h.requireAPIUser, h.apiOpenQuiz)
 	api.Post("/courses/:slug/quiz", h.requireAPIUser, h.apiSubmitQuiz)
 	api.Get("/me/progress", h.requireAPIUser, h.apiMyProgress)
 	api.Get("/courses/:slug/statistics", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.apiCourseStatistics)
@@ -107,21 +108,6 @@ func (h *handler) apiLessonDone(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusOK, p)
-}
-
-// apiSubmitQuiz takes {"answers": {"q1": ["b"], "q2": ["true"]}}.
-func (h *handler) apiSubmitQuiz(c *fiber.Ctx) error {
-	var body struct {
-		Answers map[string][]string `json:"answers"`
-	}
-	if err := bodyJSON(c, &body); err != nil {
-		return err
-	}
-	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, c.Params("slug"), body.Answers)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, sub)
 }
 
 func (h *handler) apiMyProgress(c *fiber.Ctx) error {

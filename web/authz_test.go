@@ -119,7 +119,8 @@ var azRoutes = []authzRow{
 	{"GET /api/v1/me/progress", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"POST /api/v1/courses/{slug}/enrol", "", by(401, 200, 200, 200, 200, 200, 200)},
 	{"POST /api/v1/courses/{slug}/lessons/{lesson}/done", "", by(401, 200, 200, 200, 200, 200, 200)},
-	{"POST /api/v1/courses/{slug}/quiz", `{"answers": {}}`, by(401, 200, 200, 200, 200, 200, 200)},
+	{"GET /api/v1/courses/{slug}/quiz", "", by(401, 200, 200, 200, 200, 200, 200)},
+	{"POST /api/v1/courses/{slug}/quiz", `{"answers": {}, "confirm": true}`, by(401, 200, 200, 200, 200, 200, 200)},
 	{"GET /api/v1/courses/{slug}/statistics", "", by(401, 403, 403, 403, 403, 200, 200)},
 	{"GET /api/v1/courses/no-such-course/statistics", "", by(401, 403, 403, 403, 403, 404, 404)},
 	// Workshops.
@@ -256,7 +257,7 @@ var azRoutes = []authzRow{
 	{"GET /ar/courses/{slug}", "", all(200)},
 	{"POST /ar/courses/{slug}/enrol", "", by(401, 303, 303, 303, 303, 303, 303)},
 	{"GET /ar/courses/{slug}/quiz", "", by(303, 200, 200, 200, 200, 200, 200)},
-	{"POST /ar/courses/{slug}/quiz", "", by(401, 200, 200, 200, 200, 200, 200)}, // the result page
+	{"POST /ar/courses/{slug}/quiz", "confirm=1", by(401, 303, 303, 303, 303, 303, 303)}, // the API attempt above failed: the cool-down sends back to the quiz page
 	{"GET /ar/courses/{slug}/{lesson}", "", all(200)},
 	{"POST /ar/courses/{slug}/{lesson}/done", "", by(401, 303, 303, 303, 303, 303, 303)},
 	{"GET /ar/admin/courses", "", by(303, 403, 200, 200, 403, 200, 200)},

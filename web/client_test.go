@@ -172,3 +172,20 @@ func rightAnswers(q *courses.Quiz) map[string][]string {
 	}
 	return answers
 }
+
+// drawnRightAnswers opens the official's attempt at course co (or takes the open one) and
+// returns the right answers to the questions it asks: an attempt refuses answers to the
+// bank's other questions.
+func drawnRightAnswers(t testing.TB, svc *courses.Service, officialID int64, co *courses.Course) map[string][]string {
+	t.Helper()
+	open, err := svc.OpenQuiz(context.Background(), officialID, co.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := rightAnswers(co.Quiz)
+	out := map[string][]string{}
+	for _, d := range open.Questions {
+		out[d.ID] = all[d.ID]
+	}
+	return out
+}

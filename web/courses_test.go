@@ -80,7 +80,7 @@ func TestLearnerCompletesCourse(t *testing.T) {
 	}
 	// Answer everything right.
 	f := url.Values{}
-	for id, ids := range rightAnswers(co.Quiz) {
+	for id, ids := range drawnRightAnswers(t, p.Courses, o.ID, co) {
 		f["q_"+id] = ids
 	}
 	r := c.post("/ar/courses/"+slug+"/quiz", f)
@@ -111,12 +111,16 @@ func TestQuizTamperingAndAttemptLimit(t *testing.T) {
 	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"q_" + q.ID: {"zz"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("unknown option: %d", r.Status)
 	}
+	// Each failed attempt is followed by the cool-down: the clock moves past it.
+	clock := time.Now().UTC()
+	p.Courses.SetClock(func() time.Time { return clock })
 	for i := 0; i < co.MaxAttempts; i++ {
-		if r := c.post("/en/courses/"+slug+"/quiz", url.Values{}); r.Status != 200 {
+		if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"confirm": {"1"}}); r.Status != 200 {
 			t.Fatalf("attempt %d: %d", i+1, r.Status)
 		}
+		clock = clock.Add(co.QuizCooldown + time.Minute)
 	}
-	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "used every attempt") {
+	if r := c.post("/en/courses/"+slug+"/quiz", url.Values{"confirm": {"1"}}); r.Status != http.StatusConflict || !strings.Contains(r.Body, "used every attempt") {
 		t.Errorf("attempt past the limit: %d", r.Status)
 	}
 }
@@ -143,7 +147,7 @@ func TestCourseAPIAndConcurrentCompletion(t *testing.T) {
 			t.Fatalf("done: %d %s", r.Status, r.Body)
 		}
 	}
-	answers := rightAnswers(co.Quiz)
+	answers := drawnRightAnswers(t, p.Courses, o.ID, co)
 	body, _ := json.Marshal(map[string]any{"answers": answers})
 	if r := c.api("POST", "/api/v1/courses/"+slug+"/quiz", tok, string(body)); r.Status != 200 || !strings.Contains(r.Body, `"passed":true`) {
 		t.Fatalf("quiz: %d %s", r.Status, r.Body)

@@ -47,13 +47,13 @@ func TestPersonalDataIsComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if sub, err := p.Courses.SubmitQuiz(ctx, fp.ID, co.Slug, rightAnswers(co.Quiz)); err != nil || !sub.Completed {
+	if sub, err := p.Courses.SubmitQuiz(ctx, fp.ID, co.Slug, drawnRightAnswers(t, p.Courses, fp.ID, co), true); err != nil || !sub.Completed {
 		t.Fatalf("complete: %v %+v", err, sub)
 	}
 	if err := p.Courses.Enrol(ctx, fp.ID, "citizen-participation"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Courses.SubmitQuiz(ctx, fp.ID, "citizen-participation", map[string][]string{}); err != nil {
+	if _, err := p.Courses.SubmitQuiz(ctx, fp.ID, "citizen-participation", map[string][]string{}, true); err != nil {
 		t.Fatal(err)
 	}
 	p.Certificates.Wait()

@@ -37,7 +37,9 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/courses/{slug}", Summary: "One course with its outcomes and lessons", Role: "public", Result: "Course"},
 	{Method: "POST", Path: "/courses/{slug}/enrol", Summary: "Enrol in a course (idempotent)", Role: "any", Result: "Progress"},
 	{Method: "POST", Path: "/courses/{slug}/lessons/{lesson}/done", Summary: "Mark a lesson as done", Role: "any", Result: "Progress"},
-	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit quiz answers; scored on the server, attempts limited (409 attempts_exhausted, 422 quiz_tampered)", Role: "any",
+	{Method: "GET", Path: "/courses/{slug}/quiz", Summary: "Open the caller's attempt (or reopen the open one): its own questions, drawn per lesson, options in the order drawn, no answers (409 quiz_passed or attempts_exhausted; 429 quiz_cooldown with Retry-After after a failed attempt)", Role: "any",
+		Result: "QuizAttempt"},
+	{Method: "POST", Path: "/courses/{slug}/quiz", Summary: "Submit the answers to the open attempt; scored on the server, attempts limited (409 attempts_exhausted or quiz_passed; 422 quiz_tampered naming a question not asked; 422 quiz_unanswered naming the unanswered questions unless confirm is true; 429 quiz_cooldown with Retry-After). correct_options only once revealed (passed or no attempt left)", Role: "any",
 		Body: "QuizAnswers", Result: "QuizResult"},
 	{Method: "GET", Path: "/courses/{slug}/statistics", Summary: "Item analysis of the course's quiz from its submitted attempts: per question times asked, facility (share right), discrimination (upper-lower index: facility in the top third of attempts by score minus the bottom third; null below min_attempts), option choice counts and flags; per course learners, pass rate, mean and median score and the score distribution in ten bands (0-9 … 90-100), for all attempts and first attempts. Questions no longer in the bank are listed as retired. attempts=first computes the questions' figures from each learner's first attempt only (default all; another value is a 422 naming attempts)", Role: "staff, admin",
 		Result: "CourseStatistics", Query: []string{"attempts"}},
@@ -175,6 +177,7 @@ func openAPIDocument(base string) map[string]any {
 	str := map[string]any{"type": "string"}
 	integer := map[string]any{"type": "integer"}
 	boolean := map[string]any{"type": "boolean"}
+	dateTime := map[string]any{"type": "string", "format": "date-time"}
 	strArray := map[string]any{"type": "array", "items": str}
 	intArray := map[string]any{"type": "array", "items": integer}
 	langMap := map[string]any{"type": "object", "description": "texts keyed by language (ar, en, fr)", "additionalProperties": str}
@@ -205,13 +208,16 @@ func openAPIDocument(base string) map[string]any {
 				"Erased":             map[string]any{"type": "object", "properties": map[string]any{"id": map[string]any{"type": "integer"}, "erased": boolean}},
 				"OfficialPage": map[string]any{"type": "object", "properties": map[string]any{"items": map[string]any{"type": "array", "items": ref("Official")},
 					"total": map[string]any{"type": "integer"}, "limit": map[string]any{"type": "integer"}, "offset": map[string]any{"type": "integer"}}},
-				"Courses":          map[string]any{"type": "array", "items": ref("Course")},
-				"Course":           map[string]any{"type": "object", "properties": map[string]any{"slug": str, "title": langMap, "summary": langMap, "phases": intArray, "level": str, "hours": map[string]any{"type": "number"}, "languages": strArray, "pass_mark": integer, "max_attempts": integer, "quiz_questions": integer, "lessons": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"slug": str, "number": integer, "title": langMap, "languages": strArray}}}}},
-				"Progress":         map[string]any{"type": "object", "properties": map[string]any{"course": str, "enrolled": boolean, "last_lesson": str, "done": strArray, "lessons_done": integer, "lessons_total": integer, "percent": integer, "attempts_used": integer, "attempts_left": integer, "best_score": integer, "passed": boolean, "completed_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
-				"ProgressList":     map[string]any{"type": "array", "items": ref("Progress")},
+				"Courses":      map[string]any{"type": "array", "items": ref("Course")},
+				"Course":       map[string]any{"type": "object", "properties": map[string]any{"slug": str, "title": langMap, "summary": langMap, "phases": intArray, "level": str, "hours": map[string]any{"type": "number"}, "languages": strArray, "pass_mark": integer, "max_attempts": integer, "quiz_questions": integer, "lessons": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"slug": str, "number": integer, "title": langMap, "languages": strArray}}}}},
+				"Progress":     map[string]any{"type": "object", "properties": map[string]any{"course": str, "enrolled": boolean, "last_lesson": str, "done": strArray, "lessons_done": integer, "lessons_total": integer, "percent": integer, "attempts_used": integer, "attempts_left": integer, "best_score": integer, "passed": boolean, "completed_at": map[string]any{"type": "string", "format": "date-time", "nullable": true}}},
+				"ProgressList": map[string]any{"type": "array", "items": ref("Progress")},
 				"CourseStatistics": schemaCourseStatistics,
-				"QuizAnswers":      map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}}},
-				"QuizResult":       map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
+				"QuizAnswers":  map[string]any{"type": "object", "properties": map[string]any{"answers": map[string]any{"type": "object", "additionalProperties": strArray}, "confirm": boolean}},
+				"QuizAttempt": map[string]any{"type": "object", "properties": map[string]any{"attempt": integer, "attempts_left": integer, "pass_mark": integer, "opened_at": dateTime,
+					"questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "type": str, "multiple": boolean, "prompt": langMap,
+						"options": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "text": langMap}}}}}}}},
+				"QuizResult": map[string]any{"type": "object", "properties": map[string]any{"score": integer, "passed": boolean, "pass_mark": integer, "right": integer, "total": integer, "attempt": integer, "attempts_left": integer, "completed": boolean, "revealed": boolean, "next_attempt_at": dateTime, "questions": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"id": str, "correct": boolean, "chosen": strArray, "correct_options": strArray, "explanation": langMap}}}}},
 				"Countries": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 					"iso2": str, "name_ar": str, "name_en": str, "name_fr": str, "timezone": str, "member": map[string]any{"type": "boolean"}}}},
 				"AdvisoryRequest":       schemaAdvisoryRequest,

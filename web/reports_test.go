@@ -121,8 +121,8 @@ func newReportFixture(t *testing.T) *reportFixture {
 				t.Fatal(err)
 			}
 		}
-		answers := rightAnswers(co.Quiz)
-		sub, err := p.Courses.SubmitQuiz(ctx, id, slug, answers)
+		answers := drawnRightAnswers(t, p.Courses, id, co)
+		sub, err := p.Courses.SubmitQuiz(ctx, id, slug, answers, true)
 		if err != nil || !sub.Completed {
 			t.Fatalf("%s completes %s: %v %+v", who, slug, err, sub)
 		}
@@ -133,7 +133,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	if err := p.Courses.Enrol(ctx, f.people["j1"].ID, "citizen-participation"); err != nil {
 		t.Fatal(err)
 	}
-	if sub, err := p.Courses.SubmitQuiz(ctx, f.people["j1"].ID, "citizen-participation", map[string][]string{}); err != nil || sub.Passed {
+	if sub, err := p.Courses.SubmitQuiz(ctx, f.people["j1"].ID, "citizen-participation", map[string][]string{}, true); err != nil || sub.Passed {
 		t.Fatalf("failed quiz: %v %+v", err, sub)
 	}
 	if err := p.Courses.Enrol(ctx, f.people["t1"].ID, "citizen-participation"); err != nil {
