@@ -3,6 +3,7 @@ package courses_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -111,6 +112,30 @@ var guessers = []guesser{
 // maxGuesserPass is the share of guessers allowed to pass a course.
 const maxGuesserPass = 0.05
 
+// allowedPasses is how many of n guessers may pass before a rule counts as passing more
+// than maxGuesserPass. With 1,000 guessers or more it is the plain 5 %. A small sample (the
+// service run takes 30 by default) varies too much for that: 2 of 30 happens about once in
+// a hundred runs to a rule whose true rate is 0.5 %, and 55 rule–course pairs are played.
+// There it is the count that a rule really passing 5 % of the time stays at or under in
+// 99.9 % of runs, so that only a rule clearly worse than the limit fails.
+func allowedPasses(n int) int {
+	if n >= 1000 {
+		return int(maxGuesserPass * float64(n))
+	}
+	// Binomial(n, 5 %): the smallest k with P(X > k) < 0.001.
+	p, q := maxGuesserPass, 1-maxGuesserPass
+	term := math.Pow(q, float64(n)) // P(X = 0)
+	cum := term
+	for k := 0; k < n; k++ {
+		if 1-cum < 0.001 {
+			return k
+		}
+		term *= float64(n-k) / float64(k+1) * p / q
+		cum += term
+	}
+	return n
+}
+
 // count returns how many simulated learners play each rule on each course: def, or the
 // number in the environment variable env.
 func count(t *testing.T, env string, def int) int {
@@ -160,7 +185,7 @@ func playGuessers(t *testing.T, n int, before func(), attempt attemptFunc) {
 			}
 			rate := float64(passed) / float64(n)
 			t.Logf("%-27s %-21s %5.1f%% pass (%d of %d)", c.Slug, g.name, rate*100, passed, n)
-			if rate > maxGuesserPass {
+			if passed > allowedPasses(n) {
 				failures = append(failures, fmt.Sprintf("%s: %q passes %.1f%% of its guessers (at most %.0f%%)", c.Slug, g.name, rate*100, maxGuesserPass*100))
 			}
 		}
