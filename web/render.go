@@ -310,7 +310,9 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 		v.mailHealth = func() *mail.Health {
 			mh, err := h.Mailer.Health(ctx)
 			if err != nil {
-				h.log.Error("mail health for the admin banner", "err", err)
+				if ctx.Err() == nil { // a request already over has nobody to show the banner to
+					h.log.Error("mail health for the admin banner", "err", err)
+				}
 				return nil
 			}
 			if mh.Status == mail.HealthOK {
