@@ -153,7 +153,9 @@ type Course struct {
 	Dir         string              `json:"-"` // folder in the content, e.g. "02-open-government-data"
 	Phases      []int               `json:"phases"`
 	Level       string              `json:"level"`
-	Hours       float64             `json:"hours"`
+	// DeclaredHours is the manifest's optional hours: figure, kept only for `content check`
+	// to compare with StudyHours, which is the figure shown and certified.
+	DeclaredHours float64           `json:"-"`
 	PassMark    int                 `json:"pass_mark"`
 	MaxAttempts int                 `json:"max_attempts"`
 	Languages   []string            `json:"languages"`
@@ -199,7 +201,8 @@ func (c *Course) OutcomesIn(lang string) []string {
 // Offers reports whether the manifest promises the course in lang.
 func (c *Course) Offers(lang string) bool { return slices.Contains(c.Languages, lang) }
 
-// Minutes is the sum of the lessons' reading times in lang (with fallbacks).
+// Minutes is the sum of the lessons' reading times in lang (with fallbacks), exercises and
+// quiz left out.
 func (c *Course) Minutes(lang string) int {
 	n := 0
 	for _, l := range c.Lessons {
@@ -251,6 +254,9 @@ type Lesson struct {
 	Slug      string   `json:"slug"`      // file stem without language, also its URL segment: "01-why-open-government"
 	Number    int      `json:"number"`    // 1-based position in the course
 	Languages []string `json:"languages"` // languages it is written in, in ar, en, fr order
+	// ExerciseMinutes is the time of the lesson's exercises and activities, as its front
+	// matter states it (exercise_minutes; 0 when it has none).
+	ExerciseMinutes int `json:"exercise_minutes"`
 	// views maps a page language to what a reader of that language is shown.
 	views map[string]*LessonView
 }
@@ -286,8 +292,8 @@ func (l *Lesson) Title(lang string) string {
 type LessonView struct {
 	Lang     string        `json:"lang"` // the language the text is written in
 	Title    string        `json:"title"`
-	Minutes  int           `json:"minutes"`
-	Words    int           `json:"words"`
+	Minutes  int           `json:"minutes"` // reading time, computed from Words (ReadingMinutes)
+	Words    int           `json:"words"`   // words of the rendered text
 	HTML     template.HTML `json:"html"` // rendered once at load, safe: raw HTML in the source is escaped
 	Text     string        `json:"-"`    // plain text, for the search index
 	Headings []Heading     `json:"headings"`
@@ -482,7 +488,10 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 				report: content == page,
 			}
 			v := job.render(s.body)
-			v.Title, v.Minutes = s.title, s.minutes
+			v.Title, v.Minutes = s.title, ReadingMinutes(v.Lang, v.Words)
+			if s.exerciseMinutes > l.ExerciseMinutes {
+				l.ExerciseMinutes = s.exerciseMinutes
+			}
 			if v.Title == "" {
 				v.Title = l.Slug
 			}
@@ -518,7 +527,9 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 type lessonSource struct {
 	file     string
 	title    string
-	minutes  int
+	// exerciseMinutes is the front matter's exercise_minutes (the largest of the languages
+	// is the lesson's).
+	exerciseMinutes int
 	body     []byte
 	bodyLine int // line of the file on which the body starts
 }
