@@ -49,11 +49,11 @@ func newEnv(t *testing.T) *env {
 func (e *env) openedLongAgo(t *testing.T, id int64, lessons ...string) {
 	t.Helper()
 	ctx := context.Background()
-	e.svc.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
-	defer e.svc.SetClock(nil)
 	if err := e.svc.Enrol(ctx, id, fixture); err != nil {
 		t.Fatal(err)
 	}
+	e.svc.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+	defer e.svc.SetClock(nil)
 	for _, l := range lessons {
 		if err := e.svc.RecordOpen(ctx, id, fixture, l); err != nil {
 			t.Fatal(err)

@@ -85,3 +85,12 @@ func (c *Course) StudyMinutes() int {
 func (c *Course) StudyHours() int {
 	return max(1, int(math.Round(float64(c.StudyMinutes())/60)))
 }
+
+// ReadingMinutes is the reading time of the lesson as a reader of lang is shown it (in lang,
+// or in the fallback language).
+func (l *Lesson) ReadingMinutes(lang string) int {
+	if v, _ := l.View(lang); v != nil {
+		return v.Minutes
+	}
+	return 0
+}

@@ -108,7 +108,7 @@ func (h *handler) apiLessonDone(c *fiber.Ctx) error {
 		return problem.NotFound
 	}
 	if _, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, c.Params("lesson")); err != nil {
-		return err
+		return h.notReadProblem(c, err)
 	}
 	p, err := h.Courses.Progress(c.UserContext(), user(c).ID, co.Slug)
 	if err != nil {
@@ -123,6 +123,13 @@ func (h *handler) apiSubmitQuiz(c *fiber.Ctx) error {
 		Answers map[string][]string `json:"answers"`
 	}
 	if err := bodyJSON(c, &body); err != nil {
+		return err
+	}
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
 		return err
 	}
 	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, c.Params("slug"), body.Answers)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -136,6 +137,8 @@ type courseData struct {
 	Course   *courses.Course
 	Progress *courses.Progress
 	Resume   string
+	// Next is where the main button leads: the first lesson not read yet, "quiz", or "".
+	Next string
 }
 
 func (h *handler) showCourse(c *fiber.Ctx) error {
@@ -152,6 +155,7 @@ func (h *handler) showCourse(c *fiber.Ctx) error {
 			return err
 		}
 		d.Resume = d.Progress.Resume(co)
+		d.Next = d.Progress.NextStep(co)
 	}
 	v := h.view(c, "")
 	v.Title = co.TitleIn(v.Lang)
@@ -183,6 +187,8 @@ type lessonData struct {
 	Prev     *courses.Lesson
 	Next     *courses.Lesson
 	Progress *courses.Progress
+	// Wait is the minutes left before the lesson can be marked done (0: it can be now).
+	Wait int
 }
 
 func (h *handler) showLesson(c *fiber.Ctx) error {
@@ -200,21 +206,27 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 	}
 	var progress *courses.Progress
 	var variant string
+	var wait int
 	if u := user(c); u != nil {
 		if err := h.Courses.RecordVisit(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
+			return err
+		}
+		// Recorded before the kept page is used: the reading time runs from the first opening.
+		if err := h.Courses.RecordOpen(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
 			return err
 		}
 		if progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
 			return err
 		}
-		variant = lessonVariant(progress, l.Slug)
+		wait = h.readWait(progress, co, l)
+		variant = lessonVariant(progress, l.Slug) + "w" + strconv.Itoa(wait)
 		if h.pages.servePersonal(c, gen, variant, func() string { return h.csrfToken(c) }) {
 			return nil
 		}
 	}
 	v := h.view(c, "")
 	lv, fellBack := l.View(v.Lang)
-	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack, Progress: progress}
+	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack, Progress: progress, Wait: wait}
 	d.Prev, d.Next = co.Neighbours(l.Slug)
 	v.Title = lv.Title + " · " + co.TitleIn(v.Lang)
 	v.Data = d
@@ -248,6 +260,12 @@ func (h *handler) markLessonDone(c *fiber.Ctx) error {
 		return problem.NotFound
 	}
 	completed, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, l.Slug)
+	var notRead *courses.NotReadError
+	if errors.As(err, &notRead) {
+		// Back to the lesson, which says how long is left by the button.
+		h.setFlash(c, "flash.lesson_not_read")
+		return c.Redirect(fmt.Sprintf("/%s/courses/%s/%s#done", lang(c), co.Slug, l.Slug), fiber.StatusSeeOther)
+	}
 	if err != nil {
 		return err
 	}
@@ -287,6 +305,9 @@ func (h *handler) showQuiz(c *fiber.Ctx) error {
 	if co.Quiz == nil {
 		return courses.ErrNoQuiz
 	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
+		return err
+	}
 	d, err := h.quizData(c, co)
 	if err != nil {
 		return err
@@ -316,6 +337,9 @@ func (h *handler) submitQuiz(c *fiber.Ctx) error {
 	}
 	if co.Quiz == nil {
 		return courses.ErrNoQuiz
+	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
+		return err
 	}
 	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, co.Slug, quizAnswers(c))
 	if err != nil {
