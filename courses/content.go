@@ -149,21 +149,21 @@ func (c *Catalogue) OpenImage(courseSlug, name string) (fs.File, error) {
 
 // Course is one course: its manifest, its lessons in order and its quiz.
 type Course struct {
-	Slug        string              `json:"slug"`
-	Dir         string              `json:"-"` // folder in the content, e.g. "02-open-government-data"
-	Phases      []int               `json:"phases"`
-	Level       string              `json:"level"`
+	Slug   string `json:"slug"`
+	Dir    string `json:"-"` // folder in the content, e.g. "02-open-government-data"
+	Phases []int  `json:"phases"`
+	Level  string `json:"level"`
 	// DeclaredHours is the manifest's optional hours: figure, kept only for `content check`
 	// to compare with StudyHours, which is the figure shown and certified.
-	DeclaredHours float64           `json:"-"`
-	PassMark    int                 `json:"pass_mark"`
-	MaxAttempts int                 `json:"max_attempts"`
-	Languages   []string            `json:"languages"`
-	Title       map[string]string   `json:"title"`
-	Summary     map[string]string   `json:"summary"`
-	Outcomes    map[string][]string `json:"outcomes"`
-	Lessons     []*Lesson           `json:"lessons"`
-	Quiz        *Quiz               `json:"-"` // nil when the course has no quiz
+	DeclaredHours float64             `json:"-"`
+	PassMark      int                 `json:"pass_mark"`
+	MaxAttempts   int                 `json:"max_attempts"`
+	Languages     []string            `json:"languages"`
+	Title         map[string]string   `json:"title"`
+	Summary       map[string]string   `json:"summary"`
+	Outcomes      map[string][]string `json:"outcomes"`
+	Lessons       []*Lesson           `json:"lessons"`
+	Quiz          *Quiz               `json:"-"` // nil when the course has no quiz
 }
 
 // pick returns m[lang], or the first non-empty text in the fallback order.
@@ -294,8 +294,8 @@ type LessonView struct {
 	Title    string        `json:"title"`
 	Minutes  int           `json:"minutes"` // reading time, computed from Words (ReadingMinutes)
 	Words    int           `json:"words"`   // words of the rendered text
-	HTML     template.HTML `json:"html"` // rendered once at load, safe: raw HTML in the source is escaped
-	Text     string        `json:"-"`    // plain text, for the search index
+	HTML     template.HTML `json:"html"`    // rendered once at load, safe: raw HTML in the source is escaped
+	Text     string        `json:"-"`       // plain text, for the search index
 	Headings []Heading     `json:"headings"`
 }
 
@@ -525,13 +525,13 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 
 // lessonSource is a lesson file split into its front matter and its Markdown body.
 type lessonSource struct {
-	file     string
-	title    string
+	file  string
+	title string
 	// exerciseMinutes is the front matter's exercise_minutes (the largest of the languages
 	// is the lesson's).
 	exerciseMinutes int
-	body     []byte
-	bodyLine int // line of the file on which the body starts
+	body            []byte
+	bodyLine        int // line of the file on which the body starts
 }
 
 // splitFrontMatter separates "---\n yaml \n---\n body". It returns ok false when the file
