@@ -1,13 +1,12 @@
 package web_test
 
 import (
-	"time"
-
 	"context"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestKeptLessonPagesStayPersonal: lesson pages of logged-in readers are kept per progress
