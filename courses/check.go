@@ -252,7 +252,7 @@ func parseManifest(file string, src []byte, ps *problems) *manifest {
 		} else if h <= 0 || h > 1000 {
 			y.add(e.value, "hours %v: expected a number of hours greater than 0", h)
 		} else {
-			c.DeclaredHours = h
+			c.DeclaredHours, c.declaredHoursLine = h, e.value.Line
 		}
 	}
 	if e, ok := f["pass_mark"]; ok {

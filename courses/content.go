@@ -155,15 +155,16 @@ type Course struct {
 	Level  string `json:"level"`
 	// DeclaredHours is the manifest's optional hours: figure, kept only for `content check`
 	// to compare with StudyHours, which is the figure shown and certified.
-	DeclaredHours float64             `json:"-"`
-	PassMark      int                 `json:"pass_mark"`
-	MaxAttempts   int                 `json:"max_attempts"`
-	Languages     []string            `json:"languages"`
-	Title         map[string]string   `json:"title"`
-	Summary       map[string]string   `json:"summary"`
-	Outcomes      map[string][]string `json:"outcomes"`
-	Lessons       []*Lesson           `json:"lessons"`
-	Quiz          *Quiz               `json:"-"` // nil when the course has no quiz
+	DeclaredHours     float64 `json:"-"`
+	declaredHoursLine int
+	PassMark          int                 `json:"pass_mark"`
+	MaxAttempts       int                 `json:"max_attempts"`
+	Languages         []string            `json:"languages"`
+	Title             map[string]string   `json:"title"`
+	Summary           map[string]string   `json:"summary"`
+	Outcomes          map[string][]string `json:"outcomes"`
+	Lessons           []*Lesson           `json:"lessons"`
+	Quiz              *Quiz               `json:"-"` // nil when the course has no quiz
 }
 
 // pick returns m[lang], or the first non-empty text in the fallback order.

@@ -66,18 +66,34 @@ func (c *Course) QuizQuestionsAsked() int {
 // the course's first language, the time of one quiz attempt (QuizSecondsPerQuestion per
 // question asked) and the lessons' stated exercise_minutes.
 func (c *Course) StudyMinutes() int {
+	return c.readingMinutes() + c.quizMinutes() + c.exerciseMinutes()
+}
+
+// readingMinutes is the lessons' reading time in the course's first language.
+func (c *Course) readingMinutes() int {
 	first := ""
 	if len(c.Languages) > 0 {
 		first = c.Languages[0]
 	}
 	n := 0
 	for _, l := range c.Lessons {
-		if v, _ := l.View(first); v != nil {
-			n += v.Minutes
-		}
+		n += l.ReadingMinutes(first)
+	}
+	return n
+}
+
+// quizMinutes is the time of one quiz attempt, rounded up to the minute.
+func (c *Course) quizMinutes() int {
+	return (c.QuizQuestionsAsked()*QuizSecondsPerQuestion + 59) / 60
+}
+
+// exerciseMinutes is the lessons' stated exercise time.
+func (c *Course) exerciseMinutes() int {
+	n := 0
+	for _, l := range c.Lessons {
 		n += l.ExerciseMinutes
 	}
-	return n + (c.QuizQuestionsAsked()*QuizSecondsPerQuestion+59)/60
+	return n
 }
 
 // StudyHours is StudyMinutes in whole hours, rounded to the nearest and at least 1: the
