@@ -89,6 +89,9 @@ func (h *handler) apiEnrol(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
+		return err
+	}
 	if err := h.Courses.Enrol(c.UserContext(), user(c).ID, co.Slug); err != nil {
 		return err
 	}
@@ -106,6 +109,9 @@ func (h *handler) apiLessonDone(c *fiber.Ctx) error {
 	}
 	if l, _ := co.FindLesson(c.Params("lesson")); l == nil {
 		return problem.NotFound
+	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
+		return err
 	}
 	if _, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, c.Params("lesson")); err != nil {
 		return h.notReadProblem(c, err)

@@ -169,6 +169,9 @@ func (h *handler) enrol(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
+		return err
+	}
 	if err := h.Courses.Enrol(c.UserContext(), user(c).ID, co.Slug); err != nil {
 		return err
 	}
@@ -258,6 +261,9 @@ func (h *handler) markLessonDone(c *fiber.Ctx) error {
 	l, _ := co.FindLesson(c.Params("lesson"))
 	if l == nil {
 		return problem.NotFound
+	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
+		return err
 	}
 	completed, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, l.Slug)
 	var notRead *courses.NotReadError

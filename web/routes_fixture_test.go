@@ -363,6 +363,7 @@ func (f *routeFixture) account(email, nameAr, nameLatin, role, country string) *
 		Organisation: "Ministry of Planning", Country: country, Sector: "central_government", Gender: "female", Language: "ar"}
 	o, err := f.p.Officials.Create(f.ctx, audit.Actor{Email: "fixture"}, in, role)
 	f.must(err, "create "+email)
+	confirmAddress(f.t, f.p, o)
 	return o
 }
 
