@@ -72,6 +72,7 @@ func TestBrowserLearnerJourney(t *testing.T) {
 	if eval[bool](t, ctx, `!!document.querySelector('form.quiz')`) {
 		t.Fatal("the quiz form is shown before any lesson is read")
 	}
+	screenshot(t, ctx, "quiz-closed-ar")
 	if n := eval[int](t, ctx, `document.querySelectorAll('.remaining-lessons a').length`); n != len(co.Lessons) {
 		t.Errorf("%d lessons listed as remaining, want %d", n, len(co.Lessons))
 	}
@@ -120,6 +121,7 @@ func TestBrowserLearnerJourney(t *testing.T) {
 	if href := eval[string](t, ctx, `document.querySelector('a.main-step').getAttribute('href')`); href != "/ar/courses/"+slug+"/quiz" {
 		t.Errorf("after the last lesson the course's main button leads to %s, want the quiz", href)
 	}
+	screenshot(t, ctx, "course-to-quiz-ar")
 	clickAndLoad(t, ctx, "a.main-step")
 
 	// Answer the questions the page shows, as they are shown: the right options are found
