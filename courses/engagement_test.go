@@ -96,6 +96,10 @@ func TestLessonCountsAsReadOnlyAfterItsReadingTime(t *testing.T) {
 	if next := mustProgress(t, e, id).NextStep(c); next != "quiz" {
 		t.Errorf("next step after every lesson: %q, want the quiz", next)
 	}
+	// The openings are the learner's data: their progress (and export) lists them.
+	if mine, err := e.svc.MyProgress(ctx, id); err != nil || len(mine) != 1 || len(mine[0].Opened) != len(c.Lessons) {
+		t.Errorf("my progress lists the openings: %+v %v", mine, err)
+	}
 	if _, err := e.svc.SubmitQuiz(ctx, id, fixture, allRight()); err != nil {
 		t.Fatal(err)
 	}

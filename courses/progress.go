@@ -420,7 +420,7 @@ type Progress struct {
 	Passed       bool       `json:"passed"`
 	CompletedAt  *time.Time `json:"completed_at"`
 	// Opened is when each lesson was first opened (RecordOpen), for the reading-time rule.
-	Opened map[string]time.Time `json:"-"`
+	Opened map[string]time.Time `json:"opened,omitempty"`
 }
 
 // IsDone reports whether lesson is done.
@@ -565,6 +565,22 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 	if err != nil {
 		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
 	}
+	opened := map[string]map[string]time.Time{}
+	rows, err = s.db.R.QueryContext(ctx, "SELECT course_slug, lesson_slug, opened_at FROM lesson_opens WHERE official_id = ?", officialID)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var c, l, at string
+		if err := row.Scan(&c, &l, &at); err != nil {
+			return err
+		}
+		if opened[c] == nil {
+			opened[c] = map[string]time.Time{}
+		}
+		opened[c][l] = parseTime(at)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
 	type agg struct {
 		used   int
 		best   sql.NullInt64
@@ -592,6 +608,7 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 		c, _ := cat.Course(p.Course)
 		a := attempts[p.Course]
 		p.fill(c, done[p.Course], a.used, a.best, a.passed.Bool)
+		p.Opened = opened[p.Course]
 	}
 	rank := func(p *Progress) int {
 		if o := order[p.Course]; o > 0 {
