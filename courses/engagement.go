@@ -118,8 +118,8 @@ func checkRead(ctx context.Context, tx *sql.Tx, c *Course, l *Lesson, officialID
 	err := tx.QueryRowContext(ctx, "SELECT opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ? AND lesson_slug = ?",
 		officialID, c.Slug, l.Slug).Scan(&openedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at) VALUES(?, ?, ?, ?)`,
-			officialID, c.Slug, l.Slug, timestamp(at)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at) VALUES(?, ?, ?, ?)
+			ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`, officialID, c.Slug, l.Slug, timestamp(at)); err != nil {
 			return nil, fmt.Errorf("courses: mark done %s/%s: %w", c.Slug, l.Slug, err)
 		}
 		return &NotReadError{Course: c.Slug, Lesson: l.Slug, ReadableAt: at.Add(need), Left: need}, nil
