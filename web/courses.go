@@ -136,7 +136,6 @@ func (h *handler) listCourses(c *fiber.Ctx) error {
 type courseData struct {
 	Course   *courses.Course
 	Progress *courses.Progress
-	Resume   string
 	// Next is where the main button leads: the first lesson not read yet, "quiz", or "".
 	Next string
 }
@@ -154,7 +153,6 @@ func (h *handler) showCourse(c *fiber.Ctx) error {
 		if d.Progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
 			return err
 		}
-		d.Resume = d.Progress.Resume(co)
 		d.Next = d.Progress.NextStep(co)
 	}
 	v := h.view(c, "")
@@ -469,8 +467,8 @@ func (h *handler) myCoursesSection(ctx context.Context, u *officials.Official, l
 			note = h.cat.T(l, "course.completed_on", "date", i18n.FormatDate(l, *p.CompletedAt))
 		}
 		href := fmt.Sprintf("/%s/courses/%s", l, co.Slug)
-		if r := p.Resume(co); r != "" && !p.Completed() {
-			href += "/" + r
+		if next := p.NextStep(co); next != "" && !p.Completed() {
+			href += "/" + next // the next lesson not read, or the quiz
 		}
 		sec.Items = append(sec.Items, meItem{Label: co.TitleIn(l), Href: href, Note: note})
 	}
