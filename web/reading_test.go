@@ -224,6 +224,9 @@ func TestQuizOpensWhenEveryLessonIsRead(t *testing.T) {
 	if r := c.get("/ar/courses/" + slug); !strings.Contains(r.Body, `class="button main-step" href="/ar/courses/`+slug+`/quiz"`) {
 		t.Error("after the last lesson the course's main button does not lead to the quiz")
 	}
+	if r := c.get("/ar/me"); !strings.Contains(r.Body, `href="/ar/courses/`+slug+`/quiz"`) {
+		t.Error("the profile's list of courses does not lead to the quiz")
+	}
 	if r := c.get("/ar/courses/" + slug + "/quiz"); r.Status != 200 || !strings.Contains(r.Body, `class="quiz"`) {
 		t.Errorf("quiz page after reading every lesson: %d", r.Status)
 	}
