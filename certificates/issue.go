@@ -67,7 +67,7 @@ func (s *Service) courseAchievement(slug string, at time.Time) (achievement, err
 			title[l] = t
 		}
 	}
-	return achievement{kind: KindCourse, course: co.Slug, title: title, hours: co.Hours, start: at.UTC()}, nil
+	return achievement{kind: KindCourse, course: co.Slug, title: title, hours: float64(co.StudyHours()), start: at.UTC()}, nil
 }
 
 // IssueWorkshop issues attendance certificates of a workshop to the officials given (those

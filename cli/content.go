@@ -33,6 +33,15 @@ func contentCheck(args []string, stdout io.Writer) error {
 		return fmt.Errorf("content check: %d problem(s) in %s", len(ps), where)
 	}
 	cat, _ := courses.Load(fsys)
+	// Warnings do not fail the check: the declared hours are not what is shown.
+	warnings := courses.CheckHours(cat)
+	for _, w := range warnings {
+		fmt.Fprintln(stdout, "warning: "+w.String())
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(stdout, "%s: %d course(s), no problems, %d warning(s)\n", where, cat.Len(), len(warnings))
+		return nil
+	}
 	fmt.Fprintf(stdout, "%s: %d course(s), no problems\n", where, cat.Len())
 	return nil
 }

@@ -255,9 +255,6 @@ func (s *Service) OpenQuiz(ctx context.Context, officialID int64, slug string) (
 	return &open, nil
 }
 
-// SetClock replaces the service's clock (tests move it past a cool-down).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
-
 // unansweredError is the problem of a submission that leaves questions unanswered without
 // the learner's confirmation: it names each of them.
 func unansweredError(ids []string) *problem.Error {

@@ -255,14 +255,14 @@ func parseManifest(file string, src []byte, ps *problems) *manifest {
 			}
 		}
 	}
-	if e, ok := required("hours"); ok {
+	if e, ok := f["hours"]; ok { // optional: the study hours are computed (check_hours.go)
 		var h float64
 		if e.value.Kind != yaml.ScalarNode || (e.value.Tag != "!!int" && e.value.Tag != "!!float") || e.value.Decode(&h) != nil {
 			y.add(e.value, "hours: expected a number, got %q", e.value.Value)
 		} else if h <= 0 || h > 1000 {
 			y.add(e.value, "hours %v: expected a number of hours greater than 0", h)
 		} else {
-			c.Hours = h
+			c.DeclaredHours, c.declaredHoursLine = h, e.value.Line
 		}
 	}
 	if e, ok := f["pass_mark"]; ok {
@@ -400,7 +400,7 @@ func parseLesson(file string, src []byte, ps *problems) *lessonSource {
 	fm, body, bodyLine, ok := splitFrontMatter(src)
 	s := &lessonSource{file: file, body: body, bodyLine: bodyLine}
 	if !ok {
-		ps.add(file, 1, "missing front matter: a lesson starts with a --- line, title: and minutes:, then a --- line")
+		ps.add(file, 1, "missing front matter: a lesson starts with a --- line, title:, then a --- line")
 		return s
 	}
 	y := &yfile{name: file, off: 1, ps: ps}
@@ -408,19 +408,26 @@ func parseLesson(file string, src []byte, ps *problems) *lessonSource {
 	if root == nil {
 		return s
 	}
-	f := y.fields(root, "the front matter", "title", "minutes")
+	// minutes: was the reading time typed by hand; it is now computed from the words, and the
+	// key is still accepted (and ignored) so that older folders load.
+	f := y.fields(root, "the front matter", "title", "minutes", "exercise_minutes")
 	if e, ok := f["title"]; !ok {
 		ps.add(file, 1, "missing title in the front matter")
 	} else if t, ok := y.text(e, "title"); ok {
 		s.title = t
 	}
-	if e, ok := f["minutes"]; !ok {
-		ps.add(file, 1, "missing minutes (reading time) in the front matter")
-	} else if n, ok := y.integer(e, "minutes"); ok {
-		if n < 1 || n > 600 {
-			y.add(e.value, "minutes %d: expected the reading time in minutes, 1 to 600", n)
-		} else {
-			s.minutes = n
+	if e, ok := f["minutes"]; ok {
+		if n, ok := y.integer(e, "minutes"); ok && (n < 1 || n > 600) {
+			y.add(e.value, "minutes %d: expected minutes, 1 to 600 (the reading time is computed from the words; the key can be left out)", n)
+		}
+	}
+	if e, ok := f["exercise_minutes"]; ok {
+		if n, ok := y.integer(e, "exercise_minutes"); ok {
+			if n < 0 || n > 600 {
+				y.add(e.value, "exercise_minutes %d: expected the time of the lesson's exercises in minutes, 0 to 600", n)
+			} else {
+				s.exerciseMinutes = n
+			}
 		}
 	}
 	return s

@@ -154,13 +154,16 @@ func (c *Catalogue) OpenImage(courseSlug, name string) (fs.File, error) {
 
 // Course is one course: its manifest, its lessons in order and its quiz.
 type Course struct {
-	Slug        string  `json:"slug"`
-	Dir         string  `json:"-"` // folder in the content, e.g. "02-open-government-data"
-	Phases      []int   `json:"phases"`
-	Level       string  `json:"level"`
-	Hours       float64 `json:"hours"`
-	PassMark    int     `json:"pass_mark"`
-	MaxAttempts int     `json:"max_attempts"`
+	Slug   string `json:"slug"`
+	Dir    string `json:"-"` // folder in the content, e.g. "02-open-government-data"
+	Phases []int  `json:"phases"`
+	Level  string `json:"level"`
+	// DeclaredHours is the manifest's optional hours: figure, kept only for `content check`
+	// to compare with StudyHours, which is the figure shown and certified.
+	DeclaredHours     float64 `json:"-"`
+	declaredHoursLine int
+	PassMark          int `json:"pass_mark"`
+	MaxAttempts       int `json:"max_attempts"`
 	// QuestionsPerLesson is how many questions of each lesson an attempt draws.
 	QuestionsPerLesson int `json:"questions_per_lesson"`
 	// QuizCooldown is the wait between a failed attempt and the next one.
@@ -208,7 +211,8 @@ func (c *Course) OutcomesIn(lang string) []string {
 // Offers reports whether the manifest promises the course in lang.
 func (c *Course) Offers(lang string) bool { return slices.Contains(c.Languages, lang) }
 
-// Minutes is the sum of the lessons' reading times in lang (with fallbacks).
+// Minutes is the sum of the lessons' reading times in lang (with fallbacks), exercises and
+// quiz left out.
 func (c *Course) Minutes(lang string) int {
 	n := 0
 	for _, l := range c.Lessons {
@@ -260,6 +264,9 @@ type Lesson struct {
 	Slug      string   `json:"slug"`      // file stem without language, also its URL segment: "01-why-open-government"
 	Number    int      `json:"number"`    // 1-based position in the course
 	Languages []string `json:"languages"` // languages it is written in, in ar, en, fr order
+	// ExerciseMinutes is the time of the lesson's exercises and activities, as its front
+	// matter states it (exercise_minutes; 0 when it has none).
+	ExerciseMinutes int `json:"exercise_minutes"`
 	// views maps a page language to what a reader of that language is shown.
 	views map[string]*LessonView
 }
@@ -295,10 +302,10 @@ func (l *Lesson) Title(lang string) string {
 type LessonView struct {
 	Lang     string        `json:"lang"` // the language the text is written in
 	Title    string        `json:"title"`
-	Minutes  int           `json:"minutes"`
-	Words    int           `json:"words"`
-	HTML     template.HTML `json:"html"` // rendered once at load, safe: raw HTML in the source is escaped
-	Text     string        `json:"-"`    // plain text, for the search index
+	Minutes  int           `json:"minutes"` // reading time, computed from Words (ReadingMinutes)
+	Words    int           `json:"words"`   // words of the rendered text
+	HTML     template.HTML `json:"html"`    // rendered once at load, safe: raw HTML in the source is escaped
+	Text     string        `json:"-"`       // plain text, for the search index
 	Headings []Heading     `json:"headings"`
 }
 
@@ -491,7 +498,10 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 				report: content == page,
 			}
 			v := job.render(s.body)
-			v.Title, v.Minutes = s.title, s.minutes
+			v.Title, v.Minutes = s.title, ReadingMinutes(v.Lang, v.Words)
+			if s.exerciseMinutes > l.ExerciseMinutes {
+				l.ExerciseMinutes = s.exerciseMinutes
+			}
 			if v.Title == "" {
 				v.Title = l.Slug
 			}
@@ -526,11 +536,13 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 
 // lessonSource is a lesson file split into its front matter and its Markdown body.
 type lessonSource struct {
-	file     string
-	title    string
-	minutes  int
-	body     []byte
-	bodyLine int // line of the file on which the body starts
+	file  string
+	title string
+	// exerciseMinutes is the front matter's exercise_minutes (the largest of the languages
+	// is the lesson's).
+	exerciseMinutes int
+	body            []byte
+	bodyLine        int // line of the file on which the body starts
 }
 
 // splitFrontMatter separates "---\n yaml \n---\n body". It returns ok false when the file

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/masar-platform/masar/cache"
@@ -34,7 +35,8 @@ type CompletionHook func(ctx context.Context, officialID int64, courseSlug strin
 type Service struct {
 	db  *store.DB
 	cat func() *Catalogue
-	now func() time.Time
+	// clock, when set (SetClock), replaces the real time: tests move it.
+	clock atomic.Pointer[func() time.Time]
 
 	mu    sync.Mutex
 	hooks []CompletionHook
@@ -56,7 +58,7 @@ type visitKey struct {
 // NewService returns the progress service. cat returns the current catalogue (it may change
 // between calls when the content is reloaded).
 func NewService(db *store.DB, cat func() *Catalogue) *Service {
-	return &Service{db: db, cat: cat, now: func() time.Time { return time.Now().UTC() }, progress: newProgressCache()}
+	return &Service{db: db, cat: cat, progress: newProgressCache()}
 }
 
 // OnComplete registers a hook run when an official completes a course: every lesson done
@@ -223,20 +225,26 @@ func (s *Service) RunVisitFlusher(ctx context.Context, every time.Duration) {
 }
 
 // MarkDone records that the official finished a lesson (enrolling them if needed) and makes
-// it the lesson to resume from. It reports whether this completed the course. A lesson that
+// it the lesson to resume from. It is refused with a *NotReadError until the lesson has been
+// open its reading time (see RecordOpen). It reports whether this completed the course. A lesson that
 // is not in the course is refused with store.ErrNotFound.
 func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson string) (completed bool, err error) {
 	c, err := s.course(slug)
 	if err != nil {
 		return false, err
 	}
-	if l, _ := c.FindLesson(lesson); l == nil {
+	l, _ := c.FindLesson(lesson)
+	if l == nil {
 		return false, fmt.Errorf("courses: mark done %s/%s: %w", slug, lesson, store.ErrNotFound)
 	}
 	at := s.now()
+	var notRead *NotReadError
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
 			return err
+		}
+		if notRead, err = checkRead(ctx, tx, c, l, officialID, at); err != nil || notRead != nil {
+			return err // a refusal commits the enrolment and the first opening, nothing else
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_progress(official_id, course_slug, lesson_slug, done_at)
 			VALUES(?, ?, ?, ?) ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`,
@@ -253,6 +261,9 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 	s.progress.Forget(visitKey{officialID, slug})
 	if err != nil {
 		return false, err
+	}
+	if notRead != nil {
+		return false, notRead
 	}
 	if completed {
 		s.completed(ctx, officialID, slug, at)
@@ -442,6 +453,8 @@ type Progress struct {
 	BestScore    *int       `json:"best_score"` // nil before the first attempt
 	Passed       bool       `json:"passed"`
 	CompletedAt  *time.Time `json:"completed_at"`
+	// Opened is when each lesson was first opened (RecordOpen), for the reading-time rule.
+	Opened map[string]time.Time `json:"opened,omitempty"`
 }
 
 // IsDone reports whether lesson is done.
@@ -535,6 +548,9 @@ func (s *Service) readProgress(ctx context.Context, c *Course, officialID int64)
 	if err != nil {
 		return nil, err
 	}
+	if p.Opened, err = openedLessons(ctx, s.db.R, officialID, slug); err != nil {
+		return nil, err
+	}
 	var used int
 	var best sql.NullInt64
 	var passed sql.NullBool
@@ -583,6 +599,22 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 	if err != nil {
 		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
 	}
+	opened := map[string]map[string]time.Time{}
+	rows, err = s.db.R.QueryContext(ctx, "SELECT course_slug, lesson_slug, opened_at FROM lesson_opens WHERE official_id = ?", officialID)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var c, l, at string
+		if err := row.Scan(&c, &l, &at); err != nil {
+			return err
+		}
+		if opened[c] == nil {
+			opened[c] = map[string]time.Time{}
+		}
+		opened[c][l] = parseTime(at)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: my progress %d: %w", officialID, err)
+	}
 	type agg struct {
 		used   int
 		best   sql.NullInt64
@@ -610,6 +642,7 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 		c, _ := cat.Course(p.Course)
 		a := attempts[p.Course]
 		p.fill(c, done[p.Course], a.used, a.best, a.passed.Bool)
+		p.Opened = opened[p.Course]
 	}
 	rank := func(p *Progress) int {
 		if o := order[p.Course]; o > 0 {

@@ -1,6 +1,7 @@
 package courses
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -24,5 +25,6 @@ func newProgressCache() *cache.Map[visitKey, keptProgress] {
 func copyProgress(p *Progress) *Progress {
 	c := *p
 	c.Done = slices.Clone(p.Done)
+	c.Opened = maps.Clone(p.Opened)
 	return &c
 }

@@ -44,6 +44,23 @@ func newEnv(t *testing.T) *env {
 	return &env{svc: courses.NewService(db, func() *courses.Catalogue { return cat }), db: db, acc: officials.New(db, 4), cat: cat}
 }
 
+// openedLongAgo enrols the official and opens the lessons a day ago, so that they may be
+// marked done now.
+func (e *env) openedLongAgo(t *testing.T, id int64, lessons ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := e.svc.Enrol(ctx, id, fixture); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+	defer e.svc.SetClock(nil)
+	for _, l := range lessons {
+		if err := e.svc.RecordOpen(ctx, id, fixture, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func (e *env) learner(t *testing.T, n int, country string) int64 {
 	t.Helper()
 	o, err := e.acc.Register(context.Background(), officials.Input{
@@ -130,6 +147,7 @@ func TestCompletionRecordedOnceUnderConcurrency(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	id := e.learner(t, 1, "JO")
+	e.openedLongAgo(t, id, fixtureLessons...)
 	var calls atomic.Int32
 	var hookAt atomic.Value
 	e.svc.OnComplete(func(ctx context.Context, officialID int64, slug string, at time.Time) {
@@ -211,6 +229,7 @@ func TestCompletionNeedsLessonsAndPassedQuiz(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	id := e.learner(t, 1, "JO")
+	e.openedLongAgo(t, id, fixtureLessons...)
 	var calls atomic.Int32
 	e.svc.OnComplete(func(context.Context, int64, string, time.Time) { calls.Add(1) })
 
@@ -233,6 +252,7 @@ func TestCompletionNeedsLessonsAndPassedQuiz(t *testing.T) {
 	}
 	// Passing first, then the last lesson, completes on the lesson.
 	id2 := e.learner(t, 2, "TN")
+	e.openedLongAgo(t, id2, fixtureLessons...)
 	if sub, err := e.svc.SubmitQuiz(ctx, id2, fixture, allRight(), true); err != nil || sub.Completed {
 		t.Fatalf("quiz before lessons: %+v %v", sub, err)
 	}
@@ -274,6 +294,7 @@ func TestResumeAndEnrolment(t *testing.T) {
 		t.Errorf("enrolling twice changed enrolled_at: %v → %v", p1.EnrolledAt, p2.EnrolledAt)
 	}
 
+	e.openedLongAgo(t, id, "01-intro")
 	if _, err := e.svc.MarkDone(ctx, id, fixture, "01-intro"); err != nil {
 		t.Fatal(err)
 	}
@@ -301,13 +322,14 @@ func TestResumeAndEnrolment(t *testing.T) {
 		t.Errorf("unknown course quiz: %v", err)
 	}
 
-	// MarkDone enrols implicitly.
+	// MarkDone enrols implicitly; a lesson never opened is opened then, and not done yet.
 	id2 := e.learner(t, 2, "JO")
-	if _, err := e.svc.MarkDone(ctx, id2, fixture, "03-last"); err != nil {
-		t.Fatal(err)
+	var notRead *courses.NotReadError
+	if _, err := e.svc.MarkDone(ctx, id2, fixture, "03-last"); !errors.As(err, &notRead) {
+		t.Fatalf("marking an unopened lesson done: %v, want NotReadError", err)
 	}
 	mine, err := e.svc.MyProgress(ctx, id2)
-	if err != nil || len(mine) != 1 || mine[0].Course != fixture || mine[0].LastLesson != "03-last" || mine[0].LessonsDone != 1 {
+	if err != nil || len(mine) != 1 || mine[0].Course != fixture || mine[0].LessonsDone != 0 {
 		t.Errorf("my progress: %+v %v", mine, err)
 	}
 }
@@ -372,6 +394,7 @@ func TestProgressNeverStaleAfterAWrite(t *testing.T) {
 	if err := e.svc.Enrol(ctx, id, fixture); err != nil {
 		t.Fatal(err)
 	}
+	e.openedLongAgo(t, id, fixtureLessons...)
 	if p, _ := e.svc.Progress(ctx, id, fixture); !p.Enrolled {
 		t.Fatal("enrolment not seen")
 	}

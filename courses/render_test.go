@@ -97,7 +97,7 @@ func loadRender(t *testing.T) *courses.Course {
 func TestRenderArabicLesson(t *testing.T) {
 	c := loadRender(t)
 	v, fellBack := c.Lesson("01-first", "ar")
-	if v == nil || fellBack || v.Lang != "ar" || v.Dir() != "rtl" || v.Title != "الأول" || v.Minutes != 12 {
+	if v == nil || fellBack || v.Lang != "ar" || v.Dir() != "rtl" || v.Title != "الأول" || v.Minutes != 1 || v.Words != 40 {
 		t.Fatalf("view: %+v fellBack=%v", v, fellBack)
 	}
 	html := string(v.HTML)
@@ -229,7 +229,7 @@ func TestFixtureCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.PassMark != 75 || c.MaxAttempts != 3 || c.Hours != 1.5 || len(c.Phases) != 2 || c.Level != "introductory" ||
+	if c.PassMark != 75 || c.MaxAttempts != 3 || c.DeclaredHours != 1.5 || len(c.Phases) != 2 || c.Level != "introductory" ||
 		c.TitleIn("fr") != "دورة الاختبار" || c.TitleIn("en") != "Fixture course" || len(c.OutcomesIn("en")) != 4 {
 		t.Errorf("manifest: %+v", c)
 	}
@@ -237,7 +237,7 @@ func TestFixtureCatalogue(t *testing.T) {
 	for _, l := range c.Lessons {
 		slugs = append(slugs, l.Slug)
 	}
-	if strings.Join(slugs, ",") != "01-intro,02-middle,03-last" || c.Minutes("ar") != 30 {
+	if strings.Join(slugs, ",") != "01-intro,02-middle,03-last" || c.Minutes("ar") != 3 {
 		t.Errorf("lessons %v, minutes %d", slugs, c.Minutes("ar"))
 	}
 	if prev, next := c.Neighbours("02-middle"); prev.Slug != "01-intro" || next.Slug != "03-last" {

@@ -17,6 +17,8 @@ func TestReportAndExcelExport(t *testing.T) {
 	ctx := context.Background()
 	jo := e.learner(t, 1, "JO")
 	tn := e.learner(t, 2, "TN")
+	e.openedLongAgo(t, jo, fixtureLessons...)
+	e.openedLongAgo(t, tn, "01-intro")
 	for _, l := range fixtureLessons {
 		if _, err := e.svc.MarkDone(ctx, jo, fixture, l); err != nil {
 			t.Fatal(err)

@@ -126,10 +126,25 @@ func (s *site) account(t *testing.T, email string) officials.Input {
 	in := officials.Input{Email: email, Password: password, NameAr: "سارة خالد", NameLatin: "Sara Khaled",
 		JobTitle: "Analyst", Organisation: "Ministry of Planning", Country: "JO", Sector: "central_government",
 		Gender: "female", Language: "ar"}
-	if _, err := s.p.Officials.Create(context.Background(), audit.Actor{Email: "e2e"}, in, officials.RoleOfficial); err != nil {
+	o, err := s.p.Officials.Create(context.Background(), audit.Actor{Email: "e2e"}, in, officials.RoleOfficial)
+	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
+	s.confirm(t, o.ID)
 	return in
+}
+
+// confirm confirms the account's e-mail address by its link's token, as its holder would:
+// an unconfirmed account may read but not enrol nor apply.
+func (s *site) confirm(t *testing.T, id int64) {
+	t.Helper()
+	tok, err := s.p.Officials.NewEmailToken(context.Background(), id, officials.PurposeConfirm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.p.Officials.ConfirmEmail(context.Background(), tok); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // lockedBuffer collects the browser's output, which the allocator writes from its own goroutine.

@@ -24,6 +24,7 @@ func (s *site) wsPerson(t *testing.T, email, role, country, nameAr, nameLatin st
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
+	s.confirm(t, o.ID)
 	return o
 }
 

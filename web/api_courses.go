@@ -21,18 +21,19 @@ func (h *handler) apiCourseRoutes(api fiber.Router) {
 
 // courseSummary is a course as the API lists it.
 type courseSummary struct {
-	Slug        string              `json:"slug"`
-	Title       map[string]string   `json:"title"`
-	Summary     map[string]string   `json:"summary"`
-	Phases      []int               `json:"phases"`
-	Level       string              `json:"level"`
-	Hours       float64             `json:"hours"`
-	Languages   []string            `json:"languages"`
-	PassMark    int                 `json:"pass_mark"`
-	MaxAttempts int                 `json:"max_attempts"`
-	Outcomes    map[string][]string `json:"outcomes,omitempty"`
-	Lessons     []lessonSummary     `json:"lessons,omitempty"`
-	Quiz        int                 `json:"quiz_questions"`
+	Slug         string              `json:"slug"`
+	Title        map[string]string   `json:"title"`
+	Summary      map[string]string   `json:"summary"`
+	Phases       []int               `json:"phases"`
+	Level        string              `json:"level"`
+	Hours        float64             `json:"hours"`         // study hours computed from the content (Course.StudyHours)
+	StudyMinutes int                 `json:"study_minutes"` // the same, in minutes
+	Languages    []string            `json:"languages"`
+	PassMark     int                 `json:"pass_mark"`
+	MaxAttempts  int                 `json:"max_attempts"`
+	Outcomes     map[string][]string `json:"outcomes,omitempty"`
+	Lessons      []lessonSummary     `json:"lessons,omitempty"`
+	Quiz         int                 `json:"quiz_questions"`
 }
 
 type lessonSummary struct {
@@ -40,10 +41,15 @@ type lessonSummary struct {
 	Number    int               `json:"number"`
 	Title     map[string]string `json:"title"`
 	Languages []string          `json:"languages"`
+	// ReadingMinutes is the lesson's reading time by language; MinReadingMinutes the time it
+	// must have been open before it can be marked done.
+	ReadingMinutes    map[string]int `json:"reading_minutes"`
+	MinReadingMinutes int            `json:"min_reading_minutes"`
+	ExerciseMinutes   int            `json:"exercise_minutes"`
 }
 
 func summarise(co *courses.Course, full bool) courseSummary {
-	s := courseSummary{Slug: co.Slug, Title: co.Title, Summary: co.Summary, Phases: co.Phases, Level: co.Level, Hours: co.Hours,
+	s := courseSummary{Slug: co.Slug, Title: co.Title, Summary: co.Summary, Phases: co.Phases, Level: co.Level, Hours: float64(co.StudyHours()), StudyMinutes: co.StudyMinutes(),
 		Languages: co.Languages, PassMark: co.PassMark, MaxAttempts: co.MaxAttempts}
 	if co.Quiz != nil {
 		s.Quiz = len(co.Quiz.Questions)
@@ -51,11 +57,15 @@ func summarise(co *courses.Course, full bool) courseSummary {
 	if full {
 		s.Outcomes = co.Outcomes
 		for _, l := range co.Lessons {
-			titles := map[string]string{}
+			titles, minutes := map[string]string{}, map[string]int{}
 			for _, lg := range l.Languages {
 				titles[lg] = l.Title(lg)
+				if v, _ := l.View(lg); v != nil {
+					minutes[lg] = v.Minutes
+				}
 			}
-			s.Lessons = append(s.Lessons, lessonSummary{Slug: l.Slug, Number: l.Number, Title: titles, Languages: l.Languages})
+			s.Lessons = append(s.Lessons, lessonSummary{Slug: l.Slug, Number: l.Number, Title: titles, Languages: l.Languages,
+				ReadingMinutes: minutes, MinReadingMinutes: l.MinReadingMinutes(), ExerciseMinutes: l.ExerciseMinutes})
 		}
 	}
 	return s
@@ -82,6 +92,9 @@ func (h *handler) apiEnrol(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
+		return err
+	}
 	if err := h.Courses.Enrol(c.UserContext(), user(c).ID, co.Slug); err != nil {
 		return err
 	}
@@ -100,8 +113,11 @@ func (h *handler) apiLessonDone(c *fiber.Ctx) error {
 	if l, _ := co.FindLesson(c.Params("lesson")); l == nil {
 		return problem.NotFound
 	}
-	if _, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, c.Params("lesson")); err != nil {
+	if err := h.mayEnrol(c, co.Slug); err != nil {
 		return err
+	}
+	if _, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, c.Params("lesson")); err != nil {
+		return h.notReadProblem(c, err)
 	}
 	p, err := h.Courses.Progress(c.UserContext(), user(c).ID, co.Slug)
 	if err != nil {

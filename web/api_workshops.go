@@ -230,6 +230,9 @@ func (h *handler) apiRegister(c *fiber.Ctx) error {
 	var r *workshops.Registration
 	switch {
 	case b.OfficialID == 0 && b.Email == "":
+		if err := mustBeConfirmed(c); err != nil {
+			return err
+		}
 		r, err = h.Workshops.Apply(ctx, u, w.ID, b.Motivation)
 	case !u.IsStaff() && !u.IsFocalPoint():
 		return problem.Forbidden

@@ -41,6 +41,7 @@ func certCompleteCourse(t *testing.T, p *web.Platform, officialID int64, slug st
 			t.Fatal(err)
 		}
 	}
+	openedLongAgo(t, p, officialID, slug)
 	var wg sync.WaitGroup
 	for _, l := range co.Lessons {
 		for i := 0; i < 3; i++ {

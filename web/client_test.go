@@ -144,6 +144,7 @@ func account(t testing.TB, p *web.Platform, email, role, country string) (*clien
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
+	confirmAddress(t, p, o)
 	c := newClient(t, p)
 	if r := c.post("/ar/login", url.Values{"email": {email}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("login %s: %d %s", email, r.Status, r.Body)

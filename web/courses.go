@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -137,7 +138,8 @@ func (h *handler) listCourses(c *fiber.Ctx) error {
 type courseData struct {
 	Course   *courses.Course
 	Progress *courses.Progress
-	Resume   string
+	// Next is where the main button leads: the first lesson not read yet, "quiz", or "".
+	Next string
 }
 
 func (h *handler) showCourse(c *fiber.Ctx) error {
@@ -153,7 +155,7 @@ func (h *handler) showCourse(c *fiber.Ctx) error {
 		if d.Progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
 			return err
 		}
-		d.Resume = d.Progress.Resume(co)
+		d.Next = d.Progress.NextStep(co)
 	}
 	v := h.view(c, "")
 	v.Title = co.TitleIn(v.Lang)
@@ -165,6 +167,9 @@ func (h *handler) showCourse(c *fiber.Ctx) error {
 func (h *handler) enrol(c *fiber.Ctx) error {
 	co, err := h.course(c.Params("slug"))
 	if err != nil {
+		return err
+	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
 		return err
 	}
 	if err := h.Courses.Enrol(c.UserContext(), user(c).ID, co.Slug); err != nil {
@@ -185,6 +190,8 @@ type lessonData struct {
 	Prev     *courses.Lesson
 	Next     *courses.Lesson
 	Progress *courses.Progress
+	// Wait is the minutes left before the lesson can be marked done (0: it can be now).
+	Wait int
 }
 
 func (h *handler) showLesson(c *fiber.Ctx) error {
@@ -202,21 +209,27 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 	}
 	var progress *courses.Progress
 	var variant string
+	var wait int
 	if u := user(c); u != nil {
 		if err := h.Courses.RecordVisit(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
+			return err
+		}
+		// Recorded before the kept page is used: the reading time runs from the first opening.
+		if err := h.Courses.RecordOpen(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
 			return err
 		}
 		if progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
 			return err
 		}
-		variant = lessonVariant(progress, l.Slug)
+		wait = h.readWait(progress, co, l)
+		variant = lessonVariant(progress, l.Slug) + "w" + strconv.Itoa(wait)
 		if h.pages.servePersonal(c, gen, variant, func() string { return h.csrfToken(c) }) {
 			return nil
 		}
 	}
 	v := h.view(c, "")
 	lv, fellBack := l.View(v.Lang)
-	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack, Progress: progress}
+	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack, Progress: progress, Wait: wait}
 	d.Prev, d.Next = co.Neighbours(l.Slug)
 	v.Title = lv.Title + " · " + co.TitleIn(v.Lang)
 	v.Data = d
@@ -249,7 +262,16 @@ func (h *handler) markLessonDone(c *fiber.Ctx) error {
 	if l == nil {
 		return problem.NotFound
 	}
+	if err := h.mayEnrol(c, co.Slug); err != nil {
+		return err
+	}
 	completed, err := h.Courses.MarkDone(c.UserContext(), user(c).ID, co.Slug, l.Slug)
+	var notRead *courses.NotReadError
+	if errors.As(err, &notRead) {
+		// Back to the lesson, which says how long is left by the button.
+		h.setFlash(c, "flash.lesson_not_read")
+		return c.Redirect(fmt.Sprintf("/%s/courses/%s/%s#done", lang(c), co.Slug, l.Slug), fiber.StatusSeeOther)
+	}
 	if err != nil {
 		return err
 	}
@@ -370,8 +392,8 @@ func (h *handler) myCoursesSection(ctx context.Context, u *officials.Official, l
 			note = h.cat.T(l, "course.completed_on", "date", i18n.FormatDate(l, *p.CompletedAt))
 		}
 		href := fmt.Sprintf("/%s/courses/%s", l, co.Slug)
-		if r := p.Resume(co); r != "" && !p.Completed() {
-			href += "/" + r
+		if next := p.NextStep(co); next != "" && !p.Completed() {
+			href += "/" + next // the next lesson not read, or the quiz
 		}
 		sec.Items = append(sec.Items, meItem{Label: co.TitleIn(l), Href: href, Note: note})
 	}

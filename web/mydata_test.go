@@ -42,6 +42,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	openedLongAgo(t, p, fp.ID, co.Slug)
 	for _, l := range co.Lessons {
 		if _, err := p.Courses.MarkDone(ctx, fp.ID, co.Slug, l.Slug); err != nil {
 			t.Fatal(err)

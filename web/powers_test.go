@@ -74,7 +74,7 @@ func TestStaffCannotObtainOneTimeLinks(t *testing.T) {
 	_, staffTok := person(t, p, "staff-api@masar.test", officials.RoleStaff, "")
 	_, colleague := account(t, p, "colleague@masar.test", officials.RoleStaff, "")
 	admin, adminO := account(t, p, "admin@masar.test", officials.RoleAdmin, "")
-	official, officialO := account(t, p, "official@gov.jo", officials.RoleOfficial, "JO")
+	official, officialO := unconfirmedAccount(t, p, "official@gov.jo", officials.RoleOfficial, "JO") // asks for a new confirmation link
 	focal, _ := account(t, p, "focal@gov.tn", officials.RoleFocalPoint, "TN")
 	_, focalTok := person(t, p, "focal-api@gov.tn", officials.RoleFocalPoint, "TN")
 	anon := newClient(t, p)

@@ -98,6 +98,9 @@ func (h *handler) showQuiz(c *fiber.Ctx) error {
 	if co.Quiz == nil {
 		return courses.ErrNoQuiz
 	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
+		return err
+	}
 	d, err := h.quizData(c, co)
 	if err != nil {
 		return err
@@ -136,6 +139,9 @@ func (h *handler) submitQuiz(c *fiber.Ctx) error {
 	}
 	if co.Quiz == nil {
 		return courses.ErrNoQuiz
+	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
+		return err
 	}
 	answers := quizAnswers(c)
 	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, co.Slug, answers, c.FormValue("confirm") == "1")
@@ -207,6 +213,9 @@ func (h *handler) apiOpenQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
+		return err
+	}
 	open, err := h.Courses.OpenQuiz(c.UserContext(), user(c).ID, co.Slug)
 	if err != nil {
 		return quizRefusal(c, err)
@@ -241,7 +250,14 @@ func (h *handler) apiSubmitQuiz(c *fiber.Ctx) error {
 	if err := bodyJSON(c, &body); err != nil {
 		return err
 	}
-	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, c.Params("slug"), body.Answers, body.Confirm)
+	co, err := h.course(c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if closed, err := h.quizClosed(c, co); closed || err != nil {
+		return err
+	}
+	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, co.Slug, body.Answers, body.Confirm)
 	if err != nil {
 		return quizRefusal(c, err)
 	}

@@ -116,6 +116,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 			t.Fatal(err)
 		}
 		id := f.people[who].ID
+		openedLongAgo(t, p, id, slug)
 		for _, l := range co.Lessons {
 			if _, err := p.Courses.MarkDone(ctx, id, slug, l.Slug); err != nil {
 				t.Fatal(err)

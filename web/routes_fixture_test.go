@@ -147,6 +147,12 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	if course == "" {
 		t.Fatal("fixture: no shipped course with lessons and a quiz")
 	}
+	// Everyone logged in has read every lesson of it, so that its quiz is open to them.
+	for _, a := range f.actors {
+		if a.o != nil {
+			readAll(t, p, a.o.ID, course)
+		}
+	}
 
 	// The workshop: national, in A, published, open for registration (the clock is pinned
 	// to 1 February 2026), with the trainer; the subject applied.
@@ -357,6 +363,7 @@ func (f *routeFixture) account(email, nameAr, nameLatin, role, country string) *
 		Organisation: "Ministry of Planning", Country: country, Sector: "central_government", Gender: "female", Language: "ar"}
 	o, err := f.p.Officials.Create(f.ctx, audit.Actor{Email: "fixture"}, in, role)
 	f.must(err, "create "+email)
+	confirmAddress(f.t, f.p, o)
 	return o
 }
 

@@ -173,7 +173,16 @@ func TestSIGTERMDuringWork(t *testing.T) {
 	if len(co.Lessons) < 3 {
 		t.Fatalf("course %s has %d lessons", co.Slug, len(co.Lessons))
 	}
-	if _, err := p.Courses.MarkDone(ctx, o.ID, co.Slug, co.Lessons[0].Slug); err != nil { // enrols
+	// Enrolled, with the first lesson opened a day ago so that it can be marked done.
+	p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+	if err := p.Courses.Enrol(ctx, o.ID, co.Slug); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Courses.RecordOpen(ctx, o.ID, co.Slug, co.Lessons[0].Slug); err != nil {
+		t.Fatal(err)
+	}
+	p.Courses.SetClock(nil)
+	if _, err := p.Courses.MarkDone(ctx, o.ID, co.Slug, co.Lessons[0].Slug); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {

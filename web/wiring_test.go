@@ -132,6 +132,7 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 	// between the commit of the completion and the hook.
 	bare := courses.NewService(p.DB, p.Library.Catalogue)
 	co, _ := p.Library.Catalogue().Course("engaged-governance")
+	openedLongAgo(t, p, o.ID, co.Slug)
 	for _, l := range co.Lessons {
 		if _, err := bare.MarkDone(ctx, o.ID, co.Slug, l.Slug); err != nil {
 			t.Fatal(err)

@@ -461,6 +461,9 @@ func (h *handler) applyToWorkshop(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := mustBeConfirmed(c); err != nil {
+		return err
+	}
 	if _, err := h.Workshops.Apply(c.UserContext(), user(c), w.ID, c.FormValue("motivation")); err != nil {
 		fields, key, status, ok := formError(err)
 		if !ok {

@@ -39,6 +39,7 @@ func person(t testing.TB, p *web.Platform, email, role, country string) (*offici
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
+	confirmAddress(t, p, o)
 	tok, err := p.Officials.CreateAPIToken(context.Background(), o.ID, "test")
 	if err != nil {
 		t.Fatal(err)

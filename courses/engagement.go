@@ -1,0 +1,194 @@
+package courses
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/masar-platform/masar/problem"
+
+	"github.com/masar-platform/masar/store"
+)
+
+// NotReadError refuses to mark a lesson done before it has been open its reading time
+// (Lesson.MinReadingMinutes): a lesson counts as read only when the learner opened it, spent
+// at least that long, and then marked it done at its end.
+type NotReadError struct {
+	Course, Lesson string
+	ReadableAt     time.Time     // when the lesson may be marked done
+	Left           time.Duration // time still to wait, from the moment of the refusal
+}
+
+func (e *NotReadError) Error() string {
+	return fmt.Sprintf("courses: lesson %s/%s not read yet: %s left", e.Course, e.Lesson, e.Left.Round(time.Second))
+}
+
+// MinutesLeft is Left in whole minutes, rounded up (at least 1).
+func (e *NotReadError) MinutesLeft() int { return minutesUp(e.Left) }
+
+func minutesUp(d time.Duration) int { return max(1, int((d+time.Minute-1)/time.Minute)) }
+
+// SetClock makes the service read the time from now (tests move it); nil restores the
+// real clock.
+func (s *Service) SetClock(now func() time.Time) {
+	if now == nil {
+		s.clock.Store(nil)
+		return
+	}
+	s.clock.Store(&now)
+}
+
+// now is the service's time, in UTC.
+func (s *Service) now() time.Time {
+	if f := s.clock.Load(); f != nil {
+		return (*f)().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// RecordOpen records the first time an enrolled official opened a lesson: the moment from
+// which its reading time runs. Later openings change nothing, and an official who is not
+// enrolled is not recorded (reading is not enrolling). It is cheap once recorded: the kept
+// progress knows the lesson is open, so the hottest page of the platform writes nothing.
+func (s *Service) RecordOpen(ctx context.Context, officialID int64, slug, lesson string) error {
+	c, err := s.course(slug)
+	if err != nil {
+		return err
+	}
+	if l, _ := c.FindLesson(lesson); l == nil {
+		return fmt.Errorf("courses: open %s/%s: %w", slug, lesson, store.ErrNotFound)
+	}
+	p, err := s.Progress(ctx, officialID, slug)
+	if err != nil {
+		return err
+	}
+	if !p.Enrolled || p.IsDone(lesson) {
+		return nil
+	}
+	if _, opened := p.Opened[lesson]; opened {
+		return nil
+	}
+	_, err = s.db.W.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at)
+		VALUES(?, ?, ?, ?) ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`,
+		officialID, slug, lesson, timestamp(s.now()))
+	s.progress.Forget(visitKey{officialID, slug})
+	if err != nil {
+		return fmt.Errorf("courses: open %s/%s: %w", slug, lesson, err)
+	}
+	return nil
+}
+
+// openedLessons reads when the official first opened each lesson of a course.
+func openedLessons(ctx context.Context, q store.Queryer, officialID int64, slug string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	rows, err := q.QueryContext(ctx, "SELECT lesson_slug, opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ?", officialID, slug)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var l, at string
+		if err := row.Scan(&l, &at); err != nil {
+			return err
+		}
+		out[l] = parseTime(at)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: opened lessons of %s: %w", slug, err)
+	}
+	return out, nil
+}
+
+// checkRead is the rule of MarkDone, inside its transaction: a lesson already done stays
+// done; otherwise it must have been opened at least its reading time before at. A lesson
+// never opened (a learner who marks it done from elsewhere, or was not enrolled when they
+// opened it) is opened now, so that its reading time starts; the caller commits that and
+// refuses.
+func checkRead(ctx context.Context, tx *sql.Tx, c *Course, l *Lesson, officialID int64, at time.Time) (*NotReadError, error) {
+	var done int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM lesson_progress WHERE official_id = ? AND course_slug = ? AND lesson_slug = ?",
+		officialID, c.Slug, l.Slug).Scan(&done); err != nil {
+		return nil, fmt.Errorf("courses: mark done %s/%s: %w", c.Slug, l.Slug, err)
+	}
+	if done > 0 {
+		return nil, nil
+	}
+	need := time.Duration(l.MinReadingMinutes()) * time.Minute
+	var openedAt string
+	err := tx.QueryRowContext(ctx, "SELECT opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ? AND lesson_slug = ?",
+		officialID, c.Slug, l.Slug).Scan(&openedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at) VALUES(?, ?, ?, ?)
+			ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`, officialID, c.Slug, l.Slug, timestamp(at)); err != nil {
+			return nil, fmt.Errorf("courses: mark done %s/%s: %w", c.Slug, l.Slug, err)
+		}
+		return &NotReadError{Course: c.Slug, Lesson: l.Slug, ReadableAt: at.Add(need), Left: need}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: mark done %s/%s: %w", c.Slug, l.Slug, err)
+	}
+	readable := parseTime(openedAt).Add(need)
+	if at.Before(readable) {
+		return &NotReadError{Course: c.Slug, Lesson: l.Slug, ReadableAt: readable, Left: readable.Sub(at)}, nil
+	}
+	return nil, nil
+}
+
+// ReadableIn is how long the official must still wait before lesson can be marked done:
+// 0 when it can be now (or is done), and ok false when the lesson has not been opened (as
+// an enrolled learner) yet.
+func (s *Service) ReadableIn(p *Progress, c *Course, lesson string) (left time.Duration, ok bool) {
+	if p.IsDone(lesson) {
+		return 0, true
+	}
+	l, _ := c.FindLesson(lesson)
+	opened, found := p.Opened[lesson]
+	if l == nil || !found {
+		return 0, false
+	}
+	left = opened.Add(time.Duration(l.MinReadingMinutes()) * time.Minute).Sub(s.now())
+	return max(0, left), true
+}
+
+// QuizOpen reports whether the official may take the course's quiz: every lesson counts as
+// read (opened its reading time and marked done at its end). It also returns the lessons
+// that remain, in course order.
+func (s *Service) QuizOpen(ctx context.Context, officialID int64, slug string) (bool, []*Lesson, error) {
+	c, err := s.course(slug)
+	if err != nil {
+		return false, nil, err
+	}
+	p, err := s.Progress(ctx, officialID, slug)
+	if err != nil {
+		return false, nil, err
+	}
+	remaining := p.Unread(c)
+	return len(remaining) == 0, remaining, nil
+}
+
+// Unread lists the lessons of c that do not count as read yet, in course order.
+func (p *Progress) Unread(c *Course) []*Lesson {
+	var out []*Lesson
+	for _, l := range c.Lessons {
+		if !p.IsDone(l.Slug) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// NextStep is where the course page's main button leads: the first lesson that does not
+// count as read yet, or the quiz ("quiz") once every lesson does and the quiz is not
+// passed, or "" when there is nothing left to do (or no lesson).
+func (p *Progress) NextStep(c *Course) string {
+	if un := p.Unread(c); len(un) > 0 {
+		return un[0].Slug
+	}
+	if c.Quiz != nil && !p.Passed && len(c.Quiz.Questions) > 0 {
+		return "quiz"
+	}
+	return ""
+}
+
+// ErrQuizClosed refuses a quiz before every lesson counts as read.
+var ErrQuizClosed = problem.New(http.StatusConflict, "quiz_not_open", "error.quiz_not_open")
