@@ -89,7 +89,7 @@ func TestBrowserLearnerJourney(t *testing.T) {
 	if got := text(t, ctx, "main .flash"); !strings.Contains(got, "لم يُحتسب الدرس مقروءًا بعد") {
 		t.Errorf("early mark done says %q", got)
 	}
-	if got := text(t, ctx, "#read-wait"); !strings.Contains(got, "بقيت") || !strings.Contains(got, "قبل أن تتمكن من تأكيد إنهائه") {
+	if got := text(t, ctx, "#read-wait"); !strings.Contains(got, "بقيت") || !strings.Contains(got, "ويمكنك تأكيد إنهائه حين ينقضي") {
 		t.Errorf("the time left reads %q", got)
 	}
 	screenshot(t, ctx, "lesson-wait-ar")
