@@ -94,6 +94,8 @@ func TestFailedAttemptRevealsNoRightOption(t *testing.T) {
 	co, _ := p.Library.Catalogue().Course(slug)
 
 	c, o := account(t, p, "wrong@example.org", officials.RoleOfficial, "JO")
+	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
+	p.Courses.SetClock(func() time.Time { return clock })
 	page := c.get("/ar/courses/" + slug + "/quiz")
 	draw := openDraw(t, p, o.ID, slug)
 	right := drawnRight(co, draw, "ar")
@@ -136,6 +138,8 @@ func TestFailedAttemptRevealsNoRightOption(t *testing.T) {
 
 	// The API, the same way; and an empty submission returns no key either.
 	_, o2 := account(t, p, "wrong-api@example.org", officials.RoleOfficial, "TN")
+	readAll(t, p, o2.ID, slug) // the quiz opens once every lesson counts as read
+	p.Courses.SetClock(func() time.Time { return clock })
 	tok, _ := p.Officials.CreateAPIToken(ctx, o2.ID, "t")
 	ac := newClient(t, p)
 	g := ac.api("GET", "/api/v1/courses/"+slug+"/quiz", tok, "")
@@ -177,6 +181,8 @@ func TestAttemptsDrawAndKeepTheirQuestions(t *testing.T) {
 	slug := "citizen-participation"
 	co, _ := p.Library.Catalogue().Course(slug)
 	c, o := account(t, p, "draw@example.org", officials.RoleOfficial, "JO")
+	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
+	p.Courses.SetClock(func() time.Time { return clock })
 	first := c.get("/en/courses/" + slug + "/quiz")
 	again := c.get("/en/courses/" + slug + "/quiz")
 	if first.Status != 200 || strings.Contains(first.Header.Get("Cache-Control"), "public") {
@@ -232,6 +238,7 @@ func TestUnansweredQuestionsAskForConfirmation(t *testing.T) {
 	slug := "engaged-governance"
 	co, _ := p.Library.Catalogue().Course(slug)
 	c, o := account(t, p, "half@example.org", officials.RoleOfficial, "JO")
+	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
 	c.get("/ar/courses/" + slug + "/quiz")
 	draw := openDraw(t, p, o.ID, slug)
 	answers := wrongAnswers(co, draw)
@@ -267,6 +274,8 @@ func TestCooldownAndPass(t *testing.T) {
 	slug := "collaboration-co-creation"
 	co, _ := p.Library.Catalogue().Course(slug)
 	c, o := account(t, p, "cool@example.org", officials.RoleOfficial, "JO")
+	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
+	p.Courses.SetClock(func() time.Time { return clock })
 	tok, _ := p.Officials.CreateAPIToken(ctx, o.ID, "t")
 	c.get("/en/courses/" + slug + "/quiz")
 	if r := c.post("/en/courses/"+slug+"/quiz", form(wrongAnswers(co, openDraw(t, p, o.ID, slug)))); r.Status != 200 || !strings.Contains(r.Body, "The next attempt opens at") {
