@@ -39,6 +39,34 @@ var citedOption = []*regexp.Regexp{
 	regexp.MustCompile(`(?:الخيار|الإجابة|البديل)\s+(?:الأول|الثاني|الثالث|الرابع|الخامس|الأخير)`),
 }
 
+// optionQuote is the form an option's text is compared in: trimmed of spaces and final
+// punctuation, spaces collapsed, case folded (Latin scripts; Arabic has no case).
+func optionQuote(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.TrimRight(s, " .,;:!?…،؛؟۔\"'»«)")
+	s = strings.TrimLeft(s, " \"'«»(")
+	return strings.ToLower(s)
+}
+
+// quotedRight returns the text of a right option of qu that its explanation in lang contains,
+// or "": the explanation is shown after a failed attempt, when the right options must stay
+// hidden, so it must not name one in the option's own words.
+func quotedRight(qu *Question, lang string) string {
+	expl := strings.ToLower(strings.Join(strings.Fields(qu.Explanation[lang]), " "))
+	if expl == "" {
+		return ""
+	}
+	for _, o := range qu.Options {
+		if !o.Correct {
+			continue
+		}
+		if q := optionQuote(o.Text[lang]); q != "" && strings.Contains(expl, q) {
+			return strings.TrimSpace(o.Text[lang])
+		}
+	}
+	return ""
+}
+
 // runes is the length of a text as a reader sees it, in characters.
 func runes(s string) int { return utf8.RuneCountInString(strings.TrimSpace(s)) }
 
@@ -106,7 +134,7 @@ func pct(f float64) int { return int(f*100 + 0.5) }
 // content/FORMAT.md: enough questions per lesson for every attempt to draw its own, option
 // counts, the position and length of right answers, the patterns of correct options in
 // multiple-choice questions, the share of true/false questions and of "true", and
-// explanations that cite option letters or positions. `masar content check` runs it on
+// explanations that cite option letters or positions or quote a right option. `masar content check` runs it on
 // every course.
 func CheckBank(c *Course) []Problem {
 	var ps problems
@@ -162,6 +190,9 @@ func CheckBank(c *Course) []Problem {
 					ps.add(file, qu.line, "question %s: the %s explanation cites an option by letter or position (%q); options are shuffled and shown without letters: name the idea instead", qu.ID, lang, strings.TrimSpace(m))
 					break
 				}
+			}
+			if o := quotedRight(qu, lang); o != "" {
+				ps.add(file, qu.line, "question %s: the %s explanation quotes a right option (%q), which reveals it before the course is passed: explain the idea without quoting the right option", qu.ID, lang, o)
 			}
 		}
 	}

@@ -115,6 +115,15 @@ func TestBankRules(t *testing.T) {
 		{"explanation cites option c", func(c *courses.Course) { find(c, "s1").Explanation["en"] = "Option c is right." }, "question s1: the en explanation cites an option"},
 		{"explanation cites الخيار ج", func(c *courses.Course) { find(c, "s1").Explanation["ar"] = "الخيار ج هو الصحيح." }, "question s1: the ar explanation cites an option"},
 		{"explanation cites the second option", func(c *courses.Course) { find(c, "s1").Explanation["en"] = "The second option is right." }, "question s1: the en explanation cites an option"},
+		{"explanation quotes the right option", func(c *courses.Course) {
+			find(c, "s2").Options[1].Text["en"] = "Horizontal extension."
+			find(c, "s2").Options[3].Text["en"] = "Neither of the two extensions"
+			find(c, "s2").Explanation["en"] = "horizontal extension means the whole government takes part."
+		}, "question s2: the en explanation quotes a right option (\"Horizontal extension.\")"},
+		{"explanation quotes the right option in Arabic", func(c *courses.Course) {
+			find(c, "m2").Options[3].Text["ar"] = "أهداف التنمية المستدامة"
+			find(c, "m2").Explanation["ar"] = "ترتبط الخطة بأهداف التنمية المستدامة."
+		}, "question m2: the ar explanation quotes a right option"},
 		{"explanation cites la deuxième option", func(c *courses.Course) {
 			c.Languages = append(c.Languages, "fr")
 			for _, q := range c.Quiz.Questions {
@@ -145,6 +154,23 @@ func TestBankRules(t *testing.T) {
 				t.Errorf("not reported: %q; got %v", tt.want, ps)
 			}
 		})
+	}
+}
+
+// An explanation may use the words of a wrong option (to say why it is wrong), and a right
+// option in another language than its own.
+func TestExplanationQuotingWrongOptionPasses(t *testing.T) {
+	c := goodBank()
+	find(c, "s2").Options[0].Text["en"] = "Vertical extension"
+	find(c, "s2").Options[1].Text["en"] = "Horizontal extension"
+	find(c, "s2").Options[1].Text["ar"] = "الامتداد الأفقي"
+	for i, n := range []int{30, 35} { // the right option stays neither longest nor shortest
+		find(c, "s2").Options[2+i].Text = text(n)
+	}
+	find(c, "s2").Explanation["en"] = "Vertical extension is about levels of government; here every ministry takes part."
+	find(c, "s2").Explanation["ar"] = "Horizontal extension: مشاركة كل الوزارات."
+	if ps := courses.CheckBank(c); len(ps) > 0 {
+		t.Errorf("reported: %v", ps)
 	}
 }
 
