@@ -1,12 +1,43 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
+
+// readAll has the holder of email read every lesson of the course (opened a day ago, then
+// marked done), so that its quiz is open; the courses' clock is the real one afterwards.
+func (s *site) readAll(t *testing.T, email, slug string) {
+	t.Helper()
+	ctx := context.Background()
+	o, err := s.p.Officials.GetByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := s.p.Library.Catalogue().Course(slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.p.Courses.Enrol(ctx, o.ID, slug); err != nil {
+		t.Fatal(err)
+	}
+	s.p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+	for _, l := range co.Lessons {
+		if err := s.p.Courses.RecordOpen(ctx, o.ID, slug, l.Slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.p.Courses.SetClock(nil)
+	for _, l := range co.Lessons {
+		if _, err := s.p.Courses.MarkDone(ctx, o.ID, slug, l.Slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // A learner in Arabic leaves questions unanswered and is asked to confirm, fails, sees which
 // questions were wrong with their explanations but not the right options, and is told when
@@ -20,6 +51,8 @@ func TestBrowserQuizConfirmReviewCooldown(t *testing.T) {
 	s.login(t, ctx, "ar", in.Email)
 
 	const slug = "engaged-governance"
+	s.readAll(t, in.Email, slug)
+	s.p.Courses.SetClock(func() time.Time { return clock })
 	s.open(t, ctx, "/ar/courses/"+slug+"/quiz")
 	screenshot(t, ctx, "quiz-ar-open")
 	// Answer only the first question, with its first option as shown.
