@@ -29,14 +29,18 @@ func contentCheck(args []string, stdout io.Writer) error {
 	for _, p := range ps {
 		fmt.Fprintln(stdout, p.String())
 	}
-	if len(ps) > 0 {
-		return fmt.Errorf("content check: %d problem(s) in %s", len(ps), where)
-	}
 	cat, _ := courses.Load(fsys)
-	// Warnings do not fail the check: the declared hours are not what is shown.
+	// Warnings do not fail the check (the declared hours are not what is shown), and they are
+	// shown beside the problems too, so that an author mends everything in one pass.
 	warnings := courses.CheckHours(cat)
 	for _, w := range warnings {
 		fmt.Fprintln(stdout, "warning: "+w.String())
+	}
+	if len(ps) > 0 {
+		if len(warnings) > 0 {
+			fmt.Fprintf(stdout, "%d warning(s)\n", len(warnings))
+		}
+		return fmt.Errorf("content check: %d problem(s) in %s", len(ps), where)
 	}
 	if len(warnings) > 0 {
 		fmt.Fprintf(stdout, "%s: %d course(s), no problems, %d warning(s)\n", where, cat.Len(), len(warnings))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -60,11 +61,53 @@ func quotedRight(qu *Question, lang string) string {
 		if !o.Correct {
 			continue
 		}
-		if q := optionQuote(o.Text[lang]); q != "" && strings.Contains(expl, q) {
+		if q := optionQuote(o.Text[lang]); q != "" && containsWords(expl, q) {
 			return strings.TrimSpace(o.Text[lang])
 		}
 	}
 	return ""
+}
+
+// containsWords reports whether phrase occurs in s as whole words: not inside a longer word,
+// so that a right option "B" is not found in "Both", nor «ب» in every Arabic word with that
+// letter. Arabic joins one or two proclitics (و ف ب ك ل) to the word they precede, so
+// «بأهداف» holds «أهداف».
+func containsWords(s, phrase string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], phrase)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(phrase)
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if proclitics(s[:i]) && (end == len(s) || !isWordRune(after)) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+// proclitics reports whether the word part just before a match (the end of head) is empty or
+// one or two Arabic proclitics.
+func proclitics(head string) bool {
+	n := 0
+	for len(head) > 0 {
+		r, size := utf8.DecodeLastRuneInString(head)
+		if !isWordRune(r) {
+			break
+		}
+		if !strings.ContainsRune("وفبكل", r) || n == 2 {
+			return false
+		}
+		n++
+		head = head[:len(head)-size]
+	}
+	return true
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // runes is the length of a text as a reader sees it, in characters.
