@@ -25,9 +25,6 @@ const (
 	// QuizSecondsPerQuestion is the time counted for each question an attempt asks: reading
 	// a scenario and four options and choosing takes about a minute and a half.
 	QuizSecondsPerQuestion = 90
-	// studyQuestionsPerLesson is the number of questions an attempt asks per lesson when the
-	// course does not say (content/FORMAT.md, questions_per_lesson).
-	studyQuestionsPerLesson = 2
 )
 
 // ReadingMinutes is the reading time of a text of words words in lang, in whole minutes
@@ -59,7 +56,7 @@ func (c *Course) QuizQuestionsAsked() int {
 	if c.Quiz == nil {
 		return 0
 	}
-	return min(len(c.Quiz.Questions), studyQuestionsPerLesson*len(c.Lessons))
+	return min(len(c.Quiz.Questions), max(1, c.QuestionsPerLesson)*len(c.Lessons))
 }
 
 // StudyMinutes is the study time computed from the content: the lessons' reading time in
