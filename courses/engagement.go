@@ -83,20 +83,7 @@ func (s *Service) RecordOpen(ctx context.Context, officialID int64, slug, lesson
 
 // openedLessons reads when the official first opened each lesson of a course.
 func openedLessons(ctx context.Context, q store.Queryer, officialID int64, slug string) (map[string]time.Time, error) {
-	out := map[string]time.Time{}
-	rows, err := q.QueryContext(ctx, "SELECT lesson_slug, opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ?", officialID, slug)
-	err = store.Each(rows, err, func(row store.Scanner) error {
-		var l, at string
-		if err := row.Scan(&l, &at); err != nil {
-			return err
-		}
-		out[l] = parseTime(at)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("courses: opened lessons of %s: %w", slug, err)
-	}
-	return out, nil
+	return lessonTimes(ctx, q, "SELECT lesson_slug, opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ?", officialID, slug)
 }
 
 // checkRead is the rule of MarkDone, inside its transaction: a lesson already done stays

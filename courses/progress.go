@@ -303,8 +303,14 @@ func completeIfDone(ctx context.Context, tx *sql.Tx, c *Course, officialID int64
 }
 
 func doneLessons(ctx context.Context, q store.Queryer, officialID int64, slug string) (map[string]time.Time, error) {
+	return lessonTimes(ctx, q, "SELECT lesson_slug, done_at FROM lesson_progress WHERE official_id = ? AND course_slug = ?", officialID, slug)
+}
+
+// lessonTimes runs query (lesson slug and time of one official's lessons of a course) and
+// returns the time of each lesson.
+func lessonTimes(ctx context.Context, q store.Queryer, query string, officialID int64, slug string) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
-	rows, err := q.QueryContext(ctx, "SELECT lesson_slug, done_at FROM lesson_progress WHERE official_id = ? AND course_slug = ?", officialID, slug)
+	rows, err := q.QueryContext(ctx, query, officialID, slug)
 	err = store.Each(rows, err, func(row store.Scanner) error {
 		var l, at string
 		if err := row.Scan(&l, &at); err != nil {
@@ -314,7 +320,7 @@ func doneLessons(ctx context.Context, q store.Queryer, officialID int64, slug st
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("courses: done lessons of %s: %w", slug, err)
+		return nil, fmt.Errorf("courses: lessons of %s: %w", slug, err)
 	}
 	return out, nil
 }
