@@ -88,17 +88,26 @@ func (h *handler) lastReview(c *fiber.Ctx, co *courses.Course, d *quizData) erro
 	return nil
 }
 
+// quizCourse is the course of a quiz route whose quiz the user may open: stop is true when
+// it is not (the page listing the lessons left has been sent, or err says why).
+func (h *handler) quizCourse(c *fiber.Ctx) (co *courses.Course, stop bool, err error) {
+	if co, err = h.course(c.Params("slug")); err != nil {
+		return nil, true, err
+	}
+	if co.Quiz == nil {
+		return nil, true, courses.ErrNoQuiz
+	}
+	if stop, err = h.quizClosed(c, co); stop || err != nil {
+		return nil, true, err
+	}
+	return co, false, nil
+}
+
 // showQuiz is the quiz page. The page is never kept in the page cache (it is not
 // Cacheable): each attempt asks its own questions.
 func (h *handler) showQuiz(c *fiber.Ctx) error {
-	co, err := h.course(c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	if co.Quiz == nil {
-		return courses.ErrNoQuiz
-	}
-	if closed, err := h.quizClosed(c, co); closed || err != nil {
+	co, stop, err := h.quizCourse(c)
+	if stop || err != nil {
 		return err
 	}
 	d, err := h.quizData(c, co)
@@ -133,14 +142,8 @@ func quizAnswers(c *fiber.Ctx) map[string][]string {
 // submitQuiz scores the open attempt. A submission with unanswered questions comes back
 // once (422) with them marked and a confirmation; the confirmed one is scored.
 func (h *handler) submitQuiz(c *fiber.Ctx) error {
-	co, err := h.course(c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	if co.Quiz == nil {
-		return courses.ErrNoQuiz
-	}
-	if closed, err := h.quizClosed(c, co); closed || err != nil {
+	co, stop, err := h.quizCourse(c)
+	if stop || err != nil {
 		return err
 	}
 	answers := quizAnswers(c)
@@ -209,11 +212,8 @@ func quizRefusal(c *fiber.Ctx, err error) error {
 
 // apiOpenQuiz opens (or reopens) the caller's attempt and returns its questions.
 func (h *handler) apiOpenQuiz(c *fiber.Ctx) error {
-	co, err := h.course(c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	if closed, err := h.quizClosed(c, co); closed || err != nil {
+	co, stop, err := h.quizCourse(c)
+	if stop || err != nil {
 		return err
 	}
 	open, err := h.Courses.OpenQuiz(c.UserContext(), user(c).ID, co.Slug)
@@ -250,11 +250,8 @@ func (h *handler) apiSubmitQuiz(c *fiber.Ctx) error {
 	if err := bodyJSON(c, &body); err != nil {
 		return err
 	}
-	co, err := h.course(c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	if closed, err := h.quizClosed(c, co); closed || err != nil {
+	co, stop, err := h.quizCourse(c)
+	if stop || err != nil {
 		return err
 	}
 	sub, err := h.Courses.SubmitQuiz(c.UserContext(), user(c).ID, co.Slug, body.Answers, body.Confirm)
