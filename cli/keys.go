@@ -2,18 +2,24 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
+	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/store"
 )
 
 // keysRotate gives the data directory a new issuer key (masar keys rotate). It takes the
 // data directory's lock, so it refuses while a server runs on it: a running server keeps
-// signing with the key it loaded. Rotate with the server stopped: stop, rotate, start.
-func keysRotate(_ context.Context, args []string, stdout io.Writer) error {
+// signing with the key it loaded. Rotate with the server stopped: stop, rotate, start. The
+// rotation (old and new key ids) is recorded in the audit log of the directory's database.
+func keysRotate(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg, fs, err := load("keys rotate", args, nil)
 	if err != nil {
 		return err
@@ -29,9 +35,27 @@ func keysRotate(_ context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer func() { _ = lock.Release() }()
+	// The database, when the directory has one, is opened first (a directory it cannot be
+	// opened on is left alone) and records the rotation in the audit log.
+	var db *store.DB
+	dbPath := filepath.Join(cfg.DataDir, config.DatabaseFile)
+	if _, err := os.Stat(dbPath); err == nil {
+		if db, err = store.Open(ctx, dbPath); err != nil {
+			return err
+		}
+		defer db.Close()
+	}
 	rot, err := certificates.RotateIssuerKey(cfg.DataDir)
 	if err != nil {
 		return err
+	}
+	if db != nil {
+		err := db.Tx(ctx, func(tx *sql.Tx) error {
+			return audit.Record(ctx, tx, audit.Actor{Email: "command line"}, "issuer_key.rotate", "issuer key", "kid", rot.Retired, rot.Current)
+		})
+		if err != nil {
+			fmt.Fprintf(stdout, "warning: the key was rotated but the audit log could not record it: %v\n", err)
+		}
 	}
 	if rot.Retired == "" {
 		fmt.Fprintf(stdout, "%s had no issuer key: created key %s, which signs from now on\n", dirName(cfg.DataDir), rot.Current)

@@ -126,6 +126,17 @@ func TestKeysRotateBackupRestore(t *testing.T) {
 		t.Errorf("rotate said:\n%s", said)
 	}
 
+	// The rotation is in the audit log, old and new key ids.
+	db, err := store.Open(ctx, filepath.Join(data, "masar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from, to string
+	if err := db.R.QueryRow("SELECT from_value, to_value FROM audit_log WHERE action = 'issuer_key.rotate'").Scan(&from, &to); err != nil || from != oldFrag || to == "" || to == oldFrag {
+		t.Errorf("audit of the rotation: %q → %q, %v", from, to, err)
+	}
+	db.Close()
+
 	// The server started again signs with the new key.
 	again := startServer(t, data, base)
 	newJWT := getWith(t, login(t, again.base, "holder@example.org", password), again.base+"/certificates/"+code+".jwt")
