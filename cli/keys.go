@@ -61,7 +61,7 @@ func keysRotate(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%s had no issuer key: created key %s, which signs from now on\n", dirName(cfg.DataDir), rot.Current)
 	} else {
 		fmt.Fprintf(stdout, "new issuer key %s signs from now on\n", rot.Current)
-		fmt.Fprintf(stdout, "previous key %s kept as %s: still published in /.well-known/jwks.json, /.well-known/did.json and /issuer, so the credentials it signed keep verifying\n", rot.Retired, rot.RetiredFile)
+		fmt.Fprintf(stdout, "previous key %s kept as %s: still published in /.well-known/jwks.json and /.well-known/did.json (the DID /issuer names), so the credentials it signed keep verifying\n", rot.Retired, rot.RetiredFile)
 	}
 	fmt.Fprintln(stdout, "take a new backup (masar backup FILE): it carries every issuer key")
 	return nil
