@@ -43,7 +43,7 @@ func keysRotate(ctx context.Context, args []string, stdout io.Writer) error {
 		if db, err = store.Open(ctx, dbPath); err != nil {
 			return err
 		}
-		defer db.Close()
+		defer func() { _ = db.Close() }()
 	}
 	rot, err := certificates.RotateIssuerKey(cfg.DataDir)
 	if err != nil {
