@@ -94,7 +94,9 @@ type Service struct {
 	keyPath string
 	keyMu   sync.Mutex
 	key     *issuerKey
-	now     func() time.Time
+	// previous are the keys a rotation retired: published, no longer signing.
+	previous []*issuerKey
+	now      func() time.Time
 
 	mu        sync.Mutex
 	workshops WorkshopSource

@@ -33,6 +33,9 @@ func (s *Service) IssuerProfile() map[string]any {
 		"name":        s.t("en", "cert.issuer.name"),
 		"description": s.t("en", "cert.issuer.description") + "\n" + s.t("ar", "cert.issuer.description"),
 		"url":         s.opt.BaseURL + "/",
+		// The issuer's DID, whose document (/.well-known/did.json) lists its keys and names
+		// this profile back (alsoKnownAs): a verifier ties the credential's kid to the issuer.
+		"otherIdentifier": []any{map[string]any{"type": "IdentifierEntry", "identifier": s.DID(), "identifierType": "identifier"}},
 	}
 }
 
@@ -78,6 +81,7 @@ func (s *Service) Credential(c *Certificate) map[string]any {
 		ach["description"] = description + "\n" + ar + " — " + s.details("ar", s.printed(c))
 	}
 	subject := map[string]any{
+		"id":   SubjectID(c),
 		"type": []string{"AchievementSubject"},
 		"identifier": []any{map[string]any{
 			"type":         "IdentityObject",
@@ -114,9 +118,12 @@ func (s *Service) Credential(c *Certificate) map[string]any {
 }
 
 // SignedCredential is the credential secured as a VC-JWT (Open Badges 3.0 §8.2): the JWT's
-// payload is the credential itself with the registered claims iss, jti and nbf; the header
-// names the key (kid, its JWK thumbprint, published at /.well-known/jwks.json) and carries
-// the public key (jwk), signed with RS256.
+// payload is the credential itself with the registered claims iss (the issuer profile), sub
+// (credentialSubject.id), jti (the credential id), nbf (validFrom) and exp (validUntil, for a
+// credential that has one; certificates have none); the header names the key by its DID URL
+// (kid, did:web:<host>#<JWK thumbprint>, resolved through /.well-known/did.json; the
+// fragment is the kid in /.well-known/jwks.json) and carries the public key (jwk), signed
+// with RS256.
 func (s *Service) SignedCredential(c *Certificate) (string, error) {
 	return s.signJWT(s.Credential(c))
 }
@@ -128,9 +135,17 @@ func (s *Service) signJWT(cred map[string]any) (string, error) {
 	}
 	payload["iss"] = s.IssuerURL()
 	payload["jti"] = cred["id"]
+	if sub, ok := cred["credentialSubject"].(map[string]any); ok && sub["id"] != nil {
+		payload["sub"] = sub["id"]
+	}
 	if vf, ok := cred["validFrom"].(string); ok {
 		if t, err := time.Parse(time.RFC3339, vf); err == nil {
 			payload["nbf"] = t.Unix()
+		}
+	}
+	if vu, ok := cred["validUntil"].(string); ok {
+		if t, err := time.Parse(time.RFC3339, vu); err == nil {
+			payload["exp"] = t.Unix()
 		}
 	}
 	b, err := json.Marshal(payload)

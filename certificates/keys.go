@@ -11,8 +11,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/masar-platform/masar/config"
 )
 
 // issuerKey is the key pair the platform signs credentials with: RSA, so that every Open
@@ -107,12 +110,21 @@ func newIssuerKey(priv *rsa.PrivateKey) (*issuerKey, error) {
 	k := &issuerKey{priv: priv, kid: base64.RawURLEncoding.EncodeToString(tp)}
 	pub.KeyID = k.kid
 	k.public = pub
-	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("jwk", pub)
-	k.signer, err = jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: priv, KeyID: k.kid}}, opts)
+	if k.signer, err = newSigner(k, k.kid); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// newSigner is a signer with k whose JWS header names the key kid and carries its public
+// key (jwk).
+func newSigner(k *issuerKey, kid string) (jose.Signer, error) {
+	opts := (&jose.SignerOptions{}).WithType("JWT").WithHeader("jwk", k.public)
+	sig, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: k.priv, KeyID: kid}}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("certificates: signer: %w", err)
 	}
-	return k, nil
+	return sig, nil
 }
 
 // sign returns the compact JWS (a JWT) of payload.
@@ -125,7 +137,8 @@ func (k *issuerKey) sign(payload []byte) (string, error) {
 }
 
 // issuer returns the issuer key, loading it, or creating it when the data directory has
-// none yet (the first time a credential is signed or the key set published).
+// none yet (the first time a credential is signed or the key set published). The keys a
+// rotation retired (issuer-key-<kid>.pem) are loaded with it, to be published.
 func (s *Service) issuer() (*issuerKey, error) {
 	s.keyMu.Lock()
 	defer s.keyMu.Unlock()
@@ -134,16 +147,142 @@ func (s *Service) issuer() (*issuerKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.key = k
+		prev, err := loadPreviousKeys(filepath.Dir(s.keyPath), k.kid)
+		if err != nil {
+			return nil, err
+		}
+		// The header names the key by its DID URL, which a verifier resolves through the
+		// DID document (Open Badges 3.0 §8.2.4.1: kid, a URI dereferenced to the JWK).
+		if k.signer, err = newSigner(k, s.KeyURL(k.kid)); err != nil {
+			return nil, err
+		}
+		s.key, s.previous = k, prev
 	}
 	return s.key, nil
 }
 
-// JWKS is the JSON Web Key Set that publishes the issuer's public key.
-func (s *Service) JWKS() (jose.JSONWebKeySet, error) {
+// publishedKeys are the current key followed by the keys it replaced.
+func (s *Service) publishedKeys() ([]*issuerKey, error) {
 	k, err := s.issuer()
+	if err != nil {
+		return nil, err
+	}
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	return append([]*issuerKey{k}, s.previous...), nil
+}
+
+// previousKeyGlob matches the files of the keys a rotation retired from signing.
+const previousKeyGlob = "issuer-key-*.pem"
+
+// loadPreviousKeys reads the retired issuer keys of dir, sorted by file name, leaving out
+// the current key (kid) should a copy of it be among them.
+func loadPreviousKeys(dir, current string) ([]*issuerKey, error) {
+	names, err := filepath.Glob(filepath.Join(dir, previousKeyGlob))
+	if err != nil {
+		return nil, fmt.Errorf("certificates: previous issuer keys: %w", err)
+	}
+	sort.Strings(names)
+	var keys []*issuerKey
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("certificates: read issuer key: %w", err)
+		}
+		priv, err := parseIssuerKey(name, b)
+		if err != nil {
+			return nil, err
+		}
+		k, err := newIssuerKey(priv)
+		if err != nil {
+			return nil, err
+		}
+		if k.kid != current {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// Rotation is what RotateIssuerKey did: the key that signed until now (empty when the
+// directory had none) and the one that signs from now on.
+type Rotation struct {
+	Retired, RetiredFile string
+	Current              string
+}
+
+// RotateIssuerKey gives the data directory dataDir a new issuer key: the current one
+// (issuer-key.pem) is kept as issuer-key-<kid>.pem, still published in the key set, the DID
+// document and the issuer profile, so that every credential it signed keeps verifying; the
+// new key signs from then on. The caller holds the data directory's lock: a running server
+// would go on signing with the key it loaded. Each step leaves a directory a server can
+// start on: the old key is copied aside before the new one replaces it.
+func RotateIssuerKey(dataDir string) (*Rotation, error) {
+	path := filepath.Join(dataDir, config.IssuerKeyFile)
+	rot := &Rotation{}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		priv, err := parseIssuerKey(path, b)
+		if err != nil {
+			return nil, err
+		}
+		old, err := newIssuerKey(priv)
+		if err != nil {
+			return nil, err
+		}
+		rot.Retired, rot.RetiredFile = old.kid, "issuer-key-"+old.kid+".pem"
+		if err := writeFileAtomic(filepath.Join(dataDir, rot.RetiredFile), b); err != nil {
+			return nil, err
+		}
+		// Written aside first and renamed over the current key below.
+		if err := os.Rename(path, path+".old"); err != nil {
+			return nil, fmt.Errorf("certificates: rotate issuer key: %w", err)
+		}
+		k, err := loadIssuerKey(path)
+		if err != nil {
+			// Put the old key back: the directory stays as it was, plus the copy.
+			_ = os.Rename(path+".old", path)
+			return nil, err
+		}
+		_ = os.Remove(path + ".old")
+		rot.Current = k.kid
+	case errors.Is(err, os.ErrNotExist):
+		k, err := loadIssuerKey(path)
+		if err != nil {
+			return nil, err
+		}
+		rot.Current = k.kid
+	default:
+		return nil, fmt.Errorf("certificates: read issuer key: %w", err)
+	}
+	return rot, nil
+}
+
+// writeFileAtomic writes b to path (0600) under a temporary name and renames it.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("certificates: write issuer key: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("certificates: write issuer key: %w", err)
+	}
+	return nil
+}
+
+// JWKS is the JSON Web Key Set that publishes the issuer's public keys: the one that signs
+// now, then every key it replaced. Retired keys stay published for good: credentials are
+// signed when downloaded and carry no expiry, so a holder may show a credential signed with
+// any of them years later.
+func (s *Service) JWKS() (jose.JSONWebKeySet, error) {
+	keys, err := s.publishedKeys()
 	if err != nil {
 		return jose.JSONWebKeySet{}, err
 	}
-	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{k.public}}, nil
+	set := jose.JSONWebKeySet{}
+	for _, k := range keys {
+		set.Keys = append(set.Keys, k.public)
+	}
+	return set, nil
 }

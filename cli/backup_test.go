@@ -296,7 +296,12 @@ func TestBackupRestoreEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The header's kid is a DID URL (did:web:…#thumbprint); the JWKS names the key by the
+	// fragment.
 	kid := sig.Signatures[0].Header.KeyID
+	if i := strings.LastIndex(kid, "#"); i >= 0 {
+		kid = kid[i+1:]
+	}
 	found := keys.Key(kid)
 	if len(found) == 0 {
 		t.Fatalf("the restored server publishes no key %q (it has %d other key(s)): old credentials would fail", kid, len(keys.Keys))

@@ -41,6 +41,7 @@ const usage = `usage:
   masar content check [DIR]
   masar backup FILE [--force]                  (database, server key, issuer keys; 0600)
   masar restore FILE [--data DIR] [--force]
+  masar keys rotate [--data DIR]               (new issuer key; old ones stay published; server stopped)
   masar export participants WORKSHOP FILE.xlsx [--lang ar|en|fr]
   masar import participants WORKSHOP FILE.xlsx [--lang ar|en|fr] [--no-mail]
   masar import officials FILE.xlsx [--lang ar|en|fr] [--no-mail]`
@@ -71,6 +72,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return backupCommand(ctx, rest, stdout)
 	case "restore":
 		return restoreCommand(ctx, rest, stdout)
+	case "keys":
+		if len(rest) == 0 || rest[0] != "rotate" {
+			return usageError{usage}
+		}
+		return keysRotate(ctx, rest[1:], stdout)
 	case "content":
 		if len(rest) == 0 || rest[0] != "check" {
 			return usageError{usage}

@@ -82,6 +82,7 @@ var azRoutes = []authzRow{
 	{"GET /verify", "", all(302)},
 	{"GET /verify/{cert}", "", all(302)},
 	{"GET /.well-known/jwks.json", "", all(200)},
+	{"GET /.well-known/did.json", "", all(200)},
 	{"GET /issuer", "", all(200)},
 	{"GET /credentials/status/{statusList}.json", "", all(200)},
 	{"GET /credentials/status/{statusList}", "", all(200)},

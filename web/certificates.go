@@ -58,6 +58,7 @@ func (h *handler) certificateAppRoutes(app *fiber.App) {
 	app.Get("/verify", h.redirectVerify)
 	app.Get("/verify/:code", h.redirectVerify)
 	app.Get("/.well-known/jwks.json", h.serveJWKS)
+	app.Get("/.well-known/did.json", h.serveDIDDocument)
 	app.Get("/issuer", h.serveIssuer)
 	app.Get("/credentials/status/:n.json", h.serveStatusListJSON)
 	app.Get("/credentials/status/:n", h.serveStatusList)
@@ -184,6 +185,22 @@ func (h *handler) serveJWKS(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	c.Set(fiber.HeaderContentType, "application/jwk-set+json")
+	return c.Send(b)
+}
+
+// serveDIDDocument publishes the issuer's did:web document: the keys that the kid of a
+// credential's header (a DID URL) resolves to.
+func (h *handler) serveDIDDocument(c *fiber.Ctx) error {
+	doc, err := h.Certificates.DIDDocument()
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	c.Set(fiber.HeaderContentType, "application/did+json")
 	return c.Send(b)
 }
 

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 
@@ -312,7 +313,19 @@ func TestRevokeAndReissueThroughThePages(t *testing.T) {
 // against the key set the platform publishes.
 func verifyJWT(t *testing.T, set jwk.Set, token string) map[string]any {
 	t.Helper()
-	payload, err := jws.Verify([]byte(token), jws.WithKeySet(set, jws.WithRequireKid(true)))
+	// The header's kid is a DID URL (did:web:HOST#THUMBPRINT); the JWKS names the key by
+	// the fragment.
+	msg, err := jws.Parse([]byte(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid, _ := msg.Signatures()[0].ProtectedHeaders().KeyID()
+	_, frag, _ := strings.Cut(kid, "#")
+	key, ok := set.LookupKeyID(frag)
+	if !ok {
+		t.Fatalf("the JWKS has no key %q (kid %q)", frag, kid)
+	}
+	payload, err := jws.Verify([]byte(token), jws.WithKey(jwa.RS256(), key))
 	if err != nil {
 		t.Fatalf("jwx rejects %s…: %v", token[:min(len(token), 40)], err)
 	}
@@ -360,11 +373,39 @@ func TestCredentialsAgainstThePublishedKeys(t *testing.T) {
 	}
 	b := []byte(token)
 	b[len(b)/2] ^= 1
-	if _, err := jws.Verify(b, jws.WithKeySet(set, jws.WithRequireKid(true))); err == nil {
+	if _, err := jws.Verify(b, jws.WithKeySet(set, jws.WithRequireKid(false))); err == nil {
 		t.Error("a credential with one byte changed verifies")
 	}
-	if r := pub.get("/issuer"); r.Status != 200 || !strings.Contains(r.Body, `"type":["Profile"]`) {
+	if r := pub.get("/issuer"); r.Status != 200 || !strings.Contains(r.Body, `"type":["Profile"]`) ||
+		!strings.Contains(r.Body, `"otherIdentifier":[{"identifier":"did:web:localhost%3A8080","identifierType":"identifier","type":"IdentifierEntry"}]`) {
 		t.Errorf("issuer profile: %d %s", r.Status, r.Body)
+	}
+	// The kid resolves through the did:web document: the key it names verifies the credential.
+	r = pub.get("/.well-known/did.json")
+	var doc struct {
+		ID      string   `json:"id"`
+		AKA     []string `json:"alsoKnownAs"`
+		Methods []struct {
+			ID  string          `json:"id"`
+			JWK json.RawMessage `json:"publicKeyJwk"`
+		} `json:"verificationMethod"`
+		Assertion []string `json:"assertionMethod"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &doc); err != nil || r.Status != 200 || len(doc.Methods) != 1 ||
+		doc.ID != "did:web:localhost%3A8080" || len(doc.AKA) != 1 || doc.AKA[0] != p.Config.BaseURL+"/issuer" {
+		t.Fatalf("DID document: %d %v %s", r.Status, err, r.Body)
+	}
+	msg, _ := jws.Parse([]byte(token))
+	kid, _ := msg.Signatures()[0].ProtectedHeaders().KeyID()
+	if doc.Methods[0].ID != kid || len(doc.Assertion) != 1 || doc.Assertion[0] != kid {
+		t.Errorf("kid %q, DID document methods %s", kid, r.Body)
+	}
+	didKey, err := jwk.ParseKey(doc.Methods[0].JWK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jws.Verify([]byte(token), jws.WithKey(jwa.RS256(), didKey)); err != nil {
+		t.Errorf("the key of the DID document does not verify the credential: %v", err)
 	}
 
 	// The status list: a signed credential whose bit for this certificate is set once it is revoked.

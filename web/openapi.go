@@ -69,7 +69,8 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/countries/{iso}/assessments", Summary: "Record a new self-assessment of the caller's country (every cell of the 4 × 6 grid required); earlier ones are kept", Role: "focal_point",
 		Body: "AssessmentInput", Result: "Assessment"},
 	// Certificates. The files are outside the API: /certificates/{code}.pdf, .png, .json (Open Badges 3.0
-	// credential, a VC-JWT in an EnvelopedVerifiableCredential), .jwt; /.well-known/jwks.json; /issuer;
+	// credential, a VC-JWT in an EnvelopedVerifiableCredential), .jwt; /.well-known/jwks.json;
+	// /.well-known/did.json (did:web document, the keys the kid of a VC-JWT resolves to); /issuer;
 	// /credentials/status/{n} (Bitstring Status List, VC-JWT).
 	{Method: "GET", Path: "/me/certificates", Summary: "The caller's certificates, newest first (superseded ones included), with the addresses of their files", Role: "any", Result: "CertificateList"},
 	{Method: "GET", Path: "/certificates", Summary: "List certificates, newest first; q searches names and codes", Role: "staff, admin",
