@@ -22,7 +22,7 @@ func (h *handler) apiCertificateRoutes(api fiber.Router) {
 	api.Get("/certificates/:code", h.requireAPIUser, h.apiGetCertificate)
 	api.Post("/certificates/:code/revoke", staff, h.apiRevokeCertificate)
 	api.Post("/certificates/:code/reissue", staff, h.apiReissueCertificate)
-	api.Get("/verify/:code", h.limitVerification, h.apiVerify)
+	api.Get("/verify/:code", noIndex, h.limitVerification, h.apiVerify)
 }
 
 // certificateJSON is a certificate as the API gives it to its holder and staff, with the
@@ -168,7 +168,7 @@ func (h *handler) apiCertificateJob(c *fiber.Ctx) error {
 // apiVerify is the public verification in JSON: 404 not_found for a code that no
 // certificate has, 404 code_mistyped when its check symbol shows a typing mistake.
 func (h *handler) apiVerify(c *fiber.Ctx) error {
-	canon, p := certificates.ParseCode(c.Params("code"))
+	canon, p := certificates.ParseCode(typedCode(c))
 	if p == certificates.CodeMistyped {
 		return problem.New(fiber.StatusNotFound, "code_mistyped", "cert.verify.mistyped")
 	}

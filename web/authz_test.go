@@ -71,6 +71,7 @@ var azRoutes = []authzRow{
 	//                                                                               anon off  fpA  fpB  trn  staff admin
 	// Outside the language prefix: health, static files, certificate files, keys, feeds.
 	{"GET /healthz", "", all(200)},
+	{"GET /robots.txt", "", all(200)},
 	{"GET /static/{asset}", "", all(200)},
 	{"GET /", "", all(302)},
 	{"GET /content/{slug}/images/{image}", "", all(404)},

@@ -55,8 +55,8 @@ func (h *handler) certificateAppRoutes(app *fiber.App) {
 	app.Get("/certificates/:code.png", h.loadSession, h.serveCertificatePNG)
 	app.Get("/certificates/:code.json", h.loadSession, h.serveCertificateJSON)
 	app.Get("/certificates/:code.jwt", h.loadSession, h.serveCertificateJWT)
-	app.Get("/verify", h.redirectVerify)
-	app.Get("/verify/:code", h.redirectVerify)
+	app.Get("/verify", noIndex, h.redirectVerify)
+	app.Get("/verify/:code", noIndex, h.redirectVerify)
 	app.Get("/.well-known/jwks.json", h.serveJWKS)
 	app.Get("/issuer", h.serveIssuer)
 	app.Get("/credentials/status/:n.json", h.serveStatusListJSON)
@@ -68,9 +68,9 @@ func (h *handler) certificateAppRoutes(app *fiber.App) {
 func (h *handler) certificateRoutes(g fiber.Router) {
 	g.Get("/me/certificates", h.requireLogin, h.showMyCertificates)
 	g.Get("/certificates/:code", h.requireLogin, h.showCertificate)
-	g.Get("/verify", h.showVerifyForm)
-	g.Get("/verify/:code", h.limitVerification, h.showVerification)
-	g.Post("/verify/:code", h.limitVerification, h.compareUpload)
+	g.Get("/verify", noIndex, h.showVerifyForm)
+	g.Get("/verify/:code", noIndex, h.limitVerification, h.showVerification)
+	g.Post("/verify/:code", noIndex, h.limitVerification, h.compareUpload)
 	h.certificateAdminRoutes(g)
 }
 
@@ -242,8 +242,8 @@ func (h *handler) redirectVerify(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
 	target := "/" + l + "/verify"
-	if code := c.Params("code"); code != "" {
-		target += "/" + url.PathEscape(code)
+	if code := typedCode(c); code != "" {
+		target += "/" + verifyPath(code)
 	}
 	return c.Redirect(target, fiber.StatusFound)
 }
