@@ -16,19 +16,40 @@ import (
 // a token that does not work is refused outright rather than silently ignored.
 func (h *handler) apiAuth(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	auth := c.Get(fiber.HeaderAuthorization)
-	if auth == "" {
+	if c.Get(fiber.HeaderAuthorization) == "" {
 		return c.Next()
 	}
-	tok, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || tok == "" {
-		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+	if err := h.bearerUser(c); err != nil {
+		return err
 	}
+	return c.Next()
+}
+
+var errBadToken = problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+
+// bearerUser makes the official of the request's bearer token its user, or refuses it.
+func (h *handler) bearerUser(c *fiber.Ctx) error {
+	tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
 	o, err := h.Officials.TokenOfficial(c.UserContext(), strings.TrimSpace(tok))
-	if err != nil {
-		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+	if !ok || strings.TrimSpace(tok) == "" || err != nil {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+		return errBadToken
 	}
 	c.Locals(keyUser, o)
+	return nil
+}
+
+// sessionOrToken lets the files the API links to (a certificate's PDF, PNG and credential)
+// be fetched with the API's bearer token as well as in a browser session: a request with an
+// Authorization header is the token's official's (a token that does not work is refused,
+// as on the API), one without is the session's.
+func (h *handler) sessionOrToken(c *fiber.Ctx) error {
+	if c.Get(fiber.HeaderAuthorization) == "" {
+		return h.loadSession(c)
+	}
+	if err := h.bearerUser(c); err != nil {
+		return err
+	}
 	return c.Next()
 }
 

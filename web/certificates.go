@@ -51,10 +51,10 @@ func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs
 // a certificate, the issuer's keys and profile, the status lists, the QR codes' landing —
 // and adds the certificates to the profile page and the personal-data export.
 func (h *handler) certificateAppRoutes(app *fiber.App) {
-	app.Get("/certificates/:code.pdf", h.loadSession, h.serveCertificatePDF)
-	app.Get("/certificates/:code.png", h.loadSession, h.serveCertificatePNG)
-	app.Get("/certificates/:code.json", h.loadSession, h.serveCertificateJSON)
-	app.Get("/certificates/:code.jwt", h.loadSession, h.serveCertificateJWT)
+	app.Get("/certificates/:code.pdf", h.sessionOrToken, h.serveCertificatePDF)
+	app.Get("/certificates/:code.png", h.sessionOrToken, h.serveCertificatePNG)
+	app.Get("/certificates/:code.json", h.sessionOrToken, h.serveCertificateJSON)
+	app.Get("/certificates/:code.jwt", h.sessionOrToken, h.serveCertificateJWT)
 	app.Get("/verify", noIndex, h.redirectVerify)
 	app.Get("/verify/:code", noIndex, h.redirectVerify)
 	app.Get("/.well-known/jwks.json", h.serveJWKS)
