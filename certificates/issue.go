@@ -31,6 +31,19 @@ type WorkshopAward struct {
 	City        string
 	Start, End  time.Time // the host's local dates of the first and last day (only the date counts)
 	Hours       float64
+	// Over is when the workshop's last session ends, in the host's zone: attendance
+	// certificates are not issued in bulk before (zero: no such rule).
+	Over time.Time
+}
+
+// NotOverYet refuses, with 409 workshop_not_over, to issue the workshop's certificates in
+// bulk at now if its last session has not ended; the problem's "when" argument is the time
+// it becomes possible.
+func (w WorkshopAward) NotOverYet(now time.Time) error {
+	if w.Over.IsZero() || !now.Before(w.Over) {
+		return nil
+	}
+	return problem.New(409, "workshop_not_over", "cert.error.workshop_not_over", "when", w.Over)
 }
 
 // achievement is what a certificate is for, as printed.

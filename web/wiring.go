@@ -42,7 +42,7 @@ func workshopAward(ctx context.Context, ws *workshops.Service, id int64) (certif
 		return certificates.WorkshopAward{}, nil, fmt.Errorf("workshop %d end date: %w", id, err)
 	}
 	award := certificates.WorkshopAward{WorkshopID: w.ID, Title: w.Title, HostCountry: w.HostCountry, City: w.City,
-		Start: start, End: end, Hours: w.Hours}
+		Start: start, End: end, Hours: w.Hours, Over: w.Over()}
 	rates, err := ws.AttendanceRates(ctx, id)
 	if err != nil {
 		return award, nil, err
