@@ -78,6 +78,17 @@ func TestBulkAttendanceCertificatesWaitForTheLastSession(t *testing.T) {
 		t.Errorf("a refused bulk issue left %d job(s) (%v)", len(list), err)
 	}
 
+	// Staff who mark the workshop completed say it is over (a last day called off): the
+	// button works at once.
+	if _, err := p.Workshops.SetStatus(ctx, audit.Actor{ID: so.ID}, running.ID, workshops.StatusCompleted); err != nil {
+		t.Fatal(err)
+	}
+	p.Certificates.Wait()
+	staff.lang = "en"
+	if r := staff.get(page); strings.Contains(r.Body[strings.Index(r.Body, `id="bulk-h"`):], "disabled") {
+		t.Error("the button still waits for a workshop marked completed")
+	}
+
 	// A workshop whose last session ended an hour ago: the button works.
 	over := bulkWorkshop(t, ctx, p.Workshops, time.Now().Add(-time.Hour).Truncate(time.Minute))
 	staff.lang = "en"

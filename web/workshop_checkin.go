@@ -203,7 +203,7 @@ func (h *handler) showAttendance(c *fiber.Ctx) error {
 		row.Meets = rate*100 >= float64(w.AttendanceThreshold)-1e-9
 		d.Rows = append(d.Rows, row)
 	}
-	if over := w.Over(); time.Now().Before(over) {
+	if over := bulkOpensAt(w); time.Now().Before(over) {
 		d.NotOver = h.cat.T(l, "cert.error.workshop_not_over", "when", dateTimeIn(l, over))
 	}
 	v := h.view(c, "")
