@@ -29,9 +29,12 @@ var errBadToken = problem.New(fiber.StatusUnauthorized, "unauthorized", "error.b
 
 // bearerUser makes the official of the request's bearer token its user, or refuses it.
 func (h *handler) bearerUser(c *fiber.Ctx) error {
-	tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	o, err := h.Officials.TokenOfficial(c.UserContext(), strings.TrimSpace(tok))
-	if !ok || strings.TrimSpace(tok) == "" || err != nil {
+	var o *officials.Official
+	var err error = errBadToken
+	if tok := strings.TrimSpace(c.Get(fiber.HeaderAuthorization)); hasBearer(c) && len(tok) > 7 {
+		o, err = h.Officials.TokenOfficial(c.UserContext(), strings.TrimSpace(tok[7:]))
+	}
+	if err != nil {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
 		return errBadToken
 	}
@@ -40,11 +43,11 @@ func (h *handler) bearerUser(c *fiber.Ctx) error {
 }
 
 // sessionOrToken lets the files the API links to (a certificate's PDF, PNG and credential)
-// be fetched with the API's bearer token as well as in a browser session: a request with an
-// Authorization header is the token's official's (a token that does not work is refused,
-// as on the API), one without is the session's.
+// be fetched with the API's bearer token as well as in a browser session: a request with a
+// bearer token is the token's official's (a token that does not work is refused, as on the
+// API); any other (a browser, perhaps with a proxy's Basic credentials) is the session's.
 func (h *handler) sessionOrToken(c *fiber.Ctx) error {
-	if c.Get(fiber.HeaderAuthorization) == "" {
+	if !hasBearer(c) {
 		return h.loadSession(c)
 	}
 	if err := h.bearerUser(c); err != nil {
@@ -221,4 +224,11 @@ func parseID(s string) (int64, error) {
 		return 0, problem.NotFound
 	}
 	return id, nil
+}
+
+// hasBearer reports whether the request carries a bearer token (the scheme is
+// case-insensitive).
+func hasBearer(c *fiber.Ctx) bool {
+	auth := c.Get(fiber.HeaderAuthorization)
+	return len(auth) >= 7 && strings.EqualFold(auth[:7], "Bearer ")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ import (
 func TestCertificateFilesTakeTheAPIToken(t *testing.T) {
 	p := newPlatform(t)
 	ctx := context.Background()
-	_, holder := account(t, p, "token-holder@example.org", officials.RoleOfficial, "JO")
+	holderBrowser, holder := account(t, p, "token-holder@example.org", officials.RoleOfficial, "JO")
 	_, other := account(t, p, "token-other@example.org", officials.RoleOfficial, "JO")
 	_, staff := account(t, p, "token-staff@example.org", officials.RoleStaff, "")
 	_, admin := account(t, p, "token-admin@example.org", officials.RoleAdmin, "")
@@ -80,6 +81,26 @@ func TestCertificateFilesTakeTheAPIToken(t *testing.T) {
 		if r := c.api("GET", file, "", ""); r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "/login?next=") {
 			t.Errorf("no token, %s: %d %s, want 303 to the login page", file, r.Status, r.Location)
 		}
+	}
+	// A browser behind a proxy that asks for Basic credentials sends them everywhere: that
+	// is no token, and the session decides as before.
+	for file := range files {
+		req := httptest.NewRequest(http.MethodGet, file, nil)
+		req.Header.Set("Authorization", "Basic cHJveHk6cHJveHk=")
+		if r := c.do(req); r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "/login?next=") {
+			t.Errorf("Basic credentials without a session, %s: %d %s, want 303 to the login page", file, r.Status, r.Location)
+		}
+		req = httptest.NewRequest(http.MethodGet, file, nil)
+		req.Header.Set("Authorization", "Basic cHJveHk6cHJveHk=")
+		if r := holderBrowser.do(req); r.Status != http.StatusOK {
+			t.Errorf("Basic credentials with the holder's session, %s: %d, want 200", file, r.Status)
+		}
+	}
+	// The scheme's name is case-insensitive.
+	req := httptest.NewRequest(http.MethodGet, pdf, nil)
+	req.Header.Set("Authorization", "bearer "+tokens["holder"])
+	if r := c.do(req); r.Status != http.StatusOK {
+		t.Errorf("a token sent as \"bearer …\": %d", r.Status)
 	}
 	// A revoked token stops opening them.
 	if err := p.Officials.RevokeAPIToken(ctx, tokens["holder"]); err != nil {

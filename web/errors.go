@@ -55,9 +55,9 @@ func (h *handler) classify(c *fiber.Ctx, err error) *problem.Error {
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	p := h.classify(c, err)
 	l := lang(c)
-	// The API answers in JSON, and so does anything asked with a token (a client following
-	// the API's links to a certificate's files).
-	if strings.HasPrefix(c.Path(), "/api/") || c.Get(fiber.HeaderAuthorization) != "" {
+	// The API answers in JSON, and so does anything asked with a bearer token (a client
+	// following the API's links to a certificate's files).
+	if strings.HasPrefix(c.Path(), "/api/") || hasBearer(c) {
 		fields := map[string]string{}
 		args := h.localArgs(c, p.Args)
 		for f, k := range p.Fields {
