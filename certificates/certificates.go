@@ -309,6 +309,8 @@ func scanCert(row interface{ Scan(...any) error }) (*Certificate, error) {
 		return nil, err
 	}
 	c.Title = nonEmpty(map[string]string{"ar": ta, "en": te, "fr": tf})
+	// Reasons kept before they were cleaned on the way in are shown cleaned all the same.
+	c.Reason, c.RevokeReason = cleanReason(c.Reason), cleanReason(c.RevokeReason)
 	if c.HostCountry != "" {
 		c.HostCountryName = nonEmpty(map[string]string{"ar": ca, "en": ce, "fr": cf})
 	}

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Codes are 12 Crockford base-32 symbols of randomness (60 bits) and one check symbol,
@@ -88,15 +90,23 @@ const (
 	CodeMistyped              // the check symbol does not match: a typing error
 )
 
-// ParseCode reads a code as people type or scan it and returns its canonical form.
+// ParseCode reads a code as people type, paste or scan it and returns its canonical form.
+// Besides case and the Crockford confusions it forgives what keyboards and word processors
+// put in: spaces of any kind (no-break, thin, ideographic…), dashes of any kind (hyphen,
+// non-breaking hyphen, en and em dash, minus sign…), underscores and dots, invisible
+// direction marks, and digits typed on an Arabic keyboard (Arabic-Indic ٠–٩ and Persian
+// ۰–۹) or as full-width characters.
 func ParseCode(s string) (string, CodeProblem) {
 	vals := make([]int, 0, codeLen)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '-' || c == ' ' || c == '_' || c == '.' {
+	for _, r := range s {
+		if codeSeparator(r) {
 			continue
 		}
-		v := symbolValue[c]
+		r = asciiSymbol(r)
+		if r >= utf8.RuneSelf {
+			return "", CodeMalformed
+		}
+		v := symbolValue[r]
 		if v < 0 || len(vals) == codeLen {
 			return "", CodeMalformed
 		}
@@ -113,6 +123,31 @@ func ParseCode(s string) (string, CodeProblem) {
 		out[i] = alphabet[v]
 	}
 	return string(out), CodeOK
+}
+
+// codeSeparator reports whether r is something people put between a code's groups, or
+// that slips in unseen when they copy it: spaces, dashes, underscores, dots and format
+// characters such as direction marks and zero-width spaces.
+func codeSeparator(r rune) bool {
+	switch r {
+	case '_', '.', '\u2212', '\uFE63', '\uFF0D', '\u00AD':
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || unicode.Is(unicode.Cf, r)
+}
+
+// asciiSymbol maps the digits of Arabic keyboards (Arabic-Indic and Persian) and the
+// full-width forms of East Asian keyboards to their ASCII characters.
+func asciiSymbol(r rune) rune {
+	switch {
+	case r >= '\u0660' && r <= '\u0669': // ٠–٩
+		return '0' + r - '\u0660'
+	case r >= '\u06F0' && r <= '\u06F9': // ۰–۹
+		return '0' + r - '\u06F0'
+	case r >= '\uFF01' && r <= '\uFF5E': // full-width ！ to ～
+		return r - '\uFF01' + '!'
+	}
+	return r
 }
 
 // FormatCode writes a canonical code in groups for reading: 7K3M-9QXD-2B4T-F.

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
@@ -30,6 +31,19 @@ type WorkshopAward struct {
 	City        string
 	Start, End  time.Time // the host's local dates of the first and last day (only the date counts)
 	Hours       float64
+	// Over is when the workshop's last session ends, in the host's zone: attendance
+	// certificates are not issued in bulk before (zero: no such rule).
+	Over time.Time
+}
+
+// NotOverYet refuses, with 409 workshop_not_over, to issue the workshop's certificates in
+// bulk at now if its last session has not ended; the problem's "when" argument is the time
+// it becomes possible.
+func (w WorkshopAward) NotOverYet(now time.Time) error {
+	if w.Over.IsZero() || !now.Before(w.Over) {
+		return nil
+	}
+	return problem.New(409, "workshop_not_over", "cert.error.workshop_not_over", "when", w.Over)
 }
 
 // achievement is what a certificate is for, as printed.
@@ -160,7 +174,7 @@ type HandIssue struct {
 // the certificate is refused with ErrAlreadyIssued.
 func (s *Service) IssueByHand(ctx context.Context, actor audit.Actor, in HandIssue) (*Certificate, error) {
 	f := problem.Fields{}
-	in.Reason = strings.TrimSpace(in.Reason)
+	in.Reason = cleanReason(in.Reason)
 	checkReason(f, in.Reason)
 	if in.OfficialID <= 0 {
 		f.Add("official", "cert.field.official.required")
@@ -199,6 +213,11 @@ func (s *Service) IssueByHand(ctx context.Context, actor audit.Actor, in HandIss
 	c, _, err := s.issue(ctx, actor, in.OfficialID, a, in.Reason, true)
 	return c, err
 }
+
+// cleanReason is a reason as kept and shown (publicly, for a revocation): control and
+// format characters, bidi controls included, and invalid bytes taken out, runs of spaces
+// and line breaks made one space. A reason of nothing else is then empty, and refused.
+func cleanReason(s string) string { return i18n.StripBidi(cleanText(s)) }
 
 func checkReason(f problem.Fields, reason string) {
 	switch {
@@ -438,7 +457,7 @@ func (s *Service) Revoke(ctx context.Context, actor audit.Actor, code, reason st
 	if err != nil {
 		return nil, err
 	}
-	reason = strings.TrimSpace(reason)
+	reason = cleanReason(reason)
 	f := problem.Fields{}
 	checkReason(f, reason)
 	if err := f.Err(); err != nil {
@@ -480,7 +499,7 @@ func (s *Service) Reissue(ctx context.Context, actor audit.Actor, code, nameAr, 
 	if !old.Valid() {
 		return nil, ErrNotValid
 	}
-	nameAr, nameLatin, reason = cleanText(nameAr), cleanText(nameLatin), strings.TrimSpace(reason)
+	nameAr, nameLatin, reason = cleanText(nameAr), cleanText(nameLatin), cleanReason(reason)
 	f := problem.Fields{}
 	checkReason(f, reason)
 	if nameAr == "" && nameLatin == "" {

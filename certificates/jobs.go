@@ -71,6 +71,9 @@ func (s *Service) StartWorkshopJob(ctx context.Context, actor audit.Actor, award
 	if err != nil {
 		return 0, err
 	}
+	if err := award.NotOverYet(s.now()); err != nil {
+		return 0, err
+	}
 	if len(officialIDs) == 0 {
 		return 0, problem.New(422, "nobody_qualifies", "cert.error.nobody_qualifies")
 	}

@@ -16,19 +16,43 @@ import (
 // a token that does not work is refused outright rather than silently ignored.
 func (h *handler) apiAuth(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	auth := c.Get(fiber.HeaderAuthorization)
-	if auth == "" {
+	if c.Get(fiber.HeaderAuthorization) == "" {
 		return c.Next()
 	}
-	tok, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || tok == "" {
-		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+	if err := h.bearerUser(c); err != nil {
+		return err
 	}
-	o, err := h.Officials.TokenOfficial(c.UserContext(), strings.TrimSpace(tok))
+	return c.Next()
+}
+
+var errBadToken = problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+
+// bearerUser makes the official of the request's bearer token its user, or refuses it.
+func (h *handler) bearerUser(c *fiber.Ctx) error {
+	var o *officials.Official
+	var err error = errBadToken
+	if tok := strings.TrimSpace(c.Get(fiber.HeaderAuthorization)); hasBearer(c) && len(tok) > 7 {
+		o, err = h.Officials.TokenOfficial(c.UserContext(), strings.TrimSpace(tok[7:]))
+	}
 	if err != nil {
-		return problem.New(fiber.StatusUnauthorized, "unauthorized", "error.bad_token")
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+		return errBadToken
 	}
 	c.Locals(keyUser, o)
+	return nil
+}
+
+// sessionOrToken lets the files the API links to (a certificate's PDF, PNG and credential)
+// be fetched with the API's bearer token as well as in a browser session: a request with a
+// bearer token is the token's official's (a token that does not work is refused, as on the
+// API); any other (a browser, perhaps with a proxy's Basic credentials) is the session's.
+func (h *handler) sessionOrToken(c *fiber.Ctx) error {
+	if !hasBearer(c) {
+		return h.loadSession(c)
+	}
+	if err := h.bearerUser(c); err != nil {
+		return err
+	}
 	return c.Next()
 }
 
@@ -200,4 +224,11 @@ func parseID(s string) (int64, error) {
 		return 0, problem.NotFound
 	}
 	return id, nil
+}
+
+// hasBearer reports whether the request carries a bearer token (the scheme is
+// case-insensitive).
+func hasBearer(c *fiber.Ctx) bool {
+	auth := c.Get(fiber.HeaderAuthorization)
+	return len(auth) >= 7 && strings.EqualFold(auth[:7], "Bearer ")
 }

@@ -22,7 +22,7 @@ func (h *handler) apiCertificateRoutes(api fiber.Router) {
 	api.Get("/certificates/:code", h.requireAPIUser, h.apiGetCertificate)
 	api.Post("/certificates/:code/revoke", staff, h.apiRevokeCertificate)
 	api.Post("/certificates/:code/reissue", staff, h.apiReissueCertificate)
-	api.Get("/verify/:code", h.limitVerification, h.apiVerify)
+	api.Get("/verify/:code", noIndex, h.limitVerification, h.apiVerify)
 }
 
 // certificateJSON is a certificate as the API gives it to its holder and staff, with the
@@ -168,7 +168,7 @@ func (h *handler) apiCertificateJob(c *fiber.Ctx) error {
 // apiVerify is the public verification in JSON: 404 not_found for a code that no
 // certificate has, 404 code_mistyped when its check symbol shows a typing mistake.
 func (h *handler) apiVerify(c *fiber.Ctx) error {
-	canon, p := certificates.ParseCode(c.Params("code"))
+	canon, p := certificates.ParseCode(typedCode(c))
 	if p == certificates.CodeMistyped {
 		return problem.New(fiber.StatusNotFound, "code_mistyped", "cert.verify.mistyped")
 	}
@@ -189,7 +189,9 @@ func (h *handler) apiVerify(c *fiber.Ctx) error {
 var (
 	schemaStr      = map[string]any{"type": "string"}
 	schemaDateTime = map[string]any{"type": "string", "format": "date-time"}
-	schemaLangMap  = map[string]any{"type": "object", "description": "texts keyed by language (ar, en, fr)", "additionalProperties": schemaStr}
+	schemaFileURL  = map[string]string{"type": "string", "format": "uri",
+		"description": "a file of the certificate (.pdf; .png, .jwt, .json next to it): send the same Authorization: Bearer header as to the API"}
+	schemaLangMap = map[string]any{"type": "object", "description": "texts keyed by language (ar, en, fr)", "additionalProperties": schemaStr}
 
 	schemaCertificate = map[string]any{"type": "object", "properties": map[string]any{
 		"code": map[string]any{"type": "string", "description": "grouped for reading, e.g. 7K3M-9QXD-2B4T-F; accepted in any case, with or without dashes"},
@@ -201,7 +203,7 @@ var (
 		"issued_at": schemaDateTime, "reason": schemaStr,
 		"status":     map[string]any{"type": "string", "enum": []string{"valid", "revoked", "superseded"}},
 		"revoked_at": schemaDateTime, "revoke_reason": schemaStr, "superseded_at": schemaDateTime, "superseded_by": schemaStr, "supersedes": schemaStr,
-		"pdf_sha256": schemaStr, "pdf_url": schemaStr, "credential_url": schemaStr, "verification_url": schemaStr, "linkedin_url": schemaStr,
+		"pdf_sha256": schemaStr, "pdf_url": schemaFileURL, "credential_url": schemaFileURL, "verification_url": schemaStr, "linkedin_url": schemaStr,
 	}}
 	schemaCertificateIssue = map[string]any{"type": "object", "required": []string{"kind", "reason"}, "properties": map[string]any{
 		"official_id": map[string]any{"type": "integer"}, "email": map[string]any{"type": "string", "description": "instead of official_id"},

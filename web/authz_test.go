@@ -71,6 +71,7 @@ var azRoutes = []authzRow{
 	//                                                                               anon off  fpA  fpB  trn  staff admin
 	// Outside the language prefix: health, static files, certificate files, keys, feeds.
 	{"GET /healthz", "", all(200)},
+	{"GET /robots.txt", "", all(200)},
 	{"GET /static/{asset}", "", all(200)},
 	{"GET /", "", all(302)},
 	{"GET /content/{slug}/images/{image}", "", all(404)},
@@ -79,6 +80,12 @@ var azRoutes = []authzRow{
 	{"GET /certificates/{cert}.json", "", by(303, 200, 404, 404, 404, 200, 200)},
 	{"GET /certificates/{cert}.jwt", "", by(303, 200, 404, 404, 404, 200, 200)},
 	{"GET /certificates/{otherCert}.pdf", "", by(303, 404, 404, 404, 404, 200, 200)},
+	// The same files fetched with the API's bearer token (body "@bearer": token, no cookies).
+	{"GET /certificates/{cert}.pdf", "@bearer", by(303, 200, 404, 404, 404, 200, 200)},
+	{"GET /certificates/{cert}.png", "@bearer", by(303, 200, 404, 404, 404, 200, 200)},
+	{"GET /certificates/{cert}.json", "@bearer", by(303, 200, 404, 404, 404, 200, 200)},
+	{"GET /certificates/{cert}.jwt", "@bearer", by(303, 200, 404, 404, 404, 200, 200)},
+	{"GET /certificates/{otherCert}.pdf", "@bearer", by(303, 404, 404, 404, 404, 200, 200)},
 	{"GET /verify", "", all(302)},
 	{"GET /verify/{cert}", "", all(302)},
 	{"GET /.well-known/jwks.json", "", all(200)},

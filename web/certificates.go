@@ -51,12 +51,12 @@ func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs
 // a certificate, the issuer's keys and profile, the status lists, the QR codes' landing —
 // and adds the certificates to the profile page and the personal-data export.
 func (h *handler) certificateAppRoutes(app *fiber.App) {
-	app.Get("/certificates/:code.pdf", h.loadSession, h.serveCertificatePDF)
-	app.Get("/certificates/:code.png", h.loadSession, h.serveCertificatePNG)
-	app.Get("/certificates/:code.json", h.loadSession, h.serveCertificateJSON)
-	app.Get("/certificates/:code.jwt", h.loadSession, h.serveCertificateJWT)
-	app.Get("/verify", h.redirectVerify)
-	app.Get("/verify/:code", h.redirectVerify)
+	app.Get("/certificates/:code.pdf", h.sessionOrToken, h.serveCertificatePDF)
+	app.Get("/certificates/:code.png", h.sessionOrToken, h.serveCertificatePNG)
+	app.Get("/certificates/:code.json", h.sessionOrToken, h.serveCertificateJSON)
+	app.Get("/certificates/:code.jwt", h.sessionOrToken, h.serveCertificateJWT)
+	app.Get("/verify", noIndex, h.redirectVerify)
+	app.Get("/verify/:code", noIndex, h.redirectVerify)
 	app.Get("/.well-known/jwks.json", h.serveJWKS)
 	app.Get("/.well-known/did.json", h.serveDIDDocument)
 	app.Get("/issuer", h.serveIssuer)
@@ -69,9 +69,9 @@ func (h *handler) certificateAppRoutes(app *fiber.App) {
 func (h *handler) certificateRoutes(g fiber.Router) {
 	g.Get("/me/certificates", h.requireLogin, h.showMyCertificates)
 	g.Get("/certificates/:code", h.requireLogin, h.showCertificate)
-	g.Get("/verify", h.showVerifyForm)
-	g.Get("/verify/:code", h.limitVerification, h.showVerification)
-	g.Post("/verify/:code", h.limitVerification, h.compareUpload)
+	g.Get("/verify", noIndex, h.showVerifyForm)
+	g.Get("/verify/:code", noIndex, h.limitVerification, h.showVerification)
+	g.Post("/verify/:code", noIndex, h.limitVerification, h.compareUpload)
 	h.certificateAdminRoutes(g)
 }
 
@@ -259,8 +259,8 @@ func (h *handler) redirectVerify(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
 	target := "/" + l + "/verify"
-	if code := c.Params("code"); code != "" {
-		target += "/" + url.PathEscape(code)
+	if code := typedCode(c); code != "" {
+		target += "/" + verifyPath(code)
 	}
 	return c.Redirect(target, fiber.StatusFound)
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -164,7 +165,12 @@ func TestPublicVerification(t *testing.T) {
 		t.Errorf("QR landing: %d %s", r.Status, r.Location)
 	}
 	typed := strings.NewReplacer("0", "o", "1", "l").Replace(strings.ToLower(cert.Display()))
+	// Typed another way, the code moves to the address of the code as printed.
 	r := pub.get("/ar/verify/" + typed)
+	if r.Status != http.StatusFound || r.Location != "/ar/verify/"+cert.Display() {
+		t.Errorf("code typed in lower case: %d %s", r.Status, r.Location)
+	}
+	r = pub.get(r.Location)
 	for _, want := range []string{"شهادة سارية", "سارة خالد", "Sara Khaled", cert.PDFSHA256, cert.Title["ar"], cert.Title["en"], `name="file"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("verification page lacks %q (%d)", want, r.Status)
@@ -546,6 +552,10 @@ func TestVerificationIsRateLimited(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		if r := pub.get("/en/verify/" + code); r.Status == http.StatusTooManyRequests {
 			limited = true
+			// The refusal says when to come back, in whole seconds, within the minute.
+			if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+				t.Errorf("429 with Retry-After %q", r.Header.Get("Retry-After"))
+			}
 			break
 		}
 	}

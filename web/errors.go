@@ -3,11 +3,14 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 )
@@ -52,7 +55,9 @@ func (h *handler) classify(c *fiber.Ctx, err error) *problem.Error {
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	p := h.classify(c, err)
 	l := lang(c)
-	if strings.HasPrefix(c.Path(), "/api/") {
+	// The API answers in JSON, and so does anything asked with a bearer token (a client
+	// following the API's links to a certificate's files).
+	if strings.HasPrefix(c.Path(), "/api/") || hasBearer(c) {
 		fields := map[string]string{}
 		args := h.localArgs(c, p.Args)
 		for f, k := range p.Fields {
@@ -65,10 +70,11 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	}
 	v := h.view(c, "")
 	v.Title = h.cat.T(l, "error.title")
-	v.Data = h.cat.T(l, p.Key, p.Args...)
+	args := h.localArgs(c, p.Args)
+	v.Data = h.cat.T(l, p.Key, args...)
 	if rerr := h.render(c, p.Status, "error", v); rerr != nil {
 		h.log.Error("render error page", "err", rerr)
-		return c.Status(p.Status).SendString(h.cat.T(l, p.Key, p.Args...))
+		return c.Status(p.Status).SendString(h.cat.T(l, p.Key, args...))
 	}
 	return nil
 }
@@ -87,6 +93,9 @@ func (h *handler) localArgs(c *fiber.Ctx, args []any) []any {
 		if iso, ok := out[i+1].(string); ok && out[i] == "country" && len(iso) == 2 {
 			out[i+1] = h.Workshops.CountryName(ctx, iso, lang(c))
 		}
+		if t, ok := out[i+1].(time.Time); ok {
+			out[i+1] = dateTimeIn(lang(c), t)
+		}
 	}
 	return out
 }
@@ -102,4 +111,29 @@ func formError(err error) (fields map[string]string, formKey string, status int,
 		return p.Fields, "", p.Status, true
 	}
 	return nil, p.Key, p.Status, true
+}
+
+// dateTimeIn writes a time for a message in lang: its day, its hour and minute and its zone
+// as it carries it (a workshop's times come in the host's zone).
+func dateTimeIn(lang string, t time.Time) string {
+	return i18n.FormatDate(lang, t) + " " + t.Format("15:04") + " (" + zoneName(t) + ")"
+}
+
+// zoneName is t's zone as people read it: an abbreviation such as CET, or UTC+3.
+func zoneName(t time.Time) string {
+	name, off := t.Zone()
+	if name != "" && (name[0] < '0' || name[0] > '9') && name[0] != '+' && name[0] != '-' {
+		return name
+	}
+	if off%3600 == 0 {
+		return fmt.Sprintf("UTC%+d", off/3600)
+	}
+	return fmt.Sprintf("UTC%+d:%02d", off/3600, abs(off%3600)/60)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

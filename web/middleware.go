@@ -37,6 +37,7 @@ const (
 	keyRequestID
 	keySession
 	keyCSRF
+	keyNoIndex
 )
 
 func lang(c *fiber.Ctx) string {

@@ -82,7 +82,7 @@ var apiOps = []apiOp{
 		Body: "CertificateRevoke"},
 	{Method: "POST", Path: "/certificates/{code}/reissue", Summary: "Reissue a valid certificate with corrected names: a new certificate that supersedes it (409 not_valid)", Role: "staff, admin",
 		Body: "CertificateReissue", Result: "Certificate"},
-	{Method: "POST", Path: "/certificates/jobs", Summary: "Issue a workshop's attendance certificates to everyone who qualifies, in the background", Role: "staff, admin",
+	{Method: "POST", Path: "/certificates/jobs", Summary: "Issue a workshop's attendance certificates to everyone who qualifies, in the background, once its last session has ended (before: 409 workshop_not_over, the message saying from when)", Role: "staff, admin",
 		Body: "CertificateJobStart", Result: "CertificateJob"},
 	{Method: "GET", Path: "/certificates/jobs/{id}", Summary: "A bulk issuing job's progress", Role: "staff, admin", Result: "CertificateJob"},
 	// Workshops (web/api_workshops.go). Times without an offset are the host's local time.

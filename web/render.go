@@ -124,6 +124,8 @@ type View struct {
 	// was built from (0: the course content's generation).
 	CacheTTL time.Duration
 	CacheGen uint64
+	// NoIndex asks search engines to leave the page out (meta robots); see noIndex.
+	NoIndex bool
 	// Personal, on a page for a logged-in visitor, names everything personal the page shows
 	// beyond its URL, its language and the viewer's role (for the lesson page: enrolled,
 	// percent done, this lesson done). Such a page is kept per variant, with the form token
@@ -292,6 +294,7 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 	v.User = user(c)
 	v.csrf = func() string { return h.csrfToken(c) }
 	v.RequestID = requestID(c)
+	v.NoIndex, _ = c.Locals(keyNoIndex).(bool)
 	v.BaseURL = h.cfg.BaseURL
 	v.Now = time.Now()
 	p := string(c.Request().URI().PathOriginal())

@@ -446,6 +446,11 @@ func (f *routeFixture) expand(s string, made map[string]string) string {
 func (f *routeFixture) request(role int, method, path, body, session string) *http.Request {
 	a := f.actors[role]
 	api := strings.HasPrefix(path, "/api/")
+	// "@bearer" sends a page's or file's request the way an API client does: with the role's
+	// bearer token and no cookies.
+	if body == "@bearer" {
+		api, body = true, ""
+	}
 	var rd io.Reader
 	ctype := ""
 	switch {

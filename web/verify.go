@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -44,16 +45,35 @@ type uploadResult struct {
 
 func (h *handler) showVerifyForm(c *fiber.Ctx) error {
 	if code := strings.TrimSpace(c.Query("code")); code != "" {
-		return c.Redirect("/"+lang(c)+"/verify/"+escapeCode(code), fiber.StatusSeeOther)
+		return c.Redirect("/"+lang(c)+"/verify/"+verifyPath(code), fiber.StatusSeeOther)
 	}
 	v := h.view(c, "cert.verify.title")
 	v.Data = verifyData{}
 	return h.render(c, fiber.StatusOK, "verify", v)
 }
 
+// verifyPath is the path segment a typed code is verified at: the code grouped for reading
+// when it reads as one (whatever spaces, dashes, case or digits it was typed with), or what
+// was typed, escaped, so that the page can say what is wrong with it.
+func verifyPath(typed string) string {
+	if canon, p := certificates.ParseCode(typed); p == certificates.CodeOK {
+		return certificates.FormatCode(canon)
+	}
+	return escapeCode(typed)
+}
+
+// typedCode is the code in the path as the visitor typed it (unescaped).
+func typedCode(c *fiber.Ctx) string {
+	raw := c.Params("code")
+	if s, err := url.PathUnescape(raw); err == nil {
+		return s
+	}
+	return raw
+}
+
 // lookUp finds the certificate of a typed code, or says why there is none.
 func (h *handler) lookUp(c *fiber.Ctx) (verifyData, int, error) {
-	typed := c.Params("code")
+	typed := typedCode(c)
 	d := verifyData{Typed: typed, MaxBytes: certificates.MaxUploadBytes >> 20}
 	canon, p := certificates.ParseCode(typed)
 	switch p {
@@ -78,6 +98,12 @@ func (h *handler) lookUp(c *fiber.Ctx) (verifyData, int, error) {
 }
 
 func (h *handler) showVerification(c *fiber.Ctx) error {
+	// A code typed another way than its canonical or grouped form (spaces, other dashes,
+	// lower case, Arabic digits) moves to the address of its grouped form.
+	typed := typedCode(c)
+	if canon, p := certificates.ParseCode(typed); p == certificates.CodeOK && typed != canon && typed != certificates.FormatCode(canon) {
+		return c.Redirect("/"+lang(c)+"/verify/"+certificates.FormatCode(canon), fiber.StatusFound)
+	}
 	d, status, err := h.lookUp(c)
 	if err != nil {
 		return err
@@ -107,10 +133,12 @@ func (h *handler) compareUpload(c *fiber.Ctx) error {
 	}
 	data, err := readUpload(fh, certificates.MaxUploadBytes)
 	if err == nil {
+		// A file that is not a PDF gets that message and nothing else: no verdict, no hash.
 		var res uploadResult
-		res.Match, res.SHA256, err = certificates.MatchesPDF(d.Cert, data)
-		res.Filename = i18n.StripBidi(fh.Filename)
-		d.Upload = &res
+		if res.Match, res.SHA256, err = certificates.MatchesPDF(d.Cert, data); err == nil {
+			res.Filename = i18n.StripBidi(fh.Filename)
+			d.Upload = &res
+		}
 	}
 	if err != nil {
 		fields, _, st, ok := formError(err)

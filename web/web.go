@@ -151,6 +151,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	app.Use(conditional)
 
 	app.Get("/healthz", h.healthz)
+	app.Get("/robots.txt", serveRobots)
 	app.Get("/static/*", h.assets.serve)
 	app.Get("/", h.negotiateLanguage)
 	app.Get("/content/:slug/images/*", h.serveCourseImage)

@@ -42,7 +42,7 @@ func workshopAward(ctx context.Context, ws *workshops.Service, id int64) (certif
 		return certificates.WorkshopAward{}, nil, fmt.Errorf("workshop %d end date: %w", id, err)
 	}
 	award := certificates.WorkshopAward{WorkshopID: w.ID, Title: w.Title, HostCountry: w.HostCountry, City: w.City,
-		Start: start, End: end, Hours: w.Hours}
+		Start: start, End: end, Hours: w.Hours, Over: bulkOpensAt(w)}
 	rates, err := ws.AttendanceRates(ctx, id)
 	if err != nil {
 		return award, nil, err
@@ -125,4 +125,14 @@ func reconcileCourseCertificates(p *Platform) {
 			p.Log.Info("course certificates issued for earlier completions", "count", n)
 		}
 	})
+}
+
+// bulkOpensAt is when a workshop's attendance certificates may be issued in bulk: once its
+// last session has ended, or at once when staff have marked it completed (they may close a
+// workshop whose last day was called off; marking it completed issues its certificates).
+func bulkOpensAt(w *workshops.Workshop) time.Time {
+	if w.Status == workshops.StatusCompleted {
+		return time.Time{}
+	}
+	return w.Over()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -160,6 +161,9 @@ type attendanceSheet struct {
 	Rows      []attendanceLine
 	PerDay    []int
 	Staff     bool
+	// NotOver, before the workshop's last session has ended, says from when its attendance
+	// certificates can be issued (the button waits, disabled); empty after.
+	NotOver string
 }
 
 type attendanceLine struct {
@@ -198,6 +202,9 @@ func (h *handler) showAttendance(c *fiber.Ctx) error {
 		row.Rate = int(rate*100 + 0.5)
 		row.Meets = rate*100 >= float64(w.AttendanceThreshold)-1e-9
 		d.Rows = append(d.Rows, row)
+	}
+	if over := bulkOpensAt(w); time.Now().Before(over) {
+		d.NotOver = h.cat.T(l, "cert.error.workshop_not_over", "when", dateTimeIn(l, over))
 	}
 	v := h.view(c, "")
 	v.Title = h.cat.T(l, "workshops.attendance.title") + " · " + d.Title

@@ -133,6 +133,21 @@ func (w *Workshop) Start() time.Time { return dateIn(w.StartDate, w.Location()) 
 // End is the instant the last day ends (the next midnight) in the host's zone.
 func (w *Workshop) End() time.Time { return dateIn(w.EndDate, w.Location()).AddDate(0, 0, 1) }
 
+// Over is the instant the workshop is over: the end of its last session, or, without an
+// agenda, the end of its last day (in the host's zone). Attendance certificates wait for it.
+func (w *Workshop) Over() time.Time {
+	var last time.Time
+	for _, s := range w.Sessions {
+		if s.EndsAt.After(last) {
+			last = s.EndsAt
+		}
+	}
+	if last.IsZero() {
+		return w.End()
+	}
+	return last.In(w.Location())
+}
+
 // Days lists the workshop's host-local dates, first to last.
 func (w *Workshop) Days() []string {
 	var out []string
