@@ -233,20 +233,23 @@ type Certificate struct {
 	HostCountryName map[string]string `json:"host_country_name,omitempty"`
 	City            string            `json:"city,omitempty"`
 	Language        string            `json:"-"` // the holder's language when issued (for e-mail)
-	IssuedAt        time.Time         `json:"issued_at"`
-	IssuedBy        int64             `json:"-"`
-	Reason          string            `json:"reason,omitempty"`
-	Status          string            `json:"status"`
-	RevokedAt       *time.Time        `json:"revoked_at,omitempty"`
-	RevokeReason    string            `json:"revoke_reason,omitempty"`
-	SupersededAt    *time.Time        `json:"superseded_at,omitempty"`
-	SupersededBy    string            `json:"superseded_by,omitempty"`
-	Supersedes      string            `json:"supersedes,omitempty"`
-	PDFSHA256       string            `json:"pdf_sha256"`
-	RecipientHash   string            `json:"-"`
-	RecipientSalt   string            `json:"-"`
-	StatusList      int               `json:"-"`
-	StatusIndex     int               `json:"-"`
+	// Pair is the language printed beside Arabic ("en" or "fr"), chosen when issued from
+	// the holder's language so that the certificate re-renders the same.
+	Pair          string     `json:"-"`
+	IssuedAt      time.Time  `json:"issued_at"`
+	IssuedBy      int64      `json:"-"`
+	Reason        string     `json:"reason,omitempty"`
+	Status        string     `json:"status"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokeReason  string     `json:"revoke_reason,omitempty"`
+	SupersededAt  *time.Time `json:"superseded_at,omitempty"`
+	SupersededBy  string     `json:"superseded_by,omitempty"`
+	Supersedes    string     `json:"supersedes,omitempty"`
+	PDFSHA256     string     `json:"pdf_sha256"`
+	RecipientHash string     `json:"-"`
+	RecipientSalt string     `json:"-"`
+	StatusList    int        `json:"-"`
+	StatusIndex   int        `json:"-"`
 }
 
 // Display is the code grouped for reading.
@@ -292,7 +295,7 @@ func (c *Certificate) Valid() bool { return c.Status == StatusValid }
 const certCols = `id, code, kind, official_id, course, workshop_id, name_ar, name_latin, title_ar, title_en, title_fr,
 	hours, start_date, end_date, host_country, host_country_ar, host_country_en, host_country_fr, city,
 	recipient_hash, recipient_salt, language, issued_at, coalesce(issued_by, 0), reason, status, revoked_at,
-	revoke_reason, superseded_at, superseded_by, supersedes, status_list, status_index, pdf_sha256`
+	revoke_reason, superseded_at, superseded_by, supersedes, status_list, status_index, pdf_sha256, pair`
 
 func scanCert(row interface{ Scan(...any) error }) (*Certificate, error) {
 	var c Certificate
@@ -301,7 +304,7 @@ func scanCert(row interface{ Scan(...any) error }) (*Certificate, error) {
 	err := row.Scan(&c.ID, &c.Code, &c.Kind, &c.OfficialID, &c.Course, &c.WorkshopID, &c.NameAr, &c.NameLatin,
 		&ta, &te, &tf, &c.Hours, &c.StartDate, &c.EndDate, &c.HostCountry, &ca, &ce, &cf, &c.City,
 		&c.RecipientHash, &c.RecipientSalt, &c.Language, &issued, &c.IssuedBy, &c.Reason, &c.Status, &revoked,
-		&c.RevokeReason, &superseded, &c.SupersededBy, &c.Supersedes, &c.StatusList, &c.StatusIndex, &c.PDFSHA256)
+		&c.RevokeReason, &superseded, &c.SupersededBy, &c.Supersedes, &c.StatusList, &c.StatusIndex, &c.PDFSHA256, &c.Pair)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -442,4 +445,13 @@ func (s *Service) PDF(ctx context.Context, c *Certificate) ([]byte, error) {
 // visitor on in their own language.
 func (s *Service) VerifyURL(code string) string {
 	return s.opt.BaseURL + "/verify/" + FormatCode(code)
+}
+
+// PairLanguage is the language the certificate prints beside Arabic: "fr" or "en" (also for
+// a certificate read before the choice was recorded).
+func (c *Certificate) PairLanguage() string {
+	if c.Pair == "fr" {
+		return "fr"
+	}
+	return "en"
 }

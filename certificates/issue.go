@@ -26,7 +26,7 @@ import (
 // fills it from its own data.
 type WorkshopAward struct {
 	WorkshopID  int64
-	Title       map[string]string // by language: ar, en (printed), fr (shown on French pages)
+	Title       map[string]string // by language: ar and en printed, fr printed for holders who prefer French
 	HostCountry string            // ISO 3166-1 alpha-2; empty for an online workshop
 	City        string
 	Start, End  time.Time // the host's local dates of the first and last day (only the date counts)
@@ -267,7 +267,7 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, officialID int64
 	c := &Certificate{Kind: a.kind, OfficialID: o.ID, Course: a.course, WorkshopID: a.workshopID,
 		NameAr: nameAr, NameLatin: nameLatin, Title: a.title, Hours: a.hours,
 		StartDate: a.start.Format(time.DateOnly), HostCountry: a.country, HostCountryName: a.countryNames, City: a.city,
-		Language: o.Language, IssuedAt: s.now().Truncate(time.Second), IssuedBy: actor.ID, Reason: reason, Status: StatusValid}
+		Language: o.Language, Pair: pairLanguage(o.Language, a.title), IssuedAt: s.now().Truncate(time.Second), IssuedBy: actor.ID, Reason: reason, Status: StatusValid}
 	if a.kind == KindWorkshop {
 		c.EndDate = a.end.Format(time.DateOnly)
 	}
@@ -354,13 +354,13 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 			res, err := tx.ExecContext(ctx, `INSERT INTO certificates(code, kind, official_id, course, workshop_id, name_ar, name_latin,
 				title_ar, title_en, title_fr, hours, start_date, end_date, host_country, host_country_ar, host_country_en,
 				host_country_fr, city, recipient_hash, recipient_salt, language, issued_at, issued_by, reason, status,
-				supersedes, status_list, status_index, pdf_sha256, fact_country, fact_gender, fact_sector)
-				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?)`,
+				supersedes, status_list, status_index, pdf_sha256, fact_country, fact_gender, fact_sector, pair)
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?, ?)`,
 				c.Code, c.Kind, c.OfficialID, c.Course, c.WorkshopID, c.NameAr, c.NameLatin,
 				c.Title["ar"], c.Title["en"], c.Title["fr"], c.Hours, c.StartDate, c.EndDate, c.HostCountry,
 				c.HostCountryName["ar"], c.HostCountryName["en"], c.HostCountryName["fr"], c.City,
 				c.RecipientHash, c.RecipientSalt, c.Language, store.FormatTime(c.IssuedAt), issuedBy, c.Reason,
-				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256, st.Country, st.Gender, st.Sector)
+				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256, st.Country, st.Gender, st.Sector, c.PairLanguage())
 			if err != nil {
 				return err
 			}
@@ -411,10 +411,21 @@ func (s *Service) renderPDF(c *Certificate) ([]byte, error) {
 }
 
 func (s *Service) printed(c *Certificate) printed {
-	return printed{code: c.Code, kind: c.Kind, nameAr: c.NameAr, nameLatin: c.NameLatin,
-		titleAr: c.Title["ar"], titleEn: c.Title["en"], hours: c.Hours, start: c.Start(), end: c.End(),
-		countryAr: c.HostCountryName["ar"], countryEn: c.HostCountryName["en"], city: c.City,
-		issuedAt: c.IssuedAt, verifyURL: s.VerifyURL(c.Code)}
+	pair := c.PairLanguage()
+	return printed{code: c.Code, kind: c.Kind, pair: pair, nameAr: c.NameAr, nameLatin: c.NameLatin,
+		titleAr: c.Title["ar"], title2: c.Title[pair], hours: c.Hours, start: c.Start(), end: c.End(),
+		country: c.HostCountryName, city: c.City, issuedAt: c.IssuedAt, verifyURL: s.VerifyURL(c.Code)}
+}
+
+// pairLanguage is the language a certificate prints beside Arabic: French for a holder who
+// prefers French, English for everyone else. The pair stays consistent on the whole page:
+// when the course or workshop has no French title, the certificate is in Arabic and English
+// even for a French-preferring holder, rather than a French page with an English title.
+func pairLanguage(holderLang string, title map[string]string) string {
+	if holderLang == "fr" && title["fr"] != "" {
+		return "fr"
+	}
+	return "en"
 }
 
 // statusListSize is the length in bits of a status list: 131,072, the minimum the Bitstring

@@ -170,10 +170,10 @@ func goldenPrinted(s *Service, i int, nameAr, nameLatin, titleAr, titleEn string
 		vals[k] = int(code[k] - '0')
 	}
 	code += string(alphabet[checkSymbol(vals)])
-	p := printed{code: code, kind: KindCourse, nameAr: nameAr, nameLatin: nameLatin, titleAr: titleAr, titleEn: titleEn,
+	p := printed{code: code, kind: KindCourse, nameAr: nameAr, nameLatin: nameLatin, titleAr: titleAr, title2: titleEn,
 		hours: 12, start: time.Date(2025, 3, 15, 0, 0, 0, 0, time.UTC), issuedAt: time.Date(2025, 3, 15, 9, 30, 0, 0, time.UTC)}
 	if i%2 == 1 {
-		p.kind, p.hours, p.countryAr, p.countryEn, p.city = KindWorkshop, 18, "الأردن", "Jordan", "عمّان"
+		p.kind, p.hours, p.country, p.city = KindWorkshop, 18, map[string]string{"ar": "الأردن", "en": "Jordan"}, "عمّان"
 		p.start, p.end = time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)
 	}
 	p.verifyURL = s.VerifyURL(p.code)

@@ -14,16 +14,25 @@ import (
 
 // printed is everything a certificate shows.
 type printed struct {
-	code                 string // canonical
-	kind                 string
-	nameAr, nameLatin    string
-	titleAr, titleEn     string
-	hours                float64
-	start, end           time.Time // completion date, or the workshop's first and last days
-	countryAr, countryEn string
-	city                 string
-	issuedAt             time.Time
-	verifyURL            string
+	code              string // canonical
+	kind              string
+	pair              string // the language of the second line of each pair: "en" or "fr"
+	nameAr, nameLatin string
+	titleAr, title2   string // the title in Arabic and in the pair's language
+	hours             float64
+	start, end        time.Time         // completion date, or the workshop's first and last days
+	country           map[string]string // the host country's name by language
+	city              string            // as stored (one spelling), on both lines
+	issuedAt          time.Time
+	verifyURL         string
+}
+
+// pairLang is the second language of the certificate, English when none is set.
+func (p printed) pairLang() string {
+	if p.pair == "" {
+		return "en"
+	}
+	return p.pair
 }
 
 // The page: A4 landscape, in points.
@@ -73,7 +82,7 @@ func (t *typesetter) set(s string, st style, anchor, top, maxWidth float64, maxL
 	return out, y
 }
 
-// t is a wording of the certificate in Arabic or English.
+// t is a wording of the certificate in Arabic, English or French.
 func (s *Service) t(lang, key string, args ...any) string { return s.cat.T(lang, key, args...) }
 
 // hoursText says how many training hours, with Arabic's number agreement; a fraction of an
@@ -115,9 +124,9 @@ func (s *Service) details(lang string, p printed) string {
 	parts := []string{}
 	if p.kind == KindWorkshop {
 		parts = append(parts, s.dateRange(lang, p.start, p.end))
-		country := p.countryEn
-		if lang == "ar" {
-			country = p.countryAr
+		country := p.country[lang]
+		if country == "" && lang != "ar" {
+			country = p.country["en"]
 		}
 		switch {
 		case p.city != "" && country != "":
@@ -143,8 +152,10 @@ func (s *Service) render(p printed) (*document, error) {
 	ar := func(size float64, bold bool, c rgb) style {
 		return style{size: size, bold: bold, color: c, rtl: true, lang: "ar"}
 	}
+	// The second line of each pair is in English, or in French for a holder who prefers it.
+	l2 := p.pairLang()
 	en := func(size float64, bold bool, c rgb) style {
-		return style{size: size, bold: bold, color: c, lang: "en"}
+		return style{size: size, bold: bold, color: c, lang: l2}
 	}
 	s.frame(d)
 
@@ -157,9 +168,9 @@ func (s *Service) render(p printed) (*document, error) {
 
 	// Head: the programme and the kind of certificate.
 	add(ts.set(s.t("ar", "cert.pdf.programme"), ar(13, false, green), cx, 106, 620, 1, alignCenter))
-	add(ts.set(s.t("en", "cert.pdf.programme"), en(9.5, false, grey), cx, 123, 620, 1, alignCenter))
+	add(ts.set(s.t(l2, "cert.pdf.programme"), en(9.5, false, grey), cx, 123, 620, 1, alignCenter))
 	add(ts.set(s.t("ar", kindKey), ar(31, true, green), cx, 166, 620, 1, alignCenter))
-	add(ts.set(s.t("en", kindKey), en(17, true, green), cx, 193, 620, 1, alignCenter))
+	add(ts.set(s.t(l2, kindKey), en(17, true, green), cx, 193, 620, 1, alignCenter))
 
 	// The body, between the head and the signatures: laid out at full size, then smaller
 	// until it fits, and centred in its space.
@@ -179,15 +190,15 @@ func (s *Service) render(p printed) (*document, error) {
 			y = last + st.size*0.35
 		}
 		block(s.t("ar", "cert.pdf.awarded_to"), ar(13, false, grey), 1, 0)
-		block(s.t("en", "cert.pdf.awarded_to"), en(10, false, grey), 1, 0)
+		block(s.t(l2, "cert.pdf.awarded_to"), en(10, false, grey), 1, 0)
 		block(p.nameAr, ar(30, true, ink), 2, 10)
 		block(p.nameLatin, en(22, true, ink), 2, 4)
 		block(s.t("ar", "cert.pdf.for."+p.kind), ar(13, false, grey), 1, 10)
-		block(s.t("en", "cert.pdf.for."+p.kind), en(10, false, grey), 1, 0)
+		block(s.t(l2, "cert.pdf.for."+p.kind), en(10, false, grey), 1, 0)
 		block(p.titleAr, ar(19, true, green), 2, 8)
-		block(p.titleEn, en(14.5, true, green), 2, 2)
+		block(p.title2, en(14.5, true, green), 2, 2)
 		block(s.details("ar", p), ar(12, false, ink), 2, 10)
-		block(s.details("en", p), en(10, false, ink), 2, 0)
+		block(s.details(l2, p), en(10, false, ink), 2, 0)
 		if y <= bodyBottom-bodyTop || scale < 0.3 {
 			offset := bodyTop + (bodyBottom-bodyTop-y)/2
 			for i := range body {
@@ -208,11 +219,11 @@ func (s *Service) render(p printed) (*document, error) {
 	}
 	tx := qx + qrSize + 10
 	add(ts.set(s.t("ar", "cert.pdf.code"), ar(10, false, grey), tx, footBase-24, 180, 1, alignLeft))
-	add(ts.set(s.t("en", "cert.pdf.code"), en(8, false, grey), tx, footBase-11, 180, 1, alignLeft))
+	add(ts.set(s.t(l2, "cert.pdf.code"), en(8, false, grey), tx, footBase-11, 180, 1, alignLeft))
 	add(ts.set(FormatCode(p.code), en(12.5, true, ink), tx, footBase+6, 180, 1, alignLeft))
 	urlLines, _ := ts.set(strings.TrimPrefix(strings.TrimPrefix(p.verifyURL, "https://"), "http://"), en(7.5, false, grey), tx, footBase+20, 190, 1, alignLeft)
 	d.lines = append(d.lines, urlLines...)
-	alt := s.t("ar", "cert.pdf.link_alt") + " — " + s.t("en", "cert.pdf.link_alt")
+	alt := s.t("ar", "cert.pdf.link_alt") + " — " + s.t(l2, "cert.pdf.link_alt")
 	d.links = append(d.links, link{uri: p.verifyURL, alt: alt, x0: qx, y0: qy, x1: qx + qrSize, y1: qy + qrSize})
 	for _, l := range urlLines {
 		d.links = append(d.links, link{uri: p.verifyURL, alt: alt, x0: l.x, y0: l.y - l.descent(), x1: l.x + l.width, y1: l.y + l.ascent()})
@@ -222,17 +233,17 @@ func (s *Service) render(p printed) (*document, error) {
 	sig.moveTo(cx-95, pageH-footBase+4).lineTo(cx+95, pageH-footBase+4)
 	d.shapes = append(d.shapes, shape{path: sig, stroke: &gold, lineWidth: 0.8})
 	add(ts.set(s.t("ar", "cert.pdf.signatory"), ar(11.5, true, ink), cx, footBase+14, 260, 1, alignCenter))
-	add(ts.set(s.t("en", "cert.pdf.signatory"), en(8.5, false, grey), cx, footBase+27, 260, 1, alignCenter))
+	add(ts.set(s.t(l2, "cert.pdf.signatory"), en(8.5, false, grey), cx, footBase+27, 260, 1, alignCenter))
 
 	rx := pageW - 62
 	add(ts.set(s.t("ar", "cert.pdf.issued_on", "date", FormatDate("ar", p.issuedAt)), ar(11, false, ink), rx, footBase+4, 200, 1, alignRight))
-	add(ts.set(s.t("en", "cert.pdf.issued_on", "date", FormatDate("en", p.issuedAt)), en(8.5, false, grey), rx, footBase+18, 200, 1, alignRight))
+	add(ts.set(s.t(l2, "cert.pdf.issued_on", "date", FormatDate(l2, p.issuedAt)), en(8.5, false, grey), rx, footBase+18, 200, 1, alignRight))
 
 	name := strings.TrimSpace(p.nameAr + " — " + p.nameLatin)
 	d.info = docInfo{
-		title:    s.t("ar", kindKey) + " — " + s.t("en", kindKey) + ": " + name,
-		author:   s.t("ar", "cert.pdf.programme") + " — " + s.t("en", "cert.pdf.programme"),
-		subject:  strings.TrimSpace(p.titleAr + " — " + p.titleEn),
+		title:    s.t("ar", kindKey) + " — " + s.t(l2, kindKey) + ": " + name,
+		author:   s.t("ar", "cert.pdf.programme") + " — " + s.t(l2, "cert.pdf.programme"),
+		subject:  strings.TrimSpace(p.titleAr + " — " + p.title2),
 		keywords: FormatCode(p.code),
 		creator:  "Masar",
 		lang:     "ar",
