@@ -116,6 +116,13 @@ func (h *handler) showOfficial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.officialPage(c, fiber.StatusOK, o, profileForm(o), nil, "")
+}
+
+// officialPage renders the admin page of account o: form holds the fields shown, errors and
+// errKey what a refused change says. Every answer of the page goes through it, so that the
+// form offers what the user may do and the notice of a coming erasure is always there.
+func (h *handler) officialPage(c *fiber.Ctx, status int, o *officials.Official, form, errors map[string]string, errKey string) error {
 	af, err := h.staffForm(c.UserContext(), user(c), o)
 	if err != nil {
 		return err
@@ -124,9 +131,8 @@ func (h *handler) showOfficial(c *fiber.Ctx) error {
 		return err
 	}
 	v := h.view(c, "admin.official.title")
-	v.Form = profileForm(o)
-	v.Data = af
-	return h.render(c, fiber.StatusOK, "admin_official", v)
+	v.Form, v.Data, v.Errors, v.ErrorKey = form, af, errors, errKey
+	return h.render(c, status, "admin_official", v)
 }
 
 func (h *handler) saveOfficial(c *fiber.Ctx) error {
@@ -145,14 +151,8 @@ func (h *handler) saveOfficial(c *fiber.Ctx) error {
 		if !ok {
 			return err
 		}
-		af, err := h.staffForm(c.UserContext(), user(c), o)
-		if err != nil {
-			return err
-		}
 		form["role"] = o.Role
-		v := h.view(c, "admin.official.title")
-		v.Form, v.Data, v.Errors, v.ErrorKey = form, af, fields, key
-		return h.render(c, status, "admin_official", v)
+		return h.officialPage(c, status, o, form, fields, key)
 	}
 	h.setFlash(c, "flash.saved")
 	return c.Redirect("/"+lang(c)+"/admin/officials/"+c.Params("id"), fiber.StatusSeeOther)

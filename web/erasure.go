@@ -262,19 +262,9 @@ func (h *handler) eraseOfficial(c *fiber.Ctx) error {
 		}
 		fields, key, status = p.Fields, p.Key, p.Status
 	}
-	af, err := h.staffForm(c.UserContext(), user(c), o)
-	if err != nil {
-		return err
-	}
-	if af.ErasureDue, err = h.erasureDue(c.UserContext(), o.ID); err != nil {
-		return err
-	}
-	v := h.view(c, "admin.official.title")
-	v.Form = profileForm(o)
-	v.Form["reason"] = reason
-	v.Data = af
-	v.Errors, v.ErrorKey = fields, key
-	return h.render(c, status, "admin_official", v)
+	form := profileForm(o)
+	form["reason"] = reason
+	return h.officialPage(c, status, o, form, fields, key)
 }
 
 // privacyData is what the privacy notice states from the configuration.
