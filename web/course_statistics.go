@@ -73,14 +73,10 @@ func decimal(lang string, x float64, digits int) string {
 }
 
 func (h *handler) showCourseStatistics(c *fiber.Ctx) error {
-	co, err := h.course(c.Params("slug"))
-	if err != nil {
-		return err
-	}
+	co, st, err := h.courseStatistics(c)
 	l := lang(c)
 	v := h.view(c, "")
 	status := fiber.StatusOK
-	st, err := h.Courses.Statistics(c.UserContext(), co.Slug, c.Query("attempts"))
 	if fields, _, code, ok := formError(err); ok && len(fields) > 0 {
 		// An unknown choice of attempts: the page of every attempt, the message by the choice.
 		v.Errors, status = fields, code
@@ -119,12 +115,18 @@ func (h *handler) showCourseStatistics(c *fiber.Ctx) error {
 	return h.render(c, status, "admin_course_statistics", v)
 }
 
-func (h *handler) exportCourseStatistics(c *fiber.Ctx) error {
+// courseStatistics is the item analysis the request names: its course and ?attempts.
+func (h *handler) courseStatistics(c *fiber.Ctx) (*courses.Course, *courses.Statistics, error) {
 	co, err := h.course(c.Params("slug"))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	st, err := h.Courses.Statistics(c.UserContext(), co.Slug, c.Query("attempts"))
+	return co, st, err
+}
+
+func (h *handler) exportCourseStatistics(c *fiber.Ctx) error {
+	co, st, err := h.courseStatistics(c)
 	if err != nil {
 		return err
 	}
@@ -140,11 +142,7 @@ func (h *handler) exportCourseStatistics(c *fiber.Ctx) error {
 }
 
 func (h *handler) apiCourseStatistics(c *fiber.Ctx) error {
-	co, err := h.course(c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	st, err := h.Courses.Statistics(c.UserContext(), co.Slug, c.Query("attempts"))
+	_, st, err := h.courseStatistics(c)
 	if err != nil {
 		return err
 	}
