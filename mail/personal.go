@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -24,16 +23,10 @@ type Received struct {
 	Status      string     `json:"status"` // pending, sent or failed
 }
 
-// oneTimeLink matches the secret part of a link that acts once for its holder (confirm an
-// address, set a password, claim an account, unsubscribe): a copy of a mail kept in an
-// export must not be a working key. A mail package-wide masking may replace this one.
-var oneTimeLink = regexp.MustCompile(`(/(?:reset|confirm|claim|unsubscribe)/)[A-Za-z0-9_~.%-]+`)
-
-// MaskOneTimeLinks replaces the secret of every one-time link in s with "…".
-func MaskOneTimeLinks(s string) string { return oneTimeLink.ReplaceAllString(s, "${1}…") }
-
-// SentTo lists the messages addressed to email, newest first, with one-time links masked
-// and without the HTML copy (the text says the same).
+// SentTo lists the messages addressed to email, newest first, as the outbox keeps them
+// (every Secret masked), and without the HTML copy (the text says the same). The safety net
+// that masks token-like runs is applied again, for messages stored before secrets were
+// marked (migration 00015).
 func (m *Mailer) SentTo(ctx context.Context, email string) ([]Received, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
@@ -49,9 +42,15 @@ func (m *Mailer) SentTo(ctx context.Context, email string) ([]Received, error) {
 	}
 	out := make([]Received, 0, len(items))
 	for _, it := range items {
-		out = append(out, Received{ID: it.ID, Template: it.Template, Lang: it.Lang, Subject: MaskOneTimeLinks(it.Subject),
-			Text: MaskOneTimeLinks(it.Text), Attachments: it.Attachments, CreatedAt: it.CreatedAt, SentAt: it.SentAt,
+		out = append(out, Received{ID: it.ID, Template: it.Template, Lang: it.Lang, Subject: masked(it.Subject),
+			Text: masked(it.Text), Attachments: it.Attachments, CreatedAt: it.CreatedAt, SentAt: it.SentAt,
 			Status: it.Status})
 	}
 	return out, nil
+}
+
+// masked is s with token-like runs masked (maskStrays), for copies made for people to keep.
+func masked(s string) string {
+	out, _ := maskStrays(s)
+	return out
 }
