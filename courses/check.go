@@ -139,6 +139,24 @@ func (y *yfile) integer(e entry, what string) (int, bool) {
 	return i, true
 }
 
+// intIn sets *dst to the whole number under key of f, when there is one from lo to hi;
+// otherwise it reports the problem (expected says what is) and leaves *dst as it was.
+func (y *yfile) intIn(f map[string]entry, key string, lo, hi int, expected string, dst *int) {
+	e, ok := f[key]
+	if !ok {
+		return
+	}
+	n, ok := y.integer(e, key)
+	if !ok {
+		return
+	}
+	if n < lo || n > hi {
+		y.add(e.value, "%s %d: expected %s", key, n, expected)
+		return
+	}
+	*dst = n
+}
+
 func (y *yfile) boolean(e entry, what string) (bool, bool) {
 	var b bool
 	if e.value.Kind != yaml.ScalarNode || e.value.Tag != "!!bool" || e.value.Decode(&b) != nil {
@@ -265,33 +283,9 @@ func parseManifest(file string, src []byte, ps *problems) *manifest {
 			c.DeclaredHours, c.declaredHoursLine = h, e.value.Line
 		}
 	}
-	if e, ok := f["pass_mark"]; ok {
-		if p, ok := y.integer(e, "pass_mark"); ok {
-			if p < 1 || p > 100 {
-				y.add(e.value, "pass_mark %d: expected a percentage from 1 to 100", p)
-			} else {
-				c.PassMark = p
-			}
-		}
-	}
-	if e, ok := f["max_attempts"]; ok {
-		if a, ok := y.integer(e, "max_attempts"); ok {
-			if a < 1 || a > 100 {
-				y.add(e.value, "max_attempts %d: expected a number from 1 to 100", a)
-			} else {
-				c.MaxAttempts = a
-			}
-		}
-	}
-	if e, ok := f["questions_per_lesson"]; ok {
-		if n, ok := y.integer(e, "questions_per_lesson"); ok {
-			if n < 1 || n > 50 {
-				y.add(e.value, "questions_per_lesson %d: expected a number from 1 to 50", n)
-			} else {
-				c.QuestionsPerLesson = n
-			}
-		}
-	}
+	y.intIn(f, "pass_mark", 1, 100, "a percentage from 1 to 100", &c.PassMark)
+	y.intIn(f, "max_attempts", 1, 100, "a number from 1 to 100", &c.MaxAttempts)
+	y.intIn(f, "questions_per_lesson", 1, 50, "a number from 1 to 50", &c.QuestionsPerLesson)
 	if e, ok := f["quiz_cooldown"]; ok {
 		if s, ok := y.text(e, "quiz_cooldown"); ok {
 			d, err := time.ParseDuration(s)
