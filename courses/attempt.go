@@ -184,6 +184,21 @@ func (c *Course) mayAttempt(st quizStanding, now time.Time) error {
 }
 
 // readDraw returns the official's open draw, or nil.
+// attemptAllowed reads, in tx, the official's standing in the course's quiz and the open
+// draw (nil if none), and refuses (ErrQuizPassed, ErrAttemptsExhausted, *CooldownError)
+// when no attempt may be taken at time at.
+func (c *Course) attemptAllowed(ctx context.Context, tx *sql.Tx, officialID int64, at time.Time) (quizStanding, []DrawnQuestion, time.Time, error) {
+	st, err := readStanding(ctx, tx, officialID, c.Slug)
+	if err != nil {
+		return st, nil, time.Time{}, err
+	}
+	if err := c.mayAttempt(st, at); err != nil {
+		return st, nil, time.Time{}, err
+	}
+	d, opened, err := readDraw(ctx, tx, officialID, c.Slug)
+	return st, d, opened, err
+}
+
 func readDraw(ctx context.Context, tx *sql.Tx, officialID int64, slug string) ([]DrawnQuestion, time.Time, error) {
 	var raw, at string
 	err := tx.QueryRowContext(ctx, "SELECT questions, opened_at FROM quiz_draws WHERE official_id = ? AND course_slug = ?",
@@ -216,18 +231,11 @@ func (s *Service) OpenQuiz(ctx context.Context, officialID int64, slug string) (
 	at := s.now()
 	var open OpenAttempt
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		st, err := readStanding(ctx, tx, officialID, slug)
+		st, d, opened, err := c.attemptAllowed(ctx, tx, officialID, at)
 		if err != nil {
-			return err
-		}
-		if err := c.mayAttempt(st, at); err != nil {
 			return err
 		}
 		open.Attempt, open.AttemptsLeft = st.used+1, c.MaxAttempts-st.used-1
-		d, opened, err := readDraw(ctx, tx, officialID, slug)
-		if err != nil {
-			return err
-		}
 		if len(c.Quiz.asked(d).Questions) > 0 {
 			open.Questions, open.OpenedAt = d, opened
 			return nil

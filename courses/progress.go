@@ -361,14 +361,7 @@ func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string,
 	at := s.now()
 	var sub Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		st, err := readStanding(ctx, tx, officialID, slug)
-		if err != nil {
-			return err
-		}
-		if err := c.mayAttempt(st, at); err != nil {
-			return err
-		}
-		draw, _, err := readDraw(ctx, tx, officialID, slug)
+		st, draw, _, err := c.attemptAllowed(ctx, tx, officialID, at)
 		if err != nil {
 			return err
 		}
