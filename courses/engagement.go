@@ -41,6 +41,15 @@ func (s *Service) SetClock(now func() time.Time) {
 	s.clock.Store(&now)
 }
 
+// Clock is the clock set by SetClock, or nil when the service reads the real time: a test
+// that moves the clock for a while puts it back with SetClock(Clock()).
+func (s *Service) Clock() func() time.Time {
+	if f := s.clock.Load(); f != nil {
+		return *f
+	}
+	return nil
+}
+
 // now is the service's time, in UTC.
 func (s *Service) now() time.Time {
 	if f := s.clock.Load(); f != nil {

@@ -95,7 +95,6 @@ func TestFailedAttemptRevealsNoRightOption(t *testing.T) {
 
 	c, o := account(t, p, "wrong@example.org", officials.RoleOfficial, "JO")
 	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
-	p.Courses.SetClock(func() time.Time { return clock })
 	page := c.get("/ar/courses/" + slug + "/quiz")
 	draw := openDraw(t, p, o.ID, slug)
 	right := drawnRight(co, draw, "ar")
@@ -139,7 +138,6 @@ func TestFailedAttemptRevealsNoRightOption(t *testing.T) {
 	// The API, the same way; and an empty submission returns no key either.
 	_, o2 := account(t, p, "wrong-api@example.org", officials.RoleOfficial, "TN")
 	readAll(t, p, o2.ID, slug) // the quiz opens once every lesson counts as read
-	p.Courses.SetClock(func() time.Time { return clock })
 	tok, _ := p.Officials.CreateAPIToken(ctx, o2.ID, "t")
 	ac := newClient(t, p)
 	g := ac.api("GET", "/api/v1/courses/"+slug+"/quiz", tok, "")
@@ -182,7 +180,6 @@ func TestAttemptsDrawAndKeepTheirQuestions(t *testing.T) {
 	co, _ := p.Library.Catalogue().Course(slug)
 	c, o := account(t, p, "draw@example.org", officials.RoleOfficial, "JO")
 	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
-	p.Courses.SetClock(func() time.Time { return clock })
 	first := c.get("/en/courses/" + slug + "/quiz")
 	again := c.get("/en/courses/" + slug + "/quiz")
 	if first.Status != 200 || strings.Contains(first.Header.Get("Cache-Control"), "public") {
@@ -275,7 +272,6 @@ func TestCooldownAndPass(t *testing.T) {
 	co, _ := p.Library.Catalogue().Course(slug)
 	c, o := account(t, p, "cool@example.org", officials.RoleOfficial, "JO")
 	readAll(t, p, o.ID, slug) // the quiz opens once every lesson counts as read
-	p.Courses.SetClock(func() time.Time { return clock })
 	tok, _ := p.Officials.CreateAPIToken(ctx, o.ID, "t")
 	c.get("/en/courses/" + slug + "/quiz")
 	if r := c.post("/en/courses/"+slug+"/quiz", form(wrongAnswers(co, openDraw(t, p, o.ID, slug)))); r.Status != 200 || !strings.Contains(r.Body, "The next attempt opens at") {

@@ -39,8 +39,14 @@ func openedLongAgo(t testing.TB, p *web.Platform, officialID int64, slug string)
 	if err := p.Courses.Enrol(ctx, officialID, slug); err != nil {
 		t.Fatal(err)
 	}
-	p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
-	defer p.Courses.SetClock(nil)
+	// A day before the service's time, whatever clock the test set; that clock is put back.
+	prev := p.Courses.Clock()
+	dayBefore := time.Now().Add(-24 * time.Hour)
+	if prev != nil {
+		dayBefore = prev().Add(-24 * time.Hour)
+	}
+	p.Courses.SetClock(func() time.Time { return dayBefore })
+	defer p.Courses.SetClock(prev)
 	for _, l := range co.Lessons {
 		if err := p.Courses.RecordOpen(ctx, officialID, slug, l.Slug); err != nil {
 			t.Fatal(err)
