@@ -38,15 +38,11 @@ func WriteXLSX(w io.Writer, rs []*Request, lang string, labels func(key string) 
 	if err != nil {
 		return fmt.Errorf("advisory: export style: %w", err)
 	}
-	dateFmt, stampFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	styles, err := sheet.NumberStyles(f, "yyyy-mm-dd", "yyyy-mm-dd hh:mm")
 	if err != nil {
 		return fmt.Errorf("advisory: export style: %w", err)
 	}
-	stamp, err := f.NewStyle(&excelize.Style{CustomNumFmt: &stampFmt})
-	if err != nil {
-		return fmt.Errorf("advisory: export style: %w", err)
-	}
+	date, stamp := styles[0], styles[1]
 	name := sheet.Name(labels("advisory.export.sheet"), "Requests")
 	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
 		return fmt.Errorf("advisory: export sheet: %w", err)

@@ -160,11 +160,11 @@ func WriteXLSX(w io.Writer, r *Report, lang string, labels func(key string) stri
 	if err != nil {
 		return fmt.Errorf("courses: report style: %w", err)
 	}
-	dateFmt := "yyyy-mm-dd hh:mm"
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	styles, err := sheet.NumberStyles(f, "yyyy-mm-dd hh:mm")
 	if err != nil {
 		return fmt.Errorf("courses: report style: %w", err)
 	}
+	date := styles[0]
 	first := f.GetSheetName(0)
 	enrolSheet := sheet.Name(labels(SheetEnrolmentsKey), "Enrolments")
 	countrySheet := sheet.Name(labels(SheetCountriesKey), "Countries")

@@ -64,15 +64,11 @@ func WriteStatisticsXLSX(w io.Writer, st *Statistics, lang string, labels func(k
 	if err != nil {
 		return fmt.Errorf("courses: statistics style: %w", err)
 	}
-	pctFmt, decFmt := "0.0%", "0.00"
-	pct, err := f.NewStyle(&excelize.Style{CustomNumFmt: &pctFmt})
+	styles, err := sheet.NumberStyles(f, "0.0%", "0.00")
 	if err != nil {
 		return fmt.Errorf("courses: statistics style: %w", err)
 	}
-	dec, err := f.NewStyle(&excelize.Style{CustomNumFmt: &decFmt})
-	if err != nil {
-		return fmt.Errorf("courses: statistics style: %w", err)
-	}
+	pct, dec := styles[0], styles[1]
 	names := []string{
 		sheet.Name(labels(SheetStatsSummaryKey), "Summary"),
 		sheet.Name(labels(SheetStatsQuestionsKey), "Questions"),

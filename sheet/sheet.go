@@ -6,6 +6,7 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -65,6 +66,20 @@ func HeaderStyle(f *excelize.File) (int, error) {
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
 		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
 	})
+}
+
+// NumberStyles adds to f one cell style per number format (e.g. "0.0%", "yyyy-mm-dd") and
+// returns their ids in the same order.
+func NumberStyles(f *excelize.File, formats ...string) ([]int, error) {
+	ids := make([]int, len(formats))
+	for i := range formats {
+		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &formats[i]})
+		if err != nil {
+			return nil, fmt.Errorf("sheet: number format %q: %w", formats[i], err)
+		}
+		ids[i] = id
+	}
+	return ids, nil
 }
 
 // AutoFilter puts a filter on the header row of a streamed sheet over cols columns and rows
