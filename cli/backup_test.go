@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,38 +24,10 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest/dirstate"
 	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
-
-// dirState is what a directory holds: each entry's name, mode, size, modification time and
-// checksum.
-func dirState(t *testing.T, dir string) string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for _, e := range ents {
-		st, err := e.Info()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum := ""
-		if !e.IsDir() {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := sha256.Sum256(b)
-			sum = hex.EncodeToString(h[:8])
-		}
-		lines = append(lines, fmt.Sprintf("%s %v %d %s %s", e.Name(), st.Mode(), st.Size(), st.ModTime().Format(time.RFC3339Nano), sum))
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
-}
 
 // TestReadOnlyCommandsChangeNothing: on a data directory as a server left it — a bulk
 // certificate job still running, no server key — the commands that only read (backup,
@@ -93,7 +62,7 @@ func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 	if err := os.Remove(filepath.Join(data, "secret.key")); err != nil {
 		t.Fatal(err)
 	}
-	before := dirState(t, data)
+	before := dirstate.Of(t, data)
 	out := t.TempDir()
 	id := strconv.FormatInt(w.ID, 10)
 	for _, args := range [][]string{
@@ -105,7 +74,7 @@ func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 		if err := Run(ctx, args, nil, &stdout, log); err != nil && !(args[0] == "content" && banksAwaitLessons()) {
 			t.Fatalf("%v: %v\n%s", args, err, stdout.String())
 		}
-		if got := dirState(t, data); got != before {
+		if got := dirstate.Of(t, data); got != before {
 			t.Fatalf("%v changed the data directory:\nbefore\n%s\nafter\n%s", args, before, got)
 		}
 	}
@@ -172,7 +141,7 @@ func TestReadOnlyCommandsChangeNothingAfterACrash(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(data, "masar.db-wal")); err != nil || st.Size() == 0 {
 		t.Fatalf("no WAL left by the crash: %v", err)
 	}
-	before := dirState(t, data)
+	before := dirstate.Of(t, data)
 	dir := t.TempDir()
 	id := strconv.FormatInt(created.Data.ID, 10)
 	for _, args := range [][]string{
@@ -183,7 +152,7 @@ func TestReadOnlyCommandsChangeNothingAfterACrash(t *testing.T) {
 		if err := Run(ctx, args, nil, &out, log); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, out.String())
 		}
-		if got := dirState(t, data); got != before {
+		if got := dirstate.Of(t, data); got != before {
 			t.Fatalf("%v changed the data directory:\nbefore\n%s\nafter\n%s", args, before, got)
 		}
 	}

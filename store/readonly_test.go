@@ -2,43 +2,14 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
-)
 
-// dirState is what a directory holds: each entry's name, mode, size, time and checksum.
-func dirState(t *testing.T, dir string) string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for _, e := range ents {
-		st, err := e.Info()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum := ""
-		if !e.IsDir() {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := sha256.Sum256(b)
-			sum = hex.EncodeToString(h[:8])
-		}
-		lines = append(lines, strings.Join([]string{e.Name(), st.Mode().String(), st.ModTime().String(), sum}, " "))
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
-}
+	"github.com/masar-platform/masar/store/storetest/dirstate"
+)
 
 // TestOpenMakesTheDatabasePrivate: the database and its WAL files are readable by Masar's
 // user alone, a new data directory too, and an older installation's 0644 file is tightened.
@@ -96,7 +67,7 @@ func TestOpenReadOnlyChangesNothing(t *testing.T) {
 	}
 	db.Close()
 	lock.Release()
-	before := dirState(t, dir)
+	before := dirstate.Of(t, dir)
 
 	ro, how, err := OpenReadOnly(ctx, path, false)
 	if err != nil {
@@ -132,13 +103,13 @@ func TestOpenReadOnlyChangesNothing(t *testing.T) {
 	if st, _ := os.Stat(copyPath); st.Mode().Perm() != 0o600 {
 		t.Errorf("copy: %v, want -rw-------", st.Mode())
 	}
-	if got := dirState(t, dir); got != before {
+	if got := dirstate.Of(t, dir); got != before {
 		t.Errorf("the data directory changed while open read-only:\nbefore\n%s\nafter\n%s", before, got)
 	}
 	if err := ro.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := dirState(t, dir); got != before {
+	if got := dirstate.Of(t, dir); got != before {
 		t.Errorf("the data directory changed:\nbefore\n%s\nafter\n%s", before, got)
 	}
 	if v, err := func() (int64, error) {
