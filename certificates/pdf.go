@@ -31,7 +31,6 @@ type docInfo struct {
 	title, author, subject, keywords, creator string
 	lang                                      string
 	created                                   time.Time
-	id                                        string // seeds the document's file identifier
 }
 
 // shape is a filled and/or stroked path.
@@ -347,16 +346,26 @@ func (d *document) writePDF() ([]byte, error) {
 	o.set(page, fmt.Sprintf("<</Type/Page/Parent %s/MediaBox[0 0 %s %s]/Resources<</Font<<%s>>>>/Contents %s/StructParents 0/Tabs/S%s>>",
 		ref(pages), num(d.width), num(d.height), fontRes.String(), ref(contents), annotsEntry))
 	o.set(pages, fmt.Sprintf("<</Type/Pages/Kids[%s]/Count 1>>", ref(page)))
-	o.set(catalog, fmt.Sprintf("<</Type/Catalog/Pages %s/Lang %s/MarkInfo<</Marked true>>/StructTreeRoot %s/ViewerPreferences<</DisplayDocTitle true>>>>",
-		ref(pages), pdfLiteral(d.info.lang), ref(structRoot)))
-	date := "D:" + d.info.created.UTC().Format("20060102150405") + "Z"
+
+	// PDF/A: the metadata (uncompressed, as PDF/A-1 wants it) and the output intent.
+	metadata := o.reserve()
+	if err := o.stream(metadata, "/Type/Metadata/Subtype/XML", d.info.xmpPacket(), false); err != nil {
+		return nil, err
+	}
+	intent, err := writeOutputIntent(&o)
+	if err != nil {
+		return nil, err
+	}
+	o.set(catalog, fmt.Sprintf("<</Type/Catalog/Pages %s/Lang %s/MarkInfo<</Marked true>>/StructTreeRoot %s/ViewerPreferences<</DisplayDocTitle true>>/Metadata %s/OutputIntents[%s]>>",
+		ref(pages), pdfLiteral(d.info.lang), ref(structRoot), ref(metadata), ref(intent)))
+	date, _ := d.info.dates()
 	o.set(info, fmt.Sprintf("<</Title %s/Author %s/Subject %s/Keywords %s/Creator %s/Producer %s/CreationDate %s/ModDate %s>>",
 		pdfText(d.info.title), pdfText(d.info.author), pdfText(d.info.subject), pdfText(d.info.keywords),
-		pdfText(d.info.creator), pdfText("Masar"), pdfLiteral(date), pdfLiteral(date)))
+		pdfText(d.info.creator), pdfText(producer), pdfLiteral(date), pdfLiteral(date)))
 
-	// Header, objects, cross-reference table, trailer.
+	// Header, objects, cross-reference table, trailer. PDF/A-1 rests on PDF 1.4.
 	var b bytes.Buffer
-	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(o.bodies))
 	for i, body := range o.bodies {
 		offsets[i] = b.Len()
@@ -369,7 +378,9 @@ func (d *document) writePDF() ([]byte, error) {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	id := sha256.Sum256([]byte("masar certificate " + d.info.id))
+	// The file identifier is a hash of everything written before it, so that the same
+	// certificate always gets the same one and any other content another.
+	id := sha256.Sum256(b.Bytes())
 	idHex := strings.ToUpper(hex.EncodeToString(id[:16]))
 	fmt.Fprintf(&b, "trailer\n<</Size %d/Root %s/Info %s/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n",
 		len(o.bodies)+1, ref(catalog), ref(info), idHex, idHex, xref)
@@ -464,8 +475,12 @@ func writeSpellFont(o *pdfObjects, s *spellFont, f *face, file int) (int, error)
 	if err := o.stream(cidMap, "", make([]byte, 2*(len(s.letters)+1)), true); err != nil {
 		return 0, err
 	}
-	o.set(desc, fmt.Sprintf("<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[0 0 %d 700]/ItalicAngle 0/Ascent 700/Descent -300/CapHeight 700/StemV 80/%s %s>>",
-		name, spellWidth, fileKey, ref(file)))
+	cidSet, err := writeCIDSet(o, len(s.letters)+1)
+	if err != nil {
+		return 0, err
+	}
+	o.set(desc, fmt.Sprintf("<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[0 0 %d 700]/ItalicAngle 0/Ascent 700/Descent -300/CapHeight 700/StemV 80/%s %s/CIDSet %s>>",
+		name, spellWidth, fileKey, ref(file), ref(cidSet)))
 	o.set(cidFont, fmt.Sprintf("<</Type/Font/Subtype/%s/BaseFont/%s/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor %s/DW %d%s>>",
 		subtype, name, ref(desc), spellWidth, mapEntry))
 	var entries []string
@@ -600,12 +615,16 @@ func writeFont(o *pdfObjects, u *fontUse) (int, int, error) {
 		w.WriteString(strconv.Itoa(x))
 	}
 	w.WriteString("]]")
+	cidSet, err := writeCIDSet(o, len(u.ids))
+	if err != nil {
+		return 0, 0, err
+	}
 	s := 1000 / f.upem
 	h := f.sfnt.Head
-	o.set(desc, fmt.Sprintf("<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[%d %d %d %d]/ItalicAngle 0/Ascent %d/Descent %d/CapHeight %d/StemV 80/%s %s>>",
+	o.set(desc, fmt.Sprintf("<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[%d %d %d %d]/ItalicAngle 0/Ascent %d/Descent %d/CapHeight %d/StemV 80/%s %s/CIDSet %s>>",
 		name, int(float64(h.XMin)*s), int(float64(h.YMin)*s), int(float64(h.XMax)*s), int(float64(h.YMax)*s),
 		int(float64(f.sfnt.Hhea.Ascender)*s), int(float64(f.sfnt.Hhea.Descender)*s), int(float64(f.sfnt.OS2.SCapHeight)*s),
-		fileKey, ref(file)))
+		fileKey, ref(file), ref(cidSet)))
 	o.set(cidFont, fmt.Sprintf("<</Type/Font/Subtype/%s/BaseFont/%s/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor %s/DW 0/W %s%s>>",
 		subtype, name, ref(desc), w.String(), cidMap))
 	if err := o.stream(toUni, "", toUnicode(u), true); err != nil {

@@ -248,7 +248,6 @@ func (s *Service) render(p printed) (*document, error) {
 		creator:  "Masar",
 		lang:     "ar",
 		created:  p.issuedAt,
-		id:       p.code,
 	}
 	return d, nil
 }
