@@ -94,28 +94,53 @@ func TestFrenchHolderGetsArabicAndFrench(t *testing.T) {
 	}
 }
 
-// TestFrenchHolderWithoutFrenchTitle: a course with no French title is certified in Arabic
-// and English whatever the holder prefers, so that the pair stays one language.
+// TestFrenchHolderWithoutFrenchTitle: a workshop with no French title gives a
+// French-preferring holder an Arabic and English certificate, not a French page with an
+// English title.
 func TestFrenchHolderWithoutFrenchTitle(t *testing.T) {
 	e := newEnv(t, nil)
 	o := e.officialIn(t, "salma@gov.example", "fr")
-	co, err := e.svc.opt.Catalogue().Course("open-government-data")
+	award := WorkshopAward{WorkshopID: 9, Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop"},
+		HostCountry: "tn", City: "Tunis", Start: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), End: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), Hours: 15}
+	cs, failed, err := e.svc.IssueWorkshop(context.Background(), staff, award, []int64{o.ID})
+	if err != nil || len(failed) != 0 || len(cs) != 1 {
+		t.Fatalf("issued %d: %v %v", len(cs), failed, err)
+	}
+	if cs[0].Pair != "en" {
+		t.Fatalf("pair %q, want en", cs[0].Pair)
+	}
+	text := extractedText(t, storedAndRerendered(t, e, cs[0]))
+	if !strings.Contains(text, "Certificate of Attendance") || !strings.Contains(text, "Open data workshop") || strings.Contains(text, "Certificat de") {
+		t.Errorf("not an Arabic and English certificate:\n%s", text)
+	}
+}
+
+// TestEveryCourseHasAFrenchTitle: every course the platform ships can be certified in
+// Arabic and French — course 03 («مشاركة المواطنين») prints its French title, with the French
+// wording, for a French-preferring holder.
+func TestEveryCourseHasAFrenchTitle(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, co := range e.svc.opt.Catalogue().Courses() {
+		if strings.TrimSpace(co.Title["fr"]) == "" {
+			t.Errorf("course %s has no French title", co.Slug)
+		}
+	}
+	o := e.officialIn(t, "salma@gov.example", "fr")
+	c, _, err := e.svc.IssueCourse(context.Background(), staff, o.ID, "citizen-participation", time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if co.Title["fr"] != "" {
-		t.Skip("open-government-data has a French title now")
-	}
-	c, _, err := e.svc.IssueCourse(context.Background(), audit.Actor{}, o.ID, "open-government-data", time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Pair != "en" {
-		t.Fatalf("pair %q, want en", c.Pair)
+	if c.Pair != "fr" {
+		t.Fatalf("pair %q, want fr", c.Pair)
 	}
 	text := extractedText(t, storedAndRerendered(t, e, c))
-	if !strings.Contains(text, "Certificate of Completion") || !strings.Contains(text, co.Title["en"]) || strings.Contains(text, "Certificat de") {
-		t.Errorf("not an Arabic and English certificate:\n%s", text)
+	for _, want := range []string{"Participation citoyenne", "Certificat de réussite", "مشاركة المواطنين"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Arabic and French certificate of course 03 lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Citizen participation") {
+		t.Errorf("the French pair has the English title:\n%s", text)
 	}
 }
 
