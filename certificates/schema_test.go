@@ -14,8 +14,11 @@ import (
 
 // The rules below are those of the Open Badges 3.0 AchievementCredential JSON Schema
 // (ob_v3p0_achievementcredential_schema.json, VC Data Model 2.0 edition) that a Masar
-// credential can break, written out by hand: the schema itself is not kept in the
-// repository. AchievementSubject and IdentityObject forbid properties they do not list.
+// credential can break, written out by hand. The official file is validated against in
+// ob3schema_test.go, but the copy kept in testdata is an earlier edition; these rules add
+// what the final one tightened: AchievementSubject as well as IdentityObject forbid
+// properties they do not list, the contexts and types must be OB 3.0's, dates carry a time
+// zone, and the credential names the schema it follows.
 var (
 	subjectProperties  = []string{"id", "type", "activityEndDate", "activityStartDate", "creditsEarned", "achievement", "identifier", "image", "licenseNumber", "narrative", "result", "role", "source", "term"}
 	identityProperties = []string{"type", "hashed", "identityHash", "identityType", "salt"}
