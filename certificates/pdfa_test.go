@@ -1,6 +1,7 @@
 package certificates
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"math"
@@ -156,5 +157,44 @@ func TestSRGBProfile(t *testing.T) {
 	}
 	if v := srgbDecode(0.5); math.Abs(v-0.21404) > 1e-4 {
 		t.Errorf("tone curve at 0.5 = %.5f, want 0.21404", v)
+	}
+}
+
+// TestPreflightCatchesWhatPDFAForbids: the validator the PDF/A tests rely on does refuse a
+// certificate that lacks what PDF/A-1b requires — without its output intent, its XMP
+// metadata or its fonts' CIDSets, it is reported invalid, each time for that reason.
+func TestPreflightCatchesWhatPDFAForbids(t *testing.T) {
+	s := newTestService(t, nil)
+	p := goldenPrinted(s, 0, hardNames[0].nameAr, hardNames[0].nameLatin, hardNames[0].titleAr, hardNames[0].titleEn)
+	d, err := s.render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := d.writePDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each break keeps the file's length, so that the cross-reference table stays right.
+	blank := func(key string) []byte {
+		if !bytes.Contains(pdf, []byte(key)) {
+			t.Fatalf("no %s in the certificate", key)
+		}
+		return bytes.ReplaceAll(pdf, []byte(key), []byte("/X"+strings.Repeat("x", len(key)-2)))
+	}
+	pdfs := map[string][]byte{
+		"whole":            pdf,
+		"no-output-intent": blank("/OutputIntents"),
+		"no-metadata":      blank("/Metadata"),
+		"no-cidset":        blank("/CIDSet"),
+	}
+	want := map[string]string{"no-output-intent": "Color", "no-metadata": "etadata", "no-cidset": "CIDSet"}
+	found := preflightFindings(t, pdfs)
+	if len(found["whole"]) > 0 {
+		t.Errorf("the certificate itself is refused: %v", found["whole"])
+	}
+	for name, reason := range want {
+		if !strings.Contains(strings.Join(found[name], "\n"), reason) {
+			t.Errorf("%s: Preflight did not report %q: %v", name, reason, found[name])
+		}
 	}
 }
