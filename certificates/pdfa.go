@@ -1,9 +1,12 @@
 package certificates
 
 import (
+	"bytes"
+	"compress/zlib"
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // What makes a certificate an archival PDF (PDF/A-1b, ISO 19005-1, level B): the objects
@@ -11,7 +14,7 @@ import (
 // properties, the output intent that says what the colours mean, the set of glyphs each
 // subset font holds — written beside the page by writePDF.
 
-// pdfaDate is a date in the Info dictionary's form and in XMP's, for the same instant.
+// dates is the date of issue in the Info dictionary's form and in XMP's, the same instant.
 func (i docInfo) dates() (info, xmp string) {
 	t := i.created.UTC()
 	return "D:" + t.Format("20060102150405") + "Z", t.Format("2006-01-02T15:04:05Z")
@@ -57,7 +60,11 @@ const producer = "Masar"
 // colours are sRGB, with the sRGB profile embedded; it returns the intent's object number.
 func writeOutputIntent(o *pdfObjects) (int, error) {
 	intent, profile := o.reserve(), o.reserve()
-	if err := o.stream(profile, "/N 3", srgbProfile(), true); err != nil {
+	compressed, err := srgbProfileFlate()
+	if err != nil {
+		return 0, err
+	}
+	if err := o.stream(profile, "/N 3/Filter/FlateDecode", compressed, false); err != nil {
 		return 0, err
 	}
 	o.set(intent, fmt.Sprintf("<</Type/OutputIntent/S/GTS_PDFA1/OutputConditionIdentifier(sRGB IEC61966-2.1)/Info(sRGB IEC61966-2.1)/RegistryName(http://www.color.org)/DestOutputProfile %s>>",
@@ -65,13 +72,31 @@ func writeOutputIntent(o *pdfObjects) (int, error) {
 	return intent, nil
 }
 
+// srgbProfileFlate is the sRGB profile compressed, once for the process: a compressor's
+// state outweighs the profile, and every certificate embeds the same bytes.
+var srgbProfileFlate = sync.OnceValues(func() ([]byte, error) {
+	var z bytes.Buffer
+	zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(srgbProfile()); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.Bytes(), nil
+})
+
 // writeCIDSet writes the CIDSet PDF/A requires of a subset CID font: one bit per CID,
-// most significant bit first, set for the CIDs 0 to n-1 the subset holds.
+// most significant bit first, set for the CIDs 0 to n-1 the subset holds. A few dozen
+// bytes, left uncompressed.
 func writeCIDSet(o *pdfObjects, n int) (int, error) {
 	set := o.reserve()
 	bits := make([]byte, (n+7)/8)
 	for cid := range n {
 		bits[cid/8] |= 0x80 >> (cid % 8)
 	}
-	return set, o.stream(set, "", bits, true)
+	return set, o.stream(set, "", bits, false)
 }
