@@ -204,6 +204,8 @@ var (
 		"status":     map[string]any{"type": "string", "enum": []string{"valid", "revoked", "superseded"}},
 		"revoked_at": schemaDateTime, "revoke_reason": schemaStr, "superseded_at": schemaDateTime, "superseded_by": schemaStr, "supersedes": schemaStr,
 		"pdf_sha256": schemaStr, "pdf_url": schemaFileURL, "credential_url": schemaFileURL, "verification_url": schemaStr, "linkedin_url": schemaStr,
+		"template_id":      map[string]any{"type": "integer", "description": "the certificate template it was issued with; absent for certificates issued before templates (the built-in design)"},
+		"template_version": map[string]any{"type": "integer", "description": "the version of that template it was issued with, and re-renders with"},
 	}}
 	schemaCertificateIssue = map[string]any{"type": "object", "required": []string{"kind", "reason"}, "properties": map[string]any{
 		"official_id": map[string]any{"type": "integer"}, "email": map[string]any{"type": "string", "description": "instead of official_id"},
