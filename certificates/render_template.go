@@ -8,7 +8,7 @@ const (
 	logoRowWidth        = 470.0
 	logoGap             = 26.0
 	// sigTop is the top of the signature images; the body ends above it.
-	sigTop, sigImageHeight = 448.0, 36.0
+	sigTop, sigImageHeight = 440.0, 34.0
 	// The signatories share the foot from the code's column to the right margin.
 	sigLeft, sigRight = 346.0, pageW - 62
 	sigMaxWidth       = 230.0
@@ -63,16 +63,18 @@ func (s *Service) drawSignatories(d *document, ts *typesetter, sigs []lookSignat
 		rule.moveTo(cx-w/2, pageH-sigTop-sigImageHeight-4).lineTo(cx+w/2, pageH-sigTop-sigImageHeight-4)
 		d.shapes = append(d.shapes, shape{path: rule, stroke: &gold, lineWidth: 0.8})
 		y := sigTop + sigImageHeight + 4
-		line := func(text string, st style, gap float64) {
+		// A name keeps to one line; a long title may take two.
+		line := func(text string, st style, gap float64, maxLines int) {
 			y += gap
 			if text == "" {
 				return
 			}
-			lines, _ := ts.set(text, st, cx, y, w, 1, alignCenter)
+			lines, last := ts.set(text, st, cx, y, w, maxLines, alignCenter)
 			d.lines = append(d.lines, lines...)
+			y = last
 		}
-		line(sg.name.Ar, ar(10.5, true, ink), 13)
-		line(sg.title.Ar, ar(8.5, false, grey), 12)
+		line(sg.name.Ar, ar(10.5, true, ink), 13, 1)
+		line(sg.title.Ar, ar(8.5, false, grey), 11.5, 2)
 		name2, title2 := sg.name.In(l2), sg.title.In(l2)
 		if name2 == "" {
 			name2 = sg.name.En
@@ -80,8 +82,8 @@ func (s *Service) drawSignatories(d *document, ts *typesetter, sigs []lookSignat
 		if title2 == "" {
 			title2 = sg.title.En
 		}
-		line(name2, en(9, true, ink), 13)
-		line(title2, en(7.5, false, grey), 11)
+		line(name2, en(9, true, ink), 13, 1)
+		line(title2, en(7.5, false, grey), 10, 2)
 		d.end()
 	}
 }
