@@ -277,8 +277,9 @@ func (d *document) imageOps() []byte {
 	}
 	var b bytes.Buffer
 	b.WriteString("/Artifact BMC\n")
+	names, _ := d.imageNames()
 	for i, im := range d.images {
-		fmt.Fprintf(&b, "q\n%s 0 0 %s %s %s cm\n/Im%d Do\nQ\n", num(im.w), num(im.h), num(im.x), num(im.y), i+1)
+		fmt.Fprintf(&b, "q\n%s 0 0 %s %s %s cm\n/Im%d Do\nQ\n", num(im.w), num(im.h), num(im.x), num(im.y), names[i])
 	}
 	b.WriteString("EMC\n")
 	return b.Bytes()
@@ -292,14 +293,15 @@ func (d *document) writeImages(o *pdfObjects) (string, error) {
 	}
 	var res strings.Builder
 	res.WriteString("/XObject<<")
-	for i, im := range d.images {
+	_, unique := d.imageNames()
+	for i, pic := range unique {
 		n := o.reserve()
 		var z bytes.Buffer
 		zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
 		if err != nil {
 			return "", err
 		}
-		if _, err := zw.Write(im.pic.rgb); err != nil {
+		if _, err := zw.Write(pic.rgb); err != nil {
 			return "", err
 		}
 		if err := zw.Close(); err != nil {
@@ -307,7 +309,7 @@ func (d *document) writeImages(o *pdfObjects) (string, error) {
 		}
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceRGB/BitsPerComponent 8/Filter/FlateDecode/Length %d>>\nstream\n",
-			im.pic.w, im.pic.h, z.Len())
+			pic.w, pic.h, z.Len())
 		b.Write(z.Bytes())
 		b.WriteString("\nendstream")
 		o.bodies[n-1] = b.Bytes()
@@ -315,6 +317,24 @@ func (d *document) writeImages(o *pdfObjects) (string, error) {
 	}
 	res.WriteString(">>")
 	return res.String(), nil
+}
+
+// imageNames numbers the page's pictures from 1, once each (two signatories may share one
+// image): the number of each placed image, and the pictures in the order of their numbers.
+func (d *document) imageNames() ([]int, []*picture) {
+	names := make([]int, len(d.images))
+	seen := map[*picture]int{}
+	var unique []*picture
+	for i, im := range d.images {
+		n, ok := seen[im.pic]
+		if !ok {
+			unique = append(unique, im.pic)
+			n = len(unique)
+			seen[im.pic] = n
+		}
+		names[i] = n
+	}
+	return names, unique
 }
 
 // drawImages draws the page's images on a raster canvas (see writePNG).

@@ -548,12 +548,18 @@ type lookSignatory struct {
 // lookOf prepares content for drawing, with wording as the sentence.
 func (s *Service) lookOf(ctx context.Context, content TemplateContent, wording Texts) (*look, error) {
 	l := &look{issuer: content.Issuer.or(s.DefaultIssuer()), wording: wording}
+	decoded := map[string]*picture{} // an image used twice is decoded (and embedded) once
 	pic := func(sha string) (*picture, error) {
+		if p := decoded[sha]; p != nil {
+			return p, nil
+		}
 		data, format, err := s.Image(ctx, sha)
 		if err != nil {
 			return nil, err
 		}
-		return decodePicture(format, data)
+		p, err := decodePicture(format, data)
+		decoded[sha] = p
+		return p, err
 	}
 	for _, h := range content.Logos {
 		p, err := pic(h)

@@ -127,13 +127,17 @@ func TestPictureIsOpaque(t *testing.T) {
 	if c := p.rgb[(20*40+20)*3:][:3]; !bytes.Equal(c, []byte{200, 30, 30}) {
 		t.Errorf("the disc is %v", c)
 	}
-	d := &document{width: pageW, height: pageH, images: []placedImage{fitPicture(p, 100, 100, 50, 50)}}
+	// Placed twice (two signatories with one image): embedded once, drawn twice.
+	d := &document{width: pageW, height: pageH, images: []placedImage{fitPicture(p, 100, 100, 50, 50), fitPicture(p, 300, 100, 50, 50)}}
 	pdf, err := d.writePDF()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(pdf, []byte("/SMask")) || !bytes.Contains(pdf, []byte("/ColorSpace/DeviceRGB/BitsPerComponent 8/Filter/FlateDecode")) {
 		t.Error("the image is not an opaque 8-bit RGB Flate XObject")
+	}
+	if n := bytes.Count(pdf, []byte("/Subtype/Image")); n != 1 {
+		t.Errorf("the picture is embedded %d times", n)
 	}
 }
 
