@@ -250,8 +250,12 @@ func (s *Service) SaveTemplate(ctx context.Context, actor audit.Actor, id int64,
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM certificate_templates").Scan(&n); err != nil {
 				return err
 			}
+			isDefault := 0 // the first template is the default
+			if n == 0 {
+				isDefault = 1
+			}
 			res, err := tx.ExecContext(ctx, "INSERT INTO certificate_templates(is_default, created_at) VALUES(?, ?)",
-				n == 0, store.FormatTime(v.SavedAt))
+				isDefault, store.FormatTime(v.SavedAt))
 			if err != nil {
 				return err
 			}
