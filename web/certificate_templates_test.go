@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -66,7 +67,7 @@ const partnerSVG = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="
 // too; a second save is version 2, listed in the history with who saved it.
 func TestCertificateTemplateEditor(t *testing.T) {
 	p := newPlatform(t)
-	staff, _ := account(t, p, "tpl-staff@example.org", officials.RoleStaff, "")
+	staff, staffAccount := account(t, p, "tpl-staff@example.org", officials.RoleStaff, "")
 	_, o := account(t, p, "tpl-holder@example.org", officials.RoleOfficial, "JO")
 	ctx := context.Background()
 	fields := map[string]string{"name": "ESCWA and partners",
@@ -162,6 +163,21 @@ func TestCertificateTemplateEditor(t *testing.T) {
 	if t2.Latest.Version != 2 || len(t2.Latest.Content.Logos) != 3 || t2.Latest.Content.Issuer.En != "United Nations ESCWA" {
 		t.Errorf("version 2: %+v", t2.Latest)
 	}
+	// The API lists the template and its two versions, and the certificate names its version.
+	tok, err := p.Officials.CreateAPIToken(ctx, staffAccount.ID, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs struct {
+		Data []certificates.TemplateVersion `json:"data"`
+	}
+	r = staff.api("GET", "/api/v1/certificate-templates/"+fmt.Sprint(ts[0].ID)+"/versions", tok, "")
+	if err := json.Unmarshal([]byte(r.Body), &vs); err != nil || len(vs.Data) != 2 || vs.Data[0].Version != 2 || vs.Data[1].SavedBy != "tpl-staff@example.org" {
+		t.Errorf("API versions: %d %s", r.Status, excerpt(r.Body))
+	}
+	if r := staff.api("GET", "/api/v1/certificates/"+got.Display(), tok, ""); !strings.Contains(r.Body, `"template_version":1`) {
+		t.Errorf("API certificate: %s", excerpt(r.Body))
+	}
 	if keep := os.Getenv("MASAR_TPL_OUT"); keep != "" {
 		pdf, _ := p.Certificates.PDF(ctx, got)
 		_ = os.WriteFile(keep+"/issued.pdf", pdf, 0o644)
@@ -170,5 +186,4 @@ func TestCertificateTemplateEditor(t *testing.T) {
 	if err := p.DB.R.QueryRowContext(ctx, "SELECT count(*) FROM audit_log WHERE action = 'certificate_template.save'").Scan(&n); err != nil || n != 2 {
 		t.Errorf("audit: %d %v", n, err)
 	}
-	_ = certificates.MaxLogos
 }
