@@ -516,3 +516,18 @@ func checkLineLanguages(t *testing.T, s *Service, pdf []byte, pair, kind string,
 func flatStr(s string) string {
 	return strings.NewReplacer("(", "", ")", "", ".", "").Replace(strings.Join(strings.Fields(s), ""))
 }
+
+// BenchmarkTemplatePreview measures the editor's live preview: a certificate with three
+// logos (one SVG) and two signatures laid out and drawn as a 60 dpi PNG.
+func BenchmarkTemplatePreview(b *testing.B) {
+	e := newEnv(b, nil)
+	ctx := context.Background()
+	im := putSamples(b, e.svc)
+	content := TemplateContent{Name: "bench", Issuer: e.svc.DefaultIssuer(), Signatories: longSignatories(im, 2), Logos: im.logos[:]}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := e.svc.Preview(ctx, content, KindCourse, "fr", false, 60); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
