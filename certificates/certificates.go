@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/masar-platform/masar/config"
@@ -97,6 +98,10 @@ type Service struct {
 	// previous are the keys a rotation retired: published, no longer signing.
 	previous []*issuerKey
 	now      func() time.Time
+
+	// pictures are the decoded logos and signatures, by SHA-256 (see lookOf).
+	pictures     sync.Map
+	pictureCount atomic.Int64
 
 	mu        sync.Mutex
 	workshops WorkshopSource

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/tdewolff/canvas"
@@ -201,6 +202,26 @@ type picture struct {
 	w, h int
 	rgb  []byte // w×h×3
 	img  *image.RGBA
+
+	once  sync.Once
+	flate []byte // rgb, compressed once for every PDF that shows the picture
+	err   error
+}
+
+// compressed is the picture's pixels, Flate-compressed.
+func (p *picture) compressed() ([]byte, error) {
+	p.once.Do(func() {
+		var z bytes.Buffer
+		zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+		if err == nil {
+			_, err = zw.Write(p.rgb)
+		}
+		if err == nil {
+			err = zw.Close()
+		}
+		p.flate, p.err = z.Bytes(), err
+	})
+	return p.flate, p.err
 }
 
 // decodePicture decodes a checked image.
@@ -296,21 +317,14 @@ func (d *document) writeImages(o *pdfObjects) (string, error) {
 	_, unique := d.imageNames()
 	for i, pic := range unique {
 		n := o.reserve()
-		var z bytes.Buffer
-		zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+		z, err := pic.compressed()
 		if err != nil {
-			return "", err
-		}
-		if _, err := zw.Write(pic.rgb); err != nil {
-			return "", err
-		}
-		if err := zw.Close(); err != nil {
 			return "", err
 		}
 		var b bytes.Buffer
 		fmt.Fprintf(&b, "<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceRGB/BitsPerComponent 8/Filter/FlateDecode/Length %d>>\nstream\n",
-			pic.w, pic.h, z.Len())
-		b.Write(z.Bytes())
+			pic.w, pic.h, len(z))
+		b.Write(z)
 		b.WriteString("\nendstream")
 		o.bodies[n-1] = b.Bytes()
 		res.WriteString("/Im" + strconv.Itoa(i+1) + " " + ref(n))

@@ -27,6 +27,8 @@ const (
 	MaxLogos = 3
 	// maxTextRunes bounds every name, title and sentence of a template.
 	maxTextRunes = 200
+	// maxCachedPictures is how many decoded images the service keeps.
+	maxCachedPictures = 48
 )
 
 // Texts is a wording in the three languages.
@@ -557,13 +559,25 @@ func (s *Service) lookOf(ctx context.Context, content TemplateContent, wording T
 		if p := decoded[sha]; p != nil {
 			return p, nil
 		}
+		if p, ok := s.pictures.Load(sha); ok {
+			decoded[sha] = p.(*picture)
+			return decoded[sha], nil
+		}
 		data, format, err := s.Image(ctx, sha)
 		if err != nil {
 			return nil, err
 		}
 		p, err := decodePicture(format, data)
+		if err != nil {
+			return nil, err
+		}
 		decoded[sha] = p
-		return p, err
+		// A stored image never changes (it is named by its hash): certificates issued in
+		// bulk decode each logo once. A few dozen at most are kept.
+		if s.pictureCount.Add(1) <= maxCachedPictures {
+			s.pictures.Store(sha, p)
+		}
+		return p, nil
 	}
 	for _, h := range content.Logos {
 		p, err := pic(h)
