@@ -531,3 +531,29 @@ func BenchmarkTemplatePreview(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderTemplatedCertificate is BenchmarkRenderCertificate with a template of three
+// logos and two signatures: what each certificate of a bulk job costs once the images are
+// decoded.
+func BenchmarkRenderTemplatedCertificate(b *testing.B) {
+	e := newEnv(b, nil)
+	ctx := context.Background()
+	im := putSamples(b, e.svc)
+	l, err := e.svc.lookOf(ctx, TemplateContent{Issuer: e.svc.DefaultIssuer(), Signatories: longSignatories(im, 2), Logos: im.logos[:]}, Texts{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := goldenPrinted(e.svc, 1, "محمد الأمين ولد أحمد", "Mohamed El Amine Ould Ahmed", "ورشة العمل الإقليمية حول البيانات الحكومية المفتوحة",
+		"Regional workshop on open government data")
+	p.look = l
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := e.svc.render(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.writePDF(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
