@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/masar-platform/masar/config"
@@ -97,6 +98,10 @@ type Service struct {
 	// previous are the keys a rotation retired: published, no longer signing.
 	previous []*issuerKey
 	now      func() time.Time
+
+	// pictures are the decoded logos and signatures, by SHA-256 (see lookOf).
+	pictures     sync.Map
+	pictureCount atomic.Int64
 
 	mu        sync.Mutex
 	workshops WorkshopSource
@@ -235,7 +240,15 @@ type Certificate struct {
 	Language        string            `json:"-"` // the holder's language when issued (for e-mail)
 	// Pair is the language printed beside Arabic ("en" or "fr"), chosen when issued from
 	// the holder's language so that the certificate re-renders the same.
-	Pair          string     `json:"-"`
+	Pair string `json:"-"`
+	// TemplateID and TemplateVersion name the certificate template (and its version) the
+	// certificate was issued with; 0 for one issued before templates, in the built-in layout.
+	TemplateID        int64 `json:"template_id,omitempty"`
+	TemplateVersion   int   `json:"template_version,omitempty"`
+	TemplateVersionID int64 `json:"-"`
+	// Wording is the sentence printed to say what the certificate is for, when a template
+	// or the course's or workshop's choice set one (empty languages: the platform's).
+	Wording       Texts      `json:"-"`
 	IssuedAt      time.Time  `json:"issued_at"`
 	IssuedBy      int64      `json:"-"`
 	Reason        string     `json:"reason,omitempty"`
@@ -295,7 +308,10 @@ func (c *Certificate) Valid() bool { return c.Status == StatusValid }
 const certCols = `id, code, kind, official_id, course, workshop_id, name_ar, name_latin, title_ar, title_en, title_fr,
 	hours, start_date, end_date, host_country, host_country_ar, host_country_en, host_country_fr, city,
 	recipient_hash, recipient_salt, language, issued_at, coalesce(issued_by, 0), reason, status, revoked_at,
-	revoke_reason, superseded_at, superseded_by, supersedes, status_list, status_index, pdf_sha256, pair`
+	revoke_reason, superseded_at, superseded_by, supersedes, status_list, status_index, pdf_sha256, pair,
+	coalesce(template_version_id, 0), wording_ar, wording_en, wording_fr,
+	coalesce((SELECT v.template_id FROM certificate_template_versions v WHERE v.id = template_version_id), 0),
+	coalesce((SELECT v.version FROM certificate_template_versions v WHERE v.id = template_version_id), 0)`
 
 func scanCert(row interface{ Scan(...any) error }) (*Certificate, error) {
 	var c Certificate
@@ -304,7 +320,8 @@ func scanCert(row interface{ Scan(...any) error }) (*Certificate, error) {
 	err := row.Scan(&c.ID, &c.Code, &c.Kind, &c.OfficialID, &c.Course, &c.WorkshopID, &c.NameAr, &c.NameLatin,
 		&ta, &te, &tf, &c.Hours, &c.StartDate, &c.EndDate, &c.HostCountry, &ca, &ce, &cf, &c.City,
 		&c.RecipientHash, &c.RecipientSalt, &c.Language, &issued, &c.IssuedBy, &c.Reason, &c.Status, &revoked,
-		&c.RevokeReason, &superseded, &c.SupersededBy, &c.Supersedes, &c.StatusList, &c.StatusIndex, &c.PDFSHA256, &c.Pair)
+		&c.RevokeReason, &superseded, &c.SupersededBy, &c.Supersedes, &c.StatusList, &c.StatusIndex, &c.PDFSHA256, &c.Pair,
+		&c.TemplateVersionID, &c.Wording.Ar, &c.Wording.En, &c.Wording.Fr, &c.TemplateID, &c.TemplateVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}

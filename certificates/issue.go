@@ -271,6 +271,9 @@ func (s *Service) issue(ctx context.Context, actor audit.Actor, officialID int64
 	if a.kind == KindWorkshop {
 		c.EndDate = a.end.Format(time.DateOnly)
 	}
+	if c.TemplateVersionID, c.Wording, err = s.templateFor(ctx, a.kind, a.course, a.workshopID); err != nil {
+		return nil, false, err
+	}
 	c.RecipientSalt, c.RecipientHash = recipientHash(o.Email)
 	created := false
 	err = s.store(ctx, c, func(tx *sql.Tx) (bool, error) {
@@ -319,7 +322,7 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 	after func(tx *sql.Tx, pdf []byte) error, actor audit.Actor, action string) error {
 	for attempt := 0; ; attempt++ {
 		c.Code = NewCode()
-		pdf, err := s.renderPDF(c)
+		pdf, err := s.renderPDF(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -333,9 +336,12 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 			if c.StatusList, c.StatusIndex, err = allocateStatus(ctx, tx); err != nil {
 				return err
 			}
-			var issuedBy any
+			var issuedBy, templateVersion any
 			if c.IssuedBy != 0 {
 				issuedBy = c.IssuedBy
+			}
+			if c.TemplateVersionID != 0 {
+				templateVersion = c.TemplateVersionID
 			}
 			// The holder's standing of today goes with the certificate: the figures of the
 			// past count it there, whatever becomes of the profile. A reissue (a corrected
@@ -354,13 +360,15 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 			res, err := tx.ExecContext(ctx, `INSERT INTO certificates(code, kind, official_id, course, workshop_id, name_ar, name_latin,
 				title_ar, title_en, title_fr, hours, start_date, end_date, host_country, host_country_ar, host_country_en,
 				host_country_fr, city, recipient_hash, recipient_salt, language, issued_at, issued_by, reason, status,
-				supersedes, status_list, status_index, pdf_sha256, fact_country, fact_gender, fact_sector, pair)
-				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?, ?)`,
+				supersedes, status_list, status_index, pdf_sha256, fact_country, fact_gender, fact_sector, pair,
+				template_version_id, wording_ar, wording_en, wording_fr)
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				c.Code, c.Kind, c.OfficialID, c.Course, c.WorkshopID, c.NameAr, c.NameLatin,
 				c.Title["ar"], c.Title["en"], c.Title["fr"], c.Hours, c.StartDate, c.EndDate, c.HostCountry,
 				c.HostCountryName["ar"], c.HostCountryName["en"], c.HostCountryName["fr"], c.City,
 				c.RecipientHash, c.RecipientSalt, c.Language, store.FormatTime(c.IssuedAt), issuedBy, c.Reason,
-				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256, st.Country, st.Gender, st.Sector, c.PairLanguage())
+				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256, st.Country, st.Gender, st.Sector, c.PairLanguage(),
+				templateVersion, c.Wording.Ar, c.Wording.En, c.Wording.Fr)
 			if err != nil {
 				return err
 			}
@@ -401,13 +409,23 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 	}
 }
 
-// renderPDF draws the certificate c prints.
-func (s *Service) renderPDF(c *Certificate) ([]byte, error) {
-	d, err := s.render(s.printed(c))
+// renderPDF draws the certificate c prints, with the template version it recorded.
+func (s *Service) renderPDF(ctx context.Context, c *Certificate) ([]byte, error) {
+	d, err := s.renderCert(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	return d.writePDF()
+}
+
+// renderCert lays out the certificate c prints, with the template version it recorded.
+func (s *Service) renderCert(ctx context.Context, c *Certificate) (*document, error) {
+	p := s.printed(c)
+	var err error
+	if p.look, err = s.lookFor(ctx, c); err != nil {
+		return nil, err
+	}
+	return s.render(p)
 }
 
 func (s *Service) printed(c *Certificate) printed {

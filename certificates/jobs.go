@@ -269,7 +269,7 @@ func (s *Service) PNG(ctx context.Context, c *Certificate) ([]byte, error) {
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("certificates: preview of %s: %w", c.Code, err)
 	}
-	d, err := s.render(s.printed(c))
+	d, err := s.renderCert(ctx, c)
 	if err != nil {
 		return nil, err
 	}

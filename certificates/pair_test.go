@@ -53,7 +53,7 @@ func storedAndRerendered(t *testing.T, e *testEnv, c *Certificate) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	re, err := e.svc.renderPDF(again)
+	re, err := e.svc.renderPDF(ctx, again)
 	if err != nil {
 		t.Fatal(err)
 	}

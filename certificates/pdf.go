@@ -24,7 +24,9 @@ type document struct {
 	shapes        []shape // decoration, drawn first and marked as artifacts
 	lines         []textLine
 	links         []link
+	images        []placedImage // logos and signatures (image.go)
 	info          docInfo
+	parts         []part // the page's blocks, for the layout tests
 }
 
 type docInfo struct {
@@ -275,6 +277,7 @@ func (d *document) writePDF() ([]byte, error) {
 		}
 		c.WriteString("EMC\n")
 	}
+	c.Write(d.imageOps())
 	lineElems := make([]int, len(d.lines))
 	for i, l := range d.lines {
 		lineElems[i] = o.reserve()
@@ -315,6 +318,11 @@ func (d *document) writePDF() ([]byte, error) {
 		}
 	}
 
+	imageRes, err := d.writeImages(&o)
+	if err != nil {
+		return nil, err
+	}
+
 	// Links and the structure tree.
 	var annots, kids []string
 	for _, e := range lineElems {
@@ -343,8 +351,8 @@ func (d *document) writePDF() ([]byte, error) {
 	if len(annots) > 0 {
 		annotsEntry = "/Annots[" + strings.Join(annots, " ") + "]"
 	}
-	o.set(page, fmt.Sprintf("<</Type/Page/Parent %s/MediaBox[0 0 %s %s]/Resources<</Font<<%s>>>>/Contents %s/StructParents 0/Tabs/S%s>>",
-		ref(pages), num(d.width), num(d.height), fontRes.String(), ref(contents), annotsEntry))
+	o.set(page, fmt.Sprintf("<</Type/Page/Parent %s/MediaBox[0 0 %s %s]/Resources<</Font<<%s>>%s>>/Contents %s/StructParents 0/Tabs/S%s>>",
+		ref(pages), num(d.width), num(d.height), fontRes.String(), imageRes, ref(contents), annotsEntry))
 	o.set(pages, fmt.Sprintf("<</Type/Pages/Kids[%s]/Count 1>>", ref(page)))
 
 	// PDF/A: the metadata (uncompressed, as PDF/A-1 wants it) and the output intent.

@@ -38,6 +38,7 @@ func (d *document) writePNG(dpi float64) ([]byte, error) {
 	for _, s := range d.shapes {
 		draw(s.path, s.fill, s.stroke, s.lineWidth)
 	}
+	d.drawImages(ctx)
 	for _, l := range d.lines {
 		for _, r := range l.runs {
 			col := r.color

@@ -25,6 +25,7 @@ type printed struct {
 	city              string            // as stored (one spelling), on both lines
 	issuedAt          time.Time
 	verifyURL         string
+	look              *look // the template; nil: the built-in certificate
 }
 
 // pairLang is the second language of the certificate, English when none is set.
@@ -157,7 +158,10 @@ func (s *Service) render(p printed) (*document, error) {
 	en := func(size float64, bold bool, c rgb) style {
 		return style{size: size, bold: bold, color: c, lang: l2}
 	}
-	s.frame(d)
+	s.frame(d, p.look == nil || len(p.look.logos) == 0)
+	if p.look != nil {
+		s.drawLogos(d, p.look.logos)
+	}
 
 	const cx = pageW / 2
 	add := func(lines []textLine, y float64) float64 {
@@ -166,15 +170,34 @@ func (s *Service) render(p printed) (*document, error) {
 	}
 	kindKey := "cert.pdf.title." + p.kind
 
-	// Head: the programme and the kind of certificate.
-	add(ts.set(s.t("ar", "cert.pdf.programme"), ar(13, false, green), cx, 106, 620, 1, alignCenter))
-	add(ts.set(s.t(l2, "cert.pdf.programme"), en(9.5, false, grey), cx, 123, 620, 1, alignCenter))
+	// Head: the programme (or the template's issuer) and the kind of certificate.
+	programme := func(lang string) string {
+		if p.look != nil && p.look.issuer.In(lang) != "" {
+			return p.look.issuer.In(lang)
+		}
+		return s.t(lang, "cert.pdf.programme")
+	}
+	forWhat := func(lang string) string {
+		if p.look != nil && p.look.wording.In(lang) != "" {
+			return p.look.wording.In(lang)
+		}
+		return s.t(lang, "cert.pdf.for."+p.kind)
+	}
+	d.begin("head")
+	add(ts.set(programme("ar"), ar(13, false, green), cx, 106, 620, 1, alignCenter))
+	add(ts.set(programme(l2), en(9.5, false, grey), cx, 123, 620, 1, alignCenter))
 	add(ts.set(s.t("ar", kindKey), ar(31, true, green), cx, 166, 620, 1, alignCenter))
 	add(ts.set(s.t(l2, kindKey), en(17, true, green), cx, 193, 620, 1, alignCenter))
+	d.end()
 
 	// The body, between the head and the signatures: laid out at full size, then smaller
 	// until it fits, and centred in its space.
-	const bodyTop, bodyBottom = 214.0, 472.0
+	const bodyTop = 214.0
+	bodyBottom := 472.0
+	signed := p.look != nil && len(p.look.signatories) > 0
+	if signed {
+		bodyBottom = sigTop - 8
+	}
 	var body []textLine
 	for scale := 1.0; ; scale *= 0.94 {
 		body = body[:0]
@@ -193,8 +216,8 @@ func (s *Service) render(p printed) (*document, error) {
 		block(s.t(l2, "cert.pdf.awarded_to"), en(10, false, grey), 1, 0)
 		block(p.nameAr, ar(30, true, ink), 2, 10)
 		block(p.nameLatin, en(22, true, ink), 2, 4)
-		block(s.t("ar", "cert.pdf.for."+p.kind), ar(13, false, grey), 1, 10)
-		block(s.t(l2, "cert.pdf.for."+p.kind), en(10, false, grey), 1, 0)
+		block(forWhat("ar"), ar(13, false, grey), 1, 10)
+		block(forWhat(l2), en(10, false, grey), 1, 0)
 		block(p.titleAr, ar(19, true, green), 2, 8)
 		block(p.title2, en(14.5, true, green), 2, 2)
 		block(s.details("ar", p), ar(12, false, ink), 2, 10)
@@ -207,13 +230,16 @@ func (s *Service) render(p printed) (*document, error) {
 			break
 		}
 	}
+	d.begin("body")
 	d.lines = append(d.lines, body...)
+	d.end()
 
 	// Foot: the QR code and the code on the left, the signature in the middle, the date of
 	// issue on the right.
 	const footBase = 500.0
 	qrSize := 66.0
 	qx, qy := 62.0, pageH-footBase-qrSize+14
+	d.begin("code")
 	if err := s.drawQR(d, p.verifyURL, qx, qy, qrSize); err != nil {
 		return nil, err
 	}
@@ -228,21 +254,21 @@ func (s *Service) render(p printed) (*document, error) {
 	for _, l := range urlLines {
 		d.links = append(d.links, link{uri: p.verifyURL, alt: alt, x0: l.x, y0: l.y - l.descent(), x1: l.x + l.width, y1: l.y + l.ascent()})
 	}
-
-	sig := &path{}
-	sig.moveTo(cx-95, pageH-footBase+4).lineTo(cx+95, pageH-footBase+4)
-	d.shapes = append(d.shapes, shape{path: sig, stroke: &gold, lineWidth: 0.8})
-	add(ts.set(s.t("ar", "cert.pdf.signatory"), ar(11.5, true, ink), cx, footBase+14, 260, 1, alignCenter))
-	add(ts.set(s.t(l2, "cert.pdf.signatory"), en(8.5, false, grey), cx, footBase+27, 260, 1, alignCenter))
-
-	rx := pageW - 62
-	add(ts.set(s.t("ar", "cert.pdf.issued_on", "date", FormatDate("ar", p.issuedAt)), ar(11, false, ink), rx, footBase+4, 200, 1, alignRight))
-	add(ts.set(s.t(l2, "cert.pdf.issued_on", "date", FormatDate(l2, p.issuedAt)), en(8.5, false, grey), rx, footBase+18, 200, 1, alignRight))
+	if signed {
+		// The signatories take the middle and the right; the date goes under the code.
+		add(ts.set(s.t("ar", "cert.pdf.issued_on", "date", FormatDate("ar", p.issuedAt)), ar(9.5, false, ink), tx, footBase+36, 190, 1, alignLeft))
+		add(ts.set(s.t(l2, "cert.pdf.issued_on", "date", FormatDate(l2, p.issuedAt)), en(8, false, grey), tx, footBase+48, 190, 1, alignLeft))
+		d.end()
+		s.drawSignatories(d, ts, p.look.signatories, l2)
+	} else {
+		d.end()
+		s.drawSignatureAndDate(d, ts, p, l2, cx, footBase)
+	}
 
 	name := strings.TrimSpace(p.nameAr + " — " + p.nameLatin)
 	d.info = docInfo{
 		title:    s.t("ar", kindKey) + " — " + s.t(l2, kindKey) + ": " + name,
-		author:   s.t("ar", "cert.pdf.programme") + " — " + s.t(l2, "cert.pdf.programme"),
+		author:   programme("ar") + " — " + programme(l2),
 		subject:  strings.TrimSpace(p.titleAr + " — " + p.title2),
 		keywords: FormatCode(p.code),
 		creator:  "Masar",
@@ -252,8 +278,39 @@ func (s *Service) render(p printed) (*document, error) {
 	return d, nil
 }
 
-// frame draws the borders and ornaments.
-func (s *Service) frame(d *document) {
+// drawSignatureAndDate draws the foot of a certificate without named signatories: the
+// programme's secretariat in the middle (the built-in signature, or none when a template
+// names nobody) and the date of issue on the right.
+func (s *Service) drawSignatureAndDate(d *document, ts *typesetter, p printed, l2 string, cx, footBase float64) {
+	ar := func(size float64, bold bool, c rgb) style {
+		return style{size: size, bold: bold, color: c, rtl: true, lang: "ar"}
+	}
+	en := func(size float64, bold bool, c rgb) style {
+		return style{size: size, bold: bold, color: c, lang: l2}
+	}
+	add := func(lines []textLine, _ float64) { d.lines = append(d.lines, lines...) }
+	if p.look == nil {
+		d.begin("signatory1")
+		sig := &path{}
+		sig.moveTo(cx-95, pageH-footBase+4).lineTo(cx+95, pageH-footBase+4)
+		d.shapes = append(d.shapes, shape{path: sig, stroke: &gold, lineWidth: 0.8})
+		add(ts.set(s.t("ar", "cert.pdf.signatory"), ar(11.5, true, ink), cx, footBase+14, 260, 1, alignCenter))
+		add(ts.set(s.t(l2, "cert.pdf.signatory"), en(8.5, false, grey), cx, footBase+27, 260, 1, alignCenter))
+		d.end()
+	}
+
+	d.begin("issued")
+	rx := pageW - 62
+	add(ts.set(s.t("ar", "cert.pdf.issued_on", "date", FormatDate("ar", p.issuedAt)), ar(11, false, ink), rx, footBase+4, 200, 1, alignRight))
+	add(ts.set(s.t(l2, "cert.pdf.issued_on", "date", FormatDate(l2, p.issuedAt)), en(8.5, false, grey), rx, footBase+18, 200, 1, alignRight))
+	d.end()
+}
+
+// frame draws the borders and ornaments; the emblem at the head unless partners' logos
+// take its place.
+func (s *Service) frame(d *document, emblem bool) {
+	d.begin("frame")
+	defer d.end()
 	outer := (&path{}).rect(20, 20, pageW-40, pageH-40)
 	inner := (&path{}).rect(28, 28, pageW-56, pageH-56)
 	d.shapes = append(d.shapes,
@@ -261,6 +318,9 @@ func (s *Service) frame(d *document) {
 		shape{path: inner, stroke: &gold, lineWidth: 0.8})
 	for _, c := range [][2]float64{{28, 28}, {pageW - 28, 28}, {28, pageH - 28}, {pageW - 28, pageH - 28}} {
 		d.shapes = append(d.shapes, shape{path: star(c[0], c[1], 9, 8), fill: &gold})
+	}
+	if !emblem {
+		return
 	}
 	// The emblem: an eight-pointed star, the two squares of the khatam.
 	cx, cy := pageW/2, pageH-64

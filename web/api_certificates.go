@@ -23,6 +23,8 @@ func (h *handler) apiCertificateRoutes(api fiber.Router) {
 	api.Post("/certificates/:code/revoke", staff, h.apiRevokeCertificate)
 	api.Post("/certificates/:code/reissue", staff, h.apiReissueCertificate)
 	api.Get("/verify/:code", noIndex, h.limitVerification, h.apiVerify)
+	api.Get("/certificate-templates", staff, h.apiCertificateTemplates)
+	api.Get("/certificate-templates/:id/versions", staff, h.apiCertificateTemplateVersions)
 }
 
 // certificateJSON is a certificate as the API gives it to its holder and staff, with the
@@ -165,6 +167,35 @@ func (h *handler) apiCertificateJob(c *fiber.Ctx) error {
 	return data(c, fiber.StatusOK, j)
 }
 
+// apiCertificateTemplates lists the certificate templates with their latest versions.
+func (h *handler) apiCertificateTemplates(c *fiber.Ctx) error {
+	ts, err := h.Certificates.Templates(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if ts == nil {
+		ts = []certificates.Template{}
+	}
+	return data(c, fiber.StatusOK, ts)
+}
+
+// apiCertificateTemplateVersions lists a template's versions, newest first: what each
+// said, who saved it and when.
+func (h *handler) apiCertificateTemplateVersions(c *fiber.Ctx) error {
+	id, err := h.templateID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Certificates.Template(c.UserContext(), id); err != nil {
+		return err
+	}
+	vs, err := h.Certificates.TemplateVersions(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, vs)
+}
+
 // apiVerify is the public verification in JSON: 404 not_found for a code that no
 // certificate has, 404 code_mistyped when its check symbol shows a typing mistake.
 func (h *handler) apiVerify(c *fiber.Ctx) error {
@@ -204,7 +235,21 @@ var (
 		"status":     map[string]any{"type": "string", "enum": []string{"valid", "revoked", "superseded"}},
 		"revoked_at": schemaDateTime, "revoke_reason": schemaStr, "superseded_at": schemaDateTime, "superseded_by": schemaStr, "supersedes": schemaStr,
 		"pdf_sha256": schemaStr, "pdf_url": schemaFileURL, "credential_url": schemaFileURL, "verification_url": schemaStr, "linkedin_url": schemaStr,
+		"template_id":      map[string]any{"type": "integer", "description": "the certificate template it was issued with; absent for certificates issued before templates (the built-in design)"},
+		"template_version": map[string]any{"type": "integer", "description": "the version of that template it was issued with, and re-renders with"},
 	}}
+	schemaTexts                   = map[string]any{"type": "object", "properties": map[string]any{"ar": schemaStr, "en": schemaStr, "fr": schemaStr}}
+	schemaCertificateTemplateBody = map[string]any{"type": "object", "properties": map[string]any{
+		"name": schemaStr, "issuer": schemaTexts, "wording_course": schemaTexts, "wording_workshop": schemaTexts,
+		"signatories": map[string]any{"type": "array", "maxItems": certificates.MaxSignatories, "items": map[string]any{"type": "object", "properties": map[string]any{
+			"name": schemaTexts, "title": schemaTexts, "signature": map[string]any{"type": "string", "description": "SHA-256 of the signature image"}}}},
+		"logos": map[string]any{"type": "array", "maxItems": certificates.MaxLogos, "items": map[string]any{"type": "string", "description": "SHA-256 of the logo image"}},
+	}}
+	schemaCertificateTemplateVersion = map[string]any{"type": "object", "properties": map[string]any{
+		"id": map[string]any{"type": "integer"}, "template_id": map[string]any{"type": "integer"}, "version": map[string]any{"type": "integer"},
+		"content": schemaCertificateTemplateBody, "saved_by": schemaStr, "saved_at": schemaDateTime}}
+	schemaCertificateTemplate = map[string]any{"type": "object", "properties": map[string]any{
+		"id": map[string]any{"type": "integer"}, "default": map[string]any{"type": "boolean"}, "latest": schemaCertificateTemplateVersion}}
 	schemaCertificateIssue = map[string]any{"type": "object", "required": []string{"kind", "reason"}, "properties": map[string]any{
 		"official_id": map[string]any{"type": "integer"}, "email": map[string]any{"type": "string", "description": "instead of official_id"},
 		"kind":   map[string]any{"type": "string", "enum": []string{"course", "workshop"}},

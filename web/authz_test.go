@@ -48,8 +48,9 @@ const (
 		` "host_country": "JO", "city": "Irbid", "start_date": "2026-06-02", "end_date": "2026-06-03", "languages": ["ar"], "capacity": 25, "hours": 12}`
 	azOfficialJSON = `{"email": "{newEmail}", "name_ar": "ليلى حسن", "name_latin": "Layla Hassan", "job_title": "Analyst",` +
 		` "organisation": "Ministry of Finance", "country": "JO", "sector": "central_government", "gender": "female", "language": "ar"}`
-	azEraseForm = "reason=Written request received by the secretariat on 3 December.&confirm=1"
-	azSpawnForm = "title_ar=ورشة وطنية&title_en=National workshop&city=Amman&start_date=2026-07-07&end_date=2026-07-08&capacity=30&languages=ar"
+	azEraseForm    = "reason=Written request received by the secretariat on 3 December.&confirm=1"
+	azTemplateForm = "name=Ministry template&issuer_ar=الإسكوا&issuer_en=ESCWA&issuer_fr=CESAO&sig1_name_ar=رولا دشتي&sig1_name_en=Rola Dashti"
+	azSpawnForm    = "title_ar=ورشة وطنية&title_en=National workshop&city=Amman&start_date=2026-07-07&end_date=2026-07-08&capacity=30&languages=ar"
 )
 
 // azRoutes is the authorization table: every route of the application (the pages in one
@@ -188,6 +189,17 @@ var azRoutes = []authzRow{
 	{"POST /api/v1/certificates/{newCert}/reissue", `{"name_ar": "ليلى حسين", "name_latin": "Laila Hussein", "reason": "Name corrected."}`,
 		by(401, 403, 403, 403, 403, 201, 201)},
 	{"GET /api/v1/verify/{cert}", "", all(200)},
+	{"GET /api/v1/certificate-templates", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/certificate-templates/{template}/versions", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/certificate-templates/", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/certificate-templates/new", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/certificate-templates/new", azTemplateForm, by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/admin/certificate-templates/{template}", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/certificate-templates/{template}", azTemplateForm, by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/certificate-templates/{template}/default", "", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/certificate-templates/preview", azTemplateForm, by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/certificate-templates/uses", "kind=course&course={slug}&template_id={template}&wording_en=for completing the course",
+		by(401, 403, 403, 403, 403, 303, 303)},
 	// Figures, open data, search.
 	{"GET /api/v1/reports", "", by(401, 403, 200, 200, 403, 200, 200)},
 	{"GET /api/v1/reports?country={A}", "", by(401, 403, 200, 404, 403, 200, 200)},
@@ -342,6 +354,17 @@ var azRoutes = []authzRow{
 	{"GET /ar/admin/certificates/{cert}", "", by(303, 403, 403, 403, 403, 200, 200)},
 	{"POST /ar/admin/certificates/{newCert}/revoke", "reason=Issued in error.", by(401, 403, 403, 403, 403, 303, 303)},
 	{"POST /ar/admin/certificates/{newCert}/reissue", "name_ar=ليلى حسين&name_latin=Laila Hussein&reason=Name corrected.",
+		by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /api/v1/certificate-templates", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/certificate-templates/{template}/versions", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/certificate-templates/", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/certificate-templates/new", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/certificate-templates/new", azTemplateForm, by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/admin/certificate-templates/{template}", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/certificate-templates/{template}", azTemplateForm, by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/certificate-templates/{template}/default", "", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/certificate-templates/preview", azTemplateForm, by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/certificate-templates/uses", "kind=course&course={slug}&template_id={template}&wording_en=for completing the course",
 		by(401, 403, 403, 403, 403, 303, 303)},
 	// Figures, open data, search.
 	{"GET /ar/reports", "", by(303, 403, 200, 200, 403, 200, 200)},

@@ -203,6 +203,9 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	f.must(err, "certificate job")
 	p.Certificates.Wait()
 	f.vars["job"] = fmt.Sprint(job)
+	tpl, err := p.Certificates.SaveTemplate(ctx, sys, 0, certificates.TemplateContent{Name: "Programme template", Issuer: p.Certificates.DefaultIssuer()})
+	f.must(err, "a certificate template")
+	f.vars["template"] = fmt.Sprint(tpl.TemplateID)
 
 	// Country A's advisory request, with an attachment.
 	adv := f.advisory()
