@@ -352,6 +352,9 @@ func TestTemplateLayout(t *testing.T) {
 	px := func(pt float64) int { return int(pt * dpi / 72) }
 	// Inside the inner frame (28 pt from the edges), with a hair of tolerance.
 	margin := box{px(28) + 1, px(28) + 1, px(pageW-28) - 1, px(pageH-28) - 1}
+	// Every combination must also stay PDF/A-1b with its pictures: checked in one run of
+	// Preflight after the layouts.
+	pdfs := map[string][]byte{}
 	for _, pair := range []string{"en", "fr"} {
 		for _, nLogos := range []int{0, 1, 3} {
 			for _, nSigs := range []int{0, 1, 2} {
@@ -413,10 +416,12 @@ func TestTemplateLayout(t *testing.T) {
 						_ = os.WriteFile(filepath.Join(keep, name+".png"), page, 0o644)
 					}
 					checkLineLanguages(t, e.svc, pdf, pair, p.kind, content)
+					pdfs[name] = pdf
 				})
 			}
 		}
 	}
+	preflightAll(t, pdfs)
 }
 
 func wantParts(logos, sigs int) []string {

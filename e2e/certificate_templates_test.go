@@ -42,7 +42,7 @@ func TestBrowserCertificateTemplateEditor(t *testing.T) {
 	}
 	s.confirm(t, o.ID)
 	s.login(t, ctx, "ar", in.Email)
-	s.open(t, ctx, "/ar/admin/certificate-templates/new")
+	s.open(t, ctx, "/ar/admin/certificates/templates/new")
 	if dir := eval[string](t, ctx, `document.documentElement.dir`); dir != "rtl" {
 		t.Errorf("the editor's direction is %q", dir)
 	}
@@ -58,9 +58,9 @@ func TestBrowserCertificateTemplateEditor(t *testing.T) {
 		t.Error("the preview did not change")
 	}
 	certNoOverflow(t, ctx)
-	checkAxe(t, ctx, axeSource(t), "/ar/admin/certificate-templates/new")
+	checkAxe(t, ctx, axeSource(t), "/ar/admin/certificates/templates/new")
 	clickAndLoad(t, ctx, `button[name="action"][value="save"]`)
-	if loc := location(t, ctx); !strings.HasPrefix(loc, "/ar/admin/certificate-templates/") || strings.HasSuffix(loc, "/new") {
+	if loc := location(t, ctx); !strings.HasPrefix(loc, "/ar/admin/certificates/templates/") || strings.HasSuffix(loc, "/new") {
 		t.Fatalf("after saving: %s\n%s", loc, text(t, ctx, "main"))
 	}
 	if main := text(t, ctx, "main"); !strings.Contains(main, in.Email) || !strings.Contains(main, "الإسكوا والوزارة") {

@@ -28,6 +28,7 @@ func (h *handler) certificateAdminRoutes(g fiber.Router) {
 	adm.Post("/workshops", h.issueWorkshopCertificates)
 	adm.Get("/jobs/:id", h.showCertificateJob)
 	adm.Get("/jobs/:id/certificates.zip", h.downloadCertificateJob)
+	h.certificateTemplateRoutes(adm)
 	adm.Get("/:code", h.showAdminCertificate)
 	adm.Post("/:code/revoke", h.revokeCertificate)
 	adm.Post("/:code/reissue", h.reissueCertificate)

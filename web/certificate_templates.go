@@ -13,16 +13,16 @@ import (
 
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/courses"
-	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 )
 
 // certificateTemplateRoutes registers the staff's editor of certificate templates: the
 // list with each course's or workshop's choice, the editor with its preview, the version
 // history, the default.
-func (h *handler) certificateTemplateRoutes(g fiber.Router) {
-	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
-	tpl := g.Group("/admin/certificate-templates", h.requireLogin, staff)
+// adm is the staff's certificate group (/admin/certificates), whose role checks apply; it
+// registers these before that group's /:code routes, so "templates" is never read as a code.
+func (h *handler) certificateTemplateRoutes(adm fiber.Router) {
+	tpl := adm.Group("/templates")
 	tpl.Get("/", h.listCertificateTemplates)
 	tpl.Post("/uses", h.assignCertificateTemplate)
 	tpl.Post("/preview", h.previewCertificateTemplate)
@@ -86,7 +86,7 @@ func (h *handler) assignCertificateTemplate(c *fiber.Ctx) error {
 	err := h.Certificates.AssignTemplate(c.UserContext(), actor(c), u)
 	if err == nil {
 		h.setFlash(c, "cert.tpl.uses.assigned")
-		return c.Redirect("/"+lang(c)+"/admin/certificate-templates", fiber.StatusSeeOther)
+		return c.Redirect("/"+lang(c)+"/admin/certificates/templates", fiber.StatusSeeOther)
 	}
 	fields, _, status, ok := formError(err)
 	if !ok {
@@ -313,7 +313,7 @@ func (h *handler) saveCertificateTemplate(c *fiber.Ctx) error {
 		return h.templateEditor(c, status, d, form, fields, key)
 	}
 	h.setFlash(c, "cert.tpl.saved")
-	return c.Redirect("/"+lang(c)+"/admin/certificate-templates/"+strconv.FormatInt(v.TemplateID, 10), fiber.StatusSeeOther)
+	return c.Redirect("/"+lang(c)+"/admin/certificates/templates/"+strconv.FormatInt(v.TemplateID, 10), fiber.StatusSeeOther)
 }
 
 // previewCertificateTemplate draws the editor's current values as a certificate: a PNG for
@@ -357,5 +357,5 @@ func (h *handler) makeDefaultCertificateTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	h.setFlash(c, "cert.tpl.default_set")
-	return c.Redirect("/"+lang(c)+"/admin/certificate-templates/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	return c.Redirect("/"+lang(c)+"/admin/certificates/templates/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }

@@ -85,8 +85,8 @@ func TestCertificateTemplateEditor(t *testing.T) {
 		"logo2":          {"undp.svg", partnerSVG},
 		"logo3":          {"oecd.svg", `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><rect width="5" height="5"/></svg>`},
 	}
-	staff.get("/en/admin/certificate-templates/new")
-	r := staff.templateForm("/en/admin/certificate-templates/new", fields, files)
+	staff.get("/en/admin/certificates/templates/new")
+	r := staff.templateForm("/en/admin/certificates/templates/new", fields, files)
 	if r.Status != 422 || !strings.Contains(r.Body, "oecd.svg") || !strings.Contains(r.Body, "event handler") {
 		t.Fatalf("a hostile SVG: %d %s", r.Status, excerpt(r.Body))
 	}
@@ -100,16 +100,16 @@ func TestCertificateTemplateEditor(t *testing.T) {
 
 	// The Preview button (no JavaScript) shows the form's values drawn; nothing is saved.
 	fields["action"] = "preview"
-	r = staff.templateForm("/ar/admin/certificate-templates/new", fields, files)
+	r = staff.templateForm("/ar/admin/certificates/templates/new", fields, files)
 	if r.Status != 200 || !strings.Contains(r.Body, `src="data:image/png;base64,`) {
 		t.Fatalf("preview button: %d %s", r.Status, excerpt(r.Body))
 	}
 	// The live preview's endpoint: a PNG, and the PDF says what the form says.
-	r = staff.templateForm("/en/admin/certificate-templates/preview", fields, files)
+	r = staff.templateForm("/en/admin/certificates/templates/preview", fields, files)
 	if r.Status != 200 || !strings.HasPrefix(r.Body, "\x89PNG") {
 		t.Fatalf("preview endpoint: %d", r.Status)
 	}
-	r = staff.templateForm("/en/admin/certificate-templates/preview?format=pdf", fields, files)
+	r = staff.templateForm("/en/admin/certificates/templates/preview?format=pdf", fields, files)
 	if r.Status != 200 || !strings.HasPrefix(r.Body, "%PDF-") {
 		t.Fatalf("PDF preview: %d", r.Status)
 	}
@@ -118,7 +118,7 @@ func TestCertificateTemplateEditor(t *testing.T) {
 	}
 
 	fields["action"] = "save"
-	r = staff.templateForm("/en/admin/certificate-templates/new", fields, files)
+	r = staff.templateForm("/en/admin/certificates/templates/new", fields, files)
 	if r.Status != 303 {
 		t.Fatalf("save: %d %s", r.Status, excerpt(r.Body))
 	}

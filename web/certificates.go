@@ -73,7 +73,6 @@ func (h *handler) certificateRoutes(g fiber.Router) {
 	g.Get("/verify/:code", noIndex, h.limitVerification, h.showVerification)
 	g.Post("/verify/:code", noIndex, h.limitVerification, h.compareUpload)
 	h.certificateAdminRoutes(g)
-	h.certificateTemplateRoutes(g)
 }
 
 // ownCertificate returns the certificate named in the path when the user may have its files:

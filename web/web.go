@@ -108,7 +108,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 			{navLink: navLink{Key: "admin.advisory.title", Href: "/advisory"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "admin.countries_pages.title", Href: "/countries"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "cert.admin.title", Href: "/admin/certificates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
-			{navLink: navLink{Key: "cert.tpl.title", Href: "/admin/certificate-templates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
+			{navLink: navLink{Key: "cert.tpl.title", Href: "/admin/certificates/templates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
 			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
 		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(64 << 20),
