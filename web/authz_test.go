@@ -41,9 +41,10 @@ const (
 	azWorkshopForm = "title_ar=ورشة البيانات المفتوحة&title_en=Open data workshop&kind=national&phases=1&host_country=JO&city=Irbid" +
 		"&venue=Town hall&start_date=2026-06-02&end_date=2026-06-03&languages=ar&capacity=25&hours=12"
 	azAdvisoryForm = "country=JO&requesting_body=وزارة الاقتصاد الرقمي والريادة&phases=1&topics=open_data_portal" +
-		"&needs=نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات.&support_kinds=advisory_mission&language=ar"
+		"&needs=نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات.&support_kinds=advisory_mission&language=ar" +
+		"&letter_reference=MoDEE/2026/118&letter_date=2026-01-15&letter_signatory_name=د. سامي حداد&letter_signatory_title=الأمين العام&letter_file=@pdf"
 	azAdvisoryJSON = `{"country": "JO", "requesting_body": "Ministry of Planning", "phases": [1], "topics": ["action_plan"],` +
-		` "needs": "We need help drafting the national open-government action plan.", "support_kinds": ["policy_review"], "language": "en"}`
+		` "needs": "We need help drafting the national open-government action plan.", "support_kinds": ["policy_review"], "language": "en", ` + advLetterJSON + `}`
 	azWorkshopJSON = `{"title": {"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop"}, "kind": "national", "phases": [1],` +
 		` "host_country": "JO", "city": "Irbid", "start_date": "2026-06-02", "end_date": "2026-06-03", "languages": ["ar"], "capacity": 25, "hours": 12}`
 	azOfficialJSON = `{"email": "{newEmail}", "name_ar": "ليلى حسن", "name_latin": "Layla Hassan", "job_title": "Analyst",` +

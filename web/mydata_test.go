@@ -93,7 +93,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	// Advisory: a request with a message and a file; staff add an internal note.
 	req, err := p.Advisory.Create(ctx, fp, advisory.Input{Country: "JO", RequestingBody: "Ministry of Digital Economy",
 		Phases: []int{1}, Topics: []string{"action_plan"}, Needs: "Help drafting the open data policy.",
-		SupportKinds: []string{"policy_review"}, Language: "ar"}, nil)
+		SupportKinds: []string{"policy_review"}, Language: "ar", Letter: advLetter()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

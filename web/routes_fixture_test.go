@@ -218,7 +218,7 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	// Country B's request.
 	advB, err := p.Advisory.Create(ctx, f.actors[roleFpB].o, advisory.Input{Country: countryB, RequestingBody: "Presidency of the Government",
 		Phases: []int{2}, Topics: []string{"action_plan"}, Needs: "A review of our consultation portal.", SupportKinds: []string{"policy_review"},
-		Language: "fr"}, nil)
+		Language: "fr", Letter: advLetter()}, nil)
 	f.must(err, "advisory request of B")
 	f.vars["advisoryB"] = fmt.Sprint(advB.ID)
 
@@ -315,6 +315,7 @@ func newRouteFixture(t testing.TB) *routeFixture {
 				_, err := p.Advisory.Assign(ctx, staff, r.ID, advisory.Assignment{LeadExpert: "Dr Amal Nasser"})
 				f.must(err, "assign")
 			}
+			advStepsBefore(t, p, staff, f.actors[roleFpA].o, r.ID, to)
 			_, err := p.Advisory.Transition(ctx, staff, r.ID, to, "")
 			f.must(err, "advisory to "+to)
 		}
@@ -407,7 +408,7 @@ func (f *routeFixture) workshop(start, end string, trainer int64) *workshops.Wor
 func (f *routeFixture) advisory() *advisory.Request {
 	f.t.Helper()
 	in := advisory.Input{Country: countryA, RequestingBody: "Ministry of Planning", Phases: []int{1, 3}, Topics: []string{"action_plan"},
-		Needs: rfAdvisoryNeeds, SupportKinds: []string{"policy_review"}, Language: "en"}
+		Needs: rfAdvisoryNeeds, SupportKinds: []string{"policy_review"}, Language: "en", Letter: advLetter()}
 	r, err := f.p.Advisory.Create(f.ctx, f.actors[roleFpA].o, in, []advisory.File{{Name: "plan.pdf", Data: rfSamplePDF}})
 	f.must(err, "advisory request")
 	return r
