@@ -207,6 +207,11 @@ const (
 	EventTags              = "tags"
 )
 
+// StepKinds lists the kinds of a timeline's steps: "status" (a change of state), "note" (an
+// internal note, staff only) and the lifecycle's events.
+var StepKinds = []string{"status", "note", EventLetter, EventTorProposed, EventTorAgreed, EventTorChanges, EventMission, EventDeliverable,
+	EventDeliverableStatus, EventClosingReport, EventFollowUpSent, EventFollowUpAnswered, EventTags}
+
 // event records one step of request id's timeline and the audit log, inside tx.
 func event(ctx context.Context, tx *sql.Tx, u *officials.Official, id int64, kind, detail string, ref int64, staffOnly bool) error {
 	var actor any

@@ -321,6 +321,46 @@ func newRouteFixture(t testing.TB) *routeFixture {
 		}
 		return fmt.Sprint(r.ID)
 	}
+	// The lifecycle's steps (advisory_lifecycle.go): a version of the terms of reference waiting
+	// for the country, a delivered deliverable, a follow-up survey sent and waiting.
+	var lastTor, lastDeliverable string
+	f.fresh["torAdvisory"] = func() string {
+		r := f.advisory()
+		for _, to := range []string{advisory.StatusUnderReview, advisory.StatusAccepted} {
+			_, err := p.Advisory.Transition(ctx, staff, r.ID, to, "")
+			f.must(err, "advisory to "+to)
+		}
+		v, err := p.Advisory.ProposeTor(ctx, staff, r.ID, "Draft.", &advisory.File{Name: "tor.pdf", Data: rfSamplePDF})
+		f.must(err, "terms of reference")
+		lastTor = fmt.Sprint(v.ID)
+		return fmt.Sprint(r.ID)
+	}
+	f.fresh["torVersion"] = func() string { return lastTor }
+	f.fresh["workAdvisory"] = func() string {
+		r := f.advisory()
+		for _, to := range []string{advisory.StatusUnderReview, advisory.StatusAccepted} {
+			_, err := p.Advisory.Transition(ctx, staff, r.ID, to, "")
+			f.must(err, "advisory to "+to)
+		}
+		d, err := p.Advisory.AddDeliverable(ctx, staff, r.ID, advisory.DeliverableInput{Title: "Roadmap", DueDate: advDay(20)})
+		f.must(err, "deliverable")
+		_, err = p.Advisory.SetDeliverableStatus(ctx, staff, r.ID, d.ID, advisory.DeliverableDelivered, &advisory.File{Name: "roadmap.pdf", Data: rfSamplePDF})
+		f.must(err, "deliver")
+		lastDeliverable = fmt.Sprint(d.ID)
+		return fmt.Sprint(r.ID)
+	}
+	f.fresh["workDeliverable"] = func() string { return lastDeliverable }
+	f.fresh["followUpAdvisory"] = func() string {
+		id := f.fresh["completedAdvisory"]()
+		_, err := p.DB.W.ExecContext(ctx, "UPDATE advisory_followups SET due_on = '2000-01-01' WHERE request_id = ?", id)
+		f.must(err, "follow-up due")
+		_, err = p.Advisory.SendDueFollowUps(ctx)
+		f.must(err, "send follow-ups")
+		return id
+	}
+	letter, err := p.Advisory.LetterOf(ctx, fpA, adv.ID)
+	f.must(err, "letter")
+	f.vars["letterFile"] = fmt.Sprint(letter.File.ID)
 	f.fresh["newCert"] = func() string {
 		c, err := p.Certificates.IssueByHand(ctx, sys, certificates.HandIssue{OfficialID: f.freshOfficial("").ID, Kind: certificates.KindCourse,
 			Course: course, Reason: "Completion recorded on paper."})
