@@ -174,7 +174,11 @@ func (h *handler) exportAdvisory(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	var buf bytes.Buffer
-	err = advisory.WriteXLSX(&buf, all, l, func(key string) string { return h.cat.T(l, key) }, func(iso string) string {
+	out, err := h.Advisory.Outcomes(c.UserContext(), user(c), f.Country)
+	if err != nil {
+		return err
+	}
+	err = advisory.WriteXLSXWithOutcomes(&buf, all, out, l, func(key string) string { return h.cat.T(l, key) }, func(iso string) string {
 		if x, ok := names[iso]; ok {
 			return x.Name(l)
 		}
