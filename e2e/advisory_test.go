@@ -67,6 +67,7 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 		clickInput("support_kinds", "national_workshop"),
 		chromedp.SetUploadFiles(chromedp.CSS("#f-attachments"), []string{pdf}),
 	)
+	fillLetter(t, ctx, pdf)
 	if got := value(t, ctx, "#f-language"); got != "ar" {
 		t.Errorf("the support's language starts as %q, want the page's, ar", got)
 	}
@@ -177,7 +178,8 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	staff := s.advPerson(t, "staff@masar.example.org", officials.RoleStaff, "", "en")
 	r, err := s.p.Advisory.Create(bg, fp, advisory.Input{RequestingBody: "وزارة التخطيط", Phases: []int{1, 2},
 		Topics: []string{"action_plan"}, Needs: "نحتاج إلى دعم في إعداد خطة العمل الوطنية للحكومة المفتوحة.",
-		SupportKinds: []string{"policy_review"}, Language: "ar"},
+		SupportKinds: []string{"policy_review"}, Language: "ar", Letter: advisory.LetterInput{Reference: "MoP/2026/7", Date: "2026-01-10",
+			SignatoryName: "د. سامي حداد", SignatoryTitle: "الأمين العام", File: &advisory.File{Name: "letter.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}},
 		[]advisory.File{{Name: "plan.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}})
 	if err != nil {
 		t.Fatal(err)

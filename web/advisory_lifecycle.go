@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/problem"
 )
 
 // advisoryLifecycleRoutes registers the pages of the advisory lifecycle's steps: terms of
@@ -145,7 +147,26 @@ func (v *View) StepDetail(s advisory.Step) string {
 		return s.Reason
 	case "note":
 		return s.Detail
-	case advisory.EventTags, advisory.EventMission, advisory.EventDeliverable, advisory.EventClosingReport:
+	case advisory.EventMission:
+		city, dates, _ := strings.Cut(s.Detail, " · ")
+		from, to, ok := strings.Cut(dates, " – ")
+		if !ok {
+			return s.Detail
+		}
+		return city + " · " + v.T("advisory.period", "from", v.Day(from), "to", v.Day(to))
+	case advisory.EventTags:
+		var names []string
+		for _, code := range strings.Split(s.Detail, ", ") {
+			switch {
+			case code == "":
+			case slices.Contains(advisory.SDGTargets, code):
+				names = append(names, v.T("advisory.sdg."+code))
+			default:
+				names = append(names, v.T("advisory.objective."+code))
+			}
+		}
+		return strings.Join(names, v.T("advisory.list_sep"))
+	case advisory.EventDeliverable, advisory.EventClosingReport:
 		return s.Detail
 	}
 	return ""
@@ -165,6 +186,24 @@ func (v *View) Percent(x *float64) string {
 		return "—"
 	}
 	return v.T("advisory.outcomes.percent", "n", i18n.FormatInt(v.Lang, int(*x*100+0.5)))
+}
+
+// renameFields renames the fields of a validation problem to the form's names (the page
+// holds several forms, whose fields must not share ids).
+func renameFields(err error, names map[string]string) error {
+	p, ok := problem.As(err)
+	if !ok || len(p.Fields) == 0 {
+		return err
+	}
+	q := *p
+	q.Fields = make(map[string]string, len(p.Fields))
+	for k, v := range p.Fields {
+		if n, ok := names[k]; ok {
+			k = n
+		}
+		q.Fields[k] = v
+	}
+	return &q
 }
 
 // oneUpload is the first file of a multipart field, or nil.
@@ -213,11 +252,13 @@ func (h *handler) addAdvisoryMission(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := advisory.MissionInput{StartDate: strings.TrimSpace(c.FormValue("start_date")), EndDate: strings.TrimSpace(c.FormValue("end_date")),
-		City: c.FormValue("city"), Team: c.FormValue("team"), Agenda: c.FormValue("agenda")}
+	in := advisory.MissionInput{StartDate: strings.TrimSpace(c.FormValue("mission_start")), EndDate: strings.TrimSpace(c.FormValue("mission_end")),
+		City: c.FormValue("mission_city"), Team: c.FormValue("mission_team"), Agenda: c.FormValue("mission_agenda")}
 	_, err = h.Advisory.AddMission(c.UserContext(), user(c), id, in)
-	return h.redisplayAdvisory(c, id, err, map[string]string{"start_date": in.StartDate, "end_date": in.EndDate, "city": in.City,
-		"team": in.Team, "agenda": in.Agenda}, "flash.advisory.mission", "missions")
+	err = renameFields(err, map[string]string{"start_date": "mission_start", "end_date": "mission_end", "city": "mission_city",
+		"team": "mission_team", "agenda": "mission_agenda"})
+	return h.redisplayAdvisory(c, id, err, map[string]string{"mission_start": in.StartDate, "mission_end": in.EndDate, "mission_city": in.City,
+		"mission_team": in.Team, "mission_agenda": in.Agenda}, "flash.advisory.mission", "missions")
 }
 
 func (h *handler) addAdvisoryDeliverable(c *fiber.Ctx) error {
@@ -225,9 +266,10 @@ func (h *handler) addAdvisoryDeliverable(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := advisory.DeliverableInput{Title: c.FormValue("title"), DueDate: strings.TrimSpace(c.FormValue("due_date"))}
+	in := advisory.DeliverableInput{Title: c.FormValue("deliverable_title"), DueDate: strings.TrimSpace(c.FormValue("deliverable_due"))}
 	_, err = h.Advisory.AddDeliverable(c.UserContext(), user(c), id, in)
-	return h.redisplayAdvisory(c, id, err, map[string]string{"title": in.Title, "due_date": in.DueDate}, "flash.advisory.deliverable", "deliverables")
+	err = renameFields(err, map[string]string{"title": "deliverable_title", "due_date": "deliverable_due"})
+	return h.redisplayAdvisory(c, id, err, map[string]string{"deliverable_title": in.Title, "deliverable_due": in.DueDate}, "flash.advisory.deliverable", "deliverables")
 }
 
 func (h *handler) moveAdvisoryDeliverable(c *fiber.Ctx) error {

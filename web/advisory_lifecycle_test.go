@@ -104,21 +104,21 @@ func TestAdvisoryLifecycleThroughPages(t *testing.T) {
 		t.Fatalf("planned: %d", res.Status)
 	}
 	// A mission: the end before the start is refused next to the field, with the typed values.
-	bad := url.Values{"start_date": {advDay(20)}, "end_date": {advDay(18)}, "city": {"Irbid"}, "team": {"Dr Amal Nasser"}}
-	if res := sc.post(base+"/missions", bad); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-end_date"`) || !strings.Contains(res.Body, `value="Irbid"`) {
+	bad := url.Values{"mission_start": {advDay(20)}, "mission_end": {advDay(18)}, "mission_city": {"Irbid"}, "mission_team": {"Dr Amal Nasser"}}
+	if res := sc.post(base+"/missions", bad); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-mission_end"`) || !strings.Contains(res.Body, `value="Irbid"`) {
 		t.Errorf("mission ending before it starts: %d", res.Status)
 	}
-	if res := sc.post(base+"/missions", url.Values{"start_date": {advDay(20)}, "end_date": {advDay(22)}, "city": {"Irbid"}, "agenda": {"Day 1: data inventory."}}); res.Status != http.StatusSeeOther {
+	if res := sc.post(base+"/missions", url.Values{"mission_start": {advDay(20)}, "mission_end": {advDay(22)}, "mission_city": {"Irbid"}, "mission_agenda": {"Day 1: data inventory."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("mission: %d %s", res.Status, res.Body)
 	}
 	if res := sc.post(base+"/transition", url.Values{"to": {"in_progress"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("in progress: %d", res.Status)
 	}
 	// A deliverable, delivered by staff with its file, accepted by the country.
-	if res := sc.post(base+"/deliverables", url.Values{"title": {"Open data roadmap"}, "due_date": {advDay(-3)}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-due_date"`) {
+	if res := sc.post(base+"/deliverables", url.Values{"deliverable_title": {"Open data roadmap"}, "deliverable_due": {advDay(-3)}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-deliverable_due"`) {
 		t.Errorf("deliverable due in the past: %d", res.Status)
 	}
-	if res := sc.post(base+"/deliverables", url.Values{"title": {"Open data roadmap"}, "due_date": {advDay(30)}}); res.Status != http.StatusSeeOther {
+	if res := sc.post(base+"/deliverables", url.Values{"deliverable_title": {"Open data roadmap"}, "deliverable_due": {advDay(30)}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("deliverable: %d", res.Status)
 	}
 	if res := sc.post(base+"/transition", url.Values{"to": {"completed"}}); res.Status != http.StatusConflict || !strings.Contains(res.Body, "Every deliverable must be delivered") {

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -192,14 +193,16 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 	if r := sc.post(base+"/assign", url.Values{"lead_expert": {"Dr Amal Nasser"}, "delivery_due": {"2030-06-30"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("assign: %d %s", r.Status, r.Body)
 	}
+	rid, _ := strconv.ParseInt(id, 10, 64)
 	for _, st := range []string{"planned", "in_progress", "completed"} {
+		advStepsBefore(t, p, staff, fp, rid, st) // terms of reference agreed, a mission
 		if r := sc.post(base+"/transition", url.Values{"to": {st}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("move to %s: %d %s", st, r.Status, r.Body)
 		}
 	}
 	// A closed request can no longer be moved or assigned.
-	if r := sc.post(base+"/transition", url.Values{"to": {"in_progress"}}); r.Status != http.StatusConflict {
-		t.Errorf("move a completed request: %d", r.Status)
+	if r := sc.post(base+"/transition", url.Values{"to": {"planned"}}); r.Status != http.StatusConflict {
+		t.Errorf("move a completed request back to planned: %d", r.Status)
 	}
 	// The country rates the completed support, once.
 	page = fc.get("/ar/advisory/" + id)
@@ -272,7 +275,7 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 	// The workflow of the issue, written out: who may take which step.
 	type move struct{ from, to string }
 	staffMoves := []move{{"submitted", "under_review"}, {"under_review", "accepted"}, {"under_review", "declined"},
-		{"accepted", "planned"}, {"planned", "in_progress"}, {"in_progress", "completed"}}
+		{"accepted", "planned"}, {"planned", "in_progress"}, {"in_progress", "completed"}, {"completed", "in_progress"}}
 	countryMoves := []move{{"submitted", "withdrawn"}, {"under_review", "withdrawn"}, {"accepted", "withdrawn"},
 		{"planned", "withdrawn"}, {"in_progress", "withdrawn"}}
 	c := newClient(t, p)
@@ -313,6 +316,9 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 					if _, err := p.Advisory.Assign(context.Background(), staff, r.ID, advisory.Assignment{LeadExpert: "Dr Amal Nasser"}); err != nil {
 						t.Fatal(err)
 					}
+				}
+				if allowed && from != advisory.StatusCompleted {
+					advStepsBefore(t, p, staff, fp, r.ID, to)
 				}
 				body, _ := json.Marshal(map[string]string{"to": to, "reason": "Not in this year's work plan."})
 				res := c.api("POST", fmt.Sprintf("/api/v1/advisory/%d/transition", r.ID), tokens[role.u.ID], string(body))
