@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 )
@@ -258,6 +259,31 @@ func TestLifecycleOrder(t *testing.T) {
 			k = s.To
 		}
 		kinds = append(kinds, k)
+	}
+	// Each step is in the audit log, by whom; the country was told of the proposals in its language.
+	entries, _, err := audit.List(ctx, f.db, audit.Filter{Subject: subjectOf(id), Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAction := map[string]int64{} // the latest of each action (entries come newest first)
+	for i := len(entries) - 1; i >= 0; i-- {
+		byAction[entries[i].Action] = entries[i].ActorID
+	}
+	for action, by := range map[string]int64{"advisory.tor_proposed": f.staff.ID, "advisory.tor_agreed": f.fp.ID, "advisory.tor_changes_requested": f.fp.ID,
+		"advisory.mission": f.staff.ID, "advisory.deliverable_status": f.fp.ID, "advisory.closing_report": f.staff.ID,
+		"advisory.followup_sent": 0, "advisory.followup_answered": f.fp.ID} {
+		if got, ok := byAction[action]; !ok || got != by {
+			t.Errorf("audit %s: by %d (recorded %v), want %d", action, got, ok, by)
+		}
+	}
+	proposals := 0
+	for _, m := range f.outbox(t) {
+		if m.To == f.fp.Email && strings.Contains(m.Subject, "شروط مرجعية بانتظار موافقتكم") {
+			proposals++
+		}
+	}
+	if proposals != 2 {
+		t.Errorf("the focal point was told of %d proposals of terms of reference, want 2", proposals)
 	}
 	want := "submitted under_review accepted tor_proposed tor_changes_requested tor_proposed tor_agreed planned mission in_progress deliverable " +
 		"deliverable_status deliverable_status completed closing_report in_progress completed followup_sent followup_answered"
