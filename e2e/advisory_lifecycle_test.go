@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 )
@@ -25,6 +26,69 @@ func fillLetter(t *testing.T, ctx context.Context, file string) {
 		typeInto("#f-letter_signatory_title", "الأمين العام"),
 		chromedp.SetUploadFiles(chromedp.CSS("#f-letter_file"), []string{file}),
 	)
+}
+
+// lifecycleFixture makes a request of Jordan further on in its lifecycle, through the service:
+// in progress, with a mission, a deliverable delivered and a second version of the terms of
+// reference waiting for the country; or, with completed, done, tagged, with its closing
+// report and its follow-up survey sent. It returns the request's id.
+func lifecycleFixture(t *testing.T, s *site, fp, staff *officials.Official, completed bool) string {
+	t.Helper()
+	bg := context.Background()
+	pdf := func(name string) *advisory.File { return &advisory.File{Name: name, Data: []byte("%PDF-1.4\n%%EOF\n")} }
+	day := func(n int) string { return time.Now().UTC().AddDate(0, 0, n).Format("2006-01-02") }
+	r, err := s.p.Advisory.Create(bg, fp, advisory.Input{RequestingBody: "هيئة تنظيم قطاع الاتصالات", Phases: []int{1, 3},
+		Topics: []string{"open_data_policy"}, Needs: "نحتاج إلى مراجعة سياسة البيانات المفتوحة وتدريب فرق النشر.",
+		SupportKinds: []string{"advisory_mission"}, Language: "ar", Letter: advisory.LetterInput{Reference: "TRC/2026/4", Date: day(-20),
+			SignatoryName: "م. ليلى حسن", SignatoryTitle: "الرئيسة التنفيذية", File: pdf("letter.pdf")}}, nil)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(err)
+	move := func(to string) {
+		t.Helper()
+		_, err := s.p.Advisory.Transition(bg, staff, r.ID, to, "")
+		must(err)
+	}
+	move(advisory.StatusUnderReview)
+	move(advisory.StatusAccepted)
+	_, err = s.p.Advisory.Assign(bg, staff, r.ID, advisory.Assignment{LeadExpert: "د. أمل ناصر"})
+	must(err)
+	_, err = s.p.Advisory.SetTags(bg, staff, r.ID, advisory.Tags{SDGTargets: []string{"16.6", "16.10"}, Objectives: []string{"policy_strategy"}})
+	must(err)
+	v, err := s.p.Advisory.ProposeTor(bg, staff, r.ID, "النطاق والجدول.", pdf("tor-1.pdf"))
+	must(err)
+	_, err = s.p.Advisory.DecideTor(bg, fp, r.ID, v.ID, true, "")
+	must(err)
+	move(advisory.StatusPlanned)
+	_, err = s.p.Advisory.AddMission(bg, staff, r.ID, advisory.MissionInput{StartDate: day(10), EndDate: day(12), City: "إربد",
+		Team: "د. أمل ناصر\nكريم صالح", Agenda: "اليوم الأول: حصر البيانات."})
+	must(err)
+	move(advisory.StatusInProgress)
+	d, err := s.p.Advisory.AddDeliverable(bg, staff, r.ID, advisory.DeliverableInput{Title: "مسودة السياسة", DueDate: day(30)})
+	must(err)
+	_, err = s.p.Advisory.SetDeliverableStatus(bg, staff, r.ID, d.ID, advisory.DeliverableDelivered, pdf("policy.pdf"))
+	must(err)
+	if !completed {
+		_, err = s.p.Advisory.ProposeTor(bg, staff, r.ID, "تعديل: إضافة دائرة الإحصاءات.", pdf("tor-2.pdf"))
+		must(err)
+		return fmt.Sprint(r.ID)
+	}
+	_, err = s.p.Advisory.SetDeliverableStatus(bg, fp, r.ID, d.ID, advisory.DeliverableAccepted, nil)
+	must(err)
+	move(advisory.StatusCompleted)
+	_, err = s.p.Advisory.FileClosingReport(bg, staff, r.ID, "اعتُمدت السياسة.", pdf("closing.pdf"))
+	must(err)
+	_, err = s.p.Advisory.Rate(bg, fp, r.ID, 5, "")
+	must(err)
+	_, err = s.p.DB.W.ExecContext(bg, "UPDATE advisory_followups SET due_on = ? WHERE request_id = ?", day(0), r.ID)
+	must(err)
+	_, err = s.p.Advisory.SendDueFollowUps(bg)
+	must(err)
+	return fmt.Sprint(r.ID)
 }
 
 // lifecycleStep is one step of the walk through an advisory request: who takes it (the

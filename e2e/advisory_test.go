@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -172,7 +173,7 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	src := axeSource(t)
 	s := startSite(t)
-	ctx := newBrowser(t)
+	ctx := newBrowserFor(t, 3*time.Minute) // some thirty pages
 	bg := context.Background()
 	fp := s.advPerson(t, "huda@mode.gov.jo", officials.RoleFocalPoint, "JO", "ar")
 	staff := s.advPerson(t, "staff@masar.example.org", officials.RoleStaff, "", "en")
@@ -206,17 +207,24 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Requests further on: one in progress with terms of reference waiting for the country and
+	// a deliverable delivered; one completed, tagged, with its follow-up survey sent.
+	working, done := lifecycleFixture(t, s, fp, staff, false), lifecycleFixture(t, s, fp, staff, true)
 	check := func(path string) {
 		t.Helper()
 		t.Run(strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"), func(t *testing.T) {
 			s.open(t, ctx, path)
 			checkAxe(t, ctx, src, path)
+			if strings.HasPrefix(path, "/ar/") && (strings.HasSuffix(path, "/"+working) || strings.HasSuffix(path, "/follow-up") || strings.HasSuffix(path, "/outcomes")) {
+				screenshot(t, ctx, "lifecycle-"+strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
+			}
 		})
 	}
 	id := fmt.Sprint(r.ID)
 	s.login(t, ctx, "ar", fp.Email)
 	for _, lang := range []string{"ar", "en"} {
-		for _, p := range []string{"/advisory", "/advisory/new", "/advisory/" + id, "/countries/JO", "/countries/JO/assessment"} {
+		for _, p := range []string{"/advisory", "/advisory/new", "/advisory/" + id, "/countries/JO", "/countries/JO/assessment",
+			"/advisory/" + working, "/advisory/" + done, "/advisory/" + done + "/follow-up", "/advisory/outcomes"} {
 			check("/" + lang + p)
 		}
 	}
@@ -233,7 +241,8 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	})
 	logout(t, ctx, "ar")
 	s.login(t, ctx, "en", staff.Email)
-	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO"} {
+	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO", "/ar/advisory/" + working,
+		"/ar/advisory/" + done, "/ar/advisory/outcomes"} {
 		check(p)
 	}
 }
