@@ -16,14 +16,6 @@ func advLetter() advisory.LetterInput {
 		SignatoryTitle: "Secretary-General", File: &advisory.File{Name: "letter.pdf", Data: advSamplePDF}}
 }
 
-// advLetterForm adds a letter's fields to a new-request form (the file goes as an upload).
-func advLetterForm(f map[string][]string) {
-	f["letter_reference"] = []string{"MoDEE/2026/118"}
-	f["letter_date"] = []string{"2026-01-15"}
-	f["letter_signatory_name"] = []string{"د. سامي حداد"}
-	f["letter_signatory_title"] = []string{"الأمين العام"}
-}
-
 // advLetterJSON is the letter as the API takes it.
 const advLetterJSON = `"letter": {"reference": "MoDEE/2026/118", "date": "2026-01-15", "signatory_name": "Dr Sami Haddad",` +
 	` "signatory_title": "Secretary-General", "file": {"filename": "letter.pdf", "data": "JVBERi0xLjQKJSVFT0YK"}}`
