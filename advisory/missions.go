@@ -395,7 +395,8 @@ func (s *Service) ClosingReportOf(ctx context.Context, u *officials.Official, id
 }
 
 // notifyStep tells the requester and the country's focal points (but not u, who took the
-// step) of a step of request r, with the generic notice: the title and body are the
+// step) of a step of request r (mail advisory_step, which they may turn off with the other
+// advisory notifications): the title and body are the
 // catalogue's key+".title" and key+".body", given the request's number, what (a version, a
 // city, a file name) and more placeholders in pairs.
 func (s *Service) notifyStep(ctx context.Context, tx *sql.Tx, r *Request, u *officials.Official, key, what string, more ...string) error {
@@ -414,8 +415,8 @@ func (s *Service) notifyStep(ctx context.Context, tx *sql.Tx, r *Request, u *off
 			args = append(args, more[i], v)
 		}
 		data := map[string]any{"Title": s.cat.T(l, key+".title", args...), "Body": s.cat.T(l, key+".body", args...),
-			"Link": s.baseURL + "/" + l + "/advisory/" + strconv.FormatInt(r.ID, 10) + "#timeline", "LinkText": s.cat.T(l, "advisory.mail.open_request")}
-		if _, err := s.mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(l), Lang: l, Template: "notice", Data: data}); err != nil {
+			"Link": s.baseURL + "/" + l + "/advisory/" + strconv.FormatInt(r.ID, 10) + "#timeline"}
+		if _, err := s.mailer.Enqueue(ctx, tx, mail.Message{To: o.Email, Name: o.DisplayName(l), Lang: l, Template: "advisory_step", Data: data}); err != nil {
 			return fmt.Errorf("advisory: notify %s of request %d: %w", o.Email, r.ID, err)
 		}
 	}
