@@ -286,6 +286,9 @@ func TestAdvisoryOutcomesReported(t *testing.T) {
 	if _, err := p.Advisory.Rate(ctx, fp, a.ID, 4, "Useful."); err != nil {
 		t.Fatal(err)
 	}
+	if list := fc.get("/ar/advisory"); !strings.Contains(list.Body, `href="/ar/advisory/outcomes"`) {
+		t.Error("the list of requests does not lead to the outcomes")
+	}
 	page := sc.get("/en/advisory/outcomes")
 	if page.Status != 200 || !strings.Contains(page.Body, `<tr class="sdg-16.6"><th scope="row">16.6 — Effective, accountable and transparent institutions</th><td>2</td><td>1</td><td>4</td><td>1</td><td>—</td><td>1 / 1</td><td>100%</td></tr>`) {
 		t.Errorf("staff outcomes page: %d %s", page.Status, excerptOf(page.Body, "sdg-16.6"))
