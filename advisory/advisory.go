@@ -414,6 +414,9 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		if err := insertLetter(ctx, tx, id, u.ID, in.Letter, letterFile, now); err != nil {
 			return err
 		}
+		if err := recordLetter(ctx, tx, u, id, in.Letter); err != nil {
+			return err
+		}
 		subject := subjectOf(id)
 		if err := audit.Record(ctx, tx, actorOf(u), "advisory.submit", subject, "status", "", StatusSubmitted); err != nil {
 			return err

@@ -139,6 +139,11 @@ func insertLetter(ctx context.Context, tx *sql.Tx, id, by int64, l LetterInput, 
 	return nil
 }
 
+// recordLetter puts the letter on the request's timeline, with its reference.
+func recordLetter(ctx context.Context, tx *sql.Tx, u *officials.Official, id int64, l LetterInput) error {
+	return event(ctx, tx, u, id, EventLetter, l.Reference, 0, false)
+}
+
 // fileRef reads a stored file's name, kind and size.
 func fileRef(ctx context.Context, q store.Queryer, id int64) (FileRef, error) {
 	r := FileRef{ID: id}

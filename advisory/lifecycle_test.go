@@ -285,7 +285,7 @@ func TestLifecycleOrder(t *testing.T) {
 	if proposals != 2 {
 		t.Errorf("the focal point was told of %d proposals of terms of reference, want 2", proposals)
 	}
-	want := "submitted under_review accepted tor_proposed tor_changes_requested tor_proposed tor_agreed planned mission in_progress deliverable " +
+	want := "submitted letter under_review accepted tor_proposed tor_changes_requested tor_proposed tor_agreed planned mission in_progress deliverable " +
 		"deliverable_status deliverable_status completed closing_report in_progress completed followup_sent followup_answered"
 	if got := strings.Join(kinds, " "); got != want {
 		t.Errorf("timeline\n got %s\nwant %s", got, want)

@@ -166,7 +166,7 @@ func (v *View) StepDetail(s advisory.Step) string {
 			}
 		}
 		return strings.Join(names, v.T("advisory.list_sep"))
-	case advisory.EventDeliverable, advisory.EventClosingReport:
+	case advisory.EventDeliverable, advisory.EventClosingReport, advisory.EventLetter:
 		return s.Detail
 	}
 	return ""
