@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 )
@@ -424,5 +425,32 @@ func TestOutcomes(t *testing.T) {
 	}
 	if _, err := f.s.Outcomes(ctx, f.fp, "TN"); !errors.Is(err, problem.NotFound) {
 		t.Errorf("focal point reads another country's outcomes: %v", err)
+	}
+}
+
+// TestStepNoticesFollowAdvisoryPreference: the notices of the lifecycle's steps are advisory
+// notifications: a focal point who turned those off gets none, another still does.
+func TestStepNoticesFollowAdvisoryPreference(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	quiet := f.person(t, "quiet.fp@example.org", officials.RoleFocalPoint, "JO", "en")
+	if err := f.mail.SetPreference(ctx, f.db.W, quiet.Email, mail.CategoryAdvisory, false); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.s.Create(ctx, f.fp, validInput(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.walk(t, r.ID, StatusUnderReview, StatusAccepted)
+	before := len(f.outbox(t))
+	if _, err := f.s.ProposeTor(ctx, f.staff, r.ID, "", pdf("tor.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, m := range f.outbox(t)[before:] {
+		to = append(to, m.To)
+	}
+	if len(to) != 1 || to[0] != f.fp.Email {
+		t.Errorf("terms of reference notices went to %v, want only %s", to, f.fp.Email)
 	}
 }
