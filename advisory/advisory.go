@@ -71,6 +71,8 @@ type Request struct {
 	DeliveryDue       string     `json:"delivery_due"`
 	Overdue           bool       `json:"overdue"`
 	WorkshopID        *int64     `json:"workshop_id"`
+	SDGTargets        []string   `json:"sdg_targets"` // staff's tags: SDG targets served (SDGTargets)
+	Objectives        []string   `json:"objectives"`  // and strategic objectives worked on (Objectives)
 	Rating            *int       `json:"rating"`
 	Feedback          string     `json:"feedback"`
 	RatedAt           *time.Time `json:"rated_at"`
@@ -102,6 +104,8 @@ type Service struct {
 	cat       i18n.Catalogue
 	baseURL   string
 	today     func() string
+	// followUpMonths is how long after completion the follow-up survey is due (0: the default).
+	followUpMonths int
 }
 
 // New returns the advisory service. baseURL is the platform's public address, used in the
@@ -153,6 +157,7 @@ func (s *Service) scanRequest(row interface{ Scan(...any) error }) (*Request, er
 	}
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 	r.Phases, r.Topics, r.SupportKinds = []int{}, []string{}, []string{}
+	r.SDGTargets, r.Objectives = []string{}, []string{}
 	due := r.DueDate()
 	r.Overdue = due != "" && due < s.today()
 	return &r, nil
@@ -220,6 +225,9 @@ func (s *Service) get(ctx context.Context, q store.Queryer, id int64) (*Request,
 		return nil, fmt.Errorf("advisory: get %d: %w", id, err)
 	}
 	if err := loadTags(ctx, q, []*Request{r}); err != nil {
+		return nil, err
+	}
+	if err := loadMarks(ctx, q, []*Request{r}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -305,6 +313,9 @@ func (s *Service) List(ctx context.Context, u *officials.Official, f Filter) ([]
 	if err := loadTags(ctx, s.db.R, out); err != nil {
 		return nil, 0, err
 	}
+	if err := loadMarks(ctx, s.db.R, out); err != nil {
+		return nil, 0, err
+	}
 	return out, total, nil
 }
 
@@ -338,10 +349,12 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		return nil, problem.Forbidden
 	}
 	in.Clean()
+	in.Letter.clean()
 	if !u.IsStaff() {
 		in.Country = u.Country
 	}
 	f := in.Validate(s.today())
+	in.Letter.validate(f, s.today())
 	if f["country"] == "" {
 		c, err := s.officials.Country(ctx, in.Country)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -355,6 +368,10 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		return nil, err
 	}
 	checked, err := checkFiles(files, 0)
+	if err != nil {
+		return nil, err
+	}
+	letterFile, err := checkOne(in.Letter.File, "letter_file")
 	if err != nil {
 		return nil, err
 	}
@@ -393,6 +410,12 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 			if err := insertAttachment(ctx, tx, id, u.ID, cf, now); err != nil {
 				return err
 			}
+		}
+		if err := insertLetter(ctx, tx, id, u.ID, in.Letter, letterFile, now); err != nil {
+			return err
+		}
+		if err := recordLetter(ctx, tx, u, id, in.Letter); err != nil {
+			return err
 		}
 		subject := subjectOf(id)
 		if err := audit.Record(ctx, tx, actorOf(u), "advisory.submit", subject, "status", "", StatusSubmitted); err != nil {

@@ -27,6 +27,8 @@ type Input struct {
 	PreferredStart    string   `json:"preferred_start"` // YYYY-MM-DD, optional
 	PreferredEnd      string   `json:"preferred_end"`
 	Language          string   `json:"language"`
+	// Letter is the ministry's official letter asking for the support, required to submit.
+	Letter LetterInput `json:"letter"`
 }
 
 // Clean trims and normalises the typed values and drops repeated codes.

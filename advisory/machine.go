@@ -69,7 +69,11 @@ type Edge struct {
 }
 
 // Edges is the whole workflow. Staff triage, accept or decline (with a reason), plan, start
-// and complete; the country may withdraw its request at any point before it ends.
+// and complete, and reopen a request completed by mistake (with a reason); the country may
+// withdraw its request at any point before it ends. Besides its party, a move may need a
+// step of the lifecycle done first (checkPreconditions): planning needs terms of reference
+// the country agreed to, starting needs a mission, completing needs every deliverable
+// delivered.
 var Edges = []Edge{
 	{From: StatusSubmitted, To: StatusUnderReview, By: PartyStaff},
 	{From: StatusUnderReview, To: StatusAccepted, By: PartyStaff},
@@ -82,6 +86,8 @@ var Edges = []Edge{
 	{From: StatusAccepted, To: StatusWithdrawn, By: PartyCountry},
 	{From: StatusPlanned, To: StatusWithdrawn, By: PartyCountry},
 	{From: StatusInProgress, To: StatusWithdrawn, By: PartyCountry},
+	// Reopening a request completed by mistake: back to work, with the reason recorded.
+	{From: StatusCompleted, To: StatusInProgress, By: PartyStaff, ReasonRequired: true},
 }
 
 // Errors of the workflow. Their codes are stable: API clients rely on them.
@@ -173,6 +179,9 @@ func (s *Service) Transition(ctx context.Context, u *officials.Official, id int6
 		if to == StatusPlanned && r.LeadExpert == "" {
 			return ErrLeadExpertRequired
 		}
+		if err := checkPreconditions(ctx, tx, r, to); err != nil {
+			return err
+		}
 		now := store.Now()
 		res, err := tx.ExecContext(ctx, "UPDATE advisory_requests SET status = ?, updated_at = ? WHERE id = ? AND status = ?", to, now, id, r.Status)
 		if err != nil {
@@ -186,6 +195,9 @@ func (s *Service) Transition(ctx context.Context, u *officials.Official, id int6
 			return fmt.Errorf("advisory: transition %d: %w", id, err)
 		}
 		if err := audit.Record(ctx, tx, actorOf(u), "advisory.transition", subjectOf(id), "status", r.Status, to); err != nil {
+			return err
+		}
+		if err := s.afterTransition(ctx, tx, id, r.Status, to); err != nil {
 			return err
 		}
 		from := r.Status

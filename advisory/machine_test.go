@@ -24,7 +24,7 @@ func TestCheckTransitionTable(t *testing.T) {
 	type move struct{ from, to string }
 	staffMoves := map[move]bool{{"submitted", "under_review"}: true, {"under_review", "accepted"}: true,
 		{"under_review", "declined"}: true, {"accepted", "planned"}: true, {"planned", "in_progress"}: true,
-		{"in_progress", "completed"}: true}
+		{"in_progress", "completed"}: true, {"completed", "in_progress"}: true}
 	countryMoves := map[move]bool{{"submitted", "withdrawn"}: true, {"under_review", "withdrawn"}: true,
 		{"accepted", "withdrawn"}: true, {"planned", "withdrawn"}: true, {"in_progress", "withdrawn"}: true}
 	n := 0
@@ -57,6 +57,13 @@ func TestCheckTransitionTable(t *testing.T) {
 		ErrTransitionForbidden:  {http.StatusConflict, "transition_forbidden"},
 		ErrTransitionNotAllowed: {http.StatusForbidden, "transition_not_allowed"},
 		ErrLeadExpertRequired:   {http.StatusConflict, "lead_expert_required"},
+		ErrTorNotAgreed:         {http.StatusConflict, "tor_not_agreed"},
+		ErrMissionRequired:      {http.StatusConflict, "mission_required"},
+		ErrDeliverablesOpen:     {http.StatusConflict, "deliverables_open"},
+		ErrStepNotNow:           {http.StatusConflict, "step_not_possible"},
+		ErrTorNotPending:        {http.StatusConflict, "tor_not_pending"},
+		ErrDeliverableMove:      {http.StatusConflict, "deliverable_move_forbidden"},
+		ErrFollowUpNotDue:       {http.StatusConflict, "followup_not_open"},
 	} {
 		if err.Status != want[0] || err.Code != want[1] {
 			t.Errorf("%s: %d %s", err.Code, err.Status, err.Code)
@@ -81,6 +88,10 @@ func TestCheckReason(t *testing.T) {
 		{StatusSubmitted, StatusWithdrawn, "", true},
 		{StatusUnderReview, StatusAccepted, "", true},
 		{StatusUnderReview, StatusDeclined, string(make([]byte, MaxReason+1)), false},
+		// Reopening a completed request needs a reason, the way declining does.
+		{StatusCompleted, StatusInProgress, "", false},
+		{StatusCompleted, StatusInProgress, "Completed by mistake: the second mission is still to come.", true},
+		{StatusPlanned, StatusInProgress, "", true},
 	} {
 		if err := CheckReason(tc.from, tc.to, tc.reason); (err == nil) != tc.ok {
 			t.Errorf("%s → %s with %d characters: %v", tc.from, tc.to, len(tc.reason), err)
@@ -105,6 +116,9 @@ func TestMovesOffered(t *testing.T) {
 	r.Status = StatusCompleted
 	if m := Moves(fp, r); len(m) != 0 {
 		t.Errorf("moves from completed: %v", m)
+	}
+	if m := Moves(staff, r); len(m) != 1 || m[0].To != StatusInProgress || !m[0].ReasonRequired {
+		t.Errorf("staff moves from completed: %v, want reopening with a reason", m)
 	}
 	other := &officials.Official{Role: officials.RoleFocalPoint, Country: "TN"}
 	r.Status = StatusSubmitted

@@ -58,7 +58,9 @@ func (f *fixture) person(t *testing.T, email, role, country, lang string) *offic
 
 func validInput() Input {
 	return Input{RequestingBody: "Ministry of Planning", Phases: []int{2}, Topics: []string{"e_participation"},
-		Needs: "An e-participation platform for the national budget.", SupportKinds: []string{"advisory_mission"}, Language: "ar"}
+		Needs: "An e-participation platform for the national budget.", SupportKinds: []string{"advisory_mission"}, Language: "ar",
+		Letter: LetterInput{Reference: "MoP/2026/7", Date: "2026-01-10", SignatoryName: "Dr Sami Haddad", SignatoryTitle: "Minister",
+			File: &File{Name: "letter.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}}
 }
 
 func TestInputValidation(t *testing.T) {

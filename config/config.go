@@ -65,6 +65,9 @@ type Config struct {
 	// questions and requests about personal data; unset, the notice points to the
 	// programme's secretariat without an address.
 	PrivacyContact string
+	// FollowUpMonths (MASAR_FOLLOWUP_MONTHS) is how many months after an advisory request is
+	// completed its follow-up survey is mailed to the country: 1 to 36, 6 when unset.
+	FollowUpMonths int
 }
 
 // Defaults of the erasure grace period and the retention periods.
@@ -73,6 +76,9 @@ const (
 	DefaultMailRetention  = 180 * Day
 	DefaultAuditRetention = 730 * Day
 )
+
+// DefaultFollowUpMonths is how long after completion an advisory request's follow-up survey goes out.
+const DefaultFollowUpMonths = 6
 
 // Day is 24 hours, the unit of the retention settings.
 const Day = 24 * time.Hour
@@ -96,6 +102,7 @@ func Default() Config {
 		ErasureGrace:         DefaultErasureGrace,
 		MailRetention:        DefaultMailRetention,
 		AuditRetention:       DefaultAuditRetention,
+		FollowUpMonths:       DefaultFollowUpMonths,
 	}
 }
 
@@ -143,6 +150,14 @@ func (c *Config) FromEnv(getenv func(string) string) {
 			continue
 		}
 		*p = d
+	}
+	if v := strings.TrimSpace(getenv("MASAR_FOLLOWUP_MONTHS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 36 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("config: MASAR_FOLLOWUP_MONTHS=%q is not a number of months from 1 to 36", v))
+		} else {
+			c.FollowUpMonths = n
+		}
 	}
 	for name, p := range map[string]*time.Duration{"MASAR_ERASURE_GRACE": &c.ErasureGrace, "MASAR_MAIL_RETENTION": &c.MailRetention,
 		"MASAR_AUDIT_RETENTION": &c.AuditRetention} {

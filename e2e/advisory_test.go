@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -67,6 +68,7 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 		clickInput("support_kinds", "national_workshop"),
 		chromedp.SetUploadFiles(chromedp.CSS("#f-attachments"), []string{pdf}),
 	)
+	fillLetter(t, ctx, pdf)
 	if got := value(t, ctx, "#f-language"); got != "ar" {
 		t.Errorf("the support's language starts as %q, want the page's, ar", got)
 	}
@@ -171,13 +173,14 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	src := axeSource(t)
 	s := startSite(t)
-	ctx := newBrowser(t)
+	ctx := newBrowserFor(t, 3*time.Minute) // some thirty pages
 	bg := context.Background()
 	fp := s.advPerson(t, "huda@mode.gov.jo", officials.RoleFocalPoint, "JO", "ar")
 	staff := s.advPerson(t, "staff@masar.example.org", officials.RoleStaff, "", "en")
 	r, err := s.p.Advisory.Create(bg, fp, advisory.Input{RequestingBody: "وزارة التخطيط", Phases: []int{1, 2},
 		Topics: []string{"action_plan"}, Needs: "نحتاج إلى دعم في إعداد خطة العمل الوطنية للحكومة المفتوحة.",
-		SupportKinds: []string{"policy_review"}, Language: "ar"},
+		SupportKinds: []string{"policy_review"}, Language: "ar", Letter: advisory.LetterInput{Reference: "MoP/2026/7", Date: "2026-01-10",
+			SignatoryName: "د. سامي حداد", SignatoryTitle: "الأمين العام", File: &advisory.File{Name: "letter.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}},
 		[]advisory.File{{Name: "plan.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}})
 	if err != nil {
 		t.Fatal(err)
@@ -204,17 +207,24 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Requests further on: one in progress with terms of reference waiting for the country and
+	// a deliverable delivered; one completed, tagged, with its follow-up survey sent.
+	working, done := lifecycleFixture(t, s, fp, staff, false), lifecycleFixture(t, s, fp, staff, true)
 	check := func(path string) {
 		t.Helper()
 		t.Run(strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"), func(t *testing.T) {
 			s.open(t, ctx, path)
 			checkAxe(t, ctx, src, path)
+			if strings.HasPrefix(path, "/ar/") && (strings.HasSuffix(path, "/"+working) || strings.HasSuffix(path, "/follow-up") || strings.HasSuffix(path, "/outcomes")) {
+				screenshot(t, ctx, "lifecycle-"+strings.ReplaceAll(strings.Trim(path, "/"), "/", "-"))
+			}
 		})
 	}
 	id := fmt.Sprint(r.ID)
 	s.login(t, ctx, "ar", fp.Email)
 	for _, lang := range []string{"ar", "en"} {
-		for _, p := range []string{"/advisory", "/advisory/new", "/advisory/" + id, "/countries/JO", "/countries/JO/assessment"} {
+		for _, p := range []string{"/advisory", "/advisory/new", "/advisory/" + id, "/countries/JO", "/countries/JO/assessment",
+			"/advisory/" + working, "/advisory/" + done, "/advisory/" + done + "/follow-up", "/advisory/outcomes"} {
 			check("/" + lang + p)
 		}
 	}
@@ -231,7 +241,8 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	})
 	logout(t, ctx, "ar")
 	s.login(t, ctx, "en", staff.Email)
-	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO"} {
+	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO", "/ar/advisory/" + working,
+		"/ar/advisory/" + done, "/ar/advisory/outcomes"} {
 		check(p)
 	}
 }

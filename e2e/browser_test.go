@@ -169,7 +169,10 @@ func (l *lockedBuffer) String() string {
 // the context of its first tab. It skips the test when there is no Chromium (fails it when
 // MASAR_BROWSER_TESTS=require). The browser is killed when the test ends or testTimeout
 // passes, whichever comes first.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t *testing.T) context.Context { return newBrowserFor(t, testTimeout) }
+
+// newBrowserFor is newBrowser for a test that walks through many pages, bounded by timeout.
+func newBrowserFor(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
 	exe, err := chromiumPath()
 	if err != nil {
@@ -197,7 +200,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.CombinedOutput(out),
 	}
 	// The deadline sits above the allocator, so that reaching it kills the browser.
-	deadline, cancelDeadline := context.WithTimeout(context.Background(), testTimeout)
+	deadline, cancelDeadline := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

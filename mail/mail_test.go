@@ -260,6 +260,10 @@ var sampleData = map[string]struct {
 		"Reason": "Line one.\n\nLine <two>.", "RatingLink": "https://masar.test/en/advisory/7#rating"}), nil},
 	"advisory_assigned": {advisorySample(map[string]any{"LeadExpert": "Dr Amal Nasser", "ResponseDue": "2026-05-01", "DeliveryDue": ""}), nil},
 	"advisory_comment":  {advisorySample(map[string]any{"Comment": "Could the mission start in May?\n\n<b>Thanks</b>"}), nil},
+	"advisory_step": {map[string]any{"Name": "Amina", "Title": "Advisory request no. 7: mission scheduled in <Irbid>",
+		"Body": "A mission is scheduled.\n\nIts agenda is on the page.", "Link": "https://masar.test/en/advisory/7#timeline"}, nil},
+	"advisory_followup": {map[string]any{"Name": "Amina", "ID": int64(7), "Country": "Jordan", "RequestingBody": "Ministry of <Digital> Economy",
+		"Link": "https://masar.test/en/advisory/7/follow-up"}, nil},
 	// Certificates (certificates/issue.go).
 	"certificate_issued": {map[string]any{"Name": "Amina", "Title": "Open <government> data", "Kind": "course", "Code": "7K3M-9QXD-2B4T-F",
 		"Link": "https://masar.test/en/me/certificates", "VerifyURL": "https://masar.test/verify/7K3M-9QXD-2B4T-F", "Reissued": false}, nil},

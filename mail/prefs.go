@@ -33,6 +33,7 @@ var templateCategory = map[string]string{
 	"workshop_changed":  CategoryWorkshopChanges,
 	"advisory_comment":  CategoryAdvisory,
 	"advisory_status":   CategoryAdvisory,
+	"advisory_step":     CategoryAdvisory,
 }
 
 // CategoryOf is the category of a template, or "" for a transactional one.

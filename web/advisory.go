@@ -26,6 +26,7 @@ func (h *handler) advisoryRoutes(g fiber.Router) {
 	may := h.requireRole(officials.RoleFocalPoint, officials.RoleStaff, officials.RoleAdmin)
 	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
 	g.Get("/advisory", h.listAdvisory)
+	h.advisoryLifecycleRoutes(g)
 	g.Get("/advisory/new", h.requireLogin, may, h.showNewAdvisory)
 	g.Post("/advisory/new", h.requireLogin, may, h.createAdvisory)
 	g.Get("/advisory/export.xlsx", h.requireLogin, staff, h.exportAdvisory)
@@ -173,7 +174,11 @@ func (h *handler) exportAdvisory(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	var buf bytes.Buffer
-	err = advisory.WriteXLSX(&buf, all, l, func(key string) string { return h.cat.T(l, key) }, func(iso string) string {
+	out, err := h.Advisory.Outcomes(c.UserContext(), user(c), f.Country)
+	if err != nil {
+		return err
+	}
+	err = advisory.WriteXLSXWithOutcomes(&buf, all, out, l, func(key string) string { return h.cat.T(l, key) }, func(iso string) string {
 		if x, ok := names[iso]; ok {
 			return x.Name(l)
 		}
@@ -267,7 +272,9 @@ func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, 
 func advisoryTypedInput(in advisory.Input) map[string]string {
 	return map[string]string{"country": in.Country, "requesting_body": in.RequestingBody, "topics_other": in.TopicsOther,
 		"start_departments": in.StartDepartments, "extend_departments": in.ExtendDepartments, "needs": in.Needs,
-		"preferred_start": in.PreferredStart, "preferred_end": in.PreferredEnd, "language": in.Language}
+		"preferred_start": in.PreferredStart, "preferred_end": in.PreferredEnd, "language": in.Language,
+		"letter_reference": in.Letter.Reference, "letter_date": in.Letter.Date, "letter_signatory_name": in.Letter.SignatoryName,
+		"letter_signatory_title": in.Letter.SignatoryTitle}
 }
 
 func (h *handler) showNewAdvisory(c *fiber.Ctx) error {
@@ -339,7 +346,9 @@ func advisoryInputFromForm(m map[string][]string) advisory.Input {
 	in := advisory.Input{Country: firstValue(m, "country"), RequestingBody: firstValue(m, "requesting_body"),
 		Topics: m["topics"], TopicsOther: firstValue(m, "topics_other"), StartDepartments: firstValue(m, "start_departments"),
 		ExtendDepartments: firstValue(m, "extend_departments"), Needs: firstValue(m, "needs"), SupportKinds: m["support_kinds"],
-		PreferredStart: firstValue(m, "preferred_start"), PreferredEnd: firstValue(m, "preferred_end"), Language: firstValue(m, "language")}
+		PreferredStart: firstValue(m, "preferred_start"), PreferredEnd: firstValue(m, "preferred_end"), Language: firstValue(m, "language"),
+		Letter: advisory.LetterInput{Reference: firstValue(m, "letter_reference"), Date: firstValue(m, "letter_date"),
+			SignatoryName: firstValue(m, "letter_signatory_name"), SignatoryTitle: firstValue(m, "letter_signatory_title")}}
 	for _, p := range m["phases"] {
 		n, err := strconv.Atoi(p)
 		if err != nil {
@@ -354,6 +363,9 @@ func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	m := advisoryFormValues(c)
 	in := advisoryInputFromForm(m)
 	files, err := advisoryUploads(c, "attachments")
+	if err == nil {
+		in.Letter.File, err = oneUpload(c, "letter_file")
+	}
 	if err == nil {
 		var r *advisory.Request
 		if r, err = h.Advisory.Create(c.UserContext(), user(c), in, files); err == nil {
@@ -373,7 +385,7 @@ func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
 		d.FileName = fmt.Sprint(p.Args[1])
 	}
-	d.FilesDropped = len(files) > 0
+	d.FilesDropped = len(files) > 0 || in.Letter.File != nil
 	v := h.view(c, "advisory.new.title")
 	v.Form, v.Data, v.Errors, v.ErrorKey = advisoryTypedInput(in), d, fields, key
 	return h.render(c, status, "advisory_new", v)
@@ -400,6 +412,7 @@ type advisoryDetail struct {
 	Workshop    *advisoryWorkshop
 	CanSpawn    bool // staff may create the national workshop from the request now
 	Levels      []int
+	Life        *advisoryLife // the lifecycle's steps and the timeline
 }
 
 // advisoryAttachmentRow is a file as the request's page lists it.
@@ -457,6 +470,9 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	d.CanSpawn = u.IsStaff() && r.CanSpawnWorkshop()
+	if d.Life, err = h.advisoryLife(c, r); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

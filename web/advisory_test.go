@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,8 @@ func advForm() url.Values {
 		"topics": {"open_data_portal", "e_participation"}, "needs": {"نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات."},
 		"support_kinds": {"advisory_mission", "national_workshop"}, "language": {"ar"},
 		"start_departments": {"دائرة الإحصاءات العامة"}, "extend_departments": {"وزارة الصحة\nوزارة التربية"},
+		"letter_reference": {"MoDEE/2026/118"}, "letter_date": {"2026-01-15"}, "letter_signatory_name": {"د. سامي حداد"},
+		"letter_signatory_title": {"الأمين العام"},
 	}
 }
 
@@ -72,7 +75,8 @@ func (c *client) advPostMultipart(path string, form url.Values, files ...advUplo
 func advSubmit(t testing.TB, p *web.Platform, u *officials.Official, country string) *advisory.Request {
 	t.Helper()
 	in := advisory.Input{Country: country, RequestingBody: "Ministry of Planning", Phases: []int{1, 3}, Topics: []string{"action_plan"},
-		Needs: "We need help drafting the national open-government action plan.", SupportKinds: []string{"policy_review"}, Language: "en"}
+		Needs: "We need help drafting the national open-government action plan.", SupportKinds: []string{"policy_review"}, Language: "en",
+		Letter: advLetter()}
 	r, err := p.Advisory.Create(context.Background(), u, in, nil)
 	if err != nil {
 		t.Fatalf("create request: %v", err)
@@ -104,6 +108,7 @@ func advMoveTo(t testing.TB, p *web.Platform, staff, focal *officials.Official, 
 				t.Fatal(err)
 			}
 		}
+		advStepsBefore(t, p, staff, focal, r.ID, st)
 		if _, err := p.Advisory.Transition(ctx, by, r.ID, st, "Out of the programme's scope this year."); err != nil {
 			t.Fatalf("move %d to %s: %v", r.ID, st, err)
 		}
@@ -151,7 +156,8 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 		t.Fatalf("an invalid form saved %d requests", n)
 	}
 
-	r = fc.advPostMultipart("/ar/advisory/new", advForm(), advUpload{"attachments", "note-verbale.pdf", advSamplePDF})
+	r = fc.advPostMultipart("/ar/advisory/new", advForm(), advUpload{"attachments", "note-verbale.pdf", advSamplePDF},
+		advUpload{"letter_file", "letter.pdf", advSamplePDF})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/ar/advisory/") {
 		t.Fatalf("submit: %d %s", r.Status, r.Body)
 	}
@@ -187,14 +193,16 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 	if r := sc.post(base+"/assign", url.Values{"lead_expert": {"Dr Amal Nasser"}, "delivery_due": {"2030-06-30"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("assign: %d %s", r.Status, r.Body)
 	}
+	rid, _ := strconv.ParseInt(id, 10, 64)
 	for _, st := range []string{"planned", "in_progress", "completed"} {
+		advStepsBefore(t, p, staff, fp, rid, st) // terms of reference agreed, a mission
 		if r := sc.post(base+"/transition", url.Values{"to": {st}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("move to %s: %d %s", st, r.Status, r.Body)
 		}
 	}
 	// A closed request can no longer be moved or assigned.
-	if r := sc.post(base+"/transition", url.Values{"to": {"in_progress"}}); r.Status != http.StatusConflict {
-		t.Errorf("move a completed request: %d", r.Status)
+	if r := sc.post(base+"/transition", url.Values{"to": {"planned"}}); r.Status != http.StatusConflict {
+		t.Errorf("move a completed request back to planned: %d", r.Status)
 	}
 	// The country rates the completed support, once.
 	page = fc.get("/ar/advisory/" + id)
@@ -267,7 +275,7 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 	// The workflow of the issue, written out: who may take which step.
 	type move struct{ from, to string }
 	staffMoves := []move{{"submitted", "under_review"}, {"under_review", "accepted"}, {"under_review", "declined"},
-		{"accepted", "planned"}, {"planned", "in_progress"}, {"in_progress", "completed"}}
+		{"accepted", "planned"}, {"planned", "in_progress"}, {"in_progress", "completed"}, {"completed", "in_progress"}}
 	countryMoves := []move{{"submitted", "withdrawn"}, {"under_review", "withdrawn"}, {"accepted", "withdrawn"},
 		{"planned", "withdrawn"}, {"in_progress", "withdrawn"}}
 	c := newClient(t, p)
@@ -308,6 +316,9 @@ func TestAdvisoryTransitionsByRole(t *testing.T) {
 					if _, err := p.Advisory.Assign(context.Background(), staff, r.ID, advisory.Assignment{LeadExpert: "Dr Amal Nasser"}); err != nil {
 						t.Fatal(err)
 					}
+				}
+				if allowed && from != advisory.StatusCompleted {
+					advStepsBefore(t, p, staff, fp, r.ID, to)
 				}
 				body, _ := json.Marshal(map[string]string{"to": to, "reason": "Not in this year's work plan."})
 				res := c.api("POST", fmt.Sprintf("/api/v1/advisory/%d/transition", r.ID), tokens[role.u.ID], string(body))
@@ -386,7 +397,7 @@ func TestAdvisoryIDORAcrossCountries(t *testing.T) {
 	// A focal point cannot advSubmit for another country by naming it.
 	form := advForm()
 	form.Set("country", "JO")
-	if res := ftn.advPostMultipart("/ar/advisory/new", form); res.Status != http.StatusSeeOther {
+	if res := ftn.advPostMultipart("/ar/advisory/new", form, advUpload{"letter_file", "letter.pdf", advSamplePDF}); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.Status)
 	}
 	if reqs, _, _ := p.Advisory.List(context.Background(), tn, advisory.Filter{}); len(reqs) != 2 || reqs[0].Country != "TN" {
@@ -708,7 +719,7 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 	b := advSubmit(t, p, tn, "TN")
 	in := advisory.Input{Country: "TN", RequestingBody: "Instance nationale d’accès à l’information", Phases: []int{2},
 		Topics: []string{advisory.TopicOther}, TopicsOther: "Access to information law", Needs: "Review of the draft law on access to information.",
-		SupportKinds: []string{"policy_review"}, Language: "fr"}
+		SupportKinds: []string{"policy_review"}, Language: "fr", Letter: advLetter()}
 	cReq, err := p.Advisory.Create(ctx, staff, in, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -821,7 +832,9 @@ func TestAdvisoryAPICreateAndDetail(t *testing.T) {
 	body := map[string]any{"requesting_body": "Ministry of Digital Economy", "phases": []int{1}, "topics": []string{"open_data_portal"},
 		"needs": "A national open data portal with the first fifty datasets.", "support_kinds": []string{"advisory_mission"},
 		"language": "ar", "preferred_start": "2099-02-01", "preferred_end": "2099-01-01",
-		"attachments": []map[string]any{{"filename": "terms.pdf", "data": advSamplePDF}}}
+		"attachments": []map[string]any{{"filename": "terms.pdf", "data": advSamplePDF}},
+		"letter": map[string]any{"reference": "MoDEE/2026/118", "date": "2026-01-15", "signatory_name": "Dr Sami Haddad",
+			"signatory_title": "Secretary-General", "file": map[string]any{"filename": "letter.pdf", "data": advSamplePDF}}}
 	b, _ := json.Marshal(body)
 	res := c.api("POST", "/api/v1/advisory", advToken(t, p, fp), string(b))
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"preferred_end"`) {

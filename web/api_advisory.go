@@ -16,6 +16,7 @@ import (
 func (h *handler) apiAdvisoryRoutes(api fiber.Router) {
 	may := h.requireRole(officials.RoleFocalPoint, officials.RoleStaff, officials.RoleAdmin)
 	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
+	h.apiAdvisoryLifecycleRoutes(api)
 	api.Get("/advisory", may, h.apiListAdvisory)
 	api.Post("/advisory", may, h.apiCreateAdvisory)
 	api.Get("/advisory/:id", may, h.apiGetAdvisory)
@@ -53,6 +54,11 @@ type advisoryFileBody struct {
 type advisoryCreateBody struct {
 	advisory.Input
 	Attachments []advisoryFileBody `json:"attachments"`
+	// Letter is the ministry's letter: the input's fields and the file in base64.
+	Letter struct {
+		advisory.LetterInput
+		File *advisoryFileBody `json:"file"`
+	} `json:"letter"`
 }
 
 func advisoryFiles(in []advisoryFileBody) []advisory.File {
@@ -68,6 +74,8 @@ func (h *handler) apiCreateAdvisory(c *fiber.Ctx) error {
 	if err := bodyJSON(c, &b); err != nil {
 		return err
 	}
+	b.Input.Letter = b.Letter.LetterInput
+	b.Input.Letter.File = fileOf(b.Letter.File)
 	r, err := h.Advisory.Create(c.UserContext(), user(c), b.Input, advisoryFiles(b.Attachments))
 	if err != nil {
 		return err
@@ -88,6 +96,8 @@ type advisoryJSON struct {
 	InternalNotes *[]advisory.Comment   `json:"internal_notes,omitempty"`
 	Attachments   []advisory.Attachment `json:"attachments"`
 	Moves         []string              `json:"moves"` // the states the caller may move it to now
+	Letter        *advisory.Letter      `json:"letter"`
+	Timeline      []advisory.Step       `json:"timeline"`
 }
 
 func (h *handler) apiAdvisoryDetail(c *fiber.Ctx, id int64) (*advisoryJSON, error) {
@@ -113,6 +123,12 @@ func (h *handler) apiAdvisoryDetail(c *fiber.Ctx, id int64) (*advisoryJSON, erro
 	}
 	for _, e := range advisory.Moves(u, r) {
 		d.Moves = append(d.Moves, e.To)
+	}
+	if d.Letter, err = h.Advisory.LetterOf(ctx, u, id); err != nil {
+		return nil, err
+	}
+	if d.Timeline, err = h.Advisory.Timeline(ctx, u, id); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -41,9 +41,10 @@ const (
 	azWorkshopForm = "title_ar=ورشة البيانات المفتوحة&title_en=Open data workshop&kind=national&phases=1&host_country=JO&city=Irbid" +
 		"&venue=Town hall&start_date=2026-06-02&end_date=2026-06-03&languages=ar&capacity=25&hours=12"
 	azAdvisoryForm = "country=JO&requesting_body=وزارة الاقتصاد الرقمي والريادة&phases=1&topics=open_data_portal" +
-		"&needs=نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات.&support_kinds=advisory_mission&language=ar"
+		"&needs=نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات.&support_kinds=advisory_mission&language=ar" +
+		"&letter_reference=MoDEE/2026/118&letter_date=2026-01-15&letter_signatory_name=د. سامي حداد&letter_signatory_title=الأمين العام&letter_file=@pdf"
 	azAdvisoryJSON = `{"country": "JO", "requesting_body": "Ministry of Planning", "phases": [1], "topics": ["action_plan"],` +
-		` "needs": "We need help drafting the national open-government action plan.", "support_kinds": ["policy_review"], "language": "en"}`
+		` "needs": "We need help drafting the national open-government action plan.", "support_kinds": ["policy_review"], "language": "en", ` + advLetterJSON + `}`
 	azWorkshopJSON = `{"title": {"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop"}, "kind": "national", "phases": [1],` +
 		` "host_country": "JO", "city": "Irbid", "start_date": "2026-06-02", "end_date": "2026-06-03", "languages": ["ar"], "capacity": 25, "hours": 12}`
 	azOfficialJSON = `{"email": "{newEmail}", "name_ar": "ليلى حسن", "name_latin": "Layla Hassan", "job_title": "Analyst",` +
@@ -171,6 +172,24 @@ var azRoutes = []authzRow{
 	{"GET /api/v1/advisory/{advisory}/attachments/{attachment}", "", by(401, 403, 200, 404, 403, 200, 200)},
 	{"GET /api/v1/advisory/{advisoryB}/attachments/{attachment}", "", by(401, 403, 404, 404, 403, 404, 404)},
 	{"POST /api/v1/advisory/{completedAdvisory}/rating", `{"rating": 5, "feedback": "Very useful."}`, by(401, 403, 200, 404, 403, 403, 403)},
+	// The lifecycle: letter and step files, terms of reference, missions, deliverables, closing report, tags, follow-up, outcomes.
+	{"GET /api/v1/advisory/outcomes", "", by(401, 403, 200, 200, 403, 200, 200)},
+	{"GET /api/v1/advisory/{advisory}/timeline", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"GET /api/v1/advisory/{advisory}/files/{letterFile}", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"GET /api/v1/advisory/{advisoryB}/files/{letterFile}", "", by(401, 403, 404, 404, 403, 404, 404)},
+	{"GET /api/v1/advisory/{advisory}/tor", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"POST /api/v1/advisory/{acceptedAdvisory}/tor", `{"summary": "Scope and calendar.", "file": {"filename": "tor.pdf", "data": "{pdf64}"}}`, by(401, 403, 403, 403, 403, 201, 201)},
+	{"POST /api/v1/advisory/{torAdvisory}/tor/{torVersion}/decision", `{"decision": "agree"}`, by(401, 403, 200, 404, 403, 403, 403)},
+	{"GET /api/v1/advisory/{advisory}/missions", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"POST /api/v1/advisory/{acceptedAdvisory}/missions", `{"start_date": "` + advDay(30) + `", "end_date": "` + advDay(31) + `", "city": "Amman"}`, by(401, 403, 403, 403, 403, 201, 201)},
+	{"GET /api/v1/advisory/{advisory}/deliverables", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"POST /api/v1/advisory/{acceptedAdvisory}/deliverables", `{"title": "Roadmap", "due_date": "` + advDay(40) + `"}`, by(401, 403, 403, 403, 403, 201, 201)},
+	{"POST /api/v1/advisory/{workAdvisory}/deliverables/{workDeliverable}/status", `{"status": "accepted"}`, by(401, 403, 200, 404, 403, 200, 200)},
+	{"GET /api/v1/advisory/{advisory}/closing-report", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"POST /api/v1/advisory/{completedAdvisory}/closing-report", `{"summary": "Done.", "file": {"filename": "closing.pdf", "data": "{pdf64}"}}`, by(401, 403, 403, 403, 403, 201, 201)},
+	{"PUT /api/v1/advisory/{newAdvisory}/tags", `{"sdg_targets": ["16.6"], "objectives": ["policy_strategy"]}`, by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/advisory/{advisory}/follow-up", "", by(401, 403, 200, 404, 403, 200, 200)},
+	{"POST /api/v1/advisory/{followUpAdvisory}/follow-up", `{"rating": 4, "used": "partly", "changes": "The portal is live."}`, by(401, 403, 200, 404, 403, 403, 403)},
 	{"GET /api/v1/countries/{A}/assessments", "", by(401, 403, 200, 404, 403, 200, 200)},
 	{"GET /api/v1/countries/{B}/assessments", "", by(401, 403, 404, 200, 403, 200, 200)},
 	{"POST /api/v1/countries/{A}/assessments", azAssessmentJSON, by(401, 403, 201, 404, 403, 403, 403)},
@@ -332,6 +351,18 @@ var azRoutes = []authzRow{
 	{"GET /ar/advisory/{advisory}/attachments/{attachment}", "", by(303, 403, 200, 404, 403, 200, 200)},
 	{"GET /ar/advisory/{advisoryB}/attachments/{attachment}", "", by(303, 403, 404, 404, 403, 404, 404)},
 	{"POST /ar/advisory/{completedAdvisory}/rating", "rating=5&feedback=Very useful.", by(401, 403, 303, 404, 403, 403, 403)},
+	{"GET /ar/advisory/outcomes", "", by(303, 403, 200, 200, 403, 200, 200)},
+	{"GET /ar/advisory/{advisory}/files/{letterFile}", "", by(303, 403, 200, 404, 403, 200, 200)},
+	{"GET /ar/advisory/{advisoryB}/files/{letterFile}", "", by(303, 403, 404, 404, 403, 404, 404)},
+	{"POST /ar/advisory/{acceptedAdvisory}/tor", "tor_summary=Scope.&tor_file=@pdf", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/advisory/{torAdvisory}/tor/{torVersion}/decision", "decision=agree", by(401, 403, 303, 404, 403, 403, 403)},
+	{"POST /ar/advisory/{acceptedAdvisory}/missions", "mission_start=" + advDay(30) + "&mission_end=" + advDay(31) + "&mission_city=Amman", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/advisory/{acceptedAdvisory}/deliverables", "deliverable_title=Roadmap&deliverable_due=" + advDay(40), by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/advisory/{workAdvisory}/deliverables/{workDeliverable}/status", "status=accepted", by(401, 403, 303, 404, 403, 303, 303)},
+	{"POST /ar/advisory/{completedAdvisory}/closing-report", "closing_summary=Done.&closing_file=@pdf", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/advisory/{newAdvisory}/tags", "sdg_targets=16.6&objectives=policy_strategy", by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/advisory/{advisory}/follow-up", "", by(303, 403, 200, 404, 403, 200, 200)},
+	{"POST /ar/advisory/{followUpAdvisory}/follow-up", "rating=4&used=partly&changes=The portal is live.", by(401, 403, 303, 404, 403, 403, 403)},
 	{"POST /ar/advisory/{acceptedAdvisory}/workshop", azSpawnForm, by(401, 403, 403, 403, 403, 303, 303)},
 	{"GET /ar/countries", "", by(303, 403, 303, 303, 403, 200, 200)},
 	{"GET /ar/countries/{A}", "", by(303, 403, 200, 404, 403, 200, 200)},

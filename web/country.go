@@ -111,7 +111,8 @@ type countryPage struct {
 	Phases       []int
 	CanAssess    bool
 	CanRequest   bool
-	Extra        []countryFigure // figures of other features (workshops, certificates)
+	Extra        []countryFigure    // figures of other features (workshops, certificates)
+	Outcomes     *advisory.Outcomes // the advisory figures by SDG target, objective and phase
 }
 
 // countryFigure is one figure on a country's page: a label key and a number.
@@ -155,6 +156,9 @@ func (h *handler) showCountry(c *fiber.Ctx) error {
 		if n := counts[st]; n > 0 {
 			d.ByStatus = append(d.ByStatus, advisoryStatusCount{Status: st, N: n})
 		}
+	}
+	if d.Outcomes, err = h.Advisory.Outcomes(ctx, u, iso); err != nil {
+		return err
 	}
 	if d.Extra, err = h.countryFigures(ctx, iso); err != nil {
 		return err

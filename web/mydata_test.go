@@ -93,7 +93,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	// Advisory: a request with a message and a file; staff add an internal note.
 	req, err := p.Advisory.Create(ctx, fp, advisory.Input{Country: "JO", RequestingBody: "Ministry of Digital Economy",
 		Phases: []int{1}, Topics: []string{"action_plan"}, Needs: "Help drafting the open data policy.",
-		SupportKinds: []string{"policy_review"}, Language: "ar"}, nil)
+		SupportKinds: []string{"policy_review"}, Language: "ar", Letter: advLetter()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 		return len(list)
 	}
 	want := map[string]int{"sessions": 1, "api_tokens": 1, "courses": 2, "quiz_attempts": 2, "workshops": 2,
-		"nominations_made": 1, "certificates": 1, "advisory_requests": 1, "advisory_comments": 1, "advisory_attachments": 1}
+		"nominations_made": 1, "certificates": 1, "advisory_requests": 1, "advisory_comments": 1, "advisory_attachments": 2} // the attachment and the ministry's letter
 	for key, n := range want {
 		if got := count(key); got < n {
 			t.Errorf("%s: %d entries, want at least %d", key, got, n)
@@ -193,7 +193,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 		t.Errorf("notification preferences: %s (%v)", doc["notifications"], err)
 	}
 	for _, s := range []string{motivation, comment, "policy-draft.pdf", "Portal sync script", resetSubject, "/reset/…",
-		`"nominated_by":` + itoa(fp2.ID), "registration.nominate", "advisory.submit", certs[0].Code, `"format":"masar-personal-data/1"`} {
+		`"nominated_by":` + itoa(fp2.ID), "registration.nominate", "advisory.submit", certs[0].Code, `"format":"masar-personal-data/1"`, `"purpose":"letter"`} {
 		if !strings.Contains(r.Body, s) {
 			t.Errorf("the export lacks %q", s)
 		}

@@ -271,6 +271,7 @@ func openAPIDocument(base string) map[string]any {
 			},
 		},
 	}
+	addLifecycleSchemas(doc)
 	addEnums(doc)
 	return doc
 }

@@ -219,7 +219,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	request := func(by *officials.Official, country string, phases []int, path ...string) {
 		r, err := p.Advisory.Create(ctx, by, advisory.Input{Country: country, RequestingBody: "Ministry of Planning", Phases: phases,
 			Topics: []string{"action_plan"}, Needs: "Help drafting the national open-government action plan.",
-			SupportKinds: []string{"policy_review"}, Language: "en"}, nil)
+			SupportKinds: []string{"policy_review"}, Language: "en", Letter: advLetter()}, nil)
 		if err != nil {
 			t.Fatalf("request: %v", err)
 		}

@@ -221,7 +221,7 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	// Country B's request.
 	advB, err := p.Advisory.Create(ctx, f.actors[roleFpB].o, advisory.Input{Country: countryB, RequestingBody: "Presidency of the Government",
 		Phases: []int{2}, Topics: []string{"action_plan"}, Needs: "A review of our consultation portal.", SupportKinds: []string{"policy_review"},
-		Language: "fr"}, nil)
+		Language: "fr", Letter: advLetter()}, nil)
 	f.must(err, "advisory request of B")
 	f.vars["advisoryB"] = fmt.Sprint(advB.ID)
 
@@ -318,11 +318,52 @@ func newRouteFixture(t testing.TB) *routeFixture {
 				_, err := p.Advisory.Assign(ctx, staff, r.ID, advisory.Assignment{LeadExpert: "Dr Amal Nasser"})
 				f.must(err, "assign")
 			}
+			advStepsBefore(t, p, staff, f.actors[roleFpA].o, r.ID, to)
 			_, err := p.Advisory.Transition(ctx, staff, r.ID, to, "")
 			f.must(err, "advisory to "+to)
 		}
 		return fmt.Sprint(r.ID)
 	}
+	// The lifecycle's steps (advisory_lifecycle.go): a version of the terms of reference waiting
+	// for the country, a delivered deliverable, a follow-up survey sent and waiting.
+	var lastTor, lastDeliverable string
+	f.fresh["torAdvisory"] = func() string {
+		r := f.advisory()
+		for _, to := range []string{advisory.StatusUnderReview, advisory.StatusAccepted} {
+			_, err := p.Advisory.Transition(ctx, staff, r.ID, to, "")
+			f.must(err, "advisory to "+to)
+		}
+		v, err := p.Advisory.ProposeTor(ctx, staff, r.ID, "Draft.", &advisory.File{Name: "tor.pdf", Data: rfSamplePDF})
+		f.must(err, "terms of reference")
+		lastTor = fmt.Sprint(v.ID)
+		return fmt.Sprint(r.ID)
+	}
+	f.fresh["torVersion"] = func() string { return lastTor }
+	f.fresh["workAdvisory"] = func() string {
+		r := f.advisory()
+		for _, to := range []string{advisory.StatusUnderReview, advisory.StatusAccepted} {
+			_, err := p.Advisory.Transition(ctx, staff, r.ID, to, "")
+			f.must(err, "advisory to "+to)
+		}
+		d, err := p.Advisory.AddDeliverable(ctx, staff, r.ID, advisory.DeliverableInput{Title: "Roadmap", DueDate: advDay(20)})
+		f.must(err, "deliverable")
+		_, err = p.Advisory.SetDeliverableStatus(ctx, staff, r.ID, d.ID, advisory.DeliverableDelivered, &advisory.File{Name: "roadmap.pdf", Data: rfSamplePDF})
+		f.must(err, "deliver")
+		lastDeliverable = fmt.Sprint(d.ID)
+		return fmt.Sprint(r.ID)
+	}
+	f.fresh["workDeliverable"] = func() string { return lastDeliverable }
+	f.fresh["followUpAdvisory"] = func() string {
+		id := f.fresh["completedAdvisory"]()
+		_, err := p.DB.W.ExecContext(ctx, "UPDATE advisory_followups SET due_on = '2000-01-01' WHERE request_id = ?", id)
+		f.must(err, "follow-up due")
+		_, err = p.Advisory.SendDueFollowUps(ctx)
+		f.must(err, "send follow-ups")
+		return id
+	}
+	letter, err := p.Advisory.LetterOf(ctx, fpA, adv.ID)
+	f.must(err, "letter")
+	f.vars["letterFile"] = fmt.Sprint(letter.File.ID)
 	f.fresh["newCert"] = func() string {
 		c, err := p.Certificates.IssueByHand(ctx, sys, certificates.HandIssue{OfficialID: f.freshOfficial("").ID, Kind: certificates.KindCourse,
 			Course: course, Reason: "Completion recorded on paper."})
@@ -410,7 +451,7 @@ func (f *routeFixture) workshop(start, end string, trainer int64) *workshops.Wor
 func (f *routeFixture) advisory() *advisory.Request {
 	f.t.Helper()
 	in := advisory.Input{Country: countryA, RequestingBody: "Ministry of Planning", Phases: []int{1, 3}, Topics: []string{"action_plan"},
-		Needs: rfAdvisoryNeeds, SupportKinds: []string{"policy_review"}, Language: "en"}
+		Needs: rfAdvisoryNeeds, SupportKinds: []string{"policy_review"}, Language: "en", Letter: advLetter()}
 	r, err := f.p.Advisory.Create(f.ctx, f.actors[roleFpA].o, in, []advisory.File{{Name: "plan.pdf", Data: rfSamplePDF}})
 	f.must(err, "advisory request")
 	return r

@@ -175,6 +175,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
 	}
+	p.Advisory.SetFollowUpMonths(cfg.FollowUpMonths)
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
@@ -350,6 +351,9 @@ func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) er
 		func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) },
 		func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) },
 		func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) },
+		func(ctx context.Context) {
+			p.Advisory.RunFollowUps(ctx, time.Hour, func(err error) { p.Log.Error("advisory follow-ups", "err", err) })
+		},
 	} {
 		running.Add(1)
 		if !p.spawn(func() { defer running.Done(); loop(loops) }) {
