@@ -102,6 +102,8 @@ type Service struct {
 	cat       i18n.Catalogue
 	baseURL   string
 	today     func() string
+	limits    Limits
+	intake    []string
 }
 
 // New returns the advisory service. baseURL is the platform's public address, used in the
@@ -112,7 +114,7 @@ func New(db *store.DB, o *officials.Service, m *mail.Mailer, baseURL string) (*S
 		return nil, err
 	}
 	return &Service{db: db, officials: o, mailer: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"),
-		today: func() string { return time.Now().UTC().Format(DateLayout) }}, nil
+		today: func() string { return time.Now().UTC().Format(DateLayout) }, limits: DefaultLimits()}, nil
 }
 
 // DateLayout is how calendar dates are written: in the database, the API and the forms.
@@ -354,7 +356,7 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	checked, err := checkFiles(files, 0)
+	checked, err := checkFiles(files, 0, s.limits)
 	if err != nil {
 		return nil, err
 	}

@@ -198,6 +198,7 @@ type advisoryForm struct {
 	FileName     string // the file refused, if any
 	FilesDropped bool   // files were sent with a form that had to be shown again
 	MaxFileMB    int
+	MaxTotalMB   int
 	MaxFiles     int
 	FileAccept   string
 	Languages    []string
@@ -252,7 +253,7 @@ func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, 
 		return nil, err
 	}
 	d := &advisoryForm{In: in, Countries: cs, Staff: u.IsStaff(), Topics: advisory.Topics, SupportKinds: advisory.SupportKinds,
-		MaxFileMB: advisory.MaxFileBytes >> 20, MaxFiles: advisory.MaxFilesPerRequest, FileAccept: advisoryFileAccept,
+		MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept,
 		Languages: []string{"ar", "en", "fr"}}
 	if !u.IsStaff() {
 		d.Country, err = h.Officials.Country(c.UserContext(), u.Country)
@@ -297,19 +298,32 @@ func advisoryFormValues(c *fiber.Ctx) map[string][]string {
 }
 
 // advisoryUploads reads the files of a multipart field; a file input left empty sends a part
-// with no name and no content, which is skipped. Each file is read up to one byte past the
-// limit, so that an oversized one is refused without holding more.
-func advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
+// with no name and no content, which is skipped. The sizes the parts declare are checked
+// against the limits before any file is read (a 413 naming the file that does not fit), and
+// each file is read up to one byte past the per-file limit, so that none holds more.
+func (h *handler) advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
 	mf, err := c.MultipartForm()
 	if err != nil {
 		return nil, nil
 	}
-	var out []advisory.File
+	l := h.Advisory.Limits()
+	var parts []*multipart.FileHeader
+	var total int64
 	for _, fh := range mf.File[field] {
 		if fh.Filename == "" && fh.Size == 0 {
 			continue
 		}
-		data, err := readAdvisoryUpload(fh)
+		if fh.Size > l.FileBytes {
+			return nil, advisory.FileTooLarge(fh.Filename, l)
+		}
+		if total += fh.Size; total > l.TotalBytes {
+			return nil, advisory.FilesTooLarge(fh.Filename, l)
+		}
+		parts = append(parts, fh)
+	}
+	out := make([]advisory.File, 0, len(parts))
+	for _, fh := range parts {
+		data, err := readAdvisoryUpload(fh, l.FileBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -318,13 +332,27 @@ func advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
 	return out, nil
 }
 
-func readAdvisoryUpload(fh *multipart.FileHeader) ([]byte, error) {
+func readAdvisoryUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	f, err := fh.Open()
 	if err != nil {
 		return nil, fmt.Errorf("web: read upload %s: %w", fh.Filename, err)
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, advisory.MaxFileBytes+1))
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// refusedFileName is the name of the file a problem refers to, if any.
+func refusedFileName(err error) string {
+	p, ok := problem.As(err)
+	if !ok || p.Key != "advisory.error.attachment" {
+		return ""
+	}
+	for i := 0; i+1 < len(p.Args); i += 2 {
+		if p.Args[i] == "name" {
+			return fmt.Sprint(p.Args[i+1])
+		}
+	}
+	return ""
 }
 
 func firstValue(m map[string][]string, k string) string {
@@ -353,7 +381,7 @@ func advisoryInputFromForm(m map[string][]string) advisory.Input {
 func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	m := advisoryFormValues(c)
 	in := advisoryInputFromForm(m)
-	files, err := advisoryUploads(c, "attachments")
+	files, err := h.advisoryUploads(c, "attachments")
 	if err == nil {
 		var r *advisory.Request
 		if r, err = h.Advisory.Create(c.UserContext(), user(c), in, files); err == nil {
@@ -370,12 +398,13 @@ func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	if derr != nil {
 		return derr
 	}
-	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
-		d.FileName = fmt.Sprint(p.Args[1])
-	}
-	d.FilesDropped = len(files) > 0
+	d.FileName = refusedFileName(err)
+	d.FilesDropped = len(files) > 0 || d.FileName != ""
 	v := h.view(c, "advisory.new.title")
 	v.Form, v.Data, v.Errors, v.ErrorKey = advisoryTypedInput(in), d, fields, key
+	if p, ok := problem.As(err); ok {
+		v.ErrArgs = p.Args
+	}
 	return h.render(c, status, "advisory_new", v)
 }
 
@@ -396,6 +425,8 @@ type advisoryDetail struct {
 	Reason      string // the reason of the latest decline or withdrawal
 	FileName    string // the file refused, if any
 	MaxFileMB   int
+	MaxTotalMB  int
+	MaxFiles    int
 	FileAccept  string
 	Workshop    *advisoryWorkshop
 	CanSpawn    bool // staff may create the national workshop from the request now
@@ -424,7 +455,7 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	d := &advisoryDetail{Req: r, Staff: u.IsStaff(), CountrySide: advisory.PartyOf(u, r.Country) == advisory.PartyCountry,
-		Moves: advisory.Moves(u, r), MaxFileMB: advisory.MaxFileBytes >> 20, FileAccept: advisoryFileAccept, Levels: []int{5, 4, 3, 2, 1}}
+		Moves: advisory.Moves(u, r), MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept, Levels: []int{5, 4, 3, 2, 1}}
 	d.CanRate = d.CountrySide && r.Status == advisory.StatusCompleted && r.Rating == nil
 	if d.Country, err = h.Officials.Country(ctx, r.Country); err != nil {
 		return nil, err
@@ -509,9 +540,7 @@ func (h *handler) redisplayAdvisory(c *fiber.Ctx, id int64, err error, form map[
 	if derr != nil {
 		return derr
 	}
-	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
-		d.FileName = fmt.Sprint(p.Args[1])
-	}
+	d.FileName = refusedFileName(err)
 	v := h.view(c, "")
 	v.Title = v.T("advisory.detail.title", "id", strconv.FormatInt(id, 10))
 	if v.Form, derr = h.advisoryDetailForm(c, d); derr != nil {
@@ -521,6 +550,9 @@ func (h *handler) redisplayAdvisory(c *fiber.Ctx, id int64, err error, form map[
 		v.Form[k] = val
 	}
 	v.Data, v.Errors, v.ErrorKey = d, fields, key
+	if p, ok := problem.As(err); ok {
+		v.ErrArgs = p.Args
+	}
 	return h.render(c, status, "advisory_detail", v)
 }
 
@@ -577,7 +609,7 @@ func (h *handler) attachAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := advisoryUploads(c, "attachments")
+	files, err := h.advisoryUploads(c, "attachments")
 	if err == nil {
 		_, err = h.Advisory.AddAttachments(c.UserContext(), user(c), id, files)
 	}

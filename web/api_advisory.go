@@ -219,7 +219,7 @@ func (h *handler) apiAttachAdvisory(c *fiber.Ctx) error {
 	}
 	var fs []advisory.File
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		if fs, err = advisoryUploads(c, "file"); err != nil {
+		if fs, err = h.advisoryUploads(c, "file"); err != nil {
 			return err
 		}
 	} else {

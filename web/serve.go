@@ -175,6 +175,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
 	}
+	p.Advisory.Configure(advisory.Settings{Intake: cfg.IntakeEmails(),
+		Limits: advisory.Limits{FileBytes: cfg.UploadFileBytes(), TotalBytes: cfg.UploadTotalBytes(), Files: advisory.MaxFilesPerRequest}})
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
