@@ -67,6 +67,10 @@ type Request struct {
 	Language          string     `json:"language"` // language the support should be given in
 	Status            string     `json:"status"`
 	LeadExpert        string     `json:"lead_expert"`
+	Owner             *Person    `json:"owner"` // the staff account that answers for the request, or nil
+	Team              []Person   `json:"team"`  // the staff accounts working with the owner
+	// ResponseDueNote is why staff last cleared or postponed the response due date.
+	ResponseDueNote string `json:"response_due_note"`
 	ResponseDue       string     `json:"response_due"` // YYYY-MM-DD or ""
 	DeliveryDue       string     `json:"delivery_due"`
 	Overdue           bool       `json:"overdue"`
@@ -224,6 +228,9 @@ func (s *Service) get(ctx context.Context, q store.Queryer, id int64) (*Request,
 	if err := loadTags(ctx, q, []*Request{r}); err != nil {
 		return nil, err
 	}
+	if err := s.loadStaffing(ctx, q, []*Request{r}); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -305,6 +312,9 @@ func (s *Service) List(ctx context.Context, u *officials.Official, f Filter) ([]
 		return nil, 0, fmt.Errorf("advisory: list: %w", err)
 	}
 	if err := loadTags(ctx, s.db.R, out); err != nil {
+		return nil, 0, err
+	}
+	if err := s.loadStaffing(ctx, s.db.R, out); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil
@@ -404,7 +414,10 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, r, u, "advisory_submitted", nil)
+		if err := s.notify(ctx, tx, r, u, "advisory_submitted", nil); err != nil {
+			return err
+		}
+		return s.notifyStaffNew(ctx, tx, r, u)
 	})
 	if err != nil {
 		return nil, err

@@ -260,6 +260,9 @@ var sampleData = map[string]struct {
 		"Reason": "Line one.\n\nLine <two>.", "RatingLink": "https://masar.test/en/advisory/7#rating"}), nil},
 	"advisory_assigned": {advisorySample(map[string]any{"LeadExpert": "Dr Amal Nasser", "ResponseDue": "2026-05-01", "DeliveryDue": ""}), nil},
 	"advisory_comment":  {advisorySample(map[string]any{"Comment": "Could the mission start in May?\n\n<b>Thanks</b>"}), nil},
+	"advisory_staff_new": {advisorySample(map[string]any{"Due": "2027-01-02"}), nil},
+	"advisory_staff_assigned": {advisorySample(map[string]any{"Owner": true, "Due": "2027-01-02"}), nil},
+	"advisory_due": {advisorySample(map[string]any{"Due": "2027-01-02", "Passed": true, "Step": "response", "By": nil}), []string{"By"}},
 	// Certificates (certificates/issue.go).
 	"certificate_issued": {map[string]any{"Name": "Amina", "Title": "Open <government> data", "Kind": "course", "Code": "7K3M-9QXD-2B4T-F",
 		"Link": "https://masar.test/en/me/certificates", "VerifyURL": "https://masar.test/verify/7K3M-9QXD-2B4T-F", "Reissued": false}, nil},

@@ -33,6 +33,10 @@ var templateCategory = map[string]string{
 	"workshop_changed":  CategoryWorkshopChanges,
 	"advisory_comment":  CategoryAdvisory,
 	"advisory_status":   CategoryAdvisory,
+	// What the programme's staff are told of the requests they own or take in.
+	"advisory_staff_new":      CategoryAdvisory,
+	"advisory_staff_assigned": CategoryAdvisory,
+	"advisory_due":            CategoryAdvisory,
 }
 
 // CategoryOf is the category of a template, or "" for a transactional one.
