@@ -52,35 +52,35 @@ const (
 
 // Request is an advisory-service request.
 type Request struct {
-	ID                int64      `json:"id"`
-	Country           string     `json:"country"`
-	RequestingBody    string     `json:"requesting_body"`
-	Phases            []int      `json:"phases"`
-	Topics            []string   `json:"topics"`
-	TopicsOther       string     `json:"topics_other"`
-	StartDepartments  string     `json:"start_departments"`
-	ExtendDepartments string     `json:"extend_departments"`
-	Needs             string     `json:"needs"`
-	SupportKinds      []string   `json:"support_kinds"`
-	PreferredStart    string     `json:"preferred_start"` // YYYY-MM-DD or ""
-	PreferredEnd      string     `json:"preferred_end"`
-	Language          string     `json:"language"` // language the support should be given in
-	Status            string     `json:"status"`
-	LeadExpert        string     `json:"lead_expert"`
-	Owner             *Person    `json:"owner"` // the staff account that answers for the request, or nil
-	Team              []Person   `json:"team"`  // the staff accounts working with the owner
+	ID                int64    `json:"id"`
+	Country           string   `json:"country"`
+	RequestingBody    string   `json:"requesting_body"`
+	Phases            []int    `json:"phases"`
+	Topics            []string `json:"topics"`
+	TopicsOther       string   `json:"topics_other"`
+	StartDepartments  string   `json:"start_departments"`
+	ExtendDepartments string   `json:"extend_departments"`
+	Needs             string   `json:"needs"`
+	SupportKinds      []string `json:"support_kinds"`
+	PreferredStart    string   `json:"preferred_start"` // YYYY-MM-DD or ""
+	PreferredEnd      string   `json:"preferred_end"`
+	Language          string   `json:"language"` // language the support should be given in
+	Status            string   `json:"status"`
+	LeadExpert        string   `json:"lead_expert"`
+	Owner             *Person  `json:"owner"` // the staff account that answers for the request, or nil
+	Team              []Person `json:"team"`  // the staff accounts working with the owner
 	// ResponseDueNote is why staff last cleared or postponed the response due date.
-	ResponseDueNote string `json:"response_due_note"`
-	ResponseDue       string     `json:"response_due"` // YYYY-MM-DD or ""
-	DeliveryDue       string     `json:"delivery_due"`
-	Overdue           bool       `json:"overdue"`
-	WorkshopID        *int64     `json:"workshop_id"`
-	Rating            *int       `json:"rating"`
-	Feedback          string     `json:"feedback"`
-	RatedAt           *time.Time `json:"rated_at"`
-	CreatedBy         int64      `json:"created_by"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	ResponseDueNote string     `json:"response_due_note"`
+	ResponseDue     string     `json:"response_due"` // YYYY-MM-DD or ""
+	DeliveryDue     string     `json:"delivery_due"`
+	Overdue         bool       `json:"overdue"`
+	WorkshopID      *int64     `json:"workshop_id"`
+	Rating          *int       `json:"rating"`
+	Feedback        string     `json:"feedback"`
+	RatedAt         *time.Time `json:"rated_at"`
+	CreatedBy       int64      `json:"created_by"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 // Terminal reports whether the request has reached an end state.
