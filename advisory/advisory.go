@@ -371,7 +371,7 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		return nil, err
 	}
 	now := store.Now()
-	due := time.Now().UTC().AddDate(0, 0, DefaultResponseDays).Format(DateLayout)
+	due := dateOf(s.today()).AddDate(0, 0, DefaultResponseDays).Format(DateLayout)
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO advisory_requests(country, requesting_body, topics_other, start_departments,
@@ -448,12 +448,46 @@ type Assignment struct {
 	LeadExpert  string `json:"lead_expert" form:"lead_expert"`
 	ResponseDue string `json:"response_due" form:"response_due"` // YYYY-MM-DD or "" to clear
 	DeliveryDue string `json:"delivery_due" form:"delivery_due"`
+	// DueNote says why the response due date is cleared or moved later: required then, as
+	// the country sees the date and is told of the change.
+	DueNote string `json:"due_note" form:"due_note"`
+}
+
+// MaxDueNote is the length allowed for the reason of a response due date's change.
+const MaxDueNote = 500
+
+// checkDates applies the rules of the due dates to a's changes from old: a date set or
+// changed may not lie in the past, the delivery comes no earlier than the response, and the
+// response due date is cleared or postponed only with a reason.
+func (a *Assignment) checkDates(f problem.Fields, old *Request, today string) {
+	for _, d := range []struct {
+		field, v, was string
+	}{{"response_due", a.ResponseDue, old.ResponseDue}, {"delivery_due", a.DeliveryDue, old.DeliveryDue}} {
+		switch {
+		case d.v == "" || d.v == d.was:
+		case !validDate(d.v):
+			f.Add(d.field, "advisory.field.date.invalid")
+		case d.v < today:
+			f.Add(d.field, "advisory.field.date.past")
+		}
+	}
+	if a.ResponseDue != "" && a.DeliveryDue != "" && f["response_due"] == "" && f["delivery_due"] == "" && a.DeliveryDue < a.ResponseDue {
+		f.Add("delivery_due", "advisory.field.delivery_due.before_response")
+	}
+	textProblem(f, "due_note", a.DueNote, MaxDueNote, false)
+	// While the country waits for the answer, its date is a promise: moving it away takes a reason.
+	waiting := old.Status == StatusSubmitted || old.Status == StatusUnderReview
+	later := waiting && old.ResponseDue != "" && (a.ResponseDue == "" || a.ResponseDue > old.ResponseDue)
+	if later && a.DueNote == "" && f["due_note"] == "" {
+		f.Add("due_note", "advisory.field.due_note.required")
+	}
 }
 
 // Assign sets the lead expert and due dates of request id (staff only). Each changed field
 // is recorded and the country is told of the change.
 func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a Assignment) (*Request, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
+	old, err := s.Get(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
 	if !u.IsStaff() {
@@ -462,17 +496,14 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 	a.LeadExpert = cleanLine(a.LeadExpert)
 	a.ResponseDue = strings.TrimSpace(a.ResponseDue)
 	a.DeliveryDue = strings.TrimSpace(a.DeliveryDue)
+	a.DueNote = cleanText(a.DueNote)
 	f := problem.Fields{}
 	textProblem(f, "lead_expert", a.LeadExpert, MaxBody, false)
-	for field, v := range map[string]string{"response_due": a.ResponseDue, "delivery_due": a.DeliveryDue} {
-		if v != "" && !validDate(v) {
-			f.Add(field, "advisory.field.date.invalid")
-		}
-	}
+	a.checkDates(f, old, s.today())
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -483,12 +514,18 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 		if old.LeadExpert == a.LeadExpert && old.ResponseDue == a.ResponseDue && old.DeliveryDue == a.DeliveryDue {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE advisory_requests SET lead_expert = ?, response_due = ?, delivery_due = ?, updated_at = ?
-			WHERE id = ?`, a.LeadExpert, nullable(a.ResponseDue), nullable(a.DeliveryDue), store.Now(), id); err != nil {
+		note := old.ResponseDueNote
+		if old.ResponseDue != a.ResponseDue {
+			note = a.DueNote
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE advisory_requests SET lead_expert = ?, response_due = ?, delivery_due = ?,
+			response_due_note = ?, updated_at = ? WHERE id = ?`, a.LeadExpert, nullable(a.ResponseDue), nullable(a.DeliveryDue),
+			note, store.Now(), id); err != nil {
 			return fmt.Errorf("advisory: assign %d: %w", id, err)
 		}
 		for _, ch := range [][3]string{{"lead_expert", old.LeadExpert, a.LeadExpert},
-			{"response_due", old.ResponseDue, a.ResponseDue}, {"delivery_due", old.DeliveryDue, a.DeliveryDue}} {
+			{"response_due", old.ResponseDue, a.ResponseDue}, {"delivery_due", old.DeliveryDue, a.DeliveryDue},
+			{"response_due_note", old.ResponseDueNote, note}} {
 			if ch[1] != ch[2] {
 				if err := audit.Record(ctx, tx, actorOf(u), "advisory.assign", subjectOf(id), ch[0], ch[1], ch[2]); err != nil {
 					return err
@@ -499,7 +536,11 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, r, u, "advisory_assigned", nil)
+		extra := map[string]string{}
+		if old.ResponseDue != a.ResponseDue {
+			extra["note"] = note
+		}
+		return s.notify(ctx, tx, r, u, "advisory_assigned", extra)
 	})
 	if err != nil {
 		return nil, err

@@ -81,6 +81,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, r *Request, actor *off
 			data["LeadExpert"] = r.LeadExpert
 			data["ResponseDue"] = r.ResponseDue
 			data["DeliveryDue"] = r.DeliveryDue
+			data["Note"] = extra["note"]
 		case "advisory_comment":
 			data["Comment"] = extra["comment"]
 		}

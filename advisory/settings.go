@@ -1,5 +1,7 @@
 package advisory
 
+import "time"
+
 // Limits are how much a request's files may weigh and how many it may hold; the request
 // form states them and the server holds to them.
 type Limits struct {
@@ -45,3 +47,12 @@ func (s *Service) Configure(st Settings) {
 
 // Limits returns the service's upload limits.
 func (s *Service) Limits() Limits { return s.limits }
+
+// SetClock makes the service read the date from now (tests move it to make requests due or
+// overdue); nil restores the system clock.
+func (s *Service) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.today = func() string { return now().UTC().Format(DateLayout) }
+}

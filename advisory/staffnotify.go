@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,4 +207,20 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// RunDueReminders runs RemindDue at start and then at every interval until ctx ends.
+func (s *Service) RunDueReminders(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.RemindDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("advisory due reminders", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

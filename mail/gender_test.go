@@ -34,7 +34,7 @@ func TestMailDatesLikePages(t *testing.T) {
 			}
 		}
 	}
-	r, err := m.tmpls.render("advisory_assigned", "ar", "", advisorySample(map[string]any{"LeadExpert": "", "ResponseDue": "2027-01-02", "DeliveryDue": ""}), footerOptions{})
+	r, err := m.tmpls.render("advisory_assigned", "ar", "", advisorySample(map[string]any{"LeadExpert": "", "ResponseDue": "2027-01-02", "DeliveryDue": "", "Note": ""}), footerOptions{})
 	if err != nil || !strings.Contains(r.text, "موعد الرد: 2 يناير 2027") {
 		t.Errorf("advisory_assigned in Arabic: %v\n%s", err, r.text)
 	}
@@ -54,7 +54,7 @@ func TestMailGrammaticalGender(t *testing.T) {
 		{"advisory_submitted", "ar", "ByGender", "", nil, "قدّم ", "قدّمت"},
 		{"advisory_comment", "ar", "ByGender", "female", map[string]any{"Comment": "x"}, "كتبت", ""},
 		{"advisory_status", "ar", "ByGender", "female", map[string]any{"From": "a", "To": "b", "Status": "accepted", "Reason": "", "RatingLink": ""}, "أجرت", "أجرى"},
-		{"advisory_assigned", "ar", "ByGender", "female", map[string]any{"LeadExpert": "", "ResponseDue": "", "DeliveryDue": ""}, "حدّثت", ""},
+		{"advisory_assigned", "ar", "ByGender", "female", map[string]any{"LeadExpert": "", "ResponseDue": "", "DeliveryDue": "", "Note": ""}, "حدّثت", ""},
 		{"advisory_status", "fr", "Gender", "female", map[string]any{"From": "a", "To": "b", "Status": "completed", "Reason": "", "RatingLink": "https://x"}, "satisfaite", ""},
 		{"advisory_status", "fr", "Gender", "male", map[string]any{"From": "a", "To": "b", "Status": "completed", "Reason": "", "RatingLink": "https://x"}, "satisfait,", "satisfaite"},
 		{"advisory_status", "fr", "Gender", "unspecified", map[string]any{"From": "a", "To": "b", "Status": "completed", "Reason": "", "RatingLink": "https://x"}, "satisfait·e", ""},

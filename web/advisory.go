@@ -29,6 +29,7 @@ func (h *handler) advisoryRoutes(g fiber.Router) {
 	g.Get("/advisory/new", h.requireLogin, may, h.showNewAdvisory)
 	g.Post("/advisory/new", h.requireLogin, may, h.createAdvisory)
 	g.Get("/advisory/export.xlsx", h.requireLogin, staff, h.exportAdvisory)
+	h.advisoryQueueRoutes(g, staff)
 	g.Get("/advisory/:id", h.requireLogin, may, h.showAdvisory)
 	g.Post("/advisory/:id/transition", h.requireLogin, may, h.transitionAdvisory)
 	g.Post("/advisory/:id/assign", h.requireLogin, staff, h.assignAdvisory)
@@ -431,6 +432,8 @@ type advisoryDetail struct {
 	Workshop    *advisoryWorkshop
 	CanSpawn    bool // staff may create the national workshop from the request now
 	Levels      []int
+	// StaffChoices are the staff accounts that may own the request or be on its team.
+	StaffChoices []staffChoice
 }
 
 // advisoryAttachmentRow is a file as the request's page lists it.
@@ -488,6 +491,13 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	d.CanSpawn = u.IsStaff() && r.CanSpawnWorkshop()
+	if u.IsStaff() {
+		staff, err := h.Advisory.StaffMembers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		d.StaffChoices = staffChoices(staff, lang(c))
+	}
 	return d, nil
 }
 
@@ -511,7 +521,16 @@ func (h *handler) showAdvisory(c *fiber.Ctx) error {
 
 // advisoryDetailForm is the starting values of the forms of a request's page.
 func (h *handler) advisoryDetailForm(c *fiber.Ctx, d *advisoryDetail) (map[string]string, error) {
-	form := map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	form := map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue,
+		"owner_id": "0"}
+	if d.Req.Owner != nil {
+		form["owner_id"] = strconv.FormatInt(d.Req.Owner.ID, 10)
+	}
+	var team []string
+	for _, p := range d.Req.Team {
+		team = append(team, strconv.FormatInt(p.ID, 10))
+	}
+	form["team"] = strings.Join(team, ",")
 	if d.CanSpawn {
 		wf, err := h.workshopForm(c.UserContext(), user(c), d.Req)
 		if err != nil {
@@ -573,10 +592,11 @@ func (h *handler) assignAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := advisory.Assignment{LeadExpert: c.FormValue("lead_expert"), ResponseDue: c.FormValue("response_due"), DeliveryDue: c.FormValue("delivery_due")}
+	a := advisory.Assignment{LeadExpert: c.FormValue("lead_expert"), ResponseDue: c.FormValue("response_due"), DeliveryDue: c.FormValue("delivery_due"),
+		DueNote: c.FormValue("due_note")}
 	_, err = h.Advisory.Assign(c.UserContext(), user(c), id, a)
 	return h.redisplayAdvisory(c, id, err, map[string]string{"lead_expert": a.LeadExpert, "response_due": a.ResponseDue,
-		"delivery_due": a.DeliveryDue}, "flash.saved", "assign")
+		"delivery_due": a.DeliveryDue, "due_note": a.DueNote}, "flash.saved", "assign")
 }
 
 func (h *handler) commentAdvisory(c *fiber.Ctx) error {

@@ -18,6 +18,7 @@ func (h *handler) apiAdvisoryRoutes(api fiber.Router) {
 	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
 	api.Get("/advisory", may, h.apiListAdvisory)
 	api.Post("/advisory", may, h.apiCreateAdvisory)
+	h.apiAdvisoryQueueRoutes(api, staff)
 	api.Get("/advisory/:id", may, h.apiGetAdvisory)
 	api.Patch("/advisory/:id", staff, h.apiAssignAdvisory)
 	api.Post("/advisory/:id/transition", may, h.apiTransitionAdvisory)
@@ -140,6 +141,7 @@ func (h *handler) apiAssignAdvisory(c *fiber.Ctx) error {
 		LeadExpert  *string `json:"lead_expert"`
 		ResponseDue *string `json:"response_due"`
 		DeliveryDue *string `json:"delivery_due"`
+		DueNote     string  `json:"due_note"`
 	}
 	if err := bodyJSON(c, &b); err != nil {
 		return err
@@ -148,7 +150,7 @@ func (h *handler) apiAssignAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := advisory.Assignment{LeadExpert: r.LeadExpert, ResponseDue: r.ResponseDue, DeliveryDue: r.DeliveryDue}
+	a := advisory.Assignment{LeadExpert: r.LeadExpert, ResponseDue: r.ResponseDue, DeliveryDue: r.DeliveryDue, DueNote: b.DueNote}
 	for _, p := range []struct {
 		src *string
 		dst *string
@@ -307,6 +309,9 @@ var (
 		"support_kinds":   map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": advisory.SupportKinds}},
 		"preferred_start": oaDate, "preferred_end": oaDate, "language": oaStr, "status": oaStatus, "lead_expert": oaStr,
 		"response_due": oaDate, "delivery_due": oaDate,
+		"response_due_note": map[string]any{"type": "string", "description": "why staff last cleared or postponed the response due date"},
+		"owner":             map[string]any{"allOf": []any{oaPerson}, "nullable": true, "description": "the staff account that answers for the request"},
+		"team":              map[string]any{"type": "array", "items": oaPerson, "description": "the staff accounts working with the owner"},
 		"overdue":     map[string]any{"type": "boolean", "description": "the current step (response, then delivery) is past its due date"},
 		"workshop_id": map[string]any{"type": "integer", "nullable": true},
 		"rating":      map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "nullable": true}, "feedback": oaStr,
@@ -336,7 +341,8 @@ var (
 			"start_departments": oaStr, "extend_departments": oaStr, "needs": oaStr, "support_kinds": oaStrArray,
 			"preferred_start": oaDate, "preferred_end": oaDate, "language": oaStr, "attachments": oaFiles}}
 	schemaAdvisoryPatch = map[string]any{"type": "object", "description": "fields left out keep their value; \"\" clears one",
-		"properties": map[string]any{"lead_expert": oaStr, "response_due": oaDate, "delivery_due": oaDate}}
+		"properties": map[string]any{"lead_expert": oaStr, "response_due": oaDate, "delivery_due": oaDate,
+			"due_note": map[string]any{"type": "string", "description": "required to clear or postpone the response due date: the country sees the reason"}}}
 	schemaAdvisoryTransition = map[string]any{"type": "object", "required": []string{"to"},
 		"properties": map[string]any{"to": oaStatus, "reason": map[string]any{"type": "string", "description": "required to decline"}}}
 	schemaAdvisoryCommentInput = map[string]any{"type": "object", "required": []string{"body"},

@@ -352,6 +352,7 @@ func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) er
 		func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) },
 		func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) },
 		func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) },
+		func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) },
 	} {
 		running.Add(1)
 		if !p.spawn(func() { defer running.Done(); loop(loops) }) {
