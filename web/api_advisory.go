@@ -312,9 +312,9 @@ var (
 		"response_due_note": map[string]any{"type": "string", "description": "why staff last cleared or postponed the response due date"},
 		"owner":             map[string]any{"allOf": []any{oaPerson}, "nullable": true, "description": "the staff account that answers for the request"},
 		"team":              map[string]any{"type": "array", "items": oaPerson, "description": "the staff accounts working with the owner"},
-		"overdue":     map[string]any{"type": "boolean", "description": "the current step (response, then delivery) is past its due date"},
-		"workshop_id": map[string]any{"type": "integer", "nullable": true},
-		"rating":      map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "nullable": true}, "feedback": oaStr,
+		"overdue":           map[string]any{"type": "boolean", "description": "the current step (response, then delivery) is past its due date"},
+		"workshop_id":       map[string]any{"type": "integer", "nullable": true},
+		"rating":            map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "nullable": true}, "feedback": oaStr,
 		"rated_at":   map[string]any{"type": "string", "format": "date-time", "nullable": true},
 		"created_by": oaInt, "created_at": oaTime, "updated_at": oaTime,
 	}}
