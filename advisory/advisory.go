@@ -638,8 +638,9 @@ func (s *Service) DraftWorkshop(ctx context.Context, u *officials.Official, id i
 	if err != nil {
 		return nil, err
 	}
+	start, end := workshopDates(r.PreferredStart, r.PreferredEnd)
 	d := &WorkshopDraft{RequestID: r.ID, HostCountry: r.Country, Phases: slices.Clone(r.Phases), Language: r.Language,
-		StartDate: r.PreferredStart, EndDate: r.PreferredEnd, Title: map[string]string{}, Description: map[string]string{}}
+		StartDate: start, EndDate: end, Title: map[string]string{}, Description: map[string]string{}}
 	for _, l := range i18n.Langs {
 		var topics []string
 		for _, t := range r.Topics {
@@ -650,16 +651,53 @@ func (s *Service) DraftWorkshop(ctx context.Context, u *officials.Official, id i
 			topics = append(topics, s.cat.T(l, "advisory.topic."+t))
 		}
 		d.Title[l] = clip(s.cat.T(l, "advisory.workshop.title", "country", c.Name(l), "topics", strings.Join(topics, s.cat.T(l, "advisory.list_sep"))), MaxWorkshopTitle)
-		d.Description[l] = clip(s.cat.T(l, "advisory.workshop.description", "id", strconv.FormatInt(r.ID, 10), "body", r.RequestingBody)+"\n\n"+r.Needs, MaxWorkshopText)
+		// The country's account of its needs is confidential: a workshop's description is
+		// public once it is published, so it says only who asked.
+		d.Description[l] = clip(s.cat.T(l, "advisory.workshop.description", "id", strconv.FormatInt(r.ID, 10), "body", r.RequestingBody), MaxWorkshopText)
 	}
 	return d, nil
 }
 
-// Lengths a workshop's title and description may have (the workshops feature's limits).
+// Lengths a workshop's title and description may have, and the most days it may last (the
+// workshops feature's limits); DefaultWorkshopDays is how long a workshop is proposed to
+// last when the country's preferred period is longer than a workshop may be.
 const (
-	MaxWorkshopTitle = 200
-	MaxWorkshopText  = 5000
+	MaxWorkshopTitle    = 200
+	MaxWorkshopText     = 5000
+	MaxWorkshopDays     = 31
+	DefaultWorkshopDays = 3
 )
+
+// workshopDates proposes a workshop's dates within the country's preferred period: the
+// whole period when a workshop may last that long, else its first DefaultWorkshopDays days.
+func workshopDates(start, end string) (string, string) {
+	if start == "" || end == "" {
+		return start, end
+	}
+	a, b := dateOf(start), dateOf(end)
+	if b.Sub(a) >= MaxWorkshopDays*24*time.Hour {
+		return start, a.AddDate(0, 0, DefaultWorkshopDays-1).Format(DateLayout)
+	}
+	return start, end
+}
+
+// RequestOfWorkshop returns the request the national workshop workshopID was spawned from,
+// if u may see it; nil when there is none or u may not.
+func (s *Service) RequestOfWorkshop(ctx context.Context, u *officials.Official, workshopID int64) (*Request, error) {
+	var id int64
+	err := s.db.R.QueryRowContext(ctx, "SELECT id FROM advisory_requests WHERE workshop_id = ? ORDER BY id LIMIT 1", workshopID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("advisory: request of workshop %d: %w", workshopID, err)
+	}
+	r, err := s.Get(ctx, u, id)
+	if errors.Is(err, problem.NotFound) {
+		return nil, nil
+	}
+	return r, err
+}
 
 // clip shortens s to at most n runes, ending with "…" when cut.
 func clip(s string, n int) string {

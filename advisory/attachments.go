@@ -390,3 +390,43 @@ func (s *Service) OpenAttachment(ctx context.Context, u *officials.Official, id,
 	a.CreatedAt = parseTime(at)
 	return &a, data, nil
 }
+
+// ErrNotUploader: a file is removed by whoever attached it, or by staff.
+var ErrNotUploader = problem.New(http.StatusForbidden, "not_uploader", "advisory.error.not_uploader")
+
+// CanRemoveAttachment reports whether u may remove attachment a of request r: its uploader or
+// staff, while the request is open.
+func CanRemoveAttachment(u *officials.Official, r *Request, a Attachment) bool {
+	return !r.Terminal() && (u.IsStaff() || a.UploadedBy.ID == u.ID)
+}
+
+// RemoveAttachment removes attachment aid of request id on behalf of u — its uploader or
+// staff — while the request is open; the audit log keeps its name, size and checksum.
+func (s *Service) RemoveAttachment(ctx context.Context, u *officials.Official, id, aid int64) error {
+	r, err := s.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var a Attachment
+		err := tx.QueryRowContext(ctx, "SELECT id, filename, size, sha256, uploaded_by FROM advisory_attachments WHERE id = ? AND request_id = ?", aid, id).
+			Scan(&a.ID, &a.Filename, &a.Size, &a.SHA256, &a.UploadedBy.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.NotFound
+		}
+		if err != nil {
+			return fmt.Errorf("advisory: attachment %d: %w", aid, err)
+		}
+		if r.Terminal() {
+			return ErrClosed
+		}
+		if !CanRemoveAttachment(u, r, a) {
+			return ErrNotUploader
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM advisory_attachments WHERE id = ?", aid); err != nil {
+			return fmt.Errorf("advisory: remove attachment %d: %w", aid, err)
+		}
+		return audit.Record(ctx, tx, actorOf(u), "advisory.detach", subjectOf(id), "attachment",
+			fmt.Sprintf("%s (%d bytes, sha256 %s)", a.Filename, a.Size, a.SHA256), "")
+	})
+}

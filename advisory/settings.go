@@ -1,6 +1,9 @@
 package advisory
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Limits are how much a request's files may weigh and how many it may hold; the request
 // form states them and the server holds to them.
@@ -42,7 +45,12 @@ func (s *Service) Configure(st Settings) {
 		st.Limits.Files = d.Files
 	}
 	s.limits = st.Limits
-	s.intake = st.Intake
+	s.intake = nil
+	for _, e := range st.Intake {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			s.intake = append(s.intake, e)
+		}
+	}
 }
 
 // Limits returns the service's upload limits.

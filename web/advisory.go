@@ -36,6 +36,7 @@ func (h *handler) advisoryRoutes(g fiber.Router) {
 	g.Post("/advisory/:id/comments", h.requireLogin, may, h.commentAdvisory)
 	g.Post("/advisory/:id/attachments", h.requireLogin, may, h.attachAdvisory)
 	g.Get("/advisory/:id/attachments/:aid", h.requireLogin, may, h.downloadAdvisoryAttachment)
+	g.Post("/advisory/:id/attachments/:aid/delete", h.requireLogin, may, h.removeAdvisoryAttachment)
 	g.Post("/advisory/:id/rating", h.requireLogin, may, h.rateAdvisory)
 	h.advisoryWorkshopRoutes(g, staff)
 	h.countryRoutes(g)
@@ -439,8 +440,9 @@ type advisoryDetail struct {
 // advisoryAttachmentRow is a file as the request's page lists it.
 type advisoryAttachmentRow struct {
 	advisory.Attachment
-	Type string // PDF, DOCX, XLSX
-	KB   int
+	Type      string // PDF, DOCX, XLSX
+	KB        int
+	Removable bool // the viewer may remove it
 }
 
 // Mentions reports whether the request names a code in a list (for templates).
@@ -482,7 +484,8 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	for _, a := range as {
-		d.Attachments = append(d.Attachments, advisoryAttachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024)})
+		d.Attachments = append(d.Attachments, advisoryAttachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024),
+			Removable: advisory.CanRemoveAttachment(u, r, a)})
 	}
 	if r.Rating != nil {
 		d.Rating = *r.Rating
@@ -634,6 +637,19 @@ func (h *handler) attachAdvisory(c *fiber.Ctx) error {
 		_, err = h.Advisory.AddAttachments(c.UserContext(), user(c), id, files)
 	}
 	return h.redisplayAdvisory(c, id, err, nil, "flash.advisory.attached", "attachments")
+}
+
+func (h *handler) removeAdvisoryAttachment(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	aid, err := parseID(c.Params("aid"))
+	if err != nil {
+		return err
+	}
+	err = h.Advisory.RemoveAttachment(c.UserContext(), user(c), id, aid)
+	return h.redisplayAdvisory(c, id, err, nil, "flash.advisory.detached", "attachments")
 }
 
 func (h *handler) downloadAdvisoryAttachment(c *fiber.Ctx) error {

@@ -25,9 +25,12 @@ func (h *handler) apiAdvisoryRoutes(api fiber.Router) {
 	api.Post("/advisory/:id/comments", may, h.apiCommentAdvisory)
 	api.Post("/advisory/:id/attachments", may, h.apiAttachAdvisory)
 	api.Get("/advisory/:id/attachments/:aid", may, h.apiDownloadAdvisoryAttachment)
+	api.Delete("/advisory/:id/attachments/:aid", may, h.apiRemoveAdvisoryAttachment)
 	api.Post("/advisory/:id/rating", may, h.apiRateAdvisory)
 	api.Get("/countries/:iso/assessments", may, h.apiListAssessments)
-	api.Post("/countries/:iso/assessments", h.requireRole(officials.RoleFocalPoint), h.apiSaveAssessment)
+	api.Post("/countries/:iso/assessments", may, h.apiSaveAssessment)
+	api.Put("/countries/:iso/assessments/:aid", may, h.apiCorrectAssessment)
+	api.Get("/countries/:iso/assessments/changes", may, h.apiAssessmentChanges)
 	h.apiAdvisoryWorkshopRoutes(api, staff)
 }
 
@@ -240,6 +243,25 @@ func (h *handler) apiAttachAdvisory(c *fiber.Ctx) error {
 	return data(c, fiber.StatusCreated, as)
 }
 
+func (h *handler) apiRemoveAdvisoryAttachment(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	aid, err := parseID(c.Params("aid"))
+	if err != nil {
+		return err
+	}
+	if err := h.Advisory.RemoveAttachment(c.UserContext(), user(c), id, aid); err != nil {
+		return err
+	}
+	as, err := h.Advisory.Attachments(c.UserContext(), user(c), id)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, as)
+}
+
 func (h *handler) apiDownloadAdvisoryAttachment(c *fiber.Ctx) error {
 	return h.downloadAdvisoryAttachment(c)
 }
@@ -298,7 +320,7 @@ var (
 	oaTime     = map[string]any{"type": "string", "format": "date-time"}
 	oaStrArray = map[string]any{"type": "array", "items": oaStr}
 	oaPerson   = map[string]any{"type": "object", "properties": map[string]any{"id": oaInt, "name_ar": oaStr, "name_latin": oaStr,
-		"staff": map[string]any{"type": "boolean"}}}
+		"staff": map[string]any{"type": "boolean"}, "former": map[string]any{"type": "boolean", "description": "an account since deleted: no name"}}}
 	oaStatus = map[string]any{"type": "string", "enum": advisory.Statuses}
 
 	schemaAdvisoryRequest = map[string]any{"type": "object", "properties": map[string]any{
