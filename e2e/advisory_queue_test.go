@@ -44,6 +44,13 @@ func TestBrowserAdvisoryQueueAndUploadLimit(t *testing.T) {
 		clickInput("support_kinds", "advisory_mission"),
 		chromedp.SetUploadFiles(chromedp.CSS("#f-attachments"), []string{big}),
 	)
+	// The page's script names the file before anything is sent.
+	do(t, ctx, "send the form", chromedp.Click(chromedp.CSS(".advisory-form button[type=submit]")))
+	if got := text(t, ctx, "#f-attachments-size"); !strings.Contains(got, "«مسح ضوئي كبير.pdf»") || !strings.Contains(got, "8 ميغابايت") {
+		t.Errorf("the browser's check says %q", got)
+	}
+	// Without the script (or past it), the server answers the same and keeps what was typed.
+	_ = eval[bool](t, ctx, `(() => { document.querySelector('#f-attachments').removeAttribute('data-max-file'); return true })()`)
 	clickAndLoad(t, ctx, ".advisory-form button[type=submit]")
 	if got := location(t, ctx); got != "/ar/advisory/new" {
 		t.Fatalf("after a scan over the limit the browser is on %s", got)

@@ -202,8 +202,11 @@ type advisoryForm struct {
 	MaxFileMB    int
 	MaxTotalMB   int
 	MaxFiles     int
-	FileAccept   string
-	Languages    []string
+	// MaxFileBytes and MaxTotalBytes are the same limits in bytes, for the check made in
+	// the browser before sending.
+	MaxFileBytes, MaxTotalBytes int64
+	FileAccept                  string
+	Languages                   []string
 }
 
 // Checked lists the values of a group of checkboxes that were ticked.
@@ -256,6 +259,7 @@ func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, 
 	}
 	d := &advisoryForm{In: in, Countries: cs, Staff: u.IsStaff(), Topics: advisory.Topics, SupportKinds: advisory.SupportKinds,
 		MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept,
+		MaxFileBytes: h.Advisory.Limits().FileBytes, MaxTotalBytes: h.Advisory.Limits().TotalBytes,
 		Languages: []string{"ar", "en", "fr"}}
 	if !u.IsStaff() {
 		d.Country, err = h.Officials.Country(c.UserContext(), u.Country)
@@ -429,10 +433,12 @@ type advisoryDetail struct {
 	MaxFileMB   int
 	MaxTotalMB  int
 	MaxFiles    int
-	FileAccept  string
-	Workshop    *advisoryWorkshop
-	CanSpawn    bool // staff may create the national workshop from the request now
-	Levels      []int
+	// MaxFileBytes and MaxTotalBytes are the limits in bytes, for the browser's check.
+	MaxFileBytes, MaxTotalBytes int64
+	FileAccept                  string
+	Workshop                    *advisoryWorkshop
+	CanSpawn                    bool // staff may create the national workshop from the request now
+	Levels                      []int
 	// StaffChoices are the staff accounts that may own the request or be on its team.
 	StaffChoices []staffChoice
 }
@@ -460,7 +466,8 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	d := &advisoryDetail{Req: r, Staff: u.IsStaff(), CountrySide: advisory.PartyOf(u, r.Country) == advisory.PartyCountry,
-		Moves: advisory.Moves(u, r), MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept, Levels: []int{5, 4, 3, 2, 1}}
+		Moves: advisory.Moves(u, r), MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept,
+		MaxFileBytes: h.Advisory.Limits().FileBytes, MaxTotalBytes: h.Advisory.Limits().TotalBytes, Levels: []int{5, 4, 3, 2, 1}}
 	d.CanRate = d.CountrySide && r.Status == advisory.StatusCompleted && r.Rating == nil
 	if d.Country, err = h.Officials.Country(ctx, r.Country); err != nil {
 		return nil, err
