@@ -427,6 +427,6 @@ func (s *Service) RemoveAttachment(ctx context.Context, u *officials.Official, i
 			return fmt.Errorf("advisory: remove attachment %d: %w", aid, err)
 		}
 		return audit.Record(ctx, tx, actorOf(u), "advisory.detach", subjectOf(id), "attachment",
-			fmt.Sprintf("%s (%d bytes, sha256 %s)", a.Filename, a.Size, a.SHA256), "")
+			fmt.Sprintf("%s (sha256 %s, size %d)", a.Filename, a.SHA256, a.Size), "")
 	})
 }
