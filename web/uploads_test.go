@@ -116,7 +116,7 @@ func TestUploadLimitsAgreeWithForms(t *testing.T) {
 			!strings.Contains(res.Body, `lang="ar"`) {
 			t.Errorf("%s: %d, want 413 with %q naming %q: %s", tc.what, res.Status, tc.msg, tc.name, excerpt(res.Body))
 		}
-		if tc.fields != nil && len(tc.fields) > 1 && !strings.Contains(res.Body, typed) {
+		if len(tc.fields) > 1 && !strings.Contains(res.Body, typed) {
 			t.Errorf("%s: the typed request was lost", tc.what)
 		}
 	}
