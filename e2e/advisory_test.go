@@ -231,7 +231,8 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	})
 	logout(t, ctx, "ar")
 	s.login(t, ctx, "en", staff.Email)
-	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO"} {
+	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO",
+		"/ar/advisory/queue", "/ar/advisory/" + id, "/ar/countries/JO/assessment", "/ar/countries/JO/assessment?correct=1"} {
 		check(p)
 	}
 }
