@@ -245,3 +245,38 @@ func TestStaffEnterAndCorrectSelfAssessment(t *testing.T) {
 		t.Errorf("API corrections: %d %s", res.Status, res.Body)
 	}
 }
+
+// TestPageMessagesAgreeWithGender: in Arabic, the request's header and the country's latest
+// self-assessment say «قدّمته/أجرته» of a woman and «قدّمه/أجراه» of a man.
+func TestPageMessagesAgreeWithGender(t *testing.T) {
+	p := newPlatform(t)
+	ctx := context.Background()
+	_, woman := aqPerson(t, p, "huda@mode.gov.jo", "هدى عبد الله", "Huda Abdullah", "female", "ar", officials.RoleFocalPoint, "JO")
+	_, man := aqPerson(t, p, "sami@mode.gov.jo", "سامي خليل", "Sami Khalil", "male", "ar", officials.RoleFocalPoint, "JO")
+	sc, _ := account(t, p, "staff@example.org", officials.RoleStaff, "")
+	grid := advisory.AssessmentInput{Levels: map[string]map[string]int{}}
+	for ph := 1; ph <= 4; ph++ {
+		grid.Levels[fmt.Sprint(ph)] = map[string]int{}
+		for _, o := range advisory.Objectives {
+			grid.Levels[fmt.Sprint(ph)][o] = 1
+		}
+	}
+	for _, tc := range []struct {
+		who               *officials.Official
+		submitted, latest string
+	}{
+		{woman, "قدّمته هدى عبد الله", "أجرته هدى عبد الله"},
+		{man, "قدّمه سامي خليل", "أجراه سامي خليل"},
+	} {
+		r := advSubmit(t, p, tc.who, "JO")
+		if page := sc.get(fmt.Sprintf("/ar/advisory/%d", r.ID)).Body; !strings.Contains(page, tc.submitted) {
+			t.Errorf("the request's header lacks %q", tc.submitted)
+		}
+		if _, err := p.Advisory.SaveAssessment(ctx, tc.who, "JO", grid); err != nil {
+			t.Fatal(err)
+		}
+		if page := sc.get("/ar/countries/JO").Body; !strings.Contains(page, tc.latest) {
+			t.Errorf("the country page lacks %q", tc.latest)
+		}
+	}
+}
