@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -137,8 +138,9 @@ func TestUploadLimitsAgreeWithForms(t *testing.T) {
 		t.Errorf("API JSON over the total: %d %s", res.Status, excerpt(res.Body))
 	}
 
-	// Over what the server reads at all: refused from Content-Length before the body is
-	// read, with a localized answer — through a real listener, as a client meets it.
+	// Over what the server reads at all: refused from its Content-Length alone, before any
+	// of the body is sent, with a localized answer — through a real listener, as a client
+	// meets it (headers only on the wire: the answer cannot have come from reading a body).
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -146,32 +148,42 @@ func TestUploadLimitsAgreeWithForms(t *testing.T) {
 	go func() { _ = f.p.App.Listener(ln) }()
 	t.Cleanup(func() { _ = ln.Close() })
 	huge := cfg.BodyLimit() + 1
-	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}}
-	send := func(req *http.Request) response {
+	headersOnly := func(path string, header http.Header) response {
 		t.Helper()
-		req.Header.Set("Expect", "100-continue")
-		res, err := client.Do(req)
+		conn, err := net.DialTimeout("tcp", ln.Addr().String(), 5*time.Second)
 		if err != nil {
-			t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		var b strings.Builder
+		fmt.Fprintf(&b, "POST %s HTTP/1.1\r\nHost: masar.test\r\nContent-Length: %d\r\n", path, huge)
+		for k, vs := range header {
+			for _, v := range vs {
+				fmt.Fprintf(&b, "%s: %s\r\n", k, v)
+			}
+		}
+		b.WriteString("\r\n")
+		if _, err := conn.Write([]byte(b.String())); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: no answer to the headers alone: %v", path, err)
 		}
 		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return response{Status: res.StatusCode, Body: string(b), Header: res.Header}
+		body, _ := io.ReadAll(res.Body)
+		return response{Status: res.StatusCode, Body: string(body), Header: res.Header}
 	}
-	base := "http://" + ln.Addr().String()
-	body, ctype = upMultipart([][2]string{{"_csrf", f.csrfToken}}, upFile{"attachments", "huge.pdf", huge})
-	req, _ := http.NewRequest("POST", base+"/ar/advisory/"+adv+"/attachments", body)
-	req.Header.Set("Content-Type", ctype)
-	req.AddCookie(&http.Cookie{Name: "masar_csrf", Value: f.csrfSeed})
-	req.AddCookie(&http.Cookie{Name: "masar_session", Value: f.actors[roleFpA].session})
-	if res := send(req); res.Status != 413 || !strings.Contains(res.Body, "أكبر من أن يقرأه الخادم") || !strings.Contains(res.Body, `dir="rtl"`) {
+	page := http.Header{"Content-Type": {"multipart/form-data; boundary=x"},
+		"Cookie": {"masar_csrf=" + f.csrfSeed + "; masar_session=" + f.actors[roleFpA].session}}
+	if res := headersOnly("/ar/advisory/"+adv+"/attachments", page); res.Status != 413 || !strings.Contains(res.Body, "أكبر من أن يقرأه الخادم") ||
+		!strings.Contains(res.Body, `dir="rtl"`) {
 		t.Errorf("page over the body limit: %d %s", res.Status, excerpt(res.Body))
 	}
-	req, _ = http.NewRequest("POST", base+"/api/v1/advisory/"+adv+"/attachments", bytes.NewReader(make([]byte, huge)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept-Language", "en")
-	req.Header.Set("Authorization", "Bearer "+f.actors[roleFpA].token)
-	if res := send(req); res.Status != 413 || !strings.Contains(res.Body, `"code":"too_large"`) || !strings.Contains(res.Body, "larger than the server reads") {
+	api := http.Header{"Content-Type": {"application/json"}, "Accept-Language": {"en"}, "Authorization": {"Bearer " + f.actors[roleFpA].token}}
+	if res := headersOnly("/api/v1/advisory/"+adv+"/attachments", api); res.Status != 413 || !strings.Contains(res.Body, `"code":"too_large"`) ||
+		!strings.Contains(res.Body, "larger than the server reads") {
 		t.Errorf("API over the body limit: %d %s", res.Status, excerpt(res.Body))
 	}
 	// Nothing refused was kept: the request holds only the fixture's file.
