@@ -30,7 +30,10 @@ func (h *handler) apiAdvisoryQueueRoutes(api fiber.Router, staff fiber.Handler) 
 // dropped. A staff member's queue opens on their own requests.
 func queueFilter(c *fiber.Ctx, dflt string) advisory.QueueFilter {
 	f := advisory.QueueFilter{View: c.Query("view", dflt), Country: strings.ToUpper(strings.TrimSpace(c.Query("country"))), Status: c.Query("status")}
-	if !slices.Contains(advisory.QueueViews, f.View) {
+	switch {
+	case f.View == "all":
+		f.View = advisory.QueueAll
+	case f.View == "" || !slices.Contains(advisory.QueueViews, f.View):
 		f.View = dflt
 	}
 	if !slices.Contains(advisory.OpenStatuses, f.Status) {
@@ -148,9 +151,6 @@ func (h *handler) showAdvisoryQueue(c *fiber.Ctx) error {
 
 func (h *handler) apiAdvisoryQueue(c *fiber.Ctx) error {
 	f := queueFilter(c, advisory.QueueAll)
-	if c.Query("view") == "all" {
-		f.View = advisory.QueueAll
-	}
 	f.Limit = c.QueryInt("limit", 50)
 	f.Offset = max(0, c.QueryInt("offset", 0))
 	q, err := h.Advisory.Queue(c.UserContext(), user(c), f)

@@ -120,6 +120,10 @@ func TestAdvisoryStaffOwnQueueAndAreTold(t *testing.T) {
 	if !strings.Contains(q.Body, fmt.Sprintf(`href="/ar/advisory/%d"`, r2.ID)) || strings.Contains(q.Body, fmt.Sprintf(`href="/ar/advisory/%d"`, r1.ID)) {
 		t.Errorf("unassigned view")
 	}
+	q = hc.get("/ar/advisory/queue?view=all")
+	if !strings.Contains(q.Body, fmt.Sprintf(`href="/ar/advisory/%d"`, r1.ID)) || !strings.Contains(q.Body, fmt.Sprintf(`href="/ar/advisory/%d"`, r2.ID)) {
+		t.Errorf("the view of all open requests lacks one")
+	}
 	if q = hc.get("/ar/advisory/queue?view=all&country=TN"); strings.Contains(q.Body, fmt.Sprintf(`href="/ar/advisory/%d"`, r1.ID)) {
 		t.Errorf("country filter")
 	}
