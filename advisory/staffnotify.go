@@ -20,8 +20,8 @@ import (
 // the staff accounts configured for it (Settings.Intake), or every staff account when none
 // is. Every such mail is in the "advisory" category, which a person may turn off.
 
-// staffOf returns the live owner and team of r, or — when it has none — the intake; never
-// the actor, each once.
+// staffOf returns the live owner and team of r, or — when it has none left — the intake;
+// never the actor, each once.
 func (s *Service) staffOf(ctx context.Context, r *Request, actor *officials.Official) ([]*officials.Official, error) {
 	var ids []int64
 	if r.Owner != nil {
@@ -42,15 +42,15 @@ func (s *Service) staffOf(ctx context.Context, r *Request, actor *officials.Offi
 		seen[o.ID] = true
 		out = append(out, o)
 	}
-	if len(ids) > 0 {
-		for _, id := range ids {
-			o, err := s.officials.Get(ctx, id)
-			if err == nil {
-				add(o)
-			}
+	for _, id := range ids {
+		if o, err := s.officials.Get(ctx, id); err == nil {
+			add(o)
 		}
+	}
+	if len(out) > 0 || len(ids) > 0 && actor != nil && slices.Contains(ids, actor.ID) {
 		return out, nil
 	}
+	// Nobody on the request (or nobody left: accounts deleted since): the intake.
 	all, err := s.StaffMembers(ctx)
 	if err != nil {
 		return nil, err
