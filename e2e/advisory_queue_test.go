@@ -97,6 +97,7 @@ func TestBrowserAdvisoryQueueAndUploadLimit(t *testing.T) {
 	if got := text(t, ctx, ".flash"); got != msg.T("ar", "flash.saved") {
 		t.Errorf("flash after taking the request: %q", got)
 	}
+	screenshot(t, ctx, "advisory-staffing-ar")
 	s.open(t, ctx, "/ar/advisory/queue")
 	if got := text(t, ctx, "main h1"); got != msg.T("ar", "advisory.queue.title") {
 		t.Fatalf("queue title %q", got)
