@@ -52,33 +52,37 @@ const (
 
 // Request is an advisory-service request.
 type Request struct {
-	ID                int64      `json:"id"`
-	Country           string     `json:"country"`
-	RequestingBody    string     `json:"requesting_body"`
-	Phases            []int      `json:"phases"`
-	Topics            []string   `json:"topics"`
-	TopicsOther       string     `json:"topics_other"`
-	StartDepartments  string     `json:"start_departments"`
-	ExtendDepartments string     `json:"extend_departments"`
-	Needs             string     `json:"needs"`
-	SupportKinds      []string   `json:"support_kinds"`
-	PreferredStart    string     `json:"preferred_start"` // YYYY-MM-DD or ""
-	PreferredEnd      string     `json:"preferred_end"`
-	Language          string     `json:"language"` // language the support should be given in
-	Status            string     `json:"status"`
-	LeadExpert        string     `json:"lead_expert"`
-	ResponseDue       string     `json:"response_due"` // YYYY-MM-DD or ""
-	DeliveryDue       string     `json:"delivery_due"`
-	Overdue           bool       `json:"overdue"`
-	WorkshopID        *int64     `json:"workshop_id"`
-	SDGTargets        []string   `json:"sdg_targets"` // staff's tags: SDG targets served (SDGTargets)
-	Objectives        []string   `json:"objectives"`  // and strategic objectives worked on (Objectives)
-	Rating            *int       `json:"rating"`
-	Feedback          string     `json:"feedback"`
-	RatedAt           *time.Time `json:"rated_at"`
-	CreatedBy         int64      `json:"created_by"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	ID                int64    `json:"id"`
+	Country           string   `json:"country"`
+	RequestingBody    string   `json:"requesting_body"`
+	Phases            []int    `json:"phases"`
+	Topics            []string `json:"topics"`
+	TopicsOther       string   `json:"topics_other"`
+	StartDepartments  string   `json:"start_departments"`
+	ExtendDepartments string   `json:"extend_departments"`
+	Needs             string   `json:"needs"`
+	SupportKinds      []string `json:"support_kinds"`
+	PreferredStart    string   `json:"preferred_start"` // YYYY-MM-DD or ""
+	PreferredEnd      string   `json:"preferred_end"`
+	Language          string   `json:"language"` // language the support should be given in
+	Status            string   `json:"status"`
+	LeadExpert        string   `json:"lead_expert"`
+	Owner             *Person  `json:"owner"` // the staff account that answers for the request, or nil
+	Team              []Person `json:"team"`  // the staff accounts working with the owner
+	// ResponseDueNote is why staff last cleared or postponed the response due date.
+	ResponseDueNote string     `json:"response_due_note"`
+	ResponseDue     string     `json:"response_due"` // YYYY-MM-DD or ""
+	DeliveryDue     string     `json:"delivery_due"`
+	Overdue         bool       `json:"overdue"`
+	WorkshopID      *int64     `json:"workshop_id"`
+	SDGTargets      []string   `json:"sdg_targets"` // staff's tags: SDG targets served (SDGTargets)
+	Objectives      []string   `json:"objectives"`  // and strategic objectives worked on (Objectives)
+	Rating          *int       `json:"rating"`
+	Feedback        string     `json:"feedback"`
+	RatedAt         *time.Time `json:"rated_at"`
+	CreatedBy       int64      `json:"created_by"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 // Terminal reports whether the request has reached an end state.
@@ -106,6 +110,8 @@ type Service struct {
 	today     func() string
 	// followUpMonths is how long after completion the follow-up survey is due (0: the default).
 	followUpMonths int
+	limits         Limits
+	intake         []string
 }
 
 // New returns the advisory service. baseURL is the platform's public address, used in the
@@ -116,7 +122,7 @@ func New(db *store.DB, o *officials.Service, m *mail.Mailer, baseURL string) (*S
 		return nil, err
 	}
 	return &Service{db: db, officials: o, mailer: m, cat: cat, baseURL: strings.TrimRight(baseURL, "/"),
-		today: func() string { return time.Now().UTC().Format(DateLayout) }}, nil
+		today: func() string { return time.Now().UTC().Format(DateLayout) }, limits: DefaultLimits()}, nil
 }
 
 // DateLayout is how calendar dates are written: in the database, the API and the forms.
@@ -227,6 +233,9 @@ func (s *Service) get(ctx context.Context, q store.Queryer, id int64) (*Request,
 	if err := loadTags(ctx, q, []*Request{r}); err != nil {
 		return nil, err
 	}
+	if err := s.loadStaffing(ctx, q, []*Request{r}); err != nil {
+		return nil, err
+	}
 	if err := loadMarks(ctx, q, []*Request{r}); err != nil {
 		return nil, err
 	}
@@ -313,6 +322,9 @@ func (s *Service) List(ctx context.Context, u *officials.Official, f Filter) ([]
 	if err := loadTags(ctx, s.db.R, out); err != nil {
 		return nil, 0, err
 	}
+	if err := s.loadStaffing(ctx, s.db.R, out); err != nil {
+		return nil, 0, err
+	}
 	if err := loadMarks(ctx, s.db.R, out); err != nil {
 		return nil, 0, err
 	}
@@ -367,7 +379,7 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	checked, err := checkFiles(files, 0)
+	checked, err := checkFiles(files, 0, s.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +388,7 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		return nil, err
 	}
 	now := store.Now()
-	due := time.Now().UTC().AddDate(0, 0, DefaultResponseDays).Format(DateLayout)
+	due := dateOf(s.today()).AddDate(0, 0, DefaultResponseDays).Format(DateLayout)
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO advisory_requests(country, requesting_body, topics_other, start_departments,
@@ -425,7 +437,10 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, r, u, "advisory_submitted", nil)
+		if err := s.notify(ctx, tx, r, u, "advisory_submitted", nil); err != nil {
+			return err
+		}
+		return s.notifyStaffNew(ctx, tx, r, u)
 	})
 	if err != nil {
 		return nil, err
@@ -456,12 +471,46 @@ type Assignment struct {
 	LeadExpert  string `json:"lead_expert" form:"lead_expert"`
 	ResponseDue string `json:"response_due" form:"response_due"` // YYYY-MM-DD or "" to clear
 	DeliveryDue string `json:"delivery_due" form:"delivery_due"`
+	// DueNote says why the response due date is cleared or moved later: required then, as
+	// the country sees the date and is told of the change.
+	DueNote string `json:"due_note" form:"due_note"`
+}
+
+// MaxDueNote is the length allowed for the reason of a response due date's change.
+const MaxDueNote = 500
+
+// checkDates applies the rules of the due dates to a's changes from old: a date set or
+// changed may not lie in the past, the delivery comes no earlier than the response, and the
+// response due date is cleared or postponed only with a reason.
+func (a *Assignment) checkDates(f problem.Fields, old *Request, today string) {
+	for _, d := range []struct {
+		field, v, was string
+	}{{"response_due", a.ResponseDue, old.ResponseDue}, {"delivery_due", a.DeliveryDue, old.DeliveryDue}} {
+		switch {
+		case d.v == "" || d.v == d.was:
+		case !validDate(d.v):
+			f.Add(d.field, "advisory.field.date.invalid")
+		case d.v < today:
+			f.Add(d.field, "advisory.field.date.past")
+		}
+	}
+	if a.ResponseDue != "" && a.DeliveryDue != "" && f["response_due"] == "" && f["delivery_due"] == "" && a.DeliveryDue < a.ResponseDue {
+		f.Add("delivery_due", "advisory.field.delivery_due.before_response")
+	}
+	textProblem(f, "due_note", a.DueNote, MaxDueNote, false)
+	// While the country waits for the answer, its date is a promise: moving it away takes a reason.
+	waiting := old.Status == StatusSubmitted || old.Status == StatusUnderReview
+	later := waiting && old.ResponseDue != "" && (a.ResponseDue == "" || a.ResponseDue > old.ResponseDue)
+	if later && a.DueNote == "" && f["due_note"] == "" {
+		f.Add("due_note", "advisory.field.due_note.required")
+	}
 }
 
 // Assign sets the lead expert and due dates of request id (staff only). Each changed field
 // is recorded and the country is told of the change.
 func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a Assignment) (*Request, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
+	old, err := s.Get(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
 	if !u.IsStaff() {
@@ -470,17 +519,14 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 	a.LeadExpert = cleanLine(a.LeadExpert)
 	a.ResponseDue = strings.TrimSpace(a.ResponseDue)
 	a.DeliveryDue = strings.TrimSpace(a.DeliveryDue)
+	a.DueNote = cleanText(a.DueNote)
 	f := problem.Fields{}
 	textProblem(f, "lead_expert", a.LeadExpert, MaxBody, false)
-	for field, v := range map[string]string{"response_due": a.ResponseDue, "delivery_due": a.DeliveryDue} {
-		if v != "" && !validDate(v) {
-			f.Add(field, "advisory.field.date.invalid")
-		}
-	}
+	a.checkDates(f, old, s.today())
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		old, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -491,12 +537,18 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 		if old.LeadExpert == a.LeadExpert && old.ResponseDue == a.ResponseDue && old.DeliveryDue == a.DeliveryDue {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE advisory_requests SET lead_expert = ?, response_due = ?, delivery_due = ?, updated_at = ?
-			WHERE id = ?`, a.LeadExpert, nullable(a.ResponseDue), nullable(a.DeliveryDue), store.Now(), id); err != nil {
+		note := old.ResponseDueNote
+		if old.ResponseDue != a.ResponseDue {
+			note = a.DueNote
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE advisory_requests SET lead_expert = ?, response_due = ?, delivery_due = ?,
+			response_due_note = ?, updated_at = ? WHERE id = ?`, a.LeadExpert, nullable(a.ResponseDue), nullable(a.DeliveryDue),
+			note, store.Now(), id); err != nil {
 			return fmt.Errorf("advisory: assign %d: %w", id, err)
 		}
 		for _, ch := range [][3]string{{"lead_expert", old.LeadExpert, a.LeadExpert},
-			{"response_due", old.ResponseDue, a.ResponseDue}, {"delivery_due", old.DeliveryDue, a.DeliveryDue}} {
+			{"response_due", old.ResponseDue, a.ResponseDue}, {"delivery_due", old.DeliveryDue, a.DeliveryDue},
+			{"response_due_note", old.ResponseDueNote, note}} {
 			if ch[1] != ch[2] {
 				if err := audit.Record(ctx, tx, actorOf(u), "advisory.assign", subjectOf(id), ch[0], ch[1], ch[2]); err != nil {
 					return err
@@ -507,7 +559,11 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, r, u, "advisory_assigned", nil)
+		extra := map[string]string{}
+		if old.ResponseDue != a.ResponseDue {
+			extra["note"] = note
+		}
+		return s.notify(ctx, tx, r, u, "advisory_assigned", extra)
 	})
 	if err != nil {
 		return nil, err
@@ -605,8 +661,9 @@ func (s *Service) DraftWorkshop(ctx context.Context, u *officials.Official, id i
 	if err != nil {
 		return nil, err
 	}
+	start, end := workshopDates(r.PreferredStart, r.PreferredEnd)
 	d := &WorkshopDraft{RequestID: r.ID, HostCountry: r.Country, Phases: slices.Clone(r.Phases), Language: r.Language,
-		StartDate: r.PreferredStart, EndDate: r.PreferredEnd, Title: map[string]string{}, Description: map[string]string{}}
+		StartDate: start, EndDate: end, Title: map[string]string{}, Description: map[string]string{}}
 	for _, l := range i18n.Langs {
 		var topics []string
 		for _, t := range r.Topics {
@@ -617,16 +674,53 @@ func (s *Service) DraftWorkshop(ctx context.Context, u *officials.Official, id i
 			topics = append(topics, s.cat.T(l, "advisory.topic."+t))
 		}
 		d.Title[l] = clip(s.cat.T(l, "advisory.workshop.title", "country", c.Name(l), "topics", strings.Join(topics, s.cat.T(l, "advisory.list_sep"))), MaxWorkshopTitle)
-		d.Description[l] = clip(s.cat.T(l, "advisory.workshop.description", "id", strconv.FormatInt(r.ID, 10), "body", r.RequestingBody)+"\n\n"+r.Needs, MaxWorkshopText)
+		// The country's account of its needs is confidential: a workshop's description is
+		// public once it is published, so it says only who asked.
+		d.Description[l] = clip(s.cat.T(l, "advisory.workshop.description", "id", strconv.FormatInt(r.ID, 10), "body", r.RequestingBody), MaxWorkshopText)
 	}
 	return d, nil
 }
 
-// Lengths a workshop's title and description may have (the workshops feature's limits).
+// Lengths a workshop's title and description may have, and the most days it may last (the
+// workshops feature's limits); DefaultWorkshopDays is how long a workshop is proposed to
+// last when the country's preferred period is longer than a workshop may be.
 const (
-	MaxWorkshopTitle = 200
-	MaxWorkshopText  = 5000
+	MaxWorkshopTitle    = 200
+	MaxWorkshopText     = 5000
+	MaxWorkshopDays     = 31
+	DefaultWorkshopDays = 3
 )
+
+// workshopDates proposes a workshop's dates within the country's preferred period: the
+// whole period when a workshop may last that long, else its first DefaultWorkshopDays days.
+func workshopDates(start, end string) (string, string) {
+	if start == "" || end == "" {
+		return start, end
+	}
+	a, b := dateOf(start), dateOf(end)
+	if b.Sub(a) >= MaxWorkshopDays*24*time.Hour {
+		return start, a.AddDate(0, 0, DefaultWorkshopDays-1).Format(DateLayout)
+	}
+	return start, end
+}
+
+// RequestOfWorkshop returns the request the national workshop workshopID was spawned from,
+// if u may see it; nil when there is none or u may not.
+func (s *Service) RequestOfWorkshop(ctx context.Context, u *officials.Official, workshopID int64) (*Request, error) {
+	var id int64
+	err := s.db.R.QueryRowContext(ctx, "SELECT id FROM advisory_requests WHERE workshop_id = ? ORDER BY id LIMIT 1", workshopID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("advisory: request of workshop %d: %w", workshopID, err)
+	}
+	r, err := s.Get(ctx, u, id)
+	if errors.Is(err, problem.NotFound) {
+		return nil, nil
+	}
+	return r, err
+}
 
 // clip shortens s to at most n runes, ending with "…" when cut.
 func clip(s string, n int) string {

@@ -100,35 +100,19 @@ func (in AssessmentInput) grid(f problem.Fields) Grid {
 	return g
 }
 
-// SaveAssessment records a new self-assessment of country by u, one of its focal points:
-// the country assesses itself. Earlier assessments stay as history.
+// SaveAssessment records a new self-assessment of country by u: one of its focal points (the
+// country assesses itself) or staff on its behalf (the assessment shows who entered it).
+// Earlier assessments stay as history.
 func (s *Service) SaveAssessment(ctx context.Context, u *officials.Official, country string, in AssessmentInput) (*Assessment, error) {
-	switch PartyOf(u, country) {
-	case PartyNone:
+	if PartyOf(u, country) == PartyNone {
 		return nil, problem.NotFound
-	case PartyStaff:
-		return nil, problem.Forbidden
 	}
-	if in.AssessedOn == "" {
-		in.AssessedOn = s.today()
-	}
-	in.Note = cleanText(in.Note)
-	f := problem.Fields{}
-	g := in.grid(f)
-	// A day of grace: the focal point's calendar may be ahead of UTC.
-	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(DateLayout)
-	switch {
-	case !validDate(in.AssessedOn):
-		f.Add("assessed_on", "advisory.field.date.invalid")
-	case in.AssessedOn > tomorrow:
-		f.Add("assessed_on", "advisory.field.date.future")
-	}
-	textProblem(f, "note", in.Note, MaxNote, false)
-	if err := f.Err(); err != nil {
+	g, err := s.checkAssessment(&in)
+	if err != nil {
 		return nil, err
 	}
 	var id int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO country_assessments(country, assessed_on, note, created_by, created_at)
 			VALUES(?, ?, ?, ?, ?) RETURNING id`, country, in.AssessedOn, in.Note, u.ID, store.Now()).Scan(&id)
 		if err != nil {

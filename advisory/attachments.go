@@ -29,8 +29,8 @@ import (
 
 // Limits on attached files.
 const (
-	MaxFileBytes       = 8 << 20 // one file
-	MaxFilesPerRequest = 10      // files attached to one request, in all
+	MaxFileBytes       = 8 << 20 // one file, unless configured otherwise (Limits)
+	MaxFilesPerRequest = 10      // files attached to one request, in all, unless configured otherwise
 	maxFileName        = 150     // runes
 	maxContentTypes    = 1 << 20 // bytes of [Content_Types].xml read when checking a DOCX or XLSX
 )
@@ -75,6 +75,8 @@ const (
 	fileMismatch = "advisory.file.mismatch"
 	fileMacro    = "advisory.file.macro"
 	fileTooMany  = "advisory.file.too_many"
+	// filesTooLarge: the files of one submission weigh more than allowed together.
+	filesTooLarge = "advisory.file.total_too_large"
 )
 
 // fileError is the 422 for a refused file: the field "attachments" says why, and the
@@ -82,6 +84,20 @@ const (
 func fileError(name, key string) error {
 	return &problem.Error{Status: http.StatusUnprocessableEntity, Code: "validation", Key: "advisory.error.attachment",
 		Args: []any{"name", name}, Fields: map[string]string{"attachments": key}}
+}
+
+// FileTooLarge is the 413 for a file over the per-file limit: the message names the file
+// and the limit, in megabytes.
+func FileTooLarge(name string, l Limits) error {
+	return &problem.Error{Status: http.StatusRequestEntityTooLarge, Code: "file_too_large", Key: "advisory.error.attachment",
+		Args: []any{"name", cleanFileName(name), "mb", l.FileMB(), "total", l.TotalMB()}, Fields: map[string]string{"attachments": fileTooLarge}}
+}
+
+// FilesTooLarge is the 413 for files that together weigh more than the per-submission
+// limit: the message names the first file that did not fit.
+func FilesTooLarge(name string, l Limits) error {
+	return &problem.Error{Status: http.StatusRequestEntityTooLarge, Code: "files_too_large", Key: "advisory.error.attachment",
+		Args: []any{"name", cleanFileName(name), "mb", l.FileMB(), "total", l.TotalMB()}, Fields: map[string]string{"attachments": filesTooLarge}}
 }
 
 // The main parts' content types of the Office Open XML documents accepted, and those of
@@ -96,14 +112,12 @@ const (
 )
 
 // DetectKind tells what a file is by its content: "pdf", "docx" or "xlsx", or a catalogue
-// key saying why it is none of them (empty, too large, another type, macro-enabled). The
-// name plays no part.
+// key saying why it is none of them (empty, another type, macro-enabled). The name plays
+// no part; the size is checked against the limits by whoever takes the file.
 func DetectKind(data []byte) (kind, reason string) {
 	switch {
 	case len(data) == 0:
 		return "", fileEmpty
-	case len(data) > MaxFileBytes:
-		return "", fileTooLarge
 	case bytes.HasPrefix(data, []byte("%PDF-")):
 		return KindPDF, ""
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
@@ -237,9 +251,12 @@ func cleanFileName(name string) string {
 
 // checkFiles checks every file before anything is written; already is how many files the
 // request holds.
-func checkFiles(files []File, already int) ([]checked, error) {
-	if already+len(files) > MaxFilesPerRequest {
+func checkFiles(files []File, already int, l Limits) ([]checked, error) {
+	if already+len(files) > l.Files {
 		return nil, problem.Fields{"attachments": fileTooMany}.Err()
+	}
+	if err := CheckSizes(files, l); err != nil {
+		return nil, err
 	}
 	out := make([]checked, 0, len(files))
 	for _, f := range files {
@@ -251,6 +268,22 @@ func checkFiles(files []File, already int) ([]checked, error) {
 		out = append(out, checked{name: name, kind: kind, sum: hex.EncodeToString(sum[:]), data: f.Data})
 	}
 	return out, nil
+}
+
+// CheckSizes refuses, with a 413 naming the file, a file over the per-file limit or the
+// first file that takes the submission over its total.
+func CheckSizes(files []File, l Limits) error {
+	var total int64
+	for _, f := range files {
+		n := int64(len(f.Data))
+		if n > l.FileBytes {
+			return FileTooLarge(f.Name, l)
+		}
+		if total += n; total > l.TotalBytes {
+			return FilesTooLarge(f.Name, l)
+		}
+	}
+	return nil
 }
 
 func insertAttachment(ctx context.Context, tx *sql.Tx, requestID, by int64, f checked, now string) error {
@@ -291,7 +324,7 @@ func (s *Service) AddAttachments(ctx context.Context, u *officials.Official, id 
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM advisory_attachments WHERE request_id = ?", id).Scan(&n); err != nil {
 			return fmt.Errorf("advisory: count attachments %d: %w", id, err)
 		}
-		cs, err := checkFiles(files, n)
+		cs, err := checkFiles(files, n, s.limits)
 		if err != nil {
 			return err
 		}
@@ -356,4 +389,44 @@ func (s *Service) OpenAttachment(ctx context.Context, u *officials.Official, id,
 	}
 	a.CreatedAt = parseTime(at)
 	return &a, data, nil
+}
+
+// ErrNotUploader: a file is removed by whoever attached it, or by staff.
+var ErrNotUploader = problem.New(http.StatusForbidden, "not_uploader", "advisory.error.not_uploader")
+
+// CanRemoveAttachment reports whether u may remove attachment a of request r: its uploader or
+// staff, while the request is open.
+func CanRemoveAttachment(u *officials.Official, r *Request, a Attachment) bool {
+	return !r.Terminal() && (u.IsStaff() || a.UploadedBy.ID == u.ID)
+}
+
+// RemoveAttachment removes attachment aid of request id on behalf of u — its uploader or
+// staff — while the request is open; the audit log keeps its name, size and checksum.
+func (s *Service) RemoveAttachment(ctx context.Context, u *officials.Official, id, aid int64) error {
+	r, err := s.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var a Attachment
+		err := tx.QueryRowContext(ctx, "SELECT id, filename, size, sha256, uploaded_by FROM advisory_attachments WHERE id = ? AND request_id = ?", aid, id).
+			Scan(&a.ID, &a.Filename, &a.Size, &a.SHA256, &a.UploadedBy.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.NotFound
+		}
+		if err != nil {
+			return fmt.Errorf("advisory: attachment %d: %w", aid, err)
+		}
+		if r.Terminal() {
+			return ErrClosed
+		}
+		if !CanRemoveAttachment(u, r, a) {
+			return ErrNotUploader
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM advisory_attachments WHERE id = ?", aid); err != nil {
+			return fmt.Errorf("advisory: remove attachment %d: %w", aid, err)
+		}
+		return audit.Record(ctx, tx, actorOf(u), "advisory.detach", subjectOf(id), "attachment",
+			fmt.Sprintf("%s (sha256 %s, size %d)", a.Filename, a.SHA256, a.Size), "")
+	})
 }

@@ -53,8 +53,6 @@ func TestDetectKindByContent(t *testing.T) {
 		{"an Excel workbook made by excelize", xb.Bytes(), KindXLSX, ""},
 		{"a Word document", word, KindDOCX, ""},
 		{"an empty file", nil, "", fileEmpty},
-		{"a file one byte too large", append([]byte("%PDF-"), make([]byte, MaxFileBytes-4)...), "", fileTooLarge},
-		{"a PDF at the limit", append([]byte("%PDF-"), make([]byte, MaxFileBytes-5)...), KindPDF, ""},
 		{"a PNG", []byte("\x89PNG\r\n\x1a\n\x00\x00"), "", fileType},
 		{"plain text mentioning %PDF- later", []byte("hello %PDF-1.4"), "", fileType},
 		{"a ZIP of photos", officeZip(t, map[string]string{"a.jpg": "x"}), "", fileType},
@@ -113,7 +111,37 @@ func TestCheckFileNames(t *testing.T) {
 	if p, ok := problem.As(err); !ok || p.Status != 422 || len(p.Args) != 2 || p.Args[1] != "scan.pdf" {
 		t.Errorf("refusal: %+v", err)
 	}
-	if _, err := checkFiles(make([]File, 3), MaxFilesPerRequest-2); err == nil {
+	if _, err := checkFiles(make([]File, 3), MaxFilesPerRequest-2, DefaultLimits()); err == nil {
 		t.Error("more files than a request holds were accepted")
+	}
+}
+
+// TestCheckSizes: a file over the per-file limit, or the file that takes a submission over
+// its total, is refused with a 413 that names it; files within both pass.
+func TestCheckSizes(t *testing.T) {
+	l := Limits{FileBytes: 8 << 20, TotalBytes: 12 << 20, Files: 10}
+	pdf := func(n int) []byte { return append([]byte("%PDF-"), make([]byte, n-5)...) }
+	for _, tc := range []struct {
+		what  string
+		files []File
+		name  string // the file named, "" when accepted
+		code  string
+	}{
+		{"one file at the limit", []File{{"a.pdf", pdf(8 << 20)}}, "", ""},
+		{"one file a byte over", []File{{"big.pdf", pdf(8<<20 + 1)}}, "big.pdf", "file_too_large"},
+		{"two 6.5 MB scans over a 12 MB total", []File{{"scan1.pdf", pdf(13 << 19)}, {"scan2.pdf", pdf(13 << 19)}}, "scan2.pdf", "files_too_large"},
+		{"two 6 MB scans at the total", []File{{"scan1.pdf", pdf(6 << 20)}, {"scan2.pdf", pdf(6 << 20)}}, "", ""},
+	} {
+		err := CheckSizes(tc.files, l)
+		if tc.name == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.what, err)
+			}
+			continue
+		}
+		p, ok := problem.As(err)
+		if !ok || p.Status != 413 || p.Code != tc.code || p.Args[1] != tc.name {
+			t.Errorf("%s: %+v, want 413 %s naming %s", tc.what, err, tc.code, tc.name)
+		}
 	}
 }

@@ -29,6 +29,10 @@ type Person struct {
 	NameAr    string `json:"name_ar"`
 	NameLatin string `json:"name_latin"`
 	Staff     bool   `json:"staff"` // speaks for the programme
+	// Former marks an account since deleted or erased: its name is gone, and pages say
+	// "former account" in its place.
+	Former bool   `json:"former"`
+	Gender string `json:"-"` // for the grammar of messages about the person
 }
 
 // Name is the person's name in a language ("" for an account since deleted).
@@ -49,9 +53,9 @@ func (s *Service) people(ctx context.Context) func(id int64) Person {
 		if p, ok := seen[id]; ok {
 			return p
 		}
-		p := Person{ID: id}
+		p := Person{ID: id, Former: true}
 		if o, err := s.officials.Get(ctx, id); err == nil && o.DeletedAt == nil {
-			p.NameAr, p.NameLatin, p.Staff = o.NameAr, o.NameLatin, o.IsStaff()
+			p.NameAr, p.NameLatin, p.Staff, p.Gender, p.Former = o.NameAr, o.NameLatin, o.IsStaff(), o.Gender, false
 		}
 		seen[id] = p
 		return p
@@ -96,7 +100,13 @@ func (s *Service) AddComment(ctx context.Context, u *officials.Official, id int6
 		if err != nil {
 			return err
 		}
-		return s.notify(ctx, tx, r, u, "advisory_comment", map[string]string{"comment": body})
+		if err := s.notify(ctx, tx, r, u, "advisory_comment", map[string]string{"comment": body}); err != nil {
+			return err
+		}
+		if u.IsStaff() {
+			return nil
+		}
+		return s.notifyStaffComment(ctx, tx, r, u, body)
 	})
 	if err != nil {
 		return nil, err

@@ -167,8 +167,9 @@ func textProblem(f problem.Fields, field, s string, maxRunes int, required bool)
 }
 
 // validDate reports whether s is a real calendar date written YYYY-MM-DD, between the years
-// 2000 and 2100.
+// 1900 and 2100. Whether a date may lie in the past is each field's own rule: a country's
+// self-assessment may describe a year long gone, and was wrongly refused before 2000.
 func validDate(s string) bool {
 	t, err := time.Parse(DateLayout, s)
-	return err == nil && t.Format(DateLayout) == s && t.Year() >= 2000 && t.Year() <= 2100
+	return err == nil && t.Format(DateLayout) == s && t.Year() >= 1900 && t.Year() <= 2100
 }

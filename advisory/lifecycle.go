@@ -28,11 +28,11 @@ import (
 
 // Limits of the lifecycle's texts.
 const (
-	MaxReference = 100  // the letter's reference number
-	MaxSummary   = 5000 // a closing report's or terms of reference's summary
-	MaxAgenda    = 5000 // a mission's agenda
-	MaxTeam      = 1000 // a mission's team, one name a line
-	MaxTitle     = 200  // a deliverable's title, a mission's city, a signatory's name or title
+	MaxReference   = 100  // the letter's reference number
+	MaxSummary     = 5000 // a closing report's or terms of reference's summary
+	MaxAgenda      = 5000 // a mission's agenda
+	MaxMissionTeam = 1000 // a mission's team, one name a line
+	MaxTitle       = 200  // a deliverable's title, a mission's city, a signatory's name or title
 	// DefaultFollowUpMonths is how long after completion the country is asked how the support
 	// served it, unless configured otherwise (SetFollowUpMonths).
 	DefaultFollowUpMonths = 6

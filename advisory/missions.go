@@ -57,7 +57,7 @@ func (s *Service) AddMission(ctx context.Context, u *officials.Official, id int6
 		f.Add("end_date", "advisory.field.date.before_start")
 	}
 	textProblem(f, "city", in.City, MaxTitle, true)
-	textProblem(f, "team", in.Team, MaxTeam, false)
+	textProblem(f, "team", in.Team, MaxMissionTeam, false)
 	textProblem(f, "agenda", in.Agenda, MaxAgenda, false)
 	if err := f.Err(); err != nil {
 		return nil, err

@@ -65,6 +65,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, r *Request, actor *off
 		link := s.baseURL + "/" + l + "/advisory/" + strconv.FormatInt(r.ID, 10)
 		data := map[string]any{
 			"ID": r.ID, "Country": country.Name(l), "RequestingBody": r.RequestingBody, "By": by, "Link": link,
+			"ByGender": actor.Gender, "Gender": o.Gender,
 		}
 		switch template {
 		case "advisory_status":
@@ -80,6 +81,7 @@ func (s *Service) notify(ctx context.Context, tx *sql.Tx, r *Request, actor *off
 			data["LeadExpert"] = r.LeadExpert
 			data["ResponseDue"] = r.ResponseDue
 			data["DeliveryDue"] = r.DeliveryDue
+			data["Note"] = extra["note"]
 		case "advisory_comment":
 			data["Comment"] = extra["comment"]
 		}

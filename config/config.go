@@ -68,6 +68,50 @@ type Config struct {
 	// FollowUpMonths (MASAR_FOLLOWUP_MONTHS) is how many months after an advisory request is
 	// completed its follow-up survey is mailed to the country: 1 to 36, 6 when unset.
 	FollowUpMonths int
+	// UploadFileMB (MASAR_UPLOAD_FILE_MB) is the most one file attached to an advisory
+	// request may weigh, and UploadTotalMB (MASAR_UPLOAD_TOTAL_MB) the most the files of one
+	// submission may weigh together, in megabytes (2^20 bytes). The forms state them and the
+	// server holds to them; the body limit of every request derives from them (BodyLimit).
+	UploadFileMB  int
+	UploadTotalMB int
+	// AdvisoryIntake (MASAR_ADVISORY_INTAKE) lists, comma-separated, the e-mail addresses of
+	// the staff accounts told of a new advisory request while nobody owns it; unset, every
+	// staff account is told.
+	AdvisoryIntake string
+}
+
+// Default upload limits, in megabytes.
+const (
+	DefaultUploadFileMB  = 8
+	DefaultUploadTotalMB = 32
+	// MinUploadTotalMB is the least total allowed: the other upload forms (a certificate
+	// to compare, a list of participants) take files of up to 10 MB.
+	MinUploadTotalMB = 10
+)
+
+// UploadFileBytes is UploadFileMB in bytes.
+func (c Config) UploadFileBytes() int64 {
+	if c.UploadFileMB <= 0 {
+		return DefaultUploadFileMB << 20
+	}
+	return int64(c.UploadFileMB) << 20
+}
+
+// UploadTotalBytes is UploadTotalMB in bytes.
+func (c Config) UploadTotalBytes() int64 {
+	if c.UploadTotalMB <= 0 {
+		return max(DefaultUploadTotalMB<<20, c.UploadFileBytes())
+	}
+	return int64(c.UploadTotalMB) << 20
+}
+
+// BodyLimit is the largest request body the server reads at all; a larger one is refused
+// from its Content-Length, before it is read. It leaves room above the promised total for
+// the files' encoding (base64 in the API's JSON: 4 bytes for 3), one more file than allowed
+// and the form's text, so that a submission a little over the limit is still read and
+// answered with its typed values and the name of the file that did not fit.
+func (c Config) BodyLimit() int {
+	return int(c.UploadTotalBytes()*4/3 + c.UploadFileBytes() + 1<<20)
 }
 
 // Defaults of the erasure grace period and the retention periods.
@@ -103,6 +147,8 @@ func Default() Config {
 		MailRetention:        DefaultMailRetention,
 		AuditRetention:       DefaultAuditRetention,
 		FollowUpMonths:       DefaultFollowUpMonths,
+		UploadFileMB:         DefaultUploadFileMB,
+		UploadTotalMB:        DefaultUploadTotalMB,
 	}
 }
 
@@ -133,7 +179,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
-		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_REPLY_TO": &c.ReplyTo, "MASAR_PRIVACY_CONTACT": &c.PrivacyContact,
+		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_ADVISORY_INTAKE": &c.AdvisoryIntake, "MASAR_REPLY_TO": &c.ReplyTo, "MASAR_PRIVACY_CONTACT": &c.PrivacyContact,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -158,6 +204,18 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		} else {
 			c.FollowUpMonths = n
 		}
+	}
+	for name, p := range map[string]*int{"MASAR_UPLOAD_FILE_MB": &c.UploadFileMB, "MASAR_UPLOAD_TOTAL_MB": &c.UploadTotalMB} {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.ToUpper(v), "MB"))
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("config: %s=%q is not a whole number of megabytes (write e.g. 8)", name, v))
+			continue
+		}
+		*p = n
 	}
 	for name, p := range map[string]*time.Duration{"MASAR_ERASURE_GRACE": &c.ErasureGrace, "MASAR_MAIL_RETENTION": &c.MailRetention,
 		"MASAR_AUDIT_RETENTION": &c.AuditRetention} {
@@ -212,6 +270,7 @@ func (c *Config) Validate() error {
 	errs := append([]error(nil), c.envErrs...)
 	errs = append(errs, c.validateTimeouts()...)
 	errs = append(errs, c.validateRetention()...)
+	errs = append(errs, c.validateUploads()...)
 	if c.Addr == "" {
 		errs = append(errs, errors.New("config: listen address is empty"))
 	}
@@ -336,4 +395,39 @@ func (c *Config) validateRetention() []error {
 		}
 	}
 	return errs
+}
+
+// validateUploads fills unset upload limits with the defaults and checks the others: one
+// file may not weigh more than a whole submission, which takes at least MinUploadTotalMB,
+// and neither goes beyond a gigabyte.
+func (c *Config) validateUploads() []error {
+	if c.UploadFileMB == 0 {
+		c.UploadFileMB = DefaultUploadFileMB
+	}
+	if c.UploadTotalMB == 0 {
+		c.UploadTotalMB = max(DefaultUploadTotalMB, c.UploadFileMB)
+	}
+	var errs []error
+	if c.UploadFileMB < 1 || c.UploadFileMB > 1024 {
+		errs = append(errs, fmt.Errorf("config: MASAR_UPLOAD_FILE_MB must be between 1 and 1024, not %d", c.UploadFileMB))
+	}
+	if c.UploadTotalMB < MinUploadTotalMB || c.UploadTotalMB > 1024 {
+		errs = append(errs, fmt.Errorf("config: MASAR_UPLOAD_TOTAL_MB must be between %d and 1024, not %d", MinUploadTotalMB, c.UploadTotalMB))
+	}
+	if c.UploadTotalMB < c.UploadFileMB {
+		errs = append(errs, fmt.Errorf("config: MASAR_UPLOAD_TOTAL_MB (%d) is less than MASAR_UPLOAD_FILE_MB (%d); one file may not weigh more than a whole submission",
+			c.UploadTotalMB, c.UploadFileMB))
+	}
+	return errs
+}
+
+// IntakeEmails is AdvisoryIntake as a list of addresses, lower-cased.
+func (c Config) IntakeEmails() []string {
+	var out []string
+	for _, p := range strings.Split(c.AdvisoryIntake, ",") {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

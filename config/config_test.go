@@ -76,3 +76,41 @@ func TestReplyTo(t *testing.T) {
 		t.Errorf("default sender %q has a fixed display name", d.MailFrom)
 	}
 }
+
+// TestUploadLimits: the upload limits are read in megabytes, checked against each other,
+// and the body limit leaves room above the total for base64, one more file and the form.
+func TestUploadLimits(t *testing.T) {
+	for _, c := range []struct {
+		env         map[string]string
+		file, total int
+		err         string
+	}{
+		{env: nil, file: 8, total: 32},
+		{env: map[string]string{"MASAR_UPLOAD_FILE_MB": "12", "MASAR_UPLOAD_TOTAL_MB": "40MB"}, file: 12, total: 40},
+		{env: map[string]string{"MASAR_UPLOAD_FILE_MB": "eight"}, err: `MASAR_UPLOAD_FILE_MB="eight" is not a whole number of megabytes`},
+		{env: map[string]string{"MASAR_UPLOAD_FILE_MB": "20", "MASAR_UPLOAD_TOTAL_MB": "12"}, err: "MASAR_UPLOAD_TOTAL_MB (12) is less than MASAR_UPLOAD_FILE_MB (20)"},
+		{env: map[string]string{"MASAR_UPLOAD_TOTAL_MB": "5"}, err: "MASAR_UPLOAD_TOTAL_MB must be between 10 and 1024, not 5"},
+		{env: map[string]string{"MASAR_ADVISORY_INTAKE": " A@x.org, ,b@y.org"}, file: 8, total: 32},
+	} {
+		cfg := Default()
+		cfg.FromEnv(func(name string) string { return c.env[name] })
+		err := cfg.Validate()
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: error %v, want %q", c.env, err, c.err)
+			}
+			continue
+		}
+		if err != nil || cfg.UploadFileMB != c.file || cfg.UploadTotalMB != c.total {
+			t.Errorf("%v: %v %d %d, want %d %d", c.env, err, cfg.UploadFileMB, cfg.UploadTotalMB, c.file, c.total)
+		}
+		if want := int(cfg.UploadTotalBytes()*4/3 + cfg.UploadFileBytes() + 1<<20); cfg.BodyLimit() != want || cfg.BodyLimit() <= int(cfg.UploadTotalBytes()) {
+			t.Errorf("%v: body limit %d", c.env, cfg.BodyLimit())
+		}
+	}
+	cfg := Default()
+	cfg.AdvisoryIntake = " A@x.org, ,b@y.org"
+	if got := cfg.IntakeEmails(); len(got) != 2 || got[0] != "a@x.org" || got[1] != "b@y.org" {
+		t.Errorf("intake %q", got)
+	}
+}

@@ -242,7 +242,8 @@ func TestBrowserAdvisoryAccessibility(t *testing.T) {
 	logout(t, ctx, "ar")
 	s.login(t, ctx, "en", staff.Email)
 	for _, p := range []string{"/en/advisory", "/en/advisory/" + id, "/en/countries", "/ar/countries/JO", "/ar/advisory/" + working,
-		"/ar/advisory/" + done, "/ar/advisory/outcomes"} {
+		"/ar/advisory/" + done, "/ar/advisory/outcomes", "/ar/advisory/queue", "/ar/advisory/" + id, "/ar/countries/JO/assessment",
+		"/ar/countries/JO/assessment?correct=1"} {
 		check(p)
 	}
 }

@@ -22,7 +22,19 @@ func TestCataloguesComplete(t *testing.T) {
 	}
 	for k := range base {
 		plural := c.Has("en", k+".other") || c.Has("ar", k+".other")
+		gendered := c.IsGendered("en", k) || c.IsGendered("ar", k)
 		for _, l := range Langs {
+			if gendered {
+				for _, form := range GenderForms {
+					msg := c[l][k+"."+form]
+					if strings.TrimSpace(msg) == "" {
+						t.Errorf("%s: gendered %q lacks form %q", l, k, form)
+					} else if !reflect.DeepEqual(Placeholders(msg), Placeholders(c["en"][k+"."+FormNeutral])) {
+						t.Errorf("%s: %q.%s placeholders %v differ from English", l, k, form, Placeholders(msg))
+					}
+				}
+				continue
+			}
 			if plural {
 				for _, form := range PluralForms(l) {
 					if strings.TrimSpace(c[l][k+"."+form]) == "" {
@@ -47,7 +59,7 @@ func TestCataloguesComplete(t *testing.T) {
 }
 
 func pluralBase(k string) string {
-	for _, f := range []string{".zero", ".one", ".two", ".few", ".many", ".other"} {
+	for _, f := range []string{".zero", ".one", ".two", ".few", ".many", ".other", "." + FormMasculine, "." + FormFeminine, "." + FormNeutral} {
 		if strings.HasSuffix(k, f) {
 			return strings.TrimSuffix(k, f)
 		}

@@ -34,6 +34,10 @@ var templateCategory = map[string]string{
 	"advisory_comment":  CategoryAdvisory,
 	"advisory_status":   CategoryAdvisory,
 	"advisory_step":     CategoryAdvisory,
+	// What the programme's staff are told of the requests they own or take in.
+	"advisory_staff_new":      CategoryAdvisory,
+	"advisory_staff_assigned": CategoryAdvisory,
+	"advisory_due":            CategoryAdvisory,
 }
 
 // CategoryOf is the category of a template, or "" for a transactional one.

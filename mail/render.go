@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	tt "text/template"
+	"time"
 
 	"github.com/masar-platform/masar/i18n"
 )
@@ -299,6 +300,8 @@ type linkData struct {
 func textFuncs(lang string) tt.FuncMap {
 	return tt.FuncMap{
 		"plural": pluralFunc(lang),
+		"gender": genderFunc,
+		"date":   dateFunc(lang),
 		"paras":  func(s string) string { return strings.TrimSpace(s) },
 		"link":   func(url, label string) linkData { return linkData{url, label} },
 	}
@@ -307,8 +310,46 @@ func textFuncs(lang string) tt.FuncMap {
 func htmlFuncs(lang string) ht.FuncMap {
 	return ht.FuncMap{
 		"plural": pluralFunc(lang),
+		"gender": genderFunc,
+		"date":   dateFunc(lang),
 		"paras":  paras,
 		"link":   func(url, label string) linkData { return linkData{url, label} },
+	}
+}
+
+// genderFunc is the template function gender: {{gender .Gender "قدّم" "قدّمت"}} picks the
+// masculine or feminine word by a person's recorded gender ("male", "female"); a third word,
+// if given, is for a gender not recorded (else the first serves). A missing value counts as
+// not recorded, so that data written before a message learnt gender still renders.
+func genderFunc(g any, forms ...string) (string, error) {
+	if len(forms) < 2 || len(forms) > 3 {
+		return "", fmt.Errorf("gender: needs the masculine and feminine forms (and optionally a neutral one), got %d", len(forms))
+	}
+	s, _ := g.(string)
+	return i18n.Gendered(s, forms[0], forms[1], forms[2:]...), nil
+}
+
+// dateFunc returns the template function date: {{date .Due}} writes a calendar date given
+// as YYYY-MM-DD (or a time.Time) the way pages do, «2 يناير 2027», "2 January 2027",
+// "2 janvier 2027"; "" stays "".
+func dateFunc(lang string) func(v any) (string, error) {
+	return func(v any) (string, error) {
+		switch d := v.(type) {
+		case time.Time:
+			return i18n.FormatDate(lang, d), nil
+		case string:
+			if d == "" {
+				return "", nil
+			}
+			t, err := time.Parse("2006-01-02", d)
+			if err != nil {
+				return "", fmt.Errorf("date: %q is not a YYYY-MM-DD date", d)
+			}
+			return i18n.FormatDate(lang, t), nil
+		case nil:
+			return "", nil
+		}
+		return "", fmt.Errorf("date: cannot write a %T as a date", v)
 	}
 }
 

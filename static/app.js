@@ -10,6 +10,29 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
     });
   });
+  // Check the size of chosen files before sending them, against the limits the form states
+  // (data-max-file, data-max-total, in bytes): a file too large is named at once, and the
+  // form is not sent, so that nothing typed waits on an upload the server would refuse.
+  document.querySelectorAll("input[type=file][data-max-file]").forEach(function (input) {
+    var out = document.getElementById(input.id + "-size");
+    input.form.addEventListener("submit", function (e) {
+      if (!input.hasAttribute("data-max-file")) { return; }
+      var maxFile = Number(input.getAttribute("data-max-file")), maxTotal = Number(input.getAttribute("data-max-total")), total = 0, msg = "";
+      for (var i = 0; i < input.files.length && !msg; i++) {
+        var f = input.files[i];
+        total += f.size;
+        if (f.size > maxFile) { msg = input.getAttribute("data-msg-file"); }
+        else if (maxTotal && total > maxTotal) { msg = input.getAttribute("data-msg-total"); }
+        if (msg) { msg = msg.split("{name}").join(f.name); }
+      }
+      if (out) { out.textContent = msg; }
+      if (msg) {
+        e.preventDefault();
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+      }
+    });
+  });
 });
 // The certificate template editor: the preview follows the form as staff type, a moment
 // after they stop (the Preview button does the same without JavaScript).

@@ -30,12 +30,14 @@ func (h *handler) advisoryRoutes(g fiber.Router) {
 	g.Get("/advisory/new", h.requireLogin, may, h.showNewAdvisory)
 	g.Post("/advisory/new", h.requireLogin, may, h.createAdvisory)
 	g.Get("/advisory/export.xlsx", h.requireLogin, staff, h.exportAdvisory)
+	h.advisoryQueueRoutes(g, staff)
 	g.Get("/advisory/:id", h.requireLogin, may, h.showAdvisory)
 	g.Post("/advisory/:id/transition", h.requireLogin, may, h.transitionAdvisory)
 	g.Post("/advisory/:id/assign", h.requireLogin, staff, h.assignAdvisory)
 	g.Post("/advisory/:id/comments", h.requireLogin, may, h.commentAdvisory)
 	g.Post("/advisory/:id/attachments", h.requireLogin, may, h.attachAdvisory)
 	g.Get("/advisory/:id/attachments/:aid", h.requireLogin, may, h.downloadAdvisoryAttachment)
+	g.Post("/advisory/:id/attachments/:aid/delete", h.requireLogin, may, h.removeAdvisoryAttachment)
 	g.Post("/advisory/:id/rating", h.requireLogin, may, h.rateAdvisory)
 	h.advisoryWorkshopRoutes(g, staff)
 	h.countryRoutes(g)
@@ -203,9 +205,13 @@ type advisoryForm struct {
 	FileName     string // the file refused, if any
 	FilesDropped bool   // files were sent with a form that had to be shown again
 	MaxFileMB    int
+	MaxTotalMB   int
 	MaxFiles     int
-	FileAccept   string
-	Languages    []string
+	// MaxFileBytes and MaxTotalBytes are the same limits in bytes, for the check made in
+	// the browser before sending.
+	MaxFileBytes, MaxTotalBytes int64
+	FileAccept                  string
+	Languages                   []string
 }
 
 // Checked lists the values of a group of checkboxes that were ticked.
@@ -257,7 +263,8 @@ func (h *handler) advisoryForm(c *fiber.Ctx, in advisory.Input) (*advisoryForm, 
 		return nil, err
 	}
 	d := &advisoryForm{In: in, Countries: cs, Staff: u.IsStaff(), Topics: advisory.Topics, SupportKinds: advisory.SupportKinds,
-		MaxFileMB: advisory.MaxFileBytes >> 20, MaxFiles: advisory.MaxFilesPerRequest, FileAccept: advisoryFileAccept,
+		MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept,
+		MaxFileBytes: h.Advisory.Limits().FileBytes, MaxTotalBytes: h.Advisory.Limits().TotalBytes,
 		Languages: []string{"ar", "en", "fr"}}
 	if !u.IsStaff() {
 		d.Country, err = h.Officials.Country(c.UserContext(), u.Country)
@@ -304,19 +311,32 @@ func advisoryFormValues(c *fiber.Ctx) map[string][]string {
 }
 
 // advisoryUploads reads the files of a multipart field; a file input left empty sends a part
-// with no name and no content, which is skipped. Each file is read up to one byte past the
-// limit, so that an oversized one is refused without holding more.
-func advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
+// with no name and no content, which is skipped. The sizes the parts declare are checked
+// against the limits before any file is read (a 413 naming the file that does not fit), and
+// each file is read up to one byte past the per-file limit, so that none holds more.
+func (h *handler) advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
 	mf, err := c.MultipartForm()
 	if err != nil {
 		return nil, nil
 	}
-	var out []advisory.File
+	l := h.Advisory.Limits()
+	var parts []*multipart.FileHeader
+	var total int64
 	for _, fh := range mf.File[field] {
 		if fh.Filename == "" && fh.Size == 0 {
 			continue
 		}
-		data, err := readAdvisoryUpload(fh)
+		if fh.Size > l.FileBytes {
+			return nil, advisory.FileTooLarge(fh.Filename, l)
+		}
+		if total += fh.Size; total > l.TotalBytes {
+			return nil, advisory.FilesTooLarge(fh.Filename, l)
+		}
+		parts = append(parts, fh)
+	}
+	out := make([]advisory.File, 0, len(parts))
+	for _, fh := range parts {
+		data, err := readAdvisoryUpload(fh, l.FileBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -325,13 +345,27 @@ func advisoryUploads(c *fiber.Ctx, field string) ([]advisory.File, error) {
 	return out, nil
 }
 
-func readAdvisoryUpload(fh *multipart.FileHeader) ([]byte, error) {
+func readAdvisoryUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	f, err := fh.Open()
 	if err != nil {
 		return nil, fmt.Errorf("web: read upload %s: %w", fh.Filename, err)
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, advisory.MaxFileBytes+1))
+	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// refusedFileName is the name of the file a problem refers to, if any.
+func refusedFileName(err error) string {
+	p, ok := problem.As(err)
+	if !ok || p.Key != "advisory.error.attachment" {
+		return ""
+	}
+	for i := 0; i+1 < len(p.Args); i += 2 {
+		if p.Args[i] == "name" {
+			return fmt.Sprint(p.Args[i+1])
+		}
+	}
+	return ""
 }
 
 func firstValue(m map[string][]string, k string) string {
@@ -362,9 +396,9 @@ func advisoryInputFromForm(m map[string][]string) advisory.Input {
 func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	m := advisoryFormValues(c)
 	in := advisoryInputFromForm(m)
-	files, err := advisoryUploads(c, "attachments")
+	files, err := h.advisoryUploads(c, "attachments")
 	if err == nil {
-		in.Letter.File, err = oneUpload(c, "letter_file")
+		in.Letter.File, err = h.oneUpload(c, "letter_file")
 	}
 	if err == nil {
 		var r *advisory.Request
@@ -382,12 +416,13 @@ func (h *handler) createAdvisory(c *fiber.Ctx) error {
 	if derr != nil {
 		return derr
 	}
-	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
-		d.FileName = fmt.Sprint(p.Args[1])
-	}
-	d.FilesDropped = len(files) > 0 || in.Letter.File != nil
+	d.FileName = refusedFileName(err)
+	d.FilesDropped = len(files) > 0 || in.Letter.File != nil || d.FileName != ""
 	v := h.view(c, "advisory.new.title")
 	v.Form, v.Data, v.Errors, v.ErrorKey = advisoryTypedInput(in), d, fields, key
+	if p, ok := problem.As(err); ok {
+		v.ErrArgs = p.Args
+	}
 	return h.render(c, status, "advisory_new", v)
 }
 
@@ -408,18 +443,25 @@ type advisoryDetail struct {
 	Reason      string // the reason of the latest decline or withdrawal
 	FileName    string // the file refused, if any
 	MaxFileMB   int
-	FileAccept  string
-	Workshop    *advisoryWorkshop
-	CanSpawn    bool // staff may create the national workshop from the request now
-	Levels      []int
-	Life        *advisoryLife // the lifecycle's steps and the timeline
+	MaxTotalMB  int
+	MaxFiles    int
+	// MaxFileBytes and MaxTotalBytes are the limits in bytes, for the browser's check.
+	MaxFileBytes, MaxTotalBytes int64
+	FileAccept                  string
+	Workshop                    *advisoryWorkshop
+	CanSpawn                    bool // staff may create the national workshop from the request now
+	Levels                      []int
+	// StaffChoices are the staff accounts that may own the request or be on its team.
+	StaffChoices []staffChoice
+	Life         *advisoryLife // the lifecycle's steps and the timeline
 }
 
 // advisoryAttachmentRow is a file as the request's page lists it.
 type advisoryAttachmentRow struct {
 	advisory.Attachment
-	Type string // PDF, DOCX, XLSX
-	KB   int
+	Type      string // PDF, DOCX, XLSX
+	KB        int
+	Removable bool // the viewer may remove it
 }
 
 // Mentions reports whether the request names a code in a list (for templates).
@@ -437,7 +479,8 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	d := &advisoryDetail{Req: r, Staff: u.IsStaff(), CountrySide: advisory.PartyOf(u, r.Country) == advisory.PartyCountry,
-		Moves: advisory.Moves(u, r), MaxFileMB: advisory.MaxFileBytes >> 20, FileAccept: advisoryFileAccept, Levels: []int{5, 4, 3, 2, 1}}
+		Moves: advisory.Moves(u, r), MaxFileMB: h.Advisory.Limits().FileMB(), MaxTotalMB: h.Advisory.Limits().TotalMB(), MaxFiles: h.Advisory.Limits().Files, FileAccept: advisoryFileAccept,
+		MaxFileBytes: h.Advisory.Limits().FileBytes, MaxTotalBytes: h.Advisory.Limits().TotalBytes, Levels: []int{5, 4, 3, 2, 1}}
 	d.CanRate = d.CountrySide && r.Status == advisory.StatusCompleted && r.Rating == nil
 	if d.Country, err = h.Officials.Country(ctx, r.Country); err != nil {
 		return nil, err
@@ -461,7 +504,8 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 		return nil, err
 	}
 	for _, a := range as {
-		d.Attachments = append(d.Attachments, advisoryAttachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024)})
+		d.Attachments = append(d.Attachments, advisoryAttachmentRow{Attachment: a, Type: strings.ToUpper(a.Kind), KB: max(1, (a.Size+1023)/1024),
+			Removable: advisory.CanRemoveAttachment(u, r, a)})
 	}
 	if r.Rating != nil {
 		d.Rating = *r.Rating
@@ -472,6 +516,13 @@ func (h *handler) advisoryDetail(c *fiber.Ctx, id int64) (*advisoryDetail, error
 	d.CanSpawn = u.IsStaff() && r.CanSpawnWorkshop()
 	if d.Life, err = h.advisoryLife(c, r); err != nil {
 		return nil, err
+	}
+	if u.IsStaff() {
+		staff, err := h.Advisory.StaffMembers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		d.StaffChoices = staffChoices(staff, lang(c))
 	}
 	return d, nil
 }
@@ -496,7 +547,16 @@ func (h *handler) showAdvisory(c *fiber.Ctx) error {
 
 // advisoryDetailForm is the starting values of the forms of a request's page.
 func (h *handler) advisoryDetailForm(c *fiber.Ctx, d *advisoryDetail) (map[string]string, error) {
-	form := map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue}
+	form := map[string]string{"lead_expert": d.Req.LeadExpert, "response_due": d.Req.ResponseDue, "delivery_due": d.Req.DeliveryDue,
+		"owner_id": "0"}
+	if d.Req.Owner != nil {
+		form["owner_id"] = strconv.FormatInt(d.Req.Owner.ID, 10)
+	}
+	var team []string
+	for _, p := range d.Req.Team {
+		team = append(team, strconv.FormatInt(p.ID, 10))
+	}
+	form["team"] = strings.Join(team, ",")
 	if d.CanSpawn {
 		wf, err := h.workshopForm(c.UserContext(), user(c), d.Req)
 		if err != nil {
@@ -525,9 +585,7 @@ func (h *handler) redisplayAdvisory(c *fiber.Ctx, id int64, err error, form map[
 	if derr != nil {
 		return derr
 	}
-	if p, _ := problem.As(err); p != nil && p.Key == "advisory.error.attachment" && len(p.Args) == 2 {
-		d.FileName = fmt.Sprint(p.Args[1])
-	}
+	d.FileName = refusedFileName(err)
 	v := h.view(c, "")
 	v.Title = v.T("advisory.detail.title", "id", strconv.FormatInt(id, 10))
 	if v.Form, derr = h.advisoryDetailForm(c, d); derr != nil {
@@ -537,6 +595,9 @@ func (h *handler) redisplayAdvisory(c *fiber.Ctx, id int64, err error, form map[
 		v.Form[k] = val
 	}
 	v.Data, v.Errors, v.ErrorKey = d, fields, key
+	if p, ok := problem.As(err); ok {
+		v.ErrArgs = p.Args
+	}
 	return h.render(c, status, "advisory_detail", v)
 }
 
@@ -557,10 +618,11 @@ func (h *handler) assignAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := advisory.Assignment{LeadExpert: c.FormValue("lead_expert"), ResponseDue: c.FormValue("response_due"), DeliveryDue: c.FormValue("delivery_due")}
+	a := advisory.Assignment{LeadExpert: c.FormValue("lead_expert"), ResponseDue: c.FormValue("response_due"), DeliveryDue: c.FormValue("delivery_due"),
+		DueNote: c.FormValue("due_note")}
 	_, err = h.Advisory.Assign(c.UserContext(), user(c), id, a)
 	return h.redisplayAdvisory(c, id, err, map[string]string{"lead_expert": a.LeadExpert, "response_due": a.ResponseDue,
-		"delivery_due": a.DeliveryDue}, "flash.saved", "assign")
+		"delivery_due": a.DeliveryDue, "due_note": a.DueNote}, "flash.saved", "assign")
 }
 
 func (h *handler) commentAdvisory(c *fiber.Ctx) error {
@@ -593,11 +655,24 @@ func (h *handler) attachAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := advisoryUploads(c, "attachments")
+	files, err := h.advisoryUploads(c, "attachments")
 	if err == nil {
 		_, err = h.Advisory.AddAttachments(c.UserContext(), user(c), id, files)
 	}
 	return h.redisplayAdvisory(c, id, err, nil, "flash.advisory.attached", "attachments")
+}
+
+func (h *handler) removeAdvisoryAttachment(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	aid, err := parseID(c.Params("aid"))
+	if err != nil {
+		return err
+	}
+	err = h.Advisory.RemoveAttachment(c.UserContext(), user(c), id, aid)
+	return h.redisplayAdvisory(c, id, err, nil, "flash.advisory.detached", "attachments")
 }
 
 func (h *handler) downloadAdvisoryAttachment(c *fiber.Ctx) error {

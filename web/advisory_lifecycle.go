@@ -207,8 +207,8 @@ func renameFields(err error, names map[string]string) error {
 }
 
 // oneUpload is the first file of a multipart field, or nil.
-func oneUpload(c *fiber.Ctx, field string) (*advisory.File, error) {
-	fs, err := advisoryUploads(c, field)
+func (h *handler) oneUpload(c *fiber.Ctx, field string) (*advisory.File, error) {
+	fs, err := h.advisoryUploads(c, field)
 	if err != nil || len(fs) == 0 {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (h *handler) proposeAdvisoryTor(c *fiber.Ctx) error {
 		return err
 	}
 	summary := c.FormValue("tor_summary")
-	f, err := oneUpload(c, "tor_file")
+	f, err := h.oneUpload(c, "tor_file")
 	if err == nil {
 		_, err = h.Advisory.ProposeTor(c.UserContext(), user(c), id, summary, f)
 	}
@@ -281,7 +281,7 @@ func (h *handler) moveAdvisoryDeliverable(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := oneUpload(c, "deliverable_file")
+	f, err := h.oneUpload(c, "deliverable_file")
 	if err == nil {
 		_, err = h.Advisory.SetDeliverableStatus(c.UserContext(), user(c), id, did, c.FormValue("status"), f)
 	}
@@ -294,7 +294,7 @@ func (h *handler) fileAdvisoryClosingReport(c *fiber.Ctx) error {
 		return err
 	}
 	summary := c.FormValue("closing_summary")
-	f, err := oneUpload(c, "closing_file")
+	f, err := h.oneUpload(c, "closing_file")
 	if err == nil {
 		_, err = h.Advisory.FileClosingReport(c.UserContext(), user(c), id, summary, f)
 	}

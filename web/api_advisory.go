@@ -19,15 +19,19 @@ func (h *handler) apiAdvisoryRoutes(api fiber.Router) {
 	h.apiAdvisoryLifecycleRoutes(api)
 	api.Get("/advisory", may, h.apiListAdvisory)
 	api.Post("/advisory", may, h.apiCreateAdvisory)
+	h.apiAdvisoryQueueRoutes(api, staff)
 	api.Get("/advisory/:id", may, h.apiGetAdvisory)
 	api.Patch("/advisory/:id", staff, h.apiAssignAdvisory)
 	api.Post("/advisory/:id/transition", may, h.apiTransitionAdvisory)
 	api.Post("/advisory/:id/comments", may, h.apiCommentAdvisory)
 	api.Post("/advisory/:id/attachments", may, h.apiAttachAdvisory)
 	api.Get("/advisory/:id/attachments/:aid", may, h.apiDownloadAdvisoryAttachment)
+	api.Delete("/advisory/:id/attachments/:aid", may, h.apiRemoveAdvisoryAttachment)
 	api.Post("/advisory/:id/rating", may, h.apiRateAdvisory)
 	api.Get("/countries/:iso/assessments", may, h.apiListAssessments)
-	api.Post("/countries/:iso/assessments", h.requireRole(officials.RoleFocalPoint), h.apiSaveAssessment)
+	api.Post("/countries/:iso/assessments", may, h.apiSaveAssessment)
+	api.Put("/countries/:iso/assessments/:aid", may, h.apiCorrectAssessment)
+	api.Get("/countries/:iso/assessments/changes", may, h.apiAssessmentChanges)
 	h.apiAdvisoryWorkshopRoutes(api, staff)
 }
 
@@ -156,6 +160,7 @@ func (h *handler) apiAssignAdvisory(c *fiber.Ctx) error {
 		LeadExpert  *string `json:"lead_expert"`
 		ResponseDue *string `json:"response_due"`
 		DeliveryDue *string `json:"delivery_due"`
+		DueNote     string  `json:"due_note"`
 	}
 	if err := bodyJSON(c, &b); err != nil {
 		return err
@@ -164,7 +169,7 @@ func (h *handler) apiAssignAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := advisory.Assignment{LeadExpert: r.LeadExpert, ResponseDue: r.ResponseDue, DeliveryDue: r.DeliveryDue}
+	a := advisory.Assignment{LeadExpert: r.LeadExpert, ResponseDue: r.ResponseDue, DeliveryDue: r.DeliveryDue, DueNote: b.DueNote}
 	for _, p := range []struct {
 		src *string
 		dst *string
@@ -235,7 +240,7 @@ func (h *handler) apiAttachAdvisory(c *fiber.Ctx) error {
 	}
 	var fs []advisory.File
 	if strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		if fs, err = advisoryUploads(c, "file"); err != nil {
+		if fs, err = h.advisoryUploads(c, "file"); err != nil {
 			return err
 		}
 	} else {
@@ -252,6 +257,25 @@ func (h *handler) apiAttachAdvisory(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusCreated, as)
+}
+
+func (h *handler) apiRemoveAdvisoryAttachment(c *fiber.Ctx) error {
+	id, err := h.advisoryID(c)
+	if err != nil {
+		return err
+	}
+	aid, err := parseID(c.Params("aid"))
+	if err != nil {
+		return err
+	}
+	if err := h.Advisory.RemoveAttachment(c.UserContext(), user(c), id, aid); err != nil {
+		return err
+	}
+	as, err := h.Advisory.Attachments(c.UserContext(), user(c), id)
+	if err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, as)
 }
 
 func (h *handler) apiDownloadAdvisoryAttachment(c *fiber.Ctx) error {
@@ -312,7 +336,7 @@ var (
 	oaTime     = map[string]any{"type": "string", "format": "date-time"}
 	oaStrArray = map[string]any{"type": "array", "items": oaStr}
 	oaPerson   = map[string]any{"type": "object", "properties": map[string]any{"id": oaInt, "name_ar": oaStr, "name_latin": oaStr,
-		"staff": map[string]any{"type": "boolean"}}}
+		"staff": map[string]any{"type": "boolean"}, "former": map[string]any{"type": "boolean", "description": "an account since deleted: no name"}}}
 	oaStatus = map[string]any{"type": "string", "enum": advisory.Statuses}
 
 	schemaAdvisoryRequest = map[string]any{"type": "object", "properties": map[string]any{
@@ -323,9 +347,12 @@ var (
 		"support_kinds":   map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": advisory.SupportKinds}},
 		"preferred_start": oaDate, "preferred_end": oaDate, "language": oaStr, "status": oaStatus, "lead_expert": oaStr,
 		"response_due": oaDate, "delivery_due": oaDate,
-		"overdue":     map[string]any{"type": "boolean", "description": "the current step (response, then delivery) is past its due date"},
-		"workshop_id": map[string]any{"type": "integer", "nullable": true},
-		"rating":      map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "nullable": true}, "feedback": oaStr,
+		"response_due_note": map[string]any{"type": "string", "description": "why staff last cleared or postponed the response due date"},
+		"owner":             map[string]any{"allOf": []any{oaPerson}, "nullable": true, "description": "the staff account that answers for the request"},
+		"team":              map[string]any{"type": "array", "items": oaPerson, "description": "the staff accounts working with the owner"},
+		"overdue":           map[string]any{"type": "boolean", "description": "the current step (response, then delivery) is past its due date"},
+		"workshop_id":       map[string]any{"type": "integer", "nullable": true},
+		"rating":            map[string]any{"type": "integer", "minimum": 1, "maximum": 5, "nullable": true}, "feedback": oaStr,
 		"rated_at":   map[string]any{"type": "string", "format": "date-time", "nullable": true},
 		"created_by": oaInt, "created_at": oaTime, "updated_at": oaTime,
 	}}
@@ -352,7 +379,8 @@ var (
 			"start_departments": oaStr, "extend_departments": oaStr, "needs": oaStr, "support_kinds": oaStrArray,
 			"preferred_start": oaDate, "preferred_end": oaDate, "language": oaStr, "attachments": oaFiles}}
 	schemaAdvisoryPatch = map[string]any{"type": "object", "description": "fields left out keep their value; \"\" clears one",
-		"properties": map[string]any{"lead_expert": oaStr, "response_due": oaDate, "delivery_due": oaDate}}
+		"properties": map[string]any{"lead_expert": oaStr, "response_due": oaDate, "delivery_due": oaDate,
+			"due_note": map[string]any{"type": "string", "description": "required to clear or postpone the response due date: the country sees the reason"}}}
 	schemaAdvisoryTransition = map[string]any{"type": "object", "required": []string{"to"},
 		"properties": map[string]any{"to": oaStatus, "reason": map[string]any{"type": "string", "description": "required to decline"}}}
 	schemaAdvisoryCommentInput = map[string]any{"type": "object", "required": []string{"body"},

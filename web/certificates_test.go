@@ -249,7 +249,8 @@ func TestVerificationComparesTheUploadedPDF(t *testing.T) {
 		t.Errorf("a PNG named .pdf: %d", r.Status)
 	}
 	big := append([]byte("%PDF-1.7\n"), make([]byte, certificates.MaxUploadBytes)...)
-	if r := pub.certUpload(page, "big.pdf", big); r.Status != 422 || !strings.Contains(r.Body, "larger than allowed") {
+	if r := pub.certUpload(page, "big.pdf", big); r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, "larger than allowed") ||
+		!strings.Contains(r.Body, "big.pdf") {
 		t.Errorf("a file over the limit: %d", r.Status)
 	}
 	// Without the form token, nothing is compared.

@@ -17,11 +17,11 @@ import (
 // countryRoutes registers the country pages: for staff and that country's focal points.
 func (h *handler) countryRoutes(g fiber.Router) {
 	may := h.requireRole(officials.RoleFocalPoint, officials.RoleStaff, officials.RoleAdmin)
-	focal := h.requireRole(officials.RoleFocalPoint)
 	g.Get("/countries", h.requireLogin, may, h.listCountryPages)
 	g.Get("/countries/:iso", h.requireLogin, may, h.showCountry)
-	g.Get("/countries/:iso/assessment", h.requireLogin, focal, h.showAssessmentForm)
-	g.Post("/countries/:iso/assessment", h.requireLogin, focal, h.saveAssessment)
+	// Focal points assess their country; staff enter or correct an assessment on its behalf.
+	g.Get("/countries/:iso/assessment", h.requireLogin, may, h.showAssessmentForm)
+	g.Post("/countries/:iso/assessment", h.requireLogin, may, h.saveAssessment)
 }
 
 // countryISO reads the country of the URL and checks that the user may see it: another
@@ -111,8 +111,9 @@ type countryPage struct {
 	Phases       []int
 	CanAssess    bool
 	CanRequest   bool
-	Extra        []countryFigure    // figures of other features (workshops, certificates)
-	Outcomes     *advisory.Outcomes // the advisory figures by SDG target, objective and phase
+	Extra        []countryFigure             // figures of other features (workshops, certificates)
+	Outcomes     *advisory.Outcomes          // the advisory figures by SDG target, objective and phase
+	Changes      []advisory.AssessmentChange // corrections of the assessments, newest first
 }
 
 // countryFigure is one figure on a country's page: a label key and a number.
@@ -129,7 +130,7 @@ func (h *handler) showCountry(c *fiber.Ctx) error {
 	}
 	iso := country.ISO
 	d := countryPage{Country: country, Objectives: advisory.Objectives, Phases: advisory.Phases,
-		CanAssess: advisory.PartyOf(u, iso) == advisory.PartyCountry, CanRequest: advisory.CanRequest(u) && country.Member}
+		CanAssess: advisory.PartyOf(u, iso) != advisory.PartyNone, CanRequest: advisory.CanRequest(u) && country.Member}
 	if _, d.Officials, err = h.Officials.List(ctx, officials.Filter{Country: iso, Limit: 1}); err != nil {
 		return err
 	}
@@ -169,6 +170,9 @@ func (h *handler) showCountry(c *fiber.Ctx) error {
 	if len(d.Assessments) > 0 {
 		d.Latest = d.Assessments[0]
 	}
+	if d.Changes, err = h.Advisory.AssessmentChanges(ctx, u, iso); err != nil {
+		return err
+	}
 	v := h.view(c, "")
 	v.Title = country.Name(v.Lang)
 	v.Data = d
@@ -182,6 +186,8 @@ type countryAssessmentForm struct {
 	Phases     []int
 	Levels     []int
 	Latest     *advisory.Assessment
+	Correct    *advisory.Assessment // the assessment being corrected, or nil for a new one
+	OnBehalf   bool                 // staff enter it for the country
 }
 
 func (h *handler) assessmentData(c *fiber.Ctx, country officials.Country) (*countryAssessmentForm, error) {
@@ -189,9 +195,20 @@ func (h *handler) assessmentData(c *fiber.Ctx, country officials.Country) (*coun
 	if err != nil {
 		return nil, err
 	}
-	d := &countryAssessmentForm{Country: country, Objectives: advisory.Objectives, Phases: advisory.Phases, Levels: []int{0, 1, 2, 3, 4}}
+	d := &countryAssessmentForm{Country: country, Objectives: advisory.Objectives, Phases: advisory.Phases, Levels: []int{0, 1, 2, 3, 4},
+		OnBehalf: user(c).IsStaff()}
 	if len(as) > 0 {
 		d.Latest = as[0]
+	}
+	if id, err := strconv.ParseInt(c.Query("correct", c.FormValue("assessment_id")), 10, 64); err == nil {
+		for _, a := range as {
+			if a.ID == id {
+				d.Correct = a
+			}
+		}
+		if d.Correct == nil {
+			return nil, problem.NotFound
+		}
 	}
 	return d, nil
 }
@@ -206,10 +223,15 @@ func (h *handler) showAssessmentForm(c *fiber.Ctx) error {
 		return err
 	}
 	form := map[string]string{"assessed_on": h.Advisory.Today()}
-	if d.Latest != nil {
+	from := d.Latest
+	if d.Correct != nil {
+		from = d.Correct
+		form["assessed_on"], form["note"] = d.Correct.AssessedOn, d.Correct.Note
+	}
+	if from != nil {
 		for p := 1; p <= 4; p++ {
 			for o, code := range advisory.Objectives {
-				form[advisory.CellField(p, code)] = strconv.Itoa(d.Latest.Levels[p-1][o])
+				form[advisory.CellField(p, code)] = strconv.Itoa(from.Levels[p-1][o])
 			}
 		}
 	}
@@ -242,14 +264,19 @@ func (h *handler) saveAssessment(c *fiber.Ctx) error {
 		}
 		in.Levels[strconv.Itoa(p)] = row
 	}
-	if _, err := h.Advisory.SaveAssessment(c.UserContext(), user(c), country.ISO, in); err != nil {
+	d, err := h.assessmentData(c, country)
+	if err != nil {
+		return err
+	}
+	if d.Correct != nil {
+		_, err = h.Advisory.CorrectAssessment(c.UserContext(), user(c), country.ISO, d.Correct.ID, in)
+	} else {
+		_, err = h.Advisory.SaveAssessment(c.UserContext(), user(c), country.ISO, in)
+	}
+	if err != nil {
 		fields, key, status, ok := formError(err)
 		if !ok {
 			return err
-		}
-		d, derr := h.assessmentData(c, country)
-		if derr != nil {
-			return derr
 		}
 		v := h.view(c, "countrypage.assess.title")
 		v.Form, v.Data, v.Errors, v.ErrorKey = form, d, fields, key

@@ -40,7 +40,7 @@ func (h *handler) classify(c *fiber.Ctx, err error) *problem.Error {
 		case fiber.StatusNotFound:
 			return problem.NotFound
 		case fiber.StatusRequestEntityTooLarge:
-			return problem.New(fe.Code, "too_large", "error.too_large")
+			return problem.New(fe.Code, "too_large", "error.too_large", "total", int(h.cfg.UploadTotalBytes()>>20), "file", int(h.cfg.UploadFileBytes()>>20))
 		case fiber.StatusMethodNotAllowed:
 			return problem.New(fe.Code, "method_not_allowed", "error.method_not_allowed")
 		}

@@ -169,6 +169,12 @@ func (v *View) CSRF() string {
 // T translates a message key into the page's language.
 func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
 
+// G is a gendered message in the page's language: the form of key that agrees with a
+// person's recorded gender ({{.G "advisory.detail.submitted_by" $p.Gender "name" …}}).
+func (v *View) G(key, gender string, args ...any) string {
+	return v.cat.G(v.Lang, key, gender, args...)
+}
+
 // N is a counted message in the page's language: the CLDR plural form of key for n, with
 // n written in the page's locale ({{.N "course.hours" $c.Hours}}). n is any integer or a
 // float (hours of study may have a fraction); other placeholders follow as name/value pairs.

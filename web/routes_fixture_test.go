@@ -302,6 +302,30 @@ func newRouteFixture(t testing.TB) *routeFixture {
 		return fmt.Sprint(w.ID)
 	}
 	f.fresh["newAdvisory"] = func() string { return fmt.Sprint(f.advisory().ID) }
+	// A fresh request of country A ({attRequest}) and the file its focal point attached
+	// ({attFile}, to be named after it in a route).
+	var lastFile string
+	f.fresh["attRequest"] = func() string {
+		r := f.advisory()
+		as, err := p.Advisory.Attachments(ctx, fpA, r.ID)
+		f.must(err, "attachments of a fresh request")
+		lastFile = fmt.Sprint(as[0].ID)
+		return fmt.Sprint(r.ID)
+	}
+	f.fresh["attFile"] = func() string { return lastFile }
+	// A self-assessment of country A, entered by its focal point.
+	f.fresh["assessmentA"] = func() string {
+		in := advisory.AssessmentInput{Note: "Baseline.", Levels: map[string]map[string]int{}}
+		for ph := 1; ph <= 4; ph++ {
+			in.Levels[fmt.Sprint(ph)] = map[string]int{}
+			for _, o := range advisory.Objectives {
+				in.Levels[fmt.Sprint(ph)][o] = 2
+			}
+		}
+		a, err := p.Advisory.SaveAssessment(ctx, fpA, countryA, in)
+		f.must(err, "self-assessment of A")
+		return fmt.Sprint(a.ID)
+	}
 	// An accepted request, from which a workshop can be made.
 	f.fresh["acceptedAdvisory"] = func() string {
 		r := f.advisory()

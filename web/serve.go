@@ -176,6 +176,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return fail(err)
 	}
 	p.Advisory.SetFollowUpMonths(cfg.FollowUpMonths)
+	p.Advisory.Configure(advisory.Settings{Intake: cfg.IntakeEmails(),
+		Limits: advisory.Limits{FileBytes: cfg.UploadFileBytes(), TotalBytes: cfg.UploadTotalBytes(), Files: advisory.MaxFilesPerRequest}})
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
@@ -354,6 +356,7 @@ func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) er
 		func(ctx context.Context) {
 			p.Advisory.RunFollowUps(ctx, time.Hour, func(err error) { p.Log.Error("advisory follow-ups", "err", err) })
 		},
+		func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) },
 	} {
 		running.Add(1)
 		if !p.spawn(func() { defer running.Done(); loop(loops) }) {

@@ -145,6 +145,9 @@ func (h *handler) compareUpload(c *fiber.Ctx) error {
 		if !ok {
 			return err
 		}
+		if p, isP := problem.As(err); isP {
+			v.ErrArgs = p.Args
+		}
 		v.Errors = fields
 		v.Data = d
 		return h.render(c, st, "verify", v)
@@ -154,12 +157,16 @@ func (h *handler) compareUpload(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "verify", v)
 }
 
-var errTooLarge = problem.Fields{"file": "cert.field.file.too_large"}.Err()
+// errTooLarge is the 413 for a file over the limit, named in the message.
+func errTooLarge(name string, limit int64) error {
+	return &problem.Error{Status: fiber.StatusRequestEntityTooLarge, Code: "file_too_large", Key: "error.validation",
+		Args: []any{"name", i18n.StripBidi(name), "mb", limit >> 20}, Fields: map[string]string{"file": "cert.field.file.too_large"}}
+}
 
 // readUpload reads an uploaded file, refusing one larger than limit.
 func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	if fh.Size > limit {
-		return nil, errTooLarge
+		return nil, errTooLarge(fh.Filename, limit)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -172,7 +179,7 @@ func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if n > limit {
-		return nil, errTooLarge
+		return nil, errTooLarge(fh.Filename, limit)
 	}
 	return b.Bytes(), nil
 }

@@ -134,7 +134,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 		// typed values showed up in another's page. The cost is measured in
 		// docs/performance.md.
 		Immutable:    true,
-		BodyLimit:    12 << 20,
+		BodyLimit:    d.Config.BodyLimit(),
 		ReadTimeout:  30 * time.Second,
 		WriteTimeout: 60 * time.Second,
 		IdleTimeout:  120 * time.Second,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
@@ -88,6 +89,9 @@ type workshopForm struct {
 	Warnings       []string
 	Statuses       []string // the moves the workshop may make
 	Timezones      []string
+	// Request is the advisory request the workshop was spawned from, when the viewer may
+	// see it.
+	Request *advisory.Request
 }
 
 type agendaRow struct {
@@ -321,6 +325,11 @@ func (h *handler) workshopFormError(c *fiber.Ctx, w *workshops.Workshop, in work
 	if derr != nil {
 		return derr
 	}
+	if w != nil {
+		if d.Request, derr = h.Advisory.RequestOfWorkshop(c.UserContext(), user(c), w.ID); derr != nil {
+			return derr
+		}
+	}
 	v := h.view(c, title)
 	v.Form, v.Data, v.Errors, v.ErrorKey = form, d, fields, key
 	if p, ok := problem.As(err); ok {
@@ -337,6 +346,9 @@ func (h *handler) showEditWorkshop(c *fiber.Ctx) error {
 	in := w.Input()
 	d, err := h.workshopFormData(c.UserContext(), w, in, nil, lang(c))
 	if err != nil {
+		return err
+	}
+	if d.Request, err = h.Advisory.RequestOfWorkshop(c.UserContext(), user(c), w.ID); err != nil {
 		return err
 	}
 	v := h.view(c, "admin.workshops.edit")
