@@ -579,7 +579,10 @@ func (s *Service) AnswerFollowUp(ctx context.Context, u *officials.Official, id 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrFollowUpNotDue
 		}
-		return event(ctx, tx, u, id, EventFollowUpAnswered, strconv.Itoa(a.Rating), 0, false)
+		if err := event(ctx, tx, u, id, EventFollowUpAnswered, strconv.Itoa(a.Rating), 0, false); err != nil {
+			return err
+		}
+		return s.notifyStep(ctx, tx, r, u, "advisory.mail.followup_answered", strconv.Itoa(a.Rating))
 	})
 	if err != nil {
 		return nil, err

@@ -97,7 +97,8 @@ var (
 	ErrTransitionForbidden = problem.New(http.StatusConflict, "transition_forbidden", "advisory.error.transition_forbidden")
 	// ErrTransitionNotAllowed: the move exists but belongs to the other party (403).
 	ErrTransitionNotAllowed = problem.New(http.StatusForbidden, "transition_not_allowed", "advisory.error.transition_not_allowed")
-	// ErrLeadExpertRequired: a request is planned only once a lead expert is assigned (409).
+	// ErrLeadExpertRequired: a request is planned only once someone answers for it: a staff
+	// owner or, for an outside expert, the lead expert's name (409).
 	ErrLeadExpertRequired = problem.New(http.StatusConflict, "lead_expert_required", "advisory.error.lead_expert_required")
 )
 
@@ -176,7 +177,7 @@ func (s *Service) Transition(ctx context.Context, u *officials.Official, id int6
 		if err := CheckReason(r.Status, to, reason); err != nil {
 			return err
 		}
-		if to == StatusPlanned && r.LeadExpert == "" {
+		if to == StatusPlanned && r.Owner == nil && r.LeadExpert == "" {
 			return ErrLeadExpertRequired
 		}
 		if err := checkPreconditions(ctx, tx, r, to); err != nil {

@@ -263,7 +263,20 @@ func (s *Service) SetDeliverableStatus(ctx context.Context, u *officials.Officia
 		if _, err := tx.ExecContext(ctx, q+" WHERE id = ? AND status = ?", append(args, did, from)...); err != nil {
 			return fmt.Errorf("advisory: deliverable %d to %s: %w", did, to, err)
 		}
-		return event(ctx, tx, u, id, EventDeliverableStatus, to+" · "+title, did, false)
+		if err := event(ctx, tx, u, id, EventDeliverableStatus, to+" · "+title, did, false); err != nil {
+			return err
+		}
+		// The other side is told of what it must act on: the country of a delivery to accept,
+		// staff of the country's acceptance or of a deliverable sent back.
+		switch {
+		case to == DeliverableDelivered:
+			return s.notifyStep(ctx, tx, r, u, "advisory.mail.deliverable_delivered", title)
+		case !u.IsStaff() && to == DeliverableAccepted:
+			return s.notifyStep(ctx, tx, r, u, "advisory.mail.deliverable_accepted", title)
+		case !u.IsStaff() && from == DeliverableDelivered:
+			return s.notifyStep(ctx, tx, r, u, "advisory.mail.deliverable_returned", title)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -395,7 +408,8 @@ func (s *Service) ClosingReportOf(ctx context.Context, u *officials.Official, id
 }
 
 // notifyStep tells the requester and the country's focal points (but not u, who took the
-// step) of a step of request r (mail advisory_step, which they may turn off with the other
+// step) of a step of request r — and, when the country took it, the request's owner and team
+// (or the intake) too — (mail advisory_step, which they may turn off with the other
 // advisory notifications): the title and body are the
 // catalogue's key+".title" and key+".body", given the request's number, what (a version, a
 // city, a file name) and more placeholders in pairs.
@@ -403,6 +417,13 @@ func (s *Service) notifyStep(ctx context.Context, tx *sql.Tx, r *Request, u *off
 	to, err := s.recipients(ctx, r, u, false)
 	if err != nil {
 		return err
+	}
+	if !u.IsStaff() {
+		staff, err := s.staffOf(ctx, r, u)
+		if err != nil {
+			return err
+		}
+		to = append(to, staff...)
 	}
 	for _, o := range to {
 		l := o.Language

@@ -31,6 +31,10 @@ func TestBrowserAdvisoryQueueAndUploadLimit(t *testing.T) {
 	if err := os.WriteFile(big, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	letter := filepath.Join(t.TempDir(), "كتاب الوزارة.pdf")
+	if err := os.WriteFile(letter, []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	s.login(t, ctx, "ar", fp.Email)
 	s.open(t, ctx, "/ar/advisory/new")
@@ -44,6 +48,7 @@ func TestBrowserAdvisoryQueueAndUploadLimit(t *testing.T) {
 		clickInput("support_kinds", "advisory_mission"),
 		chromedp.SetUploadFiles(chromedp.CSS("#f-attachments"), []string{big}),
 	)
+	fillLetter(t, ctx, letter)
 	// The page's script names the file before anything is sent.
 	do(t, ctx, "send the form", chromedp.Click(chromedp.CSS(".advisory-form button[type=submit]")))
 	if got := text(t, ctx, "#f-attachments-size"); !strings.Contains(got, "«مسح ضوئي كبير.pdf»") || !strings.Contains(got, "8 ميغابايت") {
@@ -71,7 +76,12 @@ func TestBrowserAdvisoryQueueAndUploadLimit(t *testing.T) {
 		t.Error("the ticked boxes were lost")
 	}
 	screenshot(t, ctx, "advisory-upload-too-large-ar")
-	clickAndLoad(t, ctx, ".advisory-form button[type=submit]") // the browser dropped the file
+	if got := value(t, ctx, "#f-letter_reference"); got != "و ت ر/2026/118" {
+		t.Errorf("the letter's reference came back as %q", got)
+	}
+	// The browser dropped the files: the letter is attached again, the scan left out.
+	do(t, ctx, "attach the letter again", chromedp.SetUploadFiles(chromedp.CSS("#f-letter_file"), []string{letter}))
+	clickAndLoad(t, ctx, ".advisory-form button[type=submit]")
 	var id int64
 	if _, err := fmt.Sscanf(location(t, ctx), "/ar/advisory/%d", &id); err != nil {
 		t.Fatalf("sending again without the file: %s (%s)", location(t, ctx), text(t, ctx, "main"))

@@ -27,7 +27,7 @@ func TestAdvisoryWorkshopKeepsNeedsPrivateAndLinksBack(t *testing.T) {
 	needs := "Confidential: the ministry's open-data unit has two staff and no budget line until 2028."
 	start := time.Now().UTC().AddDate(0, 2, 0)
 	in := advisory.Input{Country: "JO", RequestingBody: "Ministry of Digital Economy", Phases: []int{1}, Topics: []string{"open_data_portal"},
-		Needs: needs, SupportKinds: []string{"national_workshop"}, Language: "ar",
+		Needs: needs, SupportKinds: []string{"national_workshop"}, Language: "ar", Letter: advLetter(),
 		PreferredStart: start.Format("2006-01-02"), PreferredEnd: start.AddDate(0, 3, 0).Format("2006-01-02")}
 	r, err := p.Advisory.Create(ctx, fp, in, nil)
 	if err != nil {
@@ -139,7 +139,7 @@ func TestAdvisoryAttachmentRemoval(t *testing.T) {
 	_, fp2 := account(t, p, "fp2.jo@example.org", officials.RoleFocalPoint, "JO")
 	_, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
 	r, err := p.Advisory.Create(ctx, fp, advisory.Input{Country: "JO", RequestingBody: "Ministry", Phases: []int{1}, Topics: []string{"action_plan"},
-		Needs: "We need help drafting the national action plan.", SupportKinds: []string{"policy_review"}, Language: "ar"},
+		Needs: "We need help drafting the national action plan.", SupportKinds: []string{"policy_review"}, Language: "ar", Letter: advLetter()},
 		[]advisory.File{{Name: "mine.pdf", Data: advSamplePDF}})
 	if err != nil {
 		t.Fatal(err)

@@ -81,11 +81,14 @@ func TestUploadLimitsAgreeWithForms(t *testing.T) {
 	typed := "وزارة الاقتصاد الرقمي — نص مكتوب يجب ألا يضيع"
 	newForm := [][2]string{{"requesting_body", typed}, {"phases", "1"}, {"topics", "open_data_portal"},
 		{"needs", "نحتاج إلى دعم في إطلاق بوابة وطنية للبيانات المفتوحة وتدريب فرق الوزارات."},
-		{"support_kinds", "advisory_mission"}, {"language", "ar"}}
+		{"support_kinds", "advisory_mission"}, {"language", "ar"},
+		{"letter_reference", "MoDEE/2026/118"}, {"letter_date", "2026-01-15"}, {"letter_signatory_name", "سامي حداد"},
+		{"letter_signatory_title", "الأمين العام"}}
 	scan := 13 << 19 // 6.5 MB
 
 	// The request form takes two 6.5 MB scans (the total the old 12 MB limit refused).
-	res := f.upPage(roleFpA, "/ar/advisory/new", newForm, upFile{"attachments", "scan1.pdf", scan}, upFile{"attachments", "scan2.pdf", scan})
+	res := f.upPage(roleFpA, "/ar/advisory/new", newForm, upFile{"attachments", "scan1.pdf", scan}, upFile{"attachments", "scan2.pdf", scan},
+		upFile{"letter_file", "letter.pdf", 2048})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("two 6.5 MB scans: %d %s", res.Status, excerpt(res.Body))
 	}
