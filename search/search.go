@@ -52,8 +52,13 @@ import (
 	"github.com/masar-platform/masar/store"
 )
 
-// Column weights for BM25: title, body, extra (surface forms, second readings, context).
-const rankWeights = "10.0, 1.0, 0.6"
+// Column weights for BM25: title, headings, body, notes (footnotes), topic (a lesson's
+// course title), extra (surface forms, second readings, digits of spelt numbers, context).
+const rankWeights = "10.0, 4.0, 1.0, 0.3, 2.0, 0.6"
+
+// pageLanguageBoost multiplies the score of a document in the page's language: results of all
+// languages are ranked together, and the page's language wins when scores are close.
+const pageLanguageBoost = 1.5
 
 // titleBoost multiplies the score of a document whose title has every word of the query.
 const titleBoost = 2.0
@@ -110,7 +115,12 @@ func (r Result) TitleText() string {
 
 // Results is a page of results.
 type Results struct {
-	Query   string   `json:"query"`
+	Query string `json:"query"`
+	// DidYouMean is the query with its misspelt words corrected, when some were (the results
+	// are those of the corrected words); "" otherwise.
+	DidYouMean string `json:"did_you_mean,omitempty"`
+	// Ignored are the words of the query that match nothing indexed and were left out.
+	Ignored []string `json:"ignored,omitempty"`
 	Lang    string   `json:"lang"`
 	Items   []Result `json:"items"`
 	Total   int      `json:"total"`
@@ -138,7 +148,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		q.PerPage = DefaultPerPage
 	}
 	q.PerPage = min(q.PerPage, MaxPerPage)
-	pq, err := parseQuery(q.Text)
+	pq, err := parseQuery(q.Text, ix.thesaurus.Load())
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +189,17 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 		return nil, fmt.Errorf("search: begin: %w", err)
 	}
 	defer tx.Rollback()
+	// Words that match nothing indexed are corrected, or left out.
+	vocab, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fixed := vocab.correct(pq)
+	for _, w := range pq.words {
+		if w.dropped {
+			res.Ignored = append(res.Ignored, w.surface)
+		}
+	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
 	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, pq.match)
@@ -205,35 +226,33 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 			}
 		}
 	}
-	sortHits(all)
+	// All languages ranked together, the page's language first when scores are close; each
+	// thing once, at the place of its best document, shown in the page's language when it
+	// matched in it.
 	lo, hi := langRange(q.Lang)
-	var page, others []hit
+	inPage := map[int64]hit{}
+	for i := range all {
+		if all[i].id >= lo && all[i].id < hi {
+			all[i].score *= pageLanguageBoost
+			inPage[keyOf(all[i].id)] = all[i]
+		}
+	}
+	sortHits(all)
+	seen := make(map[int64]bool, len(all))
+	ranked := all[:0]
 	for _, h := range all {
-		if h.id >= lo && h.id < hi {
-			page = append(page, h)
-		} else {
-			others = append(others, h)
+		k := keyOf(h.id)
+		if seen[k] {
+			continue
 		}
+		seen[k] = true
+		if p, ok := inPage[k]; ok {
+			h.id = p.id
+		}
+		ranked = append(ranked, h)
 	}
-	if len(others) > 0 {
-		// Each thing once: not again when it matched in the page's language, and in its
-		// best-scoring other language otherwise.
-		seen := make(map[int64]bool, len(page)+len(others))
-		for _, h := range page {
-			seen[keyOf(h.id)] = true
-		}
-		kept := others[:0]
-		for _, h := range others {
-			if k := keyOf(h.id); !seen[k] {
-				seen[k] = true
-				kept = append(kept, h)
-			}
-		}
-		others = kept
-	}
-	res.Total = len(page) + len(others)
+	res.Total = len(ranked)
 	res.Pages = (res.Total + q.PerPage - 1) / q.PerPage
-	ranked := append(page, others...)
 	hits := ranked[min(offset, len(ranked)):min(offset+q.PerPage, len(ranked))]
 	m := pq.matcher()
 	docStmt := tx.StmtContext(ctx, st.doc)
@@ -257,7 +276,47 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 		}()
 	}
 	wg.Wait()
+	if fixed {
+		res.DidYouMean = didYouMean(q.Text, pq, res.Items)
+	}
 	return res, nil
+}
+
+// didYouMean is the typed query with each corrected word replaced by the word the results
+// have for it, as written in them (the corrected term is a normal form: «الشفافيه»), or by
+// the corrected term when no result shows it.
+func didYouMean(text string, pq *parsedQuery, items []Result) string {
+	text = strings.TrimSpace(text)
+	spans := wordSpans(text, nil)
+	m := pq.matcher()
+	var b strings.Builder
+	last := 0
+	for i, w := range pq.words {
+		if w.fixed == "" || w.first >= len(spans) {
+			continue
+		}
+		shown := w.fixed
+	find:
+		for _, r := range items {
+			for _, list := range [][]Span{r.Title, r.Snippet} {
+				for _, sp := range list {
+					if !sp.Hit {
+						continue
+					}
+					if ws := wordSpans(sp.Text, nil); len(ws) == 1 && m.word(newAnalyzer(r.Lang), sp.Text) == i {
+						shown = sp.Text[ws[0].start:ws[0].end]
+						break find
+					}
+				}
+			}
+		}
+		sp := spans[w.first]
+		b.WriteString(text[last:sp.start])
+		b.WriteString(shown)
+		last = sp.end
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // docText is what a result's title and snippet are made from.
