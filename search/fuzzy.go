@@ -188,6 +188,6 @@ func (v *vocabulary) correct(q *parsedQuery) bool {
 			q.words[i].dropped = false
 		}
 	}
-	q.match = q.expression()
+	q.match, q.wideMatch = q.expression(false), q.expression(true)
 	return fixed
 }

@@ -34,6 +34,7 @@ type queryWord struct {
 	exact   []string // matched as whole terms
 	prefix  []string // matched as prefixes
 	alts    []string // more FTS5 sub-expressions, any of which matches the word
+	foreign []string // alternatives in another language than the word's (thesaurus terms)
 	mark    []string // more whole terms to highlight (the words of alts)
 	plain   bool     // a single word (not a number phrase nor a thesaurus term): may be corrected
 	fixed   string   // the indexed term a misspelt word was corrected to, or ""
@@ -44,6 +45,12 @@ type queryWord struct {
 type parsedQuery struct {
 	words []queryWord
 	match string // the FTS5 MATCH expression
+	// wide is set when thesaurus terms in other languages than the typed words' were found:
+	// wideMatch is the expression with them, for when match finds little. (Other languages
+	// are searched as typed anyway; their terms are held back because an index of lessons in
+	// several languages overrates the words of its smallest language.)
+	wide      bool
+	wideMatch string
 }
 
 // parseQuery turns what a person typed into an FTS5 expression. Every word is analysed like
@@ -106,8 +113,10 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 		switch {
 		case n > 0 && (!isNum || n >= num.end-num.start):
 			w := queryWord{surface: strings.Join(kept[i:i+n], " "), first: at[i], count: at[i+n-1] - at[i] + 1}
-			// The words as typed, or any other term of the group.
+			// The words as typed, or any other term of the group; the terms in another
+			// language are kept apart (see parsedQuery.wide).
 			w.alts = append(w.alts, conjunction(kept[i:i+n], last && n == 1))
+			typed := languageOf(strings.Join(kept[i:i+n], " "))
 			for _, t := range th.groups[g] {
 				var ws []string
 				for _, sp := range wordSpans(t.text, nil) {
@@ -115,18 +124,23 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 						ws = append(ws, surf)
 					}
 				}
-				w.alts = append(w.alts, conjunction(ws, false))
+				if tl := languageOf(t.text); tl != typed {
+					w.foreign = append(w.foreign, conjunction(ws, false))
+				} else {
+					w.alts = append(w.alts, conjunction(ws, false))
+				}
 				for _, s := range ws {
 					e, _ := wordTerms(s, false)
 					w.mark = append(w.mark, e...)
 				}
 			}
 			for _, s := range kept[i : i+n] {
-				e, p := wordTerms(s, last)
+				e, _ := wordTerms(s, last)
 				w.mark = append(w.mark, e...)
-				w.prefix = append(w.prefix, p...)
 			}
 			w.alts = dedupe(w.alts)
+			w.foreign = dedupe(w.foreign)
+			q.wide = q.wide || len(w.foreign) > 0
 			q.words = append(q.words, w)
 			i += n
 		case isNum:
@@ -152,8 +166,32 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 			i++
 		}
 	}
-	q.match = q.expression()
+	q.match, q.wideMatch = q.expression(false), q.expression(true)
 	return q, nil
+}
+
+// languageOf guesses the language of a term or of typed words: ar for Arabic script, fr for
+// Latin with French accents or function words, en for other Latin.
+func languageOf(text string) string {
+	if strings.ContainsAny(text, "éèêàâçôîûùëïœÉÈÀÇ") {
+		return "fr"
+	}
+	fr := false
+	for _, sp := range wordSpans(text, nil) {
+		surf := normWord(text[sp.start:sp.end])
+		switch scriptOf(surf) {
+		case scriptArabic:
+			return "ar"
+		case scriptLatin:
+			if frStop[surf] && !enStop[surf] {
+				fr = true
+			}
+		}
+	}
+	if fr {
+		return "fr"
+	}
+	return "en"
 }
 
 // wordTerms are the terms that may stand for one normalised word: whole terms (its stem, an
@@ -237,8 +275,9 @@ func writeGroup(b *strings.Builder, exact, prefix, alts []string) {
 }
 
 // expression is the FTS5 expression of the query: the words' groups AND-ed, each group the
-// terms that may stand for the word OR-ed. Dropped words are left out.
-func (q *parsedQuery) expression() string {
+// terms that may stand for the word OR-ed. Dropped words are left out; thesaurus terms in
+// other languages are in only when wide.
+func (q *parsedQuery) expression(wide bool) string {
 	var b strings.Builder
 	for _, w := range q.words {
 		if w.dropped {
@@ -251,7 +290,36 @@ func (q *parsedQuery) expression() string {
 		if w.fixed != "" {
 			exact = append(slices.Clip(exact), w.fixed)
 		}
-		writeGroup(&b, exact, w.prefix, w.alts)
+		alts := w.alts
+		if wide {
+			alts = append(slices.Clip(alts), w.foreign...)
+		}
+		writeGroup(&b, exact, w.prefix, alts)
+	}
+	return b.String()
+}
+
+// anyExpression is the expression of the documents that have any of the words (with the
+// thesaurus terms of every language), or "" for a query of one word.
+func (q *parsedQuery) anyExpression() string {
+	var b strings.Builder
+	n := 0
+	for _, w := range q.words {
+		if w.dropped {
+			continue
+		}
+		if n > 0 {
+			b.WriteString(" OR ")
+		}
+		n++
+		exact := w.exact
+		if w.fixed != "" {
+			exact = append(slices.Clip(exact), w.fixed)
+		}
+		writeGroup(&b, exact, w.prefix, append(slices.Clip(w.alts), w.foreign...))
+	}
+	if n < 2 {
+		return ""
 	}
 	return b.String()
 }

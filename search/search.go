@@ -58,7 +58,42 @@ const rankWeights = "10.0, 4.0, 1.0, 0.3, 2.0, 0.6"
 
 // pageLanguageBoost multiplies the score of a document in the page's language: results of all
 // languages are ranked together, and the page's language wins when scores are close.
-const pageLanguageBoost = 1.5
+const pageLanguageBoost = 1.2
+
+// languageFloor bounds how much blend raises the scores of a language: a language whose best
+// document scores far below the best of all (an Arabic lesson whose only match is an
+// English footnote) stays far below.
+const languageFloor = 0.25
+
+// blend makes the scores of documents in different languages comparable, then favours the
+// page's language. BM25 weighs a word by how few documents have it, and the index holds
+// every language: the words of a language with few documents (French) look rare, so its
+// documents would outrank the others on any query. Each language's scores are divided by
+// its best score (or by languageFloor times the best of all, if that is more), so that the
+// best document of each language is on a par.
+func blend(hits []hit, page string) {
+	var best [4]float64 // by language number; scores are negative
+	top := 0.0
+	for _, h := range hits {
+		if n := h.id >> keyBits; n >= 0 && n < int64(len(best)) {
+			best[n] = min(best[n], h.score)
+		}
+		top = min(top, h.score)
+	}
+	lo, hi := langRange(page)
+	for i := range hits {
+		n := hits[i].id >> keyBits
+		if n < 0 || n >= int64(len(best)) {
+			continue
+		}
+		if d := min(best[n], top*languageFloor); d < 0 {
+			hits[i].score /= -d
+		}
+		if hits[i].id >= lo && hits[i].id < hi {
+			hits[i].score *= pageLanguageBoost
+		}
+	}
+}
 
 // titleBoost multiplies the score of a document whose title has every word of the query.
 const titleBoost = 2.0
@@ -202,39 +237,43 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
-	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, pq.match)
+	all, err := scoredHits(ctx, tx, st, pq.match)
 	if err != nil {
-		return nil, fmt.Errorf("search: query %q: %w", pq.match, err)
+		return nil, err
 	}
-	if len(all) > 0 {
-		// A document whose title has every word ranks higher: BM25 gives little weight to
-		// words that most documents have («البيانات», «open»), yet a lesson called «ما
-		// البيانات الحكومية المفتوحة؟» is what «البيانات المفتوحة» is after.
-		titled, err := queryHits(ctx, tx.StmtContext(ctx, st.titles), false, pq.match)
-		if err != nil {
-			return nil, fmt.Errorf("search: query titles %q: %w", pq.match, err)
+	if pq.wide && things(all) < fewResults {
+		// Few results: the thesaurus terms in other languages too.
+		if all, err = scoredHits(ctx, tx, st, pq.wideMatch); err != nil {
+			return nil, err
 		}
-		if len(titled) > 0 {
-			boost := make(map[int64]bool, len(titled))
-			for _, h := range titled {
-				boost[h.id] = true
-			}
-			for i := range all {
-				if boost[all[i].id] {
-					all[i].score *= titleBoost
-				}
+	}
+	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
+		// Few results for every word: the documents that have some of the words follow,
+		// ranked by BM25 (which adds up the words found) and below those with every word.
+		some, err := scoredHits(ctx, tx, st, either)
+		if err != nil {
+			return nil, err
+		}
+		have := make(map[int64]bool, len(all))
+		for _, h := range all {
+			have[h.id] = true
+		}
+		for _, h := range some {
+			if !have[h.id] {
+				h.score *= partialPenalty
+				all = append(all, h)
 			}
 		}
 	}
 	// All languages ranked together, the page's language first when scores are close; each
 	// thing once, at the place of its best document, shown in the page's language when it
 	// matched in it.
+	blend(all, q.Lang)
 	lo, hi := langRange(q.Lang)
 	inPage := map[int64]hit{}
-	for i := range all {
-		if all[i].id >= lo && all[i].id < hi {
-			all[i].score *= pageLanguageBoost
-			inPage[keyOf(all[i].id)] = all[i]
+	for _, h := range all {
+		if h.id >= lo && h.id < hi {
+			inPage[keyOf(h.id)] = h
 		}
 	}
 	sortHits(all)
@@ -317,6 +356,52 @@ func didYouMean(text string, pq *parsedQuery, items []Result) string {
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// fewResults is the number of things found below which a search widens: thesaurus terms in
+// other languages, then documents with only some of the words.
+const fewResults = 5
+
+// partialPenalty multiplies the score of a document that has only some of the words.
+const partialPenalty = 0.3
+
+// things counts the different things (lessons, courses, workshops) among hits.
+func things(hits []hit) int {
+	seen := make(map[int64]bool, len(hits))
+	for _, h := range hits {
+		seen[keyOf(h.id)] = true
+	}
+	return len(seen)
+}
+
+// scoredHits evaluates an FTS5 expression: every document that matches with its BM25 score,
+// a document whose title has every word ranking higher. BM25 gives little weight to words
+// that most documents have («البيانات», «open»), yet a lesson called «ما البيانات الحكومية
+// المفتوحة؟» is what «البيانات المفتوحة» is after.
+func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string) ([]hit, error) {
+	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr)
+	if err != nil {
+		return nil, fmt.Errorf("search: query %q: %w", expr, err)
+	}
+	if len(all) == 0 {
+		return all, nil
+	}
+	titled, err := queryHits(ctx, tx.StmtContext(ctx, st.titles), false, expr)
+	if err != nil {
+		return nil, fmt.Errorf("search: query titles %q: %w", expr, err)
+	}
+	if len(titled) > 0 {
+		boost := make(map[int64]bool, len(titled))
+		for _, h := range titled {
+			boost[h.id] = true
+		}
+		for i := range all {
+			if boost[all[i].id] {
+				all[i].score *= titleBoost
+			}
+		}
+	}
+	return all, nil
 }
 
 // docText is what a result's title and snippet are made from.
