@@ -100,12 +100,12 @@ func (v *vocabulary) knows(w queryWord) bool {
 	return false
 }
 
-// nearest returns the most frequent indexed term one edit away from one of the forms of a
-// word (its normal form, its stem), or "".
+// nearest returns the most frequent indexed term one edit away from a word's normal form,
+// or "".
 func (v *vocabulary) nearest(forms ...string) string {
 	best, bestDF := "", 0
 	for _, f := range forms {
-		if runeLen(f) < FuzzyMinLetters-1 {
+		if runeLen(f) < FuzzyMinLetters {
 			continue
 		}
 		grams := trigrams(f)
@@ -172,10 +172,14 @@ func (v *vocabulary) correct(q *parsedQuery) bool {
 			continue
 		}
 		if runeLen(w.surface) >= FuzzyMinLetters {
-			forms := []string{w.surface}
-			forms = append(forms, w.exact...)
-			if t := v.nearest(forms...); t != "" {
+			if t := v.nearest(w.surface); t != "" {
+				// The term found is analysed as a typed word, so that it matches as a stem
+				// in titles and text, not only as a normal form among the extra words.
 				w.fixed = t
+				w.exact, w.prefix = wordTerms(t, false)
+				if !contains(w.exact, t) {
+					w.exact = append(w.exact, t)
+				}
 				fixed = true
 				kept++
 				continue

@@ -287,9 +287,6 @@ func (q *parsedQuery) expression(wide bool) string {
 			b.WriteString(" AND ")
 		}
 		exact := w.exact
-		if w.fixed != "" {
-			exact = append(slices.Clip(exact), w.fixed)
-		}
 		alts := w.alts
 		if wide {
 			alts = append(slices.Clip(alts), w.foreign...)
@@ -312,16 +309,30 @@ func (q *parsedQuery) anyExpression() string {
 			b.WriteString(" OR ")
 		}
 		n++
-		exact := w.exact
-		if w.fixed != "" {
-			exact = append(slices.Clip(exact), w.fixed)
-		}
-		writeGroup(&b, exact, w.prefix, append(slices.Clip(w.alts), w.foreign...))
+		writeGroup(&b, w.exact, w.prefix, append(slices.Clip(w.alts), w.foreign...))
 	}
 	if n < 2 {
 		return ""
 	}
 	return b.String()
+}
+
+// wordExpressions are the expressions of the words one by one (dropped ones left out).
+func (q *parsedQuery) wordExpressions(wide bool) []string {
+	var out []string
+	for _, w := range q.words {
+		if w.dropped {
+			continue
+		}
+		alts := w.alts
+		if wide {
+			alts = append(slices.Clip(alts), w.foreign...)
+		}
+		var b strings.Builder
+		writeGroup(&b, w.exact, w.prefix, alts)
+		out = append(out, b.String())
+	}
+	return out
 }
 
 func dedupe(list []string) []string {

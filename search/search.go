@@ -237,20 +237,20 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
-	all, err := scoredHits(ctx, tx, st, pq.match)
+	all, err := scoredHits(ctx, tx, st, pq.match, pq.wordExpressions(false))
 	if err != nil {
 		return nil, err
 	}
 	if pq.wide && things(all) < fewResults {
 		// Few results: the thesaurus terms in other languages too.
-		if all, err = scoredHits(ctx, tx, st, pq.wideMatch); err != nil {
+		if all, err = scoredHits(ctx, tx, st, pq.wideMatch, pq.wordExpressions(true)); err != nil {
 			return nil, err
 		}
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
 		// ranked by BM25 (which adds up the words found) and below those with every word.
-		some, err := scoredHits(ctx, tx, st, either)
+		some, err := scoredHits(ctx, tx, st, either, pq.wordExpressions(true))
 		if err != nil {
 			return nil, err
 		}
@@ -378,7 +378,11 @@ func things(hits []hit) int {
 // a document whose title has every word ranking higher. BM25 gives little weight to words
 // that most documents have («البيانات», «open»), yet a lesson called «ما البيانات الحكومية
 // المفتوحة؟» is what «البيانات المفتوحة» is after.
-func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string) ([]hit, error) {
+//
+// words are the expressions of the query's words one by one: a title with some of them
+// counts in proportion («الهدف 16 من أهداف التنمية المستدامة» is after the lesson called
+// «الحكومة الإلكترونية والهدف 16 والتعاون الإقليمي»).
+func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, words []string) ([]hit, error) {
 	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr)
 	if err != nil {
 		return nil, fmt.Errorf("search: query %q: %w", expr, err)
@@ -386,18 +390,36 @@ func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string) ([
 	if len(all) == 0 {
 		return all, nil
 	}
-	titled, err := queryHits(ctx, tx.StmtContext(ctx, st.titles), false, expr)
+	titles := tx.StmtContext(ctx, st.titles)
+	titled, err := queryHits(ctx, titles, false, expr)
 	if err != nil {
 		return nil, fmt.Errorf("search: query titles %q: %w", expr, err)
 	}
-	if len(titled) > 0 {
-		boost := make(map[int64]bool, len(titled))
-		for _, h := range titled {
-			boost[h.id] = true
+	boost := make(map[int64]float64, len(titled))
+	for _, h := range titled {
+		boost[h.id] = titleBoost
+	}
+	if len(words) > 1 {
+		have := map[int64]int{}
+		for _, w := range words {
+			hs, err := queryHits(ctx, titles, false, w)
+			if err != nil {
+				return nil, fmt.Errorf("search: query titles %q: %w", w, err)
+			}
+			for _, h := range hs {
+				have[h.id]++
+			}
 		}
+		for id, n := range have {
+			if boost[id] == 0 {
+				boost[id] = 1 + (titleBoost-1)*float64(n)/float64(len(words)+1)
+			}
+		}
+	}
+	if len(boost) > 0 {
 		for i := range all {
-			if boost[all[i].id] {
-				all[i].score *= titleBoost
+			if b := boost[all[i].id]; b > 0 {
+				all[i].score *= b
 			}
 		}
 	}
