@@ -54,7 +54,7 @@ import (
 
 // Column weights for BM25: title, headings, body, notes (footnotes), topic (a lesson's
 // course title), extra (surface forms, second readings, digits of spelt numbers, context).
-const rankWeights = "10.0, 4.0, 1.0, 0.3, 2.0, 0.6"
+const rankWeights = "10.0, 4.0, 1.0, 0.2, 2.0, 0.6"
 
 // pageLanguageBoost multiplies the score of a document in the page's language: results of all
 // languages are ranked together, and the page's language wins when scores are close.

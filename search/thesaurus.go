@@ -43,12 +43,21 @@ type thesaurusTerm struct {
 
 type thesaurusRef struct{ group, term int }
 
-// thesaurusKey is what a word is compared by: its Arabic light stem, or for a Latin word its
-// English stem (of the unaccented word).
+// thesaurusKey is what a word is compared by: its Arabic light stem, stemmed again until it
+// stays the same (the stemmer takes one plural ending: «الاستبيانات» → «استبيان», whose «ان»
+// it would take next), or for a Latin word its English stem (of the unaccented word).
 func thesaurusKey(surf string) string {
 	switch scriptOf(surf) {
 	case scriptArabic:
-		return stemArabic(surf)
+		k := stemArabic(surf)
+		for range 3 {
+			next := stemArabic(k)
+			if next == k {
+				break
+			}
+			k = next
+		}
+		return k
 	case scriptLatin:
 		return stemEnglish(surf)
 	}
