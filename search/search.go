@@ -8,28 +8,39 @@
 //   - words are cut at anything that is not a letter, a digit or a mark;
 //   - each word is normalised (Normalize): lower case; Latin accents folded (é → e, œ → oe);
 //     Arabic tashkeel, Quranic marks and the tatweel removed; أ إ آ ٱ → ا, ى → ي, ة → ه,
-//     ؤ → و, ئ → ي (ئو → وو, so that مسئول = مسؤول), a word-final ء dropped (انشاء = انشا),
-//     Persian ی and ک → ي and ك, presentation forms decomposed; Arabic-Indic and Persian
-//     digits written as ASCII (٢٠١٥ = 2015);
+//     ؤ → و, ئ → ي (ئو → وو, so that مسئول = مسؤول), a word-final ء dropped (انشاء = انشا) and
+//     one inside a word read as ئ (مساءلة = مسائلة), a letter typed three times or more once
+//     and a doubled final letter once (الشفافيةة = الشفافية), Persian ی and ک → ي and ك,
+//     presentation forms decomposed; Arabic-Indic and Persian digits written as ASCII
+//     (٢٠١٥ = 2015);
 //   - then stemmed: Arabic words with a light stemmer (arabic.go), Latin words with the
 //     Snowball English stemmer in English texts and a light French stemmer (latin.go) in
-//     French ones.
+//     French ones;
+//   - numbers spelt in words, Arabic cardinals and ordinals of both genders, English and
+//     French ones, up to 100, are also indexed as digits (numbers.go).
 //
 // The FTS5 index (contentless, search_fts) is built from the analysed words, one stem per
-// word of the original, and the unicode61 tokenizer only re-cuts text that is already
-// normalised, so it changes nothing (remove_diacritics 2 is set as a safety net). The
-// original text and its analysed form are kept side by side in search_docs; because the two
-// line up word for word, a match found among the stems is shown highlighted in the original
-// words (Span), built as text, never as HTML.
+// word of the original, in columns weighted for BM25: the title above the headings, the
+// headings above the text, the text above the footnotes, and a lesson's course title as its
+// topic; the unicode61 tokenizer only re-cuts text that is already normalised, so it changes
+// nothing (remove_diacritics 2 is set as a safety net). The original text and its analysed
+// form are kept side by side in search_docs; because the two line up word for word, a match
+// found among the stems is shown highlighted in the original words (Span), built as text,
+// never as HTML, in a snippet that begins at a sentence and keeps headings apart.
 //
 // A query's words are AND-ed; each may match its stem, an Arabic second reading without a
-// one-letter proclitic, or, for a Latin word, its English or French stem; the last word
-// also matches as a prefix (of its normal form, and of its stem when the stemmer left it
-// as typed), for people who stop typing mid-word. Ranking is BM25 with the title weighted
-// above the body, and doubled for a document whose title has every word (a small index of
-// titles alone, search_titles, tells which); results in the page's language come first, and
-// each lesson, course or workshop appears once, in the page's language when it matched in
-// it.
+// one-letter proclitic, for a Latin word its English or French stem, and its normal form as
+// a prefix (every word: people stop typing mid-word, in any order). A number spelt in words
+// also matches its digits, and a run of words that is a term of the thesaurus (thesaurus.go,
+// the content folder's thesaurus.txt) any other term of its group. A word that matches
+// nothing indexed is corrected, when it has five letters or more, to the most frequent
+// indexed term one edit away (fuzzy.go: a trigram look-up in the index's vocabulary), and
+// the results say "did you mean"; otherwise it is left out. When all that finds little,
+// the thesaurus terms of other languages, then documents with only some of the words,
+// follow. Ranking is BM25 with the field weights above, raised for a title that has the
+// query's words (doubled with all of them); the scores of each language are put on a par
+// and the page's language breaks near ties (blend), and each lesson, course or workshop
+// appears once, in the page's language when it matched in it.
 //
 // Workshops are indexed from plain values (WorkshopDoc) by PutWorkshop and RemoveWorkshop,
 // which the workshops' change hook calls; only published and completed ones are indexed.
