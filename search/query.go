@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/masar-platform/masar/problem"
 )
@@ -359,11 +360,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// matcher tells which words of a text the query hit. A query has a few terms, so a list
-// compared by length first beats a map.
+// matcher tells which words of a text the query hit: whole terms in a map, prefixes by
+// their first two letters (a snippet asks about every word of a lesson).
 type matcher struct {
-	exact  []queryTerm
-	prefix []queryTerm
+	exact  map[string]int
+	prefix map[string][]queryTerm
 	n      int // number of query words
 }
 
@@ -372,20 +373,41 @@ type queryTerm struct {
 	word int // index of the query word
 }
 
+// head is the first two letters of s (all of it when shorter).
+func head(s string) string {
+	i := 0
+	for n := 0; n < 2 && i < len(s); n++ {
+		switch c := s[i]; {
+		case c < utf8.RuneSelf:
+			i++
+		case c < 0xE0:
+			i += 2
+		case c < 0xF0:
+			i += 3
+		default:
+			i += 4
+		}
+	}
+	return s[:min(i, len(s))]
+}
+
 func (q *parsedQuery) matcher() *matcher {
-	m := &matcher{n: len(q.words)}
+	m := &matcher{n: len(q.words), exact: map[string]int{}, prefix: map[string][]queryTerm{}}
+	add := func(t string, i int) {
+		if _, ok := m.exact[t]; !ok && t != "" {
+			m.exact[t] = i
+		}
+	}
 	for i, w := range q.words {
 		for _, t := range w.exact {
-			m.exact = append(m.exact, queryTerm{t, i})
+			add(t, i)
 		}
 		for _, t := range w.mark {
-			m.exact = append(m.exact, queryTerm{t, i})
-		}
-		if w.fixed != "" {
-			m.exact = append(m.exact, queryTerm{w.fixed, i})
+			add(t, i)
 		}
 		for _, t := range w.prefix {
-			m.prefix = append(m.prefix, queryTerm{t, i})
+			h := head(t)
+			m.prefix[h] = append(m.prefix[h], queryTerm{t, i})
 		}
 	}
 	return m
@@ -396,13 +418,14 @@ func (m *matcher) term(t string) int {
 	if t == "" {
 		return -1
 	}
-	for _, e := range m.exact {
-		if len(e.t) == len(t) && e.t == t {
-			return e.word
-		}
+	if i, ok := m.exact[t]; ok {
+		return i
 	}
-	for _, p := range m.prefix {
-		if len(t) >= len(p.t) && t[:len(p.t)] == p.t {
+	if len(m.prefix) == 0 {
+		return -1
+	}
+	for _, p := range m.prefix[head(t)] {
+		if strings.HasPrefix(t, p.t) {
 			return p.word
 		}
 	}

@@ -194,15 +194,22 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		q.PerPage = DefaultPerPage
 	}
 	q.PerPage = min(q.PerPage, MaxPerPage)
+	// A catalogue handed to the hook and not indexed yet is indexed first.
+	ix.indexPending()
+	// Recent pages are kept, by the query as typed (a valid query only is ever kept).
+	text := strings.TrimSpace(q.Text)
+	key := q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + text
+	kept, ok, snapshot := ix.results.Get(key)
+	if ok {
+		return kept, nil
+	}
 	pq, err := parseQuery(q.Text, ix.thesaurus.Load())
 	if err != nil {
 		return nil, err
 	}
-	// A catalogue handed to the hook and not indexed yet is indexed first.
-	ix.indexPending()
 	// The query text is kept with the results (recent pages are cached): keep a copy, never
 	// the caller's string, which may be a view into a buffer that is reused later.
-	res := &Results{Query: strings.Clone(strings.TrimSpace(q.Text)), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
+	res := &Results{Query: strings.Clone(text), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
 	if len(pq.words) == 0 {
 		return res, nil
 	}
@@ -210,11 +217,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if offset > 100_000 {
 		return res, nil
 	}
-	key := q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
-	kept, ok, snapshot := ix.results.Get(key)
-	if ok {
-		return kept, nil
-	}
+	key = q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
 	res, err = ix.run(ctx, q, pq, res, offset)
 	if err == nil {
 		ix.results.Put(key, res, snapshot)
@@ -411,19 +414,19 @@ func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, wo
 		boost[h.id] = titleBoost
 	}
 	if len(words) > 1 {
-		have := map[int64]int{}
-		for _, w := range words {
-			hs, err := queryHits(ctx, titles, false, w)
-			if err != nil {
-				return nil, fmt.Errorf("search: query titles %q: %w", w, err)
-			}
-			for _, h := range hs {
-				have[h.id]++
-			}
+		// The titles with some of the words, scored by BM25 (which adds up the words found):
+		// up to half the boost of a title with all of them, in proportion to the best.
+		some, err := queryHits(ctx, tx.StmtContext(ctx, st.someTitles), true, strings.Join(words, " OR "))
+		if err != nil {
+			return nil, fmt.Errorf("search: query titles: %w", err)
 		}
-		for id, n := range have {
-			if boost[id] == 0 {
-				boost[id] = 1 + (titleBoost-1)*float64(n)/float64(len(words)+1)
+		best := 0.0
+		for _, h := range some {
+			best = min(best, h.score)
+		}
+		for _, h := range some {
+			if boost[h.id] == 0 && best < 0 {
+				boost[h.id] = 1 + (titleBoost-1)/2*h.score/best
 			}
 		}
 	}
@@ -484,7 +487,7 @@ func validLang(l string) bool {
 // part of a search's time otherwise). The texts are constants: no user input is ever part
 // of them, the query is a bound parameter.
 type statements struct {
-	match, titles, doc *sql.Stmt
+	match, titles, someTitles, doc *sql.Stmt
 }
 
 const (
@@ -492,6 +495,8 @@ const (
 	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
 	// titlesSQL: the documents whose title alone matches ?1.
 	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
+	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
+	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
 	docSQL    = `
 		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
 )
@@ -533,7 +538,7 @@ func (ix *Index) statements(ctx context.Context) (*statements, error) {
 		for _, p := range []struct {
 			s   **sql.Stmt
 			sql string
-		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.doc, docSQL}} {
+		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.doc, docSQL}} {
 			//nolint:sqlclosecheck // kept for the index's life, closed with the database
 			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
 				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)
