@@ -37,6 +37,7 @@ type queryWord struct {
 	alts    []string // more FTS5 sub-expressions, any of which matches the word
 	foreign []string // alternatives in another language than the word's (thesaurus terms)
 	mark    []string // more whole terms to highlight (the words of alts)
+	markPre []string // more prefixes to highlight (the typed words of a thesaurus term)
 	plain   bool     // a single word (not a number phrase nor a thesaurus term): may be corrected
 	fixed   string   // the indexed term a misspelt word was corrected to, or ""
 	dropped bool     // matches nothing indexed and could not be corrected: left out
@@ -131,13 +132,14 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 					w.alts = append(w.alts, conjunction(ws, false))
 				}
 				for _, s := range ws {
-					e, _ := wordTerms(s, false)
-					w.mark = append(w.mark, e...)
+					e, p := wordTerms(s, false)
+					w.mark = append(append(w.mark, e...), p...)
 				}
 			}
 			for _, s := range kept[i : i+n] {
-				e, _ := wordTerms(s, last)
+				e, p := wordTerms(s, last)
 				w.mark = append(w.mark, e...)
+				w.markPre = append(w.markPre, p...)
 			}
 			w.alts = dedupe(w.alts)
 			w.foreign = dedupe(w.foreign)
@@ -154,8 +156,9 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 			} else {
 				w.alts = []string{conjunction(kept[num.start:num.end], false)}
 				for _, s := range kept[num.start:num.end] {
-					e, _ := wordTerms(s, false)
+					e, p := wordTerms(s, false)
 					w.mark = append(w.mark, e...)
+					w.markPre = append(w.markPre, p...)
 				}
 			}
 			q.words = append(q.words, w)
@@ -405,7 +408,7 @@ func (q *parsedQuery) matcher() *matcher {
 		for _, t := range w.mark {
 			add(t, i)
 		}
-		for _, t := range w.prefix {
+		for _, t := range append(slices.Clip(w.prefix), w.markPre...) {
 			h := head(t)
 			m.prefix[h] = append(m.prefix[h], queryTerm{t, i})
 		}

@@ -497,7 +497,7 @@ const (
 	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
 	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
 	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
-	docSQL    = `
+	docSQL        = `
 		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
 )
 
