@@ -79,6 +79,29 @@ func trigrams(w string) []string {
 // has reports whether a term is indexed.
 func (v *vocabulary) has(t string) bool { return v.df[t] > 0 }
 
+// rareDF is the number of documents up to which a word found is rare enough to be checked
+// for a misspelling.
+const rareDF = 1
+
+// maxDF is the highest number of documents that have one of the terms.
+func (v *vocabulary) maxDF(terms []string) int {
+	n := 0
+	for _, t := range terms {
+		n = max(n, v.df[t])
+	}
+	return n
+}
+
+// hasAny reports whether any of the terms is indexed.
+func (v *vocabulary) hasAny(terms []string) bool {
+	for _, t := range terms {
+		if v.has(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasPrefix reports whether an indexed term begins with p.
 func (v *vocabulary) hasPrefix(p string) bool {
 	i, _ := slices.BinarySearch(v.sorted, p)
@@ -167,6 +190,23 @@ func (v *vocabulary) correct(q *parsedQuery) bool {
 	kept := 0
 	for i := range q.words {
 		w := &q.words[i]
+		if w.plain && w.prefix != nil && v.hasAny(w.exact) {
+			// A word whose stem is indexed is a finished word: its normal form as a prefix
+			// would only add the longer words that begin with it (and «الشفافيه» and
+			// «شفافيه» would rank differently).
+			w.prefix = nil
+		}
+		if w.plain && runeLen(w.surface) >= FuzzyMinLetters && v.knows(*w) && v.maxDF(w.exact) <= rareDF {
+			// A word found in almost no document may be a misspelling that happens to be a
+			// word too: a much more frequent word one edit away is searched for as well.
+			if t := v.nearest(w.surface); t != "" && v.df[t] >= rareDF*5 {
+				e, p := wordTerms(t, false)
+				w.exact = dedupe(append(append(w.exact, t), e...))
+				w.prefix = dedupe(append(w.prefix, p...))
+				w.fixed = t
+				fixed = true
+			}
+		}
 		if !w.plain || v.knows(*w) {
 			kept++
 			continue

@@ -106,8 +106,12 @@ func blend(hits []hit, page string) {
 	}
 }
 
-// titleBoost multiplies the score of a document whose title has every word of the query.
-const titleBoost = 2.0
+// titleBoost multiplies the score of a document whose title has every word of the query,
+// headingBoost that of a document whose headings have them.
+const (
+	titleBoost   = 2.0
+	headingBoost = 1.5
+)
 
 // DefaultPerPage and MaxPerPage bound a page of results.
 const (
@@ -410,6 +414,14 @@ func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, wo
 		return nil, fmt.Errorf("search: query titles %q: %w", expr, err)
 	}
 	boost := make(map[int64]float64, len(titled))
+	// A document with every word in one of its headings has a section about the query.
+	headed, err := queryHits(ctx, tx.StmtContext(ctx, st.headings), false, "{headings} : ("+expr+")")
+	if err != nil {
+		return nil, fmt.Errorf("search: query headings %q: %w", expr, err)
+	}
+	for _, h := range headed {
+		boost[h.id] = headingBoost
+	}
 	for _, h := range titled {
 		boost[h.id] = titleBoost
 	}
@@ -487,7 +499,7 @@ func validLang(l string) bool {
 // part of a search's time otherwise). The texts are constants: no user input is ever part
 // of them, the query is a bound parameter.
 type statements struct {
-	match, titles, someTitles, doc *sql.Stmt
+	match, titles, someTitles, headings, doc *sql.Stmt
 }
 
 const (
@@ -495,6 +507,8 @@ const (
 	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
 	// titlesSQL: the documents whose title alone matches ?1.
 	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
+	// headingsSQL: the documents that match ?1 (limited to a column by the caller).
+	headingsSQL = `SELECT rowid FROM search_fts WHERE search_fts MATCH ?1`
 	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
 	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
 	docSQL        = `
@@ -538,7 +552,7 @@ func (ix *Index) statements(ctx context.Context) (*statements, error) {
 		for _, p := range []struct {
 			s   **sql.Stmt
 			sql string
-		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.doc, docSQL}} {
+		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.headings, headingsSQL}, {&st.doc, docSQL}} {
 			//nolint:sqlclosecheck // kept for the index's life, closed with the database
 			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
 				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)
