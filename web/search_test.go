@@ -287,6 +287,12 @@ func TestSearchSaysDidYouMean(t *testing.T) {
 	if !strings.Contains(r.Body, `<a href="/ar/search?q=`) || !strings.Contains(r.Body, `dir="auto">مشاركة</a>`) {
 		t.Errorf("Arabic did-you-mean link: %s", r.Body[strings.Index(r.Body, "<main"):][:min(1500, len(r.Body)-strings.Index(r.Body, "<main"))])
 	}
+	// The link is the corrected query, escaped once (not "%25D9…").
+	want := `<a href="/ar/search?q=` + url.QueryEscape("مشاركة") + `" dir="auto">`
+	if !strings.Contains(strings.ToLower(r.Body), strings.ToLower(want)) {
+		i := strings.Index(r.Body, `class="did-you-mean"`)
+		t.Errorf("the did-you-mean link is not %s: %s", want, r.Body[max(0, i):min(len(r.Body), max(0, i)+300)])
+	}
 	// Words found nowhere are named.
 	r = c.get(searchURL("en", "hackathon qqxqqz"))
 	if !strings.Contains(r.Body, "qqxqqz") || !strings.Contains(r.Body, "we searched without it") {
