@@ -8,10 +8,11 @@ import (
 
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/search"
 )
 
-// contentCheck validates a folder of courses (the built-in ones without an argument) and
-// fails with one "file:line: message" per problem.
+// contentCheck validates a folder of courses (the built-in ones without an argument) and its
+// search thesaurus, and fails with one "file:line: message" per problem.
 func contentCheck(args []string, stdout io.Writer) error {
 	if len(args) > 1 {
 		return usageError{"content check: at most one folder\n" + usage}
@@ -26,6 +27,8 @@ func contentCheck(args []string, stdout io.Writer) error {
 		fsys, where = os.DirFS(args[0]), args[0]
 	}
 	ps := courses.Check(fsys)
+	// The search thesaurus of the folder (thesaurus.txt), if it has one.
+	ps = append(ps, search.CheckThesaurus(fsys)...)
 	for _, p := range ps {
 		fmt.Fprintln(stdout, p.String())
 	}

@@ -94,6 +94,15 @@ func (c *Catalogue) Courses() []*Course {
 	return slices.Clone(c.courses)
 }
 
+// ReadFile reads a file at the top of the content folder the catalogue was loaded from, such
+// as the search thesaurus (thesaurus.txt); fs.ErrNotExist when there is none.
+func (c *Catalogue) ReadFile(name string) ([]byte, error) {
+	if c == nil || c.fsys == nil {
+		return nil, fs.ErrNotExist
+	}
+	return fs.ReadFile(c.fsys, name)
+}
+
 // Len is the number of courses.
 func (c *Catalogue) Len() int {
 	if c == nil {
@@ -306,6 +315,7 @@ type LessonView struct {
 	Words    int           `json:"words"`   // words of the rendered text
 	HTML     template.HTML `json:"html"`    // rendered once at load, safe: raw HTML in the source is escaped
 	Text     string        `json:"-"`       // plain text, for the search index
+	NotesAt  int           `json:"-"`       // where the footnotes begin in Text (len(Text) without any)
 	Headings []Heading     `json:"headings"`
 }
 

@@ -89,20 +89,26 @@ func (j *renderJob) render(body []byte) *LessonView {
 	if err := markdown.Renderer().Render(&buf, body, doc); err != nil {
 		j.problem(-1, "cannot render: %v", err)
 	}
-	plain := plainText(doc, body)
+	plain, notesAt := plainText(doc, body)
 	return &LessonView{
 		Lang:     j.contentLang,
 		HTML:     template.HTML(buf.String()), //nolint:gosec // goldmark output without raw HTML
 		Text:     plain,
+		NotesAt:  notesAt,
 		Words:    len(strings.Fields(plain)),
 		Headings: j.headings,
 	}
 }
 
-// plainText is the text of the document, blocks separated by newlines.
-func plainText(doc ast.Node, src []byte) string {
+// plainText is the text of the document, blocks separated by newlines, and the offset in it
+// where the footnotes begin (its length when there are none).
+func plainText(doc ast.Node, src []byte) (string, int) {
 	var b strings.Builder
+	notesAt := -1
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && notesAt < 0 && n.Kind() == east.KindFootnoteList {
+			notesAt = b.Len()
+		}
 		switch n := n.(type) {
 		case *ast.Text:
 			if entering {
@@ -123,7 +129,14 @@ func plainText(doc ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(b.String())
+	all := b.String()
+	text := strings.TrimLeftFunc(all, unicode.IsSpace)
+	if notesAt < 0 {
+		notesAt = len(all)
+	}
+	notesAt -= len(all) - len(text)
+	text = strings.TrimRightFunc(text, unicode.IsSpace)
+	return text, max(0, min(notesAt, len(text)))
 }
 
 // headingIDs makes heading ids that work in any script: Unicode letters and digits are kept

@@ -4,7 +4,7 @@ import "strings"
 
 // analyzerVersion changes whenever the analysis below changes, so that an index built by an
 // older version is rebuilt rather than compared with queries analysed differently.
-const analyzerVersion = "1"
+const analyzerVersion = "2"
 
 // Token is one word of a text as the index sees it.
 type Token struct {
@@ -65,17 +65,29 @@ func (a *analyzer) word(surf string) (stem, alt string) {
 	return surf, ""
 }
 
-// analysed is a document in the form of the search_fts columns.
+// analysed is a document in the form of the search_fts columns, and the analysed body as a
+// whole (search_docs.stems).
 type analysed struct {
-	title, body, extra string
+	title, headings, body, notes, topic, extra string
+	stems                                      string
+}
+
+// docInput is what is analysed of a document.
+type docInput struct {
+	title, body string
+	headings    []string // the texts of the body's heading lines
+	notesAt     int      // where the footnotes begin in body (len(body) without any)
+	topic       string   // a lesson's course title
+	context     []string // more words to find it by
 }
 
 // document analyses a document: its title and body word by word (one stem per word, so
-// that hits can be mapped back to the original), and an extra column with the surface
-// forms that differ from their stems (for prefix matching of a word being typed), the
-// second readings, and the words of the context (a lesson's course title, a workshop's
-// city and country).
-func (a *analyzer) document(title, body string, context ...string) analysed {
+// that hits can be mapped back to the original), the words of the body sorted into
+// headings, text and footnotes, its topic, and an extra column with the surface forms that
+// differ from their stems (for prefix matching of a word being typed), the second readings,
+// the digits of the numbers spelt in words, and the words of the context (a workshop's city
+// and country).
+func (a *analyzer) document(in docInput) analysed {
 	seen := map[string]bool{}
 	var extra []string
 	add := func(s string) {
@@ -84,26 +96,57 @@ func (a *analyzer) document(title, body string, context ...string) analysed {
 			extra = append(extra, s)
 		}
 	}
-	column := func(text string) string {
+	var surfs []string
+	// words analyses text: all its stems, and the stems by part (0 text, 1 heading, 2 note).
+	words := func(text string, part func(start int) int) (all string, parts [3]string) {
 		a.spans = wordSpans(text, a.spans[:0])
+		surfs = surfs[:0]
 		var b strings.Builder
+		var pb [3]strings.Builder
 		b.Grow(len(text))
 		for i, sp := range a.spans {
 			surf := normWord(text[sp.start:sp.end])
+			surfs = append(surfs, surf)
 			st, alt := a.word(surf)
 			if i > 0 {
 				b.WriteByte(' ')
 			}
 			b.WriteString(st)
+			k := part(sp.start)
+			if pb[k].Len() > 0 {
+				pb[k].WriteByte(' ')
+			}
+			pb[k].WriteString(st)
 			if surf != st {
 				add(surf)
 			}
 			add(alt)
 		}
-		return b.String()
+		for _, d := range numberDigits(surfs) {
+			add(d)
+		}
+		return b.String(), [3]string{pb[0].String(), pb[1].String(), pb[2].String()}
 	}
-	out := analysed{title: column(title), body: column(body)}
-	for _, text := range context {
+	var out analysed
+	out.title, _ = words(in.title, func(int) int { return 0 })
+	headingLines := headingRanges(in.body, in.headings)
+	var parts [3]string
+	out.stems, parts = words(in.body, func(start int) int {
+		if start >= in.notesAt {
+			return 2
+		}
+		for _, r := range headingLines {
+			if start >= r.start && start < r.end {
+				return 1
+			}
+		}
+		return 0
+	})
+	out.body, out.headings, out.notes = parts[0], parts[1], parts[2]
+	if in.topic != "" {
+		out.topic, _ = words(in.topic, func(int) int { return 0 })
+	}
+	for _, text := range in.context {
 		a.spans = wordSpans(text, a.spans[:0])
 		for _, sp := range a.spans {
 			surf := normWord(text[sp.start:sp.end])
@@ -114,6 +157,28 @@ func (a *analyzer) document(title, body string, context ...string) analysed {
 		}
 	}
 	out.extra = strings.Join(extra, " ")
+	return out
+}
+
+// headingRanges are the byte ranges of the lines of body that are one of the headings.
+func headingRanges(body string, headings []string) []span {
+	if len(headings) == 0 {
+		return nil
+	}
+	var out []span
+	for start := 0; start < len(body); {
+		end := strings.IndexByte(body[start:], '\n')
+		if end < 0 {
+			end = len(body)
+		} else {
+			end += start
+		}
+		line := strings.TrimSpace(body[start:end])
+		if line != "" && contains(headings, line) {
+			out = append(out, span{start, end})
+		}
+		start = end + 1
+	}
 	return out
 }
 

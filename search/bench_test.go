@@ -188,7 +188,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				c := qualityCases[i%len(qualityCases)]
-				bi.ix.Changed() // every search evaluated, none answered from the kept results
+				bi.ix.ForgetResults() // every search evaluated, none answered from the kept results
 				start := time.Now()
 				res, err := bi.ix.Search(ctx, search.Query{Text: c.q, Lang: c.lang})
 				times = append(times, time.Since(start))

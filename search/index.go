@@ -54,6 +54,15 @@ type Index struct {
 	// Recent pages of results: officials search for the same few things, and a query costs
 	// an FTS5 evaluation over every matching document. Any write to the index forgets them.
 	results *cache.Map[string, *Results]
+
+	// The thesaurus of the content folder, replaced with each catalogue indexed.
+	thesaurus atomic.Pointer[Thesaurus]
+	// The vocabulary of the index, for misspelt words: read again after a write (gen counts
+	// the writes; vocabGen is the count it was read at).
+	gen      atomic.Uint64
+	vocabMu  sync.Mutex
+	vocab    *vocabulary
+	vocabGen uint64
 }
 
 // New returns the index stored in db (the migration 00006_search creates its tables).
@@ -83,6 +92,9 @@ type doc struct {
 	kind, ref, lang string
 	title, context  string
 	body            string
+	headings        []string // the texts of body's heading lines
+	notesAt         int      // where the footnotes begin in body
+	topic           string   // a lesson's course title
 	country         string
 	startsOn        string
 	status          string
@@ -103,7 +115,7 @@ func catalogueDocs(cat *courses.Catalogue) []doc {
 			if o := co.Outcomes[lang]; len(o) > 0 {
 				body += "\n" + strings.Join(o, "\n")
 			}
-			docs = append(docs, doc{kind: KindCourse, ref: co.Slug, lang: lang, title: title, body: body})
+			docs = append(docs, doc{kind: KindCourse, ref: co.Slug, lang: lang, title: title, body: body, notesAt: len(body)})
 		}
 		for _, l := range co.Lessons {
 			for _, lang := range l.Languages {
@@ -114,8 +126,15 @@ func catalogueDocs(cat *courses.Catalogue) []doc {
 				ctitle := co.TitleIn(lang)
 				// The plain text may hold the typographer's entities (&rsquo; &laquo;): the
 				// index and the snippets want the characters.
+				notesAt := min(max(v.NotesAt, 0), len(v.Text))
+				text := html.UnescapeString(v.Text[:notesAt])
+				notes := html.UnescapeString(v.Text[notesAt:])
+				headings := make([]string, len(v.Headings))
+				for i, h := range v.Headings {
+					headings[i] = strings.TrimSpace(html.UnescapeString(h.Text))
+				}
 				docs = append(docs, doc{kind: KindLesson, ref: co.Slug + "/" + l.Slug, lang: lang, title: html.UnescapeString(v.Title),
-					context: ctitle, body: html.UnescapeString(v.Text), extra: []string{ctitle}})
+					context: ctitle, body: text + notes, headings: headings, notesAt: len(text), topic: ctitle})
 			}
 		}
 	}
@@ -127,7 +146,8 @@ func fingerprint(docs []doc) string {
 	h := sha256.New()
 	h.Write([]byte("analyzer " + analyzerVersion + "\x00"))
 	for _, d := range docs {
-		for _, s := range []string{d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status} {
+		for _, s := range []string{d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status,
+			strings.Join(d.headings, "\x01"), strconv.Itoa(d.notesAt), d.topic} {
 			h.Write([]byte(s))
 			h.Write([]byte{0})
 		}
@@ -140,11 +160,22 @@ func fingerprint(docs []doc) string {
 // IndexCatalogue replaces the indexed lessons and courses with those of cat, in one
 // transaction, so that searches see either the old catalogue or the new one. When cat is
 // what is already indexed (same text, same analyser), it writes nothing.
+//
+// It also takes the catalogue's thesaurus (ThesaurusFile in its content folder) for the
+// searches from then on; lines of it that cannot be used are left out (`masar content
+// check` reports them) and returned as problems, the rest is used.
 func (ix *Index) IndexCatalogue(ctx context.Context, cat *courses.Catalogue) error {
+	_, err := ix.indexCatalogue(ctx, cat)
+	return err
+}
+
+func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]courses.Problem, error) {
 	docs := catalogueDocs(cat)
 	fp := fingerprint(docs)
-	defer ix.results.ForgetAll()
-	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
+	th, problems := thesaurusOf(cat)
+	ix.thesaurus.Store(th)
+	defer ix.changed()
+	return problems, ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'catalogue'`).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -232,7 +263,10 @@ func (ix *Index) indexPending() {
 	ctx, cancel := context.WithTimeout(ix.life, 5*time.Minute)
 	defer cancel()
 	start := time.Now()
-	err := ix.IndexCatalogue(ctx, cat)
+	problems, err := ix.indexCatalogue(ctx, cat)
+	for _, p := range problems {
+		log.Warn("search: thesaurus line left out", "problem", p.String())
+	}
 	ix.mu.Lock()
 	if ix.pending == nil {
 		ix.dirty.Store(false)
@@ -292,13 +326,13 @@ func insertDocs(ctx context.Context, q store.Queryer, docs []doc) error {
 			return fmt.Errorf("search: key of %s %s: %d keys used up", d.kind, d.ref, key)
 		}
 		id := docID(d.lang, key)
-		an := a.document(d.title, d.body, d.extra...)
+		an := a.document(docInput{title: d.title, body: d.body, headings: d.headings, notesAt: d.notesAt, topic: d.topic, context: d.extra})
 		if _, err := q.ExecContext(ctx, `INSERT INTO search_docs (id, kind, ref, lang, title, context, body, country, starts_on, status, stems)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status, an.body); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status, an.stems); err != nil {
 			return fmt.Errorf("search: store %s %s (%s): %w", d.kind, d.ref, d.lang, err)
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, body, extra) VALUES (?, ?, ?, ?)`,
-			id, an.title, an.body, an.extra); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, headings, body, notes, topic, extra) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, an.title, an.headings, an.body, an.notes, an.topic, an.extra); err != nil {
 			return fmt.Errorf("search: index %s %s (%s): %w", d.kind, d.ref, d.lang, err)
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, an.title); err != nil {
@@ -345,7 +379,7 @@ func (w WorkshopDoc) docs() []doc {
 			extra = append(extra, n)
 		}
 		out = append(out, doc{kind: KindWorkshop, ref: ref, lang: lang, title: title, context: w.City,
-			body: w.Description[lang], country: strings.ToUpper(w.Country), startsOn: start, status: w.Status, extra: extra})
+			body: w.Description[lang], notesAt: len(w.Description[lang]), country: strings.ToUpper(w.Country), startsOn: start, status: w.Status, extra: extra})
 	}
 	return out
 }
@@ -356,7 +390,7 @@ func (w WorkshopDoc) docs() []doc {
 // the writer connection, so it must NOT be called inside another transaction of the same
 // database (that would wait for itself): use PutWorkshopTx there.
 func (ix *Index) PutWorkshop(ctx context.Context, w WorkshopDoc) error {
-	defer ix.results.ForgetAll()
+	defer ix.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.PutWorkshopTx(ctx, tx, w) })
 }
 
@@ -375,12 +409,34 @@ func (ix *Index) PutWorkshopTx(ctx context.Context, q store.Queryer, w WorkshopD
 // Changed tells the index that a transaction given to PutWorkshopTx or RemoveWorkshopTx has
 // committed, so that kept results make way for the new ones. (PutWorkshop, RemoveWorkshop,
 // SyncWorkshops and IndexCatalogue do it themselves.)
-func (ix *Index) Changed() { ix.results.ForgetAll() }
+func (ix *Index) Changed() { ix.changed() }
+
+// changed forgets the kept results and the vocabulary after a write.
+func (ix *Index) changed() {
+	ix.gen.Add(1)
+	ix.results.ForgetAll()
+}
+
+// vocabulary returns the index's vocabulary, read again when the index was written since.
+func (ix *Index) vocabulary(ctx context.Context) (*vocabulary, error) {
+	ix.vocabMu.Lock()
+	defer ix.vocabMu.Unlock()
+	gen := ix.gen.Load()
+	if ix.vocab != nil && ix.vocabGen == gen {
+		return ix.vocab, nil
+	}
+	v, err := loadVocabulary(ctx, ix.db.R)
+	if err != nil {
+		return nil, err
+	}
+	ix.vocab, ix.vocabGen = v, gen
+	return v, nil
+}
 
 // RemoveWorkshop takes a workshop out of the index (a no-op when it is not there). Like
 // PutWorkshop it runs its own transaction; inside one, use RemoveWorkshopTx.
 func (ix *Index) RemoveWorkshop(ctx context.Context, id int64) error {
-	defer ix.results.ForgetAll()
+	defer ix.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error { return ix.RemoveWorkshopTx(ctx, tx, id) })
 }
 
@@ -407,7 +463,7 @@ func (ix *Index) SyncWorkshops(ctx context.Context, ws []WorkshopDoc) error {
 		}
 	}
 	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.ref+"\x00"+a.lang, b.ref+"\x00"+b.lang) })
-	defer ix.results.ForgetAll()
+	defer ix.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop'`, `DELETE FROM search_keys WHERE kind = 'workshop'`} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {

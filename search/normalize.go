@@ -191,8 +191,9 @@ func normRune(b []byte, r, next rune) []byte {
 
 // normWord is the normal form of one word (as cut by wordSpans): lower case, accents and
 // Arabic diacritics removed, Arabic letter variants unified (أ إ آ ٱ → ا, ى → ي, ة → ه,
-// ؤ → و, ئ → ي), digits of every script written as ASCII, and a word-final hamza dropped
-// (انشاء → انشا, the way many people type it). It is never empty for a word.
+// ؤ → و, ئ → ي), digits of every script written as ASCII, then the whole-word rules of
+// foldArabic (a final hamza dropped, a medial one on a ya, repeated letters). It is never
+// empty for a word.
 func normWord(w string) string {
 	simple := true
 	for i := 0; i < len(w); i++ {
@@ -212,7 +213,67 @@ func normWord(w string) string {
 		}
 		b = normRune(b, r, next)
 	}
-	return dropFinalHamza(string(b))
+	return foldArabic(string(b))
+}
+
+// foldArabic applies the rules of normWord that look at a whole Arabic word, after its
+// letters were unified: a word-final hamza is dropped (انشاء → انشا); a hamza left inside the
+// word is read as sitting on a ya (مساءلة → مسايله, the same as the misspelt مسائلة); a letter
+// typed three times or more is one letter (البيانااات → البيانات); and a doubled final letter
+// of a word of four letters or more is one (الشفافيةة → الشفافيه).
+func foldArabic(s string) string {
+	s = dropFinalHamza(s)
+	if strings.Contains(s, "ء") && utf8.RuneCountInString(s) > 1 {
+		s = strings.ReplaceAll(s, "ء", "ي")
+	}
+	// Repeated letters: only Arabic words are touched (a Latin "www" or "xxx" stays).
+	var prev rune
+	run, n, arabic, repeated := 0, 0, false, false
+	for _, r := range s {
+		if r == prev {
+			run++
+			if run >= 2 {
+				repeated = true
+			}
+		} else {
+			run = 0
+		}
+		if isArabicLetter(r) {
+			arabic = true
+		}
+		prev = r
+		n++
+	}
+	if !arabic {
+		return s
+	}
+	if repeated {
+		var b strings.Builder
+		rs := []rune(s)
+		for i := 0; i < len(rs); {
+			j := i
+			for j < len(rs) && rs[j] == rs[i] {
+				j++
+			}
+			if j-i >= 3 {
+				b.WriteRune(rs[i])
+			} else {
+				for k := i; k < j; k++ {
+					b.WriteRune(rs[k])
+				}
+			}
+			i = j
+		}
+		s = b.String()
+		n = utf8.RuneCountInString(s)
+	}
+	if n >= 5 {
+		last, size := utf8.DecodeLastRuneInString(s)
+		if before, _ := utf8.DecodeLastRuneInString(s[:len(s)-size]); before == last && isArabicLetter(last) {
+			s = s[:len(s)-size]
+		}
+	}
+	return s
 }
 
 // dropFinalHamza removes a hamza written on the line at the end of a word of three letters

@@ -2,7 +2,10 @@ package search
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/masar-platform/masar/problem"
 )
@@ -23,28 +26,45 @@ var (
 		Fields: map[string]string{"q": "search.too_long"}}
 )
 
-// queryWord is one word of the user's query with the terms that may match it.
+// queryWord is one word of the user's query, or a run of words that stands for one idea (a
+// number spelt in words, a term of the thesaurus), with the terms that may match it.
 type queryWord struct {
-	surface string
+	surface string   // its normal form (words joined by spaces)
+	first   int      // the index of its first typed word (in wordSpans of the query)
+	count   int      // how many typed words it covers
 	exact   []string // matched as whole terms
-	prefix  []string // matched as prefixes (only for the last word, which may be unfinished)
+	prefix  []string // matched as prefixes
+	alts    []string // more FTS5 sub-expressions, any of which matches the word
+	foreign []string // alternatives in another language than the word's (thesaurus terms)
+	mark    []string // more whole terms to highlight (the words of alts)
+	markPre []string // more prefixes to highlight (the typed words of a thesaurus term)
+	plain   bool     // a single word (not a number phrase nor a thesaurus term): may be corrected
+	fixed   string   // the indexed term a misspelt word was corrected to, or ""
+	dropped bool     // matches nothing indexed and could not be corrected: left out
 }
 
 // parsedQuery is a user's query ready for FTS5 and for highlighting.
 type parsedQuery struct {
 	words []queryWord
 	match string // the FTS5 MATCH expression
+	// wide is set when thesaurus terms in other languages than the typed words' were found:
+	// wideMatch is the expression with them, for when match finds little. (Other languages
+	// are searched as typed anyway; their terms are held back because an index of lessons in
+	// several languages overrates the words of its smallest language.)
+	wide      bool
+	wideMatch string
 }
 
 // parseQuery turns what a person typed into an FTS5 expression. Every word is analysed like
 // the indexed text (so «البَيانات», «البيانات» and «بيانات» are the same term); function words
 // are dropped unless the query has nothing else; each word becomes a group of the terms that
-// may stand for it (its stem, its normal form, an Arabic second reading, its English and
-// French stems for a Latin word), the groups are AND-ed, and the last word also matches as a
-// prefix, for people who stop typing mid-word. The terms are quoted strings made only of
-// letters and digits, so FTS5 syntax in the input (quotes, *, :, -, parentheses, NEAR, AND,
-// OR, NOT) is inert.
-func parseQuery(text string) (*parsedQuery, error) {
+// may stand for it (its stem, an Arabic second reading, its English and French stems for a
+// Latin word, and its normal form as a prefix, for words typed in part, in any order); a
+// number spelt in words (الهدف السادس عشر) also matches its digits, and a run of words that is a
+// term of the thesaurus th also matches the other terms of its group. The groups are AND-ed.
+// The terms are quoted strings made only of letters and digits, so FTS5 syntax in the input
+// (quotes, *, :, -, parentheses, NEAR, AND, OR, NOT) is inert.
+func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, ErrEmptyQuery
@@ -67,79 +87,266 @@ func parseQuery(text string) (*parsedQuery, error) {
 			content++
 		}
 	}
-	en, fr := newAnalyzer("en"), newAnalyzer("fr")
-	q := &parsedQuery{}
+	// The words kept, with their place among the typed words.
+	var kept []string
+	var at []int
 	seen := map[string]bool{}
 	for i, surf := range surfaces {
 		if content > 0 && isStop(surf) || seen[surf] {
 			continue
 		}
 		seen[surf] = true
-		w := queryWord{surface: surf}
-		var terms []string // the stems that stand for the word
-		switch scriptOf(surf) {
-		case scriptArabic:
-			st, alt := en.word(surf)
-			terms = []string{st, alt}
-		case scriptLatin:
-			st1, _ := en.word(surf)
-			st2, _ := fr.word(surf)
-			terms = []string{st1, st2}
-		default:
-			terms = []string{surf}
-		}
-		// The last word may be unfinished: its normal form matches as a prefix (the extra
-		// column holds the normal forms that differ from their stems), and so does a stem
-		// the stemmer left as typed («governm», «شفا»). A stem that the stemmer shortened
-		// comes from a word that looks finished and matches whole («donnees» → «don» must
-		// not find «dont»), as does an Arabic second reading («وزارة» must not find «زار…»).
-		// The normal form itself is not needed as a whole word: a document that has it
-		// has its stem.
-		last := i == len(surfaces)-1 && runeLen(surf) >= 2
-		if last && !contains(terms, surf) {
-			w.prefix = append(w.prefix, surf)
-		}
-		for _, t := range terms {
-			if t == "" || contains(w.exact, t) || contains(w.prefix, t) {
-				continue
-			}
-			if last && t == surf {
-				w.prefix = append(w.prefix, t)
-			} else {
-				w.exact = append(w.exact, t)
-			}
-		}
-		q.words = append(q.words, w)
+		kept = append(kept, surf)
+		at = append(at, i)
 	}
-	q.match = q.expression()
+	keys := make([]string, len(kept))
+	for i, surf := range kept {
+		keys[i] = thesaurusKey(surf)
+	}
+	numbers := map[int]numberPhrase{}
+	for _, p := range numberPhrases(kept) {
+		numbers[p.start] = p
+	}
+	q := &parsedQuery{}
+	for i := 0; i < len(kept); {
+		last := at[i] == len(surfaces)-1
+		g, n := th.match(keys, i)
+		num, isNum := numbers[i]
+		switch {
+		case n > 0 && (!isNum || n >= num.end-num.start):
+			w := queryWord{surface: strings.Join(kept[i:i+n], " "), first: at[i], count: at[i+n-1] - at[i] + 1}
+			// The words as typed, or any other term of the group; the terms in another
+			// language are kept apart (see parsedQuery.wide).
+			w.alts = append(w.alts, conjunction(kept[i:i+n], last && n == 1))
+			typed := languageOf(strings.Join(kept[i:i+n], " "))
+			for _, t := range th.groups[g] {
+				var ws []string
+				for _, sp := range wordSpans(t.text, nil) {
+					if surf := normWord(t.text[sp.start:sp.end]); !isStop(surf) {
+						ws = append(ws, surf)
+					}
+				}
+				if tl := languageOf(t.text); tl != typed {
+					w.foreign = append(w.foreign, conjunction(ws, false))
+				} else {
+					w.alts = append(w.alts, conjunction(ws, false))
+				}
+				for _, s := range ws {
+					e, p := wordTerms(s, false)
+					w.mark = append(append(w.mark, e...), p...)
+				}
+			}
+			for _, s := range kept[i : i+n] {
+				e, p := wordTerms(s, last)
+				w.mark = append(w.mark, e...)
+				w.markPre = append(w.markPre, p...)
+			}
+			w.alts = dedupe(w.alts)
+			w.foreign = dedupe(w.foreign)
+			q.wide = q.wide || len(w.foreign) > 0
+			q.words = append(q.words, w)
+			i += n
+		case isNum:
+			w := queryWord{surface: strings.Join(kept[num.start:num.end], " "), first: at[i], count: at[num.end-1] - at[i] + 1,
+				exact: []string{strconv.Itoa(num.value)}}
+			if num.end-num.start == 1 {
+				e, p := wordTerms(kept[i], last)
+				w.exact = append(w.exact, e...)
+				w.prefix = p
+			} else {
+				w.alts = []string{conjunction(kept[num.start:num.end], false)}
+				for _, s := range kept[num.start:num.end] {
+					e, p := wordTerms(s, false)
+					w.mark = append(w.mark, e...)
+					w.markPre = append(w.markPre, p...)
+				}
+			}
+			q.words = append(q.words, w)
+			i = num.end
+		default:
+			w := queryWord{surface: kept[i], first: at[i], count: 1, plain: true}
+			w.exact, w.prefix = wordTerms(kept[i], last)
+			q.words = append(q.words, w)
+			i++
+		}
+	}
+	q.match, q.wideMatch = q.expression(false), q.expression(true)
 	return q, nil
 }
 
-// expression is the FTS5 expression of the query: the words' groups AND-ed, each group the
-// terms that may stand for the word OR-ed.
-func (q *parsedQuery) expression() string {
+// languageOf guesses the language of a term or of typed words: ar for Arabic script, fr for
+// Latin with French accents or function words, en for other Latin.
+func languageOf(text string) string {
+	if strings.ContainsAny(text, "éèêàâçôîûùëïœÉÈÀÇ") {
+		return "fr"
+	}
+	fr := false
+	for _, sp := range wordSpans(text, nil) {
+		surf := normWord(text[sp.start:sp.end])
+		switch scriptOf(surf) {
+		case scriptArabic:
+			return "ar"
+		case scriptLatin:
+			if frStop[surf] && !enStop[surf] {
+				fr = true
+			}
+		}
+	}
+	if fr {
+		return "fr"
+	}
+	return "en"
+}
+
+// wordTerms are the terms that may stand for one normalised word: whole terms (its stem, an
+// Arabic second reading, a Latin word's English and French stems) and prefixes (its normal
+// form, and a stem the stemmer left as typed, for a word typed in part). A stem that the
+// stemmer shortened comes from a word that looks finished and matches whole («donnees» →
+// «don» must not find «dont»), as does an Arabic second reading («وزارة» must not find
+// «زار…»). The last word of a query may be a prefix from two letters on, the others from three.
+func wordTerms(surf string, last bool) (exact, prefix []string) {
+	var terms []string
+	switch scriptOf(surf) {
+	case scriptArabic:
+		st := stemArabic(surf)
+		terms = []string{st, arabicAlt(surf, st)}
+	case scriptLatin:
+		terms = []string{stemEnglish(surf), stemFrench(surf)}
+	default:
+		terms = []string{surf}
+	}
+	min := 3
+	if last {
+		min = 2
+	}
+	asPrefix := runeLen(surf) >= min
+	if asPrefix && !contains(terms, surf) {
+		prefix = append(prefix, surf)
+	}
+	for _, t := range terms {
+		if t == "" || contains(exact, t) || contains(prefix, t) {
+			continue
+		}
+		if asPrefix && t == surf {
+			prefix = append(prefix, t)
+		} else {
+			exact = append(exact, t)
+		}
+	}
+	return exact, prefix
+}
+
+// conjunction is the FTS5 expression of words that must all be found, each by any of its
+// terms.
+func conjunction(words []string, last bool) string {
 	var b strings.Builder
-	for i, w := range q.words {
+	b.WriteByte('(')
+	for i, s := range words {
 		if i > 0 {
 			b.WriteString(" AND ")
 		}
-		b.WriteByte('(')
-		for j, t := range w.exact {
-			if j > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteString(quote(t))
+		e, p := wordTerms(s, last && i == len(words)-1)
+		writeGroup(&b, e, p, nil)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// writeGroup writes the terms of a group OR-ed, in parentheses.
+func writeGroup(b *strings.Builder, exact, prefix, alts []string) {
+	b.WriteByte('(')
+	n := 0
+	sep := func() {
+		if n > 0 {
+			b.WriteString(" OR ")
 		}
-		for j, t := range w.prefix {
-			if j > 0 || len(w.exact) > 0 {
-				b.WriteString(" OR ")
-			}
-			b.WriteString(quote(t))
-			b.WriteByte('*')
+		n++
+	}
+	for _, t := range exact {
+		sep()
+		b.WriteString(quote(t))
+	}
+	for _, t := range prefix {
+		sep()
+		b.WriteString(quote(t))
+		b.WriteByte('*')
+	}
+	for _, a := range alts {
+		sep()
+		b.WriteString(a)
+	}
+	b.WriteByte(')')
+}
+
+// expression is the FTS5 expression of the query: the words' groups AND-ed, each group the
+// terms that may stand for the word OR-ed. Dropped words are left out; thesaurus terms in
+// other languages are in only when wide.
+func (q *parsedQuery) expression(wide bool) string {
+	var b strings.Builder
+	for _, w := range q.words {
+		if w.dropped {
+			continue
 		}
-		b.WriteByte(')')
+		if b.Len() > 0 {
+			b.WriteString(" AND ")
+		}
+		exact := w.exact
+		alts := w.alts
+		if wide {
+			alts = append(slices.Clip(alts), w.foreign...)
+		}
+		writeGroup(&b, exact, w.prefix, alts)
 	}
 	return b.String()
+}
+
+// anyExpression is the expression of the documents that have any of the words (with the
+// thesaurus terms of every language), or "" for a query of one word.
+func (q *parsedQuery) anyExpression() string {
+	var b strings.Builder
+	n := 0
+	for _, w := range q.words {
+		if w.dropped {
+			continue
+		}
+		if n > 0 {
+			b.WriteString(" OR ")
+		}
+		n++
+		writeGroup(&b, w.exact, w.prefix, append(slices.Clip(w.alts), w.foreign...))
+	}
+	if n < 2 {
+		return ""
+	}
+	return b.String()
+}
+
+// wordExpressions are the expressions of the words one by one (dropped ones left out).
+func (q *parsedQuery) wordExpressions(wide bool) []string {
+	var out []string
+	for _, w := range q.words {
+		if w.dropped {
+			continue
+		}
+		alts := w.alts
+		if wide {
+			alts = append(slices.Clip(alts), w.foreign...)
+		}
+		var b strings.Builder
+		writeGroup(&b, w.exact, w.prefix, alts)
+		out = append(out, b.String())
+	}
+	return out
+}
+
+func dedupe(list []string) []string {
+	out := list[:0]
+	for _, s := range list {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // quote makes an FTS5 string: inside double quotes, a double quote is doubled.
@@ -156,11 +363,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// matcher tells which words of a text the query hit. A query has a few terms, so a list
-// compared by length first beats a map.
+// matcher tells which words of a text the query hit: whole terms in a map, prefixes by
+// their first two letters (a snippet asks about every word of a lesson).
 type matcher struct {
-	exact  []queryTerm
-	prefix []queryTerm
+	exact  map[string]int
+	prefix map[string][]queryTerm
 	n      int // number of query words
 }
 
@@ -169,14 +376,41 @@ type queryTerm struct {
 	word int // index of the query word
 }
 
+// head is the first two letters of s (all of it when shorter).
+func head(s string) string {
+	i := 0
+	for n := 0; n < 2 && i < len(s); n++ {
+		switch c := s[i]; {
+		case c < utf8.RuneSelf:
+			i++
+		case c < 0xE0:
+			i += 2
+		case c < 0xF0:
+			i += 3
+		default:
+			i += 4
+		}
+	}
+	return s[:min(i, len(s))]
+}
+
 func (q *parsedQuery) matcher() *matcher {
-	m := &matcher{n: len(q.words)}
+	m := &matcher{n: len(q.words), exact: map[string]int{}, prefix: map[string][]queryTerm{}}
+	add := func(t string, i int) {
+		if _, ok := m.exact[t]; !ok && t != "" {
+			m.exact[t] = i
+		}
+	}
 	for i, w := range q.words {
 		for _, t := range w.exact {
-			m.exact = append(m.exact, queryTerm{t, i})
+			add(t, i)
 		}
-		for _, t := range w.prefix {
-			m.prefix = append(m.prefix, queryTerm{t, i})
+		for _, t := range w.mark {
+			add(t, i)
+		}
+		for _, t := range append(slices.Clip(w.prefix), w.markPre...) {
+			h := head(t)
+			m.prefix[h] = append(m.prefix[h], queryTerm{t, i})
 		}
 	}
 	return m
@@ -187,13 +421,14 @@ func (m *matcher) term(t string) int {
 	if t == "" {
 		return -1
 	}
-	for _, e := range m.exact {
-		if len(e.t) == len(t) && e.t == t {
-			return e.word
-		}
+	if i, ok := m.exact[t]; ok {
+		return i
 	}
-	for _, p := range m.prefix {
-		if len(t) >= len(p.t) && t[:len(p.t)] == p.t {
+	if len(m.prefix) == 0 {
+		return -1
+	}
+	for _, p := range m.prefix[head(t)] {
+		if strings.HasPrefix(t, p.t) {
 			return p.word
 		}
 	}

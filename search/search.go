@@ -8,28 +8,39 @@
 //   - words are cut at anything that is not a letter, a digit or a mark;
 //   - each word is normalised (Normalize): lower case; Latin accents folded (é → e, œ → oe);
 //     Arabic tashkeel, Quranic marks and the tatweel removed; أ إ آ ٱ → ا, ى → ي, ة → ه,
-//     ؤ → و, ئ → ي (ئو → وو, so that مسئول = مسؤول), a word-final ء dropped (انشاء = انشا),
-//     Persian ی and ک → ي and ك, presentation forms decomposed; Arabic-Indic and Persian
-//     digits written as ASCII (٢٠١٥ = 2015);
+//     ؤ → و, ئ → ي (ئو → وو, so that مسئول = مسؤول), a word-final ء dropped (انشاء = انشا) and
+//     one inside a word read as ئ (مساءلة = مسائلة), a letter typed three times or more once
+//     and a doubled final letter once (الشفافيةة = الشفافية), Persian ی and ک → ي and ك,
+//     presentation forms decomposed; Arabic-Indic and Persian digits written as ASCII
+//     (٢٠١٥ = 2015);
 //   - then stemmed: Arabic words with a light stemmer (arabic.go), Latin words with the
 //     Snowball English stemmer in English texts and a light French stemmer (latin.go) in
-//     French ones.
+//     French ones;
+//   - numbers spelt in words, Arabic cardinals and ordinals of both genders, English and
+//     French ones, up to 100, are also indexed as digits (numbers.go).
 //
 // The FTS5 index (contentless, search_fts) is built from the analysed words, one stem per
-// word of the original, and the unicode61 tokenizer only re-cuts text that is already
-// normalised, so it changes nothing (remove_diacritics 2 is set as a safety net). The
-// original text and its analysed form are kept side by side in search_docs; because the two
-// line up word for word, a match found among the stems is shown highlighted in the original
-// words (Span), built as text, never as HTML.
+// word of the original, in columns weighted for BM25: the title above the headings, the
+// headings above the text, the text above the footnotes, and a lesson's course title as its
+// topic; the unicode61 tokenizer only re-cuts text that is already normalised, so it changes
+// nothing (remove_diacritics 2 is set as a safety net). The original text and its analysed
+// form are kept side by side in search_docs; because the two line up word for word, a match
+// found among the stems is shown highlighted in the original words (Span), built as text,
+// never as HTML, in a snippet that begins at a sentence and keeps headings apart.
 //
 // A query's words are AND-ed; each may match its stem, an Arabic second reading without a
-// one-letter proclitic, or, for a Latin word, its English or French stem; the last word
-// also matches as a prefix (of its normal form, and of its stem when the stemmer left it
-// as typed), for people who stop typing mid-word. Ranking is BM25 with the title weighted
-// above the body, and doubled for a document whose title has every word (a small index of
-// titles alone, search_titles, tells which); results in the page's language come first, and
-// each lesson, course or workshop appears once, in the page's language when it matched in
-// it.
+// one-letter proclitic, for a Latin word its English or French stem, and its normal form as
+// a prefix (every word: people stop typing mid-word, in any order). A number spelt in words
+// also matches its digits, and a run of words that is a term of the thesaurus (thesaurus.go,
+// the content folder's thesaurus.txt) any other term of its group. A word that matches
+// nothing indexed is corrected, when it has five letters or more, to the most frequent
+// indexed term one edit away (fuzzy.go: a trigram look-up in the index's vocabulary), and
+// the results say "did you mean"; otherwise it is left out. When all that finds little,
+// the thesaurus terms of other languages, then documents with only some of the words,
+// follow. Ranking is BM25 with the field weights above, raised for a title that has the
+// query's words (doubled with all of them); the scores of each language are put on a par
+// and the page's language breaks near ties (blend), and each lesson, course or workshop
+// appears once, in the page's language when it matched in it.
 //
 // Workshops are indexed from plain values (WorkshopDoc) by PutWorkshop and RemoveWorkshop,
 // which the workshops' change hook calls; only published and completed ones are indexed.
@@ -52,11 +63,55 @@ import (
 	"github.com/masar-platform/masar/store"
 )
 
-// Column weights for BM25: title, body, extra (surface forms, second readings, context).
-const rankWeights = "10.0, 1.0, 0.6"
+// Column weights for BM25: title, headings, body, notes (footnotes), topic (a lesson's
+// course title), extra (surface forms, second readings, digits of spelt numbers, context).
+const rankWeights = "10.0, 4.0, 1.0, 0.2, 2.0, 0.6"
 
-// titleBoost multiplies the score of a document whose title has every word of the query.
-const titleBoost = 2.0
+// pageLanguageBoost multiplies the score of a document in the page's language: results of all
+// languages are ranked together, and the page's language wins when scores are close.
+const pageLanguageBoost = 1.2
+
+// languageFloor bounds how much blend raises the scores of a language: a language whose best
+// document scores far below the best of all (an Arabic lesson whose only match is an
+// English footnote) stays far below.
+const languageFloor = 0.25
+
+// blend makes the scores of documents in different languages comparable, then favours the
+// page's language. BM25 weighs a word by how few documents have it, and the index holds
+// every language: the words of a language with few documents (French) look rare, so its
+// documents would outrank the others on any query. Each language's scores are divided by
+// its best score (or by languageFloor times the best of all, if that is more), so that the
+// best document of each language is on a par.
+func blend(hits []hit, page string) {
+	var best [4]float64 // by language number; scores are negative
+	top := 0.0
+	for _, h := range hits {
+		if n := h.id >> keyBits; n >= 0 && n < int64(len(best)) {
+			best[n] = min(best[n], h.score)
+		}
+		top = min(top, h.score)
+	}
+	lo, hi := langRange(page)
+	for i := range hits {
+		n := hits[i].id >> keyBits
+		if n < 0 || n >= int64(len(best)) {
+			continue
+		}
+		if d := min(best[n], top*languageFloor); d < 0 {
+			hits[i].score /= -d
+		}
+		if hits[i].id >= lo && hits[i].id < hi {
+			hits[i].score *= pageLanguageBoost
+		}
+	}
+}
+
+// titleBoost multiplies the score of a document whose title has every word of the query,
+// headingBoost that of a document whose headings have them.
+const (
+	titleBoost   = 2.0
+	headingBoost = 1.5
+)
 
 // DefaultPerPage and MaxPerPage bound a page of results.
 const (
@@ -110,7 +165,12 @@ func (r Result) TitleText() string {
 
 // Results is a page of results.
 type Results struct {
-	Query   string   `json:"query"`
+	Query string `json:"query"`
+	// DidYouMean is the query with its misspelt words corrected, when some were (the results
+	// are those of the corrected words); "" otherwise.
+	DidYouMean string `json:"did_you_mean,omitempty"`
+	// Ignored are the words of the query that match nothing indexed and were left out.
+	Ignored []string `json:"ignored,omitempty"`
 	Lang    string   `json:"lang"`
 	Items   []Result `json:"items"`
 	Total   int      `json:"total"`
@@ -138,15 +198,22 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		q.PerPage = DefaultPerPage
 	}
 	q.PerPage = min(q.PerPage, MaxPerPage)
-	pq, err := parseQuery(q.Text)
+	// A catalogue handed to the hook and not indexed yet is indexed first.
+	ix.indexPending()
+	// Recent pages are kept, by the query as typed (a valid query only is ever kept).
+	text := strings.TrimSpace(q.Text)
+	key := q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + text
+	kept, ok, snapshot := ix.results.Get(key)
+	if ok {
+		return kept, nil
+	}
+	pq, err := parseQuery(q.Text, ix.thesaurus.Load())
 	if err != nil {
 		return nil, err
 	}
-	// A catalogue handed to the hook and not indexed yet is indexed first.
-	ix.indexPending()
 	// The query text is kept with the results (recent pages are cached): keep a copy, never
 	// the caller's string, which may be a view into a buffer that is reused later.
-	res := &Results{Query: strings.Clone(strings.TrimSpace(q.Text)), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
+	res := &Results{Query: strings.Clone(text), Lang: q.Lang, Page: q.Page, PerPage: q.PerPage, Items: []Result{}}
 	if len(pq.words) == 0 {
 		return res, nil
 	}
@@ -154,11 +221,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 	if offset > 100_000 {
 		return res, nil
 	}
-	key := q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
-	kept, ok, snapshot := ix.results.Get(key)
-	if ok {
-		return kept, nil
-	}
+	key = q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
 	res, err = ix.run(ctx, q, pq, res, offset)
 	if err == nil {
 		ix.results.Put(key, res, snapshot)
@@ -179,61 +242,74 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 		return nil, fmt.Errorf("search: begin: %w", err)
 	}
 	defer tx.Rollback()
+	// Words that match nothing indexed are corrected, or left out.
+	vocab, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fixed := vocab.correct(pq)
+	for _, w := range pq.words {
+		if w.dropped {
+			res.Ignored = append(res.Ignored, w.surface)
+		}
+	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
-	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, pq.match)
+	all, err := scoredHits(ctx, tx, st, pq.match, pq.wordExpressions(false))
 	if err != nil {
-		return nil, fmt.Errorf("search: query %q: %w", pq.match, err)
+		return nil, err
 	}
-	if len(all) > 0 {
-		// A document whose title has every word ranks higher: BM25 gives little weight to
-		// words that most documents have («البيانات», «open»), yet a lesson called «ما
-		// البيانات الحكومية المفتوحة؟» is what «البيانات المفتوحة» is after.
-		titled, err := queryHits(ctx, tx.StmtContext(ctx, st.titles), false, pq.match)
-		if err != nil {
-			return nil, fmt.Errorf("search: query titles %q: %w", pq.match, err)
+	if pq.wide && things(all) < fewResults {
+		// Few results: the thesaurus terms in other languages too.
+		if all, err = scoredHits(ctx, tx, st, pq.wideMatch, pq.wordExpressions(true)); err != nil {
+			return nil, err
 		}
-		if len(titled) > 0 {
-			boost := make(map[int64]bool, len(titled))
-			for _, h := range titled {
-				boost[h.id] = true
+	}
+	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
+		// Few results for every word: the documents that have some of the words follow,
+		// ranked by BM25 (which adds up the words found) and below those with every word.
+		some, err := scoredHits(ctx, tx, st, either, pq.wordExpressions(true))
+		if err != nil {
+			return nil, err
+		}
+		have := make(map[int64]bool, len(all))
+		for _, h := range all {
+			have[h.id] = true
+		}
+		for _, h := range some {
+			if !have[h.id] {
+				h.score *= partialPenalty
+				all = append(all, h)
 			}
-			for i := range all {
-				if boost[all[i].id] {
-					all[i].score *= titleBoost
-				}
-			}
+		}
+	}
+	// All languages ranked together, the page's language first when scores are close; each
+	// thing once, at the place of its best document, shown in the page's language when it
+	// matched in it.
+	blend(all, q.Lang)
+	lo, hi := langRange(q.Lang)
+	inPage := map[int64]hit{}
+	for _, h := range all {
+		if h.id >= lo && h.id < hi {
+			inPage[keyOf(h.id)] = h
 		}
 	}
 	sortHits(all)
-	lo, hi := langRange(q.Lang)
-	var page, others []hit
+	seen := make(map[int64]bool, len(all))
+	ranked := all[:0]
 	for _, h := range all {
-		if h.id >= lo && h.id < hi {
-			page = append(page, h)
-		} else {
-			others = append(others, h)
+		k := keyOf(h.id)
+		if seen[k] {
+			continue
 		}
+		seen[k] = true
+		if p, ok := inPage[k]; ok {
+			h.id = p.id
+		}
+		ranked = append(ranked, h)
 	}
-	if len(others) > 0 {
-		// Each thing once: not again when it matched in the page's language, and in its
-		// best-scoring other language otherwise.
-		seen := make(map[int64]bool, len(page)+len(others))
-		for _, h := range page {
-			seen[keyOf(h.id)] = true
-		}
-		kept := others[:0]
-		for _, h := range others {
-			if k := keyOf(h.id); !seen[k] {
-				seen[k] = true
-				kept = append(kept, h)
-			}
-		}
-		others = kept
-	}
-	res.Total = len(page) + len(others)
+	res.Total = len(ranked)
 	res.Pages = (res.Total + q.PerPage - 1) / q.PerPage
-	ranked := append(page, others...)
 	hits := ranked[min(offset, len(ranked)):min(offset+q.PerPage, len(ranked))]
 	m := pq.matcher()
 	docStmt := tx.StmtContext(ctx, st.doc)
@@ -257,7 +333,123 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 		}()
 	}
 	wg.Wait()
+	if fixed {
+		res.DidYouMean = didYouMean(q.Text, pq, res.Items)
+	}
 	return res, nil
+}
+
+// didYouMean is the typed query with each corrected word replaced by the word the results
+// have for it, as written in them (the corrected term is a normal form: «الشفافيه»), or by
+// the corrected term when no result shows it.
+func didYouMean(text string, pq *parsedQuery, items []Result) string {
+	text = strings.TrimSpace(text)
+	spans := wordSpans(text, nil)
+	m := pq.matcher()
+	var b strings.Builder
+	last := 0
+	for i, w := range pq.words {
+		if w.fixed == "" || w.first >= len(spans) {
+			continue
+		}
+		shown := w.fixed
+	find:
+		for _, r := range items {
+			for _, list := range [][]Span{r.Title, r.Snippet} {
+				for _, sp := range list {
+					if !sp.Hit {
+						continue
+					}
+					if ws := wordSpans(sp.Text, nil); len(ws) == 1 && m.word(newAnalyzer(r.Lang), sp.Text) == i {
+						shown = sp.Text[ws[0].start:ws[0].end]
+						break find
+					}
+				}
+			}
+		}
+		sp := spans[w.first]
+		b.WriteString(text[last:sp.start])
+		b.WriteString(shown)
+		last = sp.end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// fewResults is the number of things found below which a search widens: thesaurus terms in
+// other languages, then documents with only some of the words.
+const fewResults = 5
+
+// partialPenalty multiplies the score of a document that has only some of the words.
+const partialPenalty = 0.3
+
+// things counts the different things (lessons, courses, workshops) among hits.
+func things(hits []hit) int {
+	seen := make(map[int64]bool, len(hits))
+	for _, h := range hits {
+		seen[keyOf(h.id)] = true
+	}
+	return len(seen)
+}
+
+// scoredHits evaluates an FTS5 expression: every document that matches with its BM25 score,
+// a document whose title has every word ranking higher. BM25 gives little weight to words
+// that most documents have («البيانات», «open»), yet a lesson called «ما البيانات الحكومية
+// المفتوحة؟» is what «البيانات المفتوحة» is after.
+//
+// words are the expressions of the query's words one by one: a title with some of them
+// counts in proportion («الهدف 16 من أهداف التنمية المستدامة» is after the lesson called
+// «الحكومة الإلكترونية والهدف 16 والتعاون الإقليمي»).
+func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, words []string) ([]hit, error) {
+	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr)
+	if err != nil {
+		return nil, fmt.Errorf("search: query %q: %w", expr, err)
+	}
+	if len(all) == 0 {
+		return all, nil
+	}
+	titles := tx.StmtContext(ctx, st.titles)
+	titled, err := queryHits(ctx, titles, false, expr)
+	if err != nil {
+		return nil, fmt.Errorf("search: query titles %q: %w", expr, err)
+	}
+	boost := make(map[int64]float64, len(titled))
+	// A document with every word in one of its headings has a section about the query.
+	headed, err := queryHits(ctx, tx.StmtContext(ctx, st.headings), false, "{headings} : ("+expr+")")
+	if err != nil {
+		return nil, fmt.Errorf("search: query headings %q: %w", expr, err)
+	}
+	for _, h := range headed {
+		boost[h.id] = headingBoost
+	}
+	for _, h := range titled {
+		boost[h.id] = titleBoost
+	}
+	if len(words) > 1 {
+		// The titles with some of the words, scored by BM25 (which adds up the words found):
+		// up to half the boost of a title with all of them, in proportion to the best.
+		some, err := queryHits(ctx, tx.StmtContext(ctx, st.someTitles), true, strings.Join(words, " OR "))
+		if err != nil {
+			return nil, fmt.Errorf("search: query titles: %w", err)
+		}
+		best := 0.0
+		for _, h := range some {
+			best = min(best, h.score)
+		}
+		for _, h := range some {
+			if boost[h.id] == 0 && best < 0 {
+				boost[h.id] = 1 + (titleBoost-1)/2*h.score/best
+			}
+		}
+	}
+	if len(boost) > 0 {
+		for i := range all {
+			if b := boost[all[i].id]; b > 0 {
+				all[i].score *= b
+			}
+		}
+	}
+	return all, nil
 }
 
 // docText is what a result's title and snippet are made from.
@@ -307,7 +499,7 @@ func validLang(l string) bool {
 // part of a search's time otherwise). The texts are constants: no user input is ever part
 // of them, the query is a bound parameter.
 type statements struct {
-	match, titles, doc *sql.Stmt
+	match, titles, someTitles, headings, doc *sql.Stmt
 }
 
 const (
@@ -315,7 +507,11 @@ const (
 	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
 	// titlesSQL: the documents whose title alone matches ?1.
 	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
-	docSQL    = `
+	// headingsSQL: the documents that match ?1 (limited to a column by the caller).
+	headingsSQL = `SELECT rowid FROM search_fts WHERE search_fts MATCH ?1`
+	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
+	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
+	docSQL        = `
 		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
 )
 
@@ -356,7 +552,7 @@ func (ix *Index) statements(ctx context.Context) (*statements, error) {
 		for _, p := range []struct {
 			s   **sql.Stmt
 			sql string
-		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.doc, docSQL}} {
+		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.headings, headingsSQL}, {&st.doc, docSQL}} {
 			//nolint:sqlclosecheck // kept for the index's life, closed with the database
 			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
 				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)

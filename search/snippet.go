@@ -30,6 +30,14 @@ func spansOf(text string, spans []span, from, to, total int, hit []bool) []Span 
 		}
 	}
 	writeGap := func(s string) {
+		if strings.IndexByte(s, '\n') >= 0 {
+			// A heading or a paragraph ends here: it is not run into the next one.
+			s = strings.TrimRightFunc(s, unicode.IsSpace)
+			if r, _ := utf8.DecodeLastRuneInString(s); s == "" || !endsSentence(r) {
+				s += " ·"
+			}
+			s += " "
+		}
 		space := false
 		for _, r := range s {
 			if unicode.IsSpace(r) {
@@ -80,6 +88,33 @@ func spansOf(text string, spans []span, from, to, total int, hit []bool) []Span 
 	}
 	flush(false)
 	return out
+}
+
+// endsSentence reports whether r closes a sentence.
+func endsSentence(r rune) bool {
+	switch r {
+	case '.', '!', '?', '؟', '؛', ':', '…', '۔':
+		return true
+	}
+	return false
+}
+
+// sentenceStart returns the word where the sentence, heading or paragraph that holds word
+// i begins, if it is at most limit words before i; -1 otherwise.
+func sentenceStart(text string, spans []span, i, limit int) int {
+	for j := i; j >= 0 && j >= i-limit; j-- {
+		if j == 0 {
+			return 0
+		}
+		gap := text[spans[j-1].end:spans[j].start]
+		if strings.IndexByte(gap, '\n') >= 0 {
+			return j
+		}
+		if r, _ := utf8.DecodeRuneInString(gap); endsSentence(r) {
+			return j
+		}
+	}
+	return -1
 }
 
 // highlight marks every hit of a short text (a title), analysing its words in lang.
@@ -173,6 +208,24 @@ func snippet(body, stems, lang string, m *matcher) []Span {
 		// The stored stems do not line up with the text (an index written by another
 		// version of the analyser): analyse the text again.
 		return reanalysedSnippet(body, lang, m)
+	}
+	// Begin where the sentence (or the heading, or the paragraph) begins, when it is near.
+	if len(hits) > 0 {
+		first := from
+		for _, h := range hits {
+			if h >= from {
+				first = h
+				break
+			}
+		}
+		if st := sentenceStart(body, spans, first, 12); st >= 0 {
+			from = st
+			to = min(n, from+SnippetWords)
+			if len(spans) < to {
+				spans = wordSpansN(body, spans[:0], to)
+			}
+			to = min(to, len(spans))
+		}
 	}
 	// Second pass in the window: words hit by their normal form or second reading too.
 	hit := make([]bool, to)

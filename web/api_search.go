@@ -41,6 +41,8 @@ var schemaSearchResults = func() map[string]any {
 	}}
 	return map[string]any{"type": "object", "properties": map[string]any{
 		"query": str, "lang": str, "items": map[string]any{"type": "array", "items": result},
-		"total": integer, "page": integer, "per_page": integer, "pages": integer,
+		"did_you_mean": map[string]any{"type": "string", "description": "the query with its misspelt words corrected, when some were; the results are those of the corrected words"},
+		"ignored":      map[string]any{"type": "array", "items": str, "description": "words of the query found nowhere, left out of the search"},
+		"total":        integer, "page": integer, "per_page": integer, "pages": integer,
 	}}
 }()

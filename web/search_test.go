@@ -268,3 +268,44 @@ func TestSearchFollowsContentReload(t *testing.T) {
 		t.Errorf("removed lesson still found after reload")
 	}
 }
+
+// TestSearchSaysDidYouMean: a misspelt word is corrected, the page says "did you mean" in
+// the page's language with a link to the corrected search, and the API gives the same.
+func TestSearchSaysDidYouMean(t *testing.T) {
+	p := newPlatform(t)
+	c := newClient(t, p)
+	for lang, label := range map[string]string{"ar": "هل تقصد:", "en": "Did you mean:", "fr": "Vouliez-vous dire :"} {
+		r := c.get(searchURL(lang, "hackaton"))
+		if r.Status != 200 || !strings.Contains(r.Body, `<p class="did-you-mean">`+label+" ") {
+			t.Errorf("%s: no did-you-mean line (%d)", lang, r.Status)
+		}
+		if !strings.Contains(r.Body, "/courses/collaboration-co-creation/02-open-data-innovation") {
+			t.Errorf("%s: the corrected search does not find the hackathons lesson", lang)
+		}
+	}
+	r := c.get(searchURL("ar", "المشاركع"))
+	if !strings.Contains(r.Body, `<a href="/ar/search?q=`) || !strings.Contains(r.Body, `dir="auto">مشاركة</a>`) {
+		t.Errorf("Arabic did-you-mean link: %s", r.Body[strings.Index(r.Body, "<main"):][:min(1500, len(r.Body)-strings.Index(r.Body, "<main"))])
+	}
+	// The link is the corrected query, escaped once (not "%25D9…").
+	want := `<a href="/ar/search?q=` + url.QueryEscape("مشاركة") + `" dir="auto">`
+	if !strings.Contains(strings.ToLower(r.Body), strings.ToLower(want)) {
+		i := strings.Index(r.Body, `class="did-you-mean"`)
+		t.Errorf("the did-you-mean link is not %s: %s", want, r.Body[max(0, i):min(len(r.Body), max(0, i)+300)])
+	}
+	// Words found nowhere are named.
+	r = c.get(searchURL("en", "hackathon qqxqqz"))
+	if !strings.Contains(r.Body, "qqxqqz") || !strings.Contains(r.Body, "we searched without it") {
+		t.Errorf("ignored word not named")
+	}
+	r = c.api("GET", "/api/v1/search?q=hackaton&lang=en", "", "")
+	var res struct {
+		Data search.Results `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &res); err != nil || r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if !strings.Contains(strings.ToLower(res.Data.DidYouMean), "hackathon") || res.Data.Total == 0 {
+		t.Errorf("API did_you_mean %q, total %d", res.Data.DidYouMean, res.Data.Total)
+	}
+}

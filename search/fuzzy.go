@@ -1,0 +1,237 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/masar-platform/masar/store"
+)
+
+// Misspelt words.
+//
+// A word that matches nothing in the index («المشاركع», "hackaton») is looked up in the
+// index's vocabulary (every indexed term and the number of documents that have it, read from
+// the FTS5 vocabulary table search_vocab), through the trigrams of its terms: a word of five
+// letters or more is corrected to the most frequent indexed term one edit away (a letter
+// wrong, missing, added, or two letters swapped), and the results page says "did you mean".
+// A word that matches nothing and cannot be corrected is left out of the query, so that one
+// stray word does not empty the results.
+
+// FuzzyMinLetters is the length from which a word that matches nothing is corrected.
+const FuzzyMinLetters = 5
+
+// vocabulary is the set of indexed terms with their document frequencies.
+type vocabulary struct {
+	df     map[string]int
+	sorted []string           // the terms, in byte order, for prefix look-ups
+	tri    map[string][]int32 // trigram → indexes in sorted of the terms that have it
+}
+
+// loadVocabulary reads the vocabulary of the index.
+func loadVocabulary(ctx context.Context, db *sql.DB) (*vocabulary, error) {
+	type entry struct {
+		term string
+		df   int
+	}
+	rows, err := db.QueryContext(ctx, `SELECT term, doc FROM search_vocab`)
+	entries, err := store.Collect(rows, err, func(row store.Scanner) (entry, error) {
+		var e entry
+		err := row.Scan(&e.term, &e.df)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: read the vocabulary: %w", err)
+	}
+	v := &vocabulary{df: make(map[string]int, len(entries)), sorted: make([]string, 0, len(entries)), tri: map[string][]int32{}}
+	for _, e := range entries {
+		v.df[e.term] += e.df
+		v.sorted = append(v.sorted, e.term)
+	}
+	slices.Sort(v.sorted)
+	v.sorted = slices.Compact(v.sorted)
+	for i, t := range v.sorted {
+		if runeLen(t) < FuzzyMinLetters-1 {
+			continue
+		}
+		for _, g := range trigrams(t) {
+			v.tri[g] = append(v.tri[g], int32(i))
+		}
+	}
+	return v, nil
+}
+
+// trigrams are the three-letter pieces of a word framed by ^ and $ (a word of n letters has n).
+func trigrams(w string) []string {
+	rs := []rune("^" + w + "$")
+	out := make([]string, 0, len(rs)-2)
+	for i := 0; i+3 <= len(rs); i++ {
+		g := string(rs[i : i+3])
+		if !contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// has reports whether a term is indexed.
+func (v *vocabulary) has(t string) bool { return v.df[t] > 0 }
+
+// rareDF is the number of documents up to which a word found is rare enough to be checked
+// for a misspelling.
+const rareDF = 1
+
+// maxDF is the highest number of documents that have one of the terms.
+func (v *vocabulary) maxDF(terms []string) int {
+	n := 0
+	for _, t := range terms {
+		n = max(n, v.df[t])
+	}
+	return n
+}
+
+// hasAny reports whether any of the terms is indexed.
+func (v *vocabulary) hasAny(terms []string) bool {
+	for _, t := range terms {
+		if v.has(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefix reports whether an indexed term begins with p.
+func (v *vocabulary) hasPrefix(p string) bool {
+	i, _ := slices.BinarySearch(v.sorted, p)
+	return i < len(v.sorted) && strings.HasPrefix(v.sorted[i], p)
+}
+
+// knows reports whether any term of a query word is indexed.
+func (v *vocabulary) knows(w queryWord) bool {
+	for _, t := range w.exact {
+		if v.has(t) {
+			return true
+		}
+	}
+	for _, p := range w.prefix {
+		if v.hasPrefix(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearest returns the most frequent indexed term one edit away from a word's normal form,
+// or "".
+func (v *vocabulary) nearest(forms ...string) string {
+	best, bestDF := "", 0
+	for _, f := range forms {
+		if runeLen(f) < FuzzyMinLetters {
+			continue
+		}
+		grams := trigrams(f)
+		need := max(1, len(grams)-4)
+		count := map[int32]int{}
+		for _, g := range grams {
+			for _, i := range v.tri[g] {
+				count[i]++
+			}
+		}
+		fr := []rune(f)
+		for i, c := range count {
+			if c < need {
+				continue
+			}
+			t := v.sorted[i]
+			if df := v.df[t]; (df > bestDF || df == bestDF && t < best) && oneEdit(fr, []rune(t)) {
+				best, bestDF = t, df
+			}
+		}
+	}
+	return best
+}
+
+// oneEdit reports whether a and b differ by exactly one edit: a letter replaced, added or
+// removed, or two neighbours swapped.
+func oneEdit(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		diff := -1
+		for i := range a {
+			if a[i] != b[i] {
+				if diff >= 0 {
+					// A second difference: only a swap of neighbours is one edit.
+					return diff == i-1 && a[diff] == b[i] && a[i] == b[diff] && string(a[i+1:]) == string(b[i+1:])
+				}
+				diff = i
+			}
+		}
+		return diff >= 0
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return string(a[i:]) == string(b[i+1:])
+	}
+	return false
+}
+
+// correct fixes the plain words of a query that match nothing indexed: each is corrected
+// when it can be, and left out otherwise (unless it is all the query has). It reports
+// whether a word was corrected.
+func (v *vocabulary) correct(q *parsedQuery) bool {
+	fixed := false
+	kept := 0
+	for i := range q.words {
+		w := &q.words[i]
+		if w.plain && w.prefix != nil && v.hasAny(w.exact) {
+			// A word whose stem is indexed is a finished word: its normal form as a prefix
+			// would only add the longer words that begin with it (and «الشفافيه» and
+			// «شفافيه» would rank differently).
+			w.prefix = nil
+		}
+		if w.plain && runeLen(w.surface) >= FuzzyMinLetters && v.knows(*w) && v.maxDF(w.exact) <= rareDF {
+			// A word found in almost no document may be a misspelling that happens to be a
+			// word too: a much more frequent word one edit away is searched for as well.
+			if t := v.nearest(w.surface); t != "" && v.df[t] >= rareDF*5 {
+				e, p := wordTerms(t, false)
+				w.exact = dedupe(append(append(w.exact, t), e...))
+				w.prefix = dedupe(append(w.prefix, p...))
+				w.fixed = t
+				fixed = true
+			}
+		}
+		if !w.plain || v.knows(*w) {
+			kept++
+			continue
+		}
+		if runeLen(w.surface) >= FuzzyMinLetters {
+			if t := v.nearest(w.surface); t != "" {
+				// The term found is analysed as a typed word, so that it matches as a stem
+				// in titles and text, not only as a normal form among the extra words.
+				w.fixed = t
+				w.exact, w.prefix = wordTerms(t, false)
+				if !contains(w.exact, t) {
+					w.exact = append(w.exact, t)
+				}
+				fixed = true
+				kept++
+				continue
+			}
+		}
+		w.dropped = true
+	}
+	if kept == 0 {
+		for i := range q.words {
+			q.words[i].dropped = false
+		}
+	}
+	q.match, q.wideMatch = q.expression(false), q.expression(true)
+	return fixed
+}

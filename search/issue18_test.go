@@ -1,0 +1,172 @@
+package search_test
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/masar-platform/masar/content"
+	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/search"
+)
+
+func snippetText(r search.Result) string {
+	var b strings.Builder
+	for _, s := range r.Snippet {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// A word in a lesson's heading ranks it above a lesson that mentions the word in passing,
+// and a lesson whose only match is a footnote ranks below one about the word.
+func TestHeadingsOutrankTextAndTextOutranksFootnotes(t *testing.T) {
+	ix, _ := newIndex(t)
+	filler := strings.Repeat("Public bodies publish what they hold and explain it to the people they serve. ", 8)
+	cat := catalogueOf(t, "weights", []string{"en"},
+		lessonFile{slug: "01-passing", lang: "en", title: "Working with the public",
+			body: filler + "A triage of messages helps.\n\n" + filler},
+		lessonFile{slug: "02-heading", lang: "en", title: "Answering people",
+			body: filler + "\n\n## Triage\n\n" + filler},
+		lessonFile{slug: "03-note", lang: "en", title: "Other matters",
+			body: filler + "See the guide.[^1]\n\n[^1]: A guide to triage.\n"},
+	)
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	got := refs(search1(t, ix, "triage", "en"))
+	want := []string{"weights/02-heading@en", "weights/01-passing@en", "weights/03-note@en"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+// In the Arabic interface, an English query finds the English lesson about it before an
+// Arabic lesson whose only match is an English footnote: languages are blended by score,
+// and the page's language only breaks near ties.
+func TestPageLanguageIsATieBreakerNotAWall(t *testing.T) {
+	ix, _ := newIndex(t)
+	cat := catalogueOf(t, "blend", []string{"ar", "en"},
+		lessonFile{slug: "01-arabic", lang: "ar", title: "الابتكار المفتوح",
+			body: strings.Repeat("تفتح البيانات باب الابتكار أمام المطورين والباحثين. ", 10) + "انظر الدليل.[^1]\n\n[^1]: Civic hackathon guide.\n"},
+		lessonFile{slug: "01-arabic", lang: "en", title: "Open innovation",
+			body: strings.Repeat("Open data invites developers and researchers to innovate. ", 10)},
+		lessonFile{slug: "02-hackathons", lang: "en", title: "Hackathons",
+			body: "A hackathon brings developers together for two days. " + strings.Repeat("Plan the hackathon with the data owners. ", 5)},
+	)
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	got := refs(search1(t, ix, "hackathon", "ar"))
+	if len(got) == 0 || got[0] != "blend/02-hackathons@en" {
+		t.Errorf("results %v: the English lesson about hackathons should come first", got)
+	}
+}
+
+// A misspelt word of five letters or more is corrected to an indexed word one letter away,
+// the results are those of the correction, and the results say what it was.
+func TestDidYouMean(t *testing.T) {
+	ix, _ := shippedIndex(t)
+	for _, c := range []struct{ lang, q, want string }{
+		{"en", "hackaton", "ackathon"},
+		{"en", "particpation", "participation"},
+		{"ar", "المشاركع", "مشارك"},
+		{"ar", "الخصصوية", "الخصوصية"},
+	} {
+		res := search1(t, ix, c.q, c.lang)
+		if res.Total == 0 {
+			t.Errorf("%q found nothing", c.q)
+		}
+		if !strings.Contains(strings.ToLower(res.DidYouMean), c.want) {
+			t.Errorf("%q: did you mean %q, want it to contain %q", c.q, res.DidYouMean, c.want)
+		}
+	}
+	// A word found as typed is not corrected.
+	if res := search1(t, ix, "hackathon", "en"); res.DidYouMean != "" {
+		t.Errorf("hackathon: did you mean %q", res.DidYouMean)
+	}
+	// A word found nowhere and too far from any is left out, and said so.
+	res := search1(t, ix, "hackathon qqxqqz", "en")
+	if res.Total == 0 || len(res.Ignored) != 1 || res.Ignored[0] != "qqxqqz" {
+		t.Errorf("total %d, ignored %v", res.Total, res.Ignored)
+	}
+}
+
+// Every word of a query matches as a prefix, whatever its place.
+func TestPrefixOnEveryWord(t *testing.T) {
+	ix, _ := shippedIndex(t)
+	a := refs(search1(t, ix, "indicat monitor", "en"))
+	b := refs(search1(t, ix, "monitor indicat", "en"))
+	if len(a) == 0 || strings.Join(a, " ") != strings.Join(b, " ") {
+		t.Errorf("word order changes results: %v / %v", a, b)
+	}
+}
+
+// A snippet that spans a heading and the text after it keeps them apart.
+func TestSnippetKeepsHeadingsApart(t *testing.T) {
+	ix, _ := newIndex(t)
+	cat := catalogueOf(t, "snip", []string{"en"},
+		lessonFile{slug: "01-one", lang: "en", title: "Answers",
+			body: "Some words first. More words here.\n\n## Triage\n\nEvery message is sorted by urgency and topic within a day."},
+	)
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	res := search1(t, ix, "triage sorted", "en")
+	if res.Total != 1 {
+		t.Fatalf("total %d", res.Total)
+	}
+	s := snippetText(res.Items[0])
+	if strings.Contains(s, "Triage Every") || !strings.Contains(s, "Triage · Every") {
+		t.Errorf("snippet %q runs the heading into the text", s)
+	}
+	// A snippet begins at the sentence that holds the hit, not in its middle.
+	res = search1(t, ix, "urgency", "en")
+	if s := snippetText(res.Items[0]); !strings.HasPrefix(strings.TrimPrefix(s, "… "), "Every message") {
+		t.Errorf("snippet %q does not begin at its sentence", s)
+	}
+}
+
+// The thesaurus is read from the content folder with each catalogue indexed: a new one
+// takes effect on the next reload, and a catalogue without one has none.
+func TestThesaurusReloadsWithContent(t *testing.T) {
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(content.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(content.FS, p)
+		fsys[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _ := newIndex(t)
+	index := func(th string) {
+		t.Helper()
+		if th == "" {
+			delete(fsys, search.ThesaurusFile)
+		} else {
+			fsys[search.ThesaurusFile] = &fstest.MapFile{Data: []byte(th)}
+		}
+		cat, _ := courses.Load(fsys)
+		if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	index("مرتفق | مواطن\n")
+	if res := search1(t, ix, "المرتفقين", "ar"); res.Total == 0 {
+		t.Error("مرتفق = مواطن: nothing found")
+	}
+	index("")
+	if res := search1(t, ix, "المرتفقين", "ar"); res.Total != 0 {
+		t.Errorf("without a thesaurus, «المرتفقين» found %d results", res.Total)
+	}
+	index("مرتفق | مواطن\n")
+	if res := search1(t, ix, "المرتفقين", "ar"); res.Total == 0 {
+		t.Error("thesaurus back: nothing found")
+	}
+}

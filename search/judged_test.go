@@ -1,0 +1,209 @@
+package search_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/masar-platform/masar/content"
+	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/search"
+)
+
+// judgedQuery is one line of testdata/judged-queries.tsv.
+type judgedQuery struct {
+	line               int
+	part, cat, lang, q string
+	relevant           []string // course/lesson refs
+}
+
+// judgedCourses maps the short names of the judged set to course slugs.
+var judgedCourses = map[string]string{
+	"fw": "open-government-framework", "od": "open-government-data", "cp": "citizen-participation",
+	"cc": "collaboration-co-creation", "eg": "engaged-governance",
+}
+
+// loadJudged reads the judged query set, resolving each short lesson name (od2) to the
+// shipped lesson it stands for.
+func loadJudged(t testing.TB) []judgedQuery {
+	t.Helper()
+	f, err := os.Open("testdata/judged-queries.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// The lessons of each course by number, from the index itself: a course's lessons
+	// are numbered by their NN prefix.
+	lessons := shippedLessons(t)
+	var out []judgedQuery
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 5 {
+			t.Fatalf("judged-queries.tsv:%d: %d columns, want 5", n, len(cols))
+		}
+		jq := judgedQuery{line: n, part: cols[0], cat: cols[1], lang: cols[2], q: cols[3]}
+		if jq.part != "tune" && jq.part != "held" {
+			t.Fatalf("judged-queries.tsv:%d: part %q", n, jq.part)
+		}
+		for _, r := range strings.Split(cols[4], ",") {
+			r = strings.TrimSpace(r)
+			if len(r) != 3 || judgedCourses[r[:2]] == "" {
+				t.Fatalf("judged-queries.tsv:%d: lesson %q", n, r)
+			}
+			ref := lessons[judgedCourses[r[:2]]+"/0"+r[2:]]
+			if ref == "" {
+				t.Fatalf("judged-queries.tsv:%d: no shipped lesson %q", n, r)
+			}
+			jq.relevant = append(jq.relevant, ref)
+		}
+		out = append(out, jq)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// shippedLessons maps "course/NN" to "course/NN-lesson" for the shipped lessons.
+func shippedLessons(t testing.TB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	cat, _ := courses.Load(content.FS)
+	for _, co := range cat.Courses() {
+		for _, l := range co.Lessons {
+			if len(l.Slug) > 2 {
+				out[co.Slug+"/"+l.Slug[:2]] = co.Slug + "/" + l.Slug
+			}
+		}
+	}
+	return out
+}
+
+// scores are the relevance figures of a group of judged queries.
+type scores struct {
+	queries           int
+	recall, mrr, prec float64 // sums over the queries
+	found, wanted     int
+}
+
+func (s *scores) add(o scores) {
+	s.queries += o.queries
+	s.recall += o.recall
+	s.mrr += o.mrr
+	s.prec += o.prec
+	s.found += o.found
+	s.wanted += o.wanted
+}
+
+// recallAt5 is the share of the judged lessons found in the top five, over all queries.
+func (s scores) recallAt5() float64 {
+	if s.wanted == 0 {
+		return 0
+	}
+	return float64(s.found) / float64(s.wanted)
+}
+
+func (s scores) row(name string) string {
+	n := float64(max(s.queries, 1))
+	return fmt.Sprintf("%-12s %4d   %.2f   %.2f   %.2f", name, s.queries, s.recallAt5(), s.mrr/n, s.prec/n)
+}
+
+// judge runs one judged query: recall@5 (share of its relevant lessons in the top five, as
+// a person sees the list, courses and workshops included), reciprocal rank of the first
+// relevant lesson, and precision@5 (share of the top five, or of fewer results, that is
+// relevant).
+func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
+	res, err := ix.Search(context.Background(), search.Query{Text: jq.q, Lang: jq.lang})
+	if err != nil {
+		t.Errorf("judged-queries.tsv:%d: %q: %v", jq.line, jq.q, err)
+		return scores{queries: 1, wanted: len(jq.relevant)}, nil
+	}
+	var top []string
+	s := scores{queries: 1, wanted: len(jq.relevant)}
+	rel := 0
+	for i, r := range res.Items {
+		ref := refOf(r)
+		if contains(jq.relevant, ref) {
+			if s.mrr == 0 {
+				s.mrr = 1 / float64(i+1)
+			}
+			if i < 5 {
+				rel++
+			}
+		}
+		if i < 5 {
+			top = append(top, ref)
+		}
+	}
+	s.found = rel
+	s.recall = float64(rel) / float64(len(jq.relevant))
+	if len(top) > 0 {
+		s.prec = float64(rel) / float64(len(top))
+	}
+	return s, top
+}
+
+// TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
+// precision@5 per category and overall, for the tuning part and the held-out part apart.
+// It fails when recall@5 is below 0.95 overall or below 0.9 in a category, in either part.
+// Misses are listed for the tuning part only: the held-out part is for measuring, not for
+// tuning.
+func TestJudgedQueries(t *testing.T) {
+	ix, _ := shippedIndex(t)
+	qs := loadJudged(t)
+	if len(qs) < 200 {
+		t.Fatalf("only %d judged queries; at least 200 are required", len(qs))
+	}
+	perLang := map[string]int{}
+	for _, jq := range qs {
+		perLang[jq.lang]++
+	}
+	if perLang["ar"] < 140 {
+		t.Errorf("only %d Arabic judged queries; at least 140 are required", perLang["ar"])
+	}
+	for _, part := range []string{"tune", "held"} {
+		byCat := map[string]*scores{}
+		var all scores
+		for _, jq := range qs {
+			if jq.part != part {
+				continue
+			}
+			s, top := judge(t, ix, jq)
+			if byCat[jq.cat] == nil {
+				byCat[jq.cat] = &scores{}
+			}
+			byCat[jq.cat].add(s)
+			all.add(s)
+			if part == "tune" && s.found < s.wanted {
+				t.Logf("miss (line %d, %s, %s) %q: want %v, top 5 %v", jq.line, jq.cat, jq.lang, jq.q, jq.relevant, top)
+			}
+		}
+		cats := make([]string, 0, len(byCat))
+		for c := range byCat {
+			cats = append(cats, c)
+		}
+		sort.Strings(cats)
+		var b strings.Builder
+		fmt.Fprintf(&b, "\n%s part\ncategory  queries recall@5  MRR  prec@5\n", part)
+		for _, c := range cats {
+			b.WriteString(byCat[c].row(c) + "\n")
+			if r := byCat[c].recallAt5(); r < 0.9 {
+				t.Errorf("%s part, %s: recall@5 = %.2f, below 0.9", part, c, r)
+			}
+		}
+		b.WriteString(all.row("overall"))
+		t.Log(b.String())
+		if r := all.recallAt5(); r < 0.95 {
+			t.Errorf("%s part: recall@5 = %.2f, below 0.95", part, r)
+		}
+	}
+}
