@@ -183,7 +183,7 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 	}
 	// Planning needs a lead expert: refused with a clear message, then done once assigned.
 	if r := sc.post(base+"/transition", url.Values{"to": {"planned"}}); r.Status != http.StatusConflict ||
-		!strings.Contains(r.Body, "Assign a lead expert before marking the request as planned") {
+		!strings.Contains(r.Body, "Assign an owner from the programme&#39;s staff, or name the lead expert") {
 		t.Errorf("planned without a lead expert: %d", r.Status)
 	}
 	if r := sc.post(base+"/assign", url.Values{"lead_expert": {"Dr Amal Nasser"}, "response_due": {"2030-13-01"}}); r.Status != http.StatusUnprocessableEntity ||
