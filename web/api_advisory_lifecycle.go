@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,21 +18,59 @@ func (h *handler) apiAdvisoryLifecycleRoutes(api fiber.Router) {
 	may := h.requireRole(officials.RoleFocalPoint, officials.RoleStaff, officials.RoleAdmin)
 	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
 	api.Get("/advisory/outcomes", may, h.apiAdvisoryOutcomes)
-	api.Get("/advisory/:id/timeline", may, h.apiAdvisoryTimeline)
-	api.Get("/advisory/:id/tor", may, h.apiAdvisoryTor)
+	api.Get("/advisory/:id/timeline", may, advisoryPart(h, (*advisory.Service).Timeline))
+	api.Get("/advisory/:id/tor", may, advisoryPart(h, (*advisory.Service).TorVersions))
 	api.Post("/advisory/:id/tor", staff, h.apiProposeAdvisoryTor)
 	api.Post("/advisory/:id/tor/:vid/decision", may, h.apiDecideAdvisoryTor)
-	api.Get("/advisory/:id/missions", may, h.apiAdvisoryMissions)
-	api.Post("/advisory/:id/missions", staff, h.apiAddAdvisoryMission)
-	api.Get("/advisory/:id/deliverables", may, h.apiAdvisoryDeliverables)
-	api.Post("/advisory/:id/deliverables", staff, h.apiAddAdvisoryDeliverable)
+	api.Get("/advisory/:id/missions", may, advisoryPart(h, (*advisory.Service).Missions))
+	api.Post("/advisory/:id/missions", staff, advisoryStep(h, fiber.StatusCreated, (*advisory.Service).AddMission))
+	api.Get("/advisory/:id/deliverables", may, advisoryPart(h, (*advisory.Service).Deliverables))
+	api.Post("/advisory/:id/deliverables", staff, advisoryStep(h, fiber.StatusCreated, (*advisory.Service).AddDeliverable))
 	api.Post("/advisory/:id/deliverables/:did/status", may, h.apiMoveAdvisoryDeliverable)
-	api.Get("/advisory/:id/closing-report", may, h.apiAdvisoryClosingReport)
+	api.Get("/advisory/:id/closing-report", may, advisoryPart(h, (*advisory.Service).ClosingReportOf))
 	api.Post("/advisory/:id/closing-report", staff, h.apiFileAdvisoryClosingReport)
-	api.Put("/advisory/:id/tags", staff, h.apiTagAdvisory)
-	api.Get("/advisory/:id/follow-up", may, h.apiAdvisoryFollowUp)
-	api.Post("/advisory/:id/follow-up", may, h.apiAnswerAdvisoryFollowUp)
+	api.Put("/advisory/:id/tags", staff, advisoryStep(h, fiber.StatusOK, (*advisory.Service).SetTags))
+	api.Get("/advisory/:id/follow-up", may, advisoryPart(h, (*advisory.Service).FollowUpOf))
+	api.Post("/advisory/:id/follow-up", may, advisoryStep(h, fiber.StatusOK, (*advisory.Service).AnswerFollowUp))
 	api.Get("/advisory/:id/files/:fid", may, h.downloadAdvisoryFile)
+}
+
+// advisoryPart answers a GET of a part of request :id (its timeline, missions, …): what
+// read gives the caller, who must be allowed to see the request.
+func advisoryPart[T any](h *handler, read func(*advisory.Service, context.Context, *officials.Official, int64) (T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := h.advisoryID(c)
+		if err != nil {
+			return err
+		}
+		out, err := read(h.Advisory, c.UserContext(), user(c), id)
+		if err != nil {
+			return err
+		}
+		return data(c, fiber.StatusOK, out)
+	}
+}
+
+// advisoryStep answers a step taken on request :id with a JSON body read into In (a mission
+// {"start_date", "end_date", "city", "team", "agenda"}, a deliverable {"title", "due_date"},
+// tags {"sdg_targets", "objectives"}, a follow-up answer {"rating", "used", "changes",
+// "further_needs"}): what the step gives back, with status.
+func advisoryStep[In, Out any](h *handler, status int, take func(*advisory.Service, context.Context, *officials.Official, int64, In) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := h.advisoryID(c)
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := bodyJSON(c, &in); err != nil {
+			return err
+		}
+		out, err := take(h.Advisory, c.UserContext(), user(c), id, in)
+		if err != nil {
+			return err
+		}
+		return data(c, status, out)
+	}
 }
 
 // fileOf turns a file sent in JSON into the service's form (nil when absent).
@@ -48,30 +87,6 @@ func (h *handler) apiAdvisoryOutcomes(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusOK, out)
-}
-
-func (h *handler) apiAdvisoryTimeline(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	steps, err := h.Advisory.Timeline(c.UserContext(), user(c), id)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, steps)
-}
-
-func (h *handler) apiAdvisoryTor(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	vs, err := h.Advisory.TorVersions(c.UserContext(), user(c), id)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, vs)
 }
 
 // apiProposeAdvisoryTor takes {"summary": "…", "file": {"filename": "…", "data": "<base64>"}}.
@@ -121,62 +136,6 @@ func (h *handler) apiDecideAdvisoryTor(c *fiber.Ctx) error {
 	return data(c, fiber.StatusOK, v)
 }
 
-func (h *handler) apiAdvisoryMissions(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	ms, err := h.Advisory.Missions(c.UserContext(), user(c), id)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, ms)
-}
-
-func (h *handler) apiAddAdvisoryMission(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	var in advisory.MissionInput
-	if err := bodyJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Advisory.AddMission(c.UserContext(), user(c), id, in)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusCreated, m)
-}
-
-func (h *handler) apiAdvisoryDeliverables(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	ds, err := h.Advisory.Deliverables(c.UserContext(), user(c), id)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, ds)
-}
-
-func (h *handler) apiAddAdvisoryDeliverable(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	var in advisory.DeliverableInput
-	if err := bodyJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := h.Advisory.AddDeliverable(c.UserContext(), user(c), id, in)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusCreated, d)
-}
-
 // apiMoveAdvisoryDeliverable takes {"status": "delivered", "file": {"filename": "…", "data": "<base64>"}}.
 func (h *handler) apiMoveAdvisoryDeliverable(c *fiber.Ctx) error {
 	id, err := h.advisoryID(c)
@@ -201,18 +160,6 @@ func (h *handler) apiMoveAdvisoryDeliverable(c *fiber.Ctx) error {
 	return data(c, fiber.StatusOK, d)
 }
 
-func (h *handler) apiAdvisoryClosingReport(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	cr, err := h.Advisory.ClosingReportOf(c.UserContext(), user(c), id)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, cr)
-}
-
 // apiFileAdvisoryClosingReport takes {"summary": "…", "file": {"filename": "…", "data": "<base64>"}}.
 func (h *handler) apiFileAdvisoryClosingReport(c *fiber.Ctx) error {
 	id, err := h.advisoryID(c)
@@ -231,50 +178,4 @@ func (h *handler) apiFileAdvisoryClosingReport(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusCreated, cr)
-}
-
-// apiTagAdvisory takes {"sdg_targets": ["16.6"], "objectives": ["policy_strategy"]}.
-func (h *handler) apiTagAdvisory(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	var t advisory.Tags
-	if err := bodyJSON(c, &t); err != nil {
-		return err
-	}
-	r, err := h.Advisory.SetTags(c.UserContext(), user(c), id, t)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, r)
-}
-
-func (h *handler) apiAdvisoryFollowUp(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	f, err := h.Advisory.FollowUpOf(c.UserContext(), user(c), id)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, f)
-}
-
-// apiAnswerAdvisoryFollowUp takes {"rating": 1…5, "used": "fully"|"partly"|"not_yet", "changes": "…", "further_needs": "…"}.
-func (h *handler) apiAnswerAdvisoryFollowUp(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	var a advisory.FollowUpAnswer
-	if err := bodyJSON(c, &a); err != nil {
-		return err
-	}
-	f, err := h.Advisory.AnswerFollowUp(c.UserContext(), user(c), id, a)
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusOK, f)
 }
