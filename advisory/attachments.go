@@ -372,6 +372,12 @@ func (s *Service) Attachments(ctx context.Context, u *officials.Official, id int
 // OpenAttachment returns attachment aid of request id with its content, if u may see the
 // request.
 func (s *Service) OpenAttachment(ctx context.Context, u *officials.Official, id, aid int64) (*Attachment, []byte, error) {
+	return s.openStored(ctx, u, "advisory_attachments", id, aid)
+}
+
+// openStored reads file fid of request id from table (the attachments, or the lifecycle's
+// files: both hold the same columns), if u may see the request.
+func (s *Service) openStored(ctx context.Context, u *officials.Official, table string, id, fid int64) (*Attachment, []byte, error) {
 	if _, err := s.Get(ctx, u, id); err != nil {
 		return nil, nil, err
 	}
@@ -379,13 +385,13 @@ func (s *Service) OpenAttachment(ctx context.Context, u *officials.Official, id,
 	var at string
 	var data []byte
 	err := s.db.R.QueryRowContext(ctx, `SELECT id, filename, kind, size, sha256, uploaded_by, created_at, data
-		FROM advisory_attachments WHERE id = ? AND request_id = ?`, aid, id).
+		FROM `+table+` WHERE id = ? AND request_id = ?`, fid, id).
 		Scan(&a.ID, &a.Filename, &a.Kind, &a.Size, &a.SHA256, &a.UploadedBy.ID, &at, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, problem.NotFound
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("advisory: open attachment %d: %w", aid, err)
+		return nil, nil, fmt.Errorf("advisory: open %s %d: %w", table, fid, err)
 	}
 	a.CreatedAt = parseTime(at)
 	return &a, data, nil

@@ -178,23 +178,7 @@ func (s *Service) LetterOf(ctx context.Context, u *officials.Official, id int64)
 // OpenFile returns one of request id's lifecycle files with its content, if u may see the
 // request.
 func (s *Service) OpenFile(ctx context.Context, u *officials.Official, id, fid int64) (*Attachment, []byte, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
-		return nil, nil, err
-	}
-	var a Attachment
-	var at string
-	var data []byte
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, filename, kind, size, sha256, uploaded_by, created_at, data
-		FROM advisory_files WHERE id = ? AND request_id = ?`, fid, id).
-		Scan(&a.ID, &a.Filename, &a.Kind, &a.Size, &a.SHA256, &a.UploadedBy.ID, &at, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, problem.NotFound
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("advisory: open file %d: %w", fid, err)
-	}
-	a.CreatedAt = parseTime(at)
-	return &a, data, nil
+	return s.openStored(ctx, u, "advisory_files", id, fid)
 }
 
 // The kinds of event of the timeline besides changes of state.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -676,15 +677,22 @@ func (h *handler) removeAdvisoryAttachment(c *fiber.Ctx) error {
 }
 
 func (h *handler) downloadAdvisoryAttachment(c *fiber.Ctx) error {
+	return h.sendAdvisoryStored(c, "aid", h.Advisory.OpenAttachment)
+}
+
+// sendAdvisoryStored sends the file of request :id named by the path's param, read by open
+// (an attachment or one of the lifecycle's files), if the caller may see the request.
+func (h *handler) sendAdvisoryStored(c *fiber.Ctx, param string,
+	open func(context.Context, *officials.Official, int64, int64) (*advisory.Attachment, []byte, error)) error {
 	id, err := h.advisoryID(c)
 	if err != nil {
 		return err
 	}
-	aid, err := parseID(c.Params("aid"))
+	fid, err := parseID(c.Params(param))
 	if err != nil {
 		return err
 	}
-	a, data, err := h.Advisory.OpenAttachment(c.UserContext(), user(c), id, aid)
+	a, data, err := open(c.UserContext(), user(c), id, fid)
 	if err != nil {
 		return err
 	}

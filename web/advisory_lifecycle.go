@@ -312,20 +312,7 @@ func (h *handler) tagAdvisory(c *fiber.Ctx) error {
 }
 
 func (h *handler) downloadAdvisoryFile(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	fid, err := parseID(c.Params("fid"))
-	if err != nil {
-		return err
-	}
-	a, data, err := h.Advisory.OpenFile(c.UserContext(), user(c), id, fid)
-	if err != nil {
-		return err
-	}
-	sendAdvisoryAttachment(c, a, data)
-	return nil
+	return h.sendAdvisoryStored(c, "fid", h.Advisory.OpenFile)
 }
 
 // advisoryFollowUpPage is what the follow-up survey's page shows.
