@@ -115,7 +115,7 @@ func TestBrowserAdvisoryRequest(t *testing.T) {
 	if got := text(t, ctx, ".flash"); got != msg.T("en", "flash.advisory.moved") {
 		t.Errorf("flash after accepting %q", got)
 	}
-	if got := text(t, ctx, "#status .history"); !strings.Contains(got, "Submitted") || !strings.Contains(got, "Under review") || !strings.Contains(got, "Accepted") {
+	if got := text(t, ctx, "#timeline"); !strings.Contains(got, "Submitted") || !strings.Contains(got, "Under review") || !strings.Contains(got, "Accepted") {
 		t.Errorf("history %q", got)
 	}
 	// From the accepted request, staff create the national workshop, pre-filled from it.
