@@ -20,7 +20,7 @@ var exportColumns = []struct {
 	{"advisory.export.id", 8}, {"advisory.export.country", 10}, {"advisory.export.country_name", 20},
 	{"advisory.export.requesting_body", 32}, {"advisory.export.phases", 28}, {"advisory.export.topics", 40},
 	{"advisory.export.support_kinds", 36}, {"advisory.export.status", 16}, {"advisory.export.overdue", 10},
-	{"advisory.export.lead_expert", 24}, {"advisory.export.response_due", 14}, {"advisory.export.delivery_due", 14},
+	{"advisory.export.owner", 24}, {"advisory.export.team", 32}, {"advisory.export.lead_expert", 24}, {"advisory.export.response_due", 14}, {"advisory.export.delivery_due", 14},
 	{"advisory.export.preferred_start", 14}, {"advisory.export.preferred_end", 14}, {"advisory.export.language", 12},
 	{"advisory.export.created_at", 18}, {"advisory.export.updated_at", 18}, {"advisory.export.workshop_id", 12},
 	{"advisory.export.rating", 10}, {"advisory.export.feedback", 40}, {"advisory.export.needs", 60},
@@ -105,7 +105,7 @@ func WriteXLSXWithOutcomes(w io.Writer, rs []*Request, out *Outcomes, lang strin
 		}
 		row := []any{r.ID, r.Country, countryName(r.Country), r.RequestingBody, strings.Join(phases, sep),
 			strings.Join(topics, sep), strings.Join(kinds, sep), labels("advisory.status." + r.Status), overdue,
-			r.LeadExpert, dateCell(r.ResponseDue), dateCell(r.DeliveryDue), dateCell(r.PreferredStart), dateCell(r.PreferredEnd),
+			personCell(r.Owner, lang, labels), teamCell(r.Team, lang, labels, sep), r.LeadExpert, dateCell(r.ResponseDue), dateCell(r.DeliveryDue), dateCell(r.PreferredStart), dateCell(r.PreferredEnd),
 			labels("langname." + r.Language), excelize.Cell{StyleID: stamp, Value: r.CreatedAt.UTC()},
 			excelize.Cell{StyleID: stamp, Value: r.UpdatedAt.UTC()}, ws, rating, r.Feedback, r.Needs,
 			strings.Join(r.SDGTargets, sep), joinLabels(r.Objectives, "advisory.objective.", labels, sep)}
@@ -199,4 +199,25 @@ func writeOutcomesSheet(f *excelize.File, out *Outcomes, lang string, labels fun
 		return fmt.Errorf("advisory: outcomes sheet: %w", err)
 	}
 	return nil
+}
+
+// personCell names a staff account in the sheet's language; "" for none, the former-account
+// label for one since deleted.
+func personCell(p *Person, lang string, labels func(key string) string) string {
+	if p == nil {
+		return ""
+	}
+	if n := p.Name(lang); n != "" && !p.Former {
+		return n
+	}
+	return labels("advisory.former_account")
+}
+
+// teamCell names a request's team, joined by sep.
+func teamCell(team []Person, lang string, labels func(key string) string, sep string) string {
+	names := make([]string, len(team))
+	for i := range team {
+		names[i] = personCell(&team[i], lang, labels)
+	}
+	return strings.Join(names, sep)
 }

@@ -786,14 +786,14 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || rows[0][0] != "No." || rows[0][7] != "State" {
+	if len(rows) != 3 || rows[0][0] != "No." || rows[0][7] != "State" || rows[0][9] != "Owner" || rows[0][10] != "Team" {
 		t.Fatalf("export rows: %v", rows)
 	}
 	byID := map[string][]string{}
 	for _, row := range rows[1:] {
 		byID[row[0]] = row
 	}
-	if row := byID[fmt.Sprint(b.ID)]; row[2] != "Tunisia" || row[7] != "Under review" || row[8] != "Yes" || row[10] != tomorrow {
+	if row := byID[fmt.Sprint(b.ID)]; row[2] != "Tunisia" || row[7] != "Under review" || row[8] != "Yes" || row[12] != tomorrow {
 		t.Errorf("overdue row: %v", row)
 	}
 	if row := byID[fmt.Sprint(cReq.ID)]; row[5] != "Other: Access to information law" || row[4] != "Participation" {
