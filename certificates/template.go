@@ -203,11 +203,25 @@ func (s *Service) PutImage(ctx context.Context, file string, data []byte) (strin
 	}
 	sum := sha256.Sum256(data)
 	h := hex.EncodeToString(sum[:])
-	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO certificate_template_images(sha256, format, data) VALUES(?, ?, ?)
-		ON CONFLICT(sha256) DO NOTHING`, h, format, data); err != nil {
+	if _, err := s.db.W.ExecContext(ctx, `INSERT INTO certificate_template_images(sha256, format, data, stored_at) VALUES(?, ?, ?, ?)
+		ON CONFLICT(sha256) DO UPDATE SET stored_at = excluded.stored_at`, h, format, data, store.Now()); err != nil {
 		return "", fmt.Errorf("certificates: keep image: %w", err)
 	}
 	return h, nil
+}
+
+// ForgetUnusedImages deletes the images that no template version refers to and that were
+// last uploaded before before: those uploaded for a preview, or for a save that was refused
+// or never made. An image a version names is kept for ever, since certificates issued with
+// that version render with it. It returns how many were deleted.
+func (s *Service) ForgetUnusedImages(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.W.ExecContext(ctx, `DELETE FROM certificate_template_images WHERE stored_at < ?
+		AND NOT EXISTS (SELECT 1 FROM certificate_template_versions v WHERE instr(v.body, certificate_template_images.sha256) > 0)`,
+		store.FormatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("certificates: forget unused images: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // Image returns a stored image and its format.

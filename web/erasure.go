@@ -53,12 +53,22 @@ func (p *Platform) PrivacyUpkeep(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	if erased+int(mails+entries) > 0 {
-		p.Log.Info("privacy upkeep", "accounts_erased", erased, "mails_purged", mails, "audit_entries_purged", entries)
+	// Logos and signatures uploaded for a template that was never saved with them.
+	images, err := p.Certificates.ForgetUnusedImages(ctx, now.Add(-UnusedImageGrace))
+	if err != nil {
+		return err
+	}
+	if erased+int(mails+entries+images) > 0 {
+		p.Log.Info("privacy upkeep", "accounts_erased", erased, "mails_purged", mails, "audit_entries_purged", entries,
+			"unused_template_images", images)
 	}
 	_, err = p.DB.Checkpoint(ctx)
 	return err
 }
+
+// UnusedImageGrace is how long a logo or signature uploaded in the template editor is kept
+// without a saved version naming it: long enough to finish editing a template.
+const UnusedImageGrace = 24 * time.Hour
 
 // runPrivacyUpkeep runs PrivacyUpkeep at start and then at every interval until ctx ends.
 func (p *Platform) runPrivacyUpkeep(ctx context.Context, every time.Duration) {
