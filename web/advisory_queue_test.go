@@ -91,6 +91,10 @@ func TestAdvisoryStaffOwnQueueAndAreTold(t *testing.T) {
 	if !strings.Contains(page, "هناء يوسف") || !strings.Contains(page, "كريم منصور") {
 		t.Errorf("the request's page does not name its owner and team")
 	}
+	// The list of requests names each one's owner, and says so of one nobody owns.
+	if list := hc.get("/ar/advisory").Body; !strings.Contains(list, "هناء يوسف") || !strings.Contains(list, "لم يُعيَّن مسؤول بعد") {
+		t.Errorf("the list of requests does not name the owners: %s", excerpt(list))
+	}
 	// Only staff accounts: a focal point as owner is refused, naming the field.
 	res = hc.post(fmt.Sprintf("/en/advisory/%d/staff", r1.ID), url.Values{"owner_id": {itoa(fp.ID)}})
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose one of the programme") {
