@@ -174,21 +174,38 @@ func parseTime(s string) time.Time {
 	return t
 }
 
+// complete fills what the requests hold beyond their row: phases, topics and kinds of
+// support; owner and team; SDG targets and objectives.
+func (s *Service) complete(ctx context.Context, q store.Queryer, rs []*Request) error {
+	if err := loadTags(ctx, q, rs); err != nil {
+		return err
+	}
+	if err := s.loadStaffing(ctx, q, rs); err != nil {
+		return err
+	}
+	return loadMarks(ctx, q, rs)
+}
+
+// requestSet indexes requests by id and gives the "(?, ?, …)" list and arguments that select
+// them, for the loaders that fill them.
+func requestSet(rs []*Request) (map[int64]*Request, string, []any) {
+	byID := make(map[int64]*Request, len(rs))
+	args := make([]any, 0, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+		args = append(args, r.ID)
+	}
+	return byID, "(" + strings.TrimSuffix(strings.Repeat("?, ", len(rs)), ", ") + ")", args
+}
+
 // loadTags fills the phases, topics and kinds of support of the requests.
 func loadTags(ctx context.Context, q store.Queryer, rs []*Request) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*Request, len(rs))
-	marks := make([]string, 0, len(rs))
-	args := make([]any, 0, len(rs))
-	for _, r := range rs {
-		byID[r.ID] = r
-		marks = append(marks, "?")
-		args = append(args, r.ID)
-	}
+	byID, in, args := requestSet(rs)
 	rows, err := q.QueryContext(ctx, `SELECT request_id, kind, code FROM advisory_request_tags
-		WHERE request_id IN (`+strings.Join(marks, ", ")+`) ORDER BY request_id, kind, code`, args...)
+		WHERE request_id IN `+in+` ORDER BY request_id, kind, code`, args...)
 	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var kind, code string
@@ -230,13 +247,7 @@ func (s *Service) get(ctx context.Context, q store.Queryer, id int64) (*Request,
 	if err != nil {
 		return nil, fmt.Errorf("advisory: get %d: %w", id, err)
 	}
-	if err := loadTags(ctx, q, []*Request{r}); err != nil {
-		return nil, err
-	}
-	if err := s.loadStaffing(ctx, q, []*Request{r}); err != nil {
-		return nil, err
-	}
-	if err := loadMarks(ctx, q, []*Request{r}); err != nil {
+	if err := s.complete(ctx, q, []*Request{r}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -319,13 +330,7 @@ func (s *Service) List(ctx context.Context, u *officials.Official, f Filter) ([]
 	if err != nil {
 		return nil, 0, fmt.Errorf("advisory: list: %w", err)
 	}
-	if err := loadTags(ctx, s.db.R, out); err != nil {
-		return nil, 0, err
-	}
-	if err := s.loadStaffing(ctx, s.db.R, out); err != nil {
-		return nil, 0, err
-	}
-	if err := loadMarks(ctx, s.db.R, out); err != nil {
+	if err := s.complete(ctx, s.db.R, out); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil

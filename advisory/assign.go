@@ -44,16 +44,10 @@ func (s *Service) loadStaffing(ctx context.Context, q store.Queryer, rs []*Reque
 	if len(rs) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*Request, len(rs))
-	marks := make([]string, 0, len(rs))
-	args := make([]any, 0, len(rs))
+	byID, in, args := requestSet(rs)
 	for _, r := range rs {
-		byID[r.ID] = r
 		r.Team = []Person{}
-		marks = append(marks, "?")
-		args = append(args, r.ID)
 	}
-	in := "(" + strings.Join(marks, ", ") + ")"
 	people := s.people(ctx)
 	rows, err := q.QueryContext(ctx, "SELECT id, owner_id FROM advisory_requests WHERE owner_id IS NOT NULL AND id IN "+in, args...)
 	err = store.Each(rows, err, func(row store.Scanner) error {

@@ -112,10 +112,7 @@ func (s *Service) Queue(ctx context.Context, u *officials.Official, f QueueFilte
 	if err != nil {
 		return nil, fmt.Errorf("advisory: queue: %w", err)
 	}
-	if err := loadTags(ctx, s.db.R, items); err != nil {
-		return nil, err
-	}
-	if err := s.loadStaffing(ctx, s.db.R, items); err != nil {
+	if err := s.complete(ctx, s.db.R, items); err != nil {
 		return nil, err
 	}
 	if items == nil {

@@ -31,17 +31,12 @@ func loadMarks(ctx context.Context, q store.Queryer, rs []*Request) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*Request, len(rs))
-	marks := make([]string, 0, len(rs))
-	args := make([]any, 0, len(rs))
+	byID, in, args := requestSet(rs)
 	for _, r := range rs {
 		r.SDGTargets, r.Objectives = []string{}, []string{}
-		byID[r.ID] = r
-		marks = append(marks, "?")
-		args = append(args, r.ID)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT request_id, kind, code FROM advisory_request_marks
-		WHERE request_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		WHERE request_id IN `+in, args...)
 	err = store.Each(rows, err, func(row store.Scanner) error {
 		var id int64
 		var kind, code string
