@@ -345,19 +345,7 @@ type ClosingReport struct {
 // FileClosingReport files request id's closing report (staff): a summary and a document,
 // while the work is under way or after completion (filing again replaces it).
 func (s *Service) FileClosingReport(ctx context.Context, u *officials.Official, id int64, summary string, file *File) (*ClosingReport, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
-		return nil, err
-	}
-	if !u.IsStaff() {
-		return nil, problem.Forbidden
-	}
-	summary = cleanText(summary)
-	f := problem.Fields{}
-	textProblem(f, "closing_summary", summary, MaxSummary, true)
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	cf, err := checkOne(file, "closing_file")
+	summary, cf, err := s.checkStaffDocument(ctx, u, id, summary, file, "closing", true)
 	if err != nil {
 		return nil, err
 	}

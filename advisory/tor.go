@@ -39,23 +39,33 @@ type TorVersion struct {
 // assessment accepted the request, and while the work is planned or under way (an amendment).
 var torStates = []string{StatusAccepted, StatusPlanned, StatusInProgress}
 
+// checkStaffDocument checks a document staff file on request id with a summary (terms of
+// reference, a closing report) before anything is written: u may see the request and is
+// staff, the summary (field prefix+"_summary", required or not) fits, the file (field
+// prefix+"_file") is one the platform takes. It returns the cleaned summary and the file.
+func (s *Service) checkStaffDocument(ctx context.Context, u *officials.Official, id int64, summary string, file *File,
+	prefix string, summaryRequired bool) (string, checked, error) {
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return "", checked{}, err
+	}
+	if !u.IsStaff() {
+		return "", checked{}, problem.Forbidden
+	}
+	summary = cleanText(summary)
+	f := problem.Fields{}
+	textProblem(f, prefix+"_summary", summary, MaxSummary, summaryRequired)
+	if err := f.Err(); err != nil {
+		return "", checked{}, err
+	}
+	cf, err := checkOne(file, prefix+"_file")
+	return summary, cf, err
+}
+
 // ProposeTor adds a new version of request id's terms of reference (staff), a document with a
 // short summary; an earlier version still waiting for an answer is superseded. The country's
 // focal points are told that a version awaits their agreement.
 func (s *Service) ProposeTor(ctx context.Context, u *officials.Official, id int64, summary string, file *File) (*TorVersion, error) {
-	if _, err := s.Get(ctx, u, id); err != nil {
-		return nil, err
-	}
-	if !u.IsStaff() {
-		return nil, problem.Forbidden
-	}
-	summary = cleanText(summary)
-	f := problem.Fields{}
-	textProblem(f, "tor_summary", summary, MaxSummary, false)
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	cf, err := checkOne(file, "tor_file")
+	summary, cf, err := s.checkStaffDocument(ctx, u, id, summary, file, "tor", false)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func (h *handler) apiAdvisoryLifecycleRoutes(api fiber.Router) {
 	api.Get("/advisory/outcomes", may, h.apiAdvisoryOutcomes)
 	api.Get("/advisory/:id/timeline", may, advisoryPart(h, (*advisory.Service).Timeline))
 	api.Get("/advisory/:id/tor", may, advisoryPart(h, (*advisory.Service).TorVersions))
-	api.Post("/advisory/:id/tor", staff, h.apiProposeAdvisoryTor)
+	api.Post("/advisory/:id/tor", staff, advisoryStep(h, fiber.StatusCreated, proposeTor))
 	api.Post("/advisory/:id/tor/:vid/decision", may, h.apiDecideAdvisoryTor)
 	api.Get("/advisory/:id/missions", may, advisoryPart(h, (*advisory.Service).Missions))
 	api.Post("/advisory/:id/missions", staff, advisoryStep(h, fiber.StatusCreated, (*advisory.Service).AddMission))
@@ -28,7 +28,7 @@ func (h *handler) apiAdvisoryLifecycleRoutes(api fiber.Router) {
 	api.Post("/advisory/:id/deliverables", staff, advisoryStep(h, fiber.StatusCreated, (*advisory.Service).AddDeliverable))
 	api.Post("/advisory/:id/deliverables/:did/status", may, h.apiMoveAdvisoryDeliverable)
 	api.Get("/advisory/:id/closing-report", may, advisoryPart(h, (*advisory.Service).ClosingReportOf))
-	api.Post("/advisory/:id/closing-report", staff, h.apiFileAdvisoryClosingReport)
+	api.Post("/advisory/:id/closing-report", staff, advisoryStep(h, fiber.StatusCreated, fileClosingReport))
 	api.Put("/advisory/:id/tags", staff, advisoryStep(h, fiber.StatusOK, (*advisory.Service).SetTags))
 	api.Get("/advisory/:id/follow-up", may, advisoryPart(h, (*advisory.Service).FollowUpOf))
 	api.Post("/advisory/:id/follow-up", may, advisoryStep(h, fiber.StatusOK, (*advisory.Service).AnswerFollowUp))
@@ -73,6 +73,22 @@ func advisoryStep[In, Out any](h *handler, status int, take func(*advisory.Servi
 	}
 }
 
+// advisoryDocument is a document staff file with a summary, as the API takes it:
+// {"summary": "…", "file": {"filename": "…", "data": "<base64>"}} (terms of reference, a
+// closing report).
+type advisoryDocument struct {
+	Summary string            `json:"summary"`
+	File    *advisoryFileBody `json:"file"`
+}
+
+func proposeTor(s *advisory.Service, ctx context.Context, u *officials.Official, id int64, d advisoryDocument) (*advisory.TorVersion, error) {
+	return s.ProposeTor(ctx, u, id, d.Summary, fileOf(d.File))
+}
+
+func fileClosingReport(s *advisory.Service, ctx context.Context, u *officials.Official, id int64, d advisoryDocument) (*advisory.ClosingReport, error) {
+	return s.FileClosingReport(ctx, u, id, d.Summary, fileOf(d.File))
+}
+
 // fileOf turns a file sent in JSON into the service's form (nil when absent).
 func fileOf(b *advisoryFileBody) *advisory.File {
 	if b == nil {
@@ -87,26 +103,6 @@ func (h *handler) apiAdvisoryOutcomes(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusOK, out)
-}
-
-// apiProposeAdvisoryTor takes {"summary": "…", "file": {"filename": "…", "data": "<base64>"}}.
-func (h *handler) apiProposeAdvisoryTor(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	var b struct {
-		Summary string            `json:"summary"`
-		File    *advisoryFileBody `json:"file"`
-	}
-	if err := bodyJSON(c, &b); err != nil {
-		return err
-	}
-	v, err := h.Advisory.ProposeTor(c.UserContext(), user(c), id, b.Summary, fileOf(b.File))
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusCreated, v)
 }
 
 // apiDecideAdvisoryTor takes {"decision": "agree"|"changes", "comment": "…"}.
@@ -158,24 +154,4 @@ func (h *handler) apiMoveAdvisoryDeliverable(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusOK, d)
-}
-
-// apiFileAdvisoryClosingReport takes {"summary": "…", "file": {"filename": "…", "data": "<base64>"}}.
-func (h *handler) apiFileAdvisoryClosingReport(c *fiber.Ctx) error {
-	id, err := h.advisoryID(c)
-	if err != nil {
-		return err
-	}
-	var b struct {
-		Summary string            `json:"summary"`
-		File    *advisoryFileBody `json:"file"`
-	}
-	if err := bodyJSON(c, &b); err != nil {
-		return err
-	}
-	cr, err := h.Advisory.FileClosingReport(c.UserContext(), user(c), id, b.Summary, fileOf(b.File))
-	if err != nil {
-		return err
-	}
-	return data(c, fiber.StatusCreated, cr)
 }
