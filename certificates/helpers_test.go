@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/content"
@@ -70,4 +71,45 @@ func (e *testEnv) official(t testing.TB, email, nameAr, nameLatin string) *offic
 		t.Fatalf("create %s: %v", email, err)
 	}
 	return o
+}
+
+// everyKind is one certificate of each kind the platform issues: a course and a workshop
+// for an Arabic-and-English holder and for an Arabic-and-French one, and a revoked course.
+type everyKind struct {
+	courseEn, courseFr, workshopEn, workshopFr, revoked *Certificate
+}
+
+// issueEveryKind issues everyKind through the service, as staff would.
+func issueEveryKind(t *testing.T, e *testEnv) everyKind {
+	t.Helper()
+	ctx := context.Background()
+	en := e.officialIn(t, "huda@gov.example", "ar")
+	fr := e.officialIn(t, "salma@gov.example", "fr")
+	when := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	var k everyKind
+	var err error
+	if k.courseEn, _, err = e.svc.IssueCourse(ctx, staff, en.ID, "open-government-framework", when); err != nil {
+		t.Fatal(err)
+	}
+	if k.courseFr, _, err = e.svc.IssueCourse(ctx, staff, fr.ID, "citizen-participation", when); err != nil {
+		t.Fatal(err)
+	}
+	award := WorkshopAward{WorkshopID: 7, Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop", "fr": "Atelier sur les données ouvertes"},
+		HostCountry: "ma", City: "Rabat", Start: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), End: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), Hours: 15}
+	ws, failed, err := e.svc.IssueWorkshop(ctx, staff, award, []int64{en.ID, fr.ID})
+	if err != nil || len(failed) != 0 || len(ws) != 2 {
+		t.Fatalf("issued %d: %v %v", len(ws), failed, err)
+	}
+	k.workshopEn, k.workshopFr = ws[0], ws[1]
+	revoked, _, err := e.svc.IssueCourse(ctx, staff, en.ID, "collaboration-co-creation", when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Revoke(ctx, staff, revoked.Code, "Issued in error."); err != nil {
+		t.Fatal(err)
+	}
+	if k.revoked, err = e.svc.Get(ctx, revoked.Code); err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

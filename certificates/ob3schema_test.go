@@ -105,45 +105,18 @@ func schemaErrors(t *testing.T, s *jsonschema.Schema, cred []byte) []string {
 // meets the stricter rules of checkOB3.
 func TestCredentialsValidateAgainstOfficialOB3Schema(t *testing.T) {
 	published, vc2 := ob3Schemas(t)
-	ctx := context.Background()
 	e := newEnv(t, nil)
-	en := e.officialIn(t, "huda@gov.example", "ar")
-	fr := e.officialIn(t, "salma@gov.example", "fr")
-	when := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	courseEn, _, err := e.svc.IssueCourse(ctx, staff, en.ID, "open-government-framework", when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	courseFr, _, err := e.svc.IssueCourse(ctx, staff, fr.ID, "citizen-participation", when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	award := WorkshopAward{WorkshopID: 7, Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop", "fr": "Atelier sur les données ouvertes"},
-		HostCountry: "ma", City: "Rabat", Start: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), End: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), Hours: 15}
-	ws, failed, err := e.svc.IssueWorkshop(ctx, staff, award, []int64{en.ID, fr.ID})
-	if err != nil || len(failed) != 0 || len(ws) != 2 {
-		t.Fatalf("issued %d: %v %v", len(ws), failed, err)
-	}
-	revoked, _, err := e.svc.IssueCourse(ctx, staff, en.ID, "collaboration-co-creation", when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Revoke(ctx, staff, revoked.Code, "Issued in error."); err != nil {
-		t.Fatal(err)
-	}
-	if revoked, err = e.svc.Get(ctx, revoked.Code); err != nil {
-		t.Fatal(err)
-	}
+	k := issueEveryKind(t, e)
 	kinds := []struct {
 		name string
 		c    *Certificate
 		pair string
 	}{
-		{"course, Arabic and English", courseEn, "en"},
-		{"course, Arabic and French", courseFr, "fr"},
-		{"workshop, Arabic and English", ws[0], "en"},
-		{"workshop, Arabic and French", ws[1], "fr"},
-		{"course, revoked", revoked, "en"},
+		{"course, Arabic and English", k.courseEn, "en"},
+		{"course, Arabic and French", k.courseFr, "fr"},
+		{"workshop, Arabic and English", k.workshopEn, "en"},
+		{"workshop, Arabic and French", k.workshopFr, "fr"},
+		{"course, revoked", k.revoked, "en"},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {

@@ -19,43 +19,16 @@ import (
 // Preflight.
 func TestCertificatesArePDFA(t *testing.T) {
 	e := newEnv(t, nil)
-	ctx := context.Background()
-	en := e.officialIn(t, "huda@gov.example", "ar")
-	fr := e.officialIn(t, "salma@gov.example", "fr")
-	when := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	courseEn, _, err := e.svc.IssueCourse(ctx, staff, en.ID, "open-government-framework", when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	courseFr, _, err := e.svc.IssueCourse(ctx, staff, fr.ID, "open-government-framework", when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if courseFr.Pair != "fr" {
-		t.Fatalf("pair %q, want fr", courseFr.Pair)
-	}
-	award := WorkshopAward{WorkshopID: 7, Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop", "fr": "Atelier sur les données ouvertes"},
-		HostCountry: "ma", City: "Rabat", Start: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), End: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), Hours: 15}
-	ws, failed, err := e.svc.IssueWorkshop(ctx, staff, award, []int64{en.ID, fr.ID})
-	if err != nil || len(failed) != 0 || len(ws) != 2 {
-		t.Fatalf("issued %d: %v %v", len(ws), failed, err)
-	}
-	revoked, _, err := e.svc.IssueCourse(ctx, staff, en.ID, "citizen-participation", when)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.Revoke(ctx, staff, revoked.Code, "Issued in error."); err != nil {
-		t.Fatal(err)
-	}
-	if revoked, err = e.svc.Get(ctx, revoked.Code); err != nil {
-		t.Fatal(err)
+	k := issueEveryKind(t, e)
+	if k.courseFr.Pair != "fr" {
+		t.Fatalf("pair %q, want fr", k.courseFr.Pair)
 	}
 	pdfs := map[string][]byte{
-		"course-ar-en":   storedAndRerendered(t, e, courseEn),
-		"course-ar-fr":   storedAndRerendered(t, e, courseFr),
-		"workshop-ar-en": storedAndRerendered(t, e, ws[0]),
-		"workshop-ar-fr": storedAndRerendered(t, e, ws[1]),
-		"course-revoked": storedAndRerendered(t, e, revoked),
+		"course-ar-en":   storedAndRerendered(t, e, k.courseEn),
+		"course-ar-fr":   storedAndRerendered(t, e, k.courseFr),
+		"workshop-ar-en": storedAndRerendered(t, e, k.workshopEn),
+		"workshop-ar-fr": storedAndRerendered(t, e, k.workshopFr),
+		"course-revoked": storedAndRerendered(t, e, k.revoked),
 	}
 	// The longest names and titles, and the other hard ones, as a course and as a workshop.
 	s := e.svc
