@@ -65,7 +65,10 @@ type parsedQuery struct {
 // The terms are quoted strings made only of letters and digits, so FTS5 syntax in the input
 // (quotes, *, :, -, parentheses, NEAR, AND, OR, NOT) is inert.
 func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
-	text = strings.TrimSpace(text)
+	// The parsed query owns its text: its words (and the words left out, which results keep)
+	// are slices of it, and the caller's text may be a view into a request's buffer that is
+	// reused once the request ends.
+	text = strings.Clone(strings.TrimSpace(text))
 	if text == "" {
 		return nil, ErrEmptyQuery
 	}
