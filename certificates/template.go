@@ -587,9 +587,10 @@ func (s *Service) lookOf(ctx context.Context, content TemplateContent, wording T
 		}
 		decoded[sha] = p
 		// A stored image never changes (it is named by its hash): certificates issued in
-		// bulk decode each logo once. A few dozen at most are kept.
+		// bulk decode each logo once. A few dozen at most are kept, under a key of their
+		// own: sha may come from a form, a view into a request's reused buffer.
 		if s.pictureCount.Add(1) <= maxCachedPictures {
-			s.pictures.Store(sha, p)
+			s.pictures.Store(strings.Clone(sha), p)
 		}
 		return p, nil
 	}
