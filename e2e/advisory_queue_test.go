@@ -122,4 +122,6 @@ func TestBrowserAdvisoryQueueAndUploadLimit(t *testing.T) {
 		t.Setenv("MASAR_SCREENSHOTS", dir)
 	}
 	screenshot(t, ctx, "queue-ar")
+	s.open(t, ctx, "/ar/advisory")
+	screenshot(t, ctx, "advisory-list-ar")
 }
