@@ -134,7 +134,7 @@ type builtIndex struct {
 	took time.Duration
 }
 
-func benchIndex(b *testing.B, mode string) *builtIndex {
+func benchIndex(b testing.TB, mode string) *builtIndex {
 	benchIndexes.Lock()
 	defer benchIndexes.Unlock()
 	if bi := benchIndexes.m[mode]; bi != nil {

@@ -235,3 +235,28 @@ func (v *vocabulary) correct(q *parsedQuery) bool {
 	q.match, q.wideMatch = q.expression(false), q.expression(true)
 	return fixed
 }
+
+// estimate is an upper bound of the number of documents that an AND of the query's words
+// matches, from the vocabulary's document frequencies: each word matches at most the
+// documents of its terms (and of the terms its prefixes begin), and the AND at most the
+// fewest of those. A word with sub-expressions (a thesaurus term, a number in words) is not
+// estimated; a query with none estimated is taken to be large. Counting stops at limit.
+func (v *vocabulary) estimate(words []queryWord, limit int) int {
+	best := limit
+	for _, w := range words {
+		if w.dropped || len(w.alts) > 0 || len(w.foreign) > 0 {
+			continue
+		}
+		n := 0
+		for _, t := range w.exact {
+			n += v.df[t]
+		}
+		for _, p := range w.prefix {
+			for i, _ := slices.BinarySearch(v.sorted, p); i < len(v.sorted) && n < limit && strings.HasPrefix(v.sorted[i], p); i++ {
+				n += v.df[v.sorted[i]]
+			}
+		}
+		best = min(best, n)
+	}
+	return best
+}

@@ -53,6 +53,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,6 +232,28 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 
 // run evaluates a parsed query and fills res with the page asked for.
 func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results, offset int) (*Results, error) {
+	out, err := ix.evaluate(ctx, q, pq, res, offset, true)
+	if errors.Is(err, errVanished) {
+		// The second half was read from a later snapshot than the first (a re-indexing
+		// committed between the two): evaluate again, in one snapshot.
+		res.Ignored = nil
+		out, err = ix.evaluate(ctx, q, pq, res, offset, false)
+	}
+	return out, err
+}
+
+// errVanished: a document found by the query is not in the snapshot its page is read from.
+var errVanished = errors.New("search: a document found is gone")
+
+// splitAbove is the estimated number of matching documents from which the BM25 evaluation is
+// split in two halves (even and odd ids) evaluated side by side on two connections: ranking
+// costs about 1.5 µs a document, most of a large query's time, and the halves' scores are
+// those of the whole (BM25's statistics are the table's, not the rows').
+var splitAbove = 400
+
+// evaluate is run, splitting the ranking in two halves when split allows it and the query is
+// large.
+func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Results, offset int, split bool) (*Results, error) {
 	st, err := ix.statements(ctx)
 	if err != nil {
 		return nil, err
@@ -248,6 +271,15 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 		return nil, err
 	}
 	fixed := vocab.correct(pq)
+	// The second half of a large query is ranked on a second connection, in its own read
+	// transaction; loadResult notices if that one saw a document the first does not have.
+	var other *sql.Tx
+	if split && runtime.GOMAXPROCS(0) > 1 && vocab.estimate(pq.words, splitAbove) >= splitAbove {
+		if other, err = ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
+			return nil, fmt.Errorf("search: begin: %w", err)
+		}
+		defer other.Rollback()
+	}
 	for _, w := range pq.words {
 		if w.dropped {
 			res.Ignored = append(res.Ignored, w.surface)
@@ -255,20 +287,20 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
-	all, err := scoredHits(ctx, tx, st, pq.match, pq.wordExpressions(false))
+	all, err := scoredHits(ctx, tx, other, st, pq.match, pq.wordExpressions(false))
 	if err != nil {
 		return nil, err
 	}
 	if pq.wide && things(all) < fewResults {
 		// Few results: the thesaurus terms in other languages too.
-		if all, err = scoredHits(ctx, tx, st, pq.wideMatch, pq.wordExpressions(true)); err != nil {
+		if all, err = scoredHits(ctx, tx, other, st, pq.wideMatch, pq.wordExpressions(true)); err != nil {
 			return nil, err
 		}
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
 		// ranked by BM25 (which adds up the words found) and below those with every word.
-		some, err := scoredHits(ctx, tx, st, either, pq.wordExpressions(true))
+		some, err := scoredHits(ctx, tx, other, st, either, pq.wordExpressions(true))
 		if err != nil {
 			return nil, err
 		}
@@ -400,14 +432,50 @@ func things(hits []hit) int {
 // words are the expressions of the query's words one by one: a title with some of them
 // counts in proportion («الهدف 16 من أهداف التنمية المستدامة» is after the lesson called
 // «الحكومة الإلكترونية والهدف 16 والتعاون الإقليمي»).
-func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, words []string) ([]hit, error) {
-	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr)
+//
+// With other, the documents with odd ids are ranked there, beside the even ones here.
+func scoredHits(ctx context.Context, tx, other *sql.Tx, st *statements, expr string, words []string) ([]hit, error) {
+	var all, odd []hit
+	var err, oddErr error
+	done := make(chan struct{})
+	if other == nil {
+		close(done)
+		if all, err = queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr); err == nil && len(all) == 0 {
+			return all, nil
+		}
+	} else {
+		go func() {
+			defer close(done)
+			odd, oddErr = queryHits(ctx, other.StmtContext(ctx, st.half), true, expr, 1)
+		}()
+		all, err = queryHits(ctx, tx.StmtContext(ctx, st.half), true, expr, 0)
+	}
 	if err != nil {
+		<-done
 		return nil, fmt.Errorf("search: query %q: %w", expr, err)
 	}
-	if len(all) == 0 {
-		return all, nil
+	// The boosts are read while the other half is ranked.
+	boost, err := boosts(ctx, tx, st, expr, words)
+	<-done
+	if err == nil {
+		err = oddErr
 	}
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, odd...)
+	if len(boost) > 0 {
+		for i := range all {
+			if b := boost[all[i].id]; b > 0 {
+				all[i].score *= b
+			}
+		}
+	}
+	return all, nil
+}
+
+// boosts are the factors of the documents whose titles or headings have the query's words.
+func boosts(ctx context.Context, tx *sql.Tx, st *statements, expr string, words []string) (map[int64]float64, error) {
 	titles := tx.StmtContext(ctx, st.titles)
 	titled, err := queryHits(ctx, titles, false, expr)
 	if err != nil {
@@ -442,14 +510,7 @@ func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, wo
 			}
 		}
 	}
-	if len(boost) > 0 {
-		for i := range all {
-			if b := boost[all[i].id]; b > 0 {
-				all[i].score *= b
-			}
-		}
-	}
-	return all, nil
+	return boost, nil
 }
 
 // docText is what a result's title and snippet are made from.
@@ -465,7 +526,7 @@ func loadResult(ctx context.Context, doc *sql.Stmt, id int64, r *Result) (docTex
 	err := doc.QueryRowContext(ctx, id).
 		Scan(&r.Kind, &ref, &r.Lang, &t.title, &context, &t.body, &r.Country, &r.StartDate, &r.Status, &t.stems)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, fmt.Errorf("search: document %d vanished: %w", id, err)
+		return t, fmt.Errorf("search: document %d: %w", id, errVanished)
 	}
 	if err != nil {
 		return t, fmt.Errorf("search: load document %d: %w", id, err)
@@ -499,12 +560,14 @@ func validLang(l string) bool {
 // part of a search's time otherwise). The texts are constants: no user input is ever part
 // of them, the query is a bound parameter.
 type statements struct {
-	match, titles, someTitles, headings, doc *sql.Stmt
+	match, half, titles, someTitles, headings, doc *sql.Stmt
 }
 
 const (
 	// matchSQL: the documents that match ?1, with their BM25 scores (lower is better).
 	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
+	// halfSQL: the documents that match ?1 whose id is ?2 modulo 2, with their BM25 scores.
+	halfSQL = matchSQL + ` AND rowid % 2 = ?2`
 	// titlesSQL: the documents whose title alone matches ?1.
 	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
 	// headingsSQL: the documents that match ?1 (limited to a column by the caller).
@@ -552,7 +615,7 @@ func (ix *Index) statements(ctx context.Context) (*statements, error) {
 		for _, p := range []struct {
 			s   **sql.Stmt
 			sql string
-		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.headings, headingsSQL}, {&st.doc, docSQL}} {
+		}{{&st.match, matchSQL}, {&st.half, halfSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.headings, headingsSQL}, {&st.doc, docSQL}} {
 			//nolint:sqlclosecheck // kept for the index's life, closed with the database
 			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
 				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -399,7 +400,45 @@ func TestReindexReplacesTheCatalogueAndKeepsWorkshops(t *testing.T) {
 	}
 }
 
+// A large query is ranked in two halves on two connections (each in its own snapshot): the
+// results must be those of one evaluation, page for page, score for score.
+func TestSplitRankingEqualsOneEvaluation(t *testing.T) {
+	ix, _ := shippedIndex(t)
+	ctx := context.Background()
+	queries := qualityCases
+	for _, jq := range loadJudged(t) {
+		queries = append(queries, qualityCase{lang: jq.lang, q: jq.q})
+	}
+	for _, c := range queries {
+		var got [2]*search.Results
+		for i, above := range []int{1 << 30, 0} {
+			restore := search.SplitAbove(above)
+			ix.ForgetResults()
+			res, err := ix.Search(ctx, search.Query{Text: c.q, Lang: c.lang, PerPage: 20})
+			restore()
+			if err != nil {
+				t.Fatalf("%q: %v", c.q, err)
+			}
+			got[i] = res
+		}
+		one, split := got[0], got[1]
+		if one.Total != split.Total || len(one.Items) != len(split.Items) || one.DidYouMean != split.DidYouMean {
+			t.Errorf("%q: one evaluation %d results (%q), split %d (%q)", c.q, one.Total, one.DidYouMean, split.Total, split.DidYouMean)
+			continue
+		}
+		for i := range one.Items {
+			a, b := one.Items[i], split.Items[i]
+			if a.Path != b.Path || math.Abs(a.Score-b.Score) > 1e-9*math.Abs(a.Score) {
+				t.Errorf("%q #%d: one evaluation %s (%g), split %s (%g)", c.q, i+1, a.Path, a.Score, b.Path, b.Score)
+			}
+		}
+	}
+}
+
 func TestConcurrentSearchesDuringReindex(t *testing.T) {
+	// Every search ranked in two halves, so that a re-indexing that commits between the
+	// halves' snapshots happens too: the search is evaluated again, never answered wrong.
+	defer search.SplitAbove(0)()
 	ix, _ := shippedIndex(t)
 	ctx := context.Background()
 	other := catalogueOf(t, "x", []string{"ar"}, lessonFile{"01-x", "ar", "درس", "البيانات المفتوحة في الجامعات"})
