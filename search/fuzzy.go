@@ -28,6 +28,7 @@ type vocabulary struct {
 	df     map[string]int
 	sorted []string           // the terms, in byte order, for prefix look-ups
 	tri    map[string][]int32 // trigram → indexes in sorted of the terms that have it
+	latin  map[string][]int32 // consonant skeleton → indexes in sorted of the Latin terms (loanword.go)
 }
 
 // loadVocabulary reads the vocabulary of the index.
@@ -45,7 +46,8 @@ func loadVocabulary(ctx context.Context, db *sql.DB) (*vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: read the vocabulary: %w", err)
 	}
-	v := &vocabulary{df: make(map[string]int, len(entries)), sorted: make([]string, 0, len(entries)), tri: map[string][]int32{}}
+	v := &vocabulary{df: make(map[string]int, len(entries)), sorted: make([]string, 0, len(entries)), tri: map[string][]int32{},
+		latin: map[string][]int32{}}
 	for _, e := range entries {
 		v.df[e.term] += e.df
 		v.sorted = append(v.sorted, e.term)
@@ -53,6 +55,11 @@ func loadVocabulary(ctx context.Context, db *sql.DB) (*vocabulary, error) {
 	slices.Sort(v.sorted)
 	v.sorted = slices.Compact(v.sorted)
 	for i, t := range v.sorted {
+		if len(t) >= 4 {
+			if sk := latinSkeleton(t); len(sk) >= minSkeleton {
+				v.latin[sk] = append(v.latin[sk], int32(i))
+			}
+		}
 		if runeLen(t) < FuzzyMinLetters-1 {
 			continue
 		}
@@ -185,7 +192,7 @@ func oneEdit(a, b []rune) bool {
 // correct fixes the plain words of a query that match nothing indexed: each is corrected
 // when it can be, and left out otherwise (unless it is all the query has). It reports
 // whether a word was corrected.
-func (v *vocabulary) correct(q *parsedQuery) bool {
+func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 	fixed := false
 	kept := 0
 	for i := range q.words {
@@ -210,6 +217,21 @@ func (v *vocabulary) correct(q *parsedQuery) bool {
 		if !w.plain || v.knows(*w) {
 			kept++
 			continue
+		}
+		if scriptOf(w.surface) == scriptArabic {
+			if t := v.loanword(w.surface); t != "" {
+				// A loanword in Arabic letters: the Latin word, and the other terms of its
+				// thesaurus group (the Arabic words for it among them).
+				w.fixed = t
+				w.exact, w.prefix = wordTerms(t, false)
+				if !contains(w.exact, t) {
+					w.exact = append(w.exact, t)
+				}
+				w.alts, w.mark = th.groupOf(t)
+				fixed = true
+				kept++
+				continue
+			}
 		}
 		if runeLen(w.surface) >= FuzzyMinLetters {
 			if t := v.nearest(w.surface); t != "" {

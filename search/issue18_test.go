@@ -10,6 +10,7 @@ import (
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 func snippetText(r search.Result) string {
@@ -168,5 +169,40 @@ func TestThesaurusReloadsWithContent(t *testing.T) {
 	index("مرتفق | مواطن\n")
 	if res := search1(t, ix, "المرتفقين", "ar"); res.Total == 0 {
 		t.Error("thesaurus back: nothing found")
+	}
+}
+
+// A loanword typed in Arabic letters finds the lessons that use the Latin word it stands for
+// (of two indexed words with its consonants, the one whose length is closest), and the page
+// says which word was searched for; an Arabic word that merely matches nothing is not read
+// as a loanword.
+func TestLoanwordsInArabicLetters(t *testing.T) {
+	db := storetest.Open(t)
+	ix := search.New(db)
+	cat := catalogueOf(t, "loan", []string{"ar", "en"},
+		lessonFile{"01-design", "en", "Service design", "Designing a public service with its users, step by step."},
+		lessonFile{"02-decision", "en", "Decisions", "Who takes the decision, and how a decision is explained. Decision after decision."},
+		lessonFile{"03-digital", "en", "Going digital", "A digital government offers its services online."},
+		lessonFile{"01-design", "ar", "تصميم الخدمات", "تصميم الخدمة العامة مع مستخدميها خطوة بخطوة."},
+		lessonFile{"02-decision", "ar", "القرارات", "من يتخذ القرار وكيف يشرح."},
+		lessonFile{"03-digital", "ar", "الحكومة الرقمية", "حكومة تقدم خدماتها عبر الإنترنت."})
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, want, dym string }{
+		{"ديزاين", "loan/01-design@en", "design"},
+		{"ديجيتال", "loan/03-digital@en", "digital"},
+	} {
+		res := search1(t, ix, c.q, "ar")
+		if got := refs(res); len(got) == 0 || got[0] != c.want {
+			t.Errorf("%q: %v, want %s first", c.q, got, c.want)
+		}
+		if !strings.Contains(strings.ToLower(res.DidYouMean), c.dym) {
+			t.Errorf("%q: did you mean %q, want it to name %q", c.q, res.DidYouMean, c.dym)
+		}
+	}
+	// «طلبيات» matches nothing and has Arabic-only letters: left out, not read as a loanword.
+	if res := search1(t, ix, "طلبيات القرار", "ar"); res.DidYouMean != "" || len(res.Ignored) != 1 {
+		t.Errorf("طلبيات: did you mean %q, ignored %v", res.DidYouMean, res.Ignored)
 	}
 }

@@ -32,8 +32,10 @@
 // one-letter proclitic, for a Latin word its English or French stem, and its normal form as
 // a prefix (every word: people stop typing mid-word, in any order). A number spelt in words
 // also matches its digits, and a run of words that is a term of the thesaurus (thesaurus.go,
-// the content folder's thesaurus.txt) any other term of its group. A word that matches
-// nothing indexed is corrected, when it has five letters or more, to the most frequent
+// the content folder's thesaurus.txt) any other term of its group. An Arabic word that
+// matches nothing indexed and may be a loanword («بلاتفورم») is searched for as the indexed
+// Latin word with its consonants and that word's thesaurus group (loanword.go). A word that
+// matches nothing indexed is otherwise corrected, when it has five letters or more, to the most frequent
 // indexed term one edit away (fuzzy.go: a trigram look-up in the index's vocabulary), and
 // the results say "did you mean"; otherwise it is left out. When all that finds little,
 // the thesaurus terms of other languages, then documents with only some of the words,
@@ -270,7 +272,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	if err != nil {
 		return nil, err
 	}
-	fixed := vocab.correct(pq)
+	fixed := vocab.correct(pq, ix.thesaurus.Load())
 	// The second half of a large query is ranked on a second connection, in its own read
 	// transaction; loadResult notices if that one saw a document the first does not have.
 	var other *sql.Tx
