@@ -218,6 +218,15 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 			kept++
 			continue
 		}
+		if scriptOf(w.surface) == scriptArabic && runeLen(w.surface) >= 3 {
+			if t := v.dialectSpelling(w.surface); t != "" {
+				w.fixed = t
+				w.exact, w.prefix = wordTerms(t, false)
+				fixed = true
+				kept++
+				continue
+			}
+		}
 		if scriptOf(w.surface) == scriptArabic {
 			if t := v.loanword(w.surface); t != "" {
 				// A loanword in Arabic letters: the Latin word, and the other terms of its
@@ -279,6 +288,33 @@ func (v *vocabulary) estimate(words []queryWord, limit int) int {
 			}
 		}
 		best = min(best, n)
+	}
+	return best
+}
+
+// dialectLetters are the letters that spoken Arabic merges with others, and that people
+// type as they say them: ذ as ز or د (زوي for ذوي), ث as س or ت, ظ as ض or ز, and back.
+var dialectLetters = map[rune][]rune{
+	'ز': {'ذ', 'ظ'}, 'د': {'ذ', 'ض'}, 'س': {'ث', 'ص'}, 'ت': {'ث', 'ط'}, 'ض': {'ظ', 'د'}, 'ظ': {'ض'},
+	'ذ': {'ز', 'د'}, 'ث': {'س', 'ت'},
+}
+
+// dialectSpelling returns the most frequent indexed word that w becomes when one of its
+// letters is written as the letter spoken Arabic merges it with, or "". Unlike a typo, such a
+// spelling is not limited to long words.
+func (v *vocabulary) dialectSpelling(w string) string {
+	rs := []rune(w)
+	best, bestDF := "", 0
+	for i, r := range rs {
+		for _, s := range dialectLetters[r] {
+			rs[i] = s
+			f := string(rs)
+			e, _ := wordTerms(f, false)
+			if df := v.maxDF(e); df > bestDF || df == bestDF && df > 0 && f < best {
+				best, bestDF = f, df
+			}
+			rs[i] = r
+		}
 	}
 	return best
 }

@@ -206,3 +206,30 @@ func TestLoanwordsInArabicLetters(t *testing.T) {
 		t.Errorf("طلبيات: did you mean %q, ignored %v", res.DidYouMean, res.Ignored)
 	}
 }
+
+// A word typed as spoken Arabic says it (ذ as ز, ث as س, ظ as ض) finds the word as written,
+// whatever its length, and the page says which word was searched for.
+func TestDialectSpellings(t *testing.T) {
+	db := storetest.Open(t)
+	ix := search.New(db)
+	cat := catalogueOf(t, "dialect", []string{"ar"},
+		lessonFile{"01-memory", "ar", "الذاكرة المؤسسية", "تحفظ الذاكرة المؤسسية ما تعلمته الإدارة."},
+		lessonFile{"02-culture", "ar", "ثقافة الانفتاح", "تتغير ثقافة الإدارة ببطء."},
+		lessonFile{"03-bans", "ar", "الحظر", "متى يكون الحظر مشروعا."})
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, want, dym string }{
+		{"الزاكرة", "dialect/01-memory@ar", "الذاكر"},
+		{"سقافة", "dialect/02-culture@ar", "ثقاف"},
+		{"الحضر", "dialect/03-bans@ar", "الحظر"},
+	} {
+		res := search1(t, ix, c.q, "ar")
+		if got := refs(res); len(got) == 0 || got[0] != c.want {
+			t.Errorf("%q: %v, want %s first", c.q, got, c.want)
+		}
+		if !strings.Contains(res.DidYouMean, c.dym) {
+			t.Errorf("%q: did you mean %q, want it to name %q", c.q, res.DidYouMean, c.dym)
+		}
+	}
+}
