@@ -51,7 +51,7 @@ func loadJudged(t testing.TB) []judgedQuery {
 			t.Fatalf("judged-queries.tsv:%d: %d columns, want 5", n, len(cols))
 		}
 		jq := judgedQuery{line: n, part: cols[0], cat: cols[1], lang: cols[2], q: cols[3]}
-		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" {
+		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" {
 			t.Fatalf("judged-queries.tsv:%d: part %q", n, jq.part)
 		}
 		for _, r := range strings.Split(cols[4], ",") {
@@ -154,16 +154,16 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and the held-out parts (held,
-// held2, held3) apart.
+// held2, held3, held4) apart.
 // On the tuning part it fails when recall@5 is below 0.95 overall or below 0.9 in a
 // category — issue 18's targets. The held-out parts are for measuring: their misses are not
 // listed, and they fail only below the figures they gave when they were first measured
 // (heldFloor), so that a change that makes the search worse on queries nobody tuned for is
-// caught. held2 (0.85 when written) and held (0.98) have since been read while improving the
-// search, so only held3 is still blind: written by a third judge and measured once, before
-// anything was changed for it, at 0.94 overall (synonyms 0.77, multi-word 0.88). Issue 18's
-// targets on the parts kept aside are not met; the figures are reported, not hidden.
-var heldFloor = map[string]float64{"held": 0.95, "held2": 0.85, "held3": 0.94}
+// caught. held (0.98 when written), held2 (0.85) and held3 (0.94) have since been read while
+// improving the search; held4, written blind by a fourth judge, was measured once after
+// that, at 0.89 overall (multi-word 0.73). Issue 18's targets on queries kept aside are not
+// met; the figures are reported, not hidden.
+var heldFloor = map[string]float64{"held": 0.95, "held2": 0.85, "held3": 0.94, "held4": 0.89}
 
 func TestJudgedQueries(t *testing.T) {
 	ix, _ := shippedIndex(t)
@@ -178,7 +178,7 @@ func TestJudgedQueries(t *testing.T) {
 	if perLang["ar"] < 140 {
 		t.Errorf("only %d Arabic judged queries; at least 140 are required", perLang["ar"])
 	}
-	for _, part := range []string{"tune", "held", "held2", "held3"} {
+	for _, part := range []string{"tune", "held", "held2", "held3", "held4"} {
 		byCat := map[string]*scores{}
 		var all scores
 		for _, jq := range qs {
