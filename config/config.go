@@ -18,16 +18,16 @@ import (
 
 // Config is everything the server needs to start.
 type Config struct {
-	Addr       string // listen address, e.g. ":8080"
-	DataDir    string // directory holding the database and the server's secret key
+	Addr    string // listen address, e.g. ":8080"
+	DataDir string // directory holding the database and the server's secret key
 	// DatabaseURL (MASAR_DATABASE_URL, --database-url) is a PostgreSQL server's database,
 	// postgres://user:password@host:5432/name?sslmode=…; unset, the database is the SQLite
 	// file in DataDir. The data directory still holds the server's keys either way.
 	DatabaseURL string
-	BaseURL    string // public URL, used in e-mails, certificates and cookies' Secure flag
-	ContentDir string // optional folder of courses replacing the embedded ones
-	SMTPURL    string // unset: mail stays in the outbox
-	MailFrom   string // From: header of outgoing mail; a bare address gets the platform's name per language
+	BaseURL     string // public URL, used in e-mails, certificates and cookies' Secure flag
+	ContentDir  string // optional folder of courses replacing the embedded ones
+	SMTPURL     string // unset: mail stays in the outbox
+	MailFrom    string // From: header of outgoing mail; a bare address gets the platform's name per language
 	// ReplyTo (MASAR_REPLY_TO) is the programme's address that replies to mail go to;
 	// unset: no Reply-To header.
 	ReplyTo       string
