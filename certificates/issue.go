@@ -357,22 +357,19 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 					return err
 				}
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO certificates(code, kind, official_id, course, workshop_id, name_ar, name_latin,
+			err = tx.QueryRowContext(ctx, `INSERT INTO certificates(code, kind, official_id, course, workshop_id, name_ar, name_latin,
 				title_ar, title_en, title_fr, hours, start_date, end_date, host_country, host_country_ar, host_country_en,
 				host_country_fr, city, recipient_hash, recipient_salt, language, issued_at, issued_by, reason, status,
 				supersedes, status_list, status_index, pdf_sha256, fact_country, fact_gender, fact_sector, pair,
 				template_version_id, wording_ar, wording_en, wording_fr)
-				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				c.Code, c.Kind, c.OfficialID, c.Course, c.WorkshopID, c.NameAr, c.NameLatin,
 				c.Title["ar"], c.Title["en"], c.Title["fr"], c.Hours, c.StartDate, c.EndDate, c.HostCountry,
 				c.HostCountryName["ar"], c.HostCountryName["en"], c.HostCountryName["fr"], c.City,
 				c.RecipientHash, c.RecipientSalt, c.Language, store.FormatTime(c.IssuedAt), issuedBy, c.Reason,
 				c.Supersedes, c.StatusList, c.StatusIndex, c.PDFSHA256, st.Country, st.Gender, st.Sector, c.PairLanguage(),
-				templateVersion, c.Wording.Ar, c.Wording.En, c.Wording.Fr)
+				templateVersion, c.Wording.Ar, c.Wording.En, c.Wording.Fr).Scan(&c.ID)
 			if err != nil {
-				return err
-			}
-			if c.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO certificate_files(certificate_id, pdf) VALUES(?, ?)", c.ID, pdf); err != nil {

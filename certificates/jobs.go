@@ -83,13 +83,10 @@ func (s *Service) StartWorkshopJob(ctx context.Context, actor audit.Actor, award
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO certificate_jobs(workshop_id, title_ar, title_en, title_fr, total, created_by, created_at)
-			VALUES(?, ?, ?, ?, ?, ?, ?)`, award.WorkshopID, a.title["ar"], a.title["en"], a.title["fr"], len(officialIDs), creator, store.Now())
+		err := tx.QueryRowContext(ctx, `INSERT INTO certificate_jobs(workshop_id, title_ar, title_en, title_fr, total, created_by, created_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id`, award.WorkshopID, a.title["ar"], a.title["en"], a.title["fr"], len(officialIDs), creator, store.Now()).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("certificates: start job: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		return audit.Record(ctx, tx, actor, "certificate.bulk_issue", fmt.Sprintf("workshop:%d", award.WorkshopID), "officials", "", fmt.Sprint(len(officialIDs)))
 	})

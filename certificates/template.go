@@ -270,12 +270,9 @@ func (s *Service) SaveTemplate(ctx context.Context, actor audit.Actor, id int64,
 			if n == 0 {
 				isDefault = 1
 			}
-			res, err := tx.ExecContext(ctx, "INSERT INTO certificate_templates(is_default, created_at) VALUES(?, ?)",
-				isDefault, store.FormatTime(v.SavedAt))
+			err := tx.QueryRowContext(ctx, "INSERT INTO certificate_templates(is_default, created_at) VALUES(?, ?) RETURNING id",
+				isDefault, store.FormatTime(v.SavedAt)).Scan(&v.TemplateID)
 			if err != nil {
-				return err
-			}
-			if v.TemplateID, err = res.LastInsertId(); err != nil {
 				return err
 			}
 		}
@@ -291,12 +288,9 @@ func (s *Service) SaveTemplate(ctx context.Context, actor audit.Actor, id int64,
 		if actor.ID != 0 {
 			by = actor.ID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO certificate_template_versions(template_id, version, body, saved_by, saved_by_name, saved_at)
-			VALUES(?, ?, ?, ?, ?, ?)`, v.TemplateID, v.Version, string(body), by, actor.Email, store.FormatTime(v.SavedAt))
+		err = tx.QueryRowContext(ctx, `INSERT INTO certificate_template_versions(template_id, version, body, saved_by, saved_by_name, saved_at)
+			VALUES(?, ?, ?, ?, ?, ?) RETURNING id`, v.TemplateID, v.Version, string(body), by, actor.Email, store.FormatTime(v.SavedAt)).Scan(&v.ID)
 		if err != nil {
-			return err
-		}
-		if v.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, "certificate_template.save", "certificate_template:"+strconv.FormatInt(v.TemplateID, 10),

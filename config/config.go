@@ -18,12 +18,16 @@ import (
 
 // Config is everything the server needs to start.
 type Config struct {
-	Addr       string // listen address, e.g. ":8080"
-	DataDir    string // directory holding the database and the server's secret key
-	BaseURL    string // public URL, used in e-mails, certificates and cookies' Secure flag
-	ContentDir string // optional folder of courses replacing the embedded ones
-	SMTPURL    string // unset: mail stays in the outbox
-	MailFrom   string // From: header of outgoing mail; a bare address gets the platform's name per language
+	Addr    string // listen address, e.g. ":8080"
+	DataDir string // directory holding the database and the server's secret key
+	// DatabaseURL (MASAR_DATABASE_URL, --database-url) is a PostgreSQL server's database,
+	// postgres://user:password@host:5432/name?sslmode=…; unset, the database is the SQLite
+	// file in DataDir. The data directory still holds the server's keys either way.
+	DatabaseURL string
+	BaseURL     string // public URL, used in e-mails, certificates and cookies' Secure flag
+	ContentDir  string // optional folder of courses replacing the embedded ones
+	SMTPURL     string // unset: mail stays in the outbox
+	MailFrom    string // From: header of outgoing mail; a bare address gets the platform's name per language
 	// ReplyTo (MASAR_REPLY_TO) is the programme's address that replies to mail go to;
 	// unset: no Reply-To header.
 	ReplyTo       string
@@ -166,6 +170,15 @@ const (
 // DBPath is the SQLite file inside the data directory.
 func (c Config) DBPath() string { return filepath.Join(c.DataDir, DatabaseFile) }
 
+// DatabaseSource is what store.Open opens: the PostgreSQL URL when one is set, otherwise
+// the SQLite file inside the data directory.
+func (c Config) DatabaseSource() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DBPath()
+}
+
 // SecretKeyPath is the server's key inside the data directory.
 func (c Config) SecretKeyPath() string { return filepath.Join(c.DataDir, SecretKeyFile) }
 
@@ -175,7 +188,7 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 // FromEnv overrides c with the MASAR_* variables that are set, using getenv.
 func (c *Config) FromEnv(getenv func(string) string) {
 	for name, p := range map[string]*string{
-		"MASAR_ADDR": &c.Addr, "MASAR_DATA": &c.DataDir, "MASAR_BASE_URL": &c.BaseURL,
+		"MASAR_ADDR": &c.Addr, "MASAR_DATA": &c.DataDir, "MASAR_DATABASE_URL": &c.DatabaseURL, "MASAR_BASE_URL": &c.BaseURL,
 		"MASAR_CONTENT": &c.ContentDir, "MASAR_SMTP_URL": &c.SMTPURL, "MASAR_MAIL_FROM": &c.MailFrom,
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
@@ -249,6 +262,7 @@ func ParseDays(s string) (time.Duration, error) {
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (database, keys)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL database, postgres://… (unset: the SQLite file in the data directory)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL, e.g. https://masar.example.org")
 	fs.StringVar(&c.ContentDir, "content", c.ContentDir, "folder of course materials replacing the built-in ones")
 }
@@ -288,6 +302,11 @@ func (c *Config) Validate() error {
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("config: base URL %q is not an http(s) URL", c.BaseURL))
 	}
+	if c.DatabaseURL != "" {
+		if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") {
 			errs = append(errs, fmt.Errorf("config: MASAR_SMTP_URL must be smtp://… or smtps://…"))
@@ -325,6 +344,27 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkDatabaseURL refuses a MASAR_DATABASE_URL that is not a PostgreSQL URL with a host
+// and a database, without repeating its password in the message.
+func checkDatabaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("config: MASAR_DATABASE_URL is not a URL (write e.g. postgres://masar:secret@db.example.org:5432/masar?sslmode=verify-full)")
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("config: MASAR_DATABASE_URL %q must be postgres://… (unset it to use the SQLite file in the data directory)", u.Redacted())
+	}
+	if u.Host == "" || strings.Trim(u.Path, "/") == "" {
+		return fmt.Errorf("config: MASAR_DATABASE_URL %q must name a host and a database, e.g. postgres://masar@db.example.org:5432/masar", u.Redacted())
+	}
+	return nil
 }
 
 // ParseProxies reads a comma-separated list of IP addresses and CIDR ranges

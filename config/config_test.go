@@ -114,3 +114,44 @@ func TestUploadLimits(t *testing.T) {
 		t.Errorf("intake %q", got)
 	}
 }
+
+// TestDatabaseURL: unset, the database is the SQLite file in the data directory; a
+// PostgreSQL URL from the environment or the flag (the flag wins) is what the store opens;
+// anything else is refused with a message that names the setting and hides the password.
+func TestDatabaseURL(t *testing.T) {
+	cfg, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.DatabaseSource(), cfg.DBPath(); got != want {
+		t.Errorf("unset: database %q, want the SQLite file %q", got, want)
+	}
+
+	const pg = "postgres://masar:s3cret@db.example.org:5432/masar?sslmode=verify-full"
+	t.Setenv("MASAR_DATABASE_URL", pg)
+	cfg, err = Load(nil)
+	if err != nil || cfg.DatabaseSource() != pg {
+		t.Errorf("from the environment: %q (%v), want %q", cfg.DatabaseSource(), err, pg)
+	}
+	const flagURL = "postgresql://other@db2.example.org/masar"
+	cfg, err = Load([]string{"--database-url", flagURL})
+	if err != nil || cfg.DatabaseSource() != flagURL {
+		t.Errorf("from the flag: %q (%v), want %q", cfg.DatabaseSource(), err, flagURL)
+	}
+
+	for _, bad := range []string{
+		"mysql://masar:s3cret@db.example.org/masar",
+		"postgres://masar:s3cret@db.example.org:5432/",
+		"/var/lib/masar/masar.db",
+	} {
+		t.Setenv("MASAR_DATABASE_URL", bad)
+		_, err := Load(nil)
+		if err == nil || !strings.Contains(err.Error(), "MASAR_DATABASE_URL") {
+			t.Errorf("%q: error %v, want one naming MASAR_DATABASE_URL", bad, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%q: the message repeats the password: %v", bad, err)
+		}
+	}
+}

@@ -352,18 +352,19 @@ func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustCh
 		country = in.Country
 	}
 	t := now()
-	res, err := tx.ExecContext(ctx, `INSERT INTO officials(email, email_norm, password_hash, name_ar, name_latin, job_title,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO officials(email, email_norm, password_hash, name_ar, name_latin, job_title,
 		organisation, country, sector, gender, language, role, must_change_password, confirm_to_log_in, created_at, updated_at)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		in.Email, NormaliseEmail(in.Email), hash, in.NameAr, in.NameLatin, in.JobTitle, in.Organisation, country,
-		in.Sector, in.Gender, in.Language, role, mustChange, confirmFirst, t, t)
+		in.Sector, in.Gender, in.Language, role, mustChange, confirmFirst, t, t).Scan(&id)
 	if store.IsUniqueViolation(err) {
 		return 0, problem.Fields{"email": "field.email.taken"}.Err()
 	}
 	if err != nil {
 		return 0, fmt.Errorf("officials: insert: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // emailTaken reports whether err is insert's "this address has an account".

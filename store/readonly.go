@@ -152,7 +152,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 // a database to.
 func LatestSchemaVersion() int64 {
 	var latest int64
-	ents, _ := fs.ReadDir(migrations, "migrations")
+	ents, _ := fs.ReadDir(migrations, "migrations/sqlite")
 	for _, e := range ents {
 		num, _, ok := strings.Cut(e.Name(), "_")
 		if n, err := strconv.ParseInt(num, 10, 64); ok && err == nil && n > latest {
@@ -163,7 +163,12 @@ func LatestSchemaVersion() int64 {
 }
 
 // Check runs SQLite's integrity check (quick_check) on the database: nil when it is sound.
+//
+// On PostgreSQL, whose pages the server checks itself, it checks that the database answers.
 func (db *DB) Check(ctx context.Context) error {
+	if db.dialect == Postgres {
+		return db.Ping(ctx)
+	}
 	var res string
 	if err := db.R.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)

@@ -32,7 +32,7 @@ func TestCollect(t *testing.T) {
 	}
 	noOpenRows(t, db)
 
-	rows, err = db.R.QueryContext(ctx, "SELECT 'x' WHERE 0")
+	rows, err = db.R.QueryContext(ctx, "SELECT 'x' WHERE 1 = 0")
 	empty, err := store.Collect(rows, err, store.Column[string])
 	if err != nil || empty == nil || len(empty) != 0 {
 		t.Fatalf("Collect of no rows = %#v, %v; want an empty, non-nil slice", empty, err)

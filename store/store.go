@@ -1,5 +1,6 @@
-// Package store opens Masar's SQLite database, applies the embedded migrations and runs
-// transactions. It knows nothing of the tables' meaning: each feature package owns its SQL.
+// Package store opens Masar's database (an embedded SQLite file by default, or a
+// PostgreSQL server), applies the embedded migrations of its dialect and runs transactions.
+// It knows nothing of the tables' meaning: each feature package owns its SQL.
 package store
 
 import (
@@ -18,23 +19,34 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
-//go:embed migrations/*.sql
+// migrations holds one folder of goose files per dialect (migrations/sqlite,
+// migrations/postgres), with the same version numbers, kept producing the same tables and
+// columns by TestSchemaParity.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // ErrNotFound is returned by feature packages when a row does not exist; web maps it to 404.
 var ErrNotFound = errors.New("not found")
 
-// DB is the database: one writer connection, so that writes queue in Go rather than fail on
-// SQLite's lock, and a pool of readers that WAL lets run beside the writer.
+// DB is the database. On SQLite: one writer connection, so that writes queue in Go rather
+// than fail on SQLite's lock, and a pool of readers that WAL lets run beside the writer. On
+// PostgreSQL both are pools (see openPostgres).
 type DB struct {
-	// W is the single writer connection. Every INSERT/UPDATE/DELETE goes through it.
+	// W is the writer: every INSERT/UPDATE/DELETE goes through it. On SQLite it is a single
+	// connection, which serialises the writers; on PostgreSQL it is a pool.
 	W *sql.DB
-	// R is the reader pool, for SELECTs outside transactions.
-	R    *sql.DB
+	// R is the reader pool, for SELECTs outside transactions. It refuses writes on both
+	// backends.
+	R       *sql.DB
+	dialect Dialect
+	// path is the SQLite file, or the PostgreSQL URL without its password.
 	path string
 	// lock is the shared hold on the data directory of a read-only opening, released by
 	// Close; nil otherwise.
@@ -64,21 +76,28 @@ func (db *DB) Read(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// Open opens (creating if needed) the database file at path, applies pending migrations
-// and returns it ready for use. An existing file that is empty (0 bytes) or not Masar's is
+// Open opens the database at source, applies pending migrations and returns it ready for
+// use. source is a PostgreSQL URL (postgres://… or postgresql://…), or else the path of a
+// SQLite file, created if needed. An existing file that is empty (0 bytes) or not Masar's is
 // refused (ErrEmptyDatabase, ErrForeignDatabase), never initialised over; a failure to
 // write names its cause (the disk is full, the file system is read-only, permission
 // denied) with the directory.
-func Open(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, path, true)
+func Open(ctx context.Context, source string) (*DB, error) {
+	if IsPostgresURL(source) {
+		return openPostgres(ctx, source, true)
+	}
+	return open(ctx, source, true)
 }
 
-// OpenShared opens the existing database at path beside the process that owns it (a
+// OpenShared opens the existing database at source beside the process that owns it (a
 // running server): it creates nothing and applies no migration, and refuses a database
 // whose migrations are behind this program's (ErrSchemaBehind), whose code would not fit
 // it.
-func OpenShared(ctx context.Context, path string) (*DB, error) {
-	return open(ctx, path, false)
+func OpenShared(ctx context.Context, source string) (*DB, error) {
+	if IsPostgresURL(source) {
+		return openPostgres(ctx, source, false)
+	}
+	return open(ctx, source, false)
 }
 
 // ErrSchemaBehind: the database lacks migrations that this program has.
@@ -146,7 +165,7 @@ func open(ctx context.Context, path string, owner bool) (*DB, error) {
 	// Readers idle for a while are recycled: a connection that saw a large write before it
 	// went idle was measured slower afterwards, until reopened.
 	r.SetConnMaxIdleTime(time.Minute)
-	return &DB{W: w, R: r, path: path}, nil
+	return &DB{W: w, R: r, dialect: SQLite, path: path}, nil
 }
 
 // checkWritable writes the database's header with what it holds, so that a database the
@@ -165,7 +184,11 @@ func checkWritable(ctx context.Context, db *sql.DB, dir string) error {
 
 // checkMigrated refuses a database that lacks some of this program's migrations.
 func checkMigrated(ctx context.Context, db *sql.DB, path string) error {
-	p, err := provider(db)
+	return checkMigratedAs(ctx, db, SQLite, path)
+}
+
+func checkMigratedAs(ctx context.Context, db *sql.DB, d Dialect, path string) error {
+	p, err := providerFor(db, d)
 	if err != nil {
 		return err
 	}
@@ -179,12 +202,29 @@ func checkMigrated(ctx context.Context, db *sql.DB, path string) error {
 	return nil
 }
 
-func provider(db *sql.DB) (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations")
+// provider runs the SQLite migrations on db.
+func provider(db *sql.DB) (*goose.Provider, error) { return providerFor(db, SQLite) }
+
+// providerFor runs the migrations of dialect d on db.
+func providerFor(db *sql.DB, d Dialect) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+d.String())
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	gd := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if d == Postgres {
+		gd = goose.DialectPostgres
+		// Several Masar instances may start together on one PostgreSQL database: a session
+		// advisory lock lets one of them migrate while the others wait, rather than all
+		// trying the same migration at once.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("store: migrations lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(gd, db, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
@@ -220,8 +260,11 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Path is the database file's path.
+// Path is the database file's path; on PostgreSQL, its URL without the password.
 func (db *DB) Path() string { return db.path }
+
+// Dialect is the SQL dialect the database speaks, for the few queries that must differ.
+func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Tx runs fn in one write transaction (BEGIN IMMEDIATE): it commits when fn returns nil
 // and rolls back otherwise, so that writes that must hold together do. A panic in fn rolls
@@ -259,7 +302,13 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // otherwise kept in the -wal file until it is reused. It reports whether the checkpoint was
 // complete; a reader in the middle of a long query can hold it back (busy), and the next
 // checkpoint does the rest.
+//
+// PostgreSQL has no such log file to truncate (its WAL is recycled by the server and its
+// backups are the operator's, with pg_dump): there it reports true and does nothing.
 func (db *DB) Checkpoint(ctx context.Context) (bool, error) {
+	if db.dialect == Postgres {
+		return true, nil
+	}
 	var busy, logFrames, done int
 	if err := db.W.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
 		return false, fmt.Errorf("store: checkpoint: %w", err)
@@ -276,7 +325,12 @@ func (db *DB) Ping(ctx context.Context) error {
 // Backup writes a consistent copy of the live database to dest (VACUUM INTO), safe to run
 // while the server is writing. dest must not exist; it is created readable by its owner
 // alone (0600) before SQLite writes to it.
+//
+// On PostgreSQL it refuses (ErrNotSQLite): a server's backups are taken with pg_dump.
 func (db *DB) Backup(ctx context.Context, dest string) error {
+	if db.dialect == Postgres {
+		return fmt.Errorf("store: backup to %s: %w (use pg_dump for a PostgreSQL database)", dest, ErrNotSQLite)
+	}
 	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("store: backup: %s already exists", dest)
@@ -324,9 +378,16 @@ func private(path string) error {
 	return nil
 }
 
-// IsUniqueViolation reports whether err is a UNIQUE constraint failure.
+// IsUniqueViolation reports whether err is a UNIQUE constraint failure, on either backend.
 func IsUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == pgUniqueViolation
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // Queryer is what both *sql.DB and *sql.Tx offer, so that read helpers can run inside or
@@ -349,7 +410,12 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 
 // Relaxed runs fn with the writer's durability lowered (synchronous=OFF): for bulk loading
 // fixtures in benchmarks, never for user data. The setting is restored afterwards.
+// On PostgreSQL, whose writer is a pool where a session setting would not follow the
+// statements, fn runs as it is.
 func (db *DB) Relaxed(ctx context.Context, fn func() error) error {
+	if db.dialect == Postgres {
+		return fn()
+	}
 	if _, err := db.W.ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil {
 		return err
 	}

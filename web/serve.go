@@ -129,7 +129,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if !owner {
 		openDB = store.OpenShared
 	}
-	db, err := openDB(ctx, cfg.DBPath())
+	db, err := openDB(ctx, cfg.DatabaseSource())
 	if err != nil {
 		return nil, err
 	}

@@ -17,4 +17,5 @@ CREATE TABLE quiz_draws (
 ALTER TABLE quiz_attempts ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
 
 -- +goose Down
-SELECT 1;
+ALTER TABLE quiz_attempts DROP COLUMN questions;
+DROP TABLE quiz_draws;

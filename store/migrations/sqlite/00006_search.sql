@@ -78,4 +78,3 @@ DROP TABLE search_titles;
 DROP TABLE search_fts;
 DROP TABLE search_docs;
 DROP TABLE search_keys;
-SELECT 1;

@@ -27,4 +27,7 @@ END;
 -- +goose StatementEnd
 
 -- +goose Down
-SELECT 1;
+DROP TRIGGER officials_fts_delete;
+DROP TRIGGER officials_fts_update;
+DROP TRIGGER officials_fts_insert;
+DROP TABLE officials_fts;

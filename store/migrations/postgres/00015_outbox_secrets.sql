@@ -8,4 +8,5 @@ ALTER TABLE outbox ADD COLUMN recipient_text TEXT;
 ALTER TABLE outbox ADD COLUMN recipient_html TEXT;
 
 -- +goose Down
-SELECT 1;
+ALTER TABLE outbox DROP COLUMN recipient_html;
+ALTER TABLE outbox DROP COLUMN recipient_text;

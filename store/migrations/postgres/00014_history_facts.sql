@@ -32,4 +32,12 @@ UPDATE certificates SET
 CREATE INDEX certificates_fact_country ON certificates(fact_country, status);
 
 -- +goose Down
-SELECT 1;
+DROP INDEX certificates_fact_country;
+ALTER TABLE certificates DROP COLUMN fact_sector;
+ALTER TABLE certificates DROP COLUMN fact_gender;
+ALTER TABLE certificates DROP COLUMN fact_country;
+ALTER TABLE registrations DROP COLUMN fact_sector;
+ALTER TABLE registrations DROP COLUMN fact_gender;
+ALTER TABLE enrolments DROP COLUMN fact_sector;
+ALTER TABLE enrolments DROP COLUMN fact_gender;
+ALTER TABLE enrolments DROP COLUMN fact_country;

@@ -31,4 +31,5 @@ CREATE TABLE outbox_attachments (
 CREATE INDEX outbox_attachments_outbox ON outbox_attachments(outbox_id);
 
 -- +goose Down
-SELECT 1;
+DROP TABLE outbox_attachments;
+DROP TABLE outbox;

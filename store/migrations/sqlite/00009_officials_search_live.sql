@@ -21,4 +21,17 @@ END;
 DELETE FROM officials_fts WHERE rowid IN (SELECT id FROM officials WHERE deleted_at IS NOT NULL);
 
 -- +goose Down
-SELECT 1;
+DROP TRIGGER officials_fts_erase;
+DROP TRIGGER officials_fts_update;
+
+-- +goose StatementBegin
+CREATE TRIGGER officials_fts_update AFTER UPDATE OF name_ar, name_latin, email_norm, organisation ON officials BEGIN
+    UPDATE officials_fts SET body = new.name_ar || ' ' || new.name_latin || ' ' || new.email_norm || ' ' || new.organisation
+    WHERE rowid = new.id;
+END;
+-- +goose StatementEnd
+
+-- Erased accounts were in the index before this migration.
+INSERT INTO officials_fts(rowid, body)
+    SELECT id, name_ar || ' ' || name_latin || ' ' || email_norm || ' ' || organisation FROM officials
+    WHERE deleted_at IS NOT NULL;

@@ -27,4 +27,6 @@ WHERE actor_id IN (SELECT id FROM officials WHERE deleted_at IS NOT NULL);
 INSERT INTO officials_fts(officials_fts, rank) VALUES ('secure-delete', 1);
 
 -- +goose Down
-SELECT 1;
+INSERT INTO officials_fts(officials_fts, rank) VALUES ('secure-delete', 0);
+ALTER TABLE officials DROP COLUMN pseudonym;
+DROP TABLE erasure_requests;

@@ -80,4 +80,6 @@ CREATE TABLE certificate_jobs (
 );
 
 -- +goose Down
-SELECT 1;
+DROP TABLE certificate_jobs;
+DROP TABLE certificate_files;
+DROP TABLE certificates;

@@ -39,4 +39,11 @@ CREATE TABLE mail_optouts (
 );
 
 -- +goose Down
-SELECT 1;
+DROP TABLE mail_optouts;
+DROP INDEX outbox_status;
+ALTER TABLE outbox DROP COLUMN category;
+ALTER TABLE outbox DROP COLUMN first_failed_at;
+ALTER TABLE outbox DROP COLUMN series_started_at;
+ALTER TABLE outbox DROP COLUMN useful_until;
+ALTER TABLE outbox DROP COLUMN reason;
+ALTER TABLE outbox DROP COLUMN status;
