@@ -108,19 +108,23 @@ func issuerKind(name string) kind {
 			}
 			return true, nil
 		},
-		check: checkIssuerKey,
-		create: func() ([]byte, error) {
-			priv, err := rsa.GenerateKey(rand.Reader, IssuerKeyBits)
-			if err != nil {
-				return nil, err
-			}
-			der, err := x509.MarshalPKCS8PrivateKey(priv)
-			if err != nil {
-				return nil, err
-			}
-			return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
-		},
+		check:  checkIssuerKey,
+		create: NewIssuerKeyPEM,
 	}
+}
+
+// NewIssuerKeyPEM makes a new issuer key (RSA of IssuerKeyBits, PKCS #8, PEM): for a new
+// installation, and for a rotation (RotateIssuerKey).
+func NewIssuerKeyPEM() ([]byte, error) {
+	priv, err := rsa.GenerateKey(rand.Reader, IssuerKeyBits)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
 // checkIssuerKey refuses what is not an RSA private key in PKCS #8 PEM, the form the
