@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/masar-platform/masar/store"
 )
@@ -279,3 +280,35 @@ func readKey(ctx context.Context, db *store.DB, k kind) ([]byte, bool, error) {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// SchemaVersion is the migration that added the leases and keys tables: a database at an
+// older version (an old backup's) holds no keys.
+const SchemaVersion = 25
+
+// Key is a row of the keys table.
+type Key struct {
+	// Name is SecretName, IssuerKeyName, or that of a retired issuer key (see Retired).
+	Name  string
+	Value []byte
+}
+
+// Retired reports whether k is an issuer key that a rotation retired.
+func (k Key) Retired() bool { return strings.HasPrefix(k.Name, retiredPrefix) }
+
+// StoredKeys lists the keys the database holds, by name: what a backup of it carries. A
+// database older than SchemaVersion holds none.
+func StoredKeys(ctx context.Context, db *store.DB) ([]Key, error) {
+	v, err := db.SchemaVersion(ctx)
+	if err != nil || v < SchemaVersion {
+		return nil, err
+	}
+	rows, err := db.R.QueryContext(ctx, `SELECT name, value FROM keys ORDER BY name`)
+	keys, err := store.Collect(rows, err, func(r store.Scanner) (Key, error) {
+		var k Key
+		return k, r.Scan(&k.Name, &k.Value)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster: stored keys: %w", err)
+	}
+	return keys, nil
+}
