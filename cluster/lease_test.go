@@ -154,6 +154,17 @@ func (c *contender) stop(t *testing.T) {
 	}
 }
 
+// secondInstance opens db again with connections of its own, as another process would.
+func secondInstance(t *testing.T, db *store.DB) *store.DB {
+	t.Helper()
+	other, err := store.OpenShared(context.Background(), db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	return other
+}
+
 // Two instances on one database: the work runs in exactly one of them, for as long as it
 // renews its lease; when that instance stops, the other takes the work over at its next
 // try, without waiting for the lease to expire.
@@ -162,7 +173,7 @@ func TestOneInstanceRunsTheWorkUntilItStops(t *testing.T) {
 	clock := newClock()
 	w := newWork()
 	a := start(db, clock, "instance-a", w)
-	b := start(db, clock, "instance-b", w)
+	b := start(secondInstance(t, db), clock, "instance-b", w)
 	defer a.stop(t)
 	defer b.stop(t)
 
