@@ -15,6 +15,7 @@ import (
 
 	"github.com/masar-platform/masar/cluster"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 // openAt opens (creating and migrating) the database at path, closed when the test ends:
@@ -104,19 +105,14 @@ func TestShortSecretFileIsNotImported(t *testing.T) {
 func TestConcurrentFirstStartsAgreeOnTheSecret(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "masar.db")
-	openAt(t, path) // migrated once, as the first instance to start would
+	first := storetest.Open(t) // migrated once, as the first instance to start would
 	const n = 8
 	secrets := make([][]byte, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		// Each instance has its own connections, as separate processes would.
-		db, err := store.OpenShared(ctx, path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
+		db := secondInstance(t, first)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
