@@ -1,7 +1,8 @@
 // Package backup writes and restores Masar's backups: one file holding everything a data
 // directory needs to be brought back — a consistent snapshot of the database, the server's
 // key and the issuer key that signs the credentials — with a manifest that names each file
-// and its checksum.
+// and its checksum. Since the keys moved into the database (the cluster package), they
+// travel inside its snapshot; key files a data directory still has are carried too.
 //
 // A backup is a gzip-compressed tar archive: the tools to look into one (tar tzvf) or take
 // it apart by hand (tar xzf) are on every server, it is written as a stream, and SQLite
@@ -26,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/masar-platform/masar/cluster"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/store"
 )
@@ -145,6 +147,17 @@ func Create(ctx context.Context, dataDir, dest string, force bool) (*Manifest, e
 	if err != nil {
 		return nil, err
 	}
+	// Keys kept in the database travel inside its snapshot: a key file the directory lacks
+	// is then no loss, and the manifest says where the key is.
+	inDB, err := keysIn(ctx, snapshot)
+	if err != nil {
+		return nil, err
+	}
+	for i := range missing {
+		if inDB[missing[i].Name] {
+			missing[i].Note = "kept in the database (" + config.DatabaseFile + "), which the backup holds"
+		}
+	}
 	m.Missing = missing
 	paths := map[string]string{config.DatabaseFile: snapshot}
 	for _, k := range keys {
@@ -175,6 +188,29 @@ func Create(ctx context.Context, dataDir, dest string, force bool) (*Manifest, e
 	}
 	syncDir(dir)
 	return m, nil
+}
+
+// keyFiles maps the key files of a data directory to the rows of the database's keys
+// table that replaced them (see the cluster package).
+var keyFiles = map[string]string{config.SecretKeyFile: cluster.SecretName, config.IssuerKeyFile: cluster.IssuerKeyName}
+
+// keysIn reports which key files the database snapshot holds the keys of.
+func keysIn(ctx context.Context, snapshot string) (map[string]bool, error) {
+	db, _, err := store.OpenReadOnly(ctx, snapshot, true)
+	if err != nil {
+		return nil, fmt.Errorf("backup: read the snapshot's keys: %w", err)
+	}
+	keys, err := cluster.StoredKeys(ctx, db)
+	if err = errors.Join(err, db.Close()); err != nil {
+		return nil, fmt.Errorf("backup: read the snapshot's keys: %w", err)
+	}
+	in := map[string]bool{}
+	for file, row := range keyFiles {
+		for _, k := range keys {
+			in[file] = in[file] || k.Name == row
+		}
+	}
+	return in, nil
 }
 
 // describe is a file's size and checksum, as the manifest lists it.

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/cluster"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/store"
 )
@@ -28,6 +29,9 @@ type Restored struct {
 	SchemaFrom, SchemaTo int64
 	// IssuerKeys maps each issuer key file restored to its key id (as in jwks.json).
 	IssuerKeys map[string]string
+	// DatabaseKeys says which keys the restored database holds, in words: "server secret",
+	// "issuer key <kid>", "retired issuer key <kid>".
+	DatabaseKeys []string
 	// Replaced lists the files of the directory that the restore replaced or removed
 	// (with force).
 	Replaced []string
@@ -188,6 +192,9 @@ func (res *Restored) check(ctx context.Context, stage string) error {
 	if err == nil {
 		res.SchemaTo, err = db.SchemaVersion(ctx)
 	}
+	if err == nil {
+		err = res.describeKeys(ctx, db)
+	}
 	if err = errors.Join(err, db.Close()); err != nil {
 		return fmt.Errorf("restore: the database in the backup: %w", err)
 	}
@@ -228,4 +235,29 @@ func replace(stage, dataDir string, m *Manifest) ([]string, error) {
 	}
 	slices.Sort(replaced)
 	return slices.Compact(replaced), nil
+}
+
+// describeKeys lists the keys the restored database holds, checking that the issuer keys
+// read as keys: a restore fails on a broken key in the database as on a broken key file.
+func (res *Restored) describeKeys(ctx context.Context, db *store.DB) error {
+	keys, err := cluster.StoredKeys(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if k.Name == cluster.SecretName {
+			res.DatabaseKeys = append(res.DatabaseKeys, "server secret")
+			continue
+		}
+		kid, err := certificates.IssuerKeyIDPEM(k.Value)
+		if err != nil {
+			return fmt.Errorf("%w: the database's %s: %v", ErrDamaged, k.Name, err)
+		}
+		what := "issuer key "
+		if k.Retired() {
+			what = "retired issuer key "
+		}
+		res.DatabaseKeys = append(res.DatabaseKeys, what+kid)
+	}
+	return nil
 }

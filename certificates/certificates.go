@@ -67,8 +67,15 @@ type Options struct {
 	// BaseURL is the platform's public address (no trailing slash): the QR codes, the
 	// verification links and the credentials' identifiers are built on it.
 	BaseURL string
-	// DataDir holds the issuer key (issuer-key.pem), created on first start.
+	// DataDir holds the issuer key (issuer-key.pem), created on first start, unless
+	// IssuerKey is given.
 	DataDir string
+	// IssuerKey, when not nil, is the issuer key (PKCS #8, PEM) that every instance on the
+	// database shares (cluster.IssuerKeyPEM): the service then reads and writes no key file.
+	IssuerKey []byte
+	// RetiredIssuerKeys are the keys a rotation retired (PEM, oldest first): published with
+	// IssuerKey, so that what they signed still verifies. Read only with IssuerKey.
+	RetiredIssuerKeys [][]byte
 	// ArabicFont and ArabicBoldFont optionally replace the embedded Arabic faces (Noto Naskh
 	// Arabic) with TrueType or OpenType files, e.g. Amiri. Empty: the embedded ones.
 	ArabicFont, ArabicBoldFont string
@@ -145,7 +152,11 @@ func New(ctx context.Context, db *store.DB, o Options) (*Service, error) {
 		now: func() time.Time { return time.Now().UTC() }}
 	// An existing key is read now, so that a broken one stops the start-up; a missing one is
 	// created when first needed.
-	if _, err := os.Stat(s.keyPath); err == nil {
+	if o.IssuerKey != nil {
+		if err := s.useSharedKeys(o.IssuerKey, o.RetiredIssuerKeys); err != nil {
+			return nil, err
+		}
+	} else if _, err := os.Stat(s.keyPath); err == nil {
 		if _, err := s.issuer(); err != nil {
 			return nil, err
 		}

@@ -151,14 +151,66 @@ func (s *Service) issuer() (*issuerKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The header names the key by its DID URL, which a verifier resolves through the
-		// DID document (Open Badges 3.0 §8.2.4.1: kid, a URI dereferenced to the JWK).
-		if k.signer, err = newSigner(k, s.KeyURL(k.kid)); err != nil {
+		if err := s.useKeys(k, prev); err != nil {
 			return nil, err
 		}
-		s.key, s.previous = k, prev
 	}
 	return s.key, nil
+}
+
+// useKeys makes k the key that signs and prev the retired ones published with it. Called
+// with keyMu held, or before the service is shared.
+func (s *Service) useKeys(k *issuerKey, prev []*issuerKey) error {
+	// The header names the key by its DID URL, which a verifier resolves through the DID
+	// document (Open Badges 3.0 §8.2.4.1: kid, a URI dereferenced to the JWK).
+	signer, err := newSigner(k, s.KeyURL(k.kid))
+	if err != nil {
+		return err
+	}
+	k.signer = signer
+	s.key, s.previous = k, prev
+	return nil
+}
+
+// useSharedKeys takes the issuer key and the retired ones from PEM (Options.IssuerKey),
+// leaving out a retired copy of the current key, and the same retired key twice.
+func (s *Service) useSharedKeys(current []byte, retired [][]byte) error {
+	k, err := issuerKeyFromPEM("the shared issuer key", current)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{k.kid: true}
+	var prev []*issuerKey
+	for i, b := range retired {
+		r, err := issuerKeyFromPEM(fmt.Sprintf("retired issuer key %d", i+1), b)
+		if err != nil {
+			return err
+		}
+		if !seen[r.kid] {
+			seen[r.kid] = true
+			prev = append(prev, r)
+		}
+	}
+	return s.useKeys(k, prev)
+}
+
+func issuerKeyFromPEM(what string, b []byte) (*issuerKey, error) {
+	priv, err := parseIssuerKey(what, b)
+	if err != nil {
+		return nil, err
+	}
+	return newIssuerKey(priv)
+}
+
+// IssuerKeyIDPEM returns the key id of the issuer key b (PKCS #8, PEM), as
+// /.well-known/jwks.json publishes it: so that a rotation of the shared key can say which
+// key it retired and which one signs now.
+func IssuerKeyIDPEM(b []byte) (string, error) {
+	k, err := issuerKeyFromPEM("issuer key", b)
+	if err != nil {
+		return "", err
+	}
+	return k.kid, nil
 }
 
 // publishedKeys are the current key followed by the keys it replaced.
