@@ -147,3 +147,34 @@ func TestConcurrentRoleChangesAuditEachStep(t *testing.T) {
 		t.Errorf("the account's role is %v (%v), the audit log's last step %s", got, err, prev)
 	}
 }
+
+// TestMembershipChangeRecordedOnce: admins removing one member state at about the same
+// moment remove it once, and the audit log records one change; an unknown state is not
+// found. (Unlike the tests above, nothing here holds a transaction open to force the two
+// reads together: the earlier read-then-update rarely lost the race on PostgreSQL, and this
+// test did not catch it.)
+func TestMembershipChangeRecordedOnce(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.SetMember(ctx, audit.Actor{Email: "admin@example.org"}, "JO", false); err != nil {
+				t.Errorf("set member: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	entries, total, err := audit.List(ctx, s.db, audit.Filter{Action: "country.member", Subject: "country:JO"})
+	if err != nil || total != 1 || entries[0].From != "true" || entries[0].To != "false" {
+		t.Fatalf("%d changes recorded (%v): %+v, want one from true to false", total, err, entries)
+	}
+	if c, err := s.Country(ctx, "JO"); err != nil || c.Member {
+		t.Errorf("JO after the change: %+v %v", c, err)
+	}
+	if err := s.SetMember(ctx, audit.Actor{Email: "admin@example.org"}, "XX", true); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown state: %v, want not found", err)
+	}
+}
