@@ -24,19 +24,21 @@ import (
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 var ctx = context.Background()
+
+// The tests of this file run on SQLite whatever MASAR_TEST_DATABASE says: a Masar backup is
+// a copy of a data directory's SQLite file and keys, and a restore writes one back. On a
+// PostgreSQL installation both are refused (TestPostgresInstallationIsRefused).
 
 // dataDir makes a data directory as a server leaves it: a database with one account, the
 // server key and an issuer key (unless noIssuer).
 func dataDir(t *testing.T, noIssuer bool) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "data")
-	db, err := store.Open(ctx, filepath.Join(dir, "masar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.OpenSQLite(t)
+	dir := filepath.Dir(db.Path())
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,9 @@ func backupCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := backup.CheckCreate(cfg.DatabaseURL); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
 		return usageError{"backup: name the destination file\n" + usage}
 	}
@@ -53,6 +56,9 @@ func restoreCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		fs.BoolVar(&force, "force", false, "replace the database and keys of a directory that has them")
 	})
 	if err != nil {
+		return err
+	}
+	if err := backup.CheckRestore(cfg.DatabaseURL); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

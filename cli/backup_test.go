@@ -33,6 +33,8 @@ import (
 // certificate job still running, no server key — the commands that only read (backup,
 // export participants, content check) leave every file as it was, byte for byte and time
 // for time: no migration, no job marked interrupted, no key created, no WAL files.
+// It runs on SQLite whatever MASAR_TEST_DATABASE says: it is about the data directory's
+// files, which a PostgreSQL installation does not keep its data in.
 func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)
@@ -97,7 +99,7 @@ func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 // TestReadOnlyCommandsChangeNothingAfterACrash: the same after a server was killed (kill
 // -9) with commits still in its WAL: the read-only commands see them (the running job, a
 // workshop created through the API) and neither checkpoint the WAL into the database nor
-// remove it; that is left to the next server.
+// remove it; that is left to the next server. SQLite only, like the test above.
 func TestReadOnlyCommandsChangeNothingAfterACrash(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)
@@ -176,7 +178,9 @@ func TestReadOnlyCommandsChangeNothingAfterACrash(t *testing.T) {
 // up while it runs; the backup (0600) restores into a fresh directory, where a new server
 // lets the account log in with its password and verifies the old certificate, whose VC-JWT
 // — signed by the first server — checks against the new server's published key. A
-// tampered backup and a directory in use are refused.
+// tampered backup and a directory in use are refused. It runs on SQLite whatever
+// MASAR_TEST_DATABASE says: a PostgreSQL installation refuses these commands
+// (TestBackupAndRestoreRefusedOnPostgres).
 func TestBackupRestoreEndToEnd(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)

@@ -79,7 +79,8 @@ func verifyWithJWX(t *testing.T, base, token string) (string, map[string]any) {
 // TestKeysRotateBackupRestore: masar keys rotate is refused while a server runs; with the
 // server stopped it adds a key that signs from then on; after a backup restored into a
 // fresh directory, the credential signed before the rotation and the one signed after it
-// both verify with another JOSE library, through the DID document and the JWKS.
+// both verify with another JOSE library, through the DID document and the JWKS. It runs on
+// SQLite whatever MASAR_TEST_DATABASE says: it backs up and restores the data directory.
 func TestKeysRotateBackupRestore(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)

@@ -19,6 +19,7 @@ import (
 func TestTokenCreateIsAudited(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)
+	source := testDatabase(t, data)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var out bytes.Buffer
@@ -30,7 +31,7 @@ func TestTokenCreateIsAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := strings.TrimSpace(out.String())
-	db, err := store.Open(ctx, filepath.Join(data, "masar.db"))
+	db, err := store.Open(ctx, source)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +55,7 @@ func TestImportedAccountsClaimLinkReachesOnlyTheHolder(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)
 	t.Setenv("MASAR_BASE_URL", "https://masar.test")
+	source := testDatabase(t, data)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	people := filepath.Join(t.TempDir(), "people.xlsx")
@@ -63,7 +65,7 @@ func TestImportedAccountsClaimLinkReachesOnlyTheHolder(t *testing.T) {
 	if err := Run(ctx, []string{"import", "officials", people}, nil, io.Discard, log); err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, filepath.Join(data, "masar.db"))
+	db, err := store.Open(ctx, source)
 	if err != nil {
 		t.Fatal(err)
 	}

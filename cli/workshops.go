@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
@@ -69,8 +70,8 @@ func workshopID(s string) (int64, error) {
 }
 
 // exportParticipants writes a workshop's participant list to an Excel file. It only
-// reads: the database is opened read-only (store.OpenReadOnly), beside a server or not,
-// and nothing of the platform is started. The file holds personal data: it is written
+// reads: the database is opened read-only (openToRead), beside a server or not, and
+// nothing of the platform is started. The file holds personal data: it is written
 // readable by its owner alone.
 func exportParticipants(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
 	var lang string
@@ -87,7 +88,7 @@ func exportParticipants(ctx context.Context, args []string, stdout io.Writer, lo
 	if err != nil {
 		return err
 	}
-	db, _, err := store.OpenReadOnly(ctx, cfg.DBPath(), false)
+	db, err := openToRead(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -113,6 +114,18 @@ func exportParticipants(ctx context.Context, args []string, stdout io.Writer, lo
 	}
 	fmt.Fprintf(stdout, "%d registration(s) of workshop %d (%s) written to %s\n", len(regs), id, w.TitleIn("en"), fs.Arg(1))
 	return nil
+}
+
+// openToRead opens the database for a command that only reads. An SQLite file is opened
+// read-only (store.OpenReadOnly), beside a server or not. A PostgreSQL database is opened
+// as beside a server (store.OpenShared): it migrates and starts nothing, and refuses a
+// schema older than this program's; the data directory plays no part in it.
+func openToRead(ctx context.Context, cfg config.Config) (*store.DB, error) {
+	if cfg.DatabaseURL != "" {
+		return store.OpenShared(ctx, cfg.DatabaseURL)
+	}
+	db, _, err := store.OpenReadOnly(ctx, cfg.DBPath(), false)
+	return db, err
 }
 
 // writePrivate writes data to path, readable and writable by the owner alone (0600) from

@@ -39,6 +39,7 @@ func TestImportOfficialsAndParticipantsCommands(t *testing.T) {
 	data := t.TempDir()
 	t.Setenv("MASAR_DATA", data)
 	t.Setenv("MASAR_BASE_URL", "https://masar.test")
+	testDatabase(t, data)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
@@ -74,6 +75,7 @@ func TestImportOfficialsAndParticipantsCommands(t *testing.T) {
 	// Schedule a workshop, then import its participants and export the list.
 	cfg := config.Default()
 	cfg.DataDir = data
+	cfg.DatabaseURL = os.Getenv("MASAR_DATABASE_URL") // set by testDatabase on PostgreSQL
 	cfg.Validate()
 	p, err := web.Open(ctx, cfg, log)
 	if err != nil {

@@ -168,10 +168,16 @@ type pending struct {
 // later, waiting twice as long each time (at most RetryMax), until RetryWindow has passed
 // since the first failure of its series; its last error is kept. Without an SMTP server nothing is sent.
 // The error is about the round as a whole (database, or the server unreachable), not
-// single messages.
+// single messages. Rounds take turns across every instance on the database (lockDelivery):
+// a round that finds another instance delivering sends nothing and returns 0.
 func (m *Mailer) DeliverPending(ctx context.Context) (sent int, err error) {
 	m.deliver.Lock()
 	defer m.deliver.Unlock()
+	release, ours, err := m.lockDelivery(ctx)
+	if err != nil || !ours {
+		return 0, err // another instance is delivering; the next round looks again
+	}
+	defer release()
 	if _, err := m.dropExpired(ctx); err != nil {
 		return 0, err
 	}

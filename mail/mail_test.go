@@ -530,6 +530,8 @@ type smtpServer struct {
 	msgs []received
 	// refuse makes the server answer every message with a temporary failure (an outage).
 	refuse atomic.Bool
+	// slow makes the server take this long (nanoseconds) over each message it accepts.
+	slow atomic.Int64
 }
 
 func (s *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }
@@ -577,6 +579,7 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.cur.data = b
+	time.Sleep(time.Duration(s.srv.slow.Load()))
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, s.cur)
 	s.srv.mu.Unlock()

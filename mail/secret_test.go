@@ -15,15 +15,28 @@ import (
 const liveToken = "Qm9uam91ci1jZXN0LXVuLXNlY3JldC1kZS10ZXN0LTQ"
 
 // storedWith counts the outbox rows where any stored copy (subject, bodies, recipient's copy)
-// holds s.
+// holds s. The rows are searched here rather than in SQL, whose substring functions differ
+// between SQLite (instr) and PostgreSQL (strpos).
 func storedWith(t *testing.T, db interface {
-	QueryRow(string, ...any) *sql.Row
+	Query(string, ...any) (*sql.Rows, error)
 }, s string) int {
 	t.Helper()
-	var n int
-	err := db.QueryRow(`SELECT count(*) FROM outbox WHERE instr(subject || text_body || html_body ||
-		coalesce(recipient_text, '') || coalesce(recipient_html, ''), ?) > 0`, s).Scan(&n)
+	rows, err := db.Query(`SELECT subject, text_body, html_body, coalesce(recipient_text, ''), coalesce(recipient_html, '') FROM outbox`)
 	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var copies [5]string
+		if err := rows.Scan(&copies[0], &copies[1], &copies[2], &copies[3], &copies[4]); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.Join(copies[:], "\x00"), s) {
+			n++
+		}
+	}
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -116,17 +116,24 @@ func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
 func (s *Service) SetMember(ctx context.Context, actor audit.Actor, iso string, member bool) error {
 	defer s.countries.ForgetAll()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var old bool
-		err := tx.QueryRowContext(ctx, "SELECT member FROM countries WHERE iso2 = ?", iso).Scan(&old)
+		// Changed only if it differs, in one statement: of two admins setting the same
+		// membership at once (side by side on PostgreSQL), one changes it and is recorded,
+		// the other finds it done.
+		res, err := tx.ExecContext(ctx, "UPDATE countries SET member = ? WHERE iso2 = ? AND member <> ?", member, iso, member)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			if err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, actor, "country.member", "country:"+iso, "member", fmt.Sprint(!member), fmt.Sprint(member))
+		}
+		var one int
+		err = tx.QueryRowContext(ctx, "SELECT 1 FROM countries WHERE iso2 = ?", iso).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
-		if err != nil || old == member {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE countries SET member = ? WHERE iso2 = ?", member, iso); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, "country.member", "country:"+iso, "member", fmt.Sprint(old), fmt.Sprint(member))
+		return err
 	})
 }

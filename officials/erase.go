@@ -92,6 +92,9 @@ func (s *Service) ScheduleErasure(ctx context.Context, id int64, grace time.Dura
 	tok := NewToken()
 	defer s.changed()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAccount(ctx, tx, id); err != nil {
+			return fmt.Errorf("officials: schedule erasure of %d: %w", id, err)
+		}
 		o, err := scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ? AND deleted_at IS NULL", id))
 		if err != nil {
 			return fmt.Errorf("officials: schedule erasure of %d: %w", id, err)
@@ -246,6 +249,11 @@ func (s *Service) Erase(ctx context.Context, actor audit.Actor, id int64, reason
 	s.hookMu.RUnlock()
 	defer s.changed()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Taken before the account is read: a second erasure of it waits for this one and
+		// then finds it erased, rather than erasing it again under another pseudonym.
+		if err := s.lockAccount(ctx, tx, id); err != nil {
+			return fmt.Errorf("officials: erase %d: %w", id, err)
+		}
 		o, err := scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ? AND deleted_at IS NULL", id))
 		if err != nil {
 			return fmt.Errorf("officials: erase %d: %w", id, err)

@@ -121,6 +121,14 @@ const sessionCacheTTL = 5 * time.Second
 // changed forgets every cached session: called after any change to accounts or sessions.
 func (s *Service) changed() { s.gen.Add(1) }
 
+// lockAccount makes the transactions that read an account and then change it (a role, a
+// profile whose old values go to the audit log, an erasure) take their turn on account id.
+// SQLite's single writer already runs them one at a time; PostgreSQL would run them side by
+// side (see store.LockTx).
+func (s *Service) lockAccount(ctx context.Context, tx *sql.Tx, id int64) error {
+	return s.db.LockTx(ctx, tx, "official", id)
+}
+
 // New returns the accounts service. cost is the bcrypt cost (0 for the default, 11).
 func New(db *store.DB, cost int) *Service {
 	if cost == 0 {
@@ -256,7 +264,7 @@ func (s *Service) Register(ctx context.Context, in Input, notify func(tx *sql.Tx
 		id, err := insert(ctx, tx, in, h, RoleOfficial, false, true)
 		purpose := PurposeConfirm
 		if emailTaken(err) {
-			// A failed statement leaves the transaction usable: find who has the address.
+			// insert failed no statement, so the transaction goes on: find who has the address.
 			taken, purpose = true, PurposeReset
 			o, err = scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE email_norm = ? AND deleted_at IS NULL", NormaliseEmail(in.Email)))
 		} else if err == nil {
@@ -353,12 +361,16 @@ func insert(ctx context.Context, tx *sql.Tx, in Input, hash, role string, mustCh
 	}
 	t := now()
 	var id int64
+	// A taken address inserts nothing (no row comes back) rather than failing the statement:
+	// on PostgreSQL a failed statement aborts the whole transaction, and Register goes on in
+	// it to find who holds the address. The unique index still decides between two
+	// registrations at once: the later one waits for the first to commit, then inserts nothing.
 	err := tx.QueryRowContext(ctx, `INSERT INTO officials(email, email_norm, password_hash, name_ar, name_latin, job_title,
 		organisation, country, sector, gender, language, role, must_change_password, confirm_to_log_in, created_at, updated_at)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
 		in.Email, NormaliseEmail(in.Email), hash, in.NameAr, in.NameLatin, in.JobTitle, in.Organisation, country,
 		in.Sector, in.Gender, in.Language, role, mustChange, confirmFirst, t, t).Scan(&id)
-	if store.IsUniqueViolation(err) {
+	if errors.Is(err, sql.ErrNoRows) || store.IsUniqueViolation(err) {
 		return 0, problem.Fields{"email": "field.email.taken"}.Err()
 	}
 	if err != nil {
@@ -458,6 +470,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor audit.Actor, id int64
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAccount(ctx, tx, id); err != nil {
+			return fmt.Errorf("officials: update %d: %w", id, err)
+		}
 		old, err := scan(tx.QueryRowContext(ctx, "SELECT "+cols+" FROM officials WHERE id = ? AND deleted_at IS NULL", id))
 		if err != nil {
 			return fmt.Errorf("officials: update %d: %w", id, err)
@@ -507,6 +522,9 @@ func (s *Service) SetRole(ctx context.Context, actor audit.Actor, id int64, role
 	}
 	defer s.changed()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAccount(ctx, tx, id); err != nil {
+			return fmt.Errorf("officials: set role %d: %w", id, err)
+		}
 		var old, country string
 		err := tx.QueryRowContext(ctx, "SELECT role, coalesce(country, '') FROM officials WHERE id = ? AND deleted_at IS NULL", id).Scan(&old, &country)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -625,7 +643,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	// Counting stops past CountCap: beyond it the list says "more than …", and the page costs
 	// the same with 1,000 or 100,000 matching accounts. A search by name alone is counted in
 	// the trigram index only (it holds live accounts only), without reading the accounts.
-	count := "SELECT count(*) FROM (SELECT 1" + from + w + " LIMIT ?)"
+	count := "SELECT count(*) FROM (SELECT 1" + from + w + " LIMIT ?) AS matched"
 	if byName && f.Country == "" && f.Role == "" {
 		count = "SELECT count(*) FROM (SELECT 1 FROM officials_fts WHERE officials_fts MATCH ? LIMIT ?)"
 	}
@@ -695,10 +713,7 @@ func (s *Service) CountAdmins(ctx context.Context) (int, error) {
 // missing or raising the existing account to admin. It reports whether it created one.
 func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustChange bool) (bool, error) {
 	if o, err := s.GetByEmail(ctx, email); err == nil {
-		if o.Role != RoleAdmin {
-			return false, s.SetRole(ctx, audit.Actor{Email: "system"}, o.ID, RoleAdmin)
-		}
-		return false, nil
+		return false, s.raiseToAdmin(ctx, o)
 	}
 	in := Input{Email: email, Password: password, NameAr: "مدير المنصة", NameLatin: "Platform administrator",
 		JobTitle: "Administrator", Organisation: "Masar", Gender: "unspecified", Sector: "international", Language: "ar"}
@@ -725,5 +740,22 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string, mustC
 		_, err = tx.ExecContext(ctx, "UPDATE officials SET email_confirmed_at = ? WHERE id = ?", now(), id)
 		return err
 	})
+	if emailTaken(err) {
+		// Made meanwhile by another process: instances starting together on one PostgreSQL
+		// database, or a command beside the server. It exists now; it is not ours to report.
+		o, gerr := s.GetByEmail(ctx, email)
+		if gerr != nil {
+			return false, fmt.Errorf("officials: ensure admin: %w", gerr)
+		}
+		return false, s.raiseToAdmin(ctx, o)
+	}
 	return err == nil, err
+}
+
+// raiseToAdmin makes the existing account o an admin, unless it is one.
+func (s *Service) raiseToAdmin(ctx context.Context, o *Official) error {
+	if o.Role == RoleAdmin {
+		return nil
+	}
+	return s.SetRole(ctx, audit.Actor{Email: "system"}, o.ID, RoleAdmin)
 }

@@ -164,16 +164,25 @@ func (s *Service) NewEmailTokenTx(ctx context.Context, q store.Queryer, id int64
 	return newEmailToken(ctx, q, id, purpose)
 }
 
+// insertLink stores an e-mailed link's hash: token_hash, official_id, purpose, created_at
+// and expires_at, in that order.
+const insertLink = "INSERT INTO email_tokens(token_hash, official_id, purpose, created_at, expires_at) VALUES(?, ?, ?, ?, ?)"
+
 // newEmailToken stores a link secret through q (the writer or a transaction).
 func newEmailToken(ctx context.Context, q store.Queryer, id int64, purpose string) (string, error) {
+	return storeLink(ctx, q, insertLink, id, purpose)
+}
+
+// storeLink makes a link secret for account id and stores it with query, which takes the
+// arguments of insertLink.
+func storeLink(ctx context.Context, q store.Queryer, query string, id int64, purpose string) (string, error) {
 	ttl := ConfirmTTL
 	if purpose == PurposeReset {
 		ttl = ResetTTL
 	}
 	tok := NewToken()
 	t := time.Now().UTC()
-	_, err := q.ExecContext(ctx, "INSERT INTO email_tokens(token_hash, official_id, purpose, created_at, expires_at) VALUES(?, ?, ?, ?, ?)",
-		hashToken(tok), id, purpose, store.FormatTime(t), store.FormatTime(t.Add(ttl)))
+	_, err := q.ExecContext(ctx, query, hashToken(tok), id, purpose, store.FormatTime(t), store.FormatTime(t.Add(ttl)))
 	if err != nil {
 		return "", fmt.Errorf("officials: new %s token: %w", purpose, err)
 	}
@@ -199,16 +208,15 @@ func (s *Service) RequestReset(ctx context.Context, email, lang string, send fun
 		o = &Official{Email: strings.TrimSpace(email), Language: lang}
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if !known {
-			// The stand-in's link points at no account: its foreign key is checked at commit,
-			// by when the savepoint has taken the link back.
-			for _, q := range []string{"PRAGMA defer_foreign_keys = ON", "SAVEPOINT standin"} {
-				if _, err := tx.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("officials: request reset: %w", err)
-				}
-			}
+		var tok string
+		var err error
+		if known {
+			tok, err = newEmailToken(ctx, tx, o.ID, PurposeReset)
+		} else {
+			// The stand-in's link points at no account (see standInLink); the savepoint takes
+			// back what it wrote.
+			tok, err = s.standInLink(ctx, tx)
 		}
-		tok, err := newEmailToken(ctx, tx, o.ID, PurposeReset)
 		if err != nil {
 			return err
 		}
