@@ -3,6 +3,7 @@ package workshops_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -288,4 +289,57 @@ func TestConcurrentCancellationsOffersAndExpiry(t *testing.T) {
 	}
 	e.checkSeats(w.ID, capacity, quota)
 	e.auditOnce("registration.offer")
+}
+
+// TestRemindersAndCompletionOnceAcrossInstances runs what every instance's background loop
+// and two staff members may do at the same moment: the reminders before a workshop are sent
+// once to each participant however many instances send them together, and a workshop
+// completed from several instances at once is completed once, its completion hooks (which
+// issue certificates) run by one instance only.
+func TestRemindersAndCompletionOnceAcrossInstances(t *testing.T) {
+	dbs := instances(t, 3)
+	e := newEnvOn(t, dbs[0])
+	svcs := e.services(dbs)
+	ctx := context.Background()
+	w := e.published(input(10, 0))
+	for _, c := range []string{"JO", "QA", "MA", "TN", "EG"} {
+		e.must(e.apply(e.official(c), w), e.staff, workshops.ActApprove)
+	}
+
+	e.advance(time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC).Sub(e.clock())) // within the 7 reminder days
+	sent := make([]int, 6)
+	atOnce(6, func(i int) {
+		n, err := svcs[i%len(svcs)].SendReminders(ctx)
+		if err != nil {
+			t.Errorf("reminders: %v", err)
+		}
+		sent[i] = n
+	})
+	total := 0
+	for _, n := range sent {
+		total += n
+	}
+	if total != 5 {
+		t.Errorf("%d reminders sent in all (%v), want one to each of the 5 participants", total, sent)
+	}
+	if n := e.count("SELECT count(*) FROM outbox WHERE template = 'workshop_reminder'"); n != 5 {
+		t.Errorf("%d reminders queued, want 5", n)
+	}
+
+	e.advance(8 * 24 * time.Hour) // the workshop is over
+	var hooks atomic.Int64
+	for _, s := range svcs {
+		s.OnCompleted(func(context.Context, int64) { hooks.Add(1) })
+	}
+	atOnce(6, func(i int) {
+		if _, err := svcs[i%len(svcs)].SetStatus(ctx, e.actor(), w.ID, workshops.StatusCompleted); err != nil {
+			t.Errorf("complete: %v", err)
+		}
+	})
+	if n := hooks.Load(); n != 1 {
+		t.Errorf("the completion hooks ran %d times, want once", n)
+	}
+	if n := e.count("SELECT count(*) FROM audit_log WHERE action = 'workshop.status' AND to_value = 'completed'"); n != 1 {
+		t.Errorf("completion recorded %d times, want once", n)
+	}
 }
