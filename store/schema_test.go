@@ -54,56 +54,48 @@ func sqliteSchema(t *testing.T, db *sql.DB) schema {
 	t.Helper()
 	ctx := context.Background()
 	s := schema{Tables: map[string][]column{}}
-	rows, err := db.QueryContext(ctx, `SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY type, name`)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var tables []string
-	for rows.Next() {
+	rows, err := db.QueryContext(ctx, `SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY type, name`)
+	err = store.Each(rows, err, func(r store.Scanner) error {
 		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
-			t.Fatal(err)
+		if err := r.Scan(&typ, &name); err != nil {
+			return err
 		}
 		if typ == "table" || typ == "view" {
 			tables = append(tables, name)
 		} else {
 			s.Objects = append(s.Objects, typ+" "+name)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	_ = rows.Close()
 	for _, table := range tables {
 		rows, err := db.QueryContext(ctx, `SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid`, table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cols []column
-		for rows.Next() {
+		cols, err := store.Collect(rows, err, func(r store.Scanner) (column, error) {
 			var c column
 			var declared string
 			var pk int
-			if err := rows.Scan(&c.Name, &declared, &c.NotNull, &pk); err != nil {
-				t.Fatal(err)
+			if err := r.Scan(&c.Name, &declared, &c.NotNull, &pk); err != nil {
+				return c, err
 			}
 			kind, ok := sqliteTypes[strings.ToUpper(declared)]
 			if table == gooseTable {
 				kind, ok = declared, true
 			}
 			if !ok {
-				t.Fatalf("%s.%s: SQLite type %q has no kind in the test", table, c.Name, declared)
+				return c, fmt.Errorf("%s.%s: SQLite type %q has no kind in the test", table, c.Name, declared)
 			}
 			c.Type = kind
 			// A primary key refuses NULL on PostgreSQL; SQLite's pragma reports its
 			// INTEGER PRIMARY KEY (the rowid) as nullable, though it never holds one.
 			c.NotNull = c.NotNull || pk > 0
-			cols = append(cols, c)
-		}
-		if err := rows.Err(); err != nil {
+			return c, nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
-		_ = rows.Close()
 		s.Tables[table] = cols
 	}
 	return s
@@ -115,29 +107,26 @@ func postgresSchema(t *testing.T, db *sql.DB) schema {
 	s := schema{Tables: map[string][]column{}}
 	rows, err := db.QueryContext(ctx, `SELECT table_name, column_name, data_type, is_nullable = 'NO'
 		FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
+	err = store.Each(rows, err, func(r store.Scanner) error {
 		var table, declared string
 		var c column
-		if err := rows.Scan(&table, &c.Name, &declared, &c.NotNull); err != nil {
-			t.Fatal(err)
+		if err := r.Scan(&table, &c.Name, &declared, &c.NotNull); err != nil {
+			return err
 		}
 		kind, ok := postgresTypes[declared]
 		if table == gooseTable {
 			kind, ok = declared, true
 		}
 		if !ok {
-			t.Fatalf("%s.%s: PostgreSQL type %q has no kind in the test", table, c.Name, declared)
+			return fmt.Errorf("%s.%s: PostgreSQL type %q has no kind in the test", table, c.Name, declared)
 		}
 		c.Type = kind
 		s.Tables[table] = append(s.Tables[table], c)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	_ = rows.Close()
 	rows, err = db.QueryContext(ctx, `
 		SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema()
 		UNION ALL SELECT DISTINCT 'trigger ' || trigger_name || ' on ' || event_object_table || coalesce(' when ' || action_condition, '') FROM information_schema.triggers WHERE trigger_schema = current_schema()
@@ -145,20 +134,9 @@ func postgresSchema(t *testing.T, db *sql.DB) schema {
 			WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
 		UNION ALL SELECT 'constraint ' || conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema()
 		ORDER BY 1`)
-	if err != nil {
+	if s.Objects, err = store.Collect(rows, err, store.Column[string]); err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			t.Fatal(err)
-		}
-		s.Objects = append(s.Objects, o)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	_ = rows.Close()
 	return s
 }
 
