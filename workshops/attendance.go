@@ -149,6 +149,11 @@ func (s *Service) RecordAttendance(ctx context.Context, who *officials.Official,
 	}
 	actor := audit.Actor{ID: who.ID, Email: who.Email}
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Only a confirmed seat is checked in: a cancellation must not slip in between the
+		// status read and the check-in.
+		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+			return err
+		}
 		for _, id := range ids {
 			var status string
 			err := tx.QueryRowContext(ctx, "SELECT status FROM registrations WHERE id = ? AND workshop_id = ?", id, wid).Scan(&status)

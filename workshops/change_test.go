@@ -189,9 +189,7 @@ func TestWorkshopChangedNoticeRollsBack(t *testing.T) {
 	in.City, in.Capacity = "Aqaba", 3
 	// The larger capacity offers a seat to the waiting list after the notices are queued; a
 	// trigger makes that last step fail.
-	if _, err := c.db.W.Exec(`CREATE TRIGGER no_offers BEFORE UPDATE ON registrations BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
-		t.Fatal(err)
-	}
+	refuseUpdates(t, c.db, "registrations")
 	if _, err := c.ws.Update(context.Background(), c.actor(), c.w.ID, in); err == nil {
 		t.Fatal("update went through the trigger")
 	}

@@ -138,10 +138,13 @@ func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record
 			}
 		}
 		// A new id beyond every id used, removed ones included: a UID is never reused.
+		if err := s.lockSessionIDs(ctx, tx); err != nil {
+			return err
+		}
 		var sid int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO workshop_sessions(id, workshop_id, starts_at, ends_at, room, title_ar, title_en,
 			title_fr, speaker, trainer_id) VALUES((SELECT coalesce(max(id), 0) + 1 FROM (SELECT id FROM workshop_sessions
-			UNION ALL SELECT id FROM workshop_sessions_removed)), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			UNION ALL SELECT id FROM workshop_sessions_removed) AS used), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			id, store.FormatTime(se.start), store.FormatTime(se.end), se.Room, se.Title["ar"], se.Title["en"], se.Title["fr"],
 			se.Speaker, trainer).Scan(&sid)
 		if err != nil {
@@ -176,6 +179,10 @@ func (s *Service) Update(ctx context.Context, actor audit.Actor, id int64, in In
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// The capacity and quota checks below count seats that approvals may be taking.
+		if err := s.lockWorkshop(ctx, tx, id); err != nil {
+			return err
+		}
 		old, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -343,6 +350,11 @@ func (s *Service) SetStatus(ctx context.Context, actor audit.Actor, id int64, st
 	}
 	changed := false
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Once only: of two staff completing (or cancelling) at the same moment, one changes
+		// the status and runs the hooks, the other finds it done.
+		if err := s.lockWorkshop(ctx, tx, id); err != nil {
+			return err
+		}
 		w, err := s.lite(ctx, tx, id)
 		if err != nil {
 			return err

@@ -18,10 +18,22 @@ import (
 // in workshops that have started or ended — attendance, the registration that certificates
 // and figures rest on — stays.
 func (s *Service) EraseTx(ctx context.Context, tx *sql.Tx, p officials.Erased) error {
+	// The seats released here are counted and offered as approvals count and give them:
+	// every workshop the person is registered to is locked first, before any of their rows
+	// is written, so that no approval holding one of those locks waits on those rows while
+	// this transaction waits on its lock.
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT workshop_id FROM registrations WHERE official_id = ?", p.ID)
+	wids, err := store.Collect(rows, err, store.Column[int64])
+	if err != nil {
+		return fmt.Errorf("workshops: workshops of %d: %w", p.ID, err)
+	}
+	if err := s.lockWorkshops(ctx, tx, wids); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET motivation = '' WHERE official_id = ? AND motivation <> ''", p.ID); err != nil {
 		return fmt.Errorf("workshops: erase motivations of %d: %w", p.ID, err)
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.official_id = ? AND r.status IN ('pending', 'confirmed', 'waitlisted', 'offered')
+	rows, err = tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.official_id = ? AND r.status IN ('pending', 'confirmed', 'waitlisted', 'offered')
 		ORDER BY r.id`, p.ID)
 	regs, err := store.Collect(rows, err, scanReg)
 	if err != nil {

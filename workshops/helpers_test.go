@@ -30,8 +30,13 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvOn(t, storetest.Open(t))
+}
+
+// newEnvOn is newEnv on a database the test opened itself.
+func newEnvOn(t testing.TB, db *store.DB) *env {
+	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t)
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +52,21 @@ func newEnv(t testing.TB) *env {
 	}
 	e.staff = e.person("staff@masar.test", officials.RoleStaff, "")
 	return e
+}
+
+// instance is another Masar's workshops service on db, a second handle on the same database
+// as e's: its own pools, caches and mailer, and e's clock.
+func (e *env) instance(db *store.DB) *workshops.Service {
+	e.t.Helper()
+	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test", Now: e.clock}, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ws, err := workshops.New(db, officials.New(db, 4), m, workshops.Options{BaseURL: "https://masar.test", Clock: e.clock})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return ws
 }
 
 func (e *env) clock() time.Time {

@@ -411,6 +411,9 @@ func (s *Service) ImportParticipants(ctx context.Context, who *officials.Officia
 	}
 	// Accounts and registrations commit together or not at all.
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+			return err
+		}
 		w, err := s.lite(ctx, tx, wid)
 		if err != nil {
 			return err

@@ -111,6 +111,10 @@ func (s *Service) SaveLetter(ctx context.Context, who *officials.Official, wid i
 	l := &Letter{WorkshopID: wid, Country: country, Filename: cleanFilename(filename), Size: len(data),
 		SHA256: hex.EncodeToString(sum[:]), UploadedBy: who.ID, UploadedAt: s.Now()}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// The record names the letter replaced: of two uploads at once, the second names the first.
+		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+			return err
+		}
 		var old string // the replaced letter's digest, for the record ("" for the first)
 		err := tx.QueryRowContext(ctx, "SELECT sha256 FROM nomination_letters WHERE workshop_id = ? AND country = ?", wid, country).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -140,6 +140,11 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 			continue
 		}
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			// Once: an instance sending the same reminders at the same moment waits, then
+			// finds them marked as sent.
+			if err := s.lockWorkshop(ctx, tx, w.ID); err != nil {
+				return err
+			}
 			rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.workshop_id = ? AND r.status = 'confirmed'
 				AND r.reminded_at IS NULL`, w.ID)
 			regs, err := store.Collect(rows, err, scanReg)

@@ -366,6 +366,9 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+			return err
+		}
 		w, err := check(tx)
 		if err != nil {
 			return err
@@ -415,6 +418,9 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+			return err
+		}
 		w, err := s.lite(ctx, tx, wid)
 		if err != nil {
 			return err
@@ -448,8 +454,8 @@ func (s *Service) eligible(w *Workshop, o *officials.Official, anytime bool) err
 	return nil
 }
 
-// insertRegistration writes a new registration, or reopens a cancelled one, inside tx; it
-// records the change and tells the person.
+// insertRegistration writes a new registration, or reopens a cancelled one, inside tx, which
+// holds the workshop's lock (lockWorkshop); it records the change and tells the person.
 func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audit.Actor, w *Workshop, o *officials.Official,
 	nominatedBy int64, motivation, status string) (int64, error) {
 	var nom any
@@ -509,8 +515,9 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 }
 
 // checkSeat refuses to give registration id (of country) a seat that the capacity or the
-// country's quota does not allow. It must run in the transaction that gives the seat, so
-// that two approvals cannot both take the last one.
+// country's quota does not allow. It must run in the transaction that gives the seat, after
+// that transaction took the workshop's lock (lockWorkshop), so that two approvals cannot
+// both take the last one.
 func (s *Service) checkSeat(ctx context.Context, tx *sql.Tx, w *Workshop, id int64, country string) error {
 	now := s.stamp()
 	// Two index range counts (confirmed seats, live offers) rather than one OR over statuses.
@@ -558,6 +565,19 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 		return nil, problem.NotFound
 	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// A registration never moves to another workshop: its workshop_id, read before the
+		// lock, is the one to lock; everything else is read after it.
+		var wid int64
+		err := tx.QueryRowContext(ctx, "SELECT workshop_id FROM registrations WHERE id = ?", id).Scan(&wid)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = store.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("workshops: registration %d: %w", id, err)
+		}
+		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+			return err
+		}
 		r, err := scanReg(tx.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id))
 		if err != nil {
 			return fmt.Errorf("workshops: registration %d: %w", id, err)
@@ -639,7 +659,8 @@ func allowed(who *officials.Official, r *Registration, w *Workshop, action strin
 var system = audit.Actor{Email: "system"}
 
 // promote offers free seats of workshop wid to the waiting list, in order, skipping people
-// whose country's quota is reached, each with a deadline to accept.
+// whose country's quota is reached, each with a deadline to accept. tx holds the workshop's
+// lock (lockWorkshop).
 func (s *Service) promote(ctx context.Context, tx *sql.Tx, wid int64) error {
 	w, err := s.lite(ctx, tx, wid)
 	if err != nil {
@@ -703,6 +724,11 @@ func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 	total := 0
 	for _, wid := range ids {
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			// Another instance may be lapsing the same offers: the second to get the lock
+			// finds them lapsed already, and neither tells anyone twice.
+			if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+				return err
+			}
 			n, err := s.expire(ctx, tx, wid)
 			total += n
 			if err != nil || n == 0 {
@@ -717,7 +743,8 @@ func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// expire lapses workshop wid's offers past their deadline, inside tx.
+// expire lapses workshop wid's offers past their deadline, inside tx, which holds the
+// workshop's lock.
 func (s *Service) expire(ctx context.Context, tx *sql.Tx, wid int64) (int, error) {
 	now := s.stamp()
 	rows, err := tx.QueryContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.workshop_id = ? AND r.status = 'offered' AND r.offer_expires_at <= ?", wid, now)

@@ -1,0 +1,46 @@
+package workshops
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+)
+
+// lockWorkshop makes tx the only transaction that changes workshop id's registrations until
+// it ends. Seat allocation is a read followed by a write (count the seats held, then give
+// one), and so are the waiting list's offers, their expiry, the reminders sent once, a
+// change of capacity or quota and attendance: on PostgreSQL, whose writers run side by side,
+// two such transactions would both read the same free seat and both take it. Every
+// transaction that reads registrations to decide a write takes this lock before its first
+// read, so that it reads what the previous holder committed. On SQLite the single writer
+// connection already runs one transaction at a time, and this costs nothing.
+func (s *Service) lockWorkshop(ctx context.Context, tx *sql.Tx, id int64) error {
+	if err := s.db.LockTx(ctx, tx, "workshop", id); err != nil {
+		return fmt.Errorf("workshops: lock workshop %d: %w", id, err)
+	}
+	return nil
+}
+
+// lockWorkshops locks several workshops, in ascending order of id, so that two transactions
+// locking overlapping sets wait for each other instead of each holding what the other needs.
+func (s *Service) lockWorkshops(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if err := s.lockWorkshop(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lockSessionIDs serialises the transactions that number new agenda items: a new session's
+// id is one beyond every id ever used (so that a calendar UID is never reused), read and
+// written in one statement, which two writers running side by side would give twice.
+func (s *Service) lockSessionIDs(ctx context.Context, tx *sql.Tx) error {
+	if err := s.db.LockTx(ctx, tx, "workshop_session_ids", 0); err != nil {
+		return fmt.Errorf("workshops: lock session numbering: %w", err)
+	}
+	return nil
+}
