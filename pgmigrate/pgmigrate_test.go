@@ -2,10 +2,12 @@ package pgmigrate_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/masar-platform/masar/pgmigrate"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/store/storetest"
+	"github.com/masar-platform/masar/store/storetest/dirstate"
 	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -219,4 +222,145 @@ func TestMigrateToPostgres(t *testing.T) {
 	if !errors.Is(err, pgmigrate.ErrTargetNotEmpty) || !strings.Contains(err.Error(), "already holds data") {
 		t.Errorf("a second migration into the same database: %v, want it refused as not empty", err)
 	}
+}
+
+// newSQLite makes a migrated, empty SQLite installation (no server on it) at schema
+// version (0: this program's) and returns its file.
+func newSQLite(t *testing.T, version int64) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "masar.db")
+	if version > 0 {
+		if err := store.CreateAtVersion(ctx, path, version); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.W.ExecContext(ctx, `INSERT INTO countries (iso2, name_ar, name_en, name_fr, timezone) VALUES ('JO', 'الأردن', 'Jordan', 'Jordanie', 'Asia/Amman')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestMigrateRefusesATargetInUse: a database with tables of its own, or with Masar's schema
+// at another version, is refused before anything is written to it; one that this program
+// migrated and nobody used (as a failed migration leaves it) is accepted.
+func TestMigrateRefusesATargetInUse(t *testing.T) {
+	ctx := context.Background()
+	src := newSQLite(t, 0)
+	latest := store.LatestSchemaVersion()
+	cases := []struct {
+		name    string
+		prepare func(t *testing.T, db *sql.DB, url string)
+		refusal string // "" when accepted
+	}{
+		{"tables of another application", func(t *testing.T, db *sql.DB, _ string) {
+			mustExec(t, db, `CREATE TABLE invoices (id BIGINT PRIMARY KEY, total NUMERIC)`)
+		}, "holds tables that are not Masar's (invoices)"},
+		{"Masar's schema one version behind", func(t *testing.T, _ *sql.DB, url string) {
+			mig, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer mig.Close()
+			mustExec(t, mig.W, `DELETE FROM goose_db_version WHERE version_id = ?`, latest)
+		}, fmt.Sprintf("schema at version %d, and this program's is %d", latest-1, latest)},
+		{"migrated and empty", func(t *testing.T, _ *sql.DB, url string) {
+			mig, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = mig.Close()
+		}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			url := storetest.NewPostgresDatabase(t)
+			db, err := sql.Open(store.PgxDriverName, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			c.prepare(t, db, url)
+			before := pgTables(t, db)
+			_, err = pgmigrate.Run(ctx, pgmigrate.Options{From: src, To: url})
+			if c.refusal == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				var n int
+				if err := db.QueryRowContext(ctx, `SELECT count(*) FROM countries WHERE iso2 = 'JO'`).Scan(&n); err != nil || n != 1 {
+					t.Errorf("Jordan copied %d times (%v)", n, err)
+				}
+				return
+			}
+			if !errors.Is(err, pgmigrate.ErrTargetNotEmpty) || !strings.Contains(err.Error(), c.refusal) {
+				t.Fatalf("got %v, want a refusal saying %q", err, c.refusal)
+			}
+			if after := pgTables(t, db); after != before {
+				t.Errorf("the refused database changed: tables before %s, after %s", before, after)
+			}
+		})
+	}
+}
+
+// TestMigrateReadsTheFileOnly: the SQLite file, here one left by an older Masar, is not
+// written (the database's files are the same, byte for byte and time for time, afterwards,
+// and none is added but the empty masar.lock through which `masar backup` too holds the
+// directory while it reads); the copy is of its snapshot brought to this program's schema.
+func TestMigrateReadsTheFileOnly(t *testing.T) {
+	ctx := context.Background()
+	old := store.LatestSchemaVersion() - 3
+	src := newSQLite(t, old)
+	before := dirstate.Of(t, filepath.Dir(src))
+	rep, err := pgmigrate.Run(ctx, pgmigrate.Options{From: src, To: storetest.NewPostgresDatabase(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.SplitAfter(dirstate.Of(t, filepath.Dir(src)), "\n") {
+		if !strings.HasPrefix(line, "masar.lock ") {
+			kept = append(kept, line)
+		}
+	}
+	if after := strings.TrimSpace(strings.Join(kept, "")); after != strings.TrimSpace(before) {
+		t.Errorf("the migration changed the SQLite directory:\nbefore\n%s\nafter\n%s", before, after)
+	}
+	if rep.SourceVersion != old || rep.SchemaVersion != store.LatestSchemaVersion() {
+		t.Errorf("versions %d → %d, want %d → %d", rep.SourceVersion, rep.SchemaVersion, old, store.LatestSchemaVersion())
+	}
+}
+
+func mustExec(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.ExecContext(context.Background(), q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// pgTables is the tables of the database's schema, with their row counts.
+func pgTables(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`)
+	names, err := store.Collect(rows, err, store.Column[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, n := range names {
+		var c int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM "`+n+`"`).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s:%d ", n, c)
+	}
+	return b.String()
 }
