@@ -224,8 +224,10 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 }
 
-// newSQLite makes a migrated, empty SQLite installation (no server on it) at schema
-// version (0: this program's) and returns its file.
+// newSQLite makes a migrated SQLite installation (no server on it, Jordan its only row) at
+// schema version (0: this program's; then empty) and returns its file. The source of a
+// migration is an SQLite file whatever MASAR_TEST_DATABASE says, so these tests make their
+// files themselves rather than through storetest.Open.
 func newSQLite(t *testing.T, version int64) string {
 	t.Helper()
 	ctx := context.Background()
