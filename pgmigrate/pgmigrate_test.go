@@ -93,6 +93,16 @@ func newInstall(t *testing.T) *install {
 	_, err = p.Workshops.Apply(ctx, omar, w.ID, "Open data in Egypt")
 	must(err, "apply")
 
+	// A course under way: enrolled, a lesson opened a day ago and done (lesson_progress
+	// refers to the enrolment by a two-column key).
+	co := p.Library.Catalogue().Courses()[0]
+	p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+	must(p.Courses.Enrol(ctx, layla.ID, co.Slug), "enrol")
+	must(p.Courses.RecordOpen(ctx, layla.ID, co.Slug, co.Lessons[0].Slug), "open a lesson")
+	p.Courses.SetClock(nil)
+	_, err = p.Courses.MarkDone(ctx, layla.ID, co.Slug, co.Lessons[0].Slug)
+	must(err, "lesson done")
+
 	for _, o := range []*officials.Official{layla, omar} {
 		_, err = p.Certificates.IssueByHand(ctx, sys, certificates.HandIssue{OfficialID: o.ID, Kind: certificates.KindCourse,
 			Course: "open-government-data", Reason: "Completed before the platform opened"})
@@ -140,7 +150,7 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 	// What the fixture made must be there, not just "equal on both sides".
 	for table, least := range map[string]int64{"countries": 20, "officials": 5, "sessions": 1, "api_tokens": 1, "workshops": 1,
-		"registrations": 2, "certificates": 2, "advisory_requests": 1, "advisory_attachments": 1, "audit_log": 5, "outbox": 1} {
+		"registrations": 2, "certificates": 2, "enrolments": 1, "lesson_progress": 1, "lesson_opens": 1, "advisory_requests": 1, "advisory_attachments": 1, "audit_log": 5, "outbox": 1} {
 		if rows[table] < least {
 			t.Errorf("%s: %d rows copied, want at least %d", table, rows[table], least)
 		}
@@ -161,7 +171,8 @@ func TestMigrateToPostgres(t *testing.T) {
 	for i, name := range progress {
 		pos[name] = i
 	}
-	if !(pos["countries"] < pos["officials"] && pos["officials"] < pos["workshops"] && pos["workshops"] < pos["registrations"] && pos["registrations"] < pos["attendance"]) {
+	if !(pos["countries"] < pos["officials"] && pos["officials"] < pos["workshops"] && pos["workshops"] < pos["registrations"] && pos["registrations"] < pos["attendance"] &&
+		pos["enrolments"] < pos["lesson_progress"]) {
 		t.Errorf("copy order does not put parents first: %v", progress)
 	}
 
