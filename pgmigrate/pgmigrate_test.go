@@ -29,10 +29,11 @@ var samplePDF = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 
 // install is a populated SQLite installation, its server still running on it.
 type install struct {
-	cfg    config.Config
-	p      *web.Platform
-	layla  *officials.Official // a live official, registered to the workshop
-	erased int64               // an official whose account was erased
+	cfg      config.Config
+	p        *web.Platform
+	layla    *officials.Official // a live official, registered to the workshop
+	erased   int64               // an official whose account was erased
+	workshop int64               // a published workshop
 }
 
 // newInstall starts a platform on a new data directory and fills it through the features'
@@ -117,7 +118,7 @@ func newInstall(t *testing.T) *install {
 	must(err, "advisory request")
 
 	must(p.Officials.Erase(ctx, sys, gone.ID, "asked by the person"), "erase")
-	return &install{cfg: cfg, p: p, layla: layla, erased: gone.ID}
+	return &install{cfg: cfg, p: p, layla: layla, erased: gone.ID, workshop: w.ID}
 }
 
 // TestMigrateToPostgres copies a populated installation, its server running, into a new
@@ -376,4 +377,66 @@ func pgTables(t *testing.T, db *sql.DB) string {
 		fmt.Fprintf(&b, "%s:%d ", n, c)
 	}
 	return b.String()
+}
+
+// TestMigratedInstallationServes: Masar started on the migrated database, with the same data
+// directory, finds the accounts under their ids, gives a new account the id after the copied
+// ones, and rebuilds the search index (not copied) from the content and the workshops.
+func TestMigratedInstallationServes(t *testing.T) {
+	target := storetest.NewPostgresDatabase(t)
+	in := newInstall(t)
+	ctx := context.Background()
+	rep, err := pgmigrate.Run(ctx, pgmigrate.Options{From: in.cfg.DBPath(), To: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copied int64
+	for _, c := range rep.Tables {
+		if c.Name == "officials" {
+			copied = c.TargetRows
+		}
+	}
+	if err := in.p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := in.cfg
+	cfg.DatabaseURL = target
+	p, err := web.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	o, err := p.Officials.GetByEmail(ctx, "layla@jo.masar.test")
+	if err != nil || o.ID != in.layla.ID || o.NameAr != "ليلى حسن" {
+		t.Fatalf("Layla on PostgreSQL: %+v, %v; want id %d", o, err, in.layla.ID)
+	}
+	n, err := p.Officials.Create(ctx, audit.Actor{Email: "test"}, officials.Input{Email: "new@om.masar.test", NameAr: "مريم البلوشي",
+		NameLatin: "Maryam Al Balushi", JobTitle: "Analyst", Organisation: "Ministry of Economy", Country: "OM",
+		Sector: "central_government", Gender: "female", Language: "ar"}, officials.RoleOfficial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.ID != copied+1 {
+		t.Errorf("a new account got id %d; %d accounts were copied (ids 1…%d)", n.ID, copied, copied)
+	}
+	// The start-up rebuild runs in the background: wait for it, then both the catalogue and
+	// the workshop must be in the index. Two minutes only guard against a rebuild that never
+	// comes; it is not a speed target.
+	var lessons, workshops int
+	giveUp := time.Now().Add(2 * time.Minute)
+	for {
+		err := p.DB.R.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM search_docs d JOIN search_fts f ON f.rowid = d.id WHERE d.kind = 'lesson'),
+			(SELECT count(*) FROM search_docs d JOIN search_fts f ON f.rowid = d.id WHERE d.kind = 'workshop' AND d.ref = ?)`,
+			fmt.Sprint(in.workshop)).Scan(&lessons, &workshops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lessons > 0 && workshops > 0 {
+			break
+		}
+		if time.Now().After(giveUp) {
+			t.Fatalf("the search index was not rebuilt on PostgreSQL: %d lessons, %d of the workshop", lessons, workshops)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
