@@ -42,6 +42,7 @@ const usage = `usage:
   masar backup FILE [--force]                  (database, server key, issuer keys; 0600)
   masar restore FILE [--data DIR] [--force]
   masar keys rotate [--data DIR]               (new issuer key; old ones stay published; server stopped)
+  masar migrate-to-postgres [--from FILE] --database-url URL  (copy SQLite into an empty PostgreSQL database; verified)
   masar export participants WORKSHOP FILE.xlsx [--lang ar|en|fr]
   masar import participants WORKSHOP FILE.xlsx [--lang ar|en|fr] [--no-mail]
   masar import officials FILE.xlsx [--lang ar|en|fr] [--no-mail]`
@@ -77,6 +78,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 			return usageError{usage}
 		}
 		return keysRotate(ctx, rest[1:], stdout)
+	case "migrate-to-postgres":
+		return migrateToPostgres(ctx, rest, stdout)
 	case "content":
 		if len(rest) == 0 || rest[0] != "check" {
 			return usageError{usage}
