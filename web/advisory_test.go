@@ -1042,6 +1042,11 @@ func TestCountryPageFiguresFromOtherFeatures(t *testing.T) {
 	// Workshops tomorrow, registered for today; then the workshops' clock moves to the day.
 	day := time.Now().UTC().AddDate(0, 0, 1)
 	today := day.Format("2006-01-02")
+	// People register at 09:00 UTC the day before, when it is the day before in every member
+	// state too (late in the UTC evening it is already the workshop's day in Amman).
+	p.Workshops.SetClock(func() time.Time {
+		return time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	})
 	mk := func(host string) int64 {
 		w, err := p.Workshops.Create(ctx, audit.Actor{ID: staff.ID, Email: staff.Email}, workshops.Input{
 			Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop"}, Kind: "regional", Phases: []int{1},

@@ -146,6 +146,9 @@ func newReportFixture(t *testing.T) *reportFixture {
 	f.today = now.Format("2006-01-02")
 	f.day = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
 	d1, d2 := f.day.Format("2006-01-02"), f.day.AddDate(0, 0, 1).Format("2006-01-02")
+	// Registrations happen at 09:00 UTC the day before, the day before in every member state
+	// too (late in the UTC evening it is already f.day in Amman).
+	p.Workshops.SetClock(func() time.Time { return f.day.Add(-15 * time.Hour) })
 	workshop := func(kind, host, start, end string) *workshops.Workshop {
 		w, err := p.Workshops.Create(ctx, actor, workshops.Input{
 			Title: map[string]string{"ar": "ورشة البيانات المفتوحة", "en": "Open data workshop"}, Kind: kind, Phases: []int{1, 2},
