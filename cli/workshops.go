@@ -92,7 +92,7 @@ func exportParticipants(ctx context.Context, args []string, stdout io.Writer, lo
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	ws, err := workshops.New(db, officials.New(db, 0), nil, workshops.Options{BaseURL: cfg.BaseURL, Log: log})
+	ws, err := workshops.New(db, officials.New(db, 0, nil), nil, workshops.Options{BaseURL: cfg.BaseURL, Log: log})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
@@ -64,6 +65,9 @@ type Platform struct {
 
 	// Reports computes the dashboards, their exports and the open data.
 	Reports *reports.Service
+
+	// Bus invalidates every in-memory cache of the platform (cache.Bus).
+	Bus *cache.Bus
 }
 
 // Open opens the platform in the configured data directory for this process alone: it
@@ -133,7 +137,10 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock}
+	// One bus for every in-memory cache of the platform. One SQLite process needs no
+	// transport; instances sharing a database hand it theirs (cache.Transport).
+	bus := cache.NewBus(nil, log)
+	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock, Bus: bus}
 	p.life, p.stop = context.WithCancel(context.Background())
 	fail := func(err error) (*Platform, error) {
 		p.stop()
@@ -156,22 +163,22 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if err != nil {
 		return fail(err)
 	}
-	p.Officials = officials.New(db, cfg.BcryptCost)
+	p.Officials = officials.New(db, cfg.BcryptCost, bus)
 	p.Mailer, err = mail.New(db, mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, ReplyTo: cfg.ReplyTo,
 		BaseURL: cfg.BaseURL, Secret: secret}, log)
 	if err != nil {
 		return fail(err)
 	}
-	lib, problems := NewLibrary(cfg.ContentDir)
+	lib, problems := NewLibrary(cfg.ContentDir, bus)
 	for _, pr := range problems {
 		log.Warn("content problem", "problem", pr.String())
 	}
 	p.Library = lib
-	p.Search = search.New(db)
+	p.Search = search.New(db, bus)
 	if owner {
 		lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
 	}
-	p.Courses = courses.NewService(db, lib.Catalogue)
+	p.Courses = courses.NewService(db, lib.Catalogue, bus)
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
 	}
@@ -186,7 +193,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 			return fail(err)
 		}
 	}
-	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log,
+	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log, Bus: bus,
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
 	}
@@ -201,7 +208,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return fail(err)
 	}
 	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
-		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports})
+		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus})
 	if err != nil {
 		return fail(err)
 	}

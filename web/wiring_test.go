@@ -130,7 +130,7 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 	o, _ := person(t, p, "missed@example.org", officials.RoleOfficial, "JO")
 	// A progress service without the certificate hook stands for a process that stopped
 	// between the commit of the completion and the hook.
-	bare := courses.NewService(p.DB, p.Library.Catalogue)
+	bare := courses.NewService(p.DB, p.Library.Catalogue, nil)
 	co, _ := p.Library.Catalogue().Course("engaged-governance")
 	openedLongAgo(t, p, o.ID, co.Slug)
 	for _, l := range co.Lessons {

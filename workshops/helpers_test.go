@@ -35,7 +35,7 @@ func newEnv(t testing.TB) *env {
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, offs: officials.New(db, 4), now: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
+	e := &env{t: t, db: db, offs: officials.New(db, 4, nil), now: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
 	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test", Now: e.clock}, nil)
 	if err != nil {
 		t.Fatal(err)
