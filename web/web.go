@@ -53,6 +53,10 @@ type Deps struct {
 	// Reports computes the dashboards, their exports and the open data.
 	Reports *reports.Service
 
+	// Routes, if not nil, registers more routes before the catch-all, with every
+	// middleware in front of them: the platform's tests add handlers that panic or hang.
+	Routes func(fiber.Router)
+
 	// Bus invalidates the in-memory caches, here and on the other instances; the page
 	// cache registers on it and reads the workshops' generation from it (nil: a bus of
 	// its own).
@@ -85,12 +89,6 @@ type handler struct {
 // New builds the Fiber application with every route. Templates and catalogues are parsed
 // here, so that a broken one stops the start-up.
 func New(d Deps) (*fiber.App, error) {
-	return newApp(d, nil)
-}
-
-// newApp is New; extra, if not nil, registers more routes (a test's own) before the
-// catch-all, with every middleware in front of them.
-func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -176,8 +174,8 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
 		h.pageRoutes(g)
 	}
-	if extra != nil {
-		extra(app)
+	if d.Routes != nil {
+		d.Routes(app)
 	}
 	app.Use(h.notFound)
 	return app, nil

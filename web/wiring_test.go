@@ -13,7 +13,7 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // TestCompletedWorkshopIssuesAttendanceCertificates: when staff mark a workshop completed,
@@ -123,7 +123,7 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	p, err := web.Open(ctx, cfg, nil)
+	p, err := platform.Open(ctx, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 		t.Fatal("certificate issued without the hook")
 	}
 	p.Close()
-	p, err = web.Open(ctx, cfg, nil)
+	p, err = platform.Open(ctx, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
