@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/masar-platform/masar/cache"
+	"github.com/masar-platform/masar/web"
 )
 
 // wantOnBus is every in-memory cache of the platform and the topic it listens on. A cache
@@ -101,5 +102,24 @@ func TestNoCacheOutsideTheBus(t *testing.T) {
 		if !used[k] {
 			t.Errorf("allow-list entry %q matches nothing any more: remove it", k)
 		}
+	}
+}
+
+// A content reload on one instance reloads the library of the other (they serve one
+// content folder) and moves its generation, so that its kept pages go stale too.
+func TestContentReloadReachesTheOtherInstance(t *testing.T) {
+	hub := cache.NewMemoryHub()
+	a, _ := web.NewLibrary("", cache.NewBus(hub.Transport(), nil))
+	b, _ := web.NewLibrary("", cache.NewBus(hub.Transport(), nil))
+	cat, gen := b.Catalogue(), b.Generation()
+	a.Reload()
+	if b.Catalogue() == cat {
+		t.Error("instance B still serves the catalogue it had before A reloaded")
+	}
+	if b.Generation() == gen {
+		t.Error("instance B's content generation did not move: its kept pages would be served")
+	}
+	if a.Generation() != b.Generation() {
+		t.Errorf("generations differ after one reload: A %d, B %d", a.Generation(), b.Generation())
 	}
 }
