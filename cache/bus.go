@@ -148,22 +148,16 @@ func (b *Bus) announce(e Event, skip *registration) {
 	b.publish(e)
 }
 
-// announceKey is announce for a change made by cache skip, whose key is turned into text
-// only when someone else is to hear of it: a cache alone on its topic of a bus without
-// transport pays for no formatting on its write path.
-func (b *Bus) announceKey(t *TopicState, skip *registration, all bool, key func() string) {
+// quiet reports whether nobody but cache self hears of changes to topic t: no other cache
+// on it and no transport. A cache alone on its topic then only moves the generation, and
+// pays for no event (nor for turning its key into text) on its write path.
+func (b *Bus) quiet(t *TopicState, self *registration) bool {
+	if b.transport != nil {
+		return false
+	}
 	t.mu.RLock()
-	alone := len(t.caches) == 1 && t.caches[0] == skip
-	t.mu.RUnlock()
-	if alone && b.transport == nil {
-		t.gen.Add(1)
-		return
-	}
-	e := Event{Topic: t.name, Origin: b.id}
-	if !all {
-		e.Key = key()
-	}
-	b.announce(e, skip)
+	defer t.mu.RUnlock()
+	return len(t.caches) == 1 && t.caches[0] == self
 }
 
 // publish hands e to the transport, if any.

@@ -86,7 +86,7 @@ func (m *Map[K, V]) Forget(k K) {
 	m.writes++
 	delete(m.entries, k)
 	m.mu.Unlock()
-	m.bus.announceKey(m.topic, m.reg, false, func() string { return keyString(k) })
+	m.announce(false, k)
 }
 
 // ForgetAll drops every value, after a committed write that may touch any of them.
@@ -95,7 +95,8 @@ func (m *Map[K, V]) ForgetAll() {
 	m.writes++
 	m.entries = nil
 	m.mu.Unlock()
-	m.bus.announceKey(m.topic, m.reg, true, nil)
+	var none K
+	m.announce(true, none)
 }
 
 // Update changes the kept value of k, if there is one, after a committed write that the
@@ -108,7 +109,20 @@ func (m *Map[K, V]) Update(k K, change func(V) V) {
 		m.entries[k] = e
 	}
 	m.mu.Unlock()
-	m.bus.announceKey(m.topic, m.reg, false, func() string { return keyString(k) })
+	m.announce(false, k)
+}
+
+// announce tells the bus of a change this cache has applied: to every entry, or to k.
+func (m *Map[K, V]) announce(all bool, k K) {
+	if m.bus.quiet(m.topic, m.reg) {
+		m.topic.gen.Add(1)
+		return
+	}
+	e := Event{Topic: m.topic.name, Origin: m.bus.id}
+	if !all {
+		e.Key = keyString(k)
+	}
+	m.bus.announce(e, m.reg)
 }
 
 // Topic is the topic the cache is registered on; its generation moves with every change
