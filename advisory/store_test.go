@@ -30,7 +30,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	offs := officials.New(db, 4)
+	offs := officials.New(db, 4, nil)
 	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test"}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -59,7 +59,7 @@ func dataDir(t *testing.T, noIssuer bool) string {
 
 func addAccount(t *testing.T, db *store.DB, email string) {
 	t.Helper()
-	_, err := officials.New(db, 4).Create(ctx, audit.Actor{Email: "test"}, officials.Input{Email: email, Password: "a long enough password",
+	_, err := officials.New(db, 4, nil).Create(ctx, audit.Actor{Email: "test"}, officials.Input{Email: email, Password: "a long enough password",
 		NameAr: "منى الحسن", NameLatin: "Mona Al-Hassan", JobTitle: "Analyst", Organisation: "Ministry", Country: "OM",
 		Sector: "central_government", Gender: "female", Language: "ar"}, officials.RoleOfficial)
 	if err != nil {
@@ -217,7 +217,7 @@ func TestRestoreBringsBackEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := officials.New(db, 4).GetByEmail(ctx, "mona@example.org"); err != nil {
+	if _, err := officials.New(db, 4, nil).GetByEmail(ctx, "mona@example.org"); err != nil {
 		t.Errorf("restored database lacks the account: %v", err)
 	}
 	addAccount(t, db, "after@example.org")
@@ -245,7 +245,7 @@ func TestRestoreBringsBackEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := officials.New(db, 4).GetByEmail(ctx, "after@example.org"); err == nil {
+	if _, err := officials.New(db, 4, nil).GetByEmail(ctx, "after@example.org"); err == nil {
 		t.Error("a forced restore kept an account made after the backup")
 	}
 }

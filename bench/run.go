@@ -23,8 +23,8 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/reports"
-	"github.com/masar-platform/masar/web"
 )
 
 // Options shape a benchmark run.
@@ -196,7 +196,7 @@ func machine() Machine {
 type rig struct {
 	opts      Options
 	dir       string
-	p         *web.Platform
+	p         *platform.Platform
 	ln        net.Listener
 	base      string
 	dur       time.Duration
@@ -226,7 +226,7 @@ func newRig(ctx context.Context, opts Options) (*rig, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := web.Open(ctx, cfg, log)
+	p, err := platform.Open(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}

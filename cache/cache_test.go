@@ -6,7 +6,7 @@ import (
 )
 
 func TestReadOverlappingAWriteIsNotKept(t *testing.T) {
-	m := New[string, int](time.Minute, 10)
+	m := New[string, int](nil, "test", "test.map", time.Minute, 10)
 	_, ok, snap := m.Get("a")
 	if ok {
 		t.Fatal("empty cache hit")
@@ -32,7 +32,7 @@ func TestReadOverlappingAWriteIsNotKept(t *testing.T) {
 }
 
 func TestTimeLimitAndSize(t *testing.T) {
-	m := New[int, int](20*time.Millisecond, 3)
+	m := New[int, int](nil, "test", "test.map", 20*time.Millisecond, 3)
 	for i := 0; i < 3; i++ {
 		_, _, snap := m.Get(i)
 		m.Put(i, i, snap)
@@ -48,5 +48,93 @@ func TestTimeLimitAndSize(t *testing.T) {
 	time.Sleep(30 * time.Millisecond)
 	if _, ok, _ := m.Get(9); ok {
 		t.Error("an entry outlived its time limit")
+	}
+}
+
+func TestPutUntilEndsBeforeTheTimeLimit(t *testing.T) {
+	m := New[string, int](nil, Sessions, "test.sessions", time.Hour, 10)
+	_, _, snap := m.Get("s")
+	m.PutUntil("s", 1, snap, time.Now().Add(-time.Second)) // a session that has just expired
+	if _, ok, _ := m.Get("s"); ok {
+		t.Error("a value was used after its own end")
+	}
+}
+
+func put[K comparable, V any](m *Map[K, V], k K, v V) {
+	_, _, snap := m.Get(k)
+	m.Put(k, v, snap)
+}
+
+// Two buses joined by a hub stand for two instances on one database: what one of them
+// invalidates, the other stops serving, key by key or the whole topic.
+func TestInvalidationReachesTheOtherInstance(t *testing.T) {
+	hub := NewMemoryHub()
+	a, b := NewBus(hub.Transport(), nil), NewBus(hub.Transport(), nil)
+	type key struct {
+		official int64
+		course   string
+	}
+	onA := New[key, string](a, Progress, "test.progress", time.Hour, 100)
+	onB := New[key, string](b, Progress, "test.progress", time.Hour, 100)
+	put(onA, key{1, "x"}, "on A")
+	put(onB, key{1, "x"}, "on B")
+	put(onB, key{2, "x"}, "kept on B")
+
+	onA.Forget(key{1, "x"})
+	if _, ok, _ := onB.Get(key{1, "x"}); ok {
+		t.Error("an entry forgotten on instance A is still served by instance B")
+	}
+	if v, ok, _ := onB.Get(key{2, "x"}); !ok || v != "kept on B" {
+		t.Error("forgetting one key on A emptied other keys on B")
+	}
+
+	// A read on B that overlapped A's write is not kept on B either.
+	_, _, snap := onB.Get(key{2, "x"})
+	a.Invalidate(Progress)
+	onB.Put(key{2, "x"}, "read before the write", snap)
+	if _, ok, _ := onB.Get(key{2, "x"}); ok {
+		t.Error("B kept a value read before A's write")
+	}
+
+	// Update keeps the new value on A and makes B read again.
+	put(onA, key{3, "y"}, "old")
+	put(onB, key{3, "y"}, "old")
+	onA.Update(key{3, "y"}, func(string) string { return "new" })
+	if v, _, _ := onA.Get(key{3, "y"}); v != "new" {
+		t.Errorf("A after Update: %q", v)
+	}
+	if _, ok, _ := onB.Get(key{3, "y"}); ok {
+		t.Error("B still serves the value A updated")
+	}
+}
+
+func TestGenerationTopicsMoveOnEveryInstance(t *testing.T) {
+	hub := NewMemoryHub()
+	a, b := NewBus(hub.Transport(), nil), NewBus(hub.Transport(), nil)
+	ga, gb := a.Topic(Workshops), b.Topic(Workshops)
+	before := gb.Generation()
+	a.Invalidate(Workshops, "12")
+	if gb.Generation() == before {
+		t.Error("a workshop change on A left B's calendar generation unchanged")
+	}
+	if ga.Generation() != 1 {
+		t.Errorf("A's own generation is %d, want 1 (its echo must not count twice)", ga.Generation())
+	}
+}
+
+// Caches on one topic hear each other: a change announced by one empties the others.
+func TestCachesOnOneTopicHearEachOther(t *testing.T) {
+	bus := Local()
+	countries := New[bool, []string](bus, Countries, "test.countries", time.Hour, 2)
+	names := New[string, string](bus, Countries, "test.names", time.Hour, 10)
+	put(countries, true, []string{"JO"})
+	put(names, "JO/ar", "الأردن")
+	countries.ForgetAll()
+	if _, ok, _ := names.Get("JO/ar"); ok {
+		t.Error("country names outlived a change to the countries")
+	}
+	want := []Registration{{Countries, "test.countries"}, {Countries, "test.names"}}
+	if got := bus.Registry(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("registry %v, want %v", got, want)
 	}
 }

@@ -39,7 +39,7 @@ func newEnv(t testing.TB, configure func(*Options)) *testEnv {
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	offs := officials.New(db, 4)
+	offs := officials.New(db, 4, nil)
 	cat, problems := courses.Load(content.FS)
 	if cat == nil || cat.Len() == 0 {
 		t.Fatalf("no courses: %v", problems)

@@ -23,9 +23,9 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/store/storetest/dirstate"
-	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -43,7 +43,7 @@ func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = data
 	cfg.Validate()
-	p, err := web.Open(ctx, cfg, log)
+	p, err := platform.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

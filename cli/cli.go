@@ -15,8 +15,8 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/problem"
-	"github.com/masar-platform/masar/web"
 )
 
 // usageError is a mistake on the command line (exit code 2).
@@ -121,18 +121,19 @@ func load(name string, args []string, extra func(*flag.FlagSet)) (config.Config,
 	return cfg, fs, cfg.Validate()
 }
 
-// open loads the configuration and opens the platform for a command: alone when no server
-// runs on the data directory, or beside the running server (see web.OpenForCommand).
-func open(ctx context.Context, name string, args []string, log *slog.Logger, extra func(*flag.FlagSet)) (*web.Platform, *flag.FlagSet, error) {
+// open loads the configuration and opens the data directory for a command that writes:
+// alone when no server runs on it, or beside the running server (see
+// platform.OpenCommand). The command then builds only the services it uses.
+func open(ctx context.Context, name string, args []string, log *slog.Logger, extra func(*flag.FlagSet)) (*platform.Command, *flag.FlagSet, error) {
 	cfg, fs, err := load(name, args, extra)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, beside, err := web.OpenForCommand(ctx, cfg, log)
-	if beside != nil && err == nil && log != nil {
-		log.Info("a server is running on the data directory; the command works beside it", "dir", cfg.DataDir, "pid", beside.PID)
+	c, err := platform.OpenCommand(ctx, cfg, log)
+	if err == nil && c.Beside != nil && log != nil {
+		log.Info("a server is running on the data directory; the command works beside it", "dir", cfg.DataDir, "pid", c.Beside.PID)
 	}
-	return p, fs, err
+	return c, fs, err
 }
 
 // serve runs the server. It takes the data directory for itself: a second server on the
@@ -142,7 +143,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	p, err := web.Open(ctx, cfg, log)
+	p, err := platform.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -157,7 +158,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 
 func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) (err error) {
 	var email, role, name string
-	p, _, err := open(ctx, "admin create", args, log, func(fs *flag.FlagSet) {
+	c, _, err := open(ctx, "admin create", args, log, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "e-mail of the account")
 		fs.StringVar(&role, "role", officials.RoleAdmin, "role: official, focal_point, trainer, staff, admin")
 		fs.StringVar(&name, "name", "", "name in Latin script")
@@ -165,7 +166,7 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	if err != nil {
 		return err
 	}
-	defer closePlatform(p, &err)
+	defer closeCommand(c, &err)
 	if email == "" {
 		return usageError{"admin create: --email is required"}
 	}
@@ -178,7 +179,7 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	}
 	in := officials.Input{Email: email, Password: password, NameAr: "فريق البرنامج", NameLatin: name, JobTitle: "Programme staff",
 		Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar"}
-	o, err := p.Officials.Create(ctx, audit.Actor{Email: "command line"}, in, role)
+	o, err := c.Officials().Create(ctx, audit.Actor{Email: "command line"}, in, role)
 	if err != nil {
 		return explain(err)
 	}
@@ -188,22 +189,23 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 
 func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) (err error) {
 	var email, name string
-	p, _, err := open(ctx, "token create", args, log, func(fs *flag.FlagSet) {
+	c, _, err := open(ctx, "token create", args, log, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "e-mail of the account the token acts for")
 		fs.StringVar(&name, "name", "command line", "a name to recognise the token by")
 	})
 	if err != nil {
 		return err
 	}
-	defer closePlatform(p, &err)
+	defer closeCommand(c, &err)
 	if email == "" {
 		return usageError{"token create: --email is required"}
 	}
-	o, err := p.Officials.GetByEmail(ctx, email)
+	offs := c.Officials()
+	o, err := offs.GetByEmail(ctx, email)
 	if err != nil {
 		return fmt.Errorf("no account with e-mail %s", email)
 	}
-	tok, err := p.Officials.CreateAPITokenFor(ctx, audit.Actor{Email: "command line"}, o.ID, name)
+	tok, err := offs.CreateAPITokenFor(ctx, audit.Actor{Email: "command line"}, o.ID, name)
 	if err != nil {
 		return err
 	}
@@ -212,16 +214,16 @@ func tokenCreate(ctx context.Context, args []string, stdout io.Writer, log *slog
 }
 
 func tokenRevoke(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) (err error) {
-	p, _, err := open(ctx, "token revoke", args, log, nil)
+	c, _, err := open(ctx, "token revoke", args, log, nil)
 	if err != nil {
 		return err
 	}
-	defer closePlatform(p, &err)
+	defer closeCommand(c, &err)
 	tok, err := readLine(stdin)
 	if err != nil {
 		return err
 	}
-	if err := p.Officials.RevokeAPIToken(ctx, tok); err != nil {
+	if err := c.Officials().RevokeAPIToken(ctx, tok); err != nil {
 		return fmt.Errorf("token not found or already revoked")
 	}
 	fmt.Fprintln(stdout, "token revoked")
@@ -252,10 +254,10 @@ func explain(err error) error {
 	return fmt.Errorf("invalid input: %s", strings.Join(parts, "; "))
 }
 
-// closePlatform closes p at the end of a command and reports a failure to close (pending
-// writes not flushed) unless the command already failed.
-func closePlatform(p *web.Platform, err *error) {
-	if cerr := p.Close(); cerr != nil && *err == nil {
+// closeCommand closes what a command opened and reports a failure to close unless the
+// command already failed.
+func closeCommand(c *platform.Command, err *error) {
+	if cerr := c.Close(); cerr != nil && *err == nil {
 		*err = cerr
 	}
 }

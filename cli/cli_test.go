@@ -146,7 +146,7 @@ func TestRegistrationSurvivesKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	o, err := officials.New(db, 4).GetByEmail(context.Background(), "durable@example.org")
+	o, err := officials.New(db, 4, nil).GetByEmail(context.Background(), "durable@example.org")
 	if err != nil || o.NameLatin != "Mona Al-Hassan" {
 		t.Fatalf("account lost after kill -9: %v", err)
 	}
@@ -258,7 +258,7 @@ func TestAdminCreateTokenAndBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := officials.New(db, 4).GetByEmail(ctx, "staff@example.org"); err != nil {
+	if _, err := officials.New(db, 4, nil).GetByEmail(ctx, "staff@example.org"); err != nil {
 		t.Errorf("backup lacks the account: %v", err)
 	}
 	if err := Run(ctx, []string{"backup", dest}, nil, &out, log); err == nil {

@@ -20,9 +20,9 @@ import (
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
-	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -93,7 +93,7 @@ func exportParticipants(ctx context.Context, args []string, stdout io.Writer, lo
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	ws, err := workshops.New(db, officials.New(db, 0), nil, workshops.Options{BaseURL: cfg.BaseURL, Log: log})
+	ws, err := workshops.New(db, officials.New(db, 0, nil), nil, workshops.Options{BaseURL: cfg.BaseURL, Log: log})
 	if err != nil {
 		return err
 	}
@@ -160,14 +160,14 @@ func importOfficials(ctx context.Context, args []string, stdout io.Writer, log *
 func importPeople(ctx context.Context, name string, args []string, stdout io.Writer, log *slog.Logger, toWorkshop bool) (err error) {
 	var lang string
 	var noMail bool
-	p, fs, err := open(ctx, name, flagsFirst(args), log, func(fs *flag.FlagSet) {
+	c, fs, err := open(ctx, name, flagsFirst(args), log, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", "en", "language of the report: ar, en or fr")
 		fs.BoolVar(&noMail, "no-mail", false, "do not e-mail the new accounts' holders a link to claim them")
 	})
 	if err != nil {
 		return err
 	}
-	defer closePlatform(p, &err)
+	defer closeCommand(c, &err)
 	want := 1
 	if toWorkshop {
 		want = 2
@@ -187,12 +187,16 @@ func importPeople(ctx context.Context, name string, args []string, stdout io.Wri
 	if err != nil {
 		return err
 	}
+	p, err := c.People(ctx)
+	if err != nil {
+		return err
+	}
 	var rep *workshops.ImportReport
 	// The claim mails are queued in the import's transaction: all of them with the
 	// accounts, or none.
 	var claim []workshops.ClaimFunc
 	if !noMail {
-		claim = append(claim, func(tx *sql.Tx, o *officials.Official) error { return inviteToClaim(ctx, p, tx, o) })
+		claim = append(claim, func(tx *sql.Tx, o *officials.Official) error { return inviteToClaim(ctx, p, c.Config.BaseURL, tx, o) })
 	}
 	if toWorkshop {
 		var id int64
@@ -237,7 +241,7 @@ func importProblem(file, lang string, rep *workshops.ImportReport, err error) er
 }
 
 // inviteToClaim e-mails the holder of an imported account a link to choose a password.
-func inviteToClaim(ctx context.Context, p *web.Platform, q store.Queryer, o *officials.Official) error {
+func inviteToClaim(ctx context.Context, p *platform.People, baseURL string, q store.Queryer, o *officials.Official) error {
 	tok, err := p.Officials.NewEmailTokenTx(ctx, q, o.ID, officials.PurposeReset)
 	if err != nil {
 		return err
@@ -245,7 +249,7 @@ func inviteToClaim(ctx context.Context, p *web.Platform, q store.Queryer, o *off
 	cat := i18n.MustLoad()
 	_, err = p.Mailer.Enqueue(ctx, q, mail.Message{To: o.Email, Name: o.DisplayName(o.Language), Lang: o.Language, Template: "welcome_claim",
 		Data: map[string]any{"Name": o.DisplayName(o.Language), "By": cat.T(o.Language, "workshops.claim_by_programme"),
-			"Link": mail.SecretLink(p.Config.BaseURL+"/"+o.Language+"/reset/", tok), "Hours": int(officials.ResetTTL.Hours())},
+			"Link": mail.SecretLink(baseURL+"/"+o.Language+"/reset/", tok), "Hours": int(officials.ResetTTL.Hours())},
 		UsefulUntil: time.Now().Add(officials.ResetTTL)})
 	return err
 }

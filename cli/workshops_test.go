@@ -16,7 +16,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -77,7 +77,7 @@ func TestImportOfficialsAndParticipantsCommands(t *testing.T) {
 	cfg.DataDir = data
 	cfg.DatabaseURL = os.Getenv("MASAR_DATABASE_URL") // set by testDatabase on PostgreSQL
 	cfg.Validate()
-	p, err := web.Open(ctx, cfg, log)
+	p, err := platform.Open(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestImportOfficialsAndParticipantsCommands(t *testing.T) {
 		t.Error("a bad command line is not a usage error")
 	}
 	// The new accounts' holders are invited to claim them.
-	p, _ = web.Open(ctx, cfg, log)
+	p, _ = platform.Open(ctx, cfg, log)
 	defer p.Close()
 	var claims int
 	p.DB.R.QueryRow("SELECT count(*) FROM outbox WHERE template = 'welcome_claim'").Scan(&claims)

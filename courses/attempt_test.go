@@ -84,7 +84,7 @@ func TestAttemptRules(t *testing.T) {
 	e := newEnv(t)
 	// 09-dup-slug-a: one lesson, seven questions, two drawn per attempt, cool-down 30m.
 	cat, _ := courses.Load(os.DirFS("testdata/broken"))
-	svc := courses.NewService(e.db, func() *courses.Catalogue { return cat })
+	svc := courses.NewService(e.db, func() *courses.Catalogue { return cat }, nil)
 	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	svc.SetClock(func() time.Time { return clock })
 	ctx := context.Background()

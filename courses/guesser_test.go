@@ -238,11 +238,11 @@ func TestGuessersDoNotPassThroughTheService(t *testing.T) {
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	svc := courses.NewService(db, func() *courses.Catalogue { return cat })
+	svc := courses.NewService(db, func() *courses.Catalogue { return cat }, nil)
 	var clock atomic.Int64
 	clock.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix())
 	svc.SetClock(func() time.Time { return time.Unix(clock.Add(int64(24*time.Hour/time.Second)), 0).UTC() })
-	acc := officials.New(db, 4)
+	acc := officials.New(db, 4, nil)
 	learners := make([]int64, n)
 	for i := range learners {
 		o, err := acc.Register(ctx, officials.Input{

@@ -56,9 +56,10 @@ type visitKey struct {
 }
 
 // NewService returns the progress service. cat returns the current catalogue (it may change
-// between calls when the content is reloaded).
-func NewService(db *store.DB, cat func() *Catalogue) *Service {
-	return &Service{db: db, cat: cat, progress: newProgressCache()}
+// between calls when the content is reloaded). Its kept progress registers on bus (nil: a
+// bus of its own).
+func NewService(db *store.DB, cat func() *Catalogue, bus *cache.Bus) *Service {
+	return &Service{db: db, cat: cat, progress: newProgressCache(bus)}
 }
 
 // OnComplete registers a hook run when an official completes a course: every lesson done

@@ -17,8 +17,8 @@ type keptProgress struct {
 	cat *Catalogue
 }
 
-func newProgressCache() *cache.Map[visitKey, keptProgress] {
-	return cache.New[visitKey, keptProgress](10*time.Second, 100_000)
+func newProgressCache(bus *cache.Bus) *cache.Map[visitKey, keptProgress] {
+	return cache.New[visitKey, keptProgress](bus, cache.Progress, "courses.progress", 10*time.Second, 100_000)
 }
 
 // copyProgress is p with its own Done slice, so that callers never share a kept value.

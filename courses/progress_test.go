@@ -41,7 +41,7 @@ func newEnv(t *testing.T) *env {
 	if len(ps) > 0 {
 		t.Fatalf("fixture: %v", ps)
 	}
-	return &env{svc: courses.NewService(db, func() *courses.Catalogue { return cat }), db: db, acc: officials.New(db, 4), cat: cat}
+	return &env{svc: courses.NewService(db, func() *courses.Catalogue { return cat }, nil), db: db, acc: officials.New(db, 4, nil), cat: cat}
 }
 
 // openedLongAgo enrols the official and opens the lessons a day ago, so that they may be
@@ -349,7 +349,7 @@ func TestVisitsAreWrittenInBatches(t *testing.T) {
 	if p, _ := e.svc.Progress(ctx, id, fixture); p.LastLesson != "03-last" {
 		t.Fatalf("pending visit not seen: %q", p.LastLesson)
 	}
-	fresh := courses.NewService(e.db, func() *courses.Catalogue { return e.cat })
+	fresh := courses.NewService(e.db, func() *courses.Catalogue { return e.cat }, nil)
 	if p, _ := fresh.Progress(ctx, id, fixture); p.LastLesson == "03-last" {
 		t.Fatal("visit written before the flush")
 	}
@@ -359,7 +359,7 @@ func TestVisitsAreWrittenInBatches(t *testing.T) {
 	if p, _ := e.svc.Progress(ctx, id, fixture); p.LastLesson != "03-last" {
 		t.Fatalf("after flush, same service: %q", p.LastLesson)
 	}
-	restarted := courses.NewService(e.db, func() *courses.Catalogue { return e.cat })
+	restarted := courses.NewService(e.db, func() *courses.Catalogue { return e.cat }, nil)
 	if p, _ := restarted.Progress(ctx, id, fixture); p.LastLesson != "03-last" || p.Resume(e.cat.Courses()[0]) != "03-last" {
 		t.Fatalf("after flush: %q", p.LastLesson)
 	}

@@ -164,8 +164,8 @@ func newStatsEnv(t *testing.T) (*courses.Service, *courses.Statistics) {
 		t.Fatal(err)
 	}
 	cat := statsCatalogue(t)
-	svc := courses.NewService(db, func() *courses.Catalogue { return cat })
-	seedStatistics(t, ctx, db, svc, officials.New(db, 4))
+	svc := courses.NewService(db, func() *courses.Catalogue { return cat }, nil)
+	seedStatistics(t, ctx, db, svc, officials.New(db, 4, nil))
 	st, err := svc.Statistics(ctx, fixture, "")
 	if err != nil {
 		t.Fatal(err)
@@ -285,11 +285,11 @@ func TestStatisticsFewAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat := statsCatalogue(t)
-	svc := courses.NewService(db, func() *courses.Catalogue { return cat })
+	svc := courses.NewService(db, func() *courses.Catalogue { return cat }, nil)
 	keep := statsAttempts
 	statsAttempts = statsAttempts[:courses.MinAttempts-1]
 	defer func() { statsAttempts = keep }()
-	seedStatistics(t, ctx, db, svc, officials.New(db, 4))
+	seedStatistics(t, ctx, db, svc, officials.New(db, 4, nil))
 	st, err := svc.Statistics(ctx, fixture, courses.AttemptsAll)
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // testTimeout bounds one browser test, browser start included: a hung Chromium fails the
@@ -66,7 +66,7 @@ func chromiumPath() (string, error) {
 
 // site is a running Masar platform on a local port.
 type site struct {
-	p    *web.Platform
+	p    *platform.Platform
 	base string // http://127.0.0.1:PORT
 }
 
@@ -89,7 +89,7 @@ func startSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	p, err := web.Open(context.Background(), cfg, log)
+	p, err := platform.Open(context.Background(), cfg, log)
 	if err != nil {
 		ln.Close()
 		t.Fatalf("open platform: %v", err)

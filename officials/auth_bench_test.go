@@ -18,7 +18,7 @@ func benchAccounts(b testing.TB) (*Service, *mail.Mailer) {
 	if err := SeedCountries(ctx, db); err != nil {
 		b.Fatal(err)
 	}
-	s := New(db, 0)
+	s := New(db, 0, nil)
 	in := valid()
 	if _, err := s.Create(ctx, audit.Actor{Email: "bench"}, in, RoleOfficial); err != nil {
 		b.Fatal(err)

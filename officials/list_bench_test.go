@@ -21,7 +21,7 @@ func BenchmarkListByName(b *testing.B) {
 			if err := SeedCountries(ctx, db); err != nil {
 				b.Fatal(err)
 			}
-			s := New(db, 4)
+			s := New(db, 4, nil)
 			err := db.Relaxed(ctx, func() error {
 				for done := 0; done < n; done += 1000 {
 					if err := db.Tx(ctx, func(tx *sql.Tx) error {

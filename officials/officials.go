@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -94,10 +93,9 @@ type Service struct {
 	cost int
 
 	// Session lookups happen on every page a logged-in official opens; they are kept for a
-	// few seconds, and forgotten at once when any account changes in this process (gen).
-	gen      atomic.Uint64
-	cacheMu  sync.RWMutex
-	sessions map[string]cachedSession
+	// few seconds, by token hash, and forgotten at once when any account changes, here or
+	// on another instance (topic cache.Sessions).
+	sessions *cache.Map[string, *Official]
 
 	countries *cache.Map[bool, []Country] // by membersOnly
 
@@ -109,17 +107,11 @@ type Service struct {
 	clock      func() time.Time // nil: time.Now; see SetClock
 }
 
-type cachedSession struct {
-	o      *Official
-	gen    uint64
-	expiry time.Time
-}
-
 // sessionCacheTTL bounds how long a cached session is trusted without asking the database.
 const sessionCacheTTL = 5 * time.Second
 
 // changed forgets every cached session: called after any change to accounts or sessions.
-func (s *Service) changed() { s.gen.Add(1) }
+func (s *Service) changed() { s.sessions.ForgetAll() }
 
 // lockAccount makes the transactions that read an account and then change it (a role, a
 // profile whose old values go to the audit log, an erasure) take their turn on account id.
@@ -129,12 +121,18 @@ func (s *Service) lockAccount(ctx context.Context, tx *sql.Tx, id int64) error {
 	return s.db.LockTx(ctx, tx, "official", id)
 }
 
-// New returns the accounts service. cost is the bcrypt cost (0 for the default, 11).
-func New(db *store.DB, cost int) *Service {
+// New returns the accounts service. cost is the bcrypt cost (0 for the default, 11). Its
+// caches (sessions, member states) register on bus (nil: a bus of its own).
+func New(db *store.DB, cost int, bus *cache.Bus) *Service {
 	if cost == 0 {
 		cost = 11
 	}
-	return &Service{db: db, cost: cost, countries: cache.New[bool, []Country](time.Minute, 2)}
+	if bus == nil {
+		bus = cache.Local()
+	}
+	return &Service{db: db, cost: cost,
+		sessions:  cache.New[string, *Official](bus, cache.Sessions, "officials.sessions", sessionCacheTTL, 100_000),
+		countries: cache.New[bool, []Country](bus, cache.Countries, "officials.countries", time.Minute, 2)}
 }
 
 // DB is the database the service uses.

@@ -22,7 +22,7 @@ func newService(t *testing.T) (*Service, string) {
 	if err := SeedCountries(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	return New(db, 4), db.Path()
+	return New(db, 4, nil), db.Path()
 }
 
 func TestRegisterSurvivesReopen(t *testing.T) {
@@ -38,7 +38,7 @@ func TestRegisterSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	got, err := New(db, 4).Get(ctx, o.ID)
+	got, err := New(db, 4, nil).Get(ctx, o.ID)
 	if err != nil || got.NameAr != "هدى عبد الله" || got.Country != "BH" || got.Role != RoleOfficial {
 		t.Fatalf("after reopen: %+v %v", got, err)
 	}

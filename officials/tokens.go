@@ -53,12 +53,9 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 		return nil, store.ErrNotFound
 	}
 	key := hashToken(token)
-	gen := s.gen.Load()
-	s.cacheMu.RLock()
-	e, ok := s.sessions[key]
-	s.cacheMu.RUnlock()
-	if ok && e.gen == gen && time.Now().Before(e.expiry) {
-		o := *e.o
+	kept, ok, snap := s.sessions.Get(key)
+	if ok {
+		o := *kept
 		return &o, nil
 	}
 	var expires string
@@ -68,17 +65,12 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	if err != nil {
 		return nil, err
 	}
-	expiry := time.Now().Add(sessionCacheTTL)
-	if t, err := time.Parse(time.RFC3339Nano, expires); err == nil && t.Before(expiry) {
-		expiry = t
-	}
-	s.cacheMu.Lock()
-	if s.sessions == nil || len(s.sessions) > 100000 {
-		s.sessions = map[string]cachedSession{}
+	var until time.Time
+	if t, err := time.Parse(time.RFC3339Nano, expires); err == nil {
+		until = t
 	}
 	cp := *o
-	s.sessions[key] = cachedSession{o: &cp, gen: gen, expiry: expiry}
-	s.cacheMu.Unlock()
+	s.sessions.PutUntil(key, &cp, snap, until)
 	return o, nil
 }
 

@@ -18,10 +18,10 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/pgmigrate"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/store/storetest"
 	"github.com/masar-platform/masar/store/storetest/dirstate"
-	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -30,7 +30,7 @@ var samplePDF = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 // install is a populated SQLite installation, its server still running on it.
 type install struct {
 	cfg      config.Config
-	p        *web.Platform
+	p        *platform.Platform
 	layla    *officials.Official // a live official, registered to the workshop
 	erased   int64               // an official whose account was erased
 	workshop int64               // a published workshop
@@ -48,7 +48,7 @@ func newInstall(t *testing.T) *install {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := web.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := platform.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func TestMigratedInstallationServes(t *testing.T) {
 	}
 	cfg := in.cfg
 	cfg.DatabaseURL = target
-	p, err := web.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := platform.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

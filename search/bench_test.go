@@ -151,7 +151,7 @@ func benchIndex(b testing.TB, mode string) *builtIndex {
 	}
 	cat := generatedCatalogue(b, mode)
 	start := time.Now()
-	bi := &builtIndex{ix: search.New(db), db: db}
+	bi := &builtIndex{ix: search.New(db, nil), db: db}
 	if err := db.Relaxed(context.Background(), func() error { return bi.ix.IndexCatalogue(context.Background(), cat) }); err != nil {
 		b.Fatal(err)
 	}

@@ -57,17 +57,18 @@ type Index struct {
 
 	// The thesaurus of the content folder, replaced with each catalogue indexed.
 	thesaurus atomic.Pointer[Thesaurus]
-	// The vocabulary of the index, for misspelt words: read again after a write (gen counts
-	// the writes; vocabGen is the count it was read at).
-	gen      atomic.Uint64
+	// The vocabulary of the index, for misspelt words: read again after a write (the
+	// generation of the results' topic counts the writes, on any instance; vocabGen is the
+	// count it was read at).
 	vocabMu  sync.Mutex
 	vocab    *vocabulary
 	vocabGen uint64
 }
 
-// New returns the index stored in db (the migration 00006_search creates its tables).
-func New(db *store.DB) *Index {
-	ix := &Index{db: db, results: cache.New[string, *Results](5*time.Minute, 5000)}
+// New returns the index stored in db (the migration 00006_search creates its tables). Its
+// kept results register on bus (nil: a bus of its own).
+func New(db *store.DB, bus *cache.Bus) *Index {
+	ix := &Index{db: db, results: cache.New[string, *Results](bus, cache.SearchResults, "search.results", 5*time.Minute, 5000)}
 	ix.life, ix.stop = context.WithCancel(context.Background())
 	return ix
 }
@@ -413,7 +414,6 @@ func (ix *Index) Changed() { ix.changed() }
 
 // changed forgets the kept results and the vocabulary after a write.
 func (ix *Index) changed() {
-	ix.gen.Add(1)
 	ix.results.ForgetAll()
 }
 
@@ -421,7 +421,7 @@ func (ix *Index) changed() {
 func (ix *Index) vocabulary(ctx context.Context) (*vocabulary, error) {
 	ix.vocabMu.Lock()
 	defer ix.vocabMu.Unlock()
-	gen := ix.gen.Load()
+	gen := ix.results.Topic().Generation()
 	if ix.vocab != nil && ix.vocabGen == gen {
 		return ix.vocab, nil
 	}

@@ -178,7 +178,7 @@ func TestThesaurusReloadsWithContent(t *testing.T) {
 // as a loanword.
 func TestLoanwordsInArabicLetters(t *testing.T) {
 	db := storetest.Open(t)
-	ix := search.New(db)
+	ix := search.New(db, nil)
 	cat := catalogueOf(t, "loan", []string{"ar", "en"},
 		lessonFile{"01-design", "en", "Service design", "Designing a public service with its users, step by step."},
 		lessonFile{"02-decision", "en", "Decisions", "Who takes the decision, and how a decision is explained. Decision after decision."},
@@ -211,7 +211,7 @@ func TestLoanwordsInArabicLetters(t *testing.T) {
 // whatever its length, and the page says which word was searched for.
 func TestDialectSpellings(t *testing.T) {
 	db := storetest.Open(t)
-	ix := search.New(db)
+	ix := search.New(db, nil)
 	cat := catalogueOf(t, "dialect", []string{"ar"},
 		lessonFile{"01-memory", "ar", "الذاكرة المؤسسية", "تحفظ الذاكرة المؤسسية ما تعلمته الإدارة."},
 		lessonFile{"02-culture", "ar", "ثقافة الانفتاح", "تتغير ثقافة الإدارة ببطء."},

@@ -20,7 +20,7 @@ func shippedIndex(t testing.TB) (*search.Index, *store.DB) {
 	if cat.Len() == 0 {
 		t.Fatalf("no shipped courses: %v", problems)
 	}
-	ix := search.New(db)
+	ix := search.New(db, nil)
 	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 func newIndex(t testing.TB) (*search.Index, *store.DB) {
 	t.Helper()
 	db := storetest.Open(t)
-	return search.New(db), db
+	return search.New(db, nil), db
 }
 
 // lessonFile is a lesson of a test course.

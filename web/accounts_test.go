@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // TestRegisterTakenAddressLooksTheSame: to the visitor, registering an address that has an
@@ -287,7 +287,7 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 }
 
 // serve runs the platform on a real socket, for tests that need a second client address.
-func serve(t *testing.T, p *web.Platform) string {
+func serve(t *testing.T, p *platform.Platform) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -9,12 +9,12 @@ import (
 
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // advBenchPlatform is a platform holding n requests from two countries, half of them under
 // review, and a logged-in member of staff's session cookie.
-func advBenchPlatform(b *testing.B, n int) (*web.Platform, map[string]string) {
+func advBenchPlatform(b *testing.B, n int) (*platform.Platform, map[string]string) {
 	b.Helper()
 	p := newPlatform(b)
 	ctx := context.Background()
@@ -40,7 +40,7 @@ func advBenchPlatform(b *testing.B, n int) (*web.Platform, map[string]string) {
 	return p, map[string]string{"masar_session": tok}
 }
 
-func advBenchGet(b *testing.B, p *web.Platform, path string, cookies map[string]string) {
+func advBenchGet(b *testing.B, p *platform.Platform, path string, cookies map[string]string) {
 	h := p.App.Handler()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -7,7 +7,7 @@ import (
 
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // advLetter is a ministry's letter, as a request is submitted with.
@@ -25,7 +25,7 @@ func advDay(days int) string { return time.Now().UTC().AddDate(0, 0, days).Forma
 
 // advStepsBefore takes the lifecycle's steps that the move of request id to state to needs:
 // terms of reference agreed by the country before planning, a mission before the work starts.
-func advStepsBefore(t testing.TB, p *web.Platform, staff, focal *officials.Official, id int64, to string) {
+func advStepsBefore(t testing.TB, p *platform.Platform, staff, focal *officials.Official, id int64, to string) {
 	t.Helper()
 	ctx := context.Background()
 	switch to {

@@ -15,11 +15,11 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // aqPerson creates and logs in an account with a name, gender and language of its own.
-func aqPerson(t testing.TB, p *web.Platform, email, nameAr, nameLatin, gender, lang, role, country string) (*client, *officials.Official) {
+func aqPerson(t testing.TB, p *platform.Platform, email, nameAr, nameLatin, gender, lang, role, country string) (*client, *officials.Official) {
 	t.Helper()
 	in := officials.Input{Email: email, Password: "correct horse battery", NameAr: nameAr, NameLatin: nameLatin,
 		JobTitle: "Programme officer", Organisation: "Commission", Country: country, Sector: "central_government", Gender: gender, Language: lang}
@@ -32,7 +32,7 @@ func aqPerson(t testing.TB, p *web.Platform, email, nameAr, nameLatin, gender, l
 }
 
 // aqMails are the mails queued since n, as "to template" lines, sorted.
-func aqMails(t testing.TB, p *web.Platform, n int) ([]string, []mail.Item) {
+func aqMails(t testing.TB, p *platform.Platform, n int) ([]string, []mail.Item) {
 	t.Helper()
 	all := advOutbox(t, p)[n:]
 	var lines []string

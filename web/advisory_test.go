@@ -23,7 +23,7 @@ import (
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -72,7 +72,7 @@ func (c *client) advPostMultipart(path string, form url.Values, files ...advUplo
 }
 
 // advSubmit creates a request through the service as u, with the sample form.
-func advSubmit(t testing.TB, p *web.Platform, u *officials.Official, country string) *advisory.Request {
+func advSubmit(t testing.TB, p *platform.Platform, u *officials.Official, country string) *advisory.Request {
 	t.Helper()
 	in := advisory.Input{Country: country, RequestingBody: "Ministry of Planning", Phases: []int{1, 3}, Topics: []string{"action_plan"},
 		Needs: "We need help drafting the national open-government action plan.", SupportKinds: []string{"policy_review"}, Language: "en",
@@ -85,7 +85,7 @@ func advSubmit(t testing.TB, p *web.Platform, u *officials.Official, country str
 }
 
 // advMoveTo walks request r along the happy path until it reaches state to.
-func advMoveTo(t testing.TB, p *web.Platform, staff, focal *officials.Official, r *advisory.Request, to string) {
+func advMoveTo(t testing.TB, p *platform.Platform, staff, focal *officials.Official, r *advisory.Request, to string) {
 	t.Helper()
 	ctx := context.Background()
 	path := map[string][]string{
@@ -115,7 +115,7 @@ func advMoveTo(t testing.TB, p *web.Platform, staff, focal *officials.Official, 
 	}
 }
 
-func advToken(t testing.TB, p *web.Platform, o *officials.Official) string {
+func advToken(t testing.TB, p *platform.Platform, o *officials.Official) string {
 	t.Helper()
 	tok, err := p.Officials.CreateAPIToken(context.Background(), o.ID, "test")
 	if err != nil {
@@ -125,7 +125,7 @@ func advToken(t testing.TB, p *web.Platform, o *officials.Official) string {
 }
 
 // advOutbox lists every message produced so far, oldest first.
-func advOutbox(t testing.TB, p *web.Platform) []mail.Item {
+func advOutbox(t testing.TB, p *platform.Platform) []mail.Item {
 	t.Helper()
 	items, _, err := p.Mailer.List(context.Background(), 500, 0)
 	if err != nil {
@@ -246,7 +246,7 @@ func TestAdvisoryRequestLifecycle(t *testing.T) {
 	_ = fp
 }
 
-func advCountRequests(t testing.TB, p *web.Platform) int {
+func advCountRequests(t testing.TB, p *platform.Platform) int {
 	var n int
 	if err := p.DB.R.QueryRow("SELECT count(*) FROM advisory_requests").Scan(&n); err != nil {
 		t.Fatal(err)
@@ -577,7 +577,7 @@ func TestAdvisoryNotificationsInRecipientsLanguage(t *testing.T) {
 	tnFP := advFocalIn(t, p, "fp.tn@example.org", "TN", "en")
 	_, staff := account(t, p, "staff@example.org", officials.RoleStaff, "")
 	// What the country side receives (staff are told too: TestAdvisoryStaffNotified).
-	advOutbox := func(t testing.TB, p *web.Platform) []mail.Item {
+	advOutbox := func(t testing.TB, p *platform.Platform) []mail.Item {
 		var out []mail.Item
 		for _, m := range advOutbox(t, p) {
 			if m.To != staff.Email {
@@ -667,7 +667,7 @@ func TestAdvisoryNotificationsInRecipientsLanguage(t *testing.T) {
 }
 
 // advFocalIn creates a focal point with a preferred language.
-func advFocalIn(t testing.TB, p *web.Platform, email, country, lang string) *officials.Official {
+func advFocalIn(t testing.TB, p *platform.Platform, email, country, lang string) *officials.Official {
 	t.Helper()
 	in := officials.Input{Email: email, Password: "correct horse battery", NameAr: "ليلى حسن", NameLatin: "Layla Hassan",
 		JobTitle: "Director", Organisation: "Ministry", Country: country, Sector: "central_government", Gender: "female", Language: lang}
@@ -824,7 +824,7 @@ func TestAdvisoryListFiltersAndExport(t *testing.T) {
 }
 
 // advLogin logs an existing account in.
-func advLogin(t testing.TB, p *web.Platform, email string) *client {
+func advLogin(t testing.TB, p *platform.Platform, email string) *client {
 	t.Helper()
 	c := newClient(t, p)
 	if r := c.post("/ar/login", url.Values{"email": {email}, "password": {"correct horse battery"}}); r.Status != http.StatusSeeOther {

@@ -338,7 +338,7 @@ func (h *handler) apiAttendance(c *fiber.Ctx, w *workshops.Workshop) error {
 	for _, r := range regs {
 		rate := r.Rate(w)
 		out = append(out, attendanceEntry{RegistrationID: r.ID, OfficialID: r.OfficialID, NameAr: r.NameAr, NameLatin: r.NameLatin,
-			Country: r.Country, Days: r.Attended, Rate: rate, Meets: rate*100 >= float64(w.AttendanceThreshold)-1e-9})
+			Country: r.Country, Days: r.Attended, Rate: rate, Meets: w.MeetsThreshold(rate)})
 	}
 	return data(c, fiber.StatusOK, out)
 }

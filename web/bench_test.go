@@ -8,14 +8,14 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 
 	"github.com/valyala/fasthttp"
 )
 
 // benchPage serves one GET straight through the Fiber handler (no network), to measure the
 // cost of the page itself.
-func benchPage(b *testing.B, p *web.Platform, path string, cookies map[string]string) {
+func benchPage(b *testing.B, p *platform.Platform, path string, cookies map[string]string) {
 	h := p.App.Handler()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -4,48 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
-	"github.com/masar-platform/masar/config"
-	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
-	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
-	"github.com/masar-platform/masar/store"
 )
-
-// openCertificates builds the certificates service and hooks it to course completions: a
-// completed course gets its certificate once, at once. (Completions whose hook never ran are
-// caught up by reconcileCourseCertificates.)
-//
-// MASAR_CERT_FONT and MASAR_CERT_FONT_BOLD may name a TrueType/OpenType Arabic face (e.g.
-// Amiri) to set certificates in instead of the embedded Noto Naskh Arabic.
-func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs *officials.Service, mailer *mail.Mailer,
-	lib *Library, crs *courses.Service, log *slog.Logger) (*certificates.Service, error) {
-	svc, err := certificates.New(ctx, db, certificates.Options{
-		BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
-		ArabicFont: cfg.CertFont, ArabicBoldFont: cfg.CertFontBold,
-		Catalogue: lib.Catalogue, Officials: offs, Mailer: mailer, Log: log,
-	})
-	if err != nil {
-		return nil, err
-	}
-	crs.OnComplete(func(ctx context.Context, officialID int64, slug string, at time.Time) {
-		if _, _, err := svc.IssueCourse(ctx, audit.Actor{}, officialID, slug, at); err != nil {
-			log.Error("course certificate not issued", "official", officialID, "course", slug, "err", err)
-		}
-	})
-	return svc, nil
-}
 
 // certificateAppRoutes registers what lives outside the language prefixes — the files of
 // a certificate, the issuer's keys and profile, the status lists, the QR codes' landing —

@@ -25,12 +25,12 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // certCompleteCourse completes a course for an official the way the pages do: every lesson
 // done (from several requests at once, as impatient double clicks do) and the quiz passed.
-func certCompleteCourse(t *testing.T, p *web.Platform, officialID int64, slug string) {
+func certCompleteCourse(t *testing.T, p *platform.Platform, officialID int64, slug string) {
 	t.Helper()
 	ctx := context.Background()
 	co, err := p.Library.Catalogue().Course(slug)
@@ -60,7 +60,7 @@ func certCompleteCourse(t *testing.T, p *web.Platform, officialID int64, slug st
 }
 
 // certOf returns the official's only certificate.
-func certOf(t *testing.T, p *web.Platform, officialID int64) *certificates.Certificate {
+func certOf(t *testing.T, p *platform.Platform, officialID int64) *certificates.Certificate {
 	t.Helper()
 	cs, err := p.Certificates.ForOfficial(context.Background(), officialID)
 	if err != nil {

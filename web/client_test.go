@@ -17,11 +17,11 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // newPlatform opens a real platform on a fresh SQLite file.
-func newPlatform(t testing.TB) *web.Platform {
+func newPlatform(t testing.TB) *platform.Platform {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
@@ -31,7 +31,7 @@ func newPlatform(t testing.TB) *web.Platform {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := web.Open(context.Background(), cfg, nil)
+	p, err := platform.Open(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,13 +42,13 @@ func newPlatform(t testing.TB) *web.Platform {
 // client is a browser: it keeps cookies and reads the CSRF token from the last page.
 type client struct {
 	t       testing.TB
-	p       *web.Platform
+	p       *platform.Platform
 	cookies map[string]string
 	csrf    string
 	lang    string
 }
 
-func newClient(t testing.TB, p *web.Platform) *client {
+func newClient(t testing.TB, p *platform.Platform) *client {
 	return &client{t: t, p: p, cookies: map[string]string{}, lang: "ar"}
 }
 
@@ -136,7 +136,7 @@ func registration(email string) url.Values {
 }
 
 // account creates an account directly with a role and returns a logged-in client for it.
-func account(t testing.TB, p *web.Platform, email, role, country string) (*client, *officials.Official) {
+func account(t testing.TB, p *platform.Platform, email, role, country string) (*client, *officials.Official) {
 	t.Helper()
 	in := officials.Input{Email: email, Password: "correct horse battery", NameAr: "سارة خالد", NameLatin: "Sara Khaled",
 		JobTitle: "Analyst", Organisation: "Ministry", Country: country, Sector: "central_government", Gender: "female", Language: "ar"}

@@ -14,11 +14,11 @@ import (
 
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // statsCourse is a shipped course with a quiz whose first question is single choice.
-func statsCourse(t *testing.T, p *web.Platform) *courses.Course {
+func statsCourse(t *testing.T, p *platform.Platform) *courses.Course {
 	t.Helper()
 	for _, co := range p.Library.Catalogue().Courses() {
 		if co.Quiz != nil && len(co.Quiz.Questions) > 1 && co.Quiz.Questions[0].Type == courses.Single {
@@ -30,7 +30,7 @@ func statsCourse(t *testing.T, p *web.Platform) *courses.Course {
 }
 
 // recordAttempt stores a submitted attempt of o as the quiz keeps it.
-func recordAttempt(t *testing.T, p *web.Platform, o *officials.Official, slug string, no, score int, answers map[string][]string) {
+func recordAttempt(t *testing.T, p *platform.Platform, o *officials.Official, slug string, no, score int, answers map[string][]string) {
 	t.Helper()
 	ctx := context.Background()
 	if err := p.Courses.Enrol(ctx, o.ID, slug); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/i18n"
@@ -30,14 +31,26 @@ import (
 type Library struct {
 	dir     string // "" for the embedded content
 	current atomic.Pointer[courses.Catalogue]
-	gen     atomic.Uint64
+	bus     *cache.Bus
+	topic   *cache.TopicState // cache.Content: its generation counts the loads
 	onLoad  []func(*courses.Catalogue)
 }
 
-// NewLibrary loads the courses from dir, or from the embedded content when dir is "".
-func NewLibrary(dir string) (*Library, []courses.Problem) {
-	l := &Library{dir: dir}
-	ps := l.Reload()
+// NewLibrary loads the courses from dir, or from the embedded content when dir is "". A
+// reload is announced on bus (topic cache.Content; nil: a bus of its own), and a reload
+// announced by another instance reloads this one's library too (the instances serve one
+// content folder).
+func NewLibrary(dir string, bus *cache.Bus) (*Library, []courses.Problem) {
+	if bus == nil {
+		bus = cache.Local()
+	}
+	l := &Library{dir: dir, bus: bus}
+	l.topic = bus.Register(cache.Content, "web.library", func(_ cache.Event, remote bool) {
+		if remote {
+			l.load()
+		}
+	})
+	ps := l.load()
 	return l, ps
 }
 
@@ -51,17 +64,25 @@ func (l *Library) fsys() fs.FS {
 // Reload reads the content again and serves it; it returns the problems found. Courses
 // whose manifest cannot be used are left out; others are served even with problems.
 func (l *Library) Reload() []courses.Problem {
+	ps := l.load()
+	// The bus moves the generation (the kept pages go stale) and tells the other instances.
+	l.bus.Invalidate(cache.Content)
+	return ps
+}
+
+// load reads the content and serves it, without announcing it.
+func (l *Library) load() []courses.Problem {
 	cat, ps := courses.Load(l.fsys())
 	l.current.Store(cat)
-	l.gen.Add(1)
 	for _, f := range l.onLoad {
 		f(cat)
 	}
 	return ps
 }
 
-// Generation counts the loads, so that what was built from one catalogue can tell it is stale.
-func (l *Library) Generation() uint64 { return l.gen.Load() }
+// Generation counts the loads, here and on the other instances, so that what was built
+// from one catalogue can tell it is stale.
+func (l *Library) Generation() uint64 { return l.topic.Generation() + 1 }
 
 // Catalogue is the catalogue being served.
 func (l *Library) Catalogue() *courses.Catalogue { return l.current.Load() }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 func TestCatalogueAndFilters(t *testing.T) {
@@ -258,7 +258,7 @@ func TestContentFolderOverridesAndReloads(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := web.Open(context.Background(), cfg, nil)
+	p, err := platform.Open(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

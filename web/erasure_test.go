@@ -19,14 +19,14 @@ import (
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/workshops"
 )
 
 var undoLinkRe = regexp.MustCompile(`/(ar|en|fr)/erasure/undo/([A-Za-z0-9_-]{20,})`)
 
 // lastMail returns the text of the newest message of template tmpl to address ("" if none).
-func lastMail(t *testing.T, p *web.Platform, tmpl, address string) string {
+func lastMail(t *testing.T, p *platform.Platform, tmpl, address string) string {
 	t.Helper()
 	var body string
 	err := p.DB.R.QueryRow("SELECT coalesce(recipient_text, text_body) FROM outbox WHERE template = ? AND to_email = ? ORDER BY id DESC LIMIT 1", tmpl, address).Scan(&body)
@@ -37,7 +37,7 @@ func lastMail(t *testing.T, p *web.Platform, tmpl, address string) string {
 }
 
 // later moves the accounts' clock (the erasure schedule's) forward by d from now.
-func later(p *web.Platform, d time.Duration) {
+func later(p *platform.Platform, d time.Duration) {
 	p.Officials.SetClock(func() time.Time { return time.Now().Add(d) })
 }
 
@@ -341,7 +341,7 @@ func TestErasureOnRequestErasesEverything(t *testing.T) {
 	}
 }
 
-func count(t *testing.T, p *web.Platform, q string, args ...any) int {
+func count(t *testing.T, p *platform.Platform, q string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := p.DB.R.QueryRow(q, args...).Scan(&n); err != nil {
@@ -454,7 +454,7 @@ func TestPrivacyPage(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := web.Open(context.Background(), cfg, nil)
+	p, err := platform.Open(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,11 @@ import (
 
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/mail"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // platformWith is newPlatform with a changed configuration.
-func platformWith(t *testing.T, change func(*config.Config)) *web.Platform {
+func platformWith(t *testing.T, change func(*config.Config)) *platform.Platform {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
@@ -30,7 +30,7 @@ func platformWith(t *testing.T, change func(*config.Config)) *web.Platform {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := web.Open(context.Background(), cfg, nil)
+	p, err := platform.Open(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func noticeTo(to string) mail.Message {
 		Data: map[string]any{"Title": "إشعار", "Body": "نص الإشعار.", "Link": "https://masar.test/ar/"}}
 }
 
-func auditCount(t *testing.T, p *web.Platform, action, subject string, actor int64) int {
+func auditCount(t *testing.T, p *platform.Platform, action, subject string, actor int64) int {
 	t.Helper()
 	var n int
 	if err := p.DB.R.QueryRow("SELECT count(*) FROM audit_log WHERE action = ? AND subject = ? AND actor_id = ?", action, subject, actor).Scan(&n); err != nil {
@@ -149,7 +149,7 @@ type healthBody struct {
 	Mail   mail.Health `json:"mail"`
 }
 
-func healthz(t *testing.T, p *web.Platform) healthBody {
+func healthz(t *testing.T, p *platform.Platform) healthBody {
 	t.Helper()
 	r := newClient(t, p).get("/healthz")
 	var h healthBody

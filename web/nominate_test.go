@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // traces counts what a nomination of email left behind: accounts, registrations, mails.
-func traces(t *testing.T, p *web.Platform, email string) (accounts, regs, mails int) {
+func traces(t *testing.T, p *platform.Platform, email string) (accounts, regs, mails int) {
 	t.Helper()
 	db := p.DB.R
 	if err := db.QueryRow("SELECT count(*) FROM officials WHERE email_norm = ?", officials.NormaliseEmail(email)).Scan(&accounts); err != nil {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/masar-platform/masar/cache"
 )
 
 // pageCache keeps rendered pages so that the hot ones are not rendered again on every view.
@@ -40,8 +42,29 @@ const pageCacheTTL = time.Minute
 // that no escaper changes, and long enough never to occur in content.
 const csrfPlaceholder = "masarFormTokenPlaceholder0c9f7e2b41d8a6"
 
-func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{entries: map[string]*cachedPage{}, maxBytes: maxBytes}
+// newPageCache returns a page cache registered on bus (topic cache.Pages): invalidating the
+// topic, here or on another instance, empties it, or drops the one page its key names.
+// What pages are built from has topics of its own (content, workshops), whose generations
+// the entries carry.
+func newPageCache(bus *cache.Bus, maxBytes int) *pageCache {
+	pc := &pageCache{entries: map[string]*cachedPage{}, maxBytes: maxBytes}
+	bus.Register(cache.Pages, "web.pages", pc.drop)
+	return pc
+}
+
+// drop forgets the page the event names, or every page.
+func (pc *pageCache) drop(e cache.Event, _ bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if e.Key == "" {
+		pc.entries = map[string]*cachedPage{}
+		pc.bytes = 0
+		return
+	}
+	if old := pc.entries[e.Key]; old != nil {
+		pc.bytes -= old.size(e.Key)
+		delete(pc.entries, e.Key)
+	}
 }
 
 func cacheKey(c *fiber.Ctx) string {

@@ -15,14 +15,14 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/store"
-	"github.com/masar-platform/masar/web"
 )
 
 // recipientText is the plain text that the recipient of outbox message id receives — the
 // one place where one-time links are whole, read straight from the database as the mailer
 // does (no page shows it). Tests use it to follow the links a person would click.
-func recipientText(t testing.TB, p *web.Platform, id int64) string {
+func recipientText(t testing.TB, p *platform.Platform, id int64) string {
 	t.Helper()
 	var s string
 	if err := p.DB.R.QueryRowContext(context.Background(), "SELECT coalesce(recipient_text, text_body) FROM outbox WHERE id = ?", id).Scan(&s); err != nil {
@@ -41,7 +41,7 @@ var (
 
 // countAudit counts audit entries of action on subject (any subject when empty) by actor
 // (anyone when 0).
-func countAudit(t *testing.T, p *web.Platform, action, subject string, actor int64) int {
+func countAudit(t *testing.T, p *platform.Platform, action, subject string, actor int64) int {
 	t.Helper()
 	entries, _, err := audit.List(context.Background(), p.DB, audit.Filter{Action: action, Subject: subject, Limit: 500})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // question returns the bank's question id of course co.
@@ -73,7 +73,7 @@ func form(answers map[string][]string, extra ...string) url.Values {
 }
 
 // openDraw is the learner's open attempt, as the quiz page shows it.
-func openDraw(t *testing.T, p *web.Platform, id int64, slug string) []courses.DrawnQuestion {
+func openDraw(t *testing.T, p *platform.Platform, id int64, slug string) []courses.DrawnQuestion {
 	t.Helper()
 	open, err := p.Courses.OpenQuiz(context.Background(), id, slug)
 	if err != nil {

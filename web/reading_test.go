@@ -12,14 +12,14 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/store"
-	"github.com/masar-platform/masar/web"
 )
 
 // confirmAddress marks the account's e-mail address confirmed, as opening the confirmation
 // link does (written directly, so that no one-time token is spent: some tests count them).
 // Call it before the account logs in.
-func confirmAddress(t testing.TB, p *web.Platform, o *officials.Official) {
+func confirmAddress(t testing.TB, p *platform.Platform, o *officials.Official) {
 	t.Helper()
 	if _, err := p.DB.W.Exec("UPDATE officials SET email_confirmed_at = ? WHERE id = ?", store.Now(), o.ID); err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func confirmAddress(t testing.TB, p *web.Platform, o *officials.Official) {
 
 // openedLongAgo enrols the official in the course (now) and opens every lesson a day ago, so
 // that each can be marked done now.
-func openedLongAgo(t testing.TB, p *web.Platform, officialID int64, slug string) {
+func openedLongAgo(t testing.TB, p *platform.Platform, officialID int64, slug string) {
 	t.Helper()
 	ctx := context.Background()
 	co, err := p.Library.Catalogue().Course(slug)
@@ -55,7 +55,7 @@ func openedLongAgo(t testing.TB, p *web.Platform, officialID int64, slug string)
 }
 
 // readAll has the official read every lesson of the course, so that its quiz is open.
-func readAll(t testing.TB, p *web.Platform, officialID int64, slug string) {
+func readAll(t testing.TB, p *platform.Platform, officialID int64, slug string) {
 	t.Helper()
 	openedLongAgo(t, p, officialID, slug)
 	co, _ := p.Library.Catalogue().Course(slug)

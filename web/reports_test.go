@@ -18,8 +18,8 @@ import (
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/reports"
-	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -47,7 +47,7 @@ import (
 // Advisory: R1 JO phases 1,2 accepted; R2 JO phase 2 withdrawn; R3 EG phase 1 declined;
 // R4 EG phases 3,4 accepted.
 type reportFixture struct {
-	p                       *web.Platform
+	p                       *platform.Platform
 	staff                   *client
 	fpJO                    *client
 	fpTN                    *client

@@ -22,7 +22,7 @@ import (
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -74,7 +74,7 @@ type rfActor struct {
 // routeFixture is the platform and the things its routes name.
 type routeFixture struct {
 	t      testing.TB
-	p      *web.Platform
+	p      *platform.Platform
 	ctx    context.Context
 	actors [nRoles]*rfActor
 	// csrfSeed is the CSRF cookie every browser of the tests carries; csrfToken its form token.
@@ -622,7 +622,7 @@ func (r appRoute) String() string { return r.method + " " + r.path }
 
 // appRoutes lists the application's routes in the order Fiber matches them, without the HEAD
 // twins Fiber adds to every GET and without the middleware (USE) entries.
-func appRoutes(p *web.Platform) []appRoute {
+func appRoutes(p *platform.Platform) []appRoute {
 	var out []appRoute
 	seen := map[string]bool{}
 	for _, rt := range p.App.GetRoutes(true) {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/search"
-	"github.com/masar-platform/masar/web"
 )
 
 func searchURL(lang, q string, extra ...string) string {
@@ -248,7 +248,7 @@ func TestSearchFollowsContentReload(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := web.Open(context.Background(), cfg, nil)
+	p, err := platform.Open(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // TestUnconfirmedAccountReadsButDoesNotEnrolNorApply: an account whose e-mail address is not
@@ -90,7 +90,7 @@ func TestUnconfirmedAccountReadsButDoesNotEnrolNorApply(t *testing.T) {
 
 // unconfirmedAccount is account without the confirmation of the address: an account made by
 // staff with a password, whose holder has not opened the confirmation link.
-func unconfirmedAccount(t testing.TB, p *web.Platform, email, role, country string) (*client, *officials.Official) {
+func unconfirmedAccount(t testing.TB, p *platform.Platform, email, role, country string) (*client, *officials.Official) {
 	t.Helper()
 	in := officials.Input{Email: email, Password: "correct horse battery", NameAr: "سارة خالد", NameLatin: "Sara Khaled",
 		JobTitle: "Analyst", Organisation: "Ministry", Country: country, Sector: "central_government", Gender: "female", Language: "ar"}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
@@ -52,6 +52,15 @@ type Deps struct {
 
 	// Reports computes the dashboards, their exports and the open data.
 	Reports *reports.Service
+
+	// Routes, if not nil, registers more routes before the catch-all, with every
+	// middleware in front of them: the platform's tests add handlers that panic or hang.
+	Routes func(fiber.Router)
+
+	// Bus invalidates the in-memory caches, here and on the other instances; the page
+	// cache registers on it and reads the workshops' generation from it (nil: a bus of
+	// its own).
+	Bus *cache.Bus
 }
 
 type handler struct {
@@ -61,8 +70,8 @@ type handler struct {
 	views  views
 	assets *assets
 	pages  *pageCache
-	// workshopGen counts workshop changes, for the calendar's page cache.
-	workshopGen atomic.Uint64
+	// workshopGen counts workshop changes (on any instance), for the calendar's page cache.
+	workshopGen *cache.TopicState
 	log         *slog.Logger
 	loginIP     *limiter
 	loginGuard  *loginGuard
@@ -80,12 +89,6 @@ type handler struct {
 // New builds the Fiber application with every route. Templates and catalogues are parsed
 // here, so that a broken one stops the start-up.
 func New(d Deps) (*fiber.App, error) {
-	return newApp(d, nil)
-}
-
-// newApp is New; extra, if not nil, registers more routes (a test's own) before the
-// catch-all, with every middleware in front of them.
-func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -101,6 +104,9 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Bus == nil {
+		d.Bus = cache.Local()
+	}
 	h := &handler{
 		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}, {Key: "cert.nav.verify", Href: "/verify"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
@@ -111,7 +117,7 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 			{navLink: navLink{Key: "cert.tpl.title", Href: "/admin/certificates/templates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
 			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
-		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(64 << 20),
+		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(d.Bus, 64<<20), workshopGen: d.Bus.Topic(cache.Workshops),
 		loginIP: newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		// Reset mails per address, so that nobody's mailbox can be flooded.
 		resetAcc:   newLimiter(10, 15*time.Minute),
@@ -140,7 +146,6 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 		IdleTimeout:  120 * time.Second,
 	})
 	h.meSections = append(h.meSections, h.myCoursesSection)
-	d.Workshops.OnChanged(func(context.Context, int64) { h.workshopGen.Add(1) })
 	h.meSections = append(h.meSections, h.myWorkshopsSection)
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests, h.checkInput)
@@ -169,8 +174,8 @@ func newApp(d Deps, extra func(fiber.Router)) (*fiber.App, error) {
 		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
 		h.pageRoutes(g)
 	}
-	if extra != nil {
-		extra(app)
+	if d.Routes != nil {
+		d.Routes(app)
 	}
 	app.Use(h.notFound)
 	return app, nil

@@ -13,7 +13,7 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 )
 
 // TestCompletedWorkshopIssuesAttendanceCertificates: when staff mark a workshop completed,
@@ -123,14 +123,14 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	p, err := web.Open(ctx, cfg, nil)
+	p, err := platform.Open(ctx, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o, _ := person(t, p, "missed@example.org", officials.RoleOfficial, "JO")
 	// A progress service without the certificate hook stands for a process that stopped
 	// between the commit of the completion and the hook.
-	bare := courses.NewService(p.DB, p.Library.Catalogue)
+	bare := courses.NewService(p.DB, p.Library.Catalogue, nil)
 	co, _ := p.Library.Catalogue().Course("engaged-governance")
 	openedLongAgo(t, p, o.ID, co.Slug)
 	for _, l := range co.Lessons {
@@ -146,7 +146,7 @@ func TestMissedCompletionsGetTheirCertificateAtStart(t *testing.T) {
 		t.Fatal("certificate issued without the hook")
 	}
 	p.Close()
-	p, err = web.Open(ctx, cfg, nil)
+	p, err = platform.Open(ctx, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,10 +200,10 @@ func (h *handler) showAttendance(c *fiber.Ctx) error {
 		}
 		rate := r.Rate(w)
 		row.Rate = int(rate*100 + 0.5)
-		row.Meets = rate*100 >= float64(w.AttendanceThreshold)-1e-9
+		row.Meets = w.MeetsThreshold(rate)
 		d.Rows = append(d.Rows, row)
 	}
-	if over := bulkOpensAt(w); time.Now().Before(over) {
+	if over := w.CertificatesFrom(); time.Now().Before(over) {
 		d.NotOver = h.cat.T(l, "cert.error.workshop_not_over", "when", dateTimeIn(l, over))
 	}
 	v := h.view(c, "")

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/reports"
-	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -65,7 +65,7 @@ var openDataLink = regexp.MustCompile(`/open-data/[a-z0-9-]+\.(?:csv|json)`)
 
 // sweepPublic loads every public page, feed and API list, and the staff pages and reports,
 // in three languages, and fails on any 5xx. The pages that must exist must answer 200.
-func sweepPublic(t *testing.T, p *web.Platform, staff *client, staffTok string, ids []int64, stage string) {
+func sweepPublic(t *testing.T, p *platform.Platform, staff *client, staffTok string, ids []int64, stage string) {
 	t.Helper()
 	anon := newClient(t, p)
 	must := func(c *client, path string, want200 bool) response {

@@ -189,7 +189,7 @@ const calendarCacheTTL = 5 * time.Second
 
 // calendarGeneration changes whenever a workshop is created, edited or changes status, so
 // that such a change shows at once.
-func (h *handler) calendarGeneration() uint64 { return h.workshopGen.Load() + 1 }
+func (h *handler) calendarGeneration() uint64 { return h.workshopGen.Generation() + 1 }
 
 // pastWorkshopsShown is how many past workshops the calendar lists (the latest first); the
 // month filter reaches older ones.

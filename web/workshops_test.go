@@ -20,18 +20,18 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/web"
+	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/workshops"
 )
 
 // wsClock pins the workshops' clock to 1 February 2026, so that the March workshops of these
 // tests are open for registration whatever the day the tests run.
-func wsClock(p *web.Platform) {
+func wsClock(p *platform.Platform) {
 	p.Workshops.SetClock(func() time.Time { return time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC) })
 }
 
 // person creates an account (no login) and returns it with an API token.
-func person(t testing.TB, p *web.Platform, email, role, country string) (*officials.Official, string) {
+func person(t testing.TB, p *platform.Platform, email, role, country string) (*officials.Official, string) {
 	t.Helper()
 	in := officials.Input{Email: email, NameAr: "ليلى حسن", NameLatin: "Layla Hassan", JobTitle: "Director",
 		Organisation: "Ministry of Planning", Country: country, Sector: "central_government", Gender: "female", Language: "en"}

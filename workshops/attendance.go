@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/officials"
@@ -69,6 +70,49 @@ func (r *Registration) AttendedOn(day string) bool {
 		}
 	}
 	return false
+}
+
+// DefaultAttendanceThreshold is the share of a workshop's days, in percent, that a confirmed
+// participant attends to earn its certificate of attendance, unless staff set another.
+const DefaultAttendanceThreshold = 75
+
+// Threshold is the workshop's attendance threshold in percent: its own, or
+// DefaultAttendanceThreshold for a workshop that has none (0).
+func (w *Workshop) Threshold() int {
+	if w.AttendanceThreshold <= 0 {
+		return DefaultAttendanceThreshold
+	}
+	return w.AttendanceThreshold
+}
+
+// MeetsThreshold reports whether a participant who attended rate (0 to 1) of the workshop's
+// days earns its certificate of attendance. A small tolerance lets 3 days of 4 meet 75 %
+// whatever the rounding of the rate.
+func (w *Workshop) MeetsThreshold(rate float64) bool {
+	return rate*100+1e-9 >= float64(w.Threshold())
+}
+
+// EarnedAttendance is who earns the certificate of attendance of w among its confirmed
+// participants, given their rates (AttendanceRates), in no particular order.
+func (w *Workshop) EarnedAttendance(rates map[int64]float64) []int64 {
+	var earned []int64
+	for official, rate := range rates {
+		if w.MeetsThreshold(rate) {
+			earned = append(earned, official)
+		}
+	}
+	return earned
+}
+
+// CertificatesFrom is when the workshop's attendance certificates may be issued in bulk:
+// once its last session has ended, or at once when staff have marked it completed (they may
+// close a workshop whose last day was called off; marking it completed issues its
+// certificates).
+func (w *Workshop) CertificatesFrom() time.Time {
+	if w.Status == StatusCompleted {
+		return time.Time{}
+	}
+	return w.Over()
 }
 
 // AttendanceRates maps each confirmed participant of workshop wid (by official id) to the

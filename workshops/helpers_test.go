@@ -40,7 +40,7 @@ func newEnvOn(t testing.TB, db *store.DB) *env {
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, offs: officials.New(db, 4), now: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
+	e := &env{t: t, db: db, offs: officials.New(db, 4, nil), now: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
 	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test", Now: e.clock}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func (e *env) instance(db *store.DB) *workshops.Service {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	ws, err := workshops.New(db, officials.New(db, 4), m, workshops.Options{BaseURL: "https://masar.test", Clock: e.clock})
+	ws, err := workshops.New(db, officials.New(db, 4, nil), m, workshops.Options{BaseURL: "https://masar.test", Clock: e.clock})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -201,17 +201,19 @@ func (s *Service) Run(ctx context.Context, interval time.Duration) {
 }
 
 // CountryName is a member state's name in lang (its code if unknown). Names are cached:
-// they are reference data that admins do not edit.
+// they are reference data, seldom changed, and a change drops them (topic countries).
 func (s *Service) CountryName(ctx context.Context, iso, l string) string {
-	if v, ok := s.names.Load(iso + "/" + l); ok {
-		return v.(string)
+	key := iso + "/" + l
+	v, ok, snap := s.names.Get(key)
+	if ok {
+		return v
 	}
 	c, err := s.offs.Country(ctx, iso)
 	if err != nil {
 		return iso
 	}
 	name := c.Name(l)
-	s.names.Store(iso+"/"+l, name)
+	s.names.Put(key, name, snap) // key is a new string, not a request's buffer
 	return name
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 	_ "time/tzdata" // the zone database, so that host time zones work on machines without one
 
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
@@ -229,6 +230,9 @@ type Options struct {
 	// Clock is the time source (nil: time.Now). Tests move it to expire offers.
 	Clock func() time.Time
 	Log   *slog.Logger
+	// Bus is the platform's cache bus, which the kept country names register on (nil: a bus
+	// of its own).
+	Bus *cache.Bus
 }
 
 // Service runs the workshops' rules against the database.
@@ -241,7 +245,10 @@ type Service struct {
 	knownCourse func(string) bool
 	log         *slog.Logger
 
-	names sync.Map // country names by "ISO/lang"
+	// Country names by "ISO/lang", on the countries' topic: a change to the member states
+	// (on any instance) drops them with the accounts service's list.
+	names *cache.Map[string, string]
+	bus   *cache.Bus
 
 	mu        sync.RWMutex
 	clock     func() time.Time
@@ -261,8 +268,12 @@ func New(db *store.DB, offs *officials.Service, mailer *mail.Mailer, opts Option
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	return &Service{db: db, offs: offs, mailer: mailer, cat: cat, baseURL: strings.TrimRight(opts.BaseURL, "/"),
-		knownCourse: opts.KnownCourse, log: opts.Log, clock: opts.Clock}, nil
+	if opts.Bus == nil {
+		opts.Bus = cache.Local()
+	}
+	return &Service{bus: opts.Bus, db: db, offs: offs, mailer: mailer, cat: cat, baseURL: strings.TrimRight(opts.BaseURL, "/"),
+		knownCourse: opts.KnownCourse, log: opts.Log, clock: opts.Clock,
+		names: cache.New[string, string](opts.Bus, cache.Countries, "workshops.country_names", time.Hour, 10_000)}, nil
 }
 
 // SetClock replaces the time source (tests use it to move time forward).
@@ -302,7 +313,12 @@ func (s *Service) OnChanged(f func(ctx context.Context, workshopID int64)) {
 	s.changed = append(s.changed, f)
 }
 
-func (s *Service) runChanged(ctx context.Context, id int64) { s.run(ctx, &s.changed, id) }
+// runChanged announces a committed change to workshop id: on the bus first (the calendar's
+// kept pages, here and on every instance, are stale from now on), then to the hooks.
+func (s *Service) runChanged(ctx context.Context, id int64) {
+	s.bus.Invalidate(cache.Workshops, strconv.FormatInt(id, 10))
+	s.run(ctx, &s.changed, id)
+}
 
 // run calls the hooks of a list with a workshop's id, outside the lock so that a hook may
 // use the service.

@@ -1,14 +1,20 @@
-package web
+package platform
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/mail"
+	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -42,29 +48,18 @@ func workshopAward(ctx context.Context, ws *workshops.Service, id int64) (certif
 		return certificates.WorkshopAward{}, nil, fmt.Errorf("workshop %d end date: %w", id, err)
 	}
 	award := certificates.WorkshopAward{WorkshopID: w.ID, Title: w.Title, HostCountry: w.HostCountry, City: w.City,
-		Start: start, End: end, Hours: w.Hours, Over: bulkOpensAt(w)}
+		Start: start, End: end, Hours: w.Hours, Over: w.CertificatesFrom()}
 	rates, err := ws.AttendanceRates(ctx, id)
 	if err != nil {
 		return award, nil, err
 	}
-	threshold := float64(w.AttendanceThreshold) / 100
-	if w.AttendanceThreshold <= 0 {
-		threshold = 0.75
-	}
-	var earned []int64
-	for official, rate := range rates {
-		// A small tolerance, so that 3 days of 4 meets 75 % whatever the rounding.
-		if rate+1e-9 >= threshold {
-			earned = append(earned, official)
-		}
-	}
-	return award, earned, nil
+	// The rule (75 % of the days unless staff set another share) is the workshops'.
+	return award, w.EarnedAttendance(rates), nil
 }
 
 // wireWorkshopSearch keeps the search index in step with the workshops: every change is
-// indexed after its commit, and, by the process that owns the database, the whole list is
-// synchronised once at start-up (in the background, so that start-up stays fast).
-func wireWorkshopSearch(p *Platform, owner bool) {
+// indexed after its commit, and the whole list is synchronised once at start-up (in the background, so that start-up stays fast).
+func wireWorkshopSearch(p *Platform) {
 	names := map[string]map[string]string{}
 	if cs, err := p.Officials.Countries(context.Background(), false); err == nil {
 		for _, c := range cs {
@@ -85,9 +80,6 @@ func wireWorkshopSearch(p *Platform, owner bool) {
 			p.Log.Error("search: index workshop", "workshop", id, "err", err)
 		}
 	})
-	if !owner {
-		return
-	}
 	p.spawn(func() {
 		ctx := p.life
 		ws, err := p.Workshops.List(ctx, workshops.Filter{Statuses: []string{workshops.StatusPublished, workshops.StatusCompleted}})
@@ -127,12 +119,26 @@ func reconcileCourseCertificates(p *Platform) {
 	})
 }
 
-// bulkOpensAt is when a workshop's attendance certificates may be issued in bulk: once its
-// last session has ended, or at once when staff have marked it completed (they may close a
-// workshop whose last day was called off; marking it completed issues its certificates).
-func bulkOpensAt(w *workshops.Workshop) time.Time {
-	if w.Status == workshops.StatusCompleted {
-		return time.Time{}
+// openCertificates builds the certificates service and hooks it to course completions: a
+// completed course gets its certificate once, at once. (Completions whose hook never ran are
+// caught up by reconcileCourseCertificates.)
+//
+// MASAR_CERT_FONT and MASAR_CERT_FONT_BOLD may name a TrueType/OpenType Arabic face (e.g.
+// Amiri) to set certificates in instead of the embedded Noto Naskh Arabic.
+func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs *officials.Service, mailer *mail.Mailer,
+	lib *web.Library, crs *courses.Service, log *slog.Logger) (*certificates.Service, error) {
+	svc, err := certificates.New(ctx, db, certificates.Options{
+		BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
+		ArabicFont: cfg.CertFont, ArabicBoldFont: cfg.CertFontBold,
+		Catalogue: lib.Catalogue, Officials: offs, Mailer: mailer, Log: log,
+	})
+	if err != nil {
+		return nil, err
 	}
-	return w.Over()
+	crs.OnComplete(func(ctx context.Context, officialID int64, slug string, at time.Time) {
+		if _, _, err := svc.IssueCourse(ctx, audit.Actor{}, officialID, slug, at); err != nil {
+			log.Error("course certificate not issued", "official", officialID, "course", slug, "err", err)
+		}
+	})
+	return svc, nil
 }

@@ -1,4 +1,4 @@
-package web
+package platform
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
@@ -45,11 +46,15 @@ func TestDataDirectoryLock(t *testing.T) {
 	if _, err := p.DB.W.ExecContext(ctx, "INSERT INTO certificate_jobs(workshop_id, total, created_at) VALUES (1, 10, ?)", store.Now()); err != nil {
 		t.Fatal(err)
 	}
-	cmd, beside, err := OpenForCommand(ctx, cfg, nil)
-	if err != nil || beside == nil || beside.PID != os.Getpid() {
-		t.Fatalf("command beside the server: %v %+v", err, beside)
+	cmd, err := OpenCommand(ctx, cfg, nil)
+	if err != nil || cmd.Beside == nil || cmd.Beside.PID != os.Getpid() {
+		t.Fatalf("command beside the server: %v %+v", err, cmd)
 	}
-	testPerson(t, cmd, "made-beside@example.org", officials.RoleStaff)
+	in := officials.Input{Email: "made-beside@example.org", Password: "a long enough password", NameAr: "فريق البرنامج", NameLatin: "Staff",
+		JobTitle: "Staff", Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar"}
+	if _, err := cmd.Officials().Create(ctx, audit.Actor{Email: "test"}, in, officials.RoleStaff); err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -66,12 +71,15 @@ func TestDataDirectoryLock(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	again, beside, err := OpenForCommand(ctx, cfg, nil)
-	if err != nil || beside != nil {
-		t.Fatalf("command with no server: %v %+v", err, beside)
+	alone, err := OpenCommand(ctx, cfg, nil)
+	if err != nil || alone.Beside != nil {
+		t.Fatalf("command with no server: %v %+v", err, alone)
 	}
-	again.Close()
-	again, err = Open(ctx, cfg, nil)
+	if _, err := Open(ctx, cfg, nil); !errors.Is(err, store.ErrLocked) {
+		t.Errorf("a server started while a command held the directory: %v", err)
+	}
+	alone.Close()
+	again, err := Open(ctx, cfg, nil)
 	if err != nil {
 		t.Fatalf("after Close: %v", err)
 	}
@@ -149,7 +157,7 @@ func startHoldingSMTP(t *testing.T) *holdingSMTP {
 // platformLoops are the functions of the platform's background work; none may still run
 // once Close has returned.
 var platformLoops = []string{"mail.(*Mailer).Run", "workshops.(*Service).Run", "courses.(*Service).RunVisitFlusher",
-	"officials.(*Service).RunSearchMaintenance", "web.(*Platform).serve", "certificates.(*Service).runJob", "search.(*Index).indexPending"}
+	"officials.(*Service).RunSearchMaintenance", "platform.(*Platform).serve", "certificates.(*Service).runJob", "search.(*Index).indexPending"}
 
 // TestSIGTERMDuringWork: SIGTERM arrives while a mail is being handed to the SMTP server,
 // more mail waits in the outbox and a lesson visit is pending. When ServeListener and Close

@@ -1,4 +1,10 @@
-package web
+// Package platform is Masar's composition root: it opens the data directory and the
+// database, builds every service and wires them to each other (certificates to course
+// completions and workshops, search to workshops, erasure across features), owns the
+// background loops and hands web its dependencies. The server and the commands that need
+// the whole platform open it here; the commands that need less open only what they use
+// (OpenCommand).
+package platform
 
 import (
 	"context"
@@ -17,6 +23,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
@@ -25,6 +32,7 @@ import (
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -36,7 +44,7 @@ type Platform struct {
 	Mailer    *mail.Mailer
 	Courses   *courses.Service
 	Advisory  *advisory.Service
-	Library   *Library
+	Library   *web.Library
 	App       *fiber.App
 	Log       *slog.Logger
 
@@ -49,8 +57,7 @@ type Platform struct {
 	work      sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
-	// lock is the data directory's lock; nil when the platform was opened beside a running
-	// server (OpenForCommand), which then owns the directory, its start-up and background work.
+	// lock is the data directory's lock, held for as long as the platform is open.
 	lock *store.Lock
 
 	// Certificates issues, renders and verifies certificates.
@@ -64,6 +71,9 @@ type Platform struct {
 
 	// Reports computes the dashboards, their exports and the open data.
 	Reports *reports.Service
+
+	// Bus invalidates every in-memory cache of the platform (cache.Bus).
+	Bus *cache.Bus
 }
 
 // Open opens the platform in the configured data directory for this process alone: it
@@ -84,32 +94,6 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Platform, 
 	return p, nil
 }
 
-// OpenForCommand opens the platform for a one-off command (create an account, a token,
-// import a list). With no server on the data directory it is Open. Beside a running server
-// it opens the database without the directory's lock and does none of the start-up work,
-// which the server owns: no migration (a database whose schema is behind this program's is
-// refused), no seeding, no reconciliation, no indexing. The command's writes are ordinary
-// transactions, as a request's would be. beside reports which of the two it did.
-func OpenForCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (p *Platform, beside *store.LockedError, err error) {
-	lock, err := store.LockDir(cfg.DataDir, commandLine())
-	if errors.As(err, &beside) {
-		p, err = open(ctx, cfg, log, nil)
-		if errors.Is(err, store.ErrSchemaBehind) {
-			err = fmt.Errorf("%w; the server running on %s (PID %d) has not migrated it: stop it and start this version, or use the server's version for this command",
-				err, cfg.DataDir, beside.PID)
-		}
-		return p, beside, err
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if p, err = open(ctx, cfg, log, lock); err != nil {
-		_ = lock.Release()
-		return nil, nil, err
-	}
-	return p, nil, nil
-}
-
 // commandLine says who holds the data directory, for the lock file: "masar serve --addr :8080".
 func commandLine() string {
 	line := strings.Join(append([]string{filepath.Base(os.Args[0])}, os.Args[1:]...), " ")
@@ -119,21 +103,21 @@ func commandLine() string {
 	return strings.ToValidUTF8(line, "")
 }
 
-// open builds the platform; lock is nil beside a running server.
+// open builds the platform on the data directory that lock holds.
 func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.Lock) (*Platform, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	owner := lock != nil
+	// The one place the platform's database is chosen and opened.
 	openDB := store.Open
-	if !owner {
-		openDB = store.OpenShared
-	}
 	db, err := openDB(ctx, cfg.DatabaseSource())
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock}
+	// One bus for every in-memory cache of the platform. One SQLite process needs no
+	// transport; instances sharing a database hand it theirs (cache.Transport).
+	bus := cache.NewBus(nil, log)
+	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock, Bus: bus}
 	p.life, p.stop = context.WithCancel(context.Background())
 	fail := func(err error) (*Platform, error) {
 		p.stop()
@@ -147,31 +131,26 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		_ = db.Close()
 		return nil, err
 	}
-	if owner {
-		if err := officials.SeedCountries(ctx, db); err != nil {
-			return fail(err)
-		}
+	if err := officials.SeedCountries(ctx, db); err != nil {
+		return fail(err)
 	}
 	secret, err := loadSecret(cfg.SecretKeyPath())
 	if err != nil {
 		return fail(err)
 	}
-	p.Officials = officials.New(db, cfg.BcryptCost)
-	p.Mailer, err = mail.New(db, mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, ReplyTo: cfg.ReplyTo,
-		BaseURL: cfg.BaseURL, Secret: secret}, log)
+	p.Officials = officials.New(db, cfg.BcryptCost, bus)
+	p.Mailer, err = mail.New(db, mailConfig(cfg, secret), log)
 	if err != nil {
 		return fail(err)
 	}
-	lib, problems := NewLibrary(cfg.ContentDir)
+	lib, problems := web.NewLibrary(cfg.ContentDir, bus)
 	for _, pr := range problems {
 		log.Warn("content problem", "problem", pr.String())
 	}
 	p.Library = lib
-	p.Search = search.New(db)
-	if owner {
-		lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
-	}
-	p.Courses = courses.NewService(db, lib.Catalogue)
+	p.Search = search.New(db, bus)
+	lib.OnLoad(p.Search.CatalogueHook(log)) // re-index the lessons and courses on start-up and on every reload
+	p.Courses = courses.NewService(db, lib.Catalogue, bus)
 	if p.Advisory, err = advisory.New(db, p.Officials, p.Mailer, cfg.BaseURL); err != nil {
 		return fail(err)
 	}
@@ -181,27 +160,23 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
-	if owner {
-		if err := p.Certificates.MarkInterrupted(ctx); err != nil {
-			return fail(err)
-		}
+	if err := p.Certificates.MarkInterrupted(ctx); err != nil {
+		return fail(err)
 	}
-	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log,
+	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log, Bus: bus,
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
 	}
 	wireWorkshopCertificates(p)
-	wireWorkshopSearch(p, owner)
+	wireWorkshopSearch(p)
 	wireErasure(p)
-	if owner {
-		reconcileCourseCertificates(p)
-	}
+	reconcileCourseCertificates(p)
 	if p.Reports, err = reports.New(reports.Options{Officials: p.Officials, Courses: p.Courses, Catalogue: lib.Catalogue,
 		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
 	}
-	p.App, err = New(Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
-		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports})
+	p.App, err = web.New(web.Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
+		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus})
 	if err != nil {
 		return fail(err)
 	}
@@ -246,11 +221,14 @@ func (p *Platform) Close() error {
 			p.Log.Error("flush lesson visits", "err", err)
 		}
 		p.closeErr = p.DB.Close()
-		if p.lock != nil {
-			p.closeErr = errors.Join(p.closeErr, p.lock.Release())
-		}
+		p.closeErr = errors.Join(p.closeErr, p.lock.Release())
 	})
 	return p.closeErr
+}
+
+// mailConfig is the mailer's configuration, the same for the server and the commands.
+func mailConfig(cfg config.Config, secret []byte) mail.Config {
+	return mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, ReplyTo: cfg.ReplyTo, BaseURL: cfg.BaseURL, Secret: secret}
 }
 
 // loadSecret reads the server's key, creating it on first start. It keys the CSRF tokens,
@@ -261,7 +239,7 @@ func loadSecret(path string) ([]byte, error) {
 		return b, nil
 	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("web: read secret: %w", err)
+		return nil, fmt.Errorf("platform: read secret: %w", err)
 	}
 	b = make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -271,7 +249,7 @@ func loadSecret(path string) ([]byte, error) {
 	// the key is never readable by others, even when an older file had a looser mode.
 	f, err := os.CreateTemp(filepath.Dir(path), ".secret-*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("web: write secret: %w", err)
+		return nil, fmt.Errorf("platform: write secret: %w", err)
 	}
 	_, err = f.Write(b)
 	if err == nil {
@@ -283,7 +261,7 @@ func loadSecret(path string) ([]byte, error) {
 	}
 	if err != nil {
 		_ = os.Remove(f.Name())
-		return nil, fmt.Errorf("web: write secret: %w", err)
+		return nil, fmt.Errorf("platform: write secret: %w", err)
 	}
 	return b, nil
 }
@@ -336,10 +314,32 @@ func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Wr
 	done := make(chan struct{})
 	if !p.spawn(func() { defer close(done); serveErr = p.serve(ctx, ln, out) }) {
 		_ = ln.Close()
-		return errors.New("web: the platform is closed")
+		return errors.New("platform: the platform is closed")
 	}
 	<-done
 	return serveErr
+}
+
+// Loop is one piece of background work that a serving platform runs until its context ends.
+type Loop struct {
+	Name string // stable, for logs and for whoever runs a loop once across instances
+	Run  func(context.Context)
+}
+
+// loops is every background loop of the platform, in one place: a loop added elsewhere
+// would escape whoever coordinates them across instances.
+func (p *Platform) loops() []Loop {
+	return []Loop{
+		{"mail", p.Mailer.Run},
+		{"workshops", func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) }},
+		{"lesson-visits", func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) }},
+		{"officials-search", func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) }},
+		{"privacy-upkeep", func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) }},
+		{"advisory-follow-ups", func(ctx context.Context) {
+			p.Advisory.RunFollowUps(ctx, time.Hour, func(err error) { p.Log.Error("advisory follow-ups", "err", err) })
+		}},
+		{"advisory-reminders", func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) }},
+	}
 }
 
 func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) error {
@@ -347,19 +347,9 @@ func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) er
 	var running sync.WaitGroup
 	defer running.Wait() // after stopLoops (deferred calls run last in, first out)
 	defer stopLoops()
-	for _, loop := range []func(context.Context){
-		p.Mailer.Run,
-		func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) },
-		func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) },
-		func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) },
-		func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) },
-		func(ctx context.Context) {
-			p.Advisory.RunFollowUps(ctx, time.Hour, func(err error) { p.Log.Error("advisory follow-ups", "err", err) })
-		},
-		func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) },
-	} {
+	for _, loop := range p.loops() {
 		running.Add(1)
-		if !p.spawn(func() { defer running.Done(); loop(loops) }) {
+		if !p.spawn(func() { defer running.Done(); loop.Run(loops) }) {
 			running.Done()
 		}
 	}

@@ -1,4 +1,4 @@
-package web
+package platform
 
 // Tests of a request's life: panics and deadlines (shutdown_test.go has the platform's).
 // They sit inside the package to add routes of their own in front of the catch-all, with
@@ -20,11 +20,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/web"
 )
 
 // logBuffer collects a platform's log records for the test to read.
@@ -73,8 +73,9 @@ func appWith(t *testing.T, p *Platform, extra func(fiber.Router)) *fiber.App {
 	t.Helper()
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
-	app, err := newApp(Deps{Config: p.Config, DB: p.DB, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory,
-		Library: p.Library, Log: p.Log, Secret: secret, Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports}, extra)
+	app, err := web.New(web.Deps{Config: p.Config, DB: p.DB, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory,
+		Library: p.Library, Log: p.Log, Secret: secret, Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports,
+		Bus: p.Bus, Routes: extra})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,46 +232,5 @@ func TestRequestDeadlines(t *testing.T) {
 		if target == "/test/deadline.xlsx" && d <= cfg.RequestTimeout {
 			t.Errorf("an export got the ordinary limit: %s left", d)
 		}
-	}
-}
-
-// TestIsExport: the file exports found in the routes (grep Content-Disposition) get the
-// export limit; pages, the API's JSON and uploads do not.
-func TestIsExport(t *testing.T) {
-	app := fiber.New()
-	cases := []struct {
-		method, path string
-		want         bool
-	}{
-		{"GET", "/ar/reports/all.xlsx", true},
-		{"GET", "/en/reports/participation.csv", true},
-		{"GET", "/fr/admin/workshops/3/export.xlsx", true},
-		{"GET", "/ar/admin/courses/export.xlsx", true},
-		{"GET", "/en/advisory/export.xlsx", true},
-		{"GET", "/ar/admin/certificates/jobs/4/certificates.zip", true},
-		{"GET", "/api/v1/workshops/2/participants.xlsx", true},
-		{"GET", "/api/v1/reports/all", true},
-		{"GET", "/open-data/workshops.csv", true},
-		{"GET", "/ar/me/export", true},
-		{"HEAD", "/en/me/export", true},
-		{"GET", "/api/v1/me/export", true},
-		{"GET", "/fr/me/data", true},
-		{"GET", "/ar/me", false},
-		{"GET", "/ar/reports", false},
-		{"GET", "/api/v1/officials", false},
-		{"GET", "/api/v1/reports", false},
-		{"POST", "/ar/me/export", false},
-		{"POST", "/api/v1/workshops/2/participants.xlsx", false},
-		{"GET", "/ar/courses/export", false},
-	}
-	for _, c := range cases {
-		rc := &fasthttp.RequestCtx{}
-		rc.Request.Header.SetMethod(c.method)
-		rc.Request.SetRequestURI(c.path)
-		fc := app.AcquireCtx(rc)
-		if got := isExport(fc); got != c.want {
-			t.Errorf("%s %s: export %v, want %v", c.method, c.path, got, c.want)
-		}
-		app.ReleaseCtx(fc)
 	}
 }
