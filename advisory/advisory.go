@@ -253,6 +253,17 @@ func (s *Service) get(ctx context.Context, q store.Queryer, id int64) (*Request,
 	return r, nil
 }
 
+// lockedGet reads request id inside tx for a step that changes it, after taking the
+// request's lock: the steps of one request (transitions, terms of reference, missions,
+// assignments, tags…) then run one after another on PostgreSQL as they do on SQLite, so
+// that a step taken twice at once applies once and a version number is handed out once.
+func (s *Service) lockedGet(ctx context.Context, tx *sql.Tx, id int64) (*Request, error) {
+	if err := s.db.LockTx(ctx, tx, "advisory.request", id); err != nil {
+		return nil, fmt.Errorf("advisory: lock %d: %w", id, err)
+	}
+	return s.get(ctx, tx, id)
+}
+
 // Get returns request id if u may see it: staff see every request, a focal point only
 // their own country's. Anyone else gets problem.NotFound, so that ids of other countries'
 // requests are not confirmed.
@@ -438,7 +449,7 @@ func (s *Service) Create(ctx context.Context, u *officials.Official, in Input, f
 		if err := audit.Record(ctx, tx, actorOf(u), "advisory.submit", subject, "status", "", StatusSubmitted); err != nil {
 			return err
 		}
-		r, err := s.get(ctx, tx, id)
+		r, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -532,7 +543,7 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 		return nil, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := s.get(ctx, tx, id)
+		old, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -560,7 +571,7 @@ func (s *Service) Assign(ctx context.Context, u *officials.Official, id int64, a
 				}
 			}
 		}
-		r, err := s.get(ctx, tx, id)
+		r, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}

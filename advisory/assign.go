@@ -133,7 +133,7 @@ func (s *Service) SetStaffing(ctx context.Context, u *officials.Official, id int
 		return nil, err
 	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := s.get(ctx, tx, id)
+		old, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -185,7 +185,7 @@ func (s *Service) SetStaffing(ctx context.Context, u *officials.Official, id int
 				return err
 			}
 		}
-		r, err := s.get(ctx, tx, id)
+		r, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}

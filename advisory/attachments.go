@@ -320,6 +320,10 @@ func (s *Service) AddAttachments(ctx context.Context, u *officials.Official, id 
 		return nil, ErrClosed
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Under the request's lock, two uploads at once cannot both fit in the room left.
+		if err := s.db.LockTx(ctx, tx, "advisory.request", id); err != nil {
+			return fmt.Errorf("advisory: lock %d: %w", id, err)
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM advisory_attachments WHERE request_id = ?", id).Scan(&n); err != nil {
 			return fmt.Errorf("advisory: count attachments %d: %w", id, err)

@@ -96,7 +96,7 @@ func (s *Service) AddComment(ctx context.Context, u *officials.Official, id int6
 		if internal {
 			return nil
 		}
-		r, err := s.get(ctx, tx, id)
+		r, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}

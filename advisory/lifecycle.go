@@ -311,8 +311,9 @@ func (s *Service) afterTransition(ctx context.Context, tx *sql.Tx, id int64, fro
 	case to == StatusCompleted:
 		t, _ := time.Parse(DateLayout, s.today())
 		due := t.AddDate(0, s.FollowUpMonths(), 0).Format(DateLayout)
+		// The table's name on answered_at: PostgreSQL would not tell it from excluded's.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO advisory_followups(request_id, due_on) VALUES(?, ?)
-			ON CONFLICT(request_id) DO UPDATE SET due_on = excluded.due_on, sent_at = NULL WHERE answered_at IS NULL`, id, due); err != nil {
+			ON CONFLICT(request_id) DO UPDATE SET due_on = excluded.due_on, sent_at = NULL WHERE advisory_followups.answered_at IS NULL`, id, due); err != nil {
 			return fmt.Errorf("advisory: schedule follow-up of %d: %w", id, err)
 		}
 	case from == StatusCompleted:
@@ -468,16 +469,19 @@ func (s *Service) SendDueFollowUps(ctx context.Context) (int, error) {
 	sent := 0
 	for _, id := range ids {
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+			// The request's lock first, as every step of a request takes it first: a
+			// transition that rewrites the follow-up holds it and then the follow-up's row,
+			// and taking them here in the other order could deadlock on PostgreSQL.
+			r, err := s.lockedGet(ctx, tx, id)
+			if err != nil {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, "UPDATE advisory_followups SET sent_at = ? WHERE request_id = ? AND sent_at IS NULL", store.Now(), id)
 			if err != nil {
 				return fmt.Errorf("advisory: send follow-up of %d: %w", id, err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
 				return nil
-			}
-			r, err := s.get(ctx, tx, id)
-			if err != nil {
-				return err
 			}
 			to, err := s.recipients(ctx, r, &officials.Official{}, true)
 			if err != nil {
@@ -577,7 +581,7 @@ func (s *Service) AnswerFollowUp(ctx context.Context, u *officials.Official, id 
 // requireStep reads request id for a step that staff take while the request stands in one
 // of states, inside tx.
 func (s *Service) requireStep(ctx context.Context, tx *sql.Tx, u *officials.Official, id int64, states ...string) (*Request, error) {
-	r, err := s.get(ctx, tx, id)
+	r, err := s.lockedGet(ctx, tx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, problem.NotFound
 	}

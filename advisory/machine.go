@@ -164,7 +164,7 @@ func Moves(u *officials.Official, r *Request) []Edge {
 func (s *Service) Transition(ctx context.Context, u *officials.Official, id int64, to, reason string) (*Request, error) {
 	reason = cleanText(reason)
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		r, err := s.get(ctx, tx, id)
+		r, err := s.lockedGet(ctx, tx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return problem.NotFound
 		}

@@ -164,7 +164,7 @@ func (s *Service) RemindDue(ctx context.Context) (int, error) {
 	for _, id := range ids {
 		sent := false
 		err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-			r, err := s.get(ctx, tx, id)
+			r, err := s.lockedGet(ctx, tx, id)
 			if err != nil {
 				return err
 			}

@@ -25,11 +25,20 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	db := storetest.Open(t)
-	if err := officials.SeedCountries(ctx, db); err != nil {
+	if err := officials.SeedCountries(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
+	f := serviceOn(t, db)
+	f.staff = f.person(t, "staff@example.org", officials.RoleStaff, "", "en")
+	f.fp = f.person(t, "fp@example.org", officials.RoleFocalPoint, "JO", "ar")
+	return f
+}
+
+// serviceOn is the advisory service (with its officials and mailer) on db, an already
+// seeded database, without people.
+func serviceOn(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
 	offs := officials.New(db, 4, nil)
 	m, err := mail.New(db, mail.Config{BaseURL: "https://masar.test"}, nil)
 	if err != nil {
@@ -39,10 +48,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, offs: offs, mail: m, s: s}
-	f.staff = f.person(t, "staff@example.org", officials.RoleStaff, "", "en")
-	f.fp = f.person(t, "fp@example.org", officials.RoleFocalPoint, "JO", "ar")
-	return f
+	return &fixture{db: db, offs: offs, mail: m, s: s}
 }
 
 func (f *fixture) person(t *testing.T, email, role, country, lang string) *officials.Official {

@@ -86,7 +86,7 @@ func (s *Service) SetTags(ctx context.Context, u *officials.Official, id int64, 
 	}
 	t.SDGTargets, t.Objectives = ordered(t.SDGTargets, SDGTargets), ordered(t.Objectives, Objectives)
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		old, err := s.get(ctx, tx, id)
+		old, err := s.lockedGet(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -170,8 +170,8 @@ func (s *Service) Outcomes(ctx context.Context, u *officials.Official, country s
 		(SELECT count(*) FROM advisory_deliverables d WHERE d.request_id = r.id AND d.delivered_on IS NOT NULL AND d.delivered_on <= d.due_date),
 		(SELECT count(*) FROM advisory_deliverables d WHERE d.request_id = r.id AND ((d.delivered_on IS NOT NULL AND d.delivered_on > d.due_date)
 			OR (d.delivered_on IS NULL AND d.due_date < ?))),
-		(SELECT group_concat(kind || ':' || code, ',') FROM advisory_request_marks m WHERE m.request_id = r.id),
-		(SELECT group_concat(code, ',') FROM advisory_request_tags t WHERE t.request_id = r.id AND t.kind = 'phase')
+		(SELECT `+commaList(s.db.Dialect(), "kind || ':' || code")+` FROM advisory_request_marks m WHERE m.request_id = r.id),
+		(SELECT `+commaList(s.db.Dialect(), "code")+` FROM advisory_request_tags t WHERE t.request_id = r.id AND t.kind = 'phase')
 		FROM advisory_requests r LEFT JOIN advisory_followups f ON f.request_id = r.id AND f.answered_at IS NOT NULL`+where+" ORDER BY r.id", args...)
 	facts, err := store.Collect(rows, err, func(row store.Scanner) (outcomeFact, error) {
 		var o outcomeFact

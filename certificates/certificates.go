@@ -411,7 +411,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Certificate, int, erro
 	var args []any
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-		cond := `(name_ar LIKE ? ESCAPE '\' OR name_latin LIKE ? ESCAPE '\'`
+		// lower() on both sides: SQLite's LIKE ignores the case of ASCII letters and
+		// PostgreSQL's does not, and staff find "Salma" by typing "salma" on either.
+		cond := `(lower(name_ar) LIKE lower(?) ESCAPE '\' OR lower(name_latin) LIKE lower(?) ESCAPE '\'`
 		args = append(args, like, like)
 		if canon, p := ParseCode(q); p == CodeOK {
 			cond += " OR code = ?"

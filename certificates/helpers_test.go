@@ -2,7 +2,6 @@ package certificates
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 type testEnv struct {
@@ -29,16 +29,17 @@ func newTestService(t testing.TB, configure func(*Options)) *Service {
 
 func newEnv(t testing.TB, configure func(*Options)) *testEnv {
 	t.Helper()
+	db := storetest.Open(t)
+	if err := officials.SeedCountries(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	return envOn(t, db, t.TempDir(), configure)
+}
+
+// envOn is the service on db, an already seeded database, with its files in dir.
+func envOn(t testing.TB, db *store.DB, dir string, configure func(*Options)) *testEnv {
+	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "masar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := officials.SeedCountries(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	offs := officials.New(db, 4, nil)
 	cat, problems := courses.Load(content.FS)
 	if cat == nil || cat.Len() == 0 {

@@ -329,6 +329,12 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 		sum := sha256.Sum256(pdf)
 		c.PDFSHA256 = hex.EncodeToString(sum[:])
 		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+			// Certificates of one official are stored one at a time, so that before sees
+			// what a request issuing the same achievement at the same moment committed
+			// (PostgreSQL runs writers side by side; on SQLite this costs nothing).
+			if err := s.db.LockTx(ctx, tx, "certificates.official", c.OfficialID); err != nil {
+				return err
+			}
 			if skip, err := before(tx); err != nil || skip {
 				return err
 			}
@@ -387,9 +393,11 @@ func (s *Service) store(ctx context.Context, c *Certificate, before func(tx *sql
 		switch {
 		case err == nil:
 			return nil
-		case store.IsUniqueViolation(err) && strings.Contains(err.Error(), "certificates.code") && attempt < 3:
+		case (violates(s.db, err, codeTaken) || violates(s.db, err, statusTaken)) && attempt < 3:
+			// A code, or a status list entry, drawn at random by another certificate at the
+			// same moment: draw again.
 			continue
-		case store.IsUniqueViolation(err) && strings.Contains(err.Error(), "certificates.kind"):
+		case violates(s.db, err, alreadyThere):
 			// Another request issued it between our check and our insert.
 			old, ferr := s.existing(ctx, s.db.R, c.Kind, c.OfficialID, c.Course, c.WorkshopID)
 			if ferr != nil || old == nil {

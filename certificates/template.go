@@ -214,9 +214,11 @@ func (s *Service) PutImage(ctx context.Context, file string, data []byte) (strin
 // last uploaded before before: those uploaded for a preview, or for a save that was refused
 // or never made. An image a version names is kept for ever, since certificates issued with
 // that version render with it. It returns how many were deleted.
+// A version names an image by its hash in its body; LIKE with the hash (lowercase hex, no
+// wildcard in it) finds it on both backends, where SQLite's instr() has no PostgreSQL twin.
 func (s *Service) ForgetUnusedImages(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.db.W.ExecContext(ctx, `DELETE FROM certificate_template_images WHERE stored_at < ?
-		AND NOT EXISTS (SELECT 1 FROM certificate_template_versions v WHERE instr(v.body, certificate_template_images.sha256) > 0)`,
+		AND NOT EXISTS (SELECT 1 FROM certificate_template_versions v WHERE v.body LIKE '%' || certificate_template_images.sha256 || '%')`,
 		store.FormatTime(before))
 	if err != nil {
 		return 0, fmt.Errorf("certificates: forget unused images: %w", err)
@@ -261,6 +263,9 @@ func (s *Service) SaveTemplate(ctx context.Context, actor audit.Actor, id int64,
 	}
 	v := &TemplateVersion{TemplateID: id, Content: content, SavedBy: actor.Email, SavedAt: s.now().Truncate(time.Second)}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := lockTemplates(ctx, s.db, tx); err != nil {
+			return err
+		}
 		if v.TemplateID == 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM certificate_templates").Scan(&n); err != nil {
@@ -305,9 +310,21 @@ func (s *Service) SaveTemplate(ctx context.Context, actor audit.Actor, id int64,
 	return v, nil
 }
 
+// lockTemplates serialises the changes of the templates (a new version, the default): each
+// reads and then writes (the next version number, whether a first template exists, which
+// one is the default), and on PostgreSQL two staff saving at once would otherwise take the
+// same number or leave two defaults, refused by the schema as a failure. Templates change
+// rarely; one lock for them all is enough.
+func lockTemplates(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+	return db.LockTx(ctx, tx, "certificates.templates", 0)
+}
+
 // SetDefaultTemplate makes template id the one used where no other is chosen.
 func (s *Service) SetDefaultTemplate(ctx context.Context, actor audit.Actor, id int64) error {
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := lockTemplates(ctx, s.db, tx); err != nil {
+			return err
+		}
 		var old sql.NullInt64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM certificate_templates WHERE is_default = 1").Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err

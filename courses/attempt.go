@@ -231,6 +231,9 @@ func (s *Service) OpenQuiz(ctx context.Context, officialID int64, slug string) (
 	at := s.now()
 	var open OpenAttempt
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockProgress(ctx, tx, officialID, slug); err != nil {
+			return err
+		}
 		st, d, opened, err := c.attemptAllowed(ctx, tx, officialID, at)
 		if err != nil {
 			return err

@@ -241,6 +241,9 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 	at := s.now()
 	var notRead *NotReadError
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockProgress(ctx, tx, officialID, slug); err != nil {
+			return err
+		}
 		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
 			return err
 		}
@@ -270,6 +273,18 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 		s.completed(ctx, officialID, slug, at)
 	}
 	return completed, nil
+}
+
+// lockProgress serialises the transactions that change one official's progress in one
+// course (lessons done, quiz attempts, completion). Each of them reads what is done and
+// then writes: on PostgreSQL, where writers run side by side, two submissions would
+// otherwise both count the same attempts used, and the last lesson marked done beside the
+// passing attempt would each miss the other, so that the course never completes.
+func (s *Service) lockProgress(ctx context.Context, tx *sql.Tx, officialID int64, slug string) error {
+	if err := s.db.LockTx(ctx, tx, "courses.progress."+slug, officialID); err != nil {
+		return fmt.Errorf("courses: lock progress of %d in %s: %w", officialID, slug, err)
+	}
+	return nil
 }
 
 // completeIfDone sets completed_at when every lesson of the course is done and the quiz
@@ -362,6 +377,9 @@ func (s *Service) SubmitQuiz(ctx context.Context, officialID int64, slug string,
 	at := s.now()
 	var sub Submission
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockProgress(ctx, tx, officialID, slug); err != nil {
+			return err
+		}
 		st, draw, _, err := c.attemptAllowed(ctx, tx, officialID, at)
 		if err != nil {
 			return err

@@ -32,11 +32,16 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
 	db := storetest.Open(t)
-	if err := officials.SeedCountries(ctx, db); err != nil {
+	if err := officials.SeedCountries(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
+	return envOn(t, db)
+}
+
+// envOn is the courses service with the fixture catalogue on db, an already seeded database.
+func envOn(t *testing.T, db *store.DB) *env {
+	t.Helper()
 	cat, ps := courses.Load(os.DirFS("testdata/catalogue"))
 	if len(ps) > 0 {
 		t.Fatalf("fixture: %v", ps)
