@@ -65,7 +65,11 @@ import (
 
 // Column weights for BM25: title, headings, body, notes (footnotes), topic (a lesson's
 // course title), extra (surface forms, second readings, digits of spelt numbers, context).
+// FTS5 reads them from the SQL text (rankWeights); on PostgreSQL the ranking is computed here
+// with the same numbers (columnWeights); a test checks that the two say the same.
 const rankWeights = "10.0, 4.0, 1.0, 0.2, 2.0, 0.6"
+
+var columnWeights = [ftsColumns]float64{10.0, 4.0, 1.0, 0.2, 2.0, 0.6}
 
 // pageLanguageBoost multiplies the score of a document in the page's language: results of all
 // languages are ranked together, and the page's language wins when scores are close.
@@ -237,11 +241,12 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	// One read transaction: the counts, the ranking and the documents come from one
 	// snapshot, even while the catalogue is being re-indexed.
-	tx, err := ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := ix.db.R.BeginTx(ctx, readOptions(ix.db.Dialect()))
 	if err != nil {
 		return nil, fmt.Errorf("search: begin: %w", err)
 	}
 	defer tx.Rollback()
+	ev := ix.evaluator(ctx, tx, st)
 	// Words that match nothing indexed are corrected, or left out.
 	vocab, err := ix.vocabulary(ctx)
 	if err != nil {
@@ -255,20 +260,20 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
-	all, err := scoredHits(ctx, tx, st, pq.match, pq.wordExpressions(false))
+	all, err := scoredHits(ctx, ev, pq.match, pq.wordExpressions(false))
 	if err != nil {
 		return nil, err
 	}
 	if pq.wide && things(all) < fewResults {
 		// Few results: the thesaurus terms in other languages too.
-		if all, err = scoredHits(ctx, tx, st, pq.wideMatch, pq.wordExpressions(true)); err != nil {
+		if all, err = scoredHits(ctx, ev, pq.wideMatch, pq.wordExpressions(true)); err != nil {
 			return nil, err
 		}
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
 		// ranked by BM25 (which adds up the words found) and below those with every word.
-		some, err := scoredHits(ctx, tx, st, either, pq.wordExpressions(true))
+		some, err := scoredHits(ctx, ev, either, pq.wordExpressions(true))
 		if err != nil {
 			return nil, err
 		}
@@ -400,22 +405,21 @@ func things(hits []hit) int {
 // words are the expressions of the query's words one by one: a title with some of them
 // counts in proportion («الهدف 16 من أهداف التنمية المستدامة» is after the lesson called
 // «الحكومة الإلكترونية والهدف 16 والتعاون الإقليمي»).
-func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, words []string) ([]hit, error) {
-	all, err := queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr)
+func scoredHits(ctx context.Context, ev evaluator, expr string, words []string) ([]hit, error) {
+	all, err := ev.match(ctx, expr)
 	if err != nil {
 		return nil, fmt.Errorf("search: query %q: %w", expr, err)
 	}
 	if len(all) == 0 {
 		return all, nil
 	}
-	titles := tx.StmtContext(ctx, st.titles)
-	titled, err := queryHits(ctx, titles, false, expr)
+	titled, err := ev.titles(ctx, expr)
 	if err != nil {
 		return nil, fmt.Errorf("search: query titles %q: %w", expr, err)
 	}
 	boost := make(map[int64]float64, len(titled))
 	// A document with every word in one of its headings has a section about the query.
-	headed, err := queryHits(ctx, tx.StmtContext(ctx, st.headings), false, "{headings} : ("+expr+")")
+	headed, err := ev.headings(ctx, "{headings} : ("+expr+")")
 	if err != nil {
 		return nil, fmt.Errorf("search: query headings %q: %w", expr, err)
 	}
@@ -428,7 +432,7 @@ func scoredHits(ctx context.Context, tx *sql.Tx, st *statements, expr string, wo
 	if len(words) > 1 {
 		// The titles with some of the words, scored by BM25 (which adds up the words found):
 		// up to half the boost of a title with all of them, in proportion to the best.
-		some, err := queryHits(ctx, tx.StmtContext(ctx, st.someTitles), true, strings.Join(words, " OR "))
+		some, err := ev.someTitles(ctx, strings.Join(words, " OR "))
 		if err != nil {
 			return nil, fmt.Errorf("search: query titles: %w", err)
 		}
@@ -495,26 +499,6 @@ func validLang(l string) bool {
 	return false
 }
 
-// statements are the queries of a search, prepared once (SQLite's parser is a noticeable
-// part of a search's time otherwise). The texts are constants: no user input is ever part
-// of them, the query is a bound parameter.
-type statements struct {
-	match, titles, someTitles, headings, doc *sql.Stmt
-}
-
-const (
-	// matchSQL: the documents that match ?1, with their BM25 scores (lower is better).
-	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
-	// titlesSQL: the documents whose title alone matches ?1.
-	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
-	// headingsSQL: the documents that match ?1 (limited to a column by the caller).
-	headingsSQL = `SELECT rowid FROM search_fts WHERE search_fts MATCH ?1`
-	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
-	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
-	docSQL        = `
-		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
-)
-
 // hit is a matching document and its score.
 type hit struct {
 	id    int64
@@ -544,22 +528,4 @@ func sortHits(hits []hit) {
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-}
-
-func (ix *Index) statements(ctx context.Context) (*statements, error) {
-	ix.prepare.Do(func() {
-		st := &statements{}
-		for _, p := range []struct {
-			s   **sql.Stmt
-			sql string
-		}{{&st.match, matchSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.headings, headingsSQL}, {&st.doc, docSQL}} {
-			//nolint:sqlclosecheck // kept for the index's life, closed with the database
-			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
-				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)
-				return
-			}
-		}
-		ix.stmts = st
-	})
-	return ix.stmts, ix.prepareErr
 }
