@@ -5,27 +5,24 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
+// newService is the accounts service on a new database of the backend the environment
+// chooses (storetest), with the member states; the string is what store.Open reopens.
 func newService(t *testing.T) (*Service, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t)
 	if err := SeedCountries(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	return New(db, 4), path
+	return New(db, 4), db.Path()
 }
 
 func TestRegisterSurvivesReopen(t *testing.T) {

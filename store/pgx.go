@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -110,7 +111,30 @@ func (c *pgxConn) QueryContext(ctx context.Context, query string, args []driver.
 
 func (c *pgxConn) Ping(ctx context.Context) error { return c.c.Ping(ctx) }
 
-func (c *pgxConn) CheckNamedValue(v *driver.NamedValue) error { return c.c.CheckNamedValue(v) }
+// CheckNamedValue lets a Go bool stand for a 0/1 flag, as SQLite's driver does: Masar's
+// flags are INTEGER columns with CHECK (x IN (0, 1)) on both backends, and the features pass
+// bools for them. The bool becomes a flag, which pgx writes as 0 or 1 into an integer
+// parameter and as itself into a boolean one (goose's is_applied).
+func (c *pgxConn) CheckNamedValue(v *driver.NamedValue) error {
+	if b, ok := v.Value.(bool); ok {
+		v.Value = flag(b)
+	}
+	return c.c.CheckNamedValue(v)
+}
+
+// flag is a bool that pgx encodes as an integer (0 or 1) or as a boolean, whichever the
+// parameter is.
+type flag bool
+
+func (f flag) Int64Value() (pgtype.Int8, error) {
+	var n int64
+	if f {
+		n = 1
+	}
+	return pgtype.Int8{Int64: n, Valid: true}, nil
+}
+
+func (f flag) BoolValue() (pgtype.Bool, error) { return pgtype.Bool{Bool: bool(f), Valid: true}, nil }
 
 func (c *pgxConn) ResetSession(ctx context.Context) error { return c.c.ResetSession(ctx) }
 

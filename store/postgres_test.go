@@ -100,3 +100,43 @@ func TestOpenSharedRefusesAnUnmigratedPostgres(t *testing.T) {
 	}
 	_ = db.Close()
 }
+
+// TestInstancesStartingTogetherMigrateOnce: several servers opening one new PostgreSQL
+// database at the same moment all start, on a schema migrated once.
+func TestInstancesStartingTogetherMigrateOnce(t *testing.T) {
+	ctx := context.Background()
+	u := storetest.NewPostgresDatabase(t)
+	const instances = 3
+	errs := make(chan error, instances)
+	dbs := make(chan *store.DB, instances)
+	for range instances {
+		go func() {
+			db, err := store.Open(ctx, u)
+			errs <- err
+			dbs <- db
+		}()
+	}
+	for range instances {
+		if err := <-errs; err != nil {
+			t.Errorf("an instance failed to start: %v", err)
+		}
+		if db := <-dbs; db != nil {
+			t.Cleanup(func() { _ = db.Close() })
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	raw, err := sql.Open(store.PgxDriverName, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var applied, distinct int
+	if err := raw.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0`).Scan(&applied, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if applied != 23 || distinct != 23 {
+		t.Errorf("goose recorded %d migrations (%d distinct), want each of the 23 once", applied, distinct)
+	}
+}

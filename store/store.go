@@ -21,6 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
@@ -211,10 +212,19 @@ func providerFor(db *sql.DB, d Dialect) (*goose.Provider, error) {
 		return nil, err
 	}
 	gd := goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if d == Postgres {
 		gd = goose.DialectPostgres
+		// Several Masar instances may start together on one PostgreSQL database: a session
+		// advisory lock lets one of them migrate while the others wait, rather than all
+		// trying the same migration at once.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("store: migrations lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, db, sub)
+	p, err := goose.NewProvider(gd, db, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
