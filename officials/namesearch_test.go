@@ -35,7 +35,7 @@ func TestNameSearchOnBothBackends(t *testing.T) {
 			}
 			other := valid()
 			other.Email = "omar@mof.gov.jo"
-			other.NameAr, other.NameLatin, other.Organisation, other.Country = "عمر الخطيب", "Omar Al_Khatib", "Ministry of Finance 100%", "JO"
+			other.NameAr, other.NameLatin, other.Organisation, other.Country = "عمر الخطيب", "Omar Al-Khatib", "Ministry of Finance_Dept 100%", "JO"
 			if _, err := s.Register(ctx, other, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +44,7 @@ func TestNameSearchOnBothBackends(t *testing.T) {
 				want int
 			}{
 				{"هدى", 1}, {"عبد الل", 1}, {"UDA ABD", 1}, {"huda abdulla", 1}, {"moi.gov", 1}, {"eGovernment", 1},
-				{"EGOVERNMENT", 1}, {"gov", 2}, {"الخطيب", 1}, {"Al_K", 1}, {"l_K", 1}, {"a_b", 0}, {"100%", 1},
+				{"EGOVERNMENT", 1}, {"gov", 2}, {"الخطيب", 1}, {"nce_dep", 1}, {"y_o", 0}, {"y%f", 0}, {"100%", 1},
 				{"0%%", 0}, {"%%%", 0}, {`\\\`, 0}, {"zzz", 0}, {`"; DROP`, 0}, {"' OR '1'='1", 0},
 			} {
 				items, n, err := s.List(ctx, Filter{Q: tc.q})
