@@ -1,5 +1,6 @@
 // Package search is Masar's full-text search over lessons, courses and workshops, in Arabic,
-// English and French, on SQLite's FTS5.
+// English and French, on SQLite's FTS5, or on PostgreSQL with the same words, matching and
+// ranking (dialect.go, pg.go).
 //
 // Arabic search fails people when "البيانات المفتوحه" (ة typed as ه), "اداره" (no hamza),
 // "البَيانات" (with a diacritic) or "والشفافية" (with a prefix) find nothing. Here every text
