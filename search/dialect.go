@@ -130,19 +130,33 @@ func putAnalysed(ctx context.Context, d store.Dialect, q store.Queryer, id int64
 	return err
 }
 
-// compact tidies the index after a big catalogue was written: FTS5 merges its segments into
-// one, so that queries read fewer, smaller pieces; PostgreSQL refreshes the planner's
-// statistics of the tables that changed wholesale.
+// compact tidies the index after a big catalogue was written, in its transaction: FTS5
+// merges its segments into one, so that queries read fewer, smaller pieces. (PostgreSQL's
+// counterpart, vacuumAfter, runs after the commit.)
 func compact(ctx context.Context, d store.Dialect, tx *sql.Tx) error {
-	stmts := []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`,
-		`INSERT INTO search_titles (search_titles) VALUES ('optimize')`}
 	if d == store.Postgres {
-		stmts = []string{`ANALYZE search_docs, search_fts, search_terms`}
+		return nil
 	}
-	for _, stmt := range stmts {
+	for _, stmt := range []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`,
+		`INSERT INTO search_titles (search_titles) VALUES ('optimize')`} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("search: optimise the index: %w", err)
 		}
+	}
+	return nil
+}
+
+// vacuumAfter tidies PostgreSQL's index after a big catalogue was committed: VACUUM marks
+// the new pages all-visible, so that a term's counts are read from search_terms' key alone
+// (an index-only scan, not one table page per document), and ANALYZE gives the planner the
+// new sizes. VACUUM cannot run inside a transaction, hence after the commit. On SQLite it
+// does nothing (compact did the work).
+func vacuumAfter(ctx context.Context, db *store.DB) error {
+	if db.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := db.W.ExecContext(ctx, `VACUUM (ANALYZE) search_docs, search_fts, search_terms`); err != nil {
+		return fmt.Errorf("search: vacuum the index: %w", err)
 	}
 	return nil
 }

@@ -175,7 +175,8 @@ func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]
 	th, problems := thesaurusOf(cat)
 	ix.thesaurus.Store(th)
 	defer ix.changed()
-	return problems, ix.db.Tx(ctx, func(tx *sql.Tx) error {
+	bulk := false // a big catalogue was written
+	err := ix.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := ix.lock(ctx, tx); err != nil {
 			return err
 		}
@@ -203,10 +204,15 @@ func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]
 		// A big catalogue is written in several segments: merge them into one, so that
 		// queries read fewer, smaller pieces (a small one is about one segment already).
 		if len(docs) >= optimizeAbove {
+			bulk = true
 			return compact(ctx, ix.db.Dialect(), tx)
 		}
 		return nil
 	})
+	if err == nil && bulk {
+		err = vacuumAfter(ctx, ix.db)
+	}
+	return problems, err
 }
 
 // optimizeAbove is the number of documents from which a re-indexed catalogue is optimised.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -326,10 +327,28 @@ type pgEvaluator struct {
 	phrases map[phraseKey]map[int64]*counts
 	// The documents' lengths per column.
 	lengths map[int64]*counts
+	ready   bool // setup has run
 }
 
 func newPGEvaluator(tx *sql.Tx) *pgEvaluator {
 	return &pgEvaluator{tx: tx, phrases: map[phraseKey]map[int64]*counts{}, lengths: map[int64]*counts{}}
+}
+
+// setup tunes the planner for the rest of the search's transaction. A query's terms are
+// parameters, so the planner cannot know how many documents have them: for a word that half
+// the documents have it prefers reading search_fts whole, which unpacks every document's
+// tsvector (seconds for 5,000 lessons) where the GIN index answers without; and it guesses a
+// third of search_terms for each term and would JIT-compile the query, which takes longer
+// than reading the few thousand rows a term really has.
+func (ev *pgEvaluator) setup(ctx context.Context) error {
+	if ev.ready {
+		return nil
+	}
+	if _, err := ev.tx.ExecContext(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`); err != nil {
+		return fmt.Errorf("search: set up the search: %w", err)
+	}
+	ev.ready = true
+	return nil
 }
 
 // ids runs a query of document ids.
@@ -346,6 +365,9 @@ func (ev *pgEvaluator) match(ctx context.Context, expr string) ([]hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ev.setup(ctx); err != nil {
+		return nil, err
+	}
 	hits, err := ev.ids(ctx, `SELECT rowid FROM search_fts WHERE doc @@ ?::tsquery`, e.tsquery())
 	if err != nil || len(hits) == 0 {
 		return hits, err
@@ -353,12 +375,16 @@ func (ev *pgEvaluator) match(ctx context.Context, expr string) ([]hit, error) {
 	return hits, ev.rank(ctx, e, hits, false)
 }
 
+// The title and headings filters are evaluated on the counts that ranking reads anyway
+// (a phrase is in a document's title when its title count is not 0): the same answer as
+// title @@ and headings @@ on the tsvectors, without a query more.
+
 func (ev *pgEvaluator) titles(ctx context.Context, expr string) ([]hit, error) {
 	e, err := parseFTS(expr)
 	if err != nil {
 		return nil, err
 	}
-	return ev.ids(ctx, `SELECT rowid FROM search_fts WHERE doc @@ ?1::tsquery AND title @@ ?1::tsquery`, e.tsquery())
+	return ev.inColumn(ctx, e, 0)
 }
 
 func (ev *pgEvaluator) headings(ctx context.Context, expr string) ([]hit, error) {
@@ -369,16 +395,50 @@ func (ev *pgEvaluator) headings(ctx context.Context, expr string) ([]hit, error)
 	if e.column != "headings" {
 		return nil, fmt.Errorf("%w: headings filter %q", errFTSSyntax, expr)
 	}
-	return ev.ids(ctx, `SELECT rowid FROM search_fts WHERE doc @@ ?1::tsquery AND headings @@ ?1::tsquery`, e.tsquery())
+	return ev.inColumn(ctx, e, 1)
 }
 
 func (ev *pgEvaluator) someTitles(ctx context.Context, expr string) ([]hit, error) {
-	hits, err := ev.titles(ctx, expr)
+	e, err := parseFTS(expr)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := ev.inColumn(ctx, e, 0)
 	if err != nil || len(hits) == 0 {
 		return hits, err
 	}
-	e, _ := parseFTS(expr) // read once already by titles
 	return hits, ev.rank(ctx, e, hits, true)
+}
+
+// inColumn returns the documents that match e within column col alone, in id order.
+func (ev *pgEvaluator) inColumn(ctx context.Context, e *ftsExpr, col int) ([]hit, error) {
+	if err := ev.setup(ctx); err != nil {
+		return nil, err
+	}
+	if err := ev.read(ctx, e.phrases); err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	var out []hit
+	for _, ph := range e.phrases {
+		for doc, c := range ev.phrases[phraseKey{ph.term, ph.prefix}] {
+			if c[col] == 0 || seen[doc] {
+				continue
+			}
+			seen[doc] = true
+			has := func(n *ftsNode) *counts {
+				if c := ev.phrases[phraseKey{n.term, n.prefix}][doc]; c != nil && c[col] > 0 {
+					return c
+				}
+				return nil
+			}
+			if matches(e.root, has) {
+				out = append(out, hit{id: doc})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b hit) int { return cmp.Compare(a.id, b.id) })
+	return out, nil
 }
 
 // rank gives each hit its bm25() score, over the weighted columns, or over the title alone

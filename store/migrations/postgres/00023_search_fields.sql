@@ -37,8 +37,9 @@ CREATE INDEX search_fts_doc ON search_fts USING GIN (doc);
 -- column (the columns of search_fts, in their order). The row of the empty term, which no
 -- word is, holds the document's length in words per column. The key leads with the term so
 -- that a query's terms, and a prefix as a range of them (hence the byte order of "C"), are
--- read without touching other terms; the index on doc serves the deletes that follow a
--- document's.
+-- read without touching other terms, and it includes the counts, so that once vacuumed they
+-- are read from the index alone rather than from a table page per document; the index on
+-- doc serves the deletes that follow a document's.
 CREATE TABLE search_terms (
     term     TEXT COLLATE "C" NOT NULL,
     doc      BIGINT NOT NULL REFERENCES search_docs(id) ON DELETE CASCADE,
@@ -48,7 +49,7 @@ CREATE TABLE search_terms (
     notes    INTEGER NOT NULL,
     topic    INTEGER NOT NULL,
     extra    INTEGER NOT NULL,
-    PRIMARY KEY (term, doc)
+    PRIMARY KEY (term, doc) INCLUDE (title, headings, body, notes, topic, extra)
 );
 CREATE INDEX search_terms_doc ON search_terms (doc);
 
