@@ -174,3 +174,45 @@ func TestBackendsIndexTheSameTerms(t *testing.T) {
 	}
 	t.Logf("%d terms on SQLite, %d on PostgreSQL", len(lite), len(pg))
 }
+
+// TestTwoInstancesWriteTheIndexAtOnce: two indexes on one database (two Masar instances, as
+// on PostgreSQL behind a load balancer) re-index catalogues and put the same workshop side by
+// side; every write succeeds, and the index ends up as one of them left it, not a mixture.
+// On SQLite the one writer takes them in turn; on PostgreSQL the index's advisory lock does.
+func TestTwoInstancesWriteTheIndexAtOnce(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	a, b := search.New(db), search.New(db)
+	cats := []*courses.Catalogue{
+		catalogueOf(t, "budget", []string{"en"}, lessonFile{"01-old", "en", "Old budget lesson", "Citizens' budget basics."}),
+		catalogueOf(t, "budget", []string{"en"}, lessonFile{"02-new", "en", "New budget lesson", "Participatory budgeting."}),
+	}
+	errs := make(chan error, 40)
+	for k, ix := range []*search.Index{a, b} {
+		go func() {
+			for i := 0; i < 10; i++ {
+				errs <- ix.IndexCatalogue(ctx, cats[(i+k)%2])
+				errs <- ix.PutWorkshop(ctx, search.WorkshopDoc{ID: 7, Title: map[string]string{"en": fmt.Sprintf("Budget workshop %d", i)}, Status: "published"})
+			}
+		}()
+	}
+	for i := 0; i < 40; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	var lessons, workshops int
+	if err := db.R.QueryRow(`SELECT count(*) FROM search_docs WHERE kind = 'lesson'`).Scan(&lessons); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.R.QueryRow(`SELECT count(*) FROM search_docs WHERE kind = 'workshop'`).Scan(&workshops); err != nil {
+		t.Fatal(err)
+	}
+	if lessons != 1 || workshops != 1 {
+		t.Errorf("after the writes: %d lessons, %d workshops indexed; want 1 and 1", lessons, workshops)
+	}
+	a.Changed()
+	if r := search1(t, a, "budget", "en"); r.Total != 3 {
+		t.Errorf("budget: %d results, want the lesson, its course and the workshop", r.Total)
+	}
+}
