@@ -616,14 +616,16 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	where := []string{"o.deleted_at IS NULL"}
 	var args []any
 	byName := false // searched in the trigram index
+	var names nameQuery
 	if q := strings.TrimSpace(f.Q); utf8.RuneCountInString(q) >= 3 {
 		byName = true
 		// The trigram index finds substrings of three characters or more; the phrase is
 		// quoted so that the searcher's words are never read as query syntax. Walking the
 		// index in rowid order lets LIMIT stop the scan early, however many accounts match.
 		from, order = " FROM officials_fts f JOIN officials o ON o.id = f.rowid", " ORDER BY f.rowid DESC"
-		where = append(where, "officials_fts MATCH ?")
-		args = append(args, `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
+		names = nameSearch(s.db.Dialect(), q)
+		where = append(where, names.where)
+		args = append(args, names.arg)
 	} else if q != "" {
 		like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
 		where = append(where, `(lower(o.name_latin) LIKE ? ESCAPE '\' OR o.name_ar LIKE ? ESCAPE '\' OR o.email_norm LIKE ? ESCAPE '\')`)
@@ -643,7 +645,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]*Official, int, error) 
 	// the trigram index only (it holds live accounts only), without reading the accounts.
 	count := "SELECT count(*) FROM (SELECT 1" + from + w + " LIMIT ?) AS matched"
 	if byName && f.Country == "" && f.Role == "" {
-		count = "SELECT count(*) FROM (SELECT 1 FROM officials_fts WHERE officials_fts MATCH ? LIMIT ?)"
+		count = names.count
 	}
 	var total int
 	countStmt, err := s.db.Read(ctx, count) //nolint:sqlclosecheck // kept prepared by store until it closes

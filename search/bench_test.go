@@ -20,6 +20,7 @@ import (
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 // GeneratedLessons is how many lessons the benchmark adds to the shipped content.
@@ -134,18 +135,25 @@ type builtIndex struct {
 	took time.Duration
 }
 
-func benchIndex(b testing.TB, mode string) *builtIndex {
+// benchIndex builds (once) the big index of a mode. On SQLite it is a file in a directory of
+// its own, removed by TestMain. On PostgreSQL (MASAR_TEST_DATABASE=postgres) it is the
+// database at pgURL, which the parent benchmark made and drops when it ends.
+func benchIndex(b *testing.B, mode, pgURL string) *builtIndex {
 	benchIndexes.Lock()
 	defer benchIndexes.Unlock()
 	if bi := benchIndexes.m[mode]; bi != nil {
 		return bi
 	}
-	dir, err := os.MkdirTemp("", "masar-search-bench-")
-	if err != nil {
-		b.Fatal(err)
+	source := pgURL
+	if source == "" {
+		dir, err := os.MkdirTemp("", "masar-search-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchIndexes.dirs = append(benchIndexes.dirs, dir)
+		source = filepath.Join(dir, "bench.db")
 	}
-	benchIndexes.dirs = append(benchIndexes.dirs, dir)
-	db, err := store.Open(context.Background(), filepath.Join(dir, "bench.db"))
+	db, err := store.Open(context.Background(), source)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -177,10 +185,29 @@ func TestMain(m *testing.M) {
 // BM25 ranking, counting, paging and the highlighted snippets of the first page. It reports
 // the median and the 90th percentile of the searches' times, for a topical catalogue and for
 // the uniform stress case (see generatedCatalogue).
+//
+// With MASAR_TEST_DATABASE=postgres it runs on PostgreSQL (the same catalogues, in databases
+// made for the run and dropped after it).
 func BenchmarkSearch(b *testing.B) {
+	urls := map[string]string{}
+	if storetest.Backend() == store.Postgres {
+		// The databases belong to this (parent) benchmark, which Go runs once, so that they
+		// outlive the repeated runs of each mode and are dropped at its end.
+		for _, mode := range []string{"topical", "uniform"} {
+			urls[mode] = storetest.NewPostgresDatabase(b)
+		}
+		b.Cleanup(func() {
+			benchIndexes.Lock()
+			defer benchIndexes.Unlock()
+			for mode, bi := range benchIndexes.m {
+				bi.db.Close()
+				delete(benchIndexes.m, mode)
+			}
+		})
+	}
 	for _, mode := range []string{"topical", "uniform"} {
 		b.Run(mode, func(b *testing.B) {
-			bi := benchIndex(b, mode)
+			bi := benchIndex(b, mode, urls[mode])
 			b.Logf("%s index: %d documents, built in %s", mode, bi.docs, bi.took.Round(time.Millisecond))
 			ctx := context.Background()
 			times := make([]time.Duration, 0, b.N)

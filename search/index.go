@@ -176,7 +176,11 @@ func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]
 	th, problems := thesaurusOf(cat)
 	ix.thesaurus.Store(th)
 	defer ix.changed()
-	return problems, ix.db.Tx(ctx, func(tx *sql.Tx) error {
+	bulk := false // a big catalogue was written
+	err := ix.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := ix.lock(ctx, tx); err != nil {
+			return err
+		}
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM search_meta WHERE key = 'catalogue'`).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -191,7 +195,7 @@ func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]
 				return fmt.Errorf("search: clear catalogue: %w", err)
 			}
 		}
-		if err := insertDocs(ctx, tx, docs); err != nil {
+		if err := insertDocs(ctx, ix.db.Dialect(), tx, docs); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO search_meta (key, value) VALUES ('catalogue', ?)
@@ -201,15 +205,15 @@ func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]
 		// A big catalogue is written in several segments: merge them into one, so that
 		// queries read fewer, smaller pieces (a small one is about one segment already).
 		if len(docs) >= optimizeAbove {
-			for _, stmt := range []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`,
-				`INSERT INTO search_titles (search_titles) VALUES ('optimize')`} {
-				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("search: optimise the index: %w", err)
-				}
-			}
+			bulk = true
+			return compact(ctx, ix.db.Dialect(), tx)
 		}
 		return nil
 	})
+	if err == nil && bulk {
+		err = vacuumAfter(ctx, ix.db)
+	}
+	return problems, err
 }
 
 // optimizeAbove is the number of documents from which a re-indexed catalogue is optimised.
@@ -309,8 +313,19 @@ func docID(lang string, key int64) int64 { return langNumber(lang)<<keyBits | ke
 
 func keyOf(id int64) int64 { return id & (1<<keyBits - 1) }
 
+// lock makes the index's writers take turns. On PostgreSQL two of them (a re-indexed
+// catalogue, a workshop's change, on two instances) would otherwise each delete and insert
+// the same documents side by side and one would fail on the other's rows; on SQLite the one
+// writer connection already takes them in turn, and lock does nothing.
+func (ix *Index) lock(ctx context.Context, tx *sql.Tx) error {
+	if err := ix.db.LockTx(ctx, tx, "search", 0); err != nil {
+		return fmt.Errorf("search: lock the index: %w", err)
+	}
+	return nil
+}
+
 // insertDocs analyses and stores documents; q is a transaction.
-func insertDocs(ctx context.Context, q store.Queryer, docs []doc) error {
+func insertDocs(ctx context.Context, dialect store.Dialect, q store.Queryer, docs []doc) error {
 	analyzers := map[string]*analyzer{}
 	for _, d := range docs {
 		a := analyzers[d.lang]
@@ -332,12 +347,8 @@ func insertDocs(ctx context.Context, q store.Queryer, docs []doc) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, d.kind, d.ref, d.lang, d.title, d.context, d.body, d.country, d.startsOn, d.status, an.stems); err != nil {
 			return fmt.Errorf("search: store %s %s (%s): %w", d.kind, d.ref, d.lang, err)
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO search_fts (rowid, title, headings, body, notes, topic, extra) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, an.title, an.headings, an.body, an.notes, an.topic, an.extra); err != nil {
+		if err := putAnalysed(ctx, dialect, q, id, &an); err != nil {
 			return fmt.Errorf("search: index %s %s (%s): %w", d.kind, d.ref, d.lang, err)
-		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, an.title); err != nil {
-			return fmt.Errorf("search: index the title of %s %s (%s): %w", d.kind, d.ref, d.lang, err)
 		}
 	}
 	return nil
@@ -404,7 +415,7 @@ func (ix *Index) PutWorkshopTx(ctx context.Context, q store.Queryer, w WorkshopD
 	if !w.Searchable() {
 		return nil
 	}
-	return insertDocs(ctx, q, w.docs())
+	return insertDocs(ctx, ix.db.Dialect(), q, w.docs())
 }
 
 // Changed tells the index that a transaction given to PutWorkshopTx or RemoveWorkshopTx has
@@ -443,6 +454,11 @@ func (ix *Index) RemoveWorkshop(ctx context.Context, id int64) error {
 // RemoveWorkshopTx is RemoveWorkshop inside the caller's transaction q. Call Changed after
 // the commit.
 func (ix *Index) RemoveWorkshopTx(ctx context.Context, q store.Queryer, id int64) error {
+	if tx, ok := q.(*sql.Tx); ok {
+		if err := ix.lock(ctx, tx); err != nil {
+			return err
+		}
+	}
 	ref := strconv.FormatInt(id, 10)
 	for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop' AND ref = ?`,
 		`DELETE FROM search_keys WHERE kind = 'workshop' AND ref = ?`} {
@@ -465,11 +481,14 @@ func (ix *Index) SyncWorkshops(ctx context.Context, ws []WorkshopDoc) error {
 	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.ref+"\x00"+a.lang, b.ref+"\x00"+b.lang) })
 	defer ix.changed()
 	return ix.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := ix.lock(ctx, tx); err != nil {
+			return err
+		}
 		for _, stmt := range []string{`DELETE FROM search_docs WHERE kind = 'workshop'`, `DELETE FROM search_keys WHERE kind = 'workshop'`} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("search: clear workshops: %w", err)
 			}
 		}
-		return insertDocs(ctx, tx, docs)
+		return insertDocs(ctx, ix.db.Dialect(), tx, docs)
 	})
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -143,5 +144,16 @@ func TestOneEdit(t *testing.T) {
 		if got := oneEdit([]rune(c.a), []rune(c.b)); got != c.want {
 			t.Errorf("oneEdit(%q, %q) = %v", c.a, c.b, got)
 		}
+	}
+}
+
+// TestColumnWeightsAgree: the weights PostgreSQL ranks with are those FTS5 ranks with.
+func TestColumnWeightsAgree(t *testing.T) {
+	var got []string
+	for _, w := range columnWeights {
+		got = append(got, strconv.FormatFloat(w, 'f', 1, 64))
+	}
+	if strings.Join(got, ", ") != rankWeights {
+		t.Errorf("PostgreSQL's weights %v, FTS5's %q", got, rankWeights)
 	}
 }

@@ -1,5 +1,6 @@
 // Package search is Masar's full-text search over lessons, courses and workshops, in Arabic,
-// English and French, on SQLite's FTS5.
+// English and French, on SQLite's FTS5, or on PostgreSQL with the same words, matching and
+// ranking (dialect.go, pg.go).
 //
 // Arabic search fails people when "البيانات المفتوحه" (ة typed as ه), "اداره" (no hamza),
 // "البَيانات" (with a diacritic) or "والشفافية" (with a prefix) find nothing. Here every text
@@ -68,7 +69,11 @@ import (
 
 // Column weights for BM25: title, headings, body, notes (footnotes), topic (a lesson's
 // course title), extra (surface forms, second readings, digits of spelt numbers, context).
+// FTS5 reads them from the SQL text (rankWeights); on PostgreSQL the ranking is computed here
+// with the same numbers (columnWeights); a test checks that the two say the same.
 const rankWeights = "10.0, 4.0, 1.0, 0.2, 2.0, 0.6"
+
+var columnWeights = [ftsColumns]float64{10.0, 4.0, 1.0, 0.2, 2.0, 0.6}
 
 // pageLanguageBoost multiplies the score of a document in the page's language: results of all
 // languages are ranked together, and the page's language wins when scores are close.
@@ -262,7 +267,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	}
 	// One read transaction: the counts, the ranking and the documents come from one
 	// snapshot, even while the catalogue is being re-indexed.
-	tx, err := ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := ix.db.R.BeginTx(ctx, readOptions(ix.db.Dialect()))
 	if err != nil {
 		return nil, fmt.Errorf("search: begin: %w", err)
 	}
@@ -276,12 +281,13 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	// The second half of a large query is ranked on a second connection, in its own read
 	// transaction; loadResult notices if that one saw a document the first does not have.
 	var other *sql.Tx
-	if split && runtime.GOMAXPROCS(0) > 1 && vocab.estimate(pq.words, splitAbove) >= splitAbove {
+	if split && ix.db.Dialect() == store.SQLite && runtime.GOMAXPROCS(0) > 1 && vocab.estimate(pq.words, splitAbove) >= splitAbove {
 		if other, err = ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
 			return nil, fmt.Errorf("search: begin: %w", err)
 		}
 		defer other.Rollback()
 	}
+	ev := ix.evaluator(ctx, tx, other, st)
 	for _, w := range pq.words {
 		if w.dropped {
 			res.Ignored = append(res.Ignored, w.surface)
@@ -289,20 +295,20 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	}
 	// Every document that matches, with its BM25 score: one evaluation of the query by
 	// FTS5; the rest (language first, one result per thing, counting, paging) is done here.
-	all, err := scoredHits(ctx, tx, other, st, pq.match, pq.wordExpressions(false))
+	all, err := scoredHits(ctx, ev, pq.match, pq.wordExpressions(false))
 	if err != nil {
 		return nil, err
 	}
 	if pq.wide && things(all) < fewResults {
 		// Few results: the thesaurus terms in other languages too.
-		if all, err = scoredHits(ctx, tx, other, st, pq.wideMatch, pq.wordExpressions(true)); err != nil {
+		if all, err = scoredHits(ctx, ev, pq.wideMatch, pq.wordExpressions(true)); err != nil {
 			return nil, err
 		}
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
 		// ranked by BM25 (which adds up the words found) and below those with every word.
-		some, err := scoredHits(ctx, tx, other, st, either, pq.wordExpressions(true))
+		some, err := scoredHits(ctx, ev, either, pq.wordExpressions(true))
 		if err != nil {
 			return nil, err
 		}
@@ -434,58 +440,21 @@ func things(hits []hit) int {
 // words are the expressions of the query's words one by one: a title with some of them
 // counts in proportion («الهدف 16 من أهداف التنمية المستدامة» is after the lesson called
 // «الحكومة الإلكترونية والهدف 16 والتعاون الإقليمي»).
-//
-// With other, the documents with odd ids are ranked there, beside the even ones here.
-func scoredHits(ctx context.Context, tx, other *sql.Tx, st *statements, expr string, words []string) ([]hit, error) {
-	var all, odd []hit
-	var err, oddErr error
-	done := make(chan struct{})
-	if other == nil {
-		close(done)
-		if all, err = queryHits(ctx, tx.StmtContext(ctx, st.match), true, expr); err == nil && len(all) == 0 {
-			return all, nil
-		}
-	} else {
-		go func() {
-			defer close(done)
-			odd, oddErr = queryHits(ctx, other.StmtContext(ctx, st.half), true, expr, 1)
-		}()
-		all, err = queryHits(ctx, tx.StmtContext(ctx, st.half), true, expr, 0)
-	}
+func scoredHits(ctx context.Context, ev evaluator, expr string, words []string) ([]hit, error) {
+	all, err := ev.match(ctx, expr)
 	if err != nil {
-		<-done
 		return nil, fmt.Errorf("search: query %q: %w", expr, err)
 	}
-	// The boosts are read while the other half is ranked.
-	boost, err := boosts(ctx, tx, st, expr, words)
-	<-done
-	if err == nil {
-		err = oddErr
+	if len(all) == 0 {
+		return all, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	all = append(all, odd...)
-	if len(boost) > 0 {
-		for i := range all {
-			if b := boost[all[i].id]; b > 0 {
-				all[i].score *= b
-			}
-		}
-	}
-	return all, nil
-}
-
-// boosts are the factors of the documents whose titles or headings have the query's words.
-func boosts(ctx context.Context, tx *sql.Tx, st *statements, expr string, words []string) (map[int64]float64, error) {
-	titles := tx.StmtContext(ctx, st.titles)
-	titled, err := queryHits(ctx, titles, false, expr)
+	titled, err := ev.titles(ctx, expr)
 	if err != nil {
 		return nil, fmt.Errorf("search: query titles %q: %w", expr, err)
 	}
 	boost := make(map[int64]float64, len(titled))
 	// A document with every word in one of its headings has a section about the query.
-	headed, err := queryHits(ctx, tx.StmtContext(ctx, st.headings), false, "{headings} : ("+expr+")")
+	headed, err := ev.headings(ctx, "{headings} : ("+expr+")")
 	if err != nil {
 		return nil, fmt.Errorf("search: query headings %q: %w", expr, err)
 	}
@@ -498,7 +467,7 @@ func boosts(ctx context.Context, tx *sql.Tx, st *statements, expr string, words 
 	if len(words) > 1 {
 		// The titles with some of the words, scored by BM25 (which adds up the words found):
 		// up to half the boost of a title with all of them, in proportion to the best.
-		some, err := queryHits(ctx, tx.StmtContext(ctx, st.someTitles), true, strings.Join(words, " OR "))
+		some, err := ev.someTitles(ctx, strings.Join(words, " OR "))
 		if err != nil {
 			return nil, fmt.Errorf("search: query titles: %w", err)
 		}
@@ -512,7 +481,14 @@ func boosts(ctx context.Context, tx *sql.Tx, st *statements, expr string, words 
 			}
 		}
 	}
-	return boost, nil
+	if len(boost) > 0 {
+		for i := range all {
+			if b := boost[all[i].id]; b > 0 {
+				all[i].score *= b
+			}
+		}
+	}
+	return all, nil
 }
 
 // docText is what a result's title and snippet are made from.
@@ -558,28 +534,6 @@ func validLang(l string) bool {
 	return false
 }
 
-// statements are the queries of a search, prepared once (SQLite's parser is a noticeable
-// part of a search's time otherwise). The texts are constants: no user input is ever part
-// of them, the query is a bound parameter.
-type statements struct {
-	match, half, titles, someTitles, headings, doc *sql.Stmt
-}
-
-const (
-	// matchSQL: the documents that match ?1, with their BM25 scores (lower is better).
-	matchSQL = `SELECT rowid, bm25(search_fts, ` + rankWeights + `) FROM search_fts WHERE search_fts MATCH ?1`
-	// halfSQL: the documents that match ?1 whose id is ?2 modulo 2, with their BM25 scores.
-	halfSQL = matchSQL + ` AND rowid % 2 = ?2`
-	// titlesSQL: the documents whose title alone matches ?1.
-	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
-	// headingsSQL: the documents that match ?1 (limited to a column by the caller).
-	headingsSQL = `SELECT rowid FROM search_fts WHERE search_fts MATCH ?1`
-	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
-	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
-	docSQL        = `
-		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
-)
-
 // hit is a matching document and its score.
 type hit struct {
 	id    int64
@@ -609,22 +563,4 @@ func sortHits(hits []hit) {
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-}
-
-func (ix *Index) statements(ctx context.Context) (*statements, error) {
-	ix.prepare.Do(func() {
-		st := &statements{}
-		for _, p := range []struct {
-			s   **sql.Stmt
-			sql string
-		}{{&st.match, matchSQL}, {&st.half, halfSQL}, {&st.titles, titlesSQL}, {&st.someTitles, someTitlesSQL}, {&st.headings, headingsSQL}, {&st.doc, docSQL}} {
-			//nolint:sqlclosecheck // kept for the index's life, closed with the database
-			if *p.s, ix.prepareErr = ix.db.R.PrepareContext(ctx, p.sql); ix.prepareErr != nil {
-				ix.prepareErr = fmt.Errorf("search: prepare: %w", ix.prepareErr)
-				return
-			}
-		}
-		ix.stmts = st
-	})
-	return ix.stmts, ix.prepareErr
 }

@@ -152,6 +152,9 @@ var (
 		"search_fts_config", "search_fts_data", "search_fts_docsize", "search_fts_idx",
 		"search_titles_config", "search_titles_data", "search_titles_docsize", "search_titles_idx",
 	}
+	// postgresOnly are the tables PostgreSQL's search needs besides the full-text ones: the
+	// per-document term counts from which it computes FTS5's BM25 (search/pg.go).
+	postgresOnly = []string{"search_terms"}
 	// fullText are the virtual tables of SQLite whose PostgreSQL counterparts keep the name
 	// and the columns, with these columns more and column types of their own.
 	fullText = map[string][]string{
@@ -183,6 +186,12 @@ func TestSchemaParity(t *testing.T) {
 			t.Errorf("SQLite has no %s, listed as one of FTS5's shadow tables: update the list", name)
 		}
 		delete(ls.Tables, name)
+	}
+	for _, name := range postgresOnly {
+		if _, ok := ps.Tables[name]; !ok {
+			t.Errorf("PostgreSQL has no %s, listed as a table of its own: update the list", name)
+		}
+		delete(ps.Tables, name)
 	}
 	for name, extra := range fullText {
 		l, okL := ls.Tables[name]
