@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/masar-platform/masar/store/storetest"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
@@ -76,6 +77,7 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.BcryptCost = 4
 	cfg.LoginsPerMinute = 1000
 	cfg.RegistrationsPerHour = 1000

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/masar-platform/masar/store/storetest"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
@@ -49,6 +50,7 @@ func testConfig(t *testing.T) config.Config {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.BcryptCost = 4
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

@@ -18,13 +18,15 @@ import (
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
-// newPlatform opens a real platform on a fresh SQLite file.
+// newPlatform opens a real platform on a fresh database of the backend the tests run on.
 func newPlatform(t testing.TB) *platform.Platform {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.BcryptCost = 4
 	cfg.LoginsPerMinute = 1000
 	cfg.RegistrationsPerHour = 1000

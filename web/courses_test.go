@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/masar-platform/masar/store/storetest"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/masar-platform/masar/config"
@@ -253,6 +254,7 @@ func TestContentFolderOverridesAndReloads(t *testing.T) {
 	}
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.ContentDir = dir
 	cfg.BcryptCost = 4
 	if err := cfg.Validate(); err != nil {

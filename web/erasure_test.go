@@ -20,6 +20,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
+	"github.com/masar-platform/masar/store/storetest"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -448,6 +449,7 @@ func TestRetentionPurge(t *testing.T) {
 func TestPrivacyPage(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.BcryptCost = 4
 	cfg.ErasureGrace, cfg.MailRetention, cfg.AuditRetention = 7*config.Day, 90*config.Day, 400*config.Day
 	cfg.PrivacyContact = "privacy@programme.example.org"

@@ -16,6 +16,7 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/platform"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 // platformWith is newPlatform with a changed configuration.
@@ -23,6 +24,7 @@ func platformWith(t *testing.T, change func(*config.Config)) *platform.Platform 
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.BcryptCost = 4
 	cfg.LoginsPerMinute = 1000
 	cfg.RegistrationsPerHour = 1000

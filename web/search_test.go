@@ -14,6 +14,7 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 func searchURL(lang, q string, extra ...string) string {
@@ -243,6 +244,7 @@ func TestSearchFollowsContentReload(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
+	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
 	cfg.ContentDir = dir
 	cfg.BcryptCost = 4
 	if err := cfg.Validate(); err != nil {
