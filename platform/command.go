@@ -43,7 +43,7 @@ func OpenCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (*Com
 	c := &Command{Config: cfg, Log: log, bus: cache.NewBus(nil, log)}
 	lock, err := store.LockDir(cfg.DataDir, commandLine())
 	if errors.As(err, &c.Beside) {
-		c.DB, err = store.OpenShared(ctx, cfg.DBPath())
+		c.DB, err = store.OpenShared(ctx, cfg.DatabaseSource())
 		if errors.Is(err, store.ErrSchemaBehind) {
 			err = fmt.Errorf("%w; the server running on %s (PID %d) has not migrated it: stop it and start this version, or use the server's version for this command",
 				err, cfg.DataDir, c.Beside.PID)
@@ -56,7 +56,7 @@ func OpenCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (*Com
 	if err != nil {
 		return nil, err
 	}
-	if c.DB, err = store.Open(ctx, cfg.DBPath()); err != nil {
+	if c.DB, err = store.Open(ctx, cfg.DatabaseSource()); err != nil {
 		_ = lock.Release()
 		return nil, err
 	}

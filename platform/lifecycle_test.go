@@ -94,7 +94,7 @@ func TestPanicInATransactionAnswers500AndWritesGoOn(t *testing.T) {
 	cfg.RequestTimeout = 5 * time.Second // a wedged writer shows as a 500 after it, not a hang
 	p, logs := openLogged(t, cfg)
 	ctx := context.Background()
-	if _, err := p.DB.W.ExecContext(ctx, "CREATE TABLE test_notes(body TEXT NOT NULL)"); err != nil {
+	if _, err := p.DB.W.ExecContext(ctx, "CREATE TABLE test_notes(at TEXT NOT NULL, body TEXT NOT NULL)"); err != nil {
 		t.Fatal(err)
 	}
 	_, staffTok := testPerson(t, p, "staff-panic@example.org", officials.RoleStaff)
@@ -108,7 +108,7 @@ func TestPanicInATransactionAnswers500AndWritesGoOn(t *testing.T) {
 				ctx = context.WithoutCancel(ctx)
 			}
 			return p.DB.Tx(ctx, func(tx *sql.Tx) error {
-				if _, err := tx.ExecContext(ctx, "INSERT INTO test_notes(body) VALUES (?)", c.Query("body")); err != nil {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO test_notes(at, body) VALUES (?, ?)", time.Now().UTC().Format(time.RFC3339Nano), c.Query("body")); err != nil {
 					return err
 				}
 				if c.Query("panic") != "" {
@@ -152,7 +152,7 @@ func TestPanicInATransactionAnswers500AndWritesGoOn(t *testing.T) {
 		t.Fatalf("an account created through the API after the panic: %d %s", status, body)
 	}
 	var notes []string
-	rows, err := p.DB.R.QueryContext(ctx, "SELECT body FROM test_notes ORDER BY rowid")
+	rows, err := p.DB.R.QueryContext(ctx, "SELECT body FROM test_notes ORDER BY at")
 	if err != nil {
 		t.Fatal(err)
 	}

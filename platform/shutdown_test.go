@@ -252,7 +252,7 @@ func TestSIGTERMDuringWork(t *testing.T) {
 	if err := p.DB.Ping(ctx); err == nil {
 		t.Error("the database still answers after Close")
 	}
-	if _, err := os.Stat(cfg.DBPath() + "-wal"); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(cfg.DBPath() + "-wal"); cfg.DatabaseURL == "" && !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the database was not closed cleanly: its WAL is still there (%v)", err)
 	}
 
@@ -263,7 +263,7 @@ func TestSIGTERMDuringWork(t *testing.T) {
 	if strings.Contains(log, "level=ERROR") || strings.Contains(log, "database is closed") {
 		t.Errorf("errors logged during the shutdown:\n%s", log)
 	}
-	db, err := store.Open(ctx, cfg.DBPath())
+	db, err := store.Open(ctx, cfg.DatabaseSource())
 	if err != nil {
 		t.Fatal(err)
 	}

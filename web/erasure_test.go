@@ -20,6 +20,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
+	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/store/storetest"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -319,6 +320,13 @@ func TestErasureOnRequestErasesEverything(t *testing.T) {
 	}
 
 	// Nothing of the person is left in the file or the log, nor in the name index.
+	if p.DB.Dialect() == store.Postgres {
+		if n := count(t, p, "SELECT count(*) FROM officials_fts WHERE body ILIKE ?", "%"+marker+"%"); n != 0 {
+			t.Errorf("the name index still finds the person (%d)", n)
+		}
+		// What follows reads SQLite's file and FTS5's pages; PostgreSQL's are the server's.
+		return
+	}
 	if n := count(t, p, "SELECT count(*) FROM officials_fts WHERE officials_fts MATCH ?", `"`+marker+`"`); n != 0 {
 		t.Errorf("the name index still finds the person (%d)", n)
 	}

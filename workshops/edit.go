@@ -439,10 +439,12 @@ func (s *Service) Conflicts(ctx context.Context, w *Workshop, lang string) ([]Wa
 		}
 	}
 	for _, t := range trainers {
-		rows, err := s.db.R.QueryContext(ctx, `SELECT DISTINCT w.id FROM workshops w
+		// Each workshop once without DISTINCT (the trainer's workshops are found by IN), so
+		// that PostgreSQL may order by a column not selected.
+		rows, err := s.db.R.QueryContext(ctx, `SELECT w.id FROM workshops w
 			WHERE w.id <> ? AND w.status <> 'cancelled' AND w.start_date <= ? AND w.end_date >= ?
 			AND (w.id IN (SELECT workshop_id FROM workshop_trainers WHERE official_id = ?)
-			     OR w.id IN (SELECT workshop_id FROM workshop_sessions WHERE trainer_id = ?)) ORDER BY w.start_date`,
+			     OR w.id IN (SELECT workshop_id FROM workshop_sessions WHERE trainer_id = ?)) ORDER BY w.start_date, w.id`,
 			w.ID, w.EndDate, w.StartDate, t, t)
 		others, err := store.Collect(rows, err, store.Column[int64])
 		if err != nil {
