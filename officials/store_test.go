@@ -233,10 +233,13 @@ func TestCompactSearch(t *testing.T) {
 	if err != nil || !done {
 		t.Fatalf("sixty one-account writes not compacted: %v %v", done, err)
 	}
-	var segments int
-	s.db.R.QueryRow("SELECT count(DISTINCT segid) FROM officials_fts_idx").Scan(&segments)
-	if segments != 1 {
-		t.Errorf("%d segments after compaction", segments)
+	// FTS5's segments are SQLite's; PostgreSQL's trigram index has none to count.
+	if s.db.Dialect() == store.SQLite {
+		var segments int
+		s.db.R.QueryRow("SELECT count(DISTINCT segid) FROM officials_fts_idx").Scan(&segments)
+		if segments != 1 {
+			t.Errorf("%d segments after compaction", segments)
+		}
 	}
 	if _, after, _ := s.List(ctx, Filter{Q: "Compact Person"}); after != before {
 		t.Errorf("after compaction %d matches, before %d", after, before)

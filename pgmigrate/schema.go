@@ -18,6 +18,8 @@ var derived = map[string]string{
 	"search_docs": "search index: rebuilt when a server starts",
 	"search_keys": "search index: rebuilt when a server starts",
 	"search_meta": "search index: rebuilt when a server starts (the fingerprint is left out so that it is)",
+	// PostgreSQL only: the term counts its search ranks with (search/pg.go).
+	"search_terms": "search index: rebuilt when a server starts",
 }
 
 // rebuiltHow says how the tables that are FTS5 indexes on SQLite and plain tables on

@@ -181,7 +181,7 @@ func template(admin *sql.DB, base *url.URL) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close()
+	defer conn.Close() //nolint:errcheck // a pooled connection handed back; nothing to report
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtextextended('masar-storetest-template', 0))`); err != nil {
 		return "", err
 	}
