@@ -200,3 +200,13 @@ func TestDCATShapesCatchFaults(t *testing.T) {
 		t.Errorf("a missing accessURL not seen:\n%s", faults)
 	}
 }
+
+// TestMarkupFaultsAreSeen: the check every fetched page goes through (client.do) sees an id
+// used twice and a name on an element that takes none, and passes a named role.
+func TestMarkupFaultsAreSeen(t *testing.T) {
+	got := markupFaults(`<h2 id="h-attachments">A</h2><p class="hint" id="h-attachments">B</p>` +
+		`<span class="ok" aria-label="present">✓</span><span role="img" aria-label="absent">–</span>`)
+	if len(got) != 2 || !strings.Contains(got[0], `"h-attachments" is used twice`) || !strings.Contains(got[1], "<span") {
+		t.Errorf("faults %q", got)
+	}
+}
