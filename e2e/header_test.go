@@ -168,3 +168,50 @@ func TestBrowserCompactHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserSitePagesAccessible: axe finds nothing serious on the footer's pages and on a
+// phone with the menu open, in every language; Arabic stress is not slanted; a code inside an
+// Arabic line keeps its order and does not break.
+func TestBrowserSitePagesAccessible(t *testing.T) {
+	src := axeSource(t)
+	s := startSite(t)
+	ctx := newBrowserFor(t, 2*testTimeout)
+	for _, lang := range []string{"ar", "en", "fr"} {
+		for _, path := range []string{"/" + lang + "/accessibility", "/" + lang + "/contact"} {
+			s.open(t, ctx, path)
+			checkAxe(t, ctx, src, path)
+		}
+	}
+	do(t, ctx, "phone-sized screen", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	for _, lang := range []string{"ar", "en", "fr"} {
+		s.open(t, ctx, "/"+lang+"/courses/open-government-framework/01-why-open-government")
+		checkAxe(t, ctx, src, "/"+lang+"/ lesson on a phone")
+		do(t, ctx, "open the menu", chromedp.Click(chromedp.CSS("header summary")))
+		checkAxe(t, ctx, src, "/"+lang+"/ lesson on a phone with the menu open")
+	}
+
+	s.open(t, ctx, "/ar/contact")
+	style := eval[map[string]string](t, ctx, `(() => {
+	  const p = document.querySelector('main p');
+	  p.insertAdjacentHTML('beforeend', ' <em id="t-em">مهم</em> <cite id="t-cite">الدليل</cite> رمز الشهادة <code id="t-code">MSR-7K2Q-9XHD-4</code> للتحقق');
+	  const s = id => getComputedStyle(document.getElementById(id));
+	  const code = document.getElementById('t-code');
+	  return {emStyle: s('t-em').fontStyle, emWeight: s('t-em').fontWeight, citeStyle: s('t-cite').fontStyle,
+	    codeBidi: s('t-code').unicodeBidi, codeWrap: s('t-code').whiteSpace,
+	    codeLines: String(code.getClientRects().length)};
+	})()`)
+	if style["emStyle"] != "normal" || style["citeStyle"] != "normal" {
+		t.Errorf("Arabic em/cite are slanted (%s, %s); Arabic has no italics", style["emStyle"], style["citeStyle"])
+	}
+	if style["emWeight"] != "700" {
+		t.Errorf("Arabic em has weight %s, want 700 (stress by weight)", style["emWeight"])
+	}
+	if style["codeBidi"] != "isolate" || style["codeWrap"] != "nowrap" || style["codeLines"] != "1" {
+		t.Errorf("a code in an Arabic line: unicode-bidi %s, white-space %s, on %s line(s); want isolate, nowrap, 1", style["codeBidi"], style["codeWrap"], style["codeLines"])
+	}
+	fonts := eval[string](t, ctx, `document.fonts.ready.then(() => Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.weight).sort().join(', '))`)
+	t.Logf("fonts loaded on /ar/contact: %s", fonts)
+	if !strings.Contains(fonts, "Masar Sans 400") {
+		t.Errorf("the bundled face was not used on an Arabic page (loaded: %q)", fonts)
+	}
+}
