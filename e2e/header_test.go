@@ -85,6 +85,9 @@ func TestBrowserCompactHeader(t *testing.T) {
 			if m.ScrollWidth > m.ViewWidth+1 {
 				t.Errorf("%s: the page is %.0f px wide in a %.0f px window (sideways scrolling)", path, m.ScrollWidth, m.ViewWidth)
 			}
+			if path == "/ar"+lesson {
+				screenshot(t, ctx, "header-phone-ar-lesson")
+			}
 			if strings.HasSuffix(path, lesson) {
 				if m.LessonTop < 0 || m.LessonTop > m.ViewHeight-60 {
 					t.Errorf("%s: the lesson's first paragraph starts at %.0f px of %.0f: no lesson text on the first screen", path, m.LessonTop, m.ViewHeight)
@@ -113,6 +116,7 @@ func TestBrowserCompactHeader(t *testing.T) {
 		t.Errorf("the menu button reads %q, want القائمة", got)
 	}
 	do(t, ctx, "tap the menu button", chromedp.Click(chromedp.CSS("header summary")))
+	screenshot(t, ctx, "header-phone-ar-menu-open")
 	if !eval[bool](t, ctx, navShown("ar")) {
 		t.Fatal("a tap on the menu button did not show the navigation (JavaScript off)")
 	}
