@@ -8,6 +8,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/masar-platform/masar/officials"
 )
 
 // scripts turns the page's JavaScript off (or back on), as a visitor who disabled it would.
@@ -169,6 +171,18 @@ func TestBrowserCompactHeader(t *testing.T) {
 		}
 		if !eval[bool](t, ctx, `document.querySelector('#site-q').getBoundingClientRect().width > 80`) {
 			t.Errorf("/%s/ on a desktop: no search box in the header", lang)
+		}
+	}
+	// Staff have the longest navigation (my page, administration, log out): still one row,
+	// in the longest language too.
+	staff := s.advPerson(t, "staff@commission.example.org", officials.RoleStaff, "", "fr")
+	s.login(t, ctx, "fr", staff.Email)
+	for _, lang := range []string{"fr", "ar", "en"} {
+		s.open(t, ctx, "/"+lang+"/admin/")
+		m := eval[headerBox](t, ctx, measureHeader)
+		t.Logf("/%s/admin/ (staff) at 1280×900: header %.0f px, %d row(s), %d controls", lang, m.Height, m.Rows, m.Controls)
+		if m.Rows != 1 {
+			t.Errorf("/%s/admin/ (staff) on a desktop: the header's controls sit on %d rows, want one", lang, m.Rows)
 		}
 	}
 }
