@@ -41,17 +41,17 @@ type Column struct {
 
 // Table is a table of figures in one language, as shown on the page and downloaded.
 type Table struct {
-	ID      string
-	Title   string
-	Sheet   string // the short name of its worksheet in a download (at most 31 characters)
+	ID    string
+	Title string
+	Sheet string // the short name of its worksheet in a download (at most 31 characters)
 	// FootNote tells the reader how to read the totals where one is not the sum of its
 	// column or row; shown under the table on the page and in the downloads.
 	FootNote string
-	Note    string // what is counted, for the reader
-	Columns []Column
-	Rows    [][]any
-	Foot    []any  // the totals row, or nil
-	Chart   *Chart // nil when the table has no chart
+	Note     string // what is counted, for the reader
+	Columns  []Column
+	Rows     [][]any
+	Foot     []any  // the totals row, or nil
+	Chart    *Chart // nil when the table has no chart
 }
 
 // KPI is a headline figure of a section.
