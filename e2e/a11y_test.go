@@ -47,7 +47,7 @@ type axeResult struct {
 func runAxe(t *testing.T, ctx context.Context, src string) axeResult {
 	t.Helper()
 	eval[bool](t, ctx, src+"\n;typeof axe === 'object'")
-	return eval[axeResult](t, ctx, `axe.run(document, {resultTypes: ['violations']}).then(r => ({
+	return evalWithin[axeResult](t, ctx, 4*stepTimeout, `axe.run(document, {resultTypes: ['violations']}).then(r => ({
 		passes: r.passes.length,
 		violations: r.violations.map(v => ({
 			id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,

@@ -245,7 +245,14 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 // decodes its value.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	return evalWithin[T](t, ctx, stepTimeout, expr)
+}
+
+// evalWithin is eval bounded by limit rather than stepTimeout, for a step known to be long
+// (axe-core over a large page takes seconds on a busy two-core machine).
+func evalWithin[T any](t *testing.T, ctx context.Context, limit time.Duration, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {

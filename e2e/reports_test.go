@@ -109,7 +109,7 @@ func TestBrowserReports(t *testing.T) {
 func TestBrowserReportsAccessibility(t *testing.T) {
 	src := axeSource(t)
 	s := startSite(t)
-	ctx := newBrowser(t)
+	ctx := newBrowserFor(t, 3*testTimeout) // nine pages through axe, three of them on a phone
 	bg := context.Background()
 	for i, role := range []string{officials.RoleStaff, officials.RoleOfficial, officials.RoleOfficial, officials.RoleFocalPoint} {
 		in := officials.Input{Email: fmt.Sprintf("a11y%d@mode.gov.jo", i), Password: password, NameAr: "سارة خالد", NameLatin: "Sara Khaled",
