@@ -90,9 +90,16 @@ func (j *renderJob) render(body []byte) *LessonView {
 		j.problem(-1, "cannot render: %v", err)
 	}
 	plain, notesAt := plainText(doc, body)
+	out := buf.String()
+	if j.contentLang == "fr" {
+		out = frenchSpacing(out)
+		for i := range j.headings {
+			j.headings[i].Text = frenchSpaces.Replace(j.headings[i].Text)
+		}
+	}
 	return &LessonView{
 		Lang:     j.contentLang,
-		HTML:     template.HTML(buf.String()), //nolint:gosec // goldmark output without raw HTML
+		HTML:     template.HTML(out), //nolint:gosec // goldmark output without raw HTML, its text spaced
 		Text:     plain,
 		NotesAt:  notesAt,
 		Words:    len(strings.Fields(plain)),

@@ -309,3 +309,37 @@ func TestOutlineHeadingsAreText(t *testing.T) {
 		t.Errorf("only %d headings seen", seen)
 	}
 }
+
+// TestFrenchSpacesDoNotBreak: in the shipped French lessons no colon, semicolon, exclamation
+// or question mark and no guillemet can start a line (the space before it is unbreakable),
+// while code keeps its spaces.
+func TestFrenchSpacesDoNotBreak(t *testing.T) {
+	cat, err := courses.Load(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := regexp.MustCompile(`<[^>]*>`)
+	lessons, fixed := 0, 0
+	for _, c := range cat.Courses() {
+		for _, l := range c.Lessons {
+			v, fellBack := c.Lesson(l.Slug, "fr")
+			if v == nil || fellBack {
+				continue
+			}
+			lessons++
+			text := tags.ReplaceAllString(string(v.HTML), "")
+			for _, bad := range []string{" :", " ;", " ?", " !", " »", "« "} {
+				if strings.Contains(text, bad) {
+					t.Errorf("%s/%s: %q can break", c.Slug, l.Slug, bad)
+				}
+			}
+			fixed += strings.Count(text, "\u00a0:") + strings.Count(text, "\u202f;")
+		}
+	}
+	if lessons < 25 || fixed == 0 {
+		t.Errorf("%d French lessons, %d spaces made unbreakable", lessons, fixed)
+	}
+	if got := courses.FrenchSpacingForTest(`<p>Note : voir <code>a : b</code> « ici » ?</p>`); got != "<p>Note\u00a0: voir <code>a : b</code> «\u00a0ici\u00a0»\u202f?</p>" {
+		t.Errorf("spacing %q", got)
+	}
+}

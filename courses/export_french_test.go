@@ -1,0 +1,4 @@
+package courses
+
+// FrenchSpacingForTest exposes frenchSpacing to the external tests.
+var FrenchSpacingForTest = frenchSpacing
