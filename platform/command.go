@@ -86,7 +86,7 @@ func (c *Command) People(ctx context.Context) (*People, error) {
 			return nil, err
 		}
 	}
-	secret, err := loadSecret(c.Config.SecretKeyPath())
+	secret, err := serverSecret(ctx, c.Config, c.DB)
 	if err != nil {
 		return nil, err
 	}
