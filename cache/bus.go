@@ -196,10 +196,12 @@ func (b *Bus) receive(e Event) {
 	b.apply(e, true, nil)
 }
 
-// apply moves the generation and runs the drops of the topic's caches but skip.
+// apply runs the drops of the topic's caches but skip, then moves the generation: once the
+// generation has moved, what the drops replaced is in place (a library reloaded on another
+// instance's word serves its new catalogue), so that a page built at the new generation is
+// never built from the old data.
 func (b *Bus) apply(e Event, remote bool, skip *registration) {
 	s := b.Topic(e.Topic)
-	s.gen.Add(1)
 	s.mu.RLock()
 	caches := slices.Clone(s.caches)
 	s.mu.RUnlock()
@@ -208,6 +210,7 @@ func (b *Bus) apply(e Event, remote bool, skip *registration) {
 			r.drop(e, remote)
 		}
 	}
+	s.gen.Add(1)
 }
 
 // Generation counts the invalidations of the topic, local and received: what was built from
