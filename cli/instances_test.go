@@ -169,8 +169,9 @@ func within(t *testing.T, what string, cond func() bool) {
 // (1) take 200 concurrent approvals of a 30-seat workshop with a quota of 3 per country,
 // split between them: exactly 30 are confirmed and no country holds more than 3 seats;
 // (2) show a change made on one of them on the other within one second: a course content
-// reload, a workshop edit, a role grant and a logout (the session stops working on the
-// other instance too).
+// reload, a workshop edit, a role change both ways and a logout (the session stops working
+// on the other instance too); (3) share their keys: a form's token made by one is taken by
+// the other, and a credential signed by one verifies against the other's published keys.
 func TestTwoInstancesOnOnePostgresDatabase(t *testing.T) {
 	dbURL := storetest.NewPostgresDatabase(t) // skips without a server, unless required
 	bin := buildMasar(t)
@@ -380,13 +381,35 @@ func TestTwoInstancesOnOnePostgresDatabase(t *testing.T) {
 		return st == http.StatusOK
 	})
 
-	// A logout on A ends the session on B too.
+	// Both instances sign with the same key and publish it: a credential issued on A and
+	// fetched from B verifies against either instance's DID document and key set.
+	var issued struct {
+		Data struct {
+			Code string `json:"code"`
+		} `json:"data"`
+	}
+	st, body = apiCall(t, "POST", a.base+"/api/v1/certificates", staff,
+		`{"email": "karim@gov.example", "kind": "course", "course": "citizen-participation", "reason": "Completion recorded on paper."}`)
+	if _ = json.Unmarshal(body, &issued); st != http.StatusCreated || issued.Data.Code == "" {
+		t.Fatalf("issue on A: %d %s", st, body)
+	}
+	st, jwt, _ := karimOnB.do(t, "GET", b.base+"/certificates/"+issued.Data.Code+".jwt", nil)
+	if st != http.StatusOK {
+		t.Fatalf("credential from B: %d %s", st, jwt)
+	}
+	kidA, _ := verifyWithJWX(t, a.base, jwt)
+	kidB, _ := verifyWithJWX(t, b.base, jwt)
+	if kidA != kidB {
+		t.Errorf("the credential verifies as %s on A and %s on B", kidA, kidB)
+	}
+
+	// A logout on A, with the form's token from a page B served, ends the session on B too.
 	onA := logIn(t, a.base, "karim@gov.example", officialPassword)
 	onB := &session{cookies: onA.cookies}
 	if st, _, _ := onB.do(t, "GET", b.base+"/en/me", nil); st != http.StatusOK {
 		t.Fatalf("the session made on A does not work on B: %d", st)
 	}
-	if st := onA.post(t, a.base+"/en/me", a.base+"/en/logout", nil); st != http.StatusSeeOther {
+	if st := onA.post(t, b.base+"/en/me", a.base+"/en/logout", nil); st != http.StatusSeeOther {
 		t.Fatalf("logout on A: %d", st)
 	}
 	within(t, "logout", func() bool {
