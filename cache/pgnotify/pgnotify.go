@@ -26,7 +26,7 @@ import (
 
 // Channel is the NOTIFY channel of the invalidations. Channels are per database: two
 // installations on one server, each with its own database, do not hear each other.
-const Channel = "masar_cache"
+const Channel = "masar_invalidate"
 
 // MaxPayload is the largest payload sent. PostgreSQL refuses a NOTIFY payload of 8000 bytes
 // or more; an event whose key would not fit is sent without its key, which invalidates its
