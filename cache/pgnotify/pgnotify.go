@@ -215,3 +215,15 @@ func (t *Transport) Close() error {
 	}
 	return t.conn.Close(context.Background())
 }
+
+// Publisher returns a transport that publishes through pub and listens to nothing: for a
+// command that writes beside running instances (an import, an account made on the command
+// line), so that their caches hear of its writes; the command keeps no cache worth keeping
+// fresh.
+func Publisher(pub *sql.DB) cache.Transport { return publisher{&Transport{pub: pub}} }
+
+type publisher struct{ t *Transport }
+
+func (p publisher) Publish(ctx context.Context, e cache.Event) error { return p.t.Publish(ctx, e) }
+
+func (publisher) Listen(func(cache.Event)) {}

@@ -133,3 +133,19 @@ func TestReconnectEmptiesEverything(t *testing.T) {
 	b.bus.Invalidate(cache.Progress, "k2")
 	eventually(t, "A hears B after reconnecting", func() bool { return !has(onA, "k2") })
 }
+
+// A command writing beside the instances publishes without listening: their caches hear it.
+func TestPublisherReachesTheInstances(t *testing.T) {
+	url := storetest.NewPostgresDatabase(t)
+	server := open(t, url)
+	pool, err := sql.Open(store.PgxDriverName, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	command := cache.NewBus(Publisher(pool), nil)
+	onServer := cache.New[string, string](server.bus, cache.Countries, "test.countries", time.Hour, 10)
+	put(onServer, "JO/ar", "الأردن")
+	command.Invalidate(cache.Countries)
+	eventually(t, "the server drops what the command changed", func() bool { return !has(onServer, "JO/ar") })
+}
