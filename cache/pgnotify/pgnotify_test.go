@@ -149,3 +149,33 @@ func TestPublisherReachesTheInstances(t *testing.T) {
 	command.Invalidate(cache.Countries)
 	eventually(t, "the server drops what the command changed", func() bool { return !has(onServer, "JO/ar") })
 }
+
+// BenchmarkInvalidationReachesTheOtherInstance times one invalidation from publishing on one
+// instance to its effect on another: a NOTIFY through the server and back.
+//
+//	MASAR_POSTGRES_TESTS=require go test ./cache/pgnotify -run '^$' -bench . -benchtime 200x
+func BenchmarkInvalidationReachesTheOtherInstance(b *testing.B) {
+	url := storetest.NewPostgresDatabase(b)
+	open := func() *cache.Bus {
+		pool, err := sql.Open(store.PgxDriverName, url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr, err := New(context.Background(), url, pool, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = tr.Close(); _ = pool.Close() })
+		return cache.NewBus(tr, nil)
+	}
+	a, other := open(), open()
+	seen := other.Topic(cache.Workshops)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		want := seen.Generation() + 1
+		a.Invalidate(cache.Workshops, "1")
+		for seen.Generation() < want {
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+}
