@@ -68,7 +68,8 @@ type Options struct {
 	// verification links and the credentials' identifiers are built on it.
 	BaseURL string
 	// DataDir holds the issuer key (issuer-key.pem), created on first start, unless
-	// IssuerKey is given.
+	// IssuerKey or SharedIssuerKeys is given (the platform gives one of them: its keys are
+	// in the database).
 	DataDir string
 	// IssuerKey, when not nil, is the issuer key (PKCS #8, PEM) that every instance on the
 	// database shares (cluster.IssuerKeyPEM): the service then reads and writes no key file.
