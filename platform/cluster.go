@@ -173,7 +173,15 @@ func (p *Platform) announce() {
 		return
 	}
 	lease := p.lease(instancePrefix + p.holder)
-	p.spawn(func() { lease.Run(p.life, func(ctx context.Context) { <-ctx.Done() }) })
+	p.spawn(func() {
+		// The leases of instances that died (each start is a new holder) are nobody's to
+		// release: the next instance to start clears those that expired.
+		if _, err := p.DB.W.ExecContext(p.life, `DELETE FROM leases WHERE name LIKE ? AND expires_at <= ?`,
+			instancePrefix+"%", store.Now()); err != nil && p.life.Err() == nil {
+			p.Log.Warn("cluster: clear the leases of stopped instances", "err", err)
+		}
+		lease.Run(p.life, func(ctx context.Context) { <-ctx.Done() })
+	})
 }
 
 // OtherInstances counts the other instances open on the database: the unexpired instance

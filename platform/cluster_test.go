@@ -78,6 +78,16 @@ func loopNames(p *Platform) (all, perInstance []string) {
 func TestBackgroundWorkRunsOnceAcrossInstances(t *testing.T) {
 	url := storetest.NewMigratedPostgresDatabase(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// An instance that died an hour ago left its instance lease behind.
+	before, err := store.OpenShared(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := before.W.Exec(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)`, "instance/dead-host/1/00#00",
+		"dead-host/1/00#00", store.FormatTime(time.Now().Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	before.Close()
 	var ps []*Platform
 	for range 2 {
 		p, err := Open(context.Background(), instanceConfig(t, url), quiet)
@@ -122,6 +132,9 @@ func TestBackgroundWorkRunsOnceAcrossInstances(t *testing.T) {
 		if err != nil || holder != ps[where[0]].holder {
 			t.Errorf("%s runs in instance %d but its lease is held by %q (%v)", name, where[0], holder, err)
 		}
+	}
+	if holder, _, err := cluster.Holding(ctx, ps[0].DB, "instance/dead-host/1/00#00"); err != nil || holder != "" {
+		t.Errorf("the dead instance's lease is still there (%q, %v)", holder, err)
 	}
 	for i, p := range ps {
 		if n, err := p.OtherInstances(ctx); err != nil || n != 1 {
