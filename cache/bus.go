@@ -42,6 +42,8 @@ type Event struct {
 // other instances; Listen is called once, by NewBus, with the function that applies an
 // event received from another instance. Delivery may be late or lost (a lost event costs
 // staleness up to the caches' time limits, never a wrong write): transports need not retry.
+// A transport that knows it may have lost events (its connection broke and came back)
+// delivers Event{} — no topic — which invalidates every topic of the receiving bus.
 type Transport interface {
 	Publish(ctx context.Context, e Event) error
 	Listen(deliver func(Event))
@@ -174,18 +176,32 @@ func (b *Bus) publish(e Event) {
 	}
 }
 
-// receive applies an event from another instance.
+// receive applies an event from another instance; one without a topic invalidates them all.
 func (b *Bus) receive(e Event) {
-	if e.Origin == b.id {
+	if e.Origin == b.id && e.Origin != "" {
+		return
+	}
+	if e.Topic == "" {
+		b.mu.RLock()
+		topics := make([]Topic, 0, len(b.topics))
+		for t := range b.topics {
+			topics = append(topics, t)
+		}
+		b.mu.RUnlock()
+		for _, t := range topics {
+			b.apply(Event{Topic: t}, true, nil)
+		}
 		return
 	}
 	b.apply(e, true, nil)
 }
 
-// apply moves the generation and runs the drops of the topic's caches but skip.
+// apply runs the drops of the topic's caches but skip, then moves the generation: once the
+// generation has moved, what the drops replaced is in place (a library reloaded on another
+// instance's word serves its new catalogue), so that a page built at the new generation is
+// never built from the old data.
 func (b *Bus) apply(e Event, remote bool, skip *registration) {
 	s := b.Topic(e.Topic)
-	s.gen.Add(1)
 	s.mu.RLock()
 	caches := slices.Clone(s.caches)
 	s.mu.RUnlock()
@@ -194,6 +210,7 @@ func (b *Bus) apply(e Event, remote bool, skip *registration) {
 			r.drop(e, remote)
 		}
 	}
+	s.gen.Add(1)
 }
 
 // Generation counts the invalidations of the topic, local and received: what was built from

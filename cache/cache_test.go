@@ -138,3 +138,25 @@ func TestCachesOnOneTopicHearEachOther(t *testing.T) {
 		t.Errorf("registry %v, want %v", got, want)
 	}
 }
+
+// A transport that may have lost events delivers Event{}: every topic of the bus is
+// invalidated, keyed caches and generation counters alike.
+func TestEventWithoutTopicInvalidatesEverything(t *testing.T) {
+	hub := NewMemoryHub()
+	bus := NewBus(hub.Transport(), nil)
+	progress := New[string, int](bus, Progress, "test.progress", time.Hour, 10)
+	sessions := New[string, int](bus, Sessions, "test.sessions", time.Hour, 10)
+	put(progress, "a", 1)
+	put(sessions, "s", 2)
+	before := bus.Topic(Workshops).Generation()
+	bus.receive(Event{})
+	if _, ok, _ := progress.Get("a"); ok {
+		t.Error("progress kept an entry after a full invalidation")
+	}
+	if _, ok, _ := sessions.Get("s"); ok {
+		t.Error("a session was kept after a full invalidation")
+	}
+	if bus.Topic(Workshops).Generation() == before {
+		t.Error("the workshops generation did not move")
+	}
+}

@@ -68,7 +68,8 @@ type Options struct {
 	// verification links and the credentials' identifiers are built on it.
 	BaseURL string
 	// DataDir holds the issuer key (issuer-key.pem), created on first start, unless
-	// IssuerKey is given.
+	// IssuerKey or SharedIssuerKeys is given (the platform gives one of them: its keys are
+	// in the database).
 	DataDir string
 	// IssuerKey, when not nil, is the issuer key (PKCS #8, PEM) that every instance on the
 	// database shares (cluster.IssuerKeyPEM): the service then reads and writes no key file.
@@ -76,6 +77,10 @@ type Options struct {
 	// RetiredIssuerKeys are the keys a rotation retired (PEM, oldest first): published with
 	// IssuerKey, so that what they signed still verifies. Read only with IssuerKey.
 	RetiredIssuerKeys [][]byte
+	// SharedIssuerKeys, when IssuerKey is nil, returns the shared issuer key and the retired
+	// ones when they are first needed (a new installation's key is made then, not at
+	// start-up); an error is returned to that use, and the next one asks again.
+	SharedIssuerKeys func(ctx context.Context) (current []byte, retired [][]byte, err error)
 	// ArabicFont and ArabicBoldFont optionally replace the embedded Arabic faces (Noto Naskh
 	// Arabic) with TrueType or OpenType files, e.g. Amiri. Empty: the embedded ones.
 	ArabicFont, ArabicBoldFont string
@@ -156,6 +161,8 @@ func New(ctx context.Context, db *store.DB, o Options) (*Service, error) {
 		if err := s.useSharedKeys(o.IssuerKey, o.RetiredIssuerKeys); err != nil {
 			return nil, err
 		}
+	} else if o.SharedIssuerKeys != nil {
+		// Loaded when first needed (issuer).
 	} else if _, err := os.Stat(s.keyPath); err == nil {
 		if _, err := s.issuer(); err != nil {
 			return nil, err

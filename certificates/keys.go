@@ -1,6 +1,7 @@
 package certificates
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -142,6 +144,17 @@ func (k *issuerKey) sign(payload []byte) (string, error) {
 func (s *Service) issuer() (*issuerKey, error) {
 	s.keyMu.Lock()
 	defer s.keyMu.Unlock()
+	if s.key == nil && s.opt.SharedIssuerKeys != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		current, retired, err := s.opt.SharedIssuerKeys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.useSharedKeys(current, retired); err != nil {
+			return nil, err
+		}
+	}
 	if s.key == nil {
 		k, err := loadIssuerKey(s.keyPath)
 		if err != nil {

@@ -88,6 +88,9 @@ func restoreCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	for _, mi := range m.Missing {
 		fmt.Fprintf(stdout, "  %-16s not in the backup: %s\n", mi.Name, mi.Note)
 	}
+	if len(res.DatabaseKeys) > 0 {
+		fmt.Fprintf(stdout, "keys in the database: %s\n", strings.Join(res.DatabaseKeys, ", "))
+	}
 	if len(res.Replaced) > 0 {
 		fmt.Fprintf(stdout, "replaced what the directory had: %s\n", strings.Join(res.Replaced, ", "))
 	}

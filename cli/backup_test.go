@@ -61,8 +61,9 @@ func TestReadOnlyCommandsChangeNothing(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(data, "secret.key")); err != nil {
-		t.Fatal(err)
+	// The server keeps its secret in the database: no secret.key, and no command may write one.
+	if _, err := os.Stat(filepath.Join(data, "secret.key")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("secret.key in the data directory: %v", err)
 	}
 	before := dirstate.Of(t, data)
 	out := t.TempDir()
@@ -137,8 +138,9 @@ func TestReadOnlyCommandsChangeNothingAfterACrash(t *testing.T) {
 	db.Close()
 	s.cmd.Process.Kill()
 	s.cmd.Wait()
-	if err := os.Remove(filepath.Join(data, "secret.key")); err != nil {
-		t.Fatal(err)
+	// The server keeps its secret in the database: no secret.key, and no command may write one.
+	if _, err := os.Stat(filepath.Join(data, "secret.key")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("secret.key in the data directory: %v", err)
 	}
 	if st, err := os.Stat(filepath.Join(data, "masar.db-wal")); err != nil || st.Size() == 0 {
 		t.Fatalf("no WAL left by the crash: %v", err)
@@ -222,7 +224,8 @@ func TestBackupRestoreEndToEnd(t *testing.T) {
 	if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("backup file: %v %v, want -rw-------", st.Mode(), err)
 	}
-	if !strings.Contains(out, "issuer-key.pem") || !strings.Contains(out, "secret.key") {
+	// The keys are in the database (the cluster package), so the backup is the database.
+	if !strings.Contains(out, "masar.db") {
 		t.Errorf("backup said:\n%s", out)
 	}
 	// Refused: the directory the server runs on, and a tampered backup.
@@ -230,19 +233,19 @@ func TestBackupRestoreEndToEnd(t *testing.T) {
 	if err := Run(ctx, []string{"restore", file, "--data", data, "--force"}, nil, &sink, log); !errors.Is(err, store.ErrLocked) {
 		t.Errorf("restore into the running server's directory: %v", err)
 	}
-	tampered := tamper(t, file, "issuer-key.pem")
+	tampered := tamper(t, file, "masar.db")
 	fresh := filepath.Join(t.TempDir(), "restored")
-	if err := Run(ctx, []string{"restore", tampered, "--data", fresh}, nil, &sink, log); err == nil || !strings.Contains(err.Error(), "checksum of issuer-key.pem") {
+	if err := Run(ctx, []string{"restore", tampered, "--data", fresh}, nil, &sink, log); err == nil || !strings.Contains(err.Error(), "checksum of masar.db") {
 		t.Errorf("tampered backup: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(fresh, "issuer-key.pem")); err == nil {
-		t.Error("a tampered key was restored")
+	if _, err := os.Stat(filepath.Join(fresh, "masar.db")); err == nil {
+		t.Error("a tampered database (and the keys in it) was restored")
 	}
 	// The first server goes away for good; the backup is restored elsewhere.
 	first.cmd.Process.Kill()
 	first.cmd.Wait()
 	out = run("", "restore", file, "--data", fresh)
-	if !strings.Contains(out, "key id ") || !strings.Contains(out, "masar serve --data") {
+	if !strings.Contains(out, "keys in the database: issuer key ") || !strings.Contains(out, "server secret") || !strings.Contains(out, "masar serve --data") {
 		t.Errorf("restore said:\n%s", out)
 	}
 	second := startServer(t, fresh, base)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +17,10 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jws"
 
+	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/cluster"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/store/storetest"
 )
 
 // verifyWithJWX checks a VC-JWT as an outside verifier would, with lestrrat-go/jwx (the
@@ -77,7 +81,7 @@ func verifyWithJWX(t *testing.T, base, token string) (string, map[string]any) {
 }
 
 // TestKeysRotateBackupRestore: masar keys rotate is refused while a server runs; with the
-// server stopped it adds a key that signs from then on; after a backup restored into a
+// server stopped it adds a key to the database that signs from then on; after a backup restored into a
 // fresh directory, the credential signed before the rotation and the one signed after it
 // both verify with another JOSE library, through the DID document and the JWKS. It runs on
 // SQLite whatever MASAR_TEST_DATABASE says: it backs up and restores the data directory.
@@ -123,7 +127,7 @@ func TestKeysRotateBackupRestore(t *testing.T) {
 	first.cmd.Wait()
 	said := run("", "keys", "rotate", "--data", data)
 	_, oldFrag, _ := strings.Cut(oldKid, "#")
-	if !strings.Contains(said, "previous key "+oldFrag+" kept as issuer-key-"+oldFrag+".pem") {
+	if !strings.Contains(said, "previous key "+oldFrag+" kept in the database as a retired key") {
 		t.Errorf("rotate said:\n%s", said)
 	}
 
@@ -142,14 +146,14 @@ func TestKeysRotateBackupRestore(t *testing.T) {
 	again := startServer(t, data, base)
 	newJWT := getWith(t, login(t, again.base, "holder@example.org", password), again.base+"/certificates/"+code+".jwt")
 	file := filepath.Join(t.TempDir(), "masar-backup.tar.gz")
-	if out := run("", "backup", file); !strings.Contains(out, "issuer-key-"+oldFrag+".pem") {
-		t.Errorf("the backup lacks the retired key:\n%s", out)
-	}
+	run("", "backup", file)
 	again.cmd.Process.Kill()
 	again.cmd.Wait()
 
 	fresh := filepath.Join(t.TempDir(), "restored")
-	run("", "restore", file, "--data", fresh)
+	if out := run("", "restore", file, "--data", fresh); !strings.Contains(out, "retired issuer key "+oldFrag) {
+		t.Errorf("the backup lacks the retired key:\n%s", out)
+	}
 	restored := startServer(t, fresh, base)
 	gotOld, claims := verifyWithJWX(t, restored.base, oldJWT)
 	gotNew, _ := verifyWithJWX(t, restored.base, newJWT)
@@ -162,5 +166,56 @@ func TestKeysRotateBackupRestore(t *testing.T) {
 	// The issuer profile names the DID whose document holds both keys.
 	if prof := get(t, restored.base+"/issuer", ""); !strings.Contains(prof, `"identifier":"did:web:masar.test"`) {
 		t.Errorf("issuer profile: %s", prof)
+	}
+}
+
+// TestKeysRotateOnPostgres: on a shared database masar keys rotate runs beside the instances
+// (no data-directory lock to take), imports a legacy key file the database lacks before
+// rotating it, keeps the replaced key as a retired one and says to restart the instances.
+func TestKeysRotateOnPostgres(t *testing.T) {
+	dbURL := storetest.NewMigratedPostgresDatabase(t)
+	data := t.TempDir()
+	legacy, err := cluster.NewIssuerKeyPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "issuer-key.pem"), legacy, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A server holding the data directory does not stop a rotation on PostgreSQL.
+	lock, err := store.LockDir(data, "masar serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	var out bytes.Buffer
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := Run(context.Background(), []string{"keys", "rotate", "--database-url", dbURL, "--data", data}, nil, &out, log); err != nil {
+		t.Fatalf("keys rotate: %v\n%s", err, out.String())
+	}
+	oldKid, _ := certificates.IssuerKeyIDPEM(legacy)
+	if s := out.String(); !strings.Contains(s, "previous key "+oldKid+" kept in the database") || !strings.Contains(s, "restart each of them") {
+		t.Errorf("rotate said:\n%s", s)
+	}
+	ctx := context.Background()
+	db, err := store.OpenShared(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	current, err := cluster.IssuerKeyPEM(ctx, db, filepath.Join(t.TempDir(), "none.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newKid, _ := certificates.IssuerKeyIDPEM(current); newKid == oldKid || !strings.Contains(out.String(), "new issuer key "+newKid) {
+		t.Errorf("the database's key %s is not the new one the command named", newKid)
+	}
+	retired, err := cluster.RetiredIssuerKeyPEMs(ctx, db, t.TempDir())
+	if err != nil || len(retired) != 1 || !bytes.Equal(retired[0], legacy) {
+		t.Errorf("retired keys: %d (%v); want the legacy file's key", len(retired), err)
+	}
+	var from, to string
+	if err := db.R.QueryRow("SELECT from_value, to_value FROM audit_log WHERE action = 'issuer_key.rotate'").Scan(&from, &to); err != nil || from != oldKid || to == oldKid {
+		t.Errorf("audit of the rotation: %q → %q, %v", from, to, err)
 	}
 }

@@ -312,3 +312,12 @@ func StoredKeys(ctx context.Context, db *store.DB) ([]Key, error) {
 	}
 	return keys, nil
 }
+
+// IssuerKeyStored reports whether the database holds an issuer key: a platform that finds
+// one (or a legacy file to import) loads it at start-up, so that a broken key stops the
+// start; a new installation makes its key when it first signs (key generation takes a
+// moment).
+func IssuerKeyStored(ctx context.Context, db *store.DB) (bool, error) {
+	_, found, err := readKey(ctx, db, issuerKind(IssuerKeyName))
+	return found, err
+}

@@ -136,6 +136,21 @@ func (l *Lease) Run(ctx context.Context, loop func(context.Context)) {
 	}
 }
 
+// TryOnce runs job once if this holder can take the lease now, holding (renewing) it while
+// job runs and releasing it afterwards; it reports whether job ran. When another instance
+// holds the lease, that instance is doing the same job at this moment and TryOnce returns
+// false at once: the form of a start-up job that one instance at a time should do.
+func (l *Lease) TryOnce(ctx context.Context, job func(context.Context)) (ran bool, err error) {
+	expires, ok, err := l.take(ctx)
+	if err != nil || !ok {
+		return false, err
+	}
+	defer l.release()
+	l.log().Debug("cluster: lease taken for a one-off job", "lease", l.Name, "holder", l.Holder)
+	l.hold(ctx, expires, job)
+	return true, nil
+}
+
 // hold runs loop while the lease held until expires is renewed; it reports whether loop
 // returned by itself (rather than being cancelled).
 func (l *Lease) hold(ctx context.Context, expires time.Time, loop func(context.Context)) (returned bool) {

@@ -323,3 +323,40 @@ func TestHolderNamesHostAndProcess(t *testing.T) {
 		t.Fatal("the holder changed within one process")
 	}
 }
+
+// TryOnce runs a one-off job only when nobody else holds its lease, and releases the lease
+// when the job is done, so that the next instance's start-up does the job again.
+func TestTryOnceLeavesTheJobToItsHolder(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	clock := newClock()
+	first := &cluster.Lease{DB: db, Name: "startup/catch-up", Holder: "first", Clock: clock}
+	second := &cluster.Lease{DB: db, Name: "startup/catch-up", Holder: "second", Clock: clock}
+
+	inJob := make(chan struct{})
+	finish := make(chan struct{})
+	done := make(chan bool)
+	go func() {
+		ran, err := first.TryOnce(ctx, func(context.Context) { close(inJob); <-finish })
+		if err != nil {
+			t.Error(err)
+		}
+		done <- ran
+	}()
+	<-inJob
+	ran, err := second.TryOnce(ctx, func(context.Context) { t.Error("the job ran twice at once") })
+	if err != nil || ran {
+		t.Errorf("second instance: ran %v, %v; want the job left to the first", ran, err)
+	}
+	close(finish)
+	if !<-done {
+		t.Error("the first instance did not run the job")
+	}
+	if holder, _, err := cluster.Holding(ctx, db, "startup/catch-up"); err != nil || holder != "" {
+		t.Errorf("after the job the lease is held by %q (%v)", holder, err)
+	}
+	ran, err = second.TryOnce(ctx, func(context.Context) {})
+	if err != nil || !ran {
+		t.Errorf("once the first was done the second did not run the job: %v %v", ran, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/masar-platform/masar/cache"
+	"github.com/masar-platform/masar/cache/pgnotify"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
@@ -51,6 +52,7 @@ func OpenCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (*Com
 		if err != nil {
 			return nil, err
 		}
+		c.tellInstances()
 		return c, nil
 	}
 	if err != nil {
@@ -61,7 +63,18 @@ func OpenCommand(ctx context.Context, cfg config.Config, log *slog.Logger) (*Com
 		return nil, err
 	}
 	c.lock = lock
+	c.tellInstances()
 	return c, nil
+}
+
+// tellInstances has the command's writes invalidate the caches of the instances serving a
+// shared (PostgreSQL) database, whether or not one runs on this data directory: they may
+// run anywhere. (A command beside a SQLite server cannot reach its memory; the caches'
+// time limits cover it.)
+func (c *Command) tellInstances() {
+	if c.DB.Dialect() == store.Postgres {
+		c.bus = cache.NewBus(pgnotify.Publisher(c.DB.W), c.Log)
+	}
 }
 
 // Officials is the accounts service on the command's database.
@@ -86,7 +99,7 @@ func (c *Command) People(ctx context.Context) (*People, error) {
 			return nil, err
 		}
 	}
-	secret, err := loadSecret(c.Config.SecretKeyPath())
+	secret, err := serverSecret(ctx, c.Config, c.DB)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ package platform
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/masar-platform/masar/advisory"
 	"github.com/masar-platform/masar/cache"
+	"github.com/masar-platform/masar/cache/pgnotify"
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
@@ -75,6 +75,17 @@ type Platform struct {
 
 	// Bus invalidates every in-memory cache of the platform (cache.Bus).
 	Bus *cache.Bus
+
+	// transport carries the bus's invalidations to the other instances on the database
+	// (PostgreSQL); nil on SQLite. Closed after the work, before the database.
+	transport *pgnotify.Transport
+	// holder names this platform in the leases it takes (see cluster.go); leaseTTL is
+	// their time to live, zero for cluster.DefaultTTL (tests shorten it).
+	holder   string
+	leaseTTL time.Duration
+	// running are the background loops running in this instance (RunningLoops).
+	runMu   sync.Mutex
+	running map[string]bool
 }
 
 // Open opens the platform in the configured data directory for this process alone: it
@@ -116,13 +127,22 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return nil, err
 	}
 	// One bus for every in-memory cache of the platform. One SQLite process needs no
-	// transport; instances sharing a database hand it theirs (cache.Transport).
-	bus := cache.NewBus(nil, log)
-	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock, Bus: bus}
+	// transport; instances sharing a PostgreSQL database carry their invalidations to each
+	// other with LISTEN/NOTIFY.
+	bus, transport, err := newBus(ctx, cfg, db, log)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	p := &Platform{Config: cfg, DB: db, Log: log, lock: lock, Bus: bus, transport: transport, holder: newHolder()}
 	p.life, p.stop = context.WithCancel(context.Background())
+	p.announce()
 	fail := func(err error) (*Platform, error) {
 		p.stop()
 		p.work.Wait()
+		if p.transport != nil {
+			_ = p.transport.Close()
+		}
 		if p.Certificates != nil {
 			p.Certificates.Stop()
 		}
@@ -135,7 +155,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if err := officials.SeedCountries(ctx, db); err != nil {
 		return fail(err)
 	}
-	secret, err := loadSecret(cfg.SecretKeyPath())
+	// The keys every instance on the database shares (see cluster.go).
+	secret, err := serverSecret(ctx, cfg, db)
 	if err != nil {
 		return fail(err)
 	}
@@ -161,7 +182,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if p.Certificates, err = openCertificates(ctx, cfg, db, p.Officials, p.Mailer, lib, p.Courses, log); err != nil {
 		return fail(err)
 	}
-	if err := p.Certificates.MarkInterrupted(ctx); err != nil {
+	if err := p.markInterrupted(ctx); err != nil {
 		return fail(err)
 	}
 	if p.Workshops, err = workshops.New(db, p.Officials, p.Mailer, workshops.Options{BaseURL: cfg.BaseURL, Log: log, Bus: bus,
@@ -222,7 +243,10 @@ func (p *Platform) Close() error {
 		if err := p.Courses.FlushVisits(ctx); err != nil {
 			p.Log.Error("flush lesson visits", "err", err)
 		}
-		p.closeErr = p.DB.Close()
+		if p.transport != nil {
+			p.closeErr = p.transport.Close()
+		}
+		p.closeErr = errors.Join(p.closeErr, p.DB.Close())
 		p.closeErr = errors.Join(p.closeErr, p.lock.Release())
 	})
 	return p.closeErr
@@ -231,41 +255,6 @@ func (p *Platform) Close() error {
 // mailConfig is the mailer's configuration, the same for the server and the commands.
 func mailConfig(cfg config.Config, secret []byte) mail.Config {
 	return mail.Config{SMTPURL: cfg.SMTPURL, From: cfg.MailFrom, ReplyTo: cfg.ReplyTo, BaseURL: cfg.BaseURL, Secret: secret}
-}
-
-// loadSecret reads the server's key, creating it on first start. It keys the CSRF tokens,
-// so it must outlive restarts.
-func loadSecret(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err == nil && len(b) >= 32 {
-		return b, nil
-	}
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("platform: read secret: %w", err)
-	}
-	b = make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	// Written aside (created 0600) and renamed, so that a crash never leaves half a key and
-	// the key is never readable by others, even when an older file had a looser mode.
-	f, err := os.CreateTemp(filepath.Dir(path), ".secret-*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("platform: write secret: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	err = errors.Join(err, f.Close())
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return nil, fmt.Errorf("platform: write secret: %w", err)
-	}
-	return b, nil
 }
 
 // EnsureAdmin creates the admin named in the configuration, or — when none is configured and
@@ -324,23 +313,27 @@ func (p *Platform) ServeListener(ctx context.Context, ln net.Listener, out io.Wr
 
 // Loop is one piece of background work that a serving platform runs until its context ends.
 type Loop struct {
-	Name string // stable, for logs and for whoever runs a loop once across instances
+	Name string // stable: for logs, and the name of its lease (LeaseName)
 	Run  func(context.Context)
+	// PerInstance marks work that is this process's own (what it holds in memory): every
+	// instance runs it. Other loops run in one instance at a time on a shared database.
+	PerInstance bool
 }
 
 // loops is every background loop of the platform, in one place: a loop added elsewhere
-// would escape whoever coordinates them across instances.
+// would escape the leases that run it once across instances (background).
 func (p *Platform) loops() []Loop {
 	return []Loop{
-		{"mail", p.Mailer.Run},
-		{"workshops", func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) }},
-		{"lesson-visits", func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) }},
-		{"officials-search", func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) }},
-		{"privacy-upkeep", func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) }},
-		{"advisory-follow-ups", func(ctx context.Context) {
+		{Name: "mail", Run: p.Mailer.Run},
+		{Name: "workshops", Run: func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) }},
+		// The visits waiting in this process's memory.
+		{Name: "lesson-visits", Run: func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) }, PerInstance: true},
+		{Name: "officials-search", Run: func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) }},
+		{Name: "privacy-upkeep", Run: func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) }},
+		{Name: "advisory-follow-ups", Run: func(ctx context.Context) {
 			p.Advisory.RunFollowUps(ctx, time.Hour, func(err error) { p.Log.Error("advisory follow-ups", "err", err) })
 		}},
-		{"advisory-reminders", func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) }},
+		{Name: "advisory-reminders", Run: func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) }},
 	}
 }
 
@@ -350,8 +343,9 @@ func (p *Platform) serve(ctx context.Context, ln net.Listener, out io.Writer) er
 	defer running.Wait() // after stopLoops (deferred calls run last in, first out)
 	defer stopLoops()
 	for _, loop := range p.loops() {
+		run := p.background(loop)
 		running.Add(1)
-		if !p.spawn(func() { defer running.Done(); loop.Run(loops) }) {
+		if !p.spawn(func() { defer running.Done(); run(loops) }) {
 			running.Done()
 		}
 	}

@@ -82,8 +82,7 @@ func wireWorkshopSearch(p *Platform) {
 			p.Log.Error("search: index workshop", "workshop", id, "err", err)
 		}
 	})
-	p.spawn(func() {
-		ctx := p.life
+	p.startup("workshop-search", func(ctx context.Context) {
 		ws, err := p.Workshops.List(ctx, workshops.Filter{Statuses: []string{workshops.StatusPublished, workshops.StatusCompleted}})
 		if err != nil {
 			p.Log.Error("search: list workshops", "err", err)
@@ -104,8 +103,7 @@ func wireWorkshopSearch(p *Platform) {
 // runs in the background rather than holding up the start.
 // A shutdown cuts it short; the next start reconciles what is left.
 func reconcileCourseCertificates(p *Platform) {
-	p.spawn(func() {
-		ctx := p.life
+	p.startup("course-certificates", func(ctx context.Context) {
 		r, err := p.Courses.Report(ctx, courses.ReportFilter{})
 		if err != nil {
 			if ctx.Err() == nil {
@@ -129,11 +127,14 @@ func reconcileCourseCertificates(p *Platform) {
 // Amiri) to set certificates in instead of the embedded Noto Naskh Arabic.
 func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs *officials.Service, mailer *mail.Mailer,
 	lib *web.Library, crs *courses.Service, log *slog.Logger) (*certificates.Service, error) {
-	svc, err := certificates.New(ctx, db, certificates.Options{
-		BaseURL: cfg.BaseURL, DataDir: cfg.DataDir,
-		ArabicFont: cfg.CertFont, ArabicBoldFont: cfg.CertFontBold,
-		Catalogue: lib.Catalogue, Officials: offs, Mailer: mailer, Log: log,
-	})
+	opts, err := issuerKeys(ctx, cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	opts.BaseURL, opts.DataDir = cfg.BaseURL, cfg.DataDir
+	opts.ArabicFont, opts.ArabicBoldFont = cfg.CertFont, cfg.CertFontBold
+	opts.Catalogue, opts.Officials, opts.Mailer, opts.Log = lib.Catalogue, offs, mailer, log
+	svc, err := certificates.New(ctx, db, opts)
 	if err != nil {
 		return nil, err
 	}
