@@ -415,7 +415,7 @@ func (h *handler) serveCourseImage(c *fiber.Ctx) error {
 	if strings.HasPrefix(name, "..") || strings.HasPrefix(name, "/") {
 		return problem.NotFound
 	}
-	f, err := h.Library.Catalogue().OpenImage(c.Params("slug"), "images/"+name)
+	f, err := h.Library.Catalogue().OpenImage(c.Params("slug"), name)
 	if err != nil {
 		return problem.NotFound
 	}
