@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +90,7 @@ func TestBrowserLessonLayout(t *testing.T) {
 		}
 		checkAxe(t, ctx, src, "lesson, Arabic, 1280 px")
 		screenshot(t, ctx, "lesson-desktop-ar")
+		windowShot(t, ctx, "lesson-desktop-ar-window")
 		// Scrolled far down the lesson, the outline is still at the top of the window.
 		eval[bool](t, ctx, `window.scrollTo(0, 2500), new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
 		if y := eval[float64](t, ctx, `window.scrollY`); y < 2000 {
@@ -115,6 +119,8 @@ func TestBrowserLessonLayout(t *testing.T) {
 			if img[0] == 0 || img[1] > img[2]+0.5 || img[1] < 250 {
 				t.Errorf("%s: figure not shown or not fitting (natural %v, shown %v, column %v)", lesson, img[0], img[1], img[2])
 			}
+			eval[bool](t, ctx, `document.querySelector('.prose img').scrollIntoView({block: 'center'}), true`)
+			windowShot(t, ctx, "figure-phone-ar-"+lesson)
 			// Every table scrolls inside its own region, which the keyboard reaches.
 			tables := eval[[][]any](t, ctx, `[...document.querySelectorAll('.prose .table-wrap')].map(w =>
 				[w.scrollWidth > w.clientWidth, w.tabIndex, w.getAttribute('role'), w.getAttribute('aria-label')])`)
@@ -138,10 +144,15 @@ func TestBrowserLessonLayout(t *testing.T) {
 			t.Errorf("the disclosure does not say the progress: %q", got)
 		}
 		// The table scrolls from the keyboard: focus it and press the arrow towards the end.
-		eval[bool](t, ctx, `document.querySelector('.prose .table-wrap').focus(), document.activeElement.classList.contains('table-wrap')`)
+		do(t, ctx, "focus the first table", chromedp.Focus(chromedp.CSS(".prose .table-wrap")))
+		if !eval[bool](t, ctx, `document.activeElement.classList.contains('table-wrap')`) {
+			t.Fatal("the table's region does not take the focus")
+		}
 		before := eval[float64](t, ctx, `document.querySelector('.prose .table-wrap').scrollLeft`)
 		do(t, ctx, "press the left arrow in the table", chromedp.KeyEvent(kb.ArrowLeft), chromedp.KeyEvent(kb.ArrowLeft), chromedp.KeyEvent(kb.ArrowLeft))
-		after := eval[float64](t, ctx, `new Promise(r => setTimeout(() => r(document.querySelector('.prose .table-wrap').scrollLeft), 300))`)
+		// Scrolling may be smooth: wait up to two seconds for it to move.
+		after := eval[float64](t, ctx, `new Promise(r => { const w = document.querySelector('.prose .table-wrap'); let n = 0;
+			const tick = () => (w.scrollLeft !== `+strconv.FormatFloat(before, 'f', -1, 64)+` || ++n > 20) ? r(w.scrollLeft) : setTimeout(tick, 100); tick(); })`)
 		if after == before {
 			t.Errorf("the arrow keys do not scroll the focused table (scrollLeft %v → %v)", before, after)
 		}
@@ -158,6 +169,25 @@ func TestBrowserLessonLayout(t *testing.T) {
 		checkAxe(t, ctx, src, "lesson, Arabic, 375 px, outline open")
 		screenshot(t, ctx, "lesson-phone-ar-outline")
 	})
+}
+
+// windowShot saves what the window shows into $MASAR_SCREENSHOTS, when set.
+func windowShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("MASAR_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // clickAndLoadless clicks an element that changes the page without loading another.
