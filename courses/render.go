@@ -110,6 +110,10 @@ func plainText(doc ast.Node, src []byte) (string, int) {
 			notesAt = b.Len()
 		}
 		switch n := n.(type) {
+		case *ast.Image:
+			// A figure's alt text retells what the lesson says beside it: counting it would
+			// lengthen the reading time and weigh the figure's words twice in search.
+			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			if entering {
 				b.Write(n.Value(src))

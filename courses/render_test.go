@@ -252,6 +252,11 @@ func TestFixtureCatalogue(t *testing.T) {
 	if !strings.Contains(string(v.HTML), `src="/content/fixture-course/images/diagram.png" alt="رسم توضيحي للمراحل"`) {
 		t.Errorf("image not rewritten:\n%s", v.HTML)
 	}
+	// The alt text is for those who cannot see the figure; it adds no reading time and no
+	// search weight to the lesson whose text it retells.
+	if strings.Contains(v.Text, "رسم توضيحي") {
+		t.Errorf("the image's alt text is counted in the lesson's text: %q", v.Text)
+	}
 	last, _ := c.Lesson("03-last", "ar")
 	m := regexp.MustCompile(`<a href="([^"]+)">المقدمة</a>`).FindStringSubmatch(string(last.HTML))
 	if m == nil {
