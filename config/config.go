@@ -3,6 +3,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,6 +83,56 @@ type Config struct {
 	// the staff accounts told of a new advisory request while nobody owns it; unset, every
 	// staff account is told.
 	AdvisoryIntake string
+	// ContactEmail (MASAR_CONTACT_EMAIL) is the programme's address that the contact page
+	// and the footer give to visitors; unset, the contact page names the secretariat and
+	// points to the advisory form and the privacy contact instead.
+	ContactEmail string
+	// IssuerName (MASAR_ISSUER_NAME) is the organisation that runs the platform and issues
+	// its certificates, named in the header and the footer: one name for every language, or
+	// a JSON object keyed by language ({"ar":"…","en":"…","fr":"…"}). Unset, the programme's
+	// own name from the catalogues.
+	IssuerName string
+	// IssuerLogo (MASAR_ISSUER_LOGO) is an SVG or PNG file shown beside the issuer's name;
+	// unset, the platform's own logo.
+	IssuerLogo string
+	// IssuerURL (MASAR_ISSUER_URL) is the issuer's web site, linked from its name in the footer.
+	IssuerURL string
+}
+
+// IssuerNames is IssuerName per language (nil when it is unset, a map with the same name
+// for "ar", "en" and "fr" when it is a plain name).
+func (c Config) IssuerNames() (map[string]string, error) {
+	s := strings.TrimSpace(c.IssuerName)
+	if s == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(s, "{") {
+		return map[string]string{"ar": s, "en": s, "fr": s}, nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("config: MASAR_ISSUER_NAME is neither a name nor a JSON object of names by language: %v", err)
+	}
+	out := map[string]string{}
+	for _, l := range []string{"ar", "en", "fr"} {
+		out[l] = strings.TrimSpace(m[l])
+	}
+	// A language left out falls back to another one given, Arabic first.
+	for _, l := range []string{"ar", "en", "fr"} {
+		if out[l] != "" {
+			continue
+		}
+		for _, o := range []string{"ar", "en", "fr"} {
+			if out[o] != "" {
+				out[l] = out[o]
+				break
+			}
+		}
+	}
+	if out["ar"] == "" {
+		return nil, errors.New(`config: MASAR_ISSUER_NAME names nobody (write e.g. {"ar":"…","en":"…","fr":"…"})`)
+	}
+	return out, nil
 }
 
 // Default upload limits, in megabytes.
@@ -193,6 +244,8 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_ADMIN_EMAIL": &c.AdminEmail, "MASAR_ADMIN_PASSWORD": &c.AdminPassword,
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
 		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_ADVISORY_INTAKE": &c.AdvisoryIntake, "MASAR_REPLY_TO": &c.ReplyTo, "MASAR_PRIVACY_CONTACT": &c.PrivacyContact,
+		"MASAR_CONTACT_EMAIL": &c.ContactEmail, "MASAR_ISSUER_NAME": &c.IssuerName, "MASAR_ISSUER_LOGO": &c.IssuerLogo,
+		"MASAR_ISSUER_URL": &c.IssuerURL,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -315,6 +368,31 @@ func (c *Config) Validate() error {
 	if c.ReplyTo != "" {
 		if a, err := netmail.ParseAddress(c.ReplyTo); err != nil || a.Name != "" {
 			errs = append(errs, fmt.Errorf("config: MASAR_REPLY_TO %q is not an e-mail address (write e.g. ogp@commission.example.org)", c.ReplyTo))
+		}
+	}
+	if c.ContactEmail != "" {
+		if a, err := netmail.ParseAddress(c.ContactEmail); err != nil || a.Name != "" {
+			errs = append(errs, fmt.Errorf("config: MASAR_CONTACT_EMAIL %q is not an e-mail address (write e.g. ogp@commission.example.org)", c.ContactEmail))
+		}
+	}
+	if _, err := c.IssuerNames(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.IssuerLogo != "" {
+		switch ext := strings.ToLower(filepath.Ext(c.IssuerLogo)); {
+		case ext != ".svg" && ext != ".png":
+			errs = append(errs, fmt.Errorf("config: MASAR_ISSUER_LOGO %q must be an .svg or .png file", c.IssuerLogo))
+		default:
+			if fi, err := os.Stat(c.IssuerLogo); err != nil {
+				errs = append(errs, fmt.Errorf("config: MASAR_ISSUER_LOGO: %w", err))
+			} else if fi.Size() > 512<<10 {
+				errs = append(errs, fmt.Errorf("config: MASAR_ISSUER_LOGO %q weighs %d KB; a logo in the header must stay under 512 KB", c.IssuerLogo, fi.Size()>>10))
+			}
+		}
+	}
+	if c.IssuerURL != "" {
+		if u, err := url.Parse(c.IssuerURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("config: MASAR_ISSUER_URL %q is not an http(s) URL", c.IssuerURL))
 		}
 	}
 	if c.MailFrom != "" {

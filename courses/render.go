@@ -304,7 +304,9 @@ func (j *renderJob) heading(h *ast.Heading, src []byte) {
 			case *ast.Text:
 				b.Write(n.Value(src))
 			case *ast.String:
-				b.Write(n.Value)
+				// The typographer's quotes and dashes are entities (&rsquo;): the outline
+				// is text, escaped once by the template.
+				b.WriteString(html.UnescapeString(string(n.Value)))
 			}
 		}
 		return ast.WalkContinue, nil

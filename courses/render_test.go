@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/store"
 )
@@ -285,5 +286,36 @@ func TestFixtureCatalogue(t *testing.T) {
 	var nilCat *courses.Catalogue
 	if nilCat.Len() != 0 || nilCat.Courses() != nil {
 		t.Errorf("nil catalogue must be empty")
+	}
+}
+
+// TestOutlineHeadingsAreText: the "in this lesson" outline of every shipped lesson, in every
+// language, holds text: the typographer's apostrophes and quotes (’ « ») as characters, never
+// as entities that the page would show escaped a second time («c&rsquo;est»).
+func TestOutlineHeadingsAreText(t *testing.T) {
+	cat, err := courses.Load(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entity := regexp.MustCompile(`&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);`)
+	seen := 0
+	for _, c := range cat.Courses() {
+		for _, l := range c.Lessons {
+			for _, lang := range c.Languages {
+				v, fellBack := c.Lesson(l.Slug, lang)
+				if v == nil || fellBack {
+					continue
+				}
+				for _, h := range v.Headings {
+					seen++
+					if entity.MatchString(h.Text) {
+						t.Errorf("%s/%s (%s): heading %q holds an HTML entity", c.Slug, l.Slug, lang, h.Text)
+					}
+				}
+			}
+		}
+	}
+	if seen < 100 {
+		t.Errorf("only %d headings seen", seen)
 	}
 }

@@ -88,7 +88,8 @@ func checkAxe(t *testing.T, ctx context.Context, src, page string) {
 func TestBrowserAccessibility(t *testing.T) {
 	src := axeSource(t)
 	s := startSite(t)
-	ctx := newBrowser(t)
+	// Seventeen pages with axe on each: on a loaded machine that is more than one testTimeout.
+	ctx := newBrowserFor(t, 2*testTimeout)
 	in := s.account(t, "sara.khaled@mop.gov.jo")
 
 	// The harness itself must be able to see a violation: plant a field with no label and

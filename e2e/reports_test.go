@@ -128,4 +128,20 @@ func TestBrowserReportsAccessibility(t *testing.T) {
 		s.open(t, ctx, path)
 		checkAxe(t, ctx, src, path)
 	}
+	// On a phone the wide tables scroll inside their frames: each frame must be reachable
+	// with the keyboard and named (axe: scrollable-region-focusable), in both directions.
+	do(t, ctx, "phone-sized screen", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	for _, path := range []string{"/ar/reports", "/en/reports", "/fr/reports"} {
+		s.open(t, ctx, path)
+		scrolling := eval[int](t, ctx, `[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1).length`)
+		if scrolling == 0 {
+			t.Errorf("%s at 375 px: no table scrolls, so the check below proves nothing", path)
+		}
+		unreachable := eval[[]string](t, ctx, `[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1 &&
+			(w.tabIndex < 0 || !(w.getAttribute('aria-label') || w.getAttribute('aria-labelledby')))).map(w => w.outerHTML.slice(0, 120))`)
+		if len(unreachable) > 0 {
+			t.Errorf("%s: scrolling tables the keyboard cannot reach or that have no name: %q", path, unreachable)
+		}
+		checkAxe(t, ctx, src, path+" (375 px)")
+	}
 }

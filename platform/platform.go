@@ -172,7 +172,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	wireErasure(p)
 	reconcileCourseCertificates(p)
 	if p.Reports, err = reports.New(reports.Options{Officials: p.Officials, Courses: p.Courses, Catalogue: lib.Catalogue,
-		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL}); err != nil {
+		Workshops: p.Workshops, Certificates: p.Certificates, Advisory: p.Advisory, BaseURL: cfg.BaseURL,
+		ContactEmail: mailbox(cfg.ReplyTo)}); err != nil {
 		return fail(err)
 	}
 	p.App, err = web.New(web.Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,

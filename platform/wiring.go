@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
+	"strings"
 	"time"
 
 	"github.com/masar-platform/masar/audit"
@@ -141,4 +143,17 @@ func openCertificates(ctx context.Context, cfg config.Config, db *store.DB, offs
 		}
 	})
 	return svc, nil
+}
+
+// mailbox is the bare address of an address that may carry a name («Programme <ogp@…>»),
+// "" when there is none or it does not parse.
+func mailbox(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	a, err := netmail.ParseAddress(s)
+	if err != nil {
+		return ""
+	}
+	return a.Address
 }

@@ -27,6 +27,9 @@ type Sheet struct {
 	// Foot is a totals row written in bold after the rows, outside the auto-filter (so that
 	// sorting the rows leaves it last); nil for none.
 	Foot []any
+	// FootNote is written below the table, after a blank row: what a reader must know to
+	// read the totals (where a total is not the sum of its column or row).
+	FootNote string
 }
 
 // Workbook is what WriteXLSX writes: sheets in a language, and a last sheet that describes
@@ -62,8 +65,14 @@ func RowsOf(rows [][]any) func() ([]any, bool) {
 }
 
 // TableSheet makes a worksheet of a table.
+// Its name is the table's short sheet name (a workbook's tabs hold 31 characters), or its
+// title when it has none.
 func TableSheet(t *Table) Sheet {
-	return Sheet{Name: t.Title, Columns: t.Columns, Next: RowsOf(t.Rows), Foot: t.Foot}
+	name := t.Sheet
+	if name == "" {
+		name = t.Title
+	}
+	return Sheet{Name: name, Columns: t.Columns, Next: RowsOf(t.Rows), Foot: t.Foot, FootNote: t.FootNote}
 }
 
 // xlsxStyles are the cell styles of a workbook, by column kind; bold ones for totals.
@@ -316,6 +325,12 @@ func writeSheet(f *excelize.File, name string, sh Sheet, st *xlsxStyles, rtl boo
 			return fmt.Errorf("reports: xlsx totals: %w", err)
 		}
 	}
+	if sh.FootNote != "" {
+		row++
+		if err := put([]any{typedValue{kind: Text, v: sh.FootNote}}, st.plain); err != nil {
+			return fmt.Errorf("reports: xlsx note: %w", err)
+		}
+	}
 	if len(sh.Columns) > 0 {
 		end, _ := excelize.CoordinatesToCellName(len(sh.Columns), last)
 		if err := f.AutoFilter(name, "A1:"+end, nil); err != nil {
@@ -342,11 +357,33 @@ func WriteXLSXStream(w io.Writer, sheet string, cols []Column, next func() ([]an
 // with ";", an empty field for a missing or suppressed value. Text that a spreadsheet would
 // take for a formula (starting with = + - @) is prefixed with an apostrophe.
 func WriteCSV(w io.Writer, cols []Column, next func() ([]any, bool), foot []any) error {
+	return WriteCSVAs(w, CSVComma, cols, next, foot)
+}
+
+// CSVFormat is a flavour of CSV: the character between fields and the decimal mark.
+type CSVFormat struct {
+	Comma        rune
+	DecimalComma bool
+}
+
+var (
+	// CSVComma is RFC 4180's CSV, with decimal points: for programs and for spreadsheets set
+	// to English or Arabic (Gulf, Levant) regional settings.
+	CSVComma = CSVFormat{Comma: ','}
+	// CSVSemicolon separates fields with semicolons and writes decimal commas (75,0): what
+	// Excel expects under French and Maghreb regional settings, where it would open a comma
+	// file as one column.
+	CSVSemicolon = CSVFormat{Comma: ';', DecimalComma: true}
+)
+
+// WriteCSVAs is WriteCSV in format f.
+func WriteCSVAs(w io.Writer, f CSVFormat, cols []Column, next func() ([]any, bool), foot []any) error {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(BOM); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(bw)
+	cw.Comma = f.Comma
 	cw.UseCRLF = true
 	rec := make([]string, len(cols))
 	for j, c := range cols {
@@ -360,6 +397,9 @@ func WriteCSV(w io.Writer, cols []Column, next func() ([]any, bool), foot []any)
 			rec[j] = ""
 			if j < len(values) {
 				rec[j] = CSVValue(c, values[j])
+				if f.DecimalComma && (c.Kind == Rate || c.Kind == Days) {
+					rec[j] = strings.Replace(rec[j], ".", ",", 1)
+				}
 			}
 		}
 		return cw.Write(rec)

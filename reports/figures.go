@@ -118,8 +118,8 @@ type WorkshopRow struct {
 	AttendanceRow
 }
 
-// WorkshopsFigures count the workshops held in the period — completed, or published and
-// over — by kind and host country, and their participants by member state, gender and sector.
+// WorkshopsFigures count the workshops held in the period (see Held: over, with at least one
+// confirmed participant) by kind and host country, and their participants by member state, gender and sector.
 type WorkshopsFigures struct {
 	Held         int             `json:"held"`
 	ByKind       map[string]int  `json:"by_kind"`
@@ -200,10 +200,24 @@ func Counted(o officials.OfficialFact) bool {
 	return !o.Deleted && (o.Role == officials.RoleOfficial || o.Role == officials.RoleFocalPoint)
 }
 
-// Held reports whether a workshop counts as held on day today: completed, or published and
-// over (its last day is before today).
-func Held(w workshops.WorkshopFact, today string) bool {
-	return w.Status == workshops.StatusCompleted || (w.Status == workshops.StatusPublished && w.EndDate < today)
+// Held returns the workshops that count as held: completed, or published and over (their last
+// day is before the facts' day), and held with participants: at least one confirmed
+// registration. A workshop whose dates passed with nobody confirmed is not counted as held.
+func Held(facts *Facts) map[int64]bool {
+	attended := map[int64]bool{}
+	for _, r := range facts.Registrations {
+		if r.Status == workshops.RegConfirmed {
+			attended[r.WorkshopID] = true
+		}
+	}
+	held := map[int64]bool{}
+	for _, w := range facts.Workshops {
+		over := w.Status == workshops.StatusCompleted || (w.Status == workshops.StatusPublished && w.EndDate < facts.Today)
+		if over && attended[w.ID] {
+			held[w.ID] = true
+		}
+	}
+	return held
 }
 
 // Compute works out every figure of filter f from the facts. It is a pure function: the
@@ -448,8 +462,9 @@ func workshopsFigures(facts *Facts, f Filter) WorkshopsFigures {
 	held := map[int64]workshops.WorkshopFact{}
 	hosts := map[string]*HostRow{}
 	presentHost := map[string]bool{}
+	isHeld := Held(facts)
 	for _, w := range facts.Workshops {
-		if !Held(w, facts.Today) || !f.HasDay(w.StartDate) {
+		if !isHeld[w.ID] || !f.HasDay(w.StartDate) {
 			continue
 		}
 		held[w.ID] = w

@@ -65,6 +65,8 @@ func handFacts() *Facts {
 			{ID: 12, Kind: "national", HostCountry: "TN", StartDate: "2026-06-15", EndDate: "2026-06-16", Days: 2, Status: "published"},
 			{ID: 13, Kind: "national", HostCountry: "TN", StartDate: "2026-02-01", EndDate: "2026-02-01", Days: 1, Status: "cancelled"},
 			{ID: 14, Kind: "regional", HostCountry: "JO", StartDate: "2026-01-01", EndDate: "2026-01-01", Days: 1, Status: "draft"},
+			{ID: 15, Kind: "national", HostCountry: "KW", StartDate: "2026-05-01", EndDate: "2026-05-02", Days: 2, Status: "published"},
+			{ID: 16, Kind: "expert_meeting", HostCountry: "KW", StartDate: "2026-05-03", EndDate: "2026-05-03", Days: 1, Status: "completed"},
 		},
 		Registrations: []workshops.RegistrationFact{
 			{WorkshopID: 10, OfficialID: 1, Country: "JO", Status: "confirmed", DaysAttended: 2, Rate: 1, Gender: "female", Sector: "central_government"},
@@ -72,6 +74,7 @@ func handFacts() *Facts {
 			{WorkshopID: 10, OfficialID: 2, Country: "JO", Status: "cancelled", Gender: "male", Sector: "local_government"},
 			{WorkshopID: 11, OfficialID: 2, Country: "JO", Status: "confirmed", DaysAttended: 0, Rate: 0, Gender: "male", Sector: "local_government"},
 			{WorkshopID: 12, OfficialID: 3, Country: "TN", Status: "confirmed", DaysAttended: 1, Rate: 0.5, Gender: "", Sector: ""},
+			{WorkshopID: 16, OfficialID: 1, Country: "JO", Status: "rejected", Gender: "female", Sector: "central_government"},
 		},
 		Certificates: []certificates.CertificateFact{
 			{Kind: "course", OfficialID: 1, IssuedAt: at("2026-01-20T00:00:00Z"), Status: "superseded", Country: "JO", Gender: "female", Sector: "central_government"},
@@ -120,7 +123,8 @@ func TestComputeHandFacts(t *testing.T) {
 		t.Errorf("staff's enrolment row %+v", r)
 	}
 	// Workshops held: 10 (completed) and 11 (published, and its day, 1 June, is before
-	// today). 12 is under way, 13 cancelled, 14 a draft.
+	// today). 12 is under way, 13 cancelled, 14 a draft; 15 (published, over) and 16
+	// (completed) had no confirmed participant: not held.
 	w := d.Workshops
 	if w.Held != 2 || w.ByKind["regional"] != 1 || w.ByKind["online"] != 1 {
 		t.Errorf("held %d %v", w.Held, w.ByKind)
@@ -277,5 +281,33 @@ func TestParseFilterLookupFailure(t *testing.T) {
 	_, err := ParseFilter("", "", "JO", known)
 	if _, isProblem := problem.As(err); isProblem || !errors.Is(err, down) {
 		t.Fatalf("ParseFilter with a failed lookup = %v, want the lookup's error", err)
+	}
+}
+
+// TestSheetNamesAreWhole: in every language each table of the dashboard has its own sheet
+// name, at most 31 characters, so that the workbook's tabs are read whole (not titles cut
+// and numbered «… (2)»), and no name is a catalogue key.
+func TestSheetNamesAreWhole(t *testing.T) {
+	cat := testCatalogue(t)
+	d := Compute(handFacts(), Filter{})
+	for _, lang := range i18n.Langs {
+		l := &labeller{s: &Service{cat: cat}, lang: lang, countries: map[string]string{}}
+		seen := map[string]string{}
+		for _, sec := range l.sections(d) {
+			for _, tab := range sec.Tables {
+				name := TableSheet(tab).Name
+				taken := map[string]bool{}
+				if got := SheetName(name, taken); got != name || strings.HasPrefix(name, "reports.") || name == "" {
+					t.Errorf("%s %s: sheet name %q (written as %q)", lang, tab.ID, name, got)
+				}
+				if other, dup := seen[strings.ToLower(name)]; dup {
+					t.Errorf("%s: %s and %s both named %q", lang, other, tab.ID, name)
+				}
+				seen[strings.ToLower(name)] = tab.ID
+			}
+		}
+		if len(seen) != 17 {
+			t.Errorf("%s: %d tables named", lang, len(seen))
+		}
 	}
 }

@@ -36,6 +36,8 @@ type Dataset struct {
 type OpenData struct {
 	Datasets  []*Dataset
 	Generated time.Time
+	// Members are the member states (ISO 3166-1 alpha-2), the datasets' spatial coverage.
+	Members []string
 }
 
 // DatasetIDs are the stable names of the open datasets (their addresses).
@@ -91,9 +93,15 @@ func (s *Service) OpenData(ctx context.Context) (*OpenData, error) {
 // Grid.Suppress) so that no suppressed count can be worked out from the rest — by totals,
 // other cells, other datasets' totals, or a focal point's knowledge of their own country.
 func BuildOpenData(facts *Facts) *OpenData {
-	return &OpenData{Generated: facts.At, Datasets: []*Dataset{
+	od := &OpenData{Generated: facts.At, Datasets: []*Dataset{
 		workshopsDataset(facts), completionsDataset(facts), certificatesDataset(facts),
 	}}
+	for _, c := range facts.Countries {
+		if c.Member {
+			od.Members = append(od.Members, c.ISO)
+		}
+	}
+	return od
 }
 
 func workshopsDataset(facts *Facts) *Dataset {
@@ -122,8 +130,9 @@ func workshopsDataset(facts *Facts) *Dataset {
 		g.add(genderKey(r.Gender)) // as registered: an erased account keeps its place
 	}
 	var held []int
+	isHeld := Held(facts)
 	for i, w := range facts.Workshops {
-		if Held(w, facts.Today) {
+		if isHeld[w.ID] {
 			held = append(held, i)
 		}
 	}
@@ -397,11 +406,62 @@ func dateOr(t time.Time) string {
 	return t.UTC().Format(DateLayout)
 }
 
-// Media types of the distributions, as DCAT wants them (IANA URIs).
+// Media types of the distributions, as DCAT wants them (IANA URIs), and their formats in
+// the EU Publications Office's file-type vocabulary, which DCAT-AP asks dct:format to use.
 const (
 	mediaCSV  = "https://www.iana.org/assignments/media-types/text/csv"
 	mediaJSON = "https://www.iana.org/assignments/media-types/application/json"
+	formatCSV = "http://publications.europa.eu/resource/authority/file-type/CSV"
+	formatJSN = "http://publications.europa.eu/resource/authority/file-type/JSON"
+	// The vocabularies the catalogue's themes, places and languages come from.
+	themeTaxonomy = "http://publications.europa.eu/resource/authority/data-theme"
+	countryAuth   = "http://publications.europa.eu/resource/authority/country/"
 )
+
+// alpha3 gives the ISO 3166-1 alpha-3 code of each Arab state, by its alpha-2 code: the
+// EU country vocabulary names countries by alpha-3.
+var alpha3 = map[string]string{
+	"DZ": "DZA", "BH": "BHR", "KM": "COM", "DJ": "DJI", "EG": "EGY", "IQ": "IRQ", "JO": "JOR",
+	"KW": "KWT", "LB": "LBN", "LY": "LBY", "MR": "MRT", "MA": "MAR", "OM": "OMN", "PS": "PSE",
+	"QA": "QAT", "SA": "SAU", "SO": "SOM", "SD": "SDN", "SY": "SYR", "TN": "TUN", "AE": "ARE",
+	"YE": "YEM",
+}
+
+// coverage returns the first and last day a dataset's records are about: the span of its
+// date fields, or of its years (1 January of the first to 31 December of the last).
+func coverage(d *Dataset) (from, to time.Time) {
+	widen := func(a, b time.Time) {
+		if a.IsZero() {
+			return
+		}
+		if from.IsZero() || a.Before(from) {
+			from = a
+		}
+		if b.After(to) {
+			to = b
+		}
+	}
+	for j, f := range d.Fields {
+		for _, rec := range d.Records {
+			if j >= len(rec) {
+				continue
+			}
+			switch {
+			case f.Kind == Date:
+				if v, ok := rec[j].(string); ok {
+					if t, err := time.Parse(DateLayout, v); err == nil {
+						widen(t, t)
+					}
+				}
+			case f.Name == "year":
+				if y, ok := rec[j].(int); ok && y > 0 {
+					widen(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC))
+				}
+			}
+		}
+	}
+	return from, to
+}
 
 // tagged is an RDF literal in each language: [{"@language": "ar", "@value": …}, …].
 func (s *Service) tagged(key string, args ...any) []map[string]string {
@@ -423,6 +483,18 @@ func xsdDate(t time.Time) map[string]string {
 func (s *Service) Catalog(od *OpenData) map[string]any {
 	base := s.opt.BaseURL
 	license := map[string]string{"@id": License}
+	var spatial []map[string]string
+	for _, iso := range od.Members {
+		if a3, ok := alpha3[iso]; ok {
+			spatial = append(spatial, map[string]string{"@id": countryAuth + a3})
+		}
+	}
+	contact := map[string]any{"@type": "vcard:Organization", "vcard:fn": s.tagged("opendata.publisher"),
+		"vcard:hasURL": map[string]string{"@id": base + "/en/open-data"}}
+	if s.opt.ContactEmail != "" {
+		contact["vcard:hasEmail"] = map[string]string{"@id": "mailto:" + s.opt.ContactEmail}
+	}
+	var issuedFirst time.Time
 	var datasets []any
 	for _, d := range od.Datasets {
 		mod := d.Modified
@@ -430,7 +502,7 @@ func (s *Service) Catalog(od *OpenData) map[string]any {
 			mod = od.Generated
 		}
 		var dists []any
-		for _, f := range []struct{ ext, media, format string }{{"csv", mediaCSV, "CSV"}, {"json", mediaJSON, "JSON"}} {
+		for _, f := range []struct{ ext, media, format, formatIRI string }{{"csv", mediaCSV, "CSV", formatCSV}, {"json", mediaJSON, "JSON", formatJSN}} {
 			url := base + "/open-data/" + d.ID + "." + f.ext
 			dists = append(dists, map[string]any{
 				"@id":              url,
@@ -439,7 +511,7 @@ func (s *Service) Catalog(od *OpenData) map[string]any {
 				"dcat:downloadURL": map[string]string{"@id": url},
 				"dcat:accessURL":   map[string]string{"@id": base + "/en/open-data#" + d.ID},
 				"dcat:mediaType":   map[string]string{"@id": f.media},
-				"dct:format":       f.format,
+				"dct:format":       map[string]string{"@id": f.formatIRI},
 				"dct:license":      license,
 				"dct:modified":     xsdDate(mod),
 			})
@@ -449,8 +521,24 @@ func (s *Service) Catalog(od *OpenData) map[string]any {
 			keywords = append(keywords, map[string]string{"@language": l, "@value": s.cat.T(l, "opendata.keyword.open_government")},
 				map[string]string{"@language": l, "@value": s.cat.T(l, "opendata."+d.ID+".keyword")})
 		}
+		from, to := coverage(d)
+		issued := od.Generated
+		if !from.IsZero() && from.Before(issued) {
+			issued = from
+		}
+		if to.IsZero() || to.After(od.Generated) {
+			to = od.Generated
+		}
+		temporal := map[string]any{"@type": "dct:PeriodOfTime", "dcat:endDate": xsdDate(to)}
+		if !from.IsZero() {
+			temporal["dcat:startDate"] = xsdDate(from)
+		}
 		datasets = append(datasets, map[string]any{
 			"@id":                    base + "/open-data/" + d.ID,
+			"dct:issued":             xsdDate(issued),
+			"dct:temporal":           temporal,
+			"dct:spatial":            spatial,
+			"dcat:contactPoint":      contact,
 			"@type":                  "dcat:Dataset",
 			"dct:identifier":         d.ID,
 			"dct:title":              s.tagged("opendata." + d.ID + ".title"),
@@ -467,13 +555,20 @@ func (s *Service) Catalog(od *OpenData) map[string]any {
 			"dct:accrualPeriodicity": map[string]string{"@id": "http://publications.europa.eu/resource/authority/frequency/CONT"},
 			"dcat:distribution":      dists,
 		})
+		if issuedFirst.IsZero() || issued.Before(issuedFirst) {
+			issuedFirst = issued
+		}
+	}
+	if issuedFirst.IsZero() {
+		issuedFirst = od.Generated
 	}
 	return map[string]any{
 		"@context": map[string]string{
-			"dcat": "http://www.w3.org/ns/dcat#",
-			"dct":  "http://purl.org/dc/terms/",
-			"foaf": "http://xmlns.com/foaf/0.1/",
-			"xsd":  "http://www.w3.org/2001/XMLSchema#",
+			"dcat":  "http://www.w3.org/ns/dcat#",
+			"dct":   "http://purl.org/dc/terms/",
+			"foaf":  "http://xmlns.com/foaf/0.1/",
+			"vcard": "http://www.w3.org/2006/vcard/ns#",
+			"xsd":   "http://www.w3.org/2001/XMLSchema#",
 		},
 		"@id":             base + "/open-data/catalog.json",
 		"@type":           "dcat:Catalog",
@@ -481,10 +576,14 @@ func (s *Service) Catalog(od *OpenData) map[string]any {
 		"dct:description": s.tagged("opendata.catalog.desc"),
 		"dct:publisher": map[string]any{"@id": base + "/", "@type": "foaf:Organization",
 			"foaf:name": s.tagged("opendata.publisher")},
-		"dct:license":   license,
-		"dct:modified":  xsdDate(od.Modified()),
-		"dct:language":  []map[string]string{{"@id": "http://id.loc.gov/vocabulary/iso639-1/ar"}, {"@id": "http://id.loc.gov/vocabulary/iso639-1/en"}, {"@id": "http://id.loc.gov/vocabulary/iso639-1/fr"}},
-		"foaf:homepage": map[string]string{"@id": base + "/en/open-data"},
-		"dcat:dataset":  datasets,
+		"dct:license":        license,
+		"dct:modified":       xsdDate(od.Modified()),
+		"dct:issued":         xsdDate(issuedFirst),
+		"dct:spatial":        spatial,
+		"dcat:themeTaxonomy": map[string]string{"@id": themeTaxonomy},
+		"dcat:contactPoint":  contact,
+		"dct:language":       []map[string]string{{"@id": "http://id.loc.gov/vocabulary/iso639-1/ar"}, {"@id": "http://id.loc.gov/vocabulary/iso639-1/en"}, {"@id": "http://id.loc.gov/vocabulary/iso639-1/fr"}},
+		"foaf:homepage":      map[string]string{"@id": base + "/en/open-data"},
+		"dcat:dataset":       datasets,
 	}
 }

@@ -36,6 +36,9 @@ type Options struct {
 	// BaseURL is the platform's public address: the open-data catalogue's links are built
 	// on it.
 	BaseURL string
+	// ContactEmail is the programme's address, given in the open-data catalogue as its
+	// contact point (with the open-data page); "" gives the page alone.
+	ContactEmail string
 	// Clock is the time source (nil: time.Now); "today" decides which workshops are over.
 	Clock func() time.Time
 	// OpenDataTTL is how long the open datasets are kept before they are computed again

@@ -43,6 +43,10 @@ type Column struct {
 type Table struct {
 	ID      string
 	Title   string
+	Sheet   string // the short name of its worksheet in a download (at most 31 characters)
+	// FootNote tells the reader how to read the totals where one is not the sum of its
+	// column or row; shown under the table on the page and in the downloads.
+	FootNote string
 	Note    string // what is counted, for the reader
 	Columns []Column
 	Rows    [][]any
@@ -127,14 +131,25 @@ func (s *Service) Sections(ctx context.Context, d *Dashboard, lang string) ([]Se
 	if err != nil {
 		return nil, err
 	}
-	return []Section{
+	return l.sections(d), nil
+}
+
+// sections words the dashboard's sections, each table with its sheet name.
+func (l *labeller) sections(d *Dashboard) []Section {
+	secs := []Section{
 		l.officialsSection(d),
 		l.coursesSection(d),
 		l.workshopsSection(d),
 		l.participantsSection(d),
 		l.certificatesSection(d),
 		l.advisorySection(d),
-	}, nil
+	}
+	for _, sec := range secs {
+		for _, t := range sec.Tables {
+			t.Sheet = l.T("reports.sheet." + strings.ReplaceAll(t.ID, "-", "_"))
+		}
+	}
+	return secs
 }
 
 // Tables lists every table of the dashboard in lang, in page order.
@@ -307,6 +322,11 @@ func (l *labeller) certificatesSection(d *Dashboard) Section {
 	}}
 }
 
+func withFootNote(t *Table, note string) *Table {
+	t.FootNote = note
+	return t
+}
+
 func (l *labeller) requestTable(id, titleKey string, first Column, rows []RequestRow, label func(string) string, total RequestRow) *Table {
 	t := &Table{ID: id, Title: l.T(titleKey), Note: l.T("reports.note.advisory"), Columns: []Column{first,
 		l.col("requests", "reports.col.requests", Int, 12), l.col("accepted", "reports.col.accepted", Int, 12),
@@ -324,7 +344,7 @@ func (l *labeller) advisorySection(d *Dashboard) Section {
 	}
 	cols = append(cols, l.col("total", "reports.col.total", Int, 12))
 	states := &Table{ID: "advisory-state", Title: l.T("reports.table.advisory_state"), Note: l.T("reports.note.advisory_state"),
-		Columns: cols, Chart: &Chart{Series: []int{5}}}
+		FootNote: l.T("reports.footnote.phases"), Columns: cols, Chart: &Chart{Series: []int{5}}}
 	var perPhase [4]int
 	for _, st := range a.ByState {
 		row := []any{l.T("advisory.status." + st.Status)}
@@ -342,7 +362,7 @@ func (l *labeller) advisorySection(d *Dashboard) Section {
 	phase := func(k string) string { return l.T("phase." + k) }
 	return Section{ID: "advisory", Title: l.T("reports.section.advisory"), Tables: []*Table{
 		states,
-		l.requestTable("advisory-phase", "reports.table.advisory_phase", l.col("phase", "reports.col.phase", Text, 20), a.ByPhase, phase, a.Total),
+		withFootNote(l.requestTable("advisory-phase", "reports.table.advisory_phase", l.col("phase", "reports.col.phase", Text, 20), a.ByPhase, phase, a.Total), l.T("reports.footnote.phase_rows")),
 		l.requestTable("advisory-country", "reports.table.advisory_country", l.col("country", "reports.col.country", Text, 28), a.ByCountry, l.country, a.Total),
 	}, KPIs: []KPI{
 		{l.T("reports.kpi.requests"), l.num(a.Total.Requests)},

@@ -6,10 +6,12 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -100,9 +102,66 @@ func AutoFilter(f *excelize.File, name string, cols, rows int) error {
 // excelize writes "true", a valid xsd:boolean that some spreadsheet readers ignore, so that
 // an Arabic sheet would open left to right there. The mark is changed as the sheet is
 // zipped, so that a streamed sheet is not read back into memory.
+//
+// The document's properties (docProps/core.xml) are written here too, with every element of
+// the core-properties namespace prefixed (cp:lastModifiedBy): excelize writes that namespace as
+// the default one, which is valid XML but which readers that match prefixes (ExcelJS) refuse,
+// and it gives a file without a modified date a placeholder from 2006. The modified date is
+// the time of writing unless the file's properties name one.
 func Write(f *excelize.File, w io.Writer) error {
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return &rtlZip{Writer: zip.NewWriter(w)} })
+	props, err := f.GetDocProps()
+	if err != nil {
+		return fmt.Errorf("sheet: properties: %w", err)
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	if props.Created == "" {
+		props.Created = now
+	}
+	if props.Modified == "" || strings.HasPrefix(props.Modified, "2006-09-16") {
+		props.Modified = now
+	}
+	if props.Creator == "" {
+		props.Creator = "Masar"
+	}
+	if props.LastModifiedBy == "" {
+		props.LastModifiedBy = props.Creator
+	}
+	core := coreXML(props)
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return &rtlZip{Writer: zip.NewWriter(w), core: core} })
 	return f.Write(w)
+}
+
+// coreXML writes the core properties of an OOXML package (ECMA-376 part 2, 11) with the
+// prefixes spreadsheet programs expect.
+func coreXML(p *excelize.DocProperties) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
+	elem := func(name, v string) {
+		if v == "" {
+			return
+		}
+		b.WriteString("<" + name + ">")
+		_ = xml.EscapeText(&b, []byte(v))
+		b.WriteString("</" + name + ">")
+	}
+	elem("dc:title", p.Title)
+	elem("dc:subject", p.Subject)
+	elem("dc:creator", p.Creator)
+	elem("cp:keywords", p.Keywords)
+	elem("dc:description", p.Description)
+	elem("cp:lastModifiedBy", p.LastModifiedBy)
+	elem("dc:language", p.Language)
+	elem("cp:category", p.Category)
+	elem("cp:version", p.Version)
+	elem("cp:revision", p.Revision)
+	for _, d := range []struct{ name, v string }{{"dcterms:created", p.Created}, {"dcterms:modified", p.Modified}} {
+		b.WriteString("<" + d.name + ` xsi:type="dcterms:W3CDTF">`)
+		_ = xml.EscapeText(&b, []byte(d.v))
+		b.WriteString("</" + d.name + ">")
+	}
+	b.WriteString(`</cp:coreProperties>`)
+	return b.Bytes()
 }
 
 var rtlTrue, rtlOne = []byte(` rightToLeft="true"`), []byte(` rightToLeft="1"`)
@@ -111,11 +170,22 @@ var rtlTrue, rtlOne = []byte(` rightToLeft="true"`), []byte(` rightToLeft="1"`)
 type rtlZip struct {
 	*zip.Writer
 	open *viewFixer // the worksheet being written, until the next part begins
+	core []byte     // docProps/core.xml as Write made it, in place of excelize's
 }
 
 func (z *rtlZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
+	}
+	if name == "docProps/core.xml" && z.core != nil {
+		w, err := z.Writer.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(z.core); err != nil {
+			return nil, err
+		}
+		return io.Discard, nil
 	}
 	w, err := z.Writer.Create(name)
 	if err != nil || !strings.HasPrefix(name, "xl/worksheets/") || !strings.HasSuffix(name, ".xml") {

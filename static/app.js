@@ -1,4 +1,16 @@
 // Masar works without JavaScript; this file only adds small comforts.
+// The page says that its script runs (the browser tests check the no-JS menu against it).
+document.documentElement.classList.add("js");
+// The header's menu (a <details> that needs no script): Escape closes it and puts the focus
+// back on its button.
+document.addEventListener("keydown", function (e) {
+  if (e.key !== "Escape") { return; }
+  var menu = document.querySelector("header details.menu[open]");
+  if (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
 document.addEventListener("DOMContentLoaded", function () {
   // Move focus to the first invalid field after a failed submission, so that screen-reader
   // and keyboard users land where the problem is.

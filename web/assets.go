@@ -28,6 +28,14 @@ type asset struct {
 	etag   string
 }
 
+// assetTypes are the content types of the static files that Go's table does not know.
+var assetTypes = map[string]string{
+	".woff2": "font/woff2",
+	".txt":   "text/plain; charset=utf-8",
+	".ico":   "image/x-icon",
+	".png":   "image/png",
+}
+
 func loadAssets() (*assets, error) {
 	a := &assets{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
 	err := fs.WalkDir(static.FS, ".", func(p string, d fs.DirEntry, err error) error {
@@ -38,18 +46,47 @@ func loadAssets() (*assets, error) {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		h := hex.EncodeToString(sum[:])[:10]
-		ext := path.Ext(p)
-		f := &asset{hashed: strings.TrimSuffix(p, ext) + "." + h + ext, body: b, etag: `"` + h + `"`, ctype: mime.TypeByExtension(ext)}
-		if f.ctype == "" {
-			f.ctype = "application/octet-stream"
-		}
-		a.byName[p] = f
-		a.byHashed[f.hashed] = f
+		a.add(p, b)
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	// The stylesheets name the fonts by their plain paths (url(fonts/x.woff2)); they are
+	// served naming the hashed files instead, so that the fonts are kept for a year too.
+	for name, f := range a.byName {
+		if path.Ext(name) != ".css" {
+			continue
+		}
+		css := string(f.body)
+		for other, g := range a.byName {
+			if strings.HasPrefix(other, "fonts/") {
+				css = strings.ReplaceAll(css, "url(\""+other+"\")", "url(\""+g.hashed+"\")")
+			}
+		}
+		if css != string(f.body) {
+			delete(a.byHashed, f.hashed)
+			a.add(name, []byte(css))
+		}
+	}
+	return a, nil
+}
+
+// add makes a static file of body, served as name and under its hashed name.
+func (a *assets) add(name string, body []byte) *asset {
+	sum := sha256.Sum256(body)
+	h := hex.EncodeToString(sum[:])[:10]
+	ext := path.Ext(name)
+	f := &asset{hashed: strings.TrimSuffix(name, ext) + "." + h + ext, body: body, etag: `"` + h + `"`, ctype: mime.TypeByExtension(ext)}
+	if t, ok := assetTypes[ext]; ok {
+		f.ctype = t
+	}
+	if f.ctype == "" {
+		f.ctype = "application/octet-stream"
+	}
+	a.byName[name] = f
+	a.byHashed[f.hashed] = f
+	return f
 }
 
 // url is the hashed URL of a static file, for templates.

@@ -93,6 +93,11 @@ func (c *client) do(req *http.Request) response {
 	if m := csrfRe.FindStringSubmatch(body); m != nil {
 		c.csrf = m[1]
 	}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		for _, fault := range markupFaults(body) {
+			c.t.Errorf("%s %s: %s", req.Method, req.URL, fault)
+		}
+	}
 	return response{Status: res.StatusCode, Body: body, Header: res.Header, Location: res.Header.Get("Location")}
 }
 
@@ -191,4 +196,32 @@ func drawnRightAnswers(t testing.TB, svc *courses.Service, officialID int64, co 
 		out[d.ID] = all[d.ID]
 	}
 	return out
+}
+
+var (
+	idAttr = regexp.MustCompile(`\sid="([^"]+)"`)
+	// An element whose role takes no name: a name given with aria-label is ignored (and
+	// the Nu checker refuses it).
+	namedGeneric = regexp.MustCompile(`<(span|div|p|i|b|em|strong|small)\b([^>]*)\saria-label="`)
+	roleAttr     = regexp.MustCompile(`\srole="`)
+)
+
+// markupFaults are what every page the tests fetch is checked for, whatever the test: ids
+// used twice (a label, an aria-describedby or a fragment then points at the wrong element)
+// and aria-label on an element without a role that takes a name.
+func markupFaults(body string) []string {
+	var faults []string
+	seen := map[string]bool{}
+	for _, m := range idAttr.FindAllStringSubmatch(body, -1) {
+		if seen[m[1]] {
+			faults = append(faults, fmt.Sprintf("id %q is used twice", m[1]))
+		}
+		seen[m[1]] = true
+	}
+	for _, m := range namedGeneric.FindAllStringSubmatch(body, -1) {
+		if !roleAttr.MatchString(m[2]) {
+			faults = append(faults, fmt.Sprintf("aria-label on a <%s> without a role: %s", m[1], strings.TrimSpace(m[0])))
+		}
+	}
+	return faults
 }

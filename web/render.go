@@ -143,6 +143,7 @@ type View struct {
 	cat       i18n.Catalogue
 	nav       []navLink
 	admin     []adminLink
+	identity  *identity
 	// mailHealth, on an admin page seen by an admin, says whether mail goes out.
 	mailHealth func() *mail.Health
 }
@@ -295,6 +296,7 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 	v.cat = h.cat
 	v.nav = h.nav
 	v.admin = h.admin
+	v.identity = h.site
 	v.Lang = lang(c)
 	v.Dir = i18n.Dir(v.Lang)
 	v.User = user(c)

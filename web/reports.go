@@ -76,8 +76,10 @@ type reportTable struct {
 	Columns         []reports.Column
 	Rows            [][]reports.Cell
 	Foot            []reports.Cell
+	FootNote        string
 	SVG             template.HTML // drawn by reports.ChartSVG, which escapes every text it writes
 	XLSX, CSV       string
+	CSVSemicolon    string // the same CSV with semicolons and decimal commas (French, Maghreb Excel)
 }
 
 func (h *handler) showReports(c *fiber.Ctx) error {
@@ -128,9 +130,10 @@ func (h *handler) showReports(c *fiber.Ctx) error {
 	for _, s := range secs {
 		rs := reportSection{ID: s.ID, Title: s.Title, KPIs: s.KPIs}
 		for _, t := range s.Tables {
-			rs.Tables = append(rs.Tables, reportTable{ID: t.ID, Title: t.Title, Note: t.Note, Columns: t.Columns,
+			csv := "/" + l + "/reports/" + t.ID + ".csv" + q
+			rs.Tables = append(rs.Tables, reportTable{ID: t.ID, Title: t.Title, Note: t.Note, FootNote: t.FootNote, Columns: t.Columns,
 				Rows: t.Cells(l), Foot: t.FootCells(l), SVG: template.HTML(h.Reports.ChartSVG(t, l)),
-				XLSX: "/" + l + "/reports/" + t.ID + ".xlsx" + q, CSV: "/" + l + "/reports/" + t.ID + ".csv" + q})
+				XLSX: "/" + l + "/reports/" + t.ID + ".xlsx" + q, CSV: csv, CSVSemicolon: csv + map[bool]string{true: "?", false: "&"}[q == ""] + "sep=semicolon"})
 		}
 		data.Sections = append(data.Sections, rs)
 	}
@@ -212,12 +215,20 @@ func (h *handler) downloadReportCSV(c *fiber.Ctx) error {
 		return err
 	}
 	t := tables[0]
+	format, suffix := reports.CSVComma, ""
+	switch c.Query("sep") {
+	case "", "comma":
+	case "semicolon":
+		format, suffix = reports.CSVSemicolon, "-semicolon"
+	default:
+		return problem.Fields{"sep": "reports.sep.invalid"}.Err()
+	}
 	var buf bytes.Buffer
-	if err := reports.WriteCSV(&buf, t.Columns, reports.RowsOf(t.Rows), t.Foot); err != nil {
+	if err := reports.WriteCSVAs(&buf, format, t.Columns, reports.RowsOf(t.Rows), t.Foot); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, reportFilename(t.ID, d.Filter, "csv")))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, reportFilename(t.ID+suffix, d.Filter, "csv")))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(buf.Bytes())
 }

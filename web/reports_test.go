@@ -523,7 +523,8 @@ func (f *reportFixture) testXLSX(t *testing.T) {
 	}
 	defer x.Close()
 	sheets := x.GetSheetList()
-	if len(sheets) != 2 || !strings.HasPrefix("الموظفون الحكوميون المسجَّلون حسب الدولة العضو والجنس", sheets[0]) ||
+	// The sheet has its short name, whole (not a title cut at 31 characters).
+	if len(sheets) != 2 || sheets[0] != "الموظفون حسب الدولة" ||
 		utf8.RuneCountInString(sheets[0]) > 31 || sheets[1] != "عن هذه الأرقام" {
 		t.Fatalf("sheets %q", sheets)
 	}
@@ -677,6 +678,29 @@ func (f *reportFixture) testCSV(t *testing.T) {
 	if r := f.staff.get("/ar/reports/all.csv"); r.Status != 404 {
 		t.Errorf("all.csv: %d", r.Status)
 	}
+	// The semicolon variant for French and Maghreb Excel: the same table, fields between
+	// semicolons, decimal commas, offered on the page in every language.
+	semi := f.staff.get("/fr/reports/courses.csv?sep=semicolon")
+	if semi.Status != 200 || !strings.Contains(semi.Header.Get("Content-Disposition"), "courses-semicolon") {
+		t.Fatalf("semicolon csv: %d %v", semi.Status, semi.Header)
+	}
+	sr := csv.NewReader(strings.NewReader(strings.TrimPrefix(semi.Body, "\ufeff")))
+	sr.Comma = ';'
+	srecs, err := sr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := srecs[len(srecs)-1]; len(srecs) != len(recs) || last[1] != "20" || last[3] != "90,0" || last[6] != "94,7" {
+		t.Errorf("semicolon totals %q (%d rows, comma file %d)", last, len(srecs), len(recs))
+	}
+	if r := f.staff.get("/ar/reports/courses.csv?sep=tab"); r.Status != 422 || !strings.Contains(r.Body, "sep") {
+		t.Errorf("unknown separator: %d %s", r.Status, r.Body)
+	}
+	for _, l := range []string{"ar", "en", "fr"} {
+		if page := f.staff.get("/" + l + "/reports"); !strings.Contains(page.Body, "/"+l+"/reports/courses.csv?sep=semicolon") {
+			t.Errorf("%s: the page offers no semicolon CSV", l)
+		}
+	}
 }
 
 func (f *reportFixture) testOpenData(t *testing.T) {
@@ -803,6 +827,14 @@ func (f *reportFixture) testOpenData(t *testing.T) {
 	}
 	if cat["@type"] != "dcat:Catalog" || cat["dct:license"].(map[string]any)["@id"] != reports.License {
 		t.Errorf("catalogue: %v", cat["@type"])
+	}
+	// Every class of the catalogue meets the DCAT-AP shapes (dcat_shapes_test.go), and its
+	// spatial coverage is the member states.
+	for _, fault := range checkDCATAP(cat, "catalogue") {
+		t.Error(fault)
+	}
+	if sp, _ := cat["dct:spatial"].([]any); len(sp) < 4 {
+		t.Errorf("spatial coverage %v", cat["dct:spatial"])
 	}
 	ds := cat["dcat:dataset"].([]any)
 	if len(ds) != 3 {

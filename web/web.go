@@ -69,7 +69,9 @@ type handler struct {
 	cat    i18n.Catalogue
 	views  views
 	assets *assets
-	pages  *pageCache
+	// site is the issuer and contact that the header, the footer and the manifest name.
+	site  *identity
+	pages *pageCache
 	// workshopGen counts workshop changes (on any instance), for the calendar's page cache.
 	workshopGen *cache.TopicState
 	log         *slog.Logger
@@ -97,6 +99,10 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	site, err := newIdentity(d.Config, as)
+	if err != nil {
+		return nil, err
+	}
 	v, err := parseViews(as)
 	if err != nil {
 		return nil, err
@@ -117,7 +123,7 @@ func New(d Deps) (*fiber.App, error) {
 			{navLink: navLink{Key: "cert.tpl.title", Href: "/admin/certificates/templates"}, roles: []string{officials.RoleStaff, officials.RoleAdmin}},
 			{navLink: navLink{Key: "admin.workshops.title", Href: "/admin/workshops"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}},
 			{navLink: navLink{Key: "reports.title", Href: "/reports"}, roles: []string{officials.RoleStaff, officials.RoleAdmin, officials.RoleFocalPoint}}},
-		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, pages: newPageCache(d.Bus, 64<<20), workshopGen: d.Bus.Topic(cache.Workshops),
+		Deps: d, cfg: d.Config, cat: cat, views: v, log: d.Log, assets: as, site: site, pages: newPageCache(d.Bus, 64<<20), workshopGen: d.Bus.Topic(cache.Workshops),
 		loginIP: newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
 		// Reset mails per address, so that nobody's mailbox can be flooded.
 		resetAcc:   newLimiter(10, 15*time.Minute),
@@ -158,6 +164,7 @@ func New(d Deps) (*fiber.App, error) {
 
 	app.Get("/healthz", h.healthz)
 	app.Get("/robots.txt", serveRobots)
+	app.Get("/favicon.ico", h.serveFavicon)
 	app.Get("/static/*", h.assets.serve)
 	app.Get("/", h.negotiateLanguage)
 	app.Get("/content/:slug/images/*", h.serveCourseImage)
@@ -228,6 +235,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	h.reportRoutes(g)
 	h.searchRoutes(g)
 	h.erasureRoutes(g)
+	h.siteRoutes(g)
 	adm.Get("/countries", h.requireRole(officials.RoleAdmin), h.listCountries)
 	adm.Post("/countries/:iso", h.requireRole(officials.RoleAdmin), h.saveCountry)
 }
