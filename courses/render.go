@@ -220,11 +220,11 @@ func (n *calloutNode) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Kind": n.kind}, nil)
 }
 
-// tableLabels name a lesson's tables («Table 2») for the scrolling region that holds each.
+// tableLabels name a lesson's tables («Table 2») for the scrolling group that holds each.
 var tableLabels = map[string]string{"ar": "جدول", "en": "Table", "fr": "Tableau"}
 
 // tableWrapNode holds a table so that it scrolls sideways on narrow screens: a focusable
-// region, named after the table's number, that keyboard users can scroll with the arrows.
+// group (as the other scrolling tables of the site), named after the table's number, that keyboard users can scroll with the arrows.
 type tableWrapNode struct {
 	ast.BaseBlock
 	label string
@@ -512,7 +512,7 @@ func renderCallout(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.W
 
 func renderTableWrap(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0" role="region" aria-label="` +
+		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0" role="group" aria-label="` +
 			html.EscapeString(n.(*tableWrapNode).label) + `">` + "\n")
 	} else {
 		_, _ = w.WriteString("</div>\n")

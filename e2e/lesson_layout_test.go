@@ -128,7 +128,7 @@ func TestBrowserLessonLayout(t *testing.T) {
 				t.Fatalf("%s: no table", lesson)
 			}
 			for i, tb := range tables {
-				if tb[0] != true || tb[1] != float64(0) || tb[2] != "region" || tb[3] == nil || tb[3] == "" {
+				if tb[0] != true || tb[1] != float64(0) || tb[2] != "group" || tb[3] == nil || tb[3] == "" {
 					t.Errorf("%s: table %d: scrolls=%v tabindex=%v role=%v name=%v", lesson, i+1, tb[0], tb[1], tb[2], tb[3])
 				}
 			}

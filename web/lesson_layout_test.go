@@ -146,19 +146,19 @@ func TestLessonOutlineShowsTheLearnersProgress(t *testing.T) {
 	}
 }
 
-// TestLessonTablesAreNamedRegions: each table of a lesson sits in a region that a keyboard
+// TestLessonTablesAreNamedRegions: each table of a lesson sits in a group that a keyboard
 // reaches (so that it can be scrolled on a phone) and that a screen reader names in the
-// lesson's language; so do the wide tables of the quiz and workshop pages.
+// lesson's language.
 func TestLessonTablesAreNamedRegions(t *testing.T) {
 	p := newPlatform(t)
 	c := newClient(t, p)
 	for lang, name := range map[string]string{"ar": "جدول 1", "en": "Table 1", "fr": "Tableau 1"} {
 		b := c.get("/" + lang + "/courses/" + frameworkCourse + "/03-six-strategic-objectives").Body
-		want := `<div class="table-wrap" tabindex="0" role="region" aria-label="` + name + `">`
+		want := `<div class="table-wrap" tabindex="0" role="group" aria-label="` + name + `">`
 		if !strings.Contains(b, want) {
 			t.Errorf("%s: no %s", lang, want)
 		}
-		if n, m := strings.Count(b, "<table>"), strings.Count(b, `class="table-wrap" tabindex="0" role="region"`); n == 0 || n != m {
+		if n, m := strings.Count(b, "<table>"), strings.Count(b, `class="table-wrap" tabindex="0" role="group"`); n == 0 || n != m {
 			t.Errorf("%s: %d tables, %d named regions", lang, n, m)
 		}
 	}
