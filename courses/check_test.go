@@ -43,6 +43,8 @@ func TestCheckFindsEachMistakeAtItsLine(t *testing.T) {
 		"27-bad-minutes/01-only.en.md:3: minutes 0",
 		"28-quiz-yaml-syntax/quiz.yaml:4: YAML syntax error",
 		"29-unknown-callout/01-only.en.md:8: unknown callout [!DANGER]",
+		"30-svg-no-title/01-only.en.md:8: image images/figure.svg: the SVG needs a <title>",
+		`31-svg-wrong-language/01-only.en.md:8: image images/phases.fr.svg: the figure is in "fr" but the lesson is in "en"`,
 	}
 	got := courses.Check(os.DirFS("testdata/broken"))
 	used := make([]bool, len(got))

@@ -117,6 +117,10 @@ func plainText(doc ast.Node, src []byte) (string, int) {
 			notesAt = b.Len()
 		}
 		switch n := n.(type) {
+		case *ast.Image:
+			// A figure's alt text retells what the lesson says beside it: counting it would
+			// lengthen the reading time and weigh the figure's words twice in search.
+			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			if entering {
 				b.Write(n.Value(src))
@@ -223,8 +227,15 @@ func (n *calloutNode) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Kind": n.kind}, nil)
 }
 
-// tableWrapNode holds a table so that it scrolls sideways on narrow screens.
-type tableWrapNode struct{ ast.BaseBlock }
+// tableLabels name a lesson's tables («Table 2») for the scrolling group that holds each.
+var tableLabels = map[string]string{"ar": "جدول", "en": "Table", "fr": "Tableau"}
+
+// tableWrapNode holds a table so that it scrolls sideways on narrow screens: a focusable
+// group (as the other scrolling tables of the site), named after the table's number, that keyboard users can scroll with the arrows.
+type tableWrapNode struct {
+	ast.BaseBlock
+	label string
+}
 
 func (n *tableWrapNode) Kind() ast.NodeKind { return kindTableWrap }
 
@@ -273,8 +284,12 @@ func (lessonTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	for _, q := range quotes {
 		j.callout(q, src)
 	}
-	for _, t := range tables {
-		w := &tableWrapNode{}
+	word := tableLabels[j.contentLang]
+	if word == "" {
+		word = tableLabels["en"]
+	}
+	for i, t := range tables {
+		w := &tableWrapNode{label: word + " " + strconv.Itoa(i+1)}
 		t.Parent().ReplaceChild(t.Parent(), t, w)
 		w.AppendChild(w, t)
 	}
@@ -389,8 +404,54 @@ func (j *renderJob) image(img *ast.Image, src []byte) {
 	}
 	if !j.exists(name) {
 		j.problem(img.Pos(), "image %s not found in %s/images/", dest, j.dir)
+	} else if strings.EqualFold(path.Ext(name), ".svg") {
+		j.checkSVG(img.Pos(), dest, name)
 	}
 	img.Destination = []byte(j.imageURL(name, ""))
+}
+
+// maxSVGBytes keeps a lesson's figures light: an SVG diagram with its text as text fits well
+// below this.
+const maxSVGBytes = 64 << 10
+
+var (
+	svgRootRe  = regexp.MustCompile(`(?s)<svg\b[^>]*>`)
+	svgLangRe  = regexp.MustCompile(`\slang="([^"]*)"`)
+	svgTitleRe = regexp.MustCompile(`(?s)<title\b[^>]*>\s*[^<\s][^<]*</title>`)
+)
+
+// checkSVG reports an SVG figure that a screen reader could not name when it is inlined (no
+// role="img" or no <title>), one written in another language than the lesson (a lang on its
+// root that differs), one with scripts, and one too heavy for a phone.
+func (j *renderJob) checkSVG(pos int, dest, name string) {
+	if !j.report {
+		return
+	}
+	b, err := fs.ReadFile(j.fsys, path.Join(j.dir, "images", name))
+	if err != nil {
+		j.problem(pos, "image %s: %v", dest, err)
+		return
+	}
+	if len(b) > maxSVGBytes {
+		j.problem(pos, "image %s: %d KB; keep an SVG figure under %d KB", dest, len(b)>>10, maxSVGBytes>>10)
+	}
+	root := svgRootRe.Find(b)
+	if root == nil {
+		j.problem(pos, "image %s: no <svg> element", dest)
+		return
+	}
+	if !bytes.Contains(root, []byte(`role="img"`)) {
+		j.problem(pos, `image %s: the <svg> element needs role="img"`, dest)
+	}
+	if !svgTitleRe.Match(b) {
+		j.problem(pos, "image %s: the SVG needs a <title> naming the figure", dest)
+	}
+	if m := svgLangRe.FindSubmatch(root); m != nil && string(m[1]) != j.contentLang {
+		j.problem(pos, "image %s: the figure is in %q but the lesson is in %q", dest, m[1], j.contentLang)
+	}
+	if bytes.Contains(bytes.ToLower(b), []byte("<script")) {
+		j.problem(pos, "image %s: scripts are not allowed in a figure", dest)
+	}
 }
 
 // callout turns a blockquote whose first line is [!KIND] into a callout node.
@@ -456,9 +517,10 @@ func renderCallout(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.W
 	return ast.WalkContinue, nil
 }
 
-func renderTableWrap(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
+func renderTableWrap(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0">` + "\n")
+		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0" role="group" aria-label="` +
+			html.EscapeString(n.(*tableWrapNode).label) + `">` + "\n")
 	} else {
 		_, _ = w.WriteString("</div>\n")
 	}

@@ -125,6 +125,11 @@ func TestRenderArabicLesson(t *testing.T) {
 		if !regexp.MustCompile(`<div class="table-wrap"[^>]*>\s*<table>`).MatchString(html) {
 			t.Errorf("table not wrapped:\n%s", html)
 		}
+		// A keyboard user can reach the scrolling region, and a screen reader names it in the
+		// lesson's language.
+		if !strings.Contains(html, `<div class="table-wrap" tabindex="0" role="group" aria-label="جدول 1">`) {
+			t.Errorf("the table's region is not focusable and named in Arabic:\n%s", html)
+		}
 		if !strings.Contains(html, "<td>الاكتمال</td>") {
 			t.Errorf("table cells missing")
 		}
@@ -247,6 +252,11 @@ func TestFixtureCatalogue(t *testing.T) {
 	v, _ := c.Lesson("01-intro", "ar")
 	if !strings.Contains(string(v.HTML), `src="/content/fixture-course/images/diagram.png" alt="رسم توضيحي للمراحل"`) {
 		t.Errorf("image not rewritten:\n%s", v.HTML)
+	}
+	// The alt text is for those who cannot see the figure; it adds no reading time and no
+	// search weight to the lesson whose text it retells.
+	if strings.Contains(v.Text, "رسم توضيحي") {
+		t.Errorf("the image's alt text is counted in the lesson's text: %q", v.Text)
 	}
 	last, _ := c.Lesson("03-last", "ar")
 	m := regexp.MustCompile(`<a href="([^"]+)">المقدمة</a>`).FindStringSubmatch(string(last.HTML))

@@ -213,6 +213,34 @@ type lessonData struct {
 	Progress *courses.Progress
 	// Wait is the minutes left before the lesson can be marked done (0: it can be now).
 	Wait int
+	// Outline is the course's lessons beside the text, in course order.
+	Outline []outlineItem
+}
+
+// outlineItem is one lesson of the course outline on a lesson page. Done is only
+// meaningful when the page shows a learner's progress.
+type outlineItem struct {
+	Lesson  *courses.Lesson
+	Title   string
+	Lang    string // the language the title is written in (a fallback may differ from the page)
+	Dir     string
+	Current bool
+	Done    bool
+}
+
+// lessonOutline lists the course's lessons for a reader of lang, marking the current one and,
+// for an enrolled learner, the ones done.
+func lessonOutline(co *courses.Course, current, lang string, p *courses.Progress) []outlineItem {
+	items := make([]outlineItem, 0, len(co.Lessons))
+	for _, l := range co.Lessons {
+		it := outlineItem{Lesson: l, Title: l.Slug, Lang: lang, Dir: "ltr", Current: l.Slug == current}
+		if v, _ := l.View(lang); v != nil {
+			it.Title, it.Lang, it.Dir = v.Title, v.Lang, v.Dir()
+		}
+		it.Done = p != nil && p.Enrolled && p.IsDone(l.Slug)
+		items = append(items, it)
+	}
+	return items
 }
 
 func (h *handler) showLesson(c *fiber.Ctx) error {
@@ -243,7 +271,7 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 			return err
 		}
 		wait = h.readWait(progress, co, l)
-		variant = lessonVariant(progress, l.Slug) + "w" + strconv.Itoa(wait)
+		variant = lessonVariant(co, progress, l.Slug) + "w" + strconv.Itoa(wait)
 		if h.pages.servePersonal(c, gen, variant, func() string { return h.csrfToken(c) }) {
 			return nil
 		}
@@ -252,6 +280,7 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 	lv, fellBack := l.View(v.Lang)
 	d := lessonData{Course: co, Lesson: l, View: lv, FellBack: fellBack, Progress: progress, Wait: wait}
 	d.Prev, d.Next = co.Neighbours(l.Slug)
+	d.Outline = lessonOutline(co, l.Slug, v.Lang, progress)
 	v.Title = lv.Title + " · " + co.TitleIn(v.Lang)
 	v.Data = d
 	v.Cacheable = true
@@ -261,12 +290,24 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 }
 
 // lessonVariant names what a lesson page shows of the reader's progress: whether they are
-// enrolled, the percent done and whether this lesson is done.
-func lessonVariant(p *courses.Progress, lesson string) string {
-	b := make([]byte, 0, 8)
+// enrolled, the percent done, whether this lesson is done, and (for the course outline) which
+// lessons are done and whether the quiz is passed.
+func lessonVariant(co *courses.Course, p *courses.Progress, lesson string) string {
+	b := make([]byte, 0, 16+len(co.Lessons))
 	if p.Enrolled {
 		b = append(b, 'e')
 		b = strconv.AppendInt(b, int64(p.Percent), 10)
+		b = append(b, ':')
+		for _, l := range co.Lessons {
+			if p.IsDone(l.Slug) {
+				b = append(b, '1')
+			} else {
+				b = append(b, '0')
+			}
+		}
+		if p.Passed {
+			b = append(b, 'p')
+		}
 	}
 	if p.IsDone(lesson) {
 		b = append(b, 'd')
@@ -374,7 +415,7 @@ func (h *handler) serveCourseImage(c *fiber.Ctx) error {
 	if strings.HasPrefix(name, "..") || strings.HasPrefix(name, "/") {
 		return problem.NotFound
 	}
-	f, err := h.Library.Catalogue().OpenImage(c.Params("slug"), "images/"+name)
+	f, err := h.Library.Catalogue().OpenImage(c.Params("slug"), name)
 	if err != nil {
 		return problem.NotFound
 	}
