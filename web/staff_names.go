@@ -1,0 +1,80 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/workshops"
+)
+
+// ActionName is an audit action's name in the page's language ("Workshop created" for
+// "workshop.create"); the code itself only for a code the catalogue does not know, which
+// a test of the audit package rules out for every code the platform writes.
+func (v *View) ActionName(code string) string {
+	if k := audit.NameKey(code); v.cat.Has(v.Lang, k) {
+		return v.T(k)
+	}
+	return code
+}
+
+// SubjectName is what an audit entry is about, in the page's language: «الورشة 12» for
+// "workshop:12"; the subject as written when its kind has no name.
+func (v *View) SubjectName(subject string) string {
+	kind, id, ok := strings.Cut(subject, ":")
+	if !ok {
+		// A subject without an id ("issuer key") is named as a whole.
+		if k := "audit.subject." + strings.ReplaceAll(subject, " ", "_"); v.cat.Has(v.Lang, k) {
+			return v.T(k)
+		}
+		return subject
+	}
+	if kind == "country" {
+		id = v.CountryName(id)
+	}
+	if k := "audit.subject." + kind; v.cat.Has(v.Lang, k) {
+		return v.T(k, "id", id)
+	}
+	return subject
+}
+
+// ZoneName names the IANA zone tz in the page's language by its city or country, with its
+// offset now: «توقيت عمّان (UTC+3)», "Amman time (UTC+3)"; never the raw id.
+func (v *View) ZoneName(tz string) string {
+	now := v.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return workshops.ZoneLabel(v.Lang, tz, now)
+}
+
+// CountryName is the name of the state with ISO code iso in the page's language; the code
+// itself for a code not in the list (a state since removed from it) or when the list cannot
+// be read.
+func (v *View) CountryName(iso string) string {
+	if v.countries == nil || iso == "" {
+		return iso
+	}
+	for _, c := range v.countries() {
+		if c.ISO == iso {
+			return c.Name(v.Lang)
+		}
+	}
+	return iso
+}
+
+// viewerLocation is the zone the viewer reads times in: their country's zone from their
+// profile; nil (UTC) for a visitor, or an account without a country.
+func (v *View) viewerLocation() *time.Location {
+	if v.User == nil || v.User.Country == "" || v.countries == nil {
+		return nil
+	}
+	for _, c := range v.countries() {
+		if c.ISO == v.User.Country {
+			if loc, err := time.LoadLocation(c.Timezone); err == nil {
+				return loc
+			}
+		}
+	}
+	return nil
+}
