@@ -105,7 +105,9 @@ func TestStaffPagesInArabicLeakNoCodes(t *testing.T) {
 					t.Errorf("%s: a cell shows the code %q instead of a name", where, cell)
 				}
 			}
-			for _, k := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '(' || r == ')' || r == '،' || r == ',' }) {
+			for _, k := range strings.FieldsFunc(text, func(r rune) bool {
+				return r == ' ' || r == '\n' || r == '\t' || r == '(' || r == ')' || r == '،' || r == ','
+			}) {
 				if actions[k] {
 					t.Errorf("%s: shows the audit action code %q", where, k)
 				}
