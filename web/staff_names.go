@@ -1,10 +1,13 @@
 package web
 
 import (
+	"html/template"
 	"strings"
 	"time"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -77,4 +80,65 @@ func (v *View) viewerLocation() *time.Location {
 		}
 	}
 	return nil
+}
+
+// langAttrs are the lang and dir attributes of a text written in lang, for an element of a
+// page in another language; "" when lang is the page's own (or unknown).
+func (v *View) langAttrs(lang string) template.HTMLAttr {
+	if lang == "" || lang == v.Lang || !i18n.Supported(lang) {
+		return ""
+	}
+	return template.HTMLAttr(` lang="` + lang + `" dir="` + i18n.Dir(lang) + `"`)
+}
+
+// textLang is the language of text among the translations m: the page's own when m has it
+// in that language, else the first language whose translation it is; "" when none.
+func (v *View) textLang(m map[string]string, text string) string {
+	if text == "" || m[v.Lang] == text {
+		return v.Lang
+	}
+	for _, l := range i18n.Langs {
+		if m[l] == text {
+			return l
+		}
+	}
+	return ""
+}
+
+// LangOf gives an element showing text — one of the translations m, picked for the page with
+// a fallback — the lang and dir of the language it is written in when that is not the
+// page's: <h2{{$.LangOf $c.Title ($c.TitleIn $.Lang)}}>. Nothing when it is the page's.
+func (v *View) LangOf(m map[string]string, text string) template.HTMLAttr {
+	return v.langAttrs(v.textLang(m, text))
+}
+
+// LangOrAuto is LangOf for an element that otherwise takes its direction from its text
+// (dir="auto", for titles typed by staff).
+func (v *View) LangOrAuto(m map[string]string, text string) template.HTMLAttr {
+	if a := v.LangOf(m, text); a != "" {
+		return a
+	}
+	return ` dir="auto"`
+}
+
+// OutcomesLang is LangOf for a course's learning outcomes, which fall back as a whole.
+func (v *View) OutcomesLang(c *courses.Course) template.HTMLAttr {
+	if len(c.Outcomes[v.Lang]) > 0 {
+		return ""
+	}
+	for _, l := range courses.Languages {
+		if len(c.Outcomes[l]) > 0 {
+			return v.langAttrs(l)
+		}
+	}
+	return ""
+}
+
+// LessonLang is LangOf for a lesson's title: the language of the version a reader of the
+// page is shown.
+func (v *View) LessonLang(l *courses.Lesson) template.HTMLAttr {
+	if lv, _ := l.View(v.Lang); lv != nil {
+		return v.langAttrs(lv.Lang)
+	}
+	return ""
 }
