@@ -142,3 +142,53 @@ func (v *View) LessonLang(l *courses.Lesson) template.HTMLAttr {
 	}
 	return ""
 }
+
+// AuditField names the field an audit entry changed, in the page's language: the workshop
+// form's label for a workshop's field, the account form's for an account's, else the audit
+// log's own names; the field as recorded when none has a name.
+func (v *View) AuditField(action, field string) string {
+	kind, _, _ := strings.Cut(action, ".")
+	keys := []string{"audit.field." + field, "field." + field}
+	if kind == "workshop" {
+		keys = append([]string{"admin.workshops." + field}, keys...)
+	}
+	for _, k := range keys {
+		if v.cat.Has(v.Lang, k) {
+			return v.T(k)
+		}
+	}
+	return field
+}
+
+// AuditValue is a value an audit entry records (a status, a role), named in the page's
+// language when it is one of the platform's codes; anything else (what people typed) as
+// recorded.
+func (v *View) AuditValue(action, field, value string) string {
+	if value == "" {
+		return ""
+	}
+	kind, _, _ := strings.Cut(action, ".")
+	var keys []string
+	switch {
+	case field == "role":
+		keys = []string{"role." + value}
+	case field == "status" && kind == "workshop":
+		keys = []string{"workshops.state." + value}
+	case field == "status" && kind == "registration":
+		keys = []string{"workshops.status." + value}
+	case field == "status" && kind == "outbox":
+		keys = []string{"outbox.status." + value}
+	case field == "status":
+		keys = []string{"advisory.status." + value}
+	case kind == "attendance":
+		keys = []string{"audit.value." + value}
+	case field == "member":
+		keys = []string{"audit.value.member." + value}
+	}
+	for _, k := range keys {
+		if v.cat.Has(v.Lang, k) {
+			return v.T(k)
+		}
+	}
+	return value
+}
