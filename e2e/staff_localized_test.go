@@ -33,8 +33,8 @@ func TestBrowserArabicValidationAndStaffPages(t *testing.T) {
 	}
 	s.confirm(t, a.ID)
 	w, err := s.p.Workshops.Create(bg, audit.Actor{ID: a.ID, Email: a.Email}, workshops.Input{
-		Title:       map[string]string{"ar": "ورشة بوابات البيانات المفتوحة", "en": "Open data portals workshop"},
-		Kind:        workshops.KindRegional, Phases: []int{1}, HostCountry: "JO", City: "عمّان", StartDate: "2027-03-14", EndDate: "2027-03-15",
+		Title: map[string]string{"ar": "ورشة بوابات البيانات المفتوحة", "en": "Open data portals workshop"},
+		Kind:  workshops.KindRegional, Phases: []int{1}, HostCountry: "JO", City: "عمّان", StartDate: "2027-03-14", EndDate: "2027-03-15",
 		Languages: []string{"ar", "en"}, Capacity: 30,
 		Sessions: []workshops.SessionInput{{StartsAt: "2027-03-14T09:00", EndsAt: "2027-03-14T10:30", Title: map[string]string{"ar": "الافتتاح", "en": "Opening"}}},
 	})
