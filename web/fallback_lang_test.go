@@ -122,6 +122,12 @@ func TestFallbackTextsCarryTheirLanguage(t *testing.T) {
 		t.Error("lesson page: the Arabic lesson is not marked as Arabic")
 	}
 
+	// Search results from another language than the page's.
+	r = c.get("/fr/search?q=" + url.QueryEscape("open data"))
+	if r.Status != 200 || !regexp.MustCompile(`<h2 lang="en" dir="ltr"><a href="/en/courses/fixture-course/`).MatchString(r.Body) {
+		t.Errorf("search: an English result on a French page is not marked as English: %d", r.Status)
+	}
+
 	// A workshop with a title in Arabic and English, a description in Arabic only, and an
 	// English-only agenda item.
 	_, tok := person(t, p, "staff@masar.test", officials.RoleStaff, "")
