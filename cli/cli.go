@@ -10,10 +10,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"sort"
 	"strings"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/problem"
@@ -35,7 +38,7 @@ func ExitCode(err error) int {
 
 const usage = `usage:
   masar [serve] [--addr :8080] [--data ./masar-data] [--base-url URL] [--content DIR]
-  masar admin create --email E --role ROLE     (password read from stdin)
+  masar admin create --email E --role ROLE [--country ISO] [--lang ar|en|fr]  (password read from stdin)
   masar token create --email E [--name NAME]   (prints an API bearer token)
   masar token revoke                           (token read from stdin)
   masar content check [DIR]
@@ -157,11 +160,13 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 }
 
 func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) (err error) {
-	var email, role, name string
+	var email, role, name, country, lang string
 	c, _, err := open(ctx, "admin create", args, log, func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "e-mail of the account")
 		fs.StringVar(&role, "role", officials.RoleAdmin, "role: official, focal_point, trainer, staff, admin")
 		fs.StringVar(&name, "name", "", "name in Latin script")
+		fs.StringVar(&country, "country", "", "member state (ISO code, e.g. JO); required for a focal point")
+		fs.StringVar(&lang, "lang", terminalLang(), "language of the messages: ar, en or fr (default from LANG)")
 	})
 	if err != nil {
 		return err
@@ -169,6 +174,9 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	defer closeCommand(c, &err)
 	if email == "" {
 		return usageError{"admin create: --email is required"}
+	}
+	if !i18n.Supported(lang) {
+		return usageError{"admin create: --lang is ar, en or fr"}
 	}
 	password, err := readLine(stdin)
 	if err != nil {
@@ -178,10 +186,15 @@ func adminCreate(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		name = "Programme staff"
 	}
 	in := officials.Input{Email: email, Password: password, NameAr: "فريق البرنامج", NameLatin: name, JobTitle: "Programme staff",
-		Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar"}
+		Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar", Country: country}
+	// The member states are seeded at a server's first start; an account made before it names
+	// one all the same (seeding adds what is missing and changes nothing an admin set).
+	if err := officials.SeedCountries(ctx, c.DB); err != nil {
+		return err
+	}
 	o, err := c.Officials().Create(ctx, audit.Actor{Email: "command line"}, in, role)
 	if err != nil {
-		return explain(err)
+		return explain(err, lang)
 	}
 	fmt.Fprintf(stdout, "created %s account %d for %s\n", o.Role, o.ID, o.Email)
 	return nil
@@ -241,17 +254,48 @@ func readLine(r io.Reader) (string, error) {
 	return strings.TrimRight(s.Text(), "\r\n"), nil
 }
 
-// explain spells out a validation problem for the terminal.
-func explain(err error) error {
+// explain spells out a validation problem for the terminal in lang: each field by its
+// label, with its message from the catalogue (never the raw key).
+func explain(err error, lang string) error {
 	p, ok := problem.As(err)
-	if !ok || len(p.Fields) == 0 {
+	if !ok {
 		return err
 	}
-	var parts []string
-	for f, k := range p.Fields {
-		parts = append(parts, f+": "+k)
+	cat := i18n.MustLoad()
+	if len(p.Fields) == 0 {
+		if p.Key == "" || !cat.Has(lang, p.Key) {
+			return err
+		}
+		return errors.New(cat.T(lang, p.Key, p.Args...))
 	}
-	return fmt.Errorf("invalid input: %s", strings.Join(parts, "; "))
+	fields := make([]string, 0, len(p.Fields))
+	for f := range p.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	var parts []string
+	for _, f := range fields {
+		label := f
+		if cat.Has(lang, "field."+f) {
+			label = cat.T(lang, "field."+f)
+		}
+		parts = append(parts, label+": "+cat.T(lang, p.Fields[f], p.Args...))
+	}
+	return fmt.Errorf("%s: %s", cat.T(lang, "cli.invalid_input"), strings.Join(parts, "; "))
+}
+
+// terminalLang is the interface language the terminal's locale asks for (LC_ALL, LC_MESSAGES,
+// LANG: "ar_JO.UTF-8" → ar, "fr_TN" → fr), English otherwise.
+func terminalLang() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if s := os.Getenv(v); s != "" {
+			if l := strings.ToLower(s); len(l) >= 2 && i18n.Supported(l[:2]) {
+				return l[:2]
+			}
+			return "en"
+		}
+	}
+	return "en"
 }
 
 // closeCommand closes what a command opened and reports a failure to close unless the

@@ -222,8 +222,8 @@ func TestAdminCreateTokenAndBackup(t *testing.T) {
 		t.Errorf("admin create: %s", out.String())
 	}
 	out.Reset()
-	err := Run(ctx, []string{"admin", "create", "--email", "bad", "--role", "staff"}, strings.NewReader("a long staff password\n"), &out, log)
-	if err == nil || !strings.Contains(err.Error(), "email") {
+	err := Run(ctx, []string{"admin", "create", "--email", "bad", "--role", "staff", "--lang", "en"}, strings.NewReader("a long staff password\n"), &out, log)
+	if err == nil || !strings.Contains(err.Error(), "E-mail: Enter a valid e-mail address") {
 		t.Errorf("invalid e-mail accepted: %v", err)
 	}
 	out.Reset()

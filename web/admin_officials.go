@@ -59,7 +59,7 @@ func (v *View) OfficialRows(items []*officials.Official) template.HTML {
 		b.WriteString("</td><td dir=\"auto\">")
 		b.WriteString(esc(o.Organisation))
 		b.WriteString("</td><td>")
-		b.WriteString(esc(o.Country))
+		b.WriteString(esc(v.CountryName(o.Country)))
 		b.WriteString("</td><td>")
 		b.WriteString(esc(v.T("role." + o.Role)))
 		b.WriteString("</td></tr>")

@@ -226,7 +226,7 @@ func TestPersonalDataIsComplete(t *testing.T) {
 	}
 	page := html.UnescapeString(r.Body)
 	for _, s := range []string{motivation, comment, "policy-draft.pdf", "Portal sync script", resetSubject, "/reset/…",
-		"registration.nominate", certs[0].Display(), "ورشة الشفافية المالية", "ورشة المشاركة المدنية", "البيانات الحكومية المفتوحة",
+		"ترشيح مشارك", certs[0].Display(), "ورشة الشفافية المالية", "ورشة المشاركة المدنية", "البيانات الحكومية المفتوحة",
 		"محاولات الاختبار", "جلسات الدخول المفتوحة", "الرسائل الإلكترونية المرسلة إليك", `href="/ar/me/export"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("the page lacks %q", s)

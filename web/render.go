@@ -18,6 +18,7 @@ import (
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/workshops"
 )
 
 //go:embed templates/*.html
@@ -146,6 +147,8 @@ type View struct {
 	identity  *identity
 	// mailHealth, on an admin page seen by an admin, says whether mail goes out.
 	mailHealth func() *mail.Health
+	// countries lists the states (read once per page, from memory), for their names and zones.
+	countries func() []officials.Country
 }
 
 // MailAlert is the state of mail delivery when admins must hear of it (failing for an
@@ -229,12 +232,27 @@ func (v *View) Date(t time.Time) string {
 	return i18n.FormatDate(v.Lang, t)
 }
 
-// DateTime formats a time with minutes, in UTC unless another zone is attached.
+// DateTime formats an instant with minutes in the viewer's zone — their country's, from
+// their profile — named by its city and offset: "4 December 2026, 16:30 Amman time (UTC+3)";
+// in UTC, said so, for a visitor or an account without a country.
 func (v *View) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return i18n.FormatDate(v.Lang, t) + " " + t.Format("15:04") + " " + t.Format("MST")
+	sep := ", "
+	switch v.Lang {
+	case "ar":
+		sep = "، "
+	case "fr":
+		sep = " à "
+	}
+	loc := v.viewerLocation()
+	if loc == nil {
+		t = t.UTC()
+		return i18n.FormatDate(v.Lang, t) + sep + t.Format("15:04") + " (" + workshops.Isolate(v.Lang, "UTC") + ")"
+	}
+	t = t.In(loc)
+	return i18n.FormatDate(v.Lang, t) + sep + t.Format("15:04") + " " + workshops.ZoneLabel(v.Lang, loc.String(), t)
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -305,6 +323,21 @@ func (h *handler) fillView(c *fiber.Ctx, v *View) {
 	v.NoIndex, _ = c.Locals(keyNoIndex).(bool)
 	v.BaseURL = h.cfg.BaseURL
 	v.Now = time.Now()
+	if h.Officials != nil {
+		ctx := c.UserContext()
+		var list []officials.Country
+		read := false
+		v.countries = func() []officials.Country {
+			if !read {
+				read = true
+				var err error
+				if list, err = h.Officials.Countries(ctx, false); err != nil && ctx.Err() == nil {
+					h.log.Error("countries for a page", "err", err)
+				}
+			}
+			return list
+		}
+	}
 	p := string(c.Request().URI().PathOriginal())
 	if len(p) >= 3 && i18n.Supported(p[1:3]) {
 		p = p[3:]

@@ -135,7 +135,10 @@ func (h *handler) workshopFormData(ctx context.Context, w *workshops.Workshop, i
 			d.Timezones = append(d.Timezones, co.Timezone)
 		}
 	}
-	slices.Sort(d.Timezones)
+	// In the order of their names in the page's language, as the picker shows them.
+	slices.SortFunc(d.Timezones, func(a, b string) int {
+		return strings.Compare(workshops.ZoneName(l, a), workshops.ZoneName(l, b))
+	})
 	for i, se := range in.Sessions {
 		d.Sessions = append(d.Sessions, h.agendaRow(i, se, errs, l))
 	}

@@ -336,10 +336,10 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 	}
 	d.OpenNow = w.RegistrationOpenAt(now)
 	if w.RegistrationOpens != nil {
-		d.Opens = workshops.FormatDateTime(l, *w.RegistrationOpens, hostLoc)
+		d.Opens = h.hostAndViewerTime(l, *w.RegistrationOpens, hostLoc, viewer)
 	}
 	if w.RegistrationCloses != nil {
-		d.Closes = workshops.FormatDateTime(l, *w.RegistrationCloses, hostLoc)
+		d.Closes = h.hostAndViewerTime(l, *w.RegistrationCloses, hostLoc, viewer)
 	}
 	d.ShowSeats = w.Status == workshops.StatusPublished
 	if u != nil {
@@ -352,7 +352,7 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 				d.MineStatus = h.cat.T(l, "workshops.ticket.workshop_cancelled")
 			}
 			if r.OfferExpiresAt != nil {
-				d.OfferDeadline = workshops.FormatDateTime(l, *r.OfferExpiresAt, hostLoc)
+				d.OfferDeadline = h.hostAndViewerTime(l, *r.OfferExpiresAt, hostLoc, viewer)
 			}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
@@ -379,6 +379,17 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		}
 	}
 	return h.render(c, status, "workshop", v)
+}
+
+// hostAndViewerTime writes an instant of a workshop in the host's zone and, when the viewer
+// reads another clock (viewer not nil), in theirs beside it: "12 March 2026, 17:00 (UTC+3) —
+// your time: 12 March 2026, 16:00 (UTC+2)".
+func (h *handler) hostAndViewerTime(l string, t time.Time, host, viewer *time.Location) string {
+	s := workshops.FormatDateTime(l, t, host)
+	if viewer == nil || workshops.SameOffset(t, host, viewer) {
+		return s
+	}
+	return s + " — " + h.cat.T(l, "workshops.your_time", "time", workshops.FormatDateTime(l, t, viewer))
 }
 
 // zoneTitle names zone tz in l for the note above the agenda: «توقيت بيروت», "Beirut time";
