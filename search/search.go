@@ -265,6 +265,17 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	if err != nil {
 		return nil, err
 	}
+	// Words that match nothing indexed are corrected, or left out. The vocabulary is read
+	// before the search's transaction begins, never while it holds a connection: after a
+	// write, every search at that moment needs the vocabulary read again, and if each held
+	// a reader while waiting for it, a pool's worth of them would leave none to read it
+	// with (TestManySearchesAtOnceAfterAWrite). Read before the snapshot, it knows no word
+	// the snapshot lacks.
+	vocab, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fixed := vocab.correct(pq, ix.thesaurus.Load())
 	// One read transaction: the counts, the ranking and the documents come from one
 	// snapshot, even while the catalogue is being re-indexed.
 	tx, err := ix.db.R.BeginTx(ctx, readOptions(ix.db.Dialect()))
@@ -272,12 +283,6 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		return nil, fmt.Errorf("search: begin: %w", err)
 	}
 	defer tx.Rollback()
-	// Words that match nothing indexed are corrected, or left out.
-	vocab, err := ix.vocabulary(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fixed := vocab.correct(pq, ix.thesaurus.Load())
 	// The second half of a large query is ranked on a second connection, in its own read
 	// transaction; loadResult notices if that one saw a document the first does not have.
 	var other *sql.Tx
