@@ -137,7 +137,7 @@ func run(ctx context.Context, opts Options, out io.Writer) (map[string]any, erro
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	r, err := newRig(ctx, opts)
+	r, err := newRig(ctx, opts, out)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ type rig struct {
 	served    []chan error
 }
 
-func newRig(ctx context.Context, opts Options) (_ *rig, err error) {
+func newRig(ctx context.Context, opts Options, out io.Writer) (_ *rig, err error) {
 	dir, err := os.MkdirTemp("", "masarbench-")
 	if err != nil {
 		return nil, err
@@ -316,6 +316,7 @@ func newRig(ctx context.Context, opts Options) (_ *rig, err error) {
 			return nil, err
 		}
 		dbURL = r.fresh.url
+		fmt.Fprintf(out, "created database %s for this run\n", r.fresh.name)
 	}
 	lns := make([]net.Listener, opts.Instances)
 	addrs := make([]string, opts.Instances)
