@@ -24,6 +24,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/reports"
@@ -516,31 +517,56 @@ func (r *rig) seedCertificates(ctx context.Context, n int) error {
 	})
 }
 
-// seedEnrolments enrols officials in courses (n enrolments in all) with some lessons done.
+// seedEnrolments enrols officials in courses (n enrolments in all) with some lessons done:
+// every enrolment and lesson opening first, on a clock set a day back (a lesson counts as
+// read once open for its reading time), then the lessons marked done, on today's clock. On
+// PostgreSQL, whose writers run side by side, eight officials are seeded at a time (one
+// transaction per step, each waiting for its commit, would take minutes one by one); on
+// SQLite's one writer, one at a time.
 func (r *rig) seedEnrolments(ctx context.Context, n int) error {
 	cat := r.p.Library.Catalogue().Courses()
-	return r.p.DB.Relaxed(ctx, func() error {
+	workers := 1
+	if r.p.DB.Dialect() == store.Postgres {
+		workers = 8
+	}
+	each := func(step func(o int64, co *courses.Course, lessons int) error) error {
+		var g errgroup.Group
+		g.SetLimit(workers)
 		for k := 0; k < n; k++ {
 			o := int64(k%r.officials) + 2 // account 1 is the staff account
 			co := cat[(k/r.officials+k)%len(cat)]
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			g.Go(func() error { return step(o, co, k%len(co.Lessons)) })
+		}
+		return g.Wait()
+	}
+	return r.p.DB.Relaxed(ctx, func() error {
+		r.p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+		err := each(func(o int64, co *courses.Course, lessons int) error {
 			if err := r.p.Courses.Enrol(ctx, o, co.Slug); err != nil {
 				return err
 			}
-			// A lesson counts as read once open for its reading time: open them a day ago.
-			r.p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
-			for i := 0; i < k%len(co.Lessons); i++ {
+			for i := 0; i < lessons; i++ {
 				if err := r.p.Courses.RecordOpen(ctx, o, co.Slug, co.Lessons[i].Slug); err != nil {
 					return err
 				}
 			}
-			r.p.Courses.SetClock(nil)
-			for i := 0; i < k%len(co.Lessons); i++ {
+			return nil
+		})
+		r.p.Courses.SetClock(nil)
+		if err != nil {
+			return err
+		}
+		return each(func(o int64, co *courses.Course, lessons int) error {
+			for i := 0; i < lessons; i++ {
 				if _, err := r.p.Courses.MarkDone(ctx, o, co.Slug, co.Lessons[i].Slug); err != nil {
 					return err
 				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 
