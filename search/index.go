@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/store"
@@ -54,6 +56,9 @@ type Index struct {
 	// Recent pages of results: officials search for the same few things, and a query costs
 	// an FTS5 evaluation over every matching document. Any write to the index forgets them.
 	results *cache.Map[string, *Results]
+	// The evaluations under way, by page and generation, shared by the searches that ask for
+	// the same page at the same moment.
+	flight singleflight.Group
 
 	// The thesaurus of the content folder, replaced with each catalogue indexed.
 	thesaurus atomic.Pointer[Thesaurus]

@@ -230,11 +230,32 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		return res, nil
 	}
 	key = q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
-	res, err = ix.run(ctx, q, pq, res, offset)
-	if err == nil {
-		ix.results.Put(key, res, snapshot)
+	// The same page asked for by many at once (a popular query, or every query right after a
+	// write emptied the kept pages) is evaluated once; the others wait for that answer rather
+	// than each taking a connection for the same work. Only searches that missed the kept
+	// pages at the same generation share an evaluation: one that began after a write never
+	// receives the answer of one that began before it.
+	shared := key + "\x00" + strconv.FormatUint(snapshot, 10)
+	ch := ix.flight.DoChan(shared, func() (any, error) {
+		// Detached from the first caller's end (the others may still want the answer), but
+		// not unbounded.
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedEvaluationLimit)
+		defer cancel()
+		res, err := ix.run(ectx, q, pq, res, offset)
+		if err == nil {
+			ix.results.Put(key, res, snapshot)
+		}
+		return res, err
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case out := <-ch:
+		if out.Err != nil {
+			return nil, out.Err
+		}
+		return out.Val.(*Results), nil
 	}
-	return res, err
 }
 
 // run evaluates a parsed query and fills res with the page asked for.
@@ -248,6 +269,10 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	return out, err
 }
+
+// sharedEvaluationLimit bounds an evaluation shared by several searches, which no longer
+// ends with the request that started it.
+const sharedEvaluationLimit = 30 * time.Second
 
 // errVanished: a document found by the query is not in the snapshot its page is read from.
 var errVanished = errors.New("search: a document found is gone")
