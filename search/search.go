@@ -310,12 +310,22 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	defer tx.Rollback()
 	// The second half of a large query is ranked on a second connection, in its own read
 	// transaction; loadResult notices if that one saw a document the first does not have.
+	// A search takes that second reader while it holds one: if several did so at once, each
+	// could hold a reader and wait for another that only they hold, until their time ran out
+	// (TestManySearchesAtOnceAfterAWrite). So one search at a time may split, and only when
+	// no other is splitting; the others rank in one piece. Under many searches at once the
+	// processors are busy anyway, which is when splitting brings nothing.
 	var other *sql.Tx
 	if split && ix.db.Dialect() == store.SQLite && runtime.GOMAXPROCS(0) > 1 && vocab.estimate(pq.words, splitAbove) >= splitAbove {
-		if other, err = ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
-			return nil, fmt.Errorf("search: begin: %w", err)
+		select {
+		case ix.splitting <- struct{}{}:
+			defer func() { <-ix.splitting }()
+			if other, err = ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
+				return nil, fmt.Errorf("search: begin: %w", err)
+			}
+			defer other.Rollback()
+		default:
 		}
-		defer other.Rollback()
 	}
 	ev := ix.evaluator(ctx, tx, other, st)
 	for _, w := range pq.words {
