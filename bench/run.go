@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,9 +24,11 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/config"
+	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/reports"
+	"github.com/masar-platform/masar/store"
 )
 
 // Options shape a benchmark run.
@@ -32,6 +36,59 @@ type Options struct {
 	Quick       bool   // shorter runs and smaller data, to finish within a minute
 	Out         string // JSON results file
 	Connections int    // concurrent connections per load run (default 64)
+	// DatabaseURL, when set, runs Masar on that PostgreSQL database (empty, or made by Masar
+	// for the benchmark) instead of an SQLite file; with Fresh it is the URL of any database
+	// on the server, where a database of the run's own is created and dropped at the end.
+	DatabaseURL string
+	Fresh       bool
+	// Instances is the number of Masar platforms serving the one database (default 1);
+	// from 2 on, every request of every scenario goes through a round-robin Balancer.
+	// More than one needs PostgreSQL.
+	Instances int
+	// Scenarios, when set, runs only the scenarios named (and no growth series).
+	Scenarios []string
+}
+
+// ScenarioNames are the scenarios in the order they run.
+var ScenarioNames = []string{"catalogue", "lesson", "calendar", "registration", "search", "certificate", "xlsx_export"}
+
+// check refuses option combinations that cannot run.
+func (o *Options) check() error {
+	if o.Connections <= 0 {
+		o.Connections = 64
+	}
+	if o.Out == "" {
+		o.Out = "bench-results.json"
+	}
+	if o.Instances <= 0 {
+		o.Instances = 1
+	}
+	if o.DatabaseURL != "" && !store.IsPostgresURL(o.DatabaseURL) {
+		return fmt.Errorf("--database-url must be postgres://…, not %q", store.Redact(o.DatabaseURL))
+	}
+	if o.Fresh && o.DatabaseURL == "" {
+		return errors.New("--fresh needs --database-url (the PostgreSQL server to make the database on)")
+	}
+	if o.Instances > 1 && o.DatabaseURL == "" {
+		return errors.New("--instances above 1 needs PostgreSQL (--database-url): instances cannot share an SQLite file")
+	}
+	for _, name := range o.Scenarios {
+		if !slices.Contains(ScenarioNames, name) {
+			return fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(ScenarioNames, ", "))
+		}
+	}
+	return nil
+}
+
+// Backend names where the figures were taken: "sqlite", "postgres" or "postgres×N".
+func (o Options) Backend() string {
+	switch {
+	case o.DatabaseURL == "":
+		return "sqlite"
+	case o.Instances > 1:
+		return fmt.Sprintf("postgres×%d", o.Instances)
+	}
+	return "postgres"
 }
 
 // Scenario is the result of one scenario, as written to the results file.
@@ -72,15 +129,18 @@ type Machine struct {
 
 // Run carries out the benchmark and writes the table to out and the JSON to opts.Out.
 func Run(ctx context.Context, opts Options, out io.Writer) error {
-	if opts.Connections <= 0 {
-		opts.Connections = 64
+	_, err := run(ctx, opts, out)
+	return err
+}
+
+// run is Run, returning the results as written to the file.
+func run(ctx context.Context, opts Options, out io.Writer) (map[string]any, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
-	if opts.Out == "" {
-		opts.Out = "bench-results.json"
-	}
-	r, err := newRig(ctx, opts)
+	r, err := newRig(ctx, opts, out)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer r.close()
 	results := map[string]any{}
@@ -90,71 +150,95 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 		order = append(order, name)
 		fmt.Fprintf(out, "  %-14s done\n", name)
 	}
-	fmt.Fprintf(out, "Masar benchmark (%s mode, %d connections, %s per load run)\n", map[bool]string{true: "quick", false: "full"}[opts.Quick], opts.Connections, r.dur)
+	fmt.Fprintf(out, "Masar benchmark (%s mode, %s, %d connections, %s per load run)\n", map[bool]string{true: "quick", false: "full"}[opts.Quick],
+		opts.Backend(), opts.Connections, r.dur)
+	chosen := func(name string) bool { return len(opts.Scenarios) == 0 || slices.Contains(opts.Scenarios, name) }
+	growing := len(opts.Scenarios) == 0
 	n := r.size(1000, 1000)
 	if err := r.seedOfficials(ctx, n); err != nil {
-		return err
+		return nil, err
 	}
 	var growth []Growth
-	g, err := r.growthPoint(ctx)
-	if err != nil {
-		return err
+	if growing {
+		g, err := r.growthPoint(ctx)
+		if err != nil {
+			return nil, err
+		}
+		growth = append(growth, g)
 	}
-	growth = append(growth, g)
 	if err := r.seedOfficials(ctx, r.size(10000, 5000)-n); err != nil {
-		return err
+		return nil, err
 	}
-	if err := r.seedEnrolments(ctx, r.size(50000, 10000)); err != nil {
-		return err
+	if growing || chosen("lesson") {
+		if err := r.seedEnrolments(ctx, r.size(50000, 10000)); err != nil {
+			return nil, err
+		}
 	}
-	if err := r.seedWorkshops(ctx, r.size(200, 60)); err != nil {
-		return err
+	if growing || chosen("calendar") || chosen("search") {
+		if err := r.seedWorkshops(ctx, r.size(200, 60)); err != nil {
+			return nil, err
+		}
 	}
-	if err := r.seedCertificates(ctx, r.size(5000, 500)); err != nil {
-		return err
+	if growing || chosen("certificate") {
+		if err := r.seedCertificates(ctx, r.size(5000, 500)); err != nil {
+			return nil, err
+		}
 	}
 	for _, sc := range r.scenarios() {
+		if !chosen(sc.name) {
+			continue
+		}
 		s, err := sc.run(ctx)
 		if err != nil {
-			return fmt.Errorf("scenario %s: %w", sc.name, err)
+			return nil, fmt.Errorf("scenario %s: %w", sc.name, err)
 		}
 		add(sc.name, s)
 	}
-	g, err = r.growthPoint(ctx)
-	if err != nil {
-		return err
+	if growing {
+		g, err := r.growthPoint(ctx)
+		if err != nil {
+			return nil, err
+		}
+		growth = append(growth, g)
+		if err := r.seedOfficials(ctx, r.size(100000, 20000)-r.officials); err != nil {
+			return nil, err
+		}
+		if g, err = r.growthPoint(ctx); err != nil {
+			return nil, err
+		}
+		growth = append(growth, g)
+		results["growth"] = growth
 	}
-	growth = append(growth, g)
-	if err := r.seedOfficials(ctx, r.size(100000, 20000)-r.officials); err != nil {
-		return err
-	}
-	if g, err = r.growthPoint(ctx); err != nil {
-		return err
-	}
-	growth = append(growth, g)
-	results["growth"] = growth
 	results["machine"] = machine()
+	results["backend"] = opts.Backend()
+	results["instances"] = opts.Instances
+	if r.bal != nil {
+		results["connections_per_instance"] = r.bal.Served()
+	}
 	results["timestamp"] = time.Now().UTC().Format(time.RFC3339)
 	b, err := json.MarshalIndent(results, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := os.WriteFile(opts.Out, append(b, '\n'), 0o644); err != nil {
-		return err
+		return nil, err
 	}
 	printTable(out, order, results, growth)
+	if r.bal != nil {
+		fmt.Fprintf(out, "\nconnections handed to each instance by the balancer: %v\n", r.bal.Served())
+	}
 	fmt.Fprintf(out, "\nresults written to %s\n", opts.Out)
-	return nil
+	return results, nil
 }
 
 func printTable(out io.Writer, order []string, results map[string]any, growth []Growth) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\nscenario\trps\tp50 ms\tp99 ms\tbaseline rps\tratio\tbytes\tother\t")
+	fmt.Fprintln(tw, "\nscenario\trps (writes/s)\tp50 ms\tp99 ms\tbaseline rps\tratio\tbytes\terrors\tother\t")
 	for _, name := range order {
 		s := results[name].(Scenario)
 		other := s.Note
 		if s.Confirmed != nil {
-			other = fmt.Sprintf("confirmed=%d overallocated=%d", *s.Confirmed, *s.Overallocated)
+			other = fmt.Sprintf("confirmed=%d overallocated=%d (%s)", *s.Confirmed, *s.Overallocated, s.Note)
 		}
 		if s.MsPerCert != nil {
 			other = fmt.Sprintf("%.1f ms/cert, bulk 200 in %.1f s", *s.MsPerCert, *s.BulkSeconds)
@@ -166,9 +250,12 @@ func printTable(out io.Writer, order []string, results map[string]any, growth []
 		if s.Ratio > 0 {
 			ratio = fmt.Sprintf("%.0f%%", s.Ratio*100)
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%s\t\n", name, s.RPS, s.P50ms, s.P99ms, s.BaselineRPS, ratio, s.Bytes, other)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%s\t%d\t%d\t%s\t\n", name, s.RPS, s.P50ms, s.P99ms, s.BaselineRPS, ratio, s.Bytes, s.Errors, other)
 	}
 	_ = tw.Flush()
+	if len(growth) == 0 {
+		return
+	}
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\nofficials\tlesson rps\tlesson p99\tstaff list rps\tlist p99\tlist bytes\tlist baseline rps\t")
 	for _, g := range growth {
@@ -196,48 +283,98 @@ func machine() Machine {
 type rig struct {
 	opts      Options
 	dir       string
-	p         *platform.Platform
-	ln        net.Listener
-	base      string
+	p         *platform.Platform   // the first instance: seeding and direct calls go to it
+	ps        []*platform.Platform // every instance
+	bal       *Balancer            // in front of the instances, from two on
+	fresh     *freshDatabase       // the run's own PostgreSQL database (--fresh)
+	base      string               // where requests go: the one instance or the balancer
 	dur       time.Duration
 	officials int
 	sessions  []string // session cookies of seeded officials
 	staff     string   // session cookie of a staff account
 	stop      context.CancelFunc
-	served    chan error
+	served    []chan error
 }
 
-func newRig(ctx context.Context, opts Options) (*rig, error) {
+func newRig(ctx context.Context, opts Options, out io.Writer) (_ *rig, err error) {
 	dir, err := os.MkdirTemp("", "masarbench-")
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(dir, "data")
-	cfg.Addr = ln.Addr().String()
-	cfg.BaseURL = "http://" + ln.Addr().String()
-	cfg.LoginsPerMinute, cfg.RegistrationsPerHour = 1<<20, 1<<20
-	cfg.BcryptCost = 4
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := platform.Open(ctx, cfg, log)
-	if err != nil {
-		return nil, err
-	}
-	// Served as in production, with the background work (visit batches, index upkeep).
 	serveCtx, stop := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- p.ServeListener(serveCtx, ln, io.Discard) }()
-	r := &rig{opts: opts, dir: dir, p: p, ln: ln, base: cfg.BaseURL, dur: 5 * time.Second, stop: stop, served: served}
+	r := &rig{opts: opts, dir: dir, dur: 5 * time.Second, stop: stop}
 	if opts.Quick {
 		r.dur = 1500 * time.Millisecond
 	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	dbURL := opts.DatabaseURL
+	if opts.Fresh {
+		if r.fresh, err = createFreshDatabase(ctx, opts.DatabaseURL); err != nil {
+			return nil, err
+		}
+		dbURL = r.fresh.url
+		fmt.Fprintf(out, "created database %s for this run\n", r.fresh.name)
+	}
+	lns := make([]net.Listener, opts.Instances)
+	addrs := make([]string, opts.Instances)
+	for i := range lns {
+		if lns[i], err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			for _, ln := range lns[:i] {
+				_ = ln.Close()
+			}
+			return nil, err
+		}
+		addrs[i] = lns[i].Addr().String()
+	}
+	r.base = "http://" + addrs[0]
+	if opts.Instances > 1 {
+		if r.bal, err = StartBalancer(addrs); err != nil {
+			for _, ln := range lns {
+				_ = ln.Close()
+			}
+			return nil, err
+		}
+		r.base = "http://" + r.bal.Addr()
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The instances open one after the other (the first migrates an empty database), each
+	// with its own data directory, sharing the server key as a deployment shares it.
+	for i, ln := range lns {
+		cfg := config.Default()
+		cfg.DataDir = filepath.Join(dir, fmt.Sprintf("data%d", i))
+		cfg.DatabaseURL = dbURL
+		cfg.Addr = addrs[i]
+		cfg.BaseURL = r.base
+		cfg.LoginsPerMinute, cfg.RegistrationsPerHour = 1<<20, 1<<20
+		cfg.BcryptCost = 4
+		if err == nil {
+			err = cfg.Validate()
+		}
+		if err == nil && i > 0 {
+			err = shareKey(r.ps[0].Config.SecretKeyPath(), cfg)
+		}
+		var p *platform.Platform
+		if err == nil {
+			p, err = platform.Open(ctx, cfg, log)
+		}
+		if err != nil {
+			for _, ln := range lns[i:] {
+				_ = ln.Close()
+			}
+			return nil, fmt.Errorf("instance %d: %w", i+1, err)
+		}
+		r.ps = append(r.ps, p)
+		// Served as in production, with the background work (visit batches, index upkeep).
+		served := make(chan error, 1)
+		r.served = append(r.served, served)
+		go func() { served <- p.ServeListener(serveCtx, ln, io.Discard) }()
+	}
+	p := r.ps[0]
+	r.p = p
 	staff, err := p.Officials.Create(ctx, audit.Actor{Email: "bench"}, officials.Input{Email: "staff@bench.example", NameAr: "فريق البرنامج",
 		NameLatin: "Programme staff", JobTitle: "Staff", Organisation: "Masar", Sector: "international", Gender: "unspecified", Language: "ar"}, officials.RoleStaff)
 	if err != nil {
@@ -250,12 +387,37 @@ func newRig(ctx context.Context, opts Options) (*rig, error) {
 }
 
 func (r *rig) close() {
-	r.stop()
-	if err := <-r.served; err != nil {
-		fmt.Fprintln(os.Stderr, "masarbench: server stopped with", err)
+	if r.bal != nil {
+		_ = r.bal.Close()
 	}
-	_ = r.p.Close()
+	r.stop()
+	for _, served := range r.served {
+		if err := <-served; err != nil {
+			fmt.Fprintln(os.Stderr, "masarbench: server stopped with", err)
+		}
+	}
+	for _, p := range r.ps {
+		_ = p.Close()
+	}
+	if r.fresh != nil {
+		if err := r.fresh.drop(); err != nil {
+			fmt.Fprintln(os.Stderr, "masarbench:", err)
+		}
+	}
 	_ = os.RemoveAll(r.dir)
+}
+
+// shareKey copies the first instance's server key into the data directory of cfg, as the
+// instances of a deployment share theirs.
+func shareKey(from string, cfg config.Config) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return fmt.Errorf("share the server key: %w", err)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(cfg.SecretKeyPath(), b, 0o600)
 }
 
 // size picks the full or the quick figure.
@@ -292,8 +454,14 @@ func (r *rig) seedOfficials(ctx context.Context, n int) error {
 						NameAr: arabicFirst[k%len(arabicFirst)] + " " + arabicLast[(k/7)%len(arabicLast)], NameLatin: latinFirst[k%len(latinFirst)] + " " + latinLast[(k/7)%len(latinLast)],
 						JobTitle: "مدير إدارة", Organisation: "وزارة التخطيط", Country: cs[k%len(cs)].ISO,
 						Sector: officials.Sectors[k%len(officials.Sectors)], Gender: []string{"female", "male"}[k%2], Language: []string{"ar", "en", "fr"}[k%3]}
-					if _, err := r.p.Officials.CreateTx(ctx, tx, actor, in, officials.RoleOfficial); err != nil {
+					id, err := r.p.Officials.CreateTx(ctx, tx, actor, in, officials.RoleOfficial)
+					if err != nil {
 						return fmt.Errorf("seed official %d: %w", k, err)
+					}
+					// Each seeded official has followed the link of their confirmation mail:
+					// only a confirmed address may apply to a workshop or enrol.
+					if _, err := tx.ExecContext(ctx, `UPDATE officials SET email_confirmed_at = ? WHERE id = ?`, store.Now(), id); err != nil {
+						return fmt.Errorf("seed official %d: confirm the address: %w", k, err)
 					}
 				}
 				return nil
@@ -349,31 +517,56 @@ func (r *rig) seedCertificates(ctx context.Context, n int) error {
 	})
 }
 
-// seedEnrolments enrols officials in courses (n enrolments in all) with some lessons done.
+// seedEnrolments enrols officials in courses (n enrolments in all) with some lessons done:
+// every enrolment and lesson opening first, on a clock set a day back (a lesson counts as
+// read once open for its reading time), then the lessons marked done, on today's clock. On
+// PostgreSQL, whose writers run side by side, eight officials are seeded at a time (one
+// transaction per step, each waiting for its commit, would take minutes one by one); on
+// SQLite's one writer, one at a time.
 func (r *rig) seedEnrolments(ctx context.Context, n int) error {
 	cat := r.p.Library.Catalogue().Courses()
-	return r.p.DB.Relaxed(ctx, func() error {
+	workers := 1
+	if r.p.DB.Dialect() == store.Postgres {
+		workers = 8
+	}
+	each := func(step func(o int64, co *courses.Course, lessons int) error) error {
+		var g errgroup.Group
+		g.SetLimit(workers)
 		for k := 0; k < n; k++ {
 			o := int64(k%r.officials) + 2 // account 1 is the staff account
 			co := cat[(k/r.officials+k)%len(cat)]
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			g.Go(func() error { return step(o, co, k%len(co.Lessons)) })
+		}
+		return g.Wait()
+	}
+	return r.p.DB.Relaxed(ctx, func() error {
+		r.p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
+		err := each(func(o int64, co *courses.Course, lessons int) error {
 			if err := r.p.Courses.Enrol(ctx, o, co.Slug); err != nil {
 				return err
 			}
-			// A lesson counts as read once open for its reading time: open them a day ago.
-			r.p.Courses.SetClock(func() time.Time { return time.Now().Add(-24 * time.Hour) })
-			for i := 0; i < k%len(co.Lessons); i++ {
+			for i := 0; i < lessons; i++ {
 				if err := r.p.Courses.RecordOpen(ctx, o, co.Slug, co.Lessons[i].Slug); err != nil {
 					return err
 				}
 			}
-			r.p.Courses.SetClock(nil)
-			for i := 0; i < k%len(co.Lessons); i++ {
+			return nil
+		})
+		r.p.Courses.SetClock(nil)
+		if err != nil {
+			return err
+		}
+		return each(func(o int64, co *courses.Course, lessons int) error {
+			for i := 0; i < lessons; i++ {
 				if _, err := r.p.Courses.MarkDone(ctx, o, co.Slug, co.Lessons[i].Slug); err != nil {
 					return err
 				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 

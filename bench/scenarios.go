@@ -12,6 +12,7 @@ import (
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -57,17 +58,19 @@ func (r *rig) seedWorkshops(ctx context.Context, n int) error {
 	})
 }
 
-// registration: 500 officials apply at once to a workshop of 30 seats, then staff approve all
-// 500 at once. Exactly 30 must end confirmed.
+// registration: 500 officials of the member states apply at once to a regional workshop of
+// 30 seats with a quota of 3 per country, then staff approve all 500 at once (through every
+// instance, when there are several). Exactly 30 may end confirmed, no country above 3: the
+// over-allocation is read back from the database, not from any instance's memory.
 func (r *rig) registration(ctx context.Context) (Scenario, error) {
-	const seats, people = 30, 500
+	const seats, quota, people = 30, 3, 500
 	actor := audit.Actor{Email: "bench"}
 	start := time.Now().UTC().AddDate(0, 2, 0)
 	w, err := r.p.Workshops.Create(ctx, actor, workshops.Input{
 		Title: map[string]string{"ar": "ورشة إقليمية: إطار الحكومة المفتوحة", "en": "Regional workshop: the open-government framework"},
 		Kind:  "regional", Phases: []int{1}, HostCountry: "JO", City: "Amman", Venue: "Le Royal",
 		StartDate: start.Format(workshops.DateLayout), EndDate: start.AddDate(0, 0, 1).Format(workshops.DateLayout),
-		Languages: []string{"ar"}, Capacity: seats, Hours: 12})
+		Languages: []string{"ar"}, Capacity: seats, CountryQuota: quota, Hours: 12})
 	if err != nil {
 		return Scenario{}, err
 	}
@@ -117,6 +120,8 @@ func (r *rig) registration(ctx context.Context) (Scenario, error) {
 		lat  []time.Duration
 		ids  = make([]int64, people)
 		errs atomic.Int64
+		// The first failure, to say why when requests fail.
+		firstErr atomic.Value
 	)
 	run := func(n int, do func(i int) (int, []byte, time.Duration, error), ok func(int, int, []byte) bool) {
 		var wg sync.WaitGroup
@@ -129,7 +134,9 @@ func (r *rig) registration(ctx context.Context) (Scenario, error) {
 				defer func() { <-sem }()
 				status, body, d, err := do(i)
 				if err != nil || !ok(i, status, body) {
-					errs.Add(1)
+					if errs.Add(1) == 1 {
+						firstErr.Store(fmt.Sprintf("status %d, %v: %.300s", status, err, body))
+					}
 				}
 				mu.Lock()
 				lat = append(lat, d)
@@ -157,16 +164,34 @@ func (r *rig) registration(ctx context.Context) (Scenario, error) {
 		return status == http.StatusOK || status == http.StatusConflict
 	})
 	elapsed := time.Since(t0)
-	got, err := r.p.Workshops.Get(ctx, w.ID)
+	confirmed, over, err := overallocation(ctx, r.p.DB, w.ID, seats, quota)
 	if err != nil {
 		return Scenario{}, err
 	}
-	confirmed := got.Seats.Confirmed
-	over := max(0, confirmed-seats)
 	f := summarise(lat, elapsed)
 	f.Errors = int(errs.Load())
+	note := fmt.Sprintf("%d applications + %d approvals for %d seats, %d per country", people, people, seats, quota)
+	if f.Errors > 0 {
+		note += fmt.Sprintf("; first failure: %v", firstErr.Load())
+	}
 	return Scenario{Figures: f, Confirmed: &confirmed, Overallocated: &over,
-		Note: fmt.Sprintf("%d applications + %d approvals for %d seats", people, people, seats)}, nil
+		Note: note}, nil
+}
+
+// overallocation reads a workshop's confirmed registrations from the database: how many,
+// and how many beyond its seats plus, for each country, beyond its quota.
+func overallocation(ctx context.Context, db *store.DB, workshop int64, seats, quota int) (confirmed, over int, err error) {
+	if err := db.W.QueryRowContext(ctx, `SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'confirmed'`, workshop).Scan(&confirmed); err != nil {
+		return 0, 0, fmt.Errorf("count confirmed: %w", err)
+	}
+	over = max(0, confirmed-seats)
+	var beyond int
+	if err := db.W.QueryRowContext(ctx, `SELECT CAST(coalesce(sum(n - ?), 0) AS INTEGER) FROM (
+			SELECT count(*) AS n FROM registrations WHERE workshop_id = ? AND status = 'confirmed' GROUP BY country) AS c
+		WHERE n > ?`, quota, workshop, quota).Scan(&beyond); err != nil {
+		return 0, 0, fmt.Errorf("count beyond the quota: %w", err)
+	}
+	return confirmed, over + beyond, nil
 }
 
 // certificate: PDF certificates issued one after another, then a background bulk of 200.

@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/store"
@@ -54,6 +56,11 @@ type Index struct {
 	// Recent pages of results: officials search for the same few things, and a query costs
 	// an FTS5 evaluation over every matching document. Any write to the index forgets them.
 	results *cache.Map[string, *Results]
+	// The evaluations under way, by page and generation, shared by the searches that ask for
+	// the same page at the same moment.
+	flight singleflight.Group
+	// Held by the one search that ranks its query in two halves (see evaluate).
+	splitting chan struct{}
 
 	// The thesaurus of the content folder, replaced with each catalogue indexed.
 	thesaurus atomic.Pointer[Thesaurus]
@@ -68,7 +75,8 @@ type Index struct {
 // New returns the index stored in db (the migration 00006_search creates its tables). Its
 // kept results register on bus (nil: a bus of its own).
 func New(db *store.DB, bus *cache.Bus) *Index {
-	ix := &Index{db: db, results: cache.New[string, *Results](bus, cache.SearchResults, "search.results", 5*time.Minute, 5000)}
+	ix := &Index{db: db, results: cache.New[string, *Results](bus, cache.SearchResults, "search.results", 5*time.Minute, 5000),
+		splitting: make(chan struct{}, 1)}
 	ix.life, ix.stop = context.WithCancel(context.Background())
 	return ix
 }

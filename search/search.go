@@ -230,11 +230,32 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Results, error) {
 		return res, nil
 	}
 	key = q.Lang + "\x00" + strconv.Itoa(q.Page) + "\x00" + strconv.Itoa(q.PerPage) + "\x00" + res.Query
-	res, err = ix.run(ctx, q, pq, res, offset)
-	if err == nil {
-		ix.results.Put(key, res, snapshot)
+	// The same page asked for by many at once (a popular query, or every query right after a
+	// write emptied the kept pages) is evaluated once; the others wait for that answer rather
+	// than each taking a connection for the same work. Only searches that missed the kept
+	// pages at the same generation share an evaluation: one that began after a write never
+	// receives the answer of one that began before it.
+	shared := key + "\x00" + strconv.FormatUint(snapshot, 10)
+	ch := ix.flight.DoChan(shared, func() (any, error) {
+		// Detached from the first caller's end (the others may still want the answer), but
+		// not unbounded.
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedEvaluationLimit)
+		defer cancel()
+		res, err := ix.run(ectx, q, pq, res, offset)
+		if err == nil {
+			ix.results.Put(key, res, snapshot)
+		}
+		return res, err
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case out := <-ch:
+		if out.Err != nil {
+			return nil, out.Err
+		}
+		return out.Val.(*Results), nil
 	}
-	return res, err
 }
 
 // run evaluates a parsed query and fills res with the page asked for.
@@ -248,6 +269,10 @@ func (ix *Index) run(ctx context.Context, q Query, pq *parsedQuery, res *Results
 	}
 	return out, err
 }
+
+// sharedEvaluationLimit bounds an evaluation shared by several searches, which no longer
+// ends with the request that started it.
+const sharedEvaluationLimit = 30 * time.Second
 
 // errVanished: a document found by the query is not in the snapshot its page is read from.
 var errVanished = errors.New("search: a document found is gone")
@@ -265,6 +290,17 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	if err != nil {
 		return nil, err
 	}
+	// Words that match nothing indexed are corrected, or left out. The vocabulary is read
+	// before the search's transaction begins, never while it holds a connection: after a
+	// write, every search at that moment needs the vocabulary read again, and if each held
+	// a reader while waiting for it, a pool's worth of them would leave none to read it
+	// with (TestManySearchesAtOnceAfterAWrite). Read before the snapshot, it knows no word
+	// the snapshot lacks.
+	vocab, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fixed := vocab.correct(pq, ix.thesaurus.Load())
 	// One read transaction: the counts, the ranking and the documents come from one
 	// snapshot, even while the catalogue is being re-indexed.
 	tx, err := ix.db.R.BeginTx(ctx, readOptions(ix.db.Dialect()))
@@ -272,20 +308,24 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		return nil, fmt.Errorf("search: begin: %w", err)
 	}
 	defer tx.Rollback()
-	// Words that match nothing indexed are corrected, or left out.
-	vocab, err := ix.vocabulary(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fixed := vocab.correct(pq, ix.thesaurus.Load())
 	// The second half of a large query is ranked on a second connection, in its own read
 	// transaction; loadResult notices if that one saw a document the first does not have.
+	// A search takes that second reader while it holds one: if several did so at once, each
+	// could hold a reader and wait for another that only they hold, until their time ran out
+	// (TestManySearchesAtOnceAfterAWrite). So one search at a time may split, and only when
+	// no other is splitting; the others rank in one piece. Under many searches at once the
+	// processors are busy anyway, which is when splitting brings nothing.
 	var other *sql.Tx
 	if split && ix.db.Dialect() == store.SQLite && runtime.GOMAXPROCS(0) > 1 && vocab.estimate(pq.words, splitAbove) >= splitAbove {
-		if other, err = ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
-			return nil, fmt.Errorf("search: begin: %w", err)
+		select {
+		case ix.splitting <- struct{}{}:
+			defer func() { <-ix.splitting }()
+			if other, err = ix.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}); err != nil {
+				return nil, fmt.Errorf("search: begin: %w", err)
+			}
+			defer other.Rollback()
+		default:
 		}
-		defer other.Rollback()
 	}
 	ev := ix.evaluator(ctx, tx, other, st)
 	for _, w := range pq.words {

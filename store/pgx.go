@@ -84,11 +84,11 @@ var (
 )
 
 func (c *pgxConn) Prepare(query string) (driver.Stmt, error) {
-	return c.c.PrepareContext(context.Background(), rebind(query))
+	return c.c.PrepareContext(context.Background(), rebindKept(query))
 }
 
 func (c *pgxConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return c.c.PrepareContext(ctx, rebind(query))
+	return c.c.PrepareContext(ctx, rebindKept(query))
 }
 
 func (c *pgxConn) Close() error { return c.c.Close() }
@@ -102,11 +102,11 @@ func (c *pgxConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx
 }
 
 func (c *pgxConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.c.ExecContext(ctx, rebind(query), args)
+	return c.c.ExecContext(ctx, rebindKept(query), args)
 }
 
 func (c *pgxConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.c.QueryContext(ctx, rebind(query), args)
+	return c.c.QueryContext(ctx, rebindKept(query), args)
 }
 
 func (c *pgxConn) Ping(ctx context.Context) error { return c.c.Ping(ctx) }

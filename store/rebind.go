@@ -3,7 +3,33 @@ package store
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
+
+// Rebinding is a scan of the statement's text on every call; the statements are constants
+// (a few lists of placeholders vary in length), so the rewritten text is kept, for at most
+// maxRebound statements, which a run never reaches.
+var (
+	rebound  sync.Map // statement with ? → statement with $n
+	reboundN atomic.Int64
+)
+
+const maxRebound = 4096
+
+// rebindKept is rebind, from the kept rewrites when the statement was seen before.
+func rebindKept(query string) string {
+	if v, ok := rebound.Load(query); ok {
+		return v.(string)
+	}
+	out := rebind(query)
+	if reboundN.Load() < maxRebound {
+		if _, loaded := rebound.LoadOrStore(query, out); !loaded {
+			reboundN.Add(1)
+		}
+	}
+	return out
+}
 
 // rebind rewrites the SQLite-style placeholders of query into PostgreSQL's numbered ones:
 // each bare ? becomes the next $n, and a numbered ?n (which SQLite also accepts, and which

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
+	"syscall"
 
 	"github.com/masar-platform/masar/bench"
 )
@@ -18,8 +20,15 @@ func main() {
 	flag.BoolVar(&opts.Quick, "quick", false, "smaller data and shorter runs (under a minute)")
 	flag.StringVar(&opts.Out, "out", "bench-results.json", "file to write the results to")
 	flag.IntVar(&opts.Connections, "connections", 64, "concurrent connections per load run")
+	flag.StringVar(&opts.DatabaseURL, "database-url", "", "run on this PostgreSQL database, postgres://… (unset: an SQLite file); it must be empty unless --fresh")
+	flag.BoolVar(&opts.Fresh, "fresh", false, "create a database masarbench_<random> on the --database-url server for the run, and drop it at the end")
+	flag.IntVar(&opts.Instances, "instances", 1, "Masar instances on the one database, behind an in-process round-robin balancer (PostgreSQL only)")
+	scenarios := flag.String("scenarios", "", "comma-separated scenarios to run, without the growth series (default: all): "+strings.Join(bench.ScenarioNames, ","))
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *scenarios != "" {
+		opts.Scenarios = strings.Split(*scenarios, ",")
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -37,7 +46,7 @@ func main() {
 			}
 		}()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := bench.Run(ctx, opts, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "masarbench:", err)
