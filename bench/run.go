@@ -354,9 +354,8 @@ func newRig(ctx context.Context, opts Options, out io.Writer) (_ *rig, err error
 		if err == nil {
 			err = cfg.Validate()
 		}
-		if err == nil && i > 0 {
-			err = shareKey(r.ps[0].Config.SecretKeyPath(), cfg)
-		}
+		// The instances share the server key through the database (cluster.Secret), as a
+		// deployment's do: nothing to copy between their data directories.
 		var p *platform.Platform
 		if err == nil {
 			p, err = platform.Open(ctx, cfg, log)
@@ -405,19 +404,6 @@ func (r *rig) close() {
 		}
 	}
 	_ = os.RemoveAll(r.dir)
-}
-
-// shareKey copies the first instance's server key into the data directory of cfg, as the
-// instances of a deployment share theirs.
-func shareKey(from string, cfg config.Config) error {
-	b, err := os.ReadFile(from)
-	if err != nil {
-		return fmt.Errorf("share the server key: %w", err)
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return err
-	}
-	return os.WriteFile(cfg.SecretKeyPath(), b, 0o600)
 }
 
 // size picks the full or the quick figure.
