@@ -90,14 +90,36 @@ const languageFloor = 0.25
 // documents would outrank the others on any query. Each language's scores are divided by
 // its best score (or by languageFloor times the best of all, if that is more), so that the
 // best document of each language is on a par.
+//
+// A document with only some of the words (partial) is put on the scale of its language like
+// the others, then lowered by partialPenalty: the scale of a language is that of its
+// documents with every word when it has some, and a language whose only documents have some
+// of the words («gouvernement ouvert» found in an Arabic course by its English words) is not
+// raised to the level of the documents that have them all.
 func blend(hits []hit, page string) {
-	var best [4]float64 // by language number; scores are negative
-	top := 0.0
+	var best, bestPartial [4]float64 // by language number; scores are negative
+	top, topPartial := 0.0, 0.0
 	for _, h := range hits {
 		if n := h.id >> keyBits; n >= 0 && n < int64(len(best)) {
-			best[n] = min(best[n], h.score)
+			if h.partial {
+				bestPartial[n] = min(bestPartial[n], h.score)
+			} else {
+				best[n] = min(best[n], h.score)
+			}
 		}
-		top = min(top, h.score)
+		if h.partial {
+			topPartial = min(topPartial, h.score)
+		} else {
+			top = min(top, h.score)
+		}
+	}
+	if top == 0 {
+		top = topPartial
+	}
+	for n := range best {
+		if best[n] == 0 {
+			best[n] = bestPartial[n]
+		}
 	}
 	lo, hi := langRange(page)
 	for i := range hits {
@@ -107,6 +129,9 @@ func blend(hits []hit, page string) {
 		}
 		if d := min(best[n], top*languageFloor); d < 0 {
 			hits[i].score /= -d
+		}
+		if hits[i].partial {
+			hits[i].score *= partialPenalty
 		}
 		if hits[i].id >= lo && hits[i].id < hi {
 			hits[i].score *= pageLanguageBoost
@@ -318,7 +343,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		}
 		for _, h := range some {
 			if !have[h.id] {
-				h.score *= partialPenalty
+				h.partial = true // lowered by blend
 				all = append(all, h)
 			}
 		}
@@ -536,8 +561,9 @@ func validLang(l string) bool {
 
 // hit is a matching document and its score.
 type hit struct {
-	id    int64
-	score float64
+	id      int64
+	score   float64
+	partial bool // has only some of the query's words
 }
 
 // queryHits runs a statement returning rows of (rowid[, score]).
