@@ -91,43 +91,35 @@ const languageFloor = 0.25
 // its best score (or by languageFloor times the best of all, if that is more), so that the
 // best document of each language is on a par.
 //
-// A document with only some of the words (partial) is put on the scale of its language like
-// the others, then lowered by partialPenalty: the scale of a language is that of its
-// documents with every word when it has some, and a language whose only documents have some
-// of the words («gouvernement ouvert» found in an Arabic course by its English words) is not
-// raised to the level of the documents that have them all.
+// Documents with only some of the words (partial) are put on a par the same way among
+// themselves, then lowered by partialPenalty, so that they stay below the documents with
+// every word whatever their language, and the page's language breaks near ties among them
+// too (a French query's French lessons with some of its words before an Arabic course
+// with the same share of them).
 func blend(hits []hit, page string) {
-	var best, bestPartial [4]float64 // by language number; scores are negative
-	top, topPartial := 0.0, 0.0
+	var best [2][4]float64 // by class (0: every word, 1: partial), then language number; scores are negative
+	var top [2]float64
 	for _, h := range hits {
-		if n := h.id >> keyBits; n >= 0 && n < int64(len(best)) {
-			if h.partial {
-				bestPartial[n] = min(bestPartial[n], h.score)
-			} else {
-				best[n] = min(best[n], h.score)
-			}
-		}
+		c := 0
 		if h.partial {
-			topPartial = min(topPartial, h.score)
-		} else {
-			top = min(top, h.score)
+			c = 1
 		}
-	}
-	if top == 0 {
-		top = topPartial
-	}
-	for n := range best {
-		if best[n] == 0 {
-			best[n] = bestPartial[n]
+		if n := h.id >> keyBits; n >= 0 && n < int64(len(best[c])) {
+			best[c][n] = min(best[c][n], h.score)
 		}
+		top[c] = min(top[c], h.score)
 	}
 	lo, hi := langRange(page)
 	for i := range hits {
 		n := hits[i].id >> keyBits
-		if n < 0 || n >= int64(len(best)) {
+		if n < 0 || n >= int64(len(best[0])) {
 			continue
 		}
-		if d := min(best[n], top*languageFloor); d < 0 {
+		c := 0
+		if hits[i].partial {
+			c = 1
+		}
+		if d := min(best[c][n], top[c]*languageFloor); d < 0 {
 			hits[i].score /= -d
 		}
 		if hits[i].partial {
