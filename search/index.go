@@ -182,6 +182,7 @@ func (ix *Index) indexCatalogue(ctx context.Context, cat *courses.Catalogue) ([]
 	docs := catalogueDocs(cat)
 	fp := fingerprint(docs)
 	th, problems := thesaurusOf(cat)
+	th.settleLanguages(docs)
 	ix.thesaurus.Store(th)
 	defer ix.changed()
 	bulk := false // a big catalogue was written

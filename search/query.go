@@ -121,7 +121,11 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 			// The words as typed, or any other term of the group; the terms in another
 			// language are kept apart (see parsedQuery.wide).
 			w.alts = append(w.alts, conjunction(kept[i:i+n], last && n == 1))
-			typed := languageOf(strings.Join(kept[i:i+n], " "))
+			// The typed words' language is that of the term they are (see settleLanguages).
+			typed := th.termLanguage(g, keys[i:i+n])
+			if typed == "" {
+				typed = languageOf(strings.Join(kept[i:i+n], " "))
+			}
 			for _, t := range th.groups[g] {
 				var ws []string
 				for _, sp := range wordSpans(t.text, nil) {
@@ -129,7 +133,7 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 						ws = append(ws, surf)
 					}
 				}
-				if tl := languageOf(t.text); tl != typed {
+				if t.lang != typed {
 					w.foreign = append(w.foreign, conjunction(ws, false))
 				} else {
 					w.alts = append(w.alts, conjunction(ws, false))

@@ -90,23 +90,40 @@ const languageFloor = 0.25
 // documents would outrank the others on any query. Each language's scores are divided by
 // its best score (or by languageFloor times the best of all, if that is more), so that the
 // best document of each language is on a par.
+//
+// Documents with only some of the words (partial) are put on a par the same way among
+// themselves, then lowered by partialPenalty, so that they stay below the documents with
+// every word whatever their language, and the page's language breaks near ties among them
+// too (a French query's French lessons with some of its words before an Arabic course
+// with the same share of them).
 func blend(hits []hit, page string) {
-	var best [4]float64 // by language number; scores are negative
-	top := 0.0
+	var best [2][4]float64 // by class (0: every word, 1: partial), then language number; scores are negative
+	var top [2]float64
 	for _, h := range hits {
-		if n := h.id >> keyBits; n >= 0 && n < int64(len(best)) {
-			best[n] = min(best[n], h.score)
+		c := 0
+		if h.partial {
+			c = 1
 		}
-		top = min(top, h.score)
+		if n := h.id >> keyBits; n >= 0 && n < int64(len(best[c])) {
+			best[c][n] = min(best[c][n], h.score)
+		}
+		top[c] = min(top[c], h.score)
 	}
 	lo, hi := langRange(page)
 	for i := range hits {
 		n := hits[i].id >> keyBits
-		if n < 0 || n >= int64(len(best)) {
+		if n < 0 || n >= int64(len(best[0])) {
 			continue
 		}
-		if d := min(best[n], top*languageFloor); d < 0 {
+		c := 0
+		if hits[i].partial {
+			c = 1
+		}
+		if d := min(best[c][n], top[c]*languageFloor); d < 0 {
 			hits[i].score /= -d
+		}
+		if hits[i].partial {
+			hits[i].score *= partialPenalty
 		}
 		if hits[i].id >= lo && hits[i].id < hi {
 			hits[i].score *= pageLanguageBoost
@@ -358,7 +375,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		}
 		for _, h := range some {
 			if !have[h.id] {
-				h.score *= partialPenalty
+				h.partial = true // lowered by blend
 				all = append(all, h)
 			}
 		}
@@ -576,8 +593,9 @@ func validLang(l string) bool {
 
 // hit is a matching document and its score.
 type hit struct {
-	id    int64
-	score float64
+	id      int64
+	score   float64
+	partial bool // has only some of the query's words
 }
 
 // queryHits runs a statement returning rows of (rowid[, score]).

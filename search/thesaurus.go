@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/masar-platform/masar/courses"
@@ -39,6 +40,12 @@ type Thesaurus struct {
 type thesaurusTerm struct {
 	text string
 	keys []string // the keys of its words (thesaurusKey), function words left out
+	// lang is the language of the term: ar for Arabic script; for Latin script fr when
+	// accents or function words say so, otherwise the language whose lessons use it
+	// (settleLanguages), en when nothing tells.
+	lang string
+	// unsure: a Latin term with nothing French in it, whose language the lessons decide.
+	unsure bool
 }
 
 type thesaurusRef struct{ group, term int }
@@ -135,7 +142,8 @@ func ParseThesaurus(file string, src []byte) (*Thesaurus, []courses.Problem) {
 				break
 			}
 			seen[k] = n
-			group = append(group, thesaurusTerm{text: p, keys: keys})
+			lang := languageOf(p)
+			group = append(group, thesaurusTerm{text: p, keys: keys, lang: lang, unsure: lang == "en"})
 		}
 		if !ok {
 			continue
@@ -176,6 +184,97 @@ func thesaurusOf(cat *courses.Catalogue) (*Thesaurus, []courses.Problem) {
 		return nil, []courses.Problem{{File: ThesaurusFile, Message: fmt.Sprintf("cannot read: %v", err)}}
 	}
 	return ParseThesaurus(ThesaurusFile, src)
+}
+
+// settleLanguages decides the language of the Latin terms that have nothing French in them
+// («gouvernement ouvert», «budget», «open government»): a term is French when a larger share
+// of the French documents than of the English ones has all its words. Which terms of a
+// group are in the typed words' language matters: those in another language are searched
+// for only when the typed words find little, so a French query for «gouvernement ouvert»
+// must not bring the English lessons on «open government» into its first results.
+func (th *Thesaurus) settleLanguages(docs []doc) {
+	if th == nil {
+		return
+	}
+	// The words of the unsure terms, and in how many documents of each language they are.
+	count := map[string]*[2]int{} // word → documents in en, fr
+	for _, g := range th.groups {
+		for _, t := range g {
+			if t.unsure {
+				for _, w := range termWords(t.text) {
+					count[w] = &[2]int{}
+				}
+			}
+		}
+	}
+	if len(count) == 0 {
+		return
+	}
+	var total [2]int
+	seen := map[string]bool{}
+	for _, d := range docs {
+		l := 0
+		switch d.lang {
+		case "en":
+		case "fr":
+			l = 1
+		default:
+			continue
+		}
+		total[l]++
+		clear(seen)
+		for _, text := range []string{d.title, d.body} {
+			for _, sp := range wordSpans(text, nil) {
+				w := normWord(text[sp.start:sp.end])
+				if c := count[w]; c != nil && !seen[w] {
+					seen[w] = true
+					c[l]++
+				}
+			}
+		}
+	}
+	if total[0] == 0 || total[1] == 0 {
+		return
+	}
+	for _, g := range th.groups {
+		for i := range g {
+			t := &g[i]
+			if !t.unsure {
+				continue
+			}
+			// The share of each language's documents that have the term's rarest word.
+			share := [2]float64{1, 1}
+			for _, w := range termWords(t.text) {
+				for l := range share {
+					share[l] = min(share[l], float64(count[w][l])/float64(total[l]))
+				}
+			}
+			if share[1] > share[0] {
+				t.lang = "fr"
+			}
+		}
+	}
+}
+
+// termWords are the normal forms of a term's words, function words left out.
+func termWords(text string) []string {
+	var out []string
+	for _, sp := range wordSpans(text, nil) {
+		if w := normWord(text[sp.start:sp.end]); !isStop(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// termLanguage is the language of the term of group g whose keys are keys ("" when none).
+func (th *Thesaurus) termLanguage(g int, keys []string) string {
+	for _, t := range th.groups[g] {
+		if slices.Equal(t.keys, keys) {
+			return t.lang
+		}
+	}
+	return ""
 }
 
 // Len is the number of groups.
