@@ -280,6 +280,10 @@ var azRoutes = []authzRow{
 	{"POST /ar/admin/officials/{newAdmin}/erase", azEraseForm, by(401, 403, 403, 403, 403, 403, 303)},
 	// Privacy: the notice, and the undo link of one's own deletion (the link is the key).
 	{"GET /ar/privacy", "", all(200)},
+	{"GET /ar/accessibility", "", all(200)},
+	{"GET /ar/contact", "", all(200)},
+	{"GET /ar/manifest.webmanifest", "", all(200)},
+	{"GET /favicon.ico", "", all(200)},
 	{"GET /ar/erasure/undo/{undoToken}", "", all(200)},
 	{"POST /ar/erasure/undo/{undoToken}", "", all(303)},
 	{"GET /ar/admin/outbox", "", by(303, 403, 403, 403, 403, 200, 200)},

@@ -123,11 +123,11 @@ func TestSearchPagingAndOtherLanguages(t *testing.T) {
 	if r3.Status != 200 || !strings.Contains(r3.Body, "There are no more results after this page.") {
 		t.Errorf("past the end: %d", r3.Status)
 	}
-	// Only English lessons speak of hackathons in English: on the French page they come
-	// after (here: instead of) French results, marked as English.
-	r = c.get(searchURL("fr", "hackathon"))
+	// Only English lessons speak of stakeholder mapping in English: on the French page they
+	// come after (here: instead of) French results, marked as English.
+	r = c.get(searchURL("fr", "stakeholder mapping"))
 	if !strings.Contains(r.Body, `lang="en" dir="ltr"`) || !strings.Contains(r.Body, "En anglais") ||
-		!strings.Contains(r.Body, `href="/en/courses/collaboration-co-creation/02-open-data-innovation"`) {
+		!strings.Contains(r.Body, `href="/en/courses/collaboration-co-creation/01-from-participation-to-collaboration"`) {
 		t.Errorf("other-language results not marked")
 	}
 	// French results first on the French page.
