@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -254,6 +255,10 @@ func (s *Service) imageExists(ctx context.Context, sha string) (bool, error) {
 // SaveTemplate saves content as the next version of template id, or as a new template when
 // id is 0 (the first template becomes the default). It returns the version written.
 func (s *Service) SaveTemplate(ctx context.Context, actor audit.Actor, id int64, content TemplateContent) (*TemplateVersion, error) {
+	// checkContent cleans in place: the lists are copied first, so that the caller's
+	// (shared by two saves at once, or kept to show the form again) are not written to.
+	content.Signatories = slices.Clone(content.Signatories)
+	content.Logos = slices.Clone(content.Logos)
 	if err := s.checkContent(ctx, &content); err != nil {
 		return nil, err
 	}
