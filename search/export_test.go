@@ -2,7 +2,19 @@ package search
 
 // ForgetResults forgets the kept pages of results, and nothing else: for benchmarks that
 // time every search evaluated.
-func (ix *Index) ForgetResults() { ix.results.ForgetAll() }
+// The index did not change, so the vocabulary read from it stays current: forgetting the
+// kept pages moves the results topic's generation, which would otherwise have the next
+// search read the whole vocabulary again (a cost a real search pays only after a write).
+// A vocabulary already stale (read before a write) stays stale.
+func (ix *Index) ForgetResults() {
+	ix.vocabMu.Lock()
+	defer ix.vocabMu.Unlock()
+	current := ix.vocab != nil && ix.vocabGen == ix.results.Topic().Generation()
+	ix.results.ForgetAll()
+	if current {
+		ix.vocabGen = ix.results.Topic().Generation()
+	}
+}
 
 // SplitAbove sets the estimated number of matching documents from which a query is ranked in
 // two halves side by side, and returns a function that restores it.
