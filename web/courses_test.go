@@ -175,7 +175,7 @@ func TestCourseAPIAndConcurrentCompletion(t *testing.T) {
 	tok, _ := p.Officials.CreateAPIToken(context.Background(), o.ID, "t")
 	c := newClient(t, p)
 	r := c.api("GET", "/api/v1/courses", "", "")
-	if r.Status != 200 || strings.Count(r.Body, `"slug"`) != 5 || strings.Contains(r.Body, "correct") {
+	if r.Status != 200 || strings.Count(r.Body, `"slug"`) != 5 || len(answerKeys(t, r.Body)) > 0 {
 		t.Fatalf("courses: %d", r.Status)
 	}
 	if r := c.api("GET", "/api/v1/courses/open-government-data", "", ""); r.Status != 200 || !strings.Contains(r.Body, `"lessons"`) {
