@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -22,14 +24,23 @@ import (
 )
 
 // newPlatform opens a real platform on a fresh database of the backend the tests run on.
-func newPlatform(t testing.TB) *platform.Platform {
+func newPlatform(t testing.TB) *platform.Platform { return platformWith(t, nil) }
+
+// platformWith is newPlatform with the configuration that change alters (nil: none). Every
+// test platform is opened here: a fresh data folder, a fresh database ("" on SQLite; with
+// MASAR_TEST_DATABASE=postgres, a new PostgreSQL database), cheap password hashing and rate
+// limits no test reaches by accident.
+func platformWith(t testing.TB, change func(*config.Config)) *platform.Platform {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
+	cfg.DatabaseURL = storetest.DatabaseURL(t)
 	cfg.BcryptCost = 4
 	cfg.LoginsPerMinute = 1000
 	cfg.RegistrationsPerHour = 1000
+	if change != nil {
+		change(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +51,41 @@ func newPlatform(t testing.TB) *platform.Platform {
 	t.Cleanup(func() { p.Close() })
 	return p
 }
+
+// contentCopy copies a folder of courses into a temporary folder and returns it, each file
+// passed through edit (its slash-separated path and bytes in, the bytes to write out and
+// whether to write the file at all); a nil edit copies as is.
+func contentCopy(t testing.TB, src fs.FS, edit func(path string, b []byte) ([]byte, bool)) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == "." {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, path), 0o755)
+		}
+		b, err := fs.ReadFile(src, path)
+		if err != nil {
+			return err
+		}
+		if edit != nil {
+			var keep bool
+			if b, keep = edit(path, b); !keep {
+				return nil
+			}
+		}
+		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// fixtureCourses is the courses package's fixture catalogue: one course written in Arabic and
+// English only, whatever translations the built-in courses gain.
+var fixtureCourses = os.DirFS("../courses/testdata/catalogue")
 
 // client is a browser: it keeps cookies and reads the CSRF token from the last page.
 type client struct {

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,13 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/masar-platform/masar/store/storetest"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/platform"
 )
 
 func TestCatalogueAndFilters(t *testing.T) {
@@ -42,44 +39,16 @@ func TestCatalogueAndFilters(t *testing.T) {
 func TestLessonFallbackNotice(t *testing.T) {
 	// The shipped courses with course 2's French taken out: its lessons then show in Arabic
 	// (first fallback) with a notice, not a 404.
-	dir := t.TempDir()
-	err := fs.WalkDir(content.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == "." {
-			return err
+	dir := contentCopy(t, content.FS, func(path string, b []byte) ([]byte, bool) {
+		if !strings.HasPrefix(path, "02-open-government-data/") {
+			return b, true
 		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, path), 0o755)
+		if strings.HasSuffix(path, "course.yaml") {
+			b = regexp.MustCompile(`(?m)^languages: .*$`).ReplaceAll(b, []byte("languages: [ar, en]"))
 		}
-		b, err := fs.ReadFile(content.FS, path)
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(path, "02-open-government-data/") {
-			if strings.HasSuffix(path, ".fr.md") {
-				return nil
-			}
-			if strings.HasSuffix(path, "course.yaml") {
-				b = regexp.MustCompile(`(?m)^languages: .*$`).ReplaceAll(b, []byte("languages: [ar, en]"))
-			}
-		}
-		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
+		return b, !strings.HasSuffix(path, ".fr.md")
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t)
-	cfg.ContentDir = dir
-	cfg.BcryptCost = 4
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p := platformWith(t, func(c *config.Config) { c.ContentDir = dir })
 	c := newClient(t, p)
 	r := c.get("/fr/courses/open-government-data/01-what-is-open-data")
 	if r.Status != 200 || !strings.Contains(r.Body, "existe pas encore dans la langue de la page") || !strings.Contains(r.Body, `<article class="lesson" lang="ar" dir="rtl">`) {
@@ -273,38 +242,8 @@ func TestAnonymousPageCacheNeverServesUsers(t *testing.T) {
 // TestContentFolderOverridesAndReloads: --content DIR replaces the built-in courses, and a
 // staff reload picks up an edited lesson without a restart.
 func TestContentFolderOverridesAndReloads(t *testing.T) {
-	dir := t.TempDir()
-	src := "../courses/testdata/catalogue"
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
-	cfg.ContentDir = dir
-	cfg.BcryptCost = 4
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	dir := contentCopy(t, fixtureCourses, nil)
+	p := platformWith(t, func(c *config.Config) { c.ContentDir = dir })
 	c := newClient(t, p)
 	r := c.get("/en/courses")
 	if n := strings.Count(r.Body, `class="card course-card"`); n != 1 || strings.Contains(r.Body, "open-government-data") {

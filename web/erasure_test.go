@@ -21,7 +21,6 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/store"
-	"github.com/masar-platform/masar/store/storetest"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -455,20 +454,10 @@ func TestRetentionPurge(t *testing.T) {
 // TestPrivacyPage: the notice exists in the three languages, states the configured periods
 // (not fixed ones), and is linked from every page's footer and from the registration form.
 func TestPrivacyPage(t *testing.T) {
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
-	cfg.BcryptCost = 4
-	cfg.ErasureGrace, cfg.MailRetention, cfg.AuditRetention = 7*config.Day, 90*config.Day, 400*config.Day
-	cfg.PrivacyContact = "privacy@programme.example.org"
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
+	p := platformWith(t, func(cfg *config.Config) {
+		cfg.ErasureGrace, cfg.MailRetention, cfg.AuditRetention = 7*config.Day, 90*config.Day, 400*config.Day
+		cfg.PrivacyContact = "privacy@programme.example.org"
+	})
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -482,7 +471,7 @@ func TestPrivacyPage(t *testing.T) {
 		for _, want := range []string{cat.T(l, "privacy.title"), cat.T(l, "privacy.controller"),
 			cat.T(l, "privacy.retention.mail", "period", cat.N(l, "erasure.days", 90)),
 			cat.T(l, "privacy.retention.audit", "period", cat.N(l, "erasure.days", 400)),
-			cat.T(l, "privacy.rights.delete.what", "period", cat.N(l, "erasure.days", 7)), cfg.PrivacyContact} {
+			cat.T(l, "privacy.rights.delete.what", "period", cat.N(l, "erasure.days", 7)), "privacy@programme.example.org"} {
 			if !strings.Contains(r.Body, html.EscapeString(want)) {
 				t.Errorf("%s privacy page lacks %q", l, want)
 			}

@@ -3,10 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,46 +11,13 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
-	"github.com/masar-platform/masar/store/storetest"
 )
 
-// fixturePlatform serves the courses package's fixture catalogue: one course written in
-// Arabic and English only, whatever translations the built-in courses gain.
+// fixturePlatform serves the fixture catalogue (fixtureCourses).
 func fixturePlatform(t *testing.T) *platform.Platform {
 	t.Helper()
-	dir := t.TempDir()
-	src := "../courses/testdata/catalogue"
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t)
-	cfg.ContentDir = dir
-	cfg.BcryptCost = 4
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
+	dir := contentCopy(t, fixtureCourses, nil)
+	return platformWith(t, func(c *config.Config) { c.ContentDir = dir })
 }
 
 // elementWith finds the opening tag of the element whose content starts with text (after

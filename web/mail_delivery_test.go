@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,29 +15,7 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/platform"
-	"github.com/masar-platform/masar/store/storetest"
 )
-
-// platformWith is newPlatform with a changed configuration.
-func platformWith(t *testing.T, change func(*config.Config)) *platform.Platform {
-	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
-	cfg.BcryptCost = 4
-	cfg.LoginsPerMinute = 1000
-	cfg.RegistrationsPerHour = 1000
-	change(&cfg)
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
 
 // deadSMTP is an SMTP URL where nothing listens: every delivery fails.
 func deadSMTP(t *testing.T) string {

@@ -12,9 +12,7 @@ import (
 
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/search"
-	"github.com/masar-platform/masar/store/storetest"
 )
 
 func searchURL(lang, q string, extra ...string) string {
@@ -242,19 +240,7 @@ func TestSearchFollowsContentReload(t *testing.T) {
 	write("course.yaml", manifest("01-citizens-budget"))
 	write("01-citizens-budget.ar.md", "---\ntitle: \"موازنة المواطن\"\nminutes: 5\n---\n\nتنشر وزارة المالية موازنة المواطن بلغة بسيطة.\n")
 
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t) // "" on SQLite; MASAR_TEST_DATABASE=postgres: a fresh database
-	cfg.ContentDir = dir
-	cfg.BcryptCost = 4
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
+	p := platformWith(t, func(c *config.Config) { c.ContentDir = dir })
 	c := newClient(t, p)
 	if r := c.get(searchURL("ar", "موازنه المواطن")); !strings.Contains(r.Body, "/ar/courses/budgets/01-citizens-budget") {
 		t.Fatalf("served content not indexed")

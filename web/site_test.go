@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -13,29 +12,7 @@ import (
 
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/officials"
-	"github.com/masar-platform/masar/platform"
-	"github.com/masar-platform/masar/store/storetest"
 )
-
-// newPlatformWith opens a platform whose configuration change sets.
-func newPlatformWith(t testing.TB, change func(*config.Config)) *platform.Platform {
-	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = filepath.Join(t.TempDir(), "data")
-	cfg.DatabaseURL = storetest.DatabaseURL(t)
-	cfg.BcryptCost = 4
-	cfg.LoginsPerMinute = 1000
-	change(&cfg)
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := platform.Open(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
 
 // defaultIssuer is the programme's issuer as each language names it when nothing is configured.
 var defaultIssuer = map[string]string{
@@ -142,7 +119,7 @@ func TestSitePages(t *testing.T) {
 		if err := os.WriteFile(logo, svg, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p := newPlatformWith(t, func(c *config.Config) {
+		p := platformWith(t, func(c *config.Config) {
 			c.ContactEmail = "ogp@commission.example.org"
 			c.PrivacyContact = "privacy@commission.example.org"
 			c.IssuerName = `{"ar":"وزارة التحول الرقمي","en":"Ministry of Digital Transformation"}`
