@@ -351,23 +351,11 @@ func tamper(t *testing.T, path, member string) string {
 // call sends an API request with a bearer token and decodes the answer into v.
 func call(t *testing.T, method, u, token, body string, v any) int {
 	t.Helper()
-	req, _ := http.NewRequest(method, u, strings.NewReader(body))
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	st, b := apiCall(t, method, u, token, body)
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Errorf("%s %s: %v\n%s", method, u, err, b)
 	}
-	return res.StatusCode
+	return st
 }
 
 // get fetches u with an optional bearer token and returns the body of a 200.

@@ -74,11 +74,18 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// startServer runs this test binary as `masar serve` on the data folder, with env.
 func startServer(t *testing.T, data string, env ...string) *server {
 	t.Helper()
+	return startCommand(t, exec.Command(os.Args[0], "-test.run=^$"), append([]string{"MASAR_TEST_SERVE=1", "MASAR_DATA=" + data}, env...)...)
+}
+
+// startCommand starts a server command on a free port with env added to this process's,
+// and waits for /healthz to answer 200; the server is killed when the test ends.
+func startCommand(t *testing.T, cmd *exec.Cmd, env ...string) *server {
+	t.Helper()
 	addr := freePort(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), append([]string{"MASAR_TEST_SERVE=1", "MASAR_ADDR=" + addr, "MASAR_DATA=" + data}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"MASAR_ADDR=" + addr}, env...)...)
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

@@ -35,27 +35,7 @@ func buildMasar(t *testing.T) string {
 // waits for /healthz.
 func startMasar(t *testing.T, bin string, env ...string) *server {
 	t.Helper()
-	addr := freePort(t)
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), append([]string{"MASAR_ADDR=" + addr, "MASAR_DATA=" + t.TempDir()}, env...)...)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, base: "http://" + addr, out: out}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	for i := 0; i < 600; i++ {
-		if res, err := http.Get(s.base + "/healthz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return s
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("masar did not start:\n%s", out)
-	return nil
+	return startCommand(t, exec.Command(bin, "serve"), append([]string{"MASAR_DATA=" + t.TempDir()}, env...)...)
 }
 
 // session is a browser's session cookie, sent by hand so that the same session can be
@@ -132,11 +112,14 @@ func (s *session) post(t *testing.T, pageURL, action string, form url.Values) in
 	return st
 }
 
-// apiCall sends a JSON request with a bearer token and returns the status and the body.
+// apiCall sends a JSON request with a bearer token (none when token is "") and returns the status
+// and the body.
 func apiCall(t *testing.T, method, u, token, body string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(method, u, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
