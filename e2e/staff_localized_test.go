@@ -24,13 +24,7 @@ func TestBrowserArabicValidationAndStaffPages(t *testing.T) {
 	s := startSite(t)
 	ctx := newBrowser(t)
 	bg := context.Background()
-	sys := audit.Actor{Email: "e2e"}
-	admin := officials.Input{Email: "admin@escwa.test", Password: password, NameAr: "منى الحسن", NameLatin: "Mona Al-Hassan",
-		JobTitle: "Programme officer", Organisation: "ESCWA", Country: "LB", Sector: "international", Gender: "female", Language: "ar"}
-	a, err := s.p.Officials.Create(bg, sys, admin, officials.RoleAdmin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := s.advPerson(t, "admin@escwa.test", officials.RoleAdmin, "LB", "ar")
 	s.confirm(t, a.ID)
 	w, err := s.p.Workshops.Create(bg, audit.Actor{ID: a.ID, Email: a.Email}, workshops.Input{
 		Title: map[string]string{"ar": "ورشة بوابات البيانات المفتوحة", "en": "Open data portals workshop"},
@@ -61,7 +55,7 @@ func TestBrowserArabicValidationAndStaffPages(t *testing.T) {
 	}
 	logout(t, ctx, "ar")
 
-	s.login(t, ctx, "ar", admin.Email)
+	s.login(t, ctx, "ar", a.Email)
 	do(t, ctx, "phone viewport", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateTouch))
 	s.open(t, ctx, "/ar/admin/audit")
 	table := text(t, ctx, "main table")
