@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -546,37 +546,57 @@ func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (
 	return p, nil
 }
 
+// progressQuery reads an official's standing in one course in one statement (one round trip
+// to PostgreSQL, one snapshot on either database): a row per kind — 'e' the enrolment
+// (enrolled, last lesson, completed), 'd' a lesson done and 'o' a lesson opened (lesson,
+// time), 'q' the quiz attempts (count, best score, passed) — each column as text.
+const progressQuery = `
+	SELECT 'e', enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ? AND course_slug = ?
+	UNION ALL SELECT 'd', lesson_slug, done_at, NULL FROM lesson_progress WHERE official_id = ? AND course_slug = ?
+	UNION ALL SELECT 'o', lesson_slug, opened_at, NULL FROM lesson_opens WHERE official_id = ? AND course_slug = ?
+	UNION ALL SELECT 'q', CAST(count(*) AS TEXT), CAST(max(score) AS TEXT), CAST(max(passed) AS TEXT)
+		FROM quiz_attempts WHERE official_id = ? AND course_slug = ?`
+
 // readProgress reads an official's standing in course c from the database.
 func (s *Service) readProgress(ctx context.Context, c *Course, officialID int64) (*Progress, error) {
 	slug := c.Slug
-	p := &Progress{OfficialID: officialID, Course: slug}
-	var enrolled string
-	var completed sql.NullString
-	err := s.db.R.QueryRowContext(ctx, "SELECT enrolled_at, last_lesson, completed_at FROM enrolments WHERE official_id = ? AND course_slug = ?",
-		officialID, slug).Scan(&enrolled, &p.LastLesson, &completed)
-	if errors.Is(err, sql.ErrNoRows) {
+	p := &Progress{OfficialID: officialID, Course: slug, Opened: map[string]time.Time{}}
+	done := map[string]time.Time{}
+	var used int
+	var best sql.NullInt64
+	var passed bool
+	rows, err := s.db.R.QueryContext(ctx, progressQuery, officialID, slug, officialID, slug, officialID, slug, officialID, slug)
+	err = store.Each(rows, err, func(row store.Scanner) error {
+		var kind string
+		var a, b, z sql.NullString
+		if err := row.Scan(&kind, &a, &b, &z); err != nil {
+			return err
+		}
+		switch kind {
+		case "e":
+			p.Enrolled, p.EnrolledAt, p.LastLesson, p.CompletedAt = true, parseTime(a.String), b.String, parseNullTime(z)
+		case "d":
+			done[a.String] = parseTime(b.String)
+		case "o":
+			p.Opened[a.String] = parseTime(b.String)
+		case "q":
+			used, _ = strconv.Atoi(a.String)
+			if n, err := strconv.ParseInt(b.String, 10, 64); b.Valid && err == nil {
+				best = sql.NullInt64{Int64: n, Valid: true}
+			}
+			passed = z.String == "1"
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
+	}
+	if !p.Enrolled {
+		p.Opened = nil
 		p.fill(c, nil, 0, sql.NullInt64{}, false)
 		return p, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
-	}
-	p.Enrolled, p.EnrolledAt, p.CompletedAt = true, parseTime(enrolled), parseNullTime(completed)
-	done, err := doneLessons(ctx, s.db.R, officialID, slug)
-	if err != nil {
-		return nil, err
-	}
-	if p.Opened, err = openedLessons(ctx, s.db.R, officialID, slug); err != nil {
-		return nil, err
-	}
-	var used int
-	var best sql.NullInt64
-	var passed sql.NullBool
-	if err := s.db.R.QueryRowContext(ctx, `SELECT count(*), max(score), max(passed) FROM quiz_attempts WHERE official_id = ? AND course_slug = ?`,
-		officialID, slug).Scan(&used, &best, &passed); err != nil {
-		return nil, fmt.Errorf("courses: progress %d in %s: %w", officialID, slug, err)
-	}
-	p.fill(c, done, used, best, passed.Bool)
+	p.fill(c, done, used, best, passed)
 	return p, nil
 }
 

@@ -17,3 +17,14 @@ func (db *DB) LockTx(ctx context.Context, tx *sql.Tx, space string, id int64) er
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, space+":"+strconv.FormatInt(id, 10))
 	return err
 }
+
+// LockTxShared takes the lock of LockTx on space and id shared: transactions holding it shared
+// run side by side, and wait for (and hold off) one that takes it with LockTx. On SQLite it
+// does nothing, as LockTx.
+func (db *DB) LockTxShared(ctx context.Context, tx *sql.Tx, space string, id int64) error {
+	if db.Dialect() != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))`, space+":"+strconv.FormatInt(id, 10))
+	return err
+}

@@ -343,3 +343,70 @@ func TestRemindersAndCompletionOnceAcrossInstances(t *testing.T) {
 		t.Errorf("completion recorded %d times, want once", n)
 	}
 }
+
+// TestApplicationsBesideAChangeToNational: applications run side by side (a pending
+// registration takes no seat), but not beside a change that depends on who has applied. 120
+// officials, one in twenty from another state than Jordan, apply across three instances while
+// staff make the workshop a national one of Jordan, which is refused while anyone of another state is registered: in the
+// end, either the workshop is national and every live registration is Jordanian (the later
+// applications refused as of the wrong country), or it stayed regional; each application either
+// stands or was refused with that reason.
+func TestApplicationsBesideAChangeToNational(t *testing.T) {
+	const people = 120
+	dbs := instances(t, 3)
+	e := newEnvOn(t, dbs[0])
+	svcs := e.services(dbs)
+	ctx := context.Background()
+	w := e.published(input(200, 0))
+	who := make([]*officials.Official, people)
+	for i := range who {
+		country := "JO"
+		if i%20 == 7 {
+			country = memberStates[1+i%(len(memberStates)-1)]
+		}
+		who[i] = e.official(country)
+	}
+	national := input(200, 0)
+	national.Kind = workshops.KindNational
+	codes := make([]string, people+1)
+	atOnce(people+1, func(i int) {
+		if i == people/2 {
+			_, err := svcs[i%len(svcs)].Update(ctx, e.actor(), w.ID, national)
+			codes[people] = code(err)
+			return
+		}
+		if i > people/2 {
+			i--
+		}
+		_, err := svcs[i%len(svcs)].Apply(ctx, who[i], w.ID, "I lead our open data portal.")
+		codes[i] = code(err)
+	})
+	change := codes[people]
+	codes = codes[:people]
+	if change != "" && change != "validation" { // refused: someone of another state is registered
+		t.Errorf("the change to national: %q", change)
+	}
+	after, err := e.ws.Get(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	others := e.count(`SELECT count(*) FROM registrations WHERE workshop_id = ? AND country <> 'JO'`, w.ID)
+	registered := e.count(`SELECT count(*) FROM registrations WHERE workshop_id = ?`, w.ID)
+	ok := 0
+	for i, c := range codes {
+		switch {
+		case c == "":
+			ok++
+		case c == "wrong_country" && after.Kind == workshops.KindNational && who[i].Country != "JO":
+		default:
+			t.Errorf("application %d (%s): %q", i, who[i].Country, c)
+		}
+	}
+	if ok != registered {
+		t.Errorf("%d applications accepted, %d registrations stored", ok, registered)
+	}
+	if after.Kind == workshops.KindNational && others > 0 {
+		t.Errorf("the workshop became national with %d registrations of other states", others)
+	}
+	t.Logf("workshop %s; %d registered, %d of other states; the change: %q", after.Kind, registered, others, change)
+}

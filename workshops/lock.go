@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // lockWorkshop makes tx the only transaction that changes workshop id's registrations until
@@ -18,6 +19,25 @@ import (
 func (s *Service) lockWorkshop(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err := s.db.LockTx(ctx, tx, "workshop", id); err != nil {
 		return fmt.Errorf("workshops: lock workshop %d: %w", id, err)
+	}
+	return nil
+}
+
+// lockForApplication lets applications to workshop wid run side by side: a pending
+// registration takes no seat, so they hold the workshop's lock shared, still waiting for and
+// holding off whatever takes it whole (a seat given, the workshop edited or cancelled). The
+// registrant's own lock (oid, 0 for an account made in the transaction) makes two
+// applications of one person to one workshop take turns, as the reopening of a cancelled
+// registration reads before it writes.
+func (s *Service) lockForApplication(ctx context.Context, tx *sql.Tx, wid, oid int64) error {
+	if err := s.db.LockTxShared(ctx, tx, "workshop", wid); err != nil {
+		return fmt.Errorf("workshops: lock workshop %d: %w", wid, err)
+	}
+	if oid == 0 {
+		return nil
+	}
+	if err := s.db.LockTx(ctx, tx, "registrant:"+strconv.FormatInt(wid, 10), oid); err != nil {
+		return fmt.Errorf("workshops: lock registrant %d: %w", oid, err)
 	}
 	return nil
 }

@@ -302,7 +302,7 @@ func (s *Service) Apply(ctx context.Context, o *officials.Official, wid int64, m
 	case hasControl(motivation, true):
 		return nil, fieldsErr("motivation", "field.control")
 	}
-	return s.register(ctx, audit.Actor{ID: o.ID, Email: o.Email}, o, wid, 0, motivation, RegPending, false)
+	return s.register(ctx, audit.Actor{ID: o.ID, Email: o.Email}, o, wid, 0, motivation, false)
 }
 
 // Nominate registers official nominee to workshop wid on behalf of by: a focal point, for an
@@ -319,7 +319,7 @@ func (s *Service) Nominate(ctx context.Context, by *officials.Official, wid int6
 	if utf8.RuneCountInString(note) > MaxMotivation || hasControl(note, true) {
 		return nil, fieldsErr("motivation", "field.too_long")
 	}
-	return s.register(ctx, audit.Actor{ID: by.ID, Email: by.Email}, nominee, wid, by.ID, note, RegPending, by.IsStaff())
+	return s.register(ctx, audit.Actor{ID: by.ID, Email: by.Email}, nominee, wid, by.ID, note, by.IsStaff())
 }
 
 // NominateNew makes the account of a nominee who has none (from profile in, with no
@@ -366,7 +366,7 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+		if err := s.lockForApplication(ctx, tx, wid, 0); err != nil {
 			return err
 		}
 		w, err := check(tx)
@@ -410,15 +410,16 @@ func (s *Service) checkNomineeCountry(ctx context.Context, o *officials.Official
 	return nil
 }
 
-// register adds (or reopens a withdrawn) registration in one transaction. anytime lets staff
-// register outside the registration window.
-func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.Official, wid, nominatedBy int64, motivation, status string, anytime bool) (*Registration, error) {
+// register adds (or reopens a withdrawn) registration, pending staff's decision, in one
+// transaction. anytime lets staff register outside the registration window. A pending
+// registration takes no seat: applications run side by side (lockForApplication).
+func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.Official, wid, nominatedBy int64, motivation string, anytime bool) (*Registration, error) {
 	if err := s.checkNomineeCountry(ctx, o); err != nil {
 		return nil, err
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+		if err := s.lockForApplication(ctx, tx, wid, o.ID); err != nil {
 			return err
 		}
 		w, err := s.lite(ctx, tx, wid)
@@ -428,7 +429,7 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		if err := s.eligible(w, o, anytime); err != nil {
 			return err
 		}
-		id, err = s.insertRegistration(ctx, tx, actor, w, o, nominatedBy, motivation, status)
+		id, err = s.insertRegistration(ctx, tx, actor, w, o, nominatedBy, motivation, RegPending)
 		return err
 	})
 	if err != nil {
@@ -518,7 +519,7 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 // country's quota does not allow. It must run in the transaction that gives the seat, after
 // that transaction took the workshop's lock (lockWorkshop), so that two approvals cannot
 // both take the last one.
-func (s *Service) checkSeat(ctx context.Context, tx *sql.Tx, w *Workshop, id int64, country string) error {
+func (s *Service) checkSeat(ctx context.Context, tx store.Queryer, w *Workshop, id int64, country string) error {
 	now := s.stamp()
 	// Two index range counts (confirmed seats, live offers) rather than one OR over statuses.
 	var held int
@@ -564,6 +565,13 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 	if !ok || who == nil {
 		return nil, problem.NotFound
 	}
+	// Checked first without the workshop's lock: a refusal (no such registration, not allowed,
+	// a move its status does not allow, no seat left) is an answer as of that read, and the
+	// many approvals of a full workshop are refused without waiting for its lock. What passes
+	// is checked again under the lock.
+	if _, _, err := s.vet(ctx, s.db.R, who, id, action); err != nil {
+		return nil, err
+	}
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		// A registration never moves to another workshop: its workshop_id, read before the
 		// lock, is the one to lock; everything else is read after it.
@@ -578,32 +586,11 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
 			return err
 		}
-		r, err := scanReg(tx.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id))
-		if err != nil {
-			return fmt.Errorf("workshops: registration %d: %w", id, err)
-		}
-		w, err := s.lite(ctx, tx, r.WorkshopID)
+		r, w, err := s.vet(ctx, tx, who, id, action)
 		if err != nil {
 			return err
-		}
-		if err := allowed(who, r, w, action); err != nil {
-			return err
-		}
-		if w.Status == StatusCancelled || w.Status == StatusCompleted {
-			return ErrWorkshopOver
-		}
-		if !slices.Contains(m.from, r.Status) {
-			return ErrBadMove
 		}
 		now := s.Now()
-		if r.Status == RegOffered && action == ActAccept && (r.OfferExpiresAt == nil || !now.Before(*r.OfferExpiresAt)) {
-			return ErrOfferExpired
-		}
-		if m.to == RegConfirmed {
-			if err := s.checkSeat(ctx, tx, w, r.ID, r.Country); err != nil {
-				return err
-			}
-		}
 		var waitAt any
 		if m.to == RegWaitlisted {
 			waitAt = store.FormatTime(now)
@@ -630,6 +617,39 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 		return nil, err
 	}
 	return s.Registration(ctx, id)
+}
+
+// vet reads registration id and its workshop through q and checks that who may take action
+// on it now: allowed, the workshop not over, a move from the registration's status, an offer
+// not lapsed, and a seat free when the action gives one.
+func (s *Service) vet(ctx context.Context, q store.Queryer, who *officials.Official, id int64, action string) (*Registration, *Workshop, error) {
+	m := moves[action]
+	r, err := scanReg(q.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id))
+	if err != nil {
+		return nil, nil, fmt.Errorf("workshops: registration %d: %w", id, err)
+	}
+	w, err := s.lite(ctx, q, r.WorkshopID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := allowed(who, r, w, action); err != nil {
+		return nil, nil, err
+	}
+	if w.Status == StatusCancelled || w.Status == StatusCompleted {
+		return nil, nil, ErrWorkshopOver
+	}
+	if !slices.Contains(m.from, r.Status) {
+		return nil, nil, ErrBadMove
+	}
+	if r.Status == RegOffered && action == ActAccept && (r.OfferExpiresAt == nil || !s.Now().Before(*r.OfferExpiresAt)) {
+		return nil, nil, ErrOfferExpired
+	}
+	if m.to == RegConfirmed {
+		if err := s.checkSeat(ctx, q, w, r.ID, r.Country); err != nil {
+			return nil, nil, err
+		}
+	}
+	return r, w, nil
 }
 
 // allowed checks who may take action on r. Someone who may not even see the registration is
