@@ -90,11 +90,6 @@ func (s *Service) RecordOpen(ctx context.Context, officialID int64, slug, lesson
 	return nil
 }
 
-// openedLessons reads when the official first opened each lesson of a course.
-func openedLessons(ctx context.Context, q store.Queryer, officialID int64, slug string) (map[string]time.Time, error) {
-	return lessonTimes(ctx, q, "SELECT lesson_slug, opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ?", officialID, slug)
-}
-
 // checkRead is the rule of MarkDone, inside its transaction: a lesson already done stays
 // done; otherwise it must have been opened at least its reading time before at. A lesson
 // never opened (a learner who marks it done from elsewhere, or was not enrolled when they
