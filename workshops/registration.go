@@ -468,33 +468,28 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 	if status == RegWaitlisted {
 		waitAt = now
 	}
+	// Most registrations are new: the insert comes first, and only when the person is
+	// registered already is their registration read (and reopened if they had cancelled it).
 	var id int64
 	var old string
-	err := tx.QueryRowContext(ctx, "SELECT id, status FROM registrations WHERE workshop_id = ? AND official_id = ?", w.ID, o.ID).Scan(&id, &old)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		old = ""
-		err = tx.QueryRowContext(ctx, `INSERT INTO registrations(workshop_id, official_id, country, fact_gender, fact_sector,
-			status, motivation, nominated_by, ticket, waitlisted_at, created_at, updated_at)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			w.ID, o.ID, o.Country, o.Gender, o.Sector, status, motivation, nom, newTicket(), waitAt, now, now).Scan(&id)
-		if store.IsUniqueViolation(err) {
+	err := tx.QueryRowContext(ctx, `INSERT INTO registrations(workshop_id, official_id, country, fact_gender, fact_sector,
+		status, motivation, nominated_by, ticket, waitlisted_at, created_at, updated_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workshop_id, official_id) DO NOTHING RETURNING id`,
+		w.ID, o.ID, o.Country, o.Gender, o.Sector, status, motivation, nom, newTicket(), waitAt, now, now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, "SELECT id, status FROM registrations WHERE workshop_id = ? AND official_id = ?", w.ID, o.ID).Scan(&id, &old)
+		if err == nil && old != RegCancelled {
 			return 0, ErrRegistered
 		}
-		if err != nil {
-			return 0, fmt.Errorf("workshops: register: %w", err)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = ?, country = ?, fact_gender = ?, fact_sector = ?,
+				motivation = ?, nominated_by = ?, waitlisted_at = ?, offer_expires_at = NULL, reminded_at = NULL, updated_at = ?
+				WHERE id = ?`,
+				status, o.Country, o.Gender, o.Sector, motivation, nom, waitAt, now, id)
 		}
-	case err != nil:
+	}
+	if err != nil {
 		return 0, fmt.Errorf("workshops: register: %w", err)
-	case old != RegCancelled:
-		return 0, ErrRegistered
-	default:
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = ?, country = ?, fact_gender = ?, fact_sector = ?,
-			motivation = ?, nominated_by = ?, waitlisted_at = ?, offer_expires_at = NULL, reminded_at = NULL, updated_at = ?
-			WHERE id = ?`,
-			status, o.Country, o.Gender, o.Sector, motivation, nom, waitAt, now, id); err != nil {
-			return 0, fmt.Errorf("workshops: register again: %w", err)
-		}
 	}
 	if status == RegConfirmed {
 		if err := s.checkSeat(ctx, tx, w, id, o.Country); err != nil {
