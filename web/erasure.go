@@ -16,7 +16,9 @@ import (
 )
 
 func (h *handler) erasureRoutes(g fiber.Router) {
-	g.Get("/privacy", h.showPrivacy)
+	// The privacy notice, with the configured periods.
+	g.Get("/privacy", h.fixedPage("privacy", "privacy.title", privacyData{GraceDays: days(h.cfg.ErasureGrace),
+		MailDays: days(h.cfg.MailRetention), AuditDays: days(h.cfg.AuditRetention), Contact: h.cfg.PrivacyContact}))
 	g.Get("/erasure/undo/:token", h.showUndoErasure)
 	g.Post("/erasure/undo/:token", h.undoErasure)
 	g.Post("/admin/officials/:id/erase", h.requireLogin, h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.eraseOfficial)
@@ -210,19 +212,6 @@ func (h *handler) eraseOfficial(c *fiber.Ctx) error {
 type privacyData struct {
 	GraceDays, MailDays, AuditDays int
 	Contact                        string
-}
-
-// showPrivacy is the privacy notice: the same for every visitor, cached like the other
-// public pages; its periods are the configured ones.
-func (h *handler) showPrivacy(c *fiber.Ctx) error {
-	if h.pages.serve(c, h.Library.Generation()) {
-		return nil
-	}
-	v := h.view(c, "privacy.title")
-	v.Cacheable = true
-	v.Data = privacyData{GraceDays: days(h.cfg.ErasureGrace), MailDays: days(h.cfg.MailRetention),
-		AuditDays: days(h.cfg.AuditRetention), Contact: h.cfg.PrivacyContact}
-	return h.render(c, fiber.StatusOK, "privacy", v)
 }
 
 // erasureDue is, for the admin page of an account, when it is to be erased (zero if it is not).

@@ -77,38 +77,33 @@ func (v *View) ContactEmail() string {
 
 // siteRoutes are the pages every visitor reaches from the footer, and the web app manifest.
 func (h *handler) siteRoutes(g fiber.Router) {
-	g.Get("/accessibility", h.showAccessibility)
-	g.Get("/contact", h.showContact)
+	// The accessibility statement: what the platform does for people who read right to left,
+	// use a keyboard or a screen reader, or browse without JavaScript, what it does not do
+	// yet, and how to report a barrier. The contact page: the programme's address when one is
+	// configured, and in every case where each kind of question goes.
+	g.Get("/accessibility", h.fixedPage("accessibility", "a11y.title", nil))
+	g.Get("/contact", h.fixedPage("contact", "contact.title", contactData{Privacy: h.cfg.PrivacyContact}))
 	g.Get("/manifest.webmanifest", h.serveManifest)
 }
 
-// showAccessibility is the accessibility statement: what the platform does for people who
-// read right to left, use a keyboard or a screen reader, or browse without JavaScript, what
-// it does not do yet, and how to report a barrier.
-func (h *handler) showAccessibility(c *fiber.Ctx) error {
-	if h.pages.serve(c, h.Library.Generation()) {
-		return nil
+// fixedPage is the handler of a page that is the same for every visitor and changes only
+// with the configuration (data, read at start) and the content: it is kept in the page
+// cache, and rendered from template name with the title key title.
+func (h *handler) fixedPage(name, title string, data any) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if h.pages.serve(c, h.Library.Generation()) {
+			return nil
+		}
+		v := h.view(c, title)
+		v.Cacheable = true
+		v.Data = data
+		return h.render(c, fiber.StatusOK, name, v)
 	}
-	v := h.view(c, "a11y.title")
-	v.Cacheable = true
-	return h.render(c, fiber.StatusOK, "accessibility", v)
 }
 
 // contactData is what the contact page states from the configuration.
 type contactData struct {
 	Privacy string // the privacy contact, or ""
-}
-
-// showContact is the contact page: the programme's address when one is configured, and in
-// every case where each kind of question goes.
-func (h *handler) showContact(c *fiber.Ctx) error {
-	if h.pages.serve(c, h.Library.Generation()) {
-		return nil
-	}
-	v := h.view(c, "contact.title")
-	v.Cacheable = true
-	v.Data = contactData{Privacy: h.cfg.PrivacyContact}
-	return h.render(c, fiber.StatusOK, "contact", v)
 }
 
 // webManifest is the web app manifest (https://www.w3.org/TR/appmanifest/) of one language.

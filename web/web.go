@@ -189,7 +189,7 @@ func New(d Deps) (*fiber.App, error) {
 }
 
 func (h *handler) pageRoutes(g fiber.Router) {
-	g.Get("/", h.showHome)
+	g.Get("/", h.fixedPage("home", "home.title", nil))
 	// Accounts.
 	g.Get("/register", h.showRegister)
 	g.Post("/register", h.register)
@@ -264,13 +264,4 @@ func (h *handler) negotiateLanguage(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
 	return c.Redirect("/"+l+"/", fiber.StatusFound)
-}
-
-func (h *handler) showHome(c *fiber.Ctx) error {
-	if h.pages.serve(c, h.Library.Generation()) {
-		return nil
-	}
-	v := h.view(c, "home.title")
-	v.Cacheable = true
-	return h.render(c, fiber.StatusOK, "home", v)
 }
