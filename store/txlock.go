@@ -4,27 +4,52 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 )
+
+// TxLock names one lock of LockTx: a space (what kind of thing) and an id. Shared locks are
+// held side by side; one not shared waits for, and holds off, every other holder.
+type TxLock struct {
+	Space  string
+	ID     int64
+	Shared bool
+}
 
 // LockTx serialises the transactions that change one thing (a workshop's seats, a request's
 // steps): on PostgreSQL, where writers run side by side, it takes a transaction-scoped
 // advisory lock on space and id, released at commit or rollback; on SQLite, whose single
 // writer connection already runs one transaction at a time, it does nothing.
 func (db *DB) LockTx(ctx context.Context, tx *sql.Tx, space string, id int64) error {
-	if db.Dialect() != Postgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, space+":"+strconv.FormatInt(id, 10))
-	return err
+	return db.LockTxAll(ctx, tx, TxLock{Space: space, ID: id})
 }
 
 // LockTxShared takes the lock of LockTx on space and id shared: transactions holding it shared
 // run side by side, and wait for (and hold off) one that takes it with LockTx. On SQLite it
 // does nothing, as LockTx.
 func (db *DB) LockTxShared(ctx context.Context, tx *sql.Tx, space string, id int64) error {
-	if db.Dialect() != Postgres {
+	return db.LockTxAll(ctx, tx, TxLock{Space: space, ID: id, Shared: true})
+}
+
+// LockTxAll takes locks, in their order, in one statement (one round trip to the server).
+// Callers that take several keep one order everywhere, so that no two wait for each other.
+func (db *DB) LockTxAll(ctx context.Context, tx *sql.Tx, locks ...TxLock) error {
+	if db.Dialect() != Postgres || len(locks) == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))`, space+":"+strconv.FormatInt(id, 10))
+	var q strings.Builder
+	args := make([]any, len(locks))
+	q.WriteString("SELECT ")
+	for i, l := range locks {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		if l.Shared {
+			q.WriteString("pg_advisory_xact_lock_shared(hashtextextended(?, 0))")
+		} else {
+			q.WriteString("pg_advisory_xact_lock(hashtextextended(?, 0))")
+		}
+		args[i] = l.Space + ":" + strconv.FormatInt(l.ID, 10)
+	}
+	_, err := tx.ExecContext(ctx, q.String(), args...)
 	return err
 }

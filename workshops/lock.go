@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/masar-platform/masar/store"
 )
 
 // lockWorkshop makes tx the only transaction that changes workshop id's registrations until
@@ -30,14 +32,12 @@ func (s *Service) lockWorkshop(ctx context.Context, tx *sql.Tx, id int64) error 
 // applications of one person to one workshop take turns, as the reopening of a cancelled
 // registration reads before it writes.
 func (s *Service) lockForApplication(ctx context.Context, tx *sql.Tx, wid, oid int64) error {
-	if err := s.db.LockTxShared(ctx, tx, "workshop", wid); err != nil {
-		return fmt.Errorf("workshops: lock workshop %d: %w", wid, err)
+	locks := []store.TxLock{{Space: "workshop", ID: wid, Shared: true}}
+	if oid != 0 {
+		locks = append(locks, store.TxLock{Space: "registrant:" + strconv.FormatInt(wid, 10), ID: oid})
 	}
-	if oid == 0 {
-		return nil
-	}
-	if err := s.db.LockTx(ctx, tx, "registrant:"+strconv.FormatInt(wid, 10), oid); err != nil {
-		return fmt.Errorf("workshops: lock registrant %d: %w", oid, err)
+	if err := s.db.LockTxAll(ctx, tx, locks...); err != nil {
+		return fmt.Errorf("workshops: lock workshop %d for an application: %w", wid, err)
 	}
 	return nil
 }

@@ -381,9 +381,11 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 		if err != nil {
 			return err
 		}
-		if id, err = s.insertRegistration(ctx, tx, actor, w, o, by.ID, note, RegPending); err != nil {
+		r, err := s.insertRegistration(ctx, tx, actor, w, o, by.ID, note, RegPending)
+		if err != nil {
 			return err
 		}
+		id = r.ID
 		if claim != nil {
 			return claim(tx, o)
 		}
@@ -417,7 +419,7 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 	if err := s.checkNomineeCountry(ctx, o); err != nil {
 		return nil, err
 	}
-	var id int64
+	var r *Registration
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockForApplication(ctx, tx, wid, o.ID); err != nil {
 			return err
@@ -429,13 +431,18 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		if err := s.eligible(w, o, anytime); err != nil {
 			return err
 		}
-		id, err = s.insertRegistration(ctx, tx, actor, w, o, nominatedBy, motivation, RegPending)
+		r, err = s.insertRegistration(ctx, tx, actor, w, o, nominatedBy, motivation, RegPending)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Registration(ctx, id)
+	// The registration as the transaction wrote it, with its attendance (a reopened one keeps
+	// what it had), read as Registration does.
+	if err := s.fillAttendance(ctx, s.db.R, r.WorkshopID, []*Registration{r}); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // eligible checks that o may be registered to w now.
@@ -456,9 +463,10 @@ func (s *Service) eligible(w *Workshop, o *officials.Official, anytime bool) err
 }
 
 // insertRegistration writes a new registration, or reopens a cancelled one, inside tx, which
-// holds the workshop's lock (lockWorkshop); it records the change and tells the person.
+// holds the workshop's lock (lockWorkshop, or lockForApplication for a pending one); it
+// records the change, tells the person, and returns the registration as written.
 func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audit.Actor, w *Workshop, o *officials.Official,
-	nominatedBy int64, motivation, status string) (int64, error) {
+	nominatedBy int64, motivation, status string) (*Registration, error) {
 	var nom any
 	if nominatedBy != 0 {
 		nom = nominatedBy
@@ -479,7 +487,7 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, "SELECT id, status FROM registrations WHERE workshop_id = ? AND official_id = ?", w.ID, o.ID).Scan(&id, &old)
 		if err == nil && old != RegCancelled {
-			return 0, ErrRegistered
+			return nil, ErrRegistered
 		}
 		if err == nil {
 			_, err = tx.ExecContext(ctx, `UPDATE registrations SET status = ?, country = ?, fact_gender = ?, fact_sector = ?,
@@ -489,11 +497,11 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 		}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("workshops: register: %w", err)
+		return nil, fmt.Errorf("workshops: register: %w", err)
 	}
 	if status == RegConfirmed {
 		if err := s.checkSeat(ctx, tx, w, id, o.Country); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	action := "registration.apply"
@@ -501,13 +509,13 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 		action = "registration.nominate"
 	}
 	if err := audit.Record(ctx, tx, actor, action, regSubject(id), "status", old, status); err != nil {
-		return 0, err
+		return nil, err
 	}
 	r, err := scanReg(tx.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return id, s.notify(ctx, tx, w, r, nominatedBy)
+	return r, s.notify(ctx, tx, w, r, nominatedBy)
 }
 
 // checkSeat refuses to give registration id (of country) a seat that the capacity or the
