@@ -390,6 +390,17 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 	}
 	c := m.course
 	c.Dir = dir
+	// French titles, summary and outcomes keep their high punctuation on the line, as the
+	// lessons' bodies do (frenchSpacing).
+	if t, ok := c.Title["fr"]; ok {
+		c.Title["fr"] = frenchSpaces.Replace(t)
+	}
+	if t, ok := c.Summary["fr"]; ok {
+		c.Summary["fr"] = frenchSpaces.Replace(t)
+	}
+	for i, o := range c.Outcomes["fr"] {
+		c.Outcomes["fr"][i] = frenchSpaces.Replace(o)
+	}
 
 	// The folder's files: lesson files by stem and language.
 	entries, err := fs.ReadDir(fsys, dir)
@@ -509,6 +520,9 @@ func loadCourse(fsys fs.FS, dir string, ps *problems) (*Course, int) {
 			}
 			v := job.render(s.body)
 			v.Title, v.Minutes = s.title, ReadingMinutes(v.Lang, v.Words)
+			if v.Lang == "fr" {
+				v.Title = frenchSpaces.Replace(v.Title)
+			}
 			if s.exerciseMinutes > l.ExerciseMinutes {
 				l.ExerciseMinutes = s.exerciseMinutes
 			}

@@ -342,12 +342,26 @@ func TestFrenchSpacesDoNotBreak(t *testing.T) {
 				if strings.Contains(text, bad) {
 					t.Errorf("%s/%s: %q can break", c.Slug, l.Slug, bad)
 				}
+				if strings.Contains(v.Title, bad) {
+					t.Errorf("%s/%s: %q can break in the title %q", c.Slug, l.Slug, bad, v.Title)
+				}
 			}
 			fixed += strings.Count(text, "\u00a0:") + strings.Count(text, "\u202f;")
 		}
 	}
 	if lessons < 25 || fixed == 0 {
 		t.Errorf("%d French lessons, %d spaces made unbreakable", lessons, fixed)
+	}
+	// The courses' own French texts too.
+	for _, c := range cat.Courses() {
+		texts := append([]string{c.Title["fr"], c.Summary["fr"]}, c.Outcomes["fr"]...)
+		for _, s := range texts {
+			for _, bad := range []string{" :", " ;", " ?", " !", " »", "« "} {
+				if strings.Contains(s, bad) {
+					t.Errorf("%s: %q can break in %q", c.Slug, bad, s)
+				}
+			}
+		}
 	}
 	if got := courses.FrenchSpacingForTest(`<p>Note : voir <code>a : b</code> « ici » ?</p>`); got != "<p>Note\u00a0: voir <code>a : b</code> «\u00a0ici\u00a0»\u202f?</p>" {
 		t.Errorf("spacing %q", got)
