@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,24 +15,13 @@ import (
 func TestContentCheckReportsThesaurusLines(t *testing.T) {
 	dir := t.TempDir()
 	// A copy of the shipped courses, with a thesaurus of our own.
-	err := fs.WalkDir(content.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(content.FS, p)
-		if err != nil {
-			return err
-		}
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
-		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, content.FS); err != nil {
 		t.Fatal(err)
 	}
 	th := "# groups\nمنصة | بوابة\nاستبيان\nداتا || بيانات\nسبر الآراء | في\nبوابة | portal\n"
 	os.WriteFile(filepath.Join(dir, "thesaurus.txt"), []byte(th), 0o644)
 	var out bytes.Buffer
-	err = contentCheck([]string{dir}, &out)
+	err := contentCheck([]string{dir}, &out)
 	if err == nil {
 		t.Fatalf("a broken thesaurus passed:\n%s", out.String())
 	}

@@ -52,32 +52,12 @@ func platformWith(t testing.TB, change func(*config.Config)) *platform.Platform 
 	return p
 }
 
-// contentCopy copies a folder of courses into a temporary folder and returns it, each file
-// passed through edit (its slash-separated path and bytes in, the bytes to write out and
-// whether to write the file at all); a nil edit copies as is.
-func contentCopy(t testing.TB, src fs.FS, edit func(path string, b []byte) ([]byte, bool)) string {
+// courseFolder copies a folder of courses (os.CopyFS) into a temporary folder, which the
+// test may change, and returns it.
+func courseFolder(t testing.TB, fsys fs.FS) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == "." {
-			return err
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, path), 0o755)
-		}
-		b, err := fs.ReadFile(src, path)
-		if err != nil {
-			return err
-		}
-		if edit != nil {
-			var keep bool
-			if b, keep = edit(path, b); !keep {
-				return nil
-			}
-		}
-		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, fsys); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -16,7 +16,7 @@ import (
 // fixturePlatform serves the fixture catalogue (fixtureCourses).
 func fixturePlatform(t *testing.T) *platform.Platform {
 	t.Helper()
-	dir := contentCopy(t, fixtureCourses, nil)
+	dir := courseFolder(t, fixtureCourses)
 	return platformWith(t, func(c *config.Config) { c.ContentDir = dir })
 }
 
