@@ -23,33 +23,27 @@ func (db *DB) LockTx(ctx context.Context, tx *sql.Tx, space string, id int64) er
 	return db.LockTxAll(ctx, tx, TxLock{Space: space, ID: id})
 }
 
-// LockTxShared takes the lock of LockTx on space and id shared: transactions holding it shared
-// run side by side, and wait for (and hold off) one that takes it with LockTx. On SQLite it
-// does nothing, as LockTx.
-func (db *DB) LockTxShared(ctx context.Context, tx *sql.Tx, space string, id int64) error {
-	return db.LockTxAll(ctx, tx, TxLock{Space: space, ID: id, Shared: true})
-}
-
 // LockTxAll takes locks, in their order, in one statement (one round trip to the server).
 // Callers that take several keep one order everywhere, so that no two wait for each other.
 func (db *DB) LockTxAll(ctx context.Context, tx *sql.Tx, locks ...TxLock) error {
 	if db.Dialect() != Postgres || len(locks) == 0 {
 		return nil
 	}
-	var q strings.Builder
 	args := make([]any, len(locks))
-	q.WriteString("SELECT ")
+	fns := make([]string, len(locks))
 	for i, l := range locks {
-		if i > 0 {
-			q.WriteString(", ")
-		}
+		fns[i] = advisoryWhole
 		if l.Shared {
-			q.WriteString("pg_advisory_xact_lock_shared(hashtextextended(?, 0))")
-		} else {
-			q.WriteString("pg_advisory_xact_lock(hashtextextended(?, 0))")
+			fns[i] = advisoryShared
 		}
 		args[i] = l.Space + ":" + strconv.FormatInt(l.ID, 10)
 	}
-	_, err := tx.ExecContext(ctx, q.String(), args...)
+	_, err := tx.ExecContext(ctx, "SELECT "+strings.Join(fns, ", "), args...)
 	return err
 }
+
+// The advisory lock functions, on a key hashed from space:id.
+const (
+	advisoryWhole  = "pg_advisory_xact_lock(hashtextextended(?, 0))"
+	advisoryShared = "pg_advisory_xact_lock_shared(hashtextextended(?, 0))"
+)

@@ -26,7 +26,7 @@ func TestTxLocksSharedAndWhole(t *testing.T) {
 		return tx
 	}
 	a, b := begin(), begin()
-	if err := db.LockTxShared(ctx, a, "workshop", 7); err != nil {
+	if err := db.LockTxAll(ctx, a, store.TxLock{Space: "workshop", ID: 7, Shared: true}); err != nil {
 		t.Fatal(err)
 	}
 	// The second shared holder does not wait for the first (a wait would end in this deadline).

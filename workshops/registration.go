@@ -572,21 +572,14 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 	// a move its status does not allow, no seat left) is an answer as of that read, and the
 	// many approvals of a full workshop are refused without waiting for its lock. What passes
 	// is checked again under the lock.
-	if _, _, err := s.vet(ctx, s.db.R, who, id, action); err != nil {
+	pre, _, err := s.vet(ctx, s.db.R, who, id, action)
+	if err != nil {
 		return nil, err
 	}
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		// A registration never moves to another workshop: its workshop_id, read before the
-		// lock, is the one to lock; everything else is read after it.
-		var wid int64
-		err := tx.QueryRowContext(ctx, "SELECT workshop_id FROM registrations WHERE id = ?", id).Scan(&wid)
-		if errors.Is(err, sql.ErrNoRows) {
-			err = store.ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("workshops: registration %d: %w", id, err)
-		}
-		if err := s.lockWorkshop(ctx, tx, wid); err != nil {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// A registration never moves to another workshop: the one read above is the one to
+		// lock; everything else is read again after the lock.
+		if err := s.lockWorkshop(ctx, tx, pre.WorkshopID); err != nil {
 			return err
 		}
 		r, w, err := s.vet(ctx, tx, who, id, action)
