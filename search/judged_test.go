@@ -51,7 +51,7 @@ func loadJudged(t testing.TB) []judgedQuery {
 			t.Fatalf("judged-queries.tsv:%d: %d columns, want 5", n, len(cols))
 		}
 		jq := judgedQuery{line: n, part: cols[0], cat: cols[1], lang: cols[2], q: cols[3]}
-		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" {
+		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" && jq.part != "held5" {
 			t.Fatalf("judged-queries.tsv:%d: part %q", n, jq.part)
 		}
 		for _, r := range strings.Split(cols[4], ",") {
