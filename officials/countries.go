@@ -59,13 +59,19 @@ func SeedCountries(ctx context.Context, db *store.DB) error {
 // Countries lists the states (only members when membersOnly), sorted by their Arabic name.
 // The table changes only by SetMember; pages that show a country menu read it from memory.
 func (s *Service) Countries(ctx context.Context, membersOnly bool) ([]Country, error) {
+	kept, err := s.keptCountries(ctx, membersOnly)
+	return slices.Clone(kept), err
+}
+
+// keptCountries is Countries without the copy: the list kept in memory, not to be changed.
+func (s *Service) keptCountries(ctx context.Context, membersOnly bool) ([]Country, error) {
 	kept, ok, snap := s.countries.Get(membersOnly)
 	if ok {
-		return slices.Clone(kept), nil
+		return kept, nil
 	}
 	out, err := s.readCountries(ctx, membersOnly)
 	if err == nil {
-		s.countries.Put(membersOnly, slices.Clone(out), snap)
+		s.countries.Put(membersOnly, out, snap)
 	}
 	return out, err
 }
@@ -110,6 +116,22 @@ func (s *Service) Country(ctx context.Context, iso string) (Country, error) {
 		return Country{}, fmt.Errorf("officials: country %q: %w", iso, err)
 	}
 	return c, nil
+}
+
+// KeptCountry is Country read from the list kept in memory (Countries), for what checks an
+// official's state on every call (an application to a workshop): the table changes only by
+// SetMember, which forgets the list here and on every instance.
+func (s *Service) KeptCountry(ctx context.Context, iso string) (Country, error) {
+	all, err := s.keptCountries(ctx, false)
+	if err != nil {
+		return Country{}, fmt.Errorf("officials: country %q: %w", iso, err)
+	}
+	for _, c := range all {
+		if c.ISO == iso {
+			return c, nil
+		}
+	}
+	return Country{}, fmt.Errorf("officials: country %q: %w", iso, store.ErrNotFound)
 }
 
 // SetMember marks a state as a member of the commission or not, and records it.

@@ -218,7 +218,9 @@ type registrationBody struct {
 
 func (h *handler) apiRegister(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	w, err := h.apiWorkshop(c)
+	// Only who may see the workshop is checked here: the registration reads and checks the
+	// workshop again under its lock, and answers with the registration, not the workshop.
+	w, err := h.visibleWorkshop(c)
 	if err != nil {
 		return err
 	}

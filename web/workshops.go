@@ -62,11 +62,22 @@ func (h *handler) workshopFeedRoutes(app *fiber.App) {
 // loadWorkshop returns the workshop named in the URL if the viewer may see it: drafts only
 // for staff and the workshop's trainers; anyone else is told it does not exist.
 func (h *handler) loadWorkshop(c *fiber.Ctx) (*workshops.Workshop, error) {
+	return h.workshopWith(c, h.Workshops.Get)
+}
+
+// visibleWorkshop is loadWorkshop without the agenda and the seat counts (see
+// workshops.Service.Visible), for a request that acts on the workshop without showing it.
+func (h *handler) visibleWorkshop(c *fiber.Ctx) (*workshops.Workshop, error) {
+	return h.workshopWith(c, h.Workshops.Visible)
+}
+
+// workshopWith is the workshop named in the URL, read by get, if the caller may see it.
+func (h *handler) workshopWith(c *fiber.Ctx, get func(context.Context, int64) (*workshops.Workshop, error)) (*workshops.Workshop, error) {
 	id, err := parseID(c.Params("id"))
 	if err != nil {
 		return nil, err
 	}
-	w, err := h.Workshops.Get(c.UserContext(), id)
+	w, err := get(c.UserContext(), id)
 	if err != nil {
 		return nil, err
 	}

@@ -402,7 +402,7 @@ func (s *Service) checkNomineeCountry(ctx context.Context, o *officials.Official
 	if o.Country == "" {
 		return ErrNoCountry
 	}
-	c, err := s.offs.Country(ctx, o.Country)
+	c, err := s.offs.KeptCountry(ctx, o.Country)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !c.Member) {
 		return ErrNoCountry
 	}
@@ -424,7 +424,9 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		if err := s.lockForApplication(ctx, tx, wid, o.ID); err != nil {
 			return err
 		}
-		w, err := s.lite(ctx, tx, wid)
+		// The workshop's row is all that an application checks and its mail shows (a
+		// pending registration's mail carries no calendar entry, so no agenda).
+		w, err := s.bare(ctx, tx, wid)
 		if err != nil {
 			return err
 		}
@@ -435,11 +437,6 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		return err
 	})
 	if err != nil {
-		return nil, err
-	}
-	// The registration as the transaction wrote it, with its attendance (a reopened one keeps
-	// what it had), read as Registration does.
-	if err := s.fillAttendance(ctx, s.db.R, r.WorkshopID, []*Registration{r}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -464,7 +461,8 @@ func (s *Service) eligible(w *Workshop, o *officials.Official, anytime bool) err
 
 // insertRegistration writes a new registration, or reopens a cancelled one, inside tx, which
 // holds the workshop's lock (lockWorkshop, or lockForApplication for a pending one); it
-// records the change, tells the person, and returns the registration as written.
+// records the change, tells the person, and returns the registration as written, with the
+// days attended.
 func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audit.Actor, w *Workshop, o *officials.Official,
 	nominatedBy int64, motivation, status string) (*Registration, error) {
 	var nom any
@@ -480,10 +478,11 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 	// registered already is their registration read (and reopened if they had cancelled it).
 	var id int64
 	var old string
+	ticket := newTicket()
 	err := tx.QueryRowContext(ctx, `INSERT INTO registrations(workshop_id, official_id, country, fact_gender, fact_sector,
 		status, motivation, nominated_by, ticket, waitlisted_at, created_at, updated_at)
 		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workshop_id, official_id) DO NOTHING RETURNING id`,
-		w.ID, o.ID, o.Country, o.Gender, o.Sector, status, motivation, nom, newTicket(), waitAt, now, now).Scan(&id)
+		w.ID, o.ID, o.Country, o.Gender, o.Sector, status, motivation, nom, ticket, waitAt, now, now).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, "SELECT id, status FROM registrations WHERE workshop_id = ? AND official_id = ?", w.ID, o.ID).Scan(&id, &old)
 		if err == nil && old != RegCancelled {
@@ -511,11 +510,35 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 	if err := audit.Record(ctx, tx, actor, action, regSubject(id), "status", old, status); err != nil {
 		return nil, err
 	}
-	r, err := scanReg(tx.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id))
-	if err != nil {
-		return nil, err
+	var r *Registration
+	if old == "" {
+		// A new registration is what was just inserted, with the person's details as o has
+		// them (its country, gender and sector were written from o): no need to read it back.
+		r = newRegistration(id, w.ID, o, status, motivation, nominatedBy, ticket, now)
+	} else {
+		// A reopened one is read back, with the days it had attended.
+		if r, err = scanReg(tx.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id)); err != nil {
+			return nil, err
+		}
+		if err := s.fillAttendance(ctx, tx, w.ID, []*Registration{r}); err != nil {
+			return nil, err
+		}
 	}
 	return r, s.notify(ctx, tx, w, r, nominatedBy)
+}
+
+// newRegistration is the registration that insertRegistration has just inserted for o, as
+// scanReg would read it back.
+func newRegistration(id, wid int64, o *officials.Official, status, motivation string, nominatedBy int64, ticket, stamp string) *Registration {
+	r := &Registration{ID: id, WorkshopID: wid, OfficialID: o.ID, Status: status, Country: o.Country, Motivation: motivation,
+		Ticket: ticket, NameAr: o.NameAr, NameLatin: o.NameLatin, Email: o.Email, JobTitle: o.JobTitle,
+		Organisation: o.Organisation, Sector: o.Sector, Gender: o.Gender, Language: o.Language, Attended: []string{}}
+	if nominatedBy != 0 {
+		r.NominatedBy = &nominatedBy
+	}
+	r.CreatedAt = parseTime(stamp)
+	r.UpdatedAt = r.CreatedAt
+	return r
 }
 
 // checkSeat refuses to give registration id (of country) a seat that the capacity or the
@@ -524,28 +547,22 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 // both take the last one.
 func (s *Service) checkSeat(ctx context.Context, tx store.Queryer, w *Workshop, id int64, country string) error {
 	now := s.stamp()
-	// Two index range counts (confirmed seats, live offers) rather than one OR over statuses.
-	var held int
+	// The seats held and the country's, in one statement: index range counts (confirmed
+	// seats, live offers) rather than one OR over statuses.
+	var held, mine int
 	if err := tx.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'confirmed' AND id <> ?) +
-		(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'offered' AND id <> ? AND offer_expires_at > ?)`,
-		w.ID, id, w.ID, id, now).Scan(&held); err != nil {
+		(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'offered' AND id <> ? AND offer_expires_at > ?),
+		(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'confirmed' AND country = ? AND id <> ?) +
+		(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'offered' AND country = ? AND id <> ? AND offer_expires_at > ?)`,
+		w.ID, id, w.ID, id, now, w.ID, country, id, w.ID, country, id, now).Scan(&held, &mine); err != nil {
 		return fmt.Errorf("workshops: count seats: %w", err)
 	}
 	if held >= w.Capacity {
 		return ErrCapacityFull
 	}
-	if q := w.quota(); q > 0 {
-		var mine int
-		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'confirmed' AND country = ? AND id <> ?) +
-			(SELECT count(*) FROM registrations WHERE workshop_id = ? AND status = 'offered' AND country = ? AND id <> ? AND offer_expires_at > ?)`,
-			w.ID, country, id, w.ID, country, id, now).Scan(&mine); err != nil {
-			return fmt.Errorf("workshops: count quota: %w", err)
-		}
-		if mine >= q {
-			return ErrQuotaFull
-		}
+	if q := w.quota(); q > 0 && mine >= q {
+		return ErrQuotaFull
 	}
 	return nil
 }
@@ -572,7 +589,7 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 	// a move its status does not allow, no seat left) is an answer as of that read, and the
 	// many approvals of a full workshop are refused without waiting for its lock. What passes
 	// is checked again under the lock.
-	pre, _, err := s.vet(ctx, s.db.R, who, id, action)
+	pre, _, err := s.vet(ctx, s.db.R, who, id, action, false)
 	if err != nil {
 		return nil, err
 	}
@@ -582,7 +599,7 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 		if err := s.lockWorkshop(ctx, tx, pre.WorkshopID); err != nil {
 			return err
 		}
-		r, w, err := s.vet(ctx, tx, who, id, action)
+		r, w, err := s.vet(ctx, tx, who, id, action, true)
 		if err != nil {
 			return err
 		}
@@ -617,14 +634,21 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 
 // vet reads registration id and its workshop through q and checks that who may take action
 // on it now: allowed, the workshop not over, a move from the registration's status, an offer
-// not lapsed, and a seat free when the action gives one.
-func (s *Service) vet(ctx context.Context, q store.Queryer, who *officials.Official, id int64, action string) (*Registration, *Workshop, error) {
+// not lapsed, and a seat free when the action gives one. Without full, the workshop is only
+// what the checks need (its row, and its trainers for someone who is not staff, see
+// allowed): enough for a check before the lock, not for the mail written under it.
+func (s *Service) vet(ctx context.Context, q store.Queryer, who *officials.Official, id int64, action string, full bool) (*Registration, *Workshop, error) {
 	m := moves[action]
 	r, err := scanReg(q.QueryRowContext(ctx, "SELECT "+regCols+regFrom+" WHERE r.id = ?", id))
 	if err != nil {
 		return nil, nil, fmt.Errorf("workshops: registration %d: %w", id, err)
 	}
-	w, err := s.lite(ctx, q, r.WorkshopID)
+	var w *Workshop
+	if full || !who.IsStaff() {
+		w, err = s.lite(ctx, q, r.WorkshopID)
+	} else {
+		w, err = s.bare(ctx, q, r.WorkshopID)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

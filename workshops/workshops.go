@@ -457,10 +457,31 @@ func (s *Service) lite(ctx context.Context, q store.Queryer, id int64) (*Worksho
 	return s.load(ctx, q, id, false)
 }
 
-func (s *Service) load(ctx context.Context, q store.Queryer, id int64, seats bool) (*Workshop, error) {
+// bare loads workshop id's own row: no trainers, agenda or seat counts, for a check that
+// needs none of them (an application's window and kind, staff's decision on a registration).
+func (s *Service) bare(ctx context.Context, q store.Queryer, id int64) (*Workshop, error) {
 	w, err := scanWorkshop(q.QueryRowContext(ctx, "SELECT "+workshopCols+" FROM workshops WHERE id = ?", id))
 	if err != nil {
 		return nil, fmt.Errorf("workshops: get %d: %w", id, err)
+	}
+	return w, nil
+}
+
+// Visible returns workshop id as far as needed to tell who may see it: its own row, with
+// its trainers only when it is a draft (which staff and its trainers alone see). It has no
+// agenda and no seat counts: for a request that acts on the workshop rather than shows it.
+func (s *Service) Visible(ctx context.Context, id int64) (*Workshop, error) {
+	w, err := s.bare(ctx, s.db.R, id)
+	if err != nil || w.IsPublic() {
+		return w, err
+	}
+	return s.lite(ctx, s.db.R, id)
+}
+
+func (s *Service) load(ctx context.Context, q store.Queryer, id int64, seats bool) (*Workshop, error) {
+	w, err := s.bare(ctx, q, id)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.fill(ctx, q, []*Workshop{w}, seats); err != nil {
 		return nil, err
