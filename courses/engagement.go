@@ -63,31 +63,39 @@ func (s *Service) now() time.Time {
 // enrolled is not recorded (reading is not enrolling). It is cheap once recorded: the kept
 // progress knows the lesson is open, so the hottest page of the platform writes nothing.
 func (s *Service) RecordOpen(ctx context.Context, officialID int64, slug, lesson string) error {
+	_, err := s.OpenProgress(ctx, officialID, slug, lesson)
+	return err
+}
+
+// OpenProgress is RecordOpen followed by Progress, for the lesson page that needs both:
+// once the opening is recorded (every view but the first), the progress it read is the
+// answer, one copy of the kept progress rather than two.
+func (s *Service) OpenProgress(ctx context.Context, officialID int64, slug, lesson string) (*Progress, error) {
 	c, err := s.course(slug)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if l, _ := c.FindLesson(lesson); l == nil {
-		return fmt.Errorf("courses: open %s/%s: %w", slug, lesson, store.ErrNotFound)
+		return nil, fmt.Errorf("courses: open %s/%s: %w", slug, lesson, store.ErrNotFound)
 	}
 	p, err := s.Progress(ctx, officialID, slug)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !p.Enrolled || p.IsDone(lesson) {
-		return nil
+		return p, nil
 	}
 	if _, opened := p.Opened[lesson]; opened {
-		return nil
+		return p, nil
 	}
 	_, err = s.db.W.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at)
 		VALUES(?, ?, ?, ?) ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`,
 		officialID, slug, lesson, timestamp(s.now()))
 	s.progress.Forget(visitKey{officialID, slug})
 	if err != nil {
-		return fmt.Errorf("courses: open %s/%s: %w", slug, lesson, err)
+		return nil, fmt.Errorf("courses: open %s/%s: %w", slug, lesson, err)
 	}
-	return nil
+	return s.Progress(ctx, officialID, slug)
 }
 
 // checkRead is the rule of MarkDone, inside its transaction: a lesson already done stays

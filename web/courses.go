@@ -264,10 +264,7 @@ func (h *handler) showLesson(c *fiber.Ctx) error {
 			return err
 		}
 		// Recorded before the kept page is used: the reading time runs from the first opening.
-		if err := h.Courses.RecordOpen(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
-			return err
-		}
-		if progress, err = h.Courses.Progress(c.UserContext(), u.ID, co.Slug); err != nil {
+		if progress, err = h.Courses.OpenProgress(c.UserContext(), u.ID, co.Slug, l.Slug); err != nil {
 			return err
 		}
 		wait = h.readWait(progress, co, l)
