@@ -24,6 +24,7 @@ func main() {
 	flag.BoolVar(&opts.Fresh, "fresh", false, "create a database masarbench_<random> on the --database-url server for the run, and drop it at the end")
 	flag.IntVar(&opts.Instances, "instances", 1, "Masar instances on the one database, behind an in-process round-robin balancer (PostgreSQL only)")
 	scenarios := flag.String("scenarios", "", "comma-separated scenarios to run, without the growth series (default: all): "+strings.Join(bench.ScenarioNames, ","))
+	flag.BoolVar(&opts.SinglePageRun, "single-page-run", false, "measure each page as before 2026-12-05: one load run straight after the seeding, then one baseline run (default: settle, then three pairs, median ratio)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *scenarios != "" {
