@@ -94,6 +94,11 @@ func NewBus(t Transport, log *slog.Logger) *Bus {
 // caches are invalidated within the service as usual and nowhere else.
 func Local() *Bus { return NewBus(nil, nil) }
 
+// Shared reports whether the bus hears the changes other processes make (it has a
+// transport): then a command beside the server, or another instance, invalidates this
+// process's caches at once instead of after their time limits.
+func (b *Bus) Shared() bool { return b.transport != nil }
+
 // ID names the bus in the events it publishes.
 func (b *Bus) ID() string { return b.id }
 

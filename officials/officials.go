@@ -99,6 +99,11 @@ type Service struct {
 
 	countries *cache.Map[bool, []Country] // by membersOnly
 
+	// keepTokens: bearer tokens' accounts are kept with the sessions only when the bus hears
+	// other processes' changes, so that a revocation from the command line beside a SQLite
+	// server takes effect on the next call, not after the cache's time limit.
+	keepTokens bool
+
 	dummyOnce sync.Once
 	dummy     []byte // see dummyHash
 
@@ -130,7 +135,7 @@ func New(db *store.DB, cost int, bus *cache.Bus) *Service {
 	if bus == nil {
 		bus = cache.Local()
 	}
-	return &Service{db: db, cost: cost,
+	return &Service{db: db, cost: cost, keepTokens: bus.Shared(),
 		sessions:  cache.New[string, *Official](bus, cache.Sessions, "officials.sessions", sessionCacheTTL, 100_000),
 		countries: cache.New[bool, []Country](bus, cache.Countries, "officials.countries", time.Minute, 2)}
 }

@@ -303,3 +303,25 @@ func TestCountryMembershipShowsAtOnce(t *testing.T) {
 		t.Error("callers share the kept list")
 	}
 }
+
+// TestTokenRevokedByAnotherProcess: a bearer token revoked by another service on the same
+// database, with no bus between them (the command line beside a SQLite server), stops
+// working at the server's next call, though the server had just used it.
+func TestTokenRevokedByAnotherProcess(t *testing.T) {
+	server, _ := newService(t)
+	ctx := context.Background()
+	o, _ := server.Register(ctx, valid(), nil)
+	tok, _ := server.CreateAPIToken(ctx, o.ID, "script")
+	for range 2 {
+		if _, err := server.TokenOfficial(ctx, tok); err != nil {
+			t.Fatalf("token: %v", err)
+		}
+	}
+	command := New(server.db, 4, nil) // a bus of its own: the server hears nothing
+	if err := command.RevokeAPIToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.TokenOfficial(ctx, tok); err == nil {
+		t.Error("a token revoked by another process still works")
+	}
+}

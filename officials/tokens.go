@@ -54,7 +54,7 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	}
 	key := hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
-	if ok {
+	if ok && s.keepTokens {
 		o := *kept
 		return &o, nil
 	}
@@ -110,14 +110,16 @@ func (s *Service) CreateAPITokenFor(ctx context.Context, actor audit.Actor, id i
 	return tok, nil
 }
 
-// TokenOfficial returns the account a live bearer token belongs to. Like a session, it is
-// kept in memory for a few seconds (sessionCacheTTL) under its hash, in the sessions' cache,
-// and forgotten with them at any change to accounts, sessions or tokens, here or on another
-// instance: a client that calls the API in a loop costs one lookup, not one a call.
+// TokenOfficial returns the account a live bearer token belongs to. Where the bus hears
+// other processes (PostgreSQL), it is kept in memory for a few seconds (sessionCacheTTL)
+// under its hash, in the sessions' cache, and forgotten with them at any change to
+// accounts, sessions or tokens, here, on another instance or from a command: a client that
+// calls the API in a loop costs one lookup, not one a call. On SQLite a command revokes a
+// token without a bus, so every call asks the database.
 func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, error) {
 	key := apiTokenKey + hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
-	if ok {
+	if ok && s.keepTokens {
 		o := *kept
 		return &o, nil
 	}
@@ -127,8 +129,10 @@ func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, e
 	if err != nil {
 		return nil, err
 	}
-	cp := *o
-	s.sessions.Put(key, &cp, snap)
+	if s.keepTokens {
+		cp := *o
+		s.sessions.Put(key, &cp, snap)
+	}
 	return o, nil
 }
 
