@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -154,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and the held-out parts (held,
-// held2, held3, held4) apart.
+// held2, held3, held4, held5) apart.
 // On the tuning part it fails when recall@5 is below 0.95 overall or below 0.9 in a
 // category — issue 18's targets. The held-out parts are for measuring: their misses are not
 // listed, and they fail only below the figures they gave when they were first measured
@@ -168,7 +169,12 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 // French, and they now compete with four more French courses (three of its misses are French
 // queries; no Arabic or English query lost its lesson). Its floor is the figure measured
 // then, 0.92, until the set is judged again against the French lessons.
-var heldFloor = map[string]float64{"held": 0.95, "held2": 0.85, "held3": 0.92, "held4": 0.89}
+// Words that frame a question («اشرح», "difference between", « comment ») then stopped
+// narrowing queries: held2 0.87 to 0.89, held3 0.92 to 0.93, held4 0.89 to 0.91. held5, 96
+// queries written blind by a fifth judge who read only the lessons, was measured once after
+// that: 0.93 overall (synonym 0.83, multiword 0.86, every other category 0.92 or more). The
+// floors are those figures.
+var heldFloor = map[string]float64{"held": 0.95, "held2": 0.89, "held3": 0.93, "held4": 0.91, "held5": 0.93}
 
 func TestJudgedQueries(t *testing.T) {
 	ix, _ := shippedIndex(t)
@@ -183,7 +189,7 @@ func TestJudgedQueries(t *testing.T) {
 	if perLang["ar"] < 140 {
 		t.Errorf("only %d Arabic judged queries; at least 140 are required", perLang["ar"])
 	}
-	for _, part := range []string{"tune", "held", "held2", "held3", "held4"} {
+	for _, part := range []string{"tune", "held", "held2", "held3", "held4", "held5"} {
 		byCat := map[string]*scores{}
 		var all scores
 		for _, jq := range qs {
@@ -219,7 +225,8 @@ func TestJudgedQueries(t *testing.T) {
 		if f, ok := heldFloor[part]; ok {
 			floor = f
 		}
-		if r := all.recallAt5(); r < floor-1e-9 {
+		// The floors are figures as reported, to two places.
+		if r := all.recallAt5(); math.Round(r*100)/100 < floor-1e-9 {
 			t.Errorf("%s part: recall@5 = %.2f, below %.2f", part, r, floor)
 		}
 	}

@@ -221,3 +221,38 @@ func TestParseQueryNeutralisesSyntax(t *testing.T) {
 		t.Errorf("a stemmed word matched as a prefix: %s", q.match)
 	}
 }
+
+// TestQueryFrameWords: the words that frame a question («اشرح», "difference between",
+// « comment ») do not narrow it; the subject does. A query of frame words alone still searches.
+func TestQueryFrameWords(t *testing.T) {
+	surfaces := func(in string) []string {
+		t.Helper()
+		q, err := parseQuery(in, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		var out []string
+		for _, w := range q.words {
+			out = append(out, w.surface)
+		}
+		return out
+	}
+	for in, want := range map[string]string{
+		"اشرح الموازنة التشاركية":                                  "الموازنه التشاركيه",
+		"ما الفرق بين الحكومة المفتوحة والحكومة الإلكترونية":       "الحكومه المفتوحه والحكومه الالكترونيه",
+		"what is the difference between open data and public data": "open data public",
+		"comment définir la transparence budgétaire":               "transparence budgetaire",
+		"what should we publish first":                             "publish first",
+	} {
+		if got := strings.Join(surfaces(in), " "); got != want {
+			t.Errorf("%q: searched %q, want %q", in, got, want)
+		}
+	}
+	// "difference" alone is the subject: it is not a frame without "between".
+	if got := strings.Join(surfaces("difference in budgets"), " "); !strings.Contains(got, "difference") {
+		t.Errorf("difference dropped: %q", got)
+	}
+	if got := surfaces("اشرح"); len(got) != 1 {
+		t.Errorf("a frame word alone: %q", got)
+	}
+}

@@ -83,10 +83,16 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 		return nil, ErrQueryTooLong
 	}
 	surfaces := make([]string, len(spans))
-	content := 0
 	for i, sp := range spans {
 		surfaces[i] = normWord(text[sp.start:sp.end])
-		if !isStop(surfaces[i]) {
+	}
+	// Function words, and the words that frame a question rather than name its subject, are
+	// left out when something else remains.
+	skip := make([]bool, len(spans))
+	content := 0
+	for i, surf := range surfaces {
+		skip[i] = isStop(surf) || frames(surfaces, i)
+		if !skip[i] {
 			content++
 		}
 	}
@@ -95,7 +101,7 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 	var at []int
 	seen := map[string]bool{}
 	for i, surf := range surfaces {
-		if content > 0 && isStop(surf) || seen[surf] {
+		if content > 0 && skip[i] || seen[surf] {
 			continue
 		}
 		seen[surf] = true
@@ -440,4 +446,35 @@ func (m *matcher) term(t string) int {
 		}
 	}
 	return -1
+}
+
+// frameWords are normalised words that officials put around the subject of a question («اشرح»,
+// "explain", «comment») and that lessons use anywhere: a query needs none of them to be
+// found, so they do not narrow it (a lesson without «شرح» still answers «شرح الموازنة
+// التشاركية»).
+var frameWords = set(
+	"اشرح", "شرح", "معني", "تعريف", "عرف", "يعني", "ماهي", "ماهو", "يجب", "ينبغي", "يمكن", "يمكننا",
+	"نستطيع", "علينا", "افضل", "نقوم", "اريد", "نريد",
+	"between", "explain", "meaning", "mean", "define", "definition", "should", "could", "would",
+	"about", "my", "us", "best", "need", "want",
+	"comment", "pourquoi", "quand", "quels", "quelles", "lequel", "laquelle", "entre", "faut", "doit",
+	"peut", "peuvent", "expliquer", "definir",
+)
+
+// differenceWords name a difference; followed by "between" (بين, between, entre) they frame a
+// comparison («ما الفرق بين …»), and the things compared are the subject.
+var differenceWords = set("الفرق", "فرق", "difference", "differences")
+
+// frames reports whether the i-th of a query's normalised words frames the question.
+func frames(surfaces []string, i int) bool {
+	if frameWords[surfaces[i]] {
+		return true
+	}
+	if differenceWords[surfaces[i]] && i+1 < len(surfaces) {
+		switch surfaces[i+1] {
+		case "بين", "between", "entre":
+			return true
+		}
+	}
+	return false
 }
