@@ -13,6 +13,7 @@ var Actions = []string{
 	"attendance.check_in", "attendance.undo",
 	"certificate.issue", "certificate.reissue", "certificate.bulk_issue", "certificate.revoke",
 	"certificate.supersede",
+	"content.publish", "content.restore", "content.trainer",
 	"certificate_template.save", "certificate_template.assign", "certificate_template.default",
 	"country.member", "country.assessment", "country.assessment.correct",
 	"issuer_key.rotate",

@@ -23,6 +23,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/advisory"
+	"github.com/masar-platform/masar/authoring"
 	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/cache/pgnotify"
 	"github.com/masar-platform/masar/certificates"
@@ -165,7 +166,10 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if err != nil {
 		return fail(err)
 	}
-	lib, problems := web.NewLibrary(cfg.ContentDir, bus)
+	lib, problems, err := web.NewStoredLibrary(ctx, authoring.New(db), cfg.ContentDir, bus)
+	if err != nil {
+		return fail(err)
+	}
 	for _, pr := range problems {
 		log.Warn("content problem", "problem", pr.String())
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"mime"
 	"os"
 	"path"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/masar-platform/masar/authoring"
 	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
@@ -29,7 +31,11 @@ import (
 // Library holds the course catalogue currently served. A reload builds a new catalogue and
 // swaps the pointer, so that readers never see half of one.
 type Library struct {
-	dir     string // "" for the embedded content
+	dir string // "" for the embedded content
+	// src, when set, keeps the content as revisions (the browser editor): the files (dir or
+	// the embedded content) are brought into it at start and at each reload, and the
+	// catalogue is read from its published revisions.
+	src     *authoring.Store
 	current atomic.Pointer[courses.Catalogue]
 	bus     *cache.Bus
 	topic   *cache.TopicState // cache.Content: its generation counts the loads
@@ -54,16 +60,63 @@ func NewLibrary(dir string, bus *cache.Bus) (*Library, []courses.Problem) {
 	return l, ps
 }
 
-func (l *Library) fsys() fs.FS {
+// NewStoredLibrary is NewLibrary with the content kept as revisions in src: the files are
+// brought in (authoring.Store.Sync) and the published revisions served.
+func NewStoredLibrary(ctx context.Context, src *authoring.Store, dir string, bus *cache.Bus) (*Library, []courses.Problem, error) {
+	if bus == nil {
+		bus = cache.Local()
+	}
+	l := &Library{dir: dir, bus: bus, src: src}
+	if _, err := src.Sync(ctx, l.files(), l.origin()); err != nil {
+		return nil, nil, err
+	}
+	l.topic = bus.Register(cache.Content, "web.library", func(_ cache.Event, remote bool) {
+		if remote {
+			l.load()
+		}
+	})
+	return l, l.load(), nil
+}
+
+// files is the operator's content: the folder, or the embedded courses.
+func (l *Library) files() fs.FS {
 	if l.dir == "" {
 		return content.FS
 	}
 	return os.DirFS(l.dir)
 }
 
+func (l *Library) origin() string {
+	if l.dir == "" {
+		return authoring.OriginShipped
+	}
+	return authoring.OriginFolder
+}
+
+// Store is the revisions' store (nil when the library serves files only).
+func (l *Library) Store() *authoring.Store { return l.src }
+
+// fsys is what the catalogue is read from: the published revisions, or the files.
+func (l *Library) fsys() fs.FS {
+	if l.src != nil {
+		m, err := l.src.Published(context.Background())
+		if err == nil {
+			return m
+		}
+		slog.Error("content: the published revisions could not be read; serving the files", "err", err)
+	}
+	return l.files()
+}
+
 // Reload reads the content again and serves it; it returns the problems found. Courses
 // whose manifest cannot be used are left out; others are served even with problems.
 func (l *Library) Reload() []courses.Problem {
+	if l.src != nil && l.dir != "" {
+		// The folder's changes become revisions (published unless edited in the browser).
+		if _, err := l.src.Sync(context.Background(), l.files(), l.origin()); err != nil {
+			return []courses.Problem{{File: l.dir, Message: err.Error()}}
+		}
+	}
 	ps := l.load()
 	// The bus moves the generation (the kept pages go stale) and tells the other instances.
 	l.bus.Invalidate(cache.Content)
