@@ -229,6 +229,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	h.outboxActionRoutes(adm)
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
 	h.courseRoutes(g)
+	h.authoringRoutes(g)
 	h.workshopRoutes(g)
 	h.advisoryRoutes(g)
 	h.certificateRoutes(g)
