@@ -42,6 +42,8 @@ const usage = `usage:
   masar token create --email E [--name NAME]   (prints an API bearer token)
   masar token revoke                           (token read from stdin)
   masar content check [DIR]
+  masar content export DIR [--data DIR]       (the published courses, as files)
+  masar content import DIR [--data DIR] [--message M]  (a folder of courses, as new published revisions)
   masar backup FILE [--force]                  (database, server key, issuer keys; 0600)
   masar restore FILE [--data DIR] [--force]
   masar keys rotate [--data DIR]               (new issuer key; old ones stay published; server stopped)
@@ -84,10 +86,15 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 	case "migrate-to-postgres":
 		return migrateToPostgres(ctx, rest, stdout)
 	case "content":
-		if len(rest) == 0 || rest[0] != "check" {
-			return usageError{usage}
+		switch {
+		case len(rest) > 0 && rest[0] == "check":
+			return contentCheck(rest[1:], stdout)
+		case len(rest) > 0 && rest[0] == "export":
+			return contentExport(ctx, rest[1:], stdout, log)
+		case len(rest) > 0 && rest[0] == "import":
+			return contentImport(ctx, rest[1:], stdout, log)
 		}
-		return contentCheck(rest[1:], stdout)
+		return usageError{usage}
 	case "export":
 		if len(rest) == 0 || rest[0] != "participants" {
 			return usageError{workshopsUsage}

@@ -77,6 +77,10 @@ func (c *Command) tellInstances() {
 	}
 }
 
+// ContentChanged tells the instances serving a shared (PostgreSQL) database to read the
+// courses again (a command published revisions).
+func (c *Command) ContentChanged() { c.bus.Invalidate(cache.Content) }
+
 // Officials is the accounts service on the command's database.
 func (c *Command) Officials() *officials.Service {
 	return officials.New(c.DB, c.Config.BcryptCost, c.bus)
