@@ -54,23 +54,20 @@ func (s *Store) lastFiles(ctx context.Context, q interface {
 }) (map[string]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT path, sha256, deleted FROM content_revisions WHERE id IN
 		(SELECT max(id) FROM content_revisions WHERE origin IN ('shipped', 'folder') GROUP BY path)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var p, sha string
 		var deleted int
-		if err := rows.Scan(&p, &sha, &deleted); err != nil {
-			return nil, err
+		if err := row.Scan(&p, &sha, &deleted); err != nil {
+			return err
 		}
 		if deleted == 1 {
 			sha = ""
 		}
 		out[p] = sha
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // heads returns each path's head: its id, origin, digest and whether it is a deletion.
@@ -92,22 +89,19 @@ func heads(ctx context.Context, q interface {
 		args = append(args, likeEscape(course)+"/%")
 	}
 	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]headInfo{}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var p string
 		var h headInfo
 		var deleted int
-		if err := rows.Scan(&p, &h.id, &h.origin, &h.sha, &deleted, &h.state); err != nil {
-			return nil, err
+		if err := row.Scan(&p, &h.id, &h.origin, &h.sha, &deleted, &h.state); err != nil {
+			return err
 		}
 		h.deleted = deleted == 1
 		out[p] = h
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // SyncReport says what a Sync brought in.
@@ -283,20 +277,17 @@ func (s *Store) snapshot(ctx context.Context, column, course string) (fstest.Map
 		args = append(args, likeEscape(course)+"/%")
 	}
 	rows, err := s.db.R.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("authoring: read the content: %w", err)
-	}
-	defer rows.Close()
 	m := fstest.MapFS{}
-	for rows.Next() {
+	err = store.Each(rows, err, func(row store.Scanner) error {
 		var p string
 		var body []byte
-		if err := rows.Scan(&p, &body); err != nil {
-			return nil, err
+		if err := row.Scan(&p, &body); err != nil {
+			return err
 		}
 		m[p] = &fstest.MapFile{Data: body, Mode: 0o644}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("authoring: read the content: %w", err)
 	}
 	return m, nil
