@@ -705,8 +705,8 @@ func TestQuestionFromFormRules(t *testing.T) {
 			f.Set("answer", "false")
 			return f
 		}},
-		{"true/false without answer", "answer", "answer_required", func(f url.Values) url.Values {
-			f = url.Values{"id": {"q7"}, "type": {"truefalse"}, "lesson": {lessons[0]}, "answer": {"maybe"}}
+		{"true/false without answer", "answer", "answer_required", func(url.Values) url.Values {
+			f := url.Values{"id": {"q7"}, "type": {"truefalse"}, "lesson": {lessons[0]}, "answer": {"maybe"}}
 			for _, l := range langs {
 				f.Set("prompt."+l, "Statement")
 				f.Set("explanation."+l, "Why")
