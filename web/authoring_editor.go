@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html"
 	"html/template"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -187,7 +188,7 @@ type reviewItem struct {
 	Path    string
 	File    string // the name in the course folder
 	Lesson  bool   // a lesson file (the editor opens it)
-	Head    authoring.Revision
+	Head    revisionRow
 	New     bool // never published
 	Deleted bool
 	Diff    template.HTML
@@ -286,7 +287,7 @@ func (h *handler) contentCoursePage(c *fiber.Ctx, status int, course string, pro
 			}
 		}
 		_, fl, isLesson := authoring.LessonFile(f.Path)
-		it := reviewItem{Path: f.Path, File: strings.TrimPrefix(f.Path, course+"/"), Lesson: isLesson, Head: head,
+		it := reviewItem{Path: f.Path, File: strings.TrimPrefix(f.Path, course+"/"), Lesson: isLesson, Head: h.describe(l, head),
 			New: f.PublishedID == 0, Deleted: head.Deleted}
 		it.Diff = h.diffHTML(l, fl, authoring.Diff(string(before), string(head.Body)))
 		d.Review = append(d.Review, it)
@@ -580,9 +581,36 @@ type historyData struct {
 	CourseTitle string
 	File        string
 	FileLang    string
-	Revisions   []authoring.Revision
+	Revisions   []revisionRow
 	PublishedID int64
 	HeadID      int64
+}
+
+// revisionRow is a revision with its author and message as a reader of the page's language
+// reads them (the system's own messages are translated).
+type revisionRow struct {
+	authoring.Revision
+	Who  string
+	Note string
+}
+
+var restoredRe = regexp.MustCompile(`^restored revision (\d+)$`)
+
+// describe gives a revision's author and message for a reader of l.
+func (h *handler) describe(l string, r authoring.Revision) revisionRow {
+	row := revisionRow{Revision: r, Who: r.AuthorIn(l), Note: r.Message}
+	if row.Who == "" {
+		row.Who = h.cat.T(l, "content.editor.system")
+	}
+	switch {
+	case r.AuthorID == 0 && r.Message == "brought in from the files":
+		row.Note = h.cat.T(l, "content.editor.msg.from_files")
+	case r.AuthorID == 0 && r.Message == "removed from the files":
+		row.Note = h.cat.T(l, "content.editor.msg.removed_from_files")
+	case r.Origin == authoring.OriginRestore && restoredRe.MatchString(r.Message):
+		row.Note = h.cat.T(l, "content.editor.msg.restored", "id", restoredRe.FindStringSubmatch(r.Message)[1])
+	}
+	return row
 }
 
 func (h *handler) showLessonHistory(c *fiber.Ctx) error {
@@ -599,7 +627,10 @@ func (h *handler) showLessonHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := historyData{Course: course, CourseTitle: h.courseTitle(course, lang(c)), File: c.Params("file"), FileLang: fl, Revisions: revs}
+	d := historyData{Course: course, CourseTitle: h.courseTitle(course, lang(c)), File: c.Params("file"), FileLang: fl}
+	for _, r := range revs {
+		d.Revisions = append(d.Revisions, h.describe(lang(c), r))
+	}
 	if len(revs) > 0 {
 		d.HeadID = revs[0].ID
 	}
@@ -622,7 +653,7 @@ type revisionData struct {
 	Lesson      bool
 	FileLang    string
 	FileDir     string
-	Revision    authoring.Revision
+	Revision    revisionRow
 	Against     int64 // the revision the diff compares with (0: none, the text is new)
 	Diff        template.HTML
 }
@@ -651,7 +682,7 @@ func (h *handler) showRevision(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	st := h.contentStore()
-	d := revisionData{Course: course, CourseTitle: h.courseTitle(course, lang(c)), File: strings.TrimPrefix(r.Path, course+"/"), Revision: r}
+	d := revisionData{Course: course, CourseTitle: h.courseTitle(course, lang(c)), File: strings.TrimPrefix(r.Path, course+"/"), Revision: h.describe(lang(c), r)}
 	_, fl, isLesson := authoring.LessonFile(r.Path)
 	d.Lesson, d.FileLang, d.FileDir = isLesson, fl, fileDir(fl)
 	// The diff: against the revision its author started from, else the one before it.

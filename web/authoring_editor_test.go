@@ -214,6 +214,18 @@ func TestAuthoringEditorLessonFlow(t *testing.T) {
 	if r := learner.get("/ar/courses/" + editorSlug + "/" + editorLesson); r.Status != 200 || strings.Contains(r.Body, added) {
 		t.Fatalf("the restored text is not served: %d", r.Status)
 	}
+
+	// Every page reads in each language, with no message left untranslated; the system's
+	// own revision messages are translated too.
+	for _, l := range []string{"ar", "en", "fr"} {
+		for _, u := range []string{"/admin/content", "/admin/content/" + editorCourse, "/admin/content/" + editorCourse + "/edit/" + file,
+			"/admin/content/" + editorCourse + "/history/" + file, "/admin/content/" + editorCourse + "/revisions/" + itoa(restored.ID)} {
+			r := staff.get("/" + l + u)
+			if r.Status != 200 || strings.Contains(r.Body, "content.editor.") || strings.Contains(r.Body, "brought in from the files") || l != "en" && strings.Contains(r.Body, "restored revision") {
+				t.Errorf("/%s%s: %d, or a message untranslated", l, u, r.Status)
+			}
+		}
+	}
 }
 
 // TestAuthoringEditorTranslation: the editor of a translation carries the source revision it
