@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/authoring"
 	"github.com/masar-platform/masar/officials"
 )
 
@@ -120,6 +121,23 @@ func TestBrowserLessonEditor(t *testing.T) {
 	screenshot(t, ctx, "editor-ar")
 	axe := axeIfThere(t)
 	checkAxeIf(t, ctx, axe, "the lesson editor")
+	// Meanwhile a staff member saves the same lesson: the trainer's save is refused, told who
+	// saved, with her text kept; she saves it on top of the latest revision.
+	opened, _ := st.Head(context.Background(), course+"/"+file)
+	staffText := strings.Replace(string(opened.Body), "## ", "## (تدقيق) ", 1)
+	if _, err := st.Save(context.Background(), audit.Actor{ID: staff.ID, Email: staff.Email},
+		authoring.Edit{Path: course + "/" + file, Body: []byte(staffText), BaseID: opened.ID, Message: "تدقيق"}); err != nil {
+		t.Fatal(err)
+	}
+	clickAndLoad(t, ctx, `button[name="action"][value="save"]`)
+	if c := text(t, ctx, ".content-conflict"); !strings.Contains(c, "هدى") {
+		t.Errorf("the conflict does not say who saved: %q", c)
+	}
+	if !strings.Contains(value(t, ctx, "#f-body"), added) {
+		t.Fatal("the trainer's text is lost after the conflict")
+	}
+	screenshot(t, ctx, "editor-conflict-ar")
+	checkAxeIf(t, ctx, axe, "the editor after a conflict")
 	clickAndLoad(t, ctx, `button[name="action"][value="save"]`)
 	if f := text(t, ctx, ".flash"); !strings.Contains(f, "مسودة") {
 		t.Errorf("after saving: %q", f)
