@@ -17,6 +17,8 @@ import (
 	"github.com/masar-platform/masar/authoring"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/problem"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // editorRoutes: the course list, lesson editor, revisions, review and publishing.
@@ -86,6 +88,22 @@ func lessonFileOf(course, file string) (p, lesson, fileLang string, err error) {
 	return p, lesson, fileLang, nil
 }
 
+// courseLessonFile is lessonFileOf for a lesson the course knows (knownLesson).
+func (h *handler) courseLessonFile(c *fiber.Ctx, course string) (p, lesson, fileLang string, err error) {
+	p, lesson, fileLang, err = lessonFileOf(course, c.Params("file"))
+	if err != nil {
+		return "", "", "", err
+	}
+	ok, err := h.knownLesson(c.UserContext(), course, lesson)
+	if err != nil {
+		return "", "", "", err
+	}
+	if !ok {
+		return "", "", "", problem.New(fiber.StatusNotFound, "not_found", "content.editor.error.unknown_lesson", "lesson", lesson)
+	}
+	return p, lesson, fileLang, nil
+}
+
 // servedCourse is the served catalogue's course kept in folder dir (nil when none).
 func (h *handler) servedCourse(dir string) *courses.Course {
 	for _, co := range h.Library.Catalogue().Courses() {
@@ -103,6 +121,47 @@ func (h *handler) courseTitle(dir, l string) string {
 		return co.TitleIn(l)
 	}
 	return dir
+}
+
+// manifestLessons are the lessons the course's latest course.yaml lists, in its order (none
+// when it does not parse).
+func (h *handler) manifestLessons(ctx context.Context, course string) ([]string, error) {
+	head, err := h.contentStore().Head(ctx, course+"/course.yaml")
+	if err != nil {
+		return nil, err
+	}
+	var m struct {
+		Lessons []string `yaml:"lessons"`
+	}
+	if yaml.Unmarshal(head.Body, &m) != nil {
+		return nil, nil
+	}
+	return m.Lessons, nil
+}
+
+// knownLesson reports whether a lesson belongs to the course: served, listed in its latest
+// course.yaml, or with a file among the revisions. The editor writes the files of known
+// lessons only; a new lesson is added to the course's list first.
+func (h *handler) knownLesson(ctx context.Context, course, lesson string) (bool, error) {
+	if co := h.servedCourse(course); co != nil {
+		if l, _ := co.FindLesson(lesson); l != nil {
+			return true, nil
+		}
+	}
+	listed, err := h.manifestLessons(ctx, course)
+	if err != nil || slices.Contains(listed, lesson) {
+		return err == nil, err
+	}
+	files, err := h.contentStore().Files(ctx, course)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range files {
+		if l, _, ok := authoring.LessonFile(f.Path); ok && l == lesson && !f.Head.Deleted {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // courseLanguages are the languages of a course as its latest course.yaml says (the first
@@ -232,10 +291,22 @@ func (h *handler) contentCoursePage(c *fiber.Ctx, status int, course string, pro
 	seen := map[string]bool{}
 	served := h.servedCourse(course)
 	var order []string
+	nServed := 0
 	if served != nil {
+		nServed = len(served.Lessons)
 		for _, ls := range served.Lessons {
 			order = append(order, ls.Slug)
 			seen[ls.Slug] = true
+		}
+	}
+	listed, err := h.manifestLessons(ctx, course)
+	if err != nil {
+		return err
+	}
+	for _, lesson := range listed {
+		if !seen[lesson] {
+			seen[lesson] = true
+			order = append(order, lesson)
 		}
 	}
 	for _, f := range files {
@@ -253,7 +324,7 @@ func (h *handler) contentCoursePage(c *fiber.Ctx, status int, course string, pro
 	sort.Strings(extra)
 	d := contentCourseData{Course: course, Title: h.courseTitle(course, l), Langs: langs, Staff: user(c).IsStaff(), Problems: problems}
 	for i, slug := range append(order, extra...) {
-		row := lessonRow{Slug: slug, Title: slug, Served: i < len(order)}
+		row := lessonRow{Slug: slug, Title: slug, Served: i < nServed}
 		if served != nil && row.Served {
 			row.Title = served.Lessons[i].Title(l)
 		}
@@ -366,7 +437,7 @@ func (h *handler) showLessonEditor(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, lesson, fl, err := lessonFileOf(course, c.Params("file"))
+	p, lesson, fl, err := h.courseLessonFile(c, course)
 	if err != nil {
 		return err
 	}
@@ -470,7 +541,7 @@ func (h *handler) saveLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, lesson, fl, err := lessonFileOf(course, c.Params("file"))
+	p, lesson, fl, err := h.courseLessonFile(c, course)
 	if err != nil {
 		return err
 	}
@@ -558,7 +629,7 @@ func (h *handler) submitLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, _, _, err := lessonFileOf(course, c.Params("file"))
+	p, _, _, err := h.courseLessonFile(c, course)
 	if err != nil {
 		return err
 	}
@@ -618,7 +689,7 @@ func (h *handler) showLessonHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, _, fl, err := lessonFileOf(course, c.Params("file"))
+	p, _, fl, err := h.courseLessonFile(c, course)
 	if err != nil {
 		return err
 	}

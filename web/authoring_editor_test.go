@@ -303,6 +303,7 @@ func TestAuthoringEditorRefusals(t *testing.T) {
 		{"/en/admin/content/99-no-such-course", "no course in the folder “99-no-such-course”"},
 		{"/en/admin/content/99-no-such-course/edit/" + file, "no course in the folder “99-no-such-course”"},
 		{base + "/revisions/999999", "no revision “999999”"},
+		{base + "/edit/99-no-such-lesson.ar.md", "no lesson “99-no-such-lesson”"},
 	} {
 		u := strings.Replace(bad.path, "/ar/", "/en/", 1)
 		if r := staff.get(u); r.Status != http.StatusNotFound || !strings.Contains(html.UnescapeString(r.Body), bad.want) {
@@ -328,4 +329,24 @@ func TestAuthoringEditorRefusals(t *testing.T) {
 	if h, _ := st.Head(ctx, head.Path); h.ID != head.ID {
 		t.Fatal("a form without its token saved")
 	}
+}
+
+// The lesson editor's rows of the authorization table (authz_test.go), kept with the
+// editor: staff and admins use every route; a trainer lists the courses assigned to her (none
+// in the fixture) and is refused the others' pages; other roles are refused. Each request
+// leaves the content as it found it (a preview saves nothing; there is nothing in review to
+// submit or publish; revision 1, the first shipped lesson's text, is its latest text).
+func init() {
+	const c = "/ar/admin/content/" + editorCourse
+	azRoutes = append(azRoutes,
+		authzRow{"GET /ar/admin/content/", "", by(303, 403, 403, 403, 200, 200, 200)},
+		authzRow{"GET " + c, "", by(303, 403, 403, 403, 403, 200, 200)},
+		authzRow{"POST " + c + "/publish", "", by(401, 403, 403, 403, 403, 303, 303)},
+		authzRow{"GET " + c + "/edit/" + editorLesson + ".ar.md", "", by(303, 403, 403, 403, 403, 200, 200)},
+		authzRow{"POST " + c + "/edit/" + editorLesson + ".ar.md", "action=preview&base_id=0&body=نص للمعاينة", by(401, 403, 403, 403, 403, 200, 200)},
+		authzRow{"POST " + c + "/submit/" + editorLesson + ".ar.md", "head_id=0", by(401, 403, 403, 403, 403, 303, 303)},
+		authzRow{"GET " + c + "/history/" + editorLesson + ".ar.md", "", by(303, 403, 403, 403, 403, 200, 200)},
+		authzRow{"GET " + c + "/revisions/1", "", by(303, 403, 403, 403, 403, 200, 200)},
+		authzRow{"POST " + c + "/revisions/1/restore", "", by(401, 403, 403, 403, 403, 303, 303)},
+	)
 }
