@@ -55,7 +55,8 @@
   }
 
   // Question editor: the content check runs again a moment after the author stops typing,
-  // and its findings replace the "content check rules" section.
+  // and its findings replace the "content check rules" section. (The form's buttons are named
+  // "action", which hides form.action: the address is read from the attribute.)
   var form = document.getElementById('question-form');
   var section = document.getElementById('question-check');
   if (form && section && window.fetch && window.DOMParser) {
@@ -65,7 +66,7 @@
       var data = new URLSearchParams(new FormData(form));
       data.set('action', 'check');
       var mine = ++seq;
-      fetch(form.action, { method: 'POST', body: data, credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+      fetch(form.getAttribute('action'), { method: 'POST', body: data, credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
         .then(function (r) { return r.text(); })
         .then(function (html) {
           if (mine !== seq) { return; }

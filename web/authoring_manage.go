@@ -178,6 +178,15 @@ func (h *handler) conflictMessage(c *fiber.Ctx, err error) (string, bool) {
 	return h.cat.T(l, "authoring_manage.conflict", "name", who, "when", v.DateTime(ce.Head.At), "revision", ce.Head.ID), true
 }
 
+// ltr isolates a name written in Latin letters (a file, an address, an id) inside a
+// message of a right-to-left page, so that its dots and dashes stay where they are.
+func ltr(l, s string) string {
+	if i18n.Dir(l) == "rtl" {
+		return "\u2066" + s + "\u2069"
+	}
+	return s
+}
+
 // fieldMessages translates the forms package's problems, one message a field.
 func (h *handler) fieldMessages(l string, errs []forms.FieldError) map[string]string {
 	out := map[string]string{}
@@ -667,6 +676,11 @@ func (h *handler) saveQuizQuestion(c *fiber.Ctx) error {
 			}
 		}
 	}
+	for _, fe := range errs {
+		// The rules of one question, listed with the bank's in the check's section (which
+		// the page's script refreshes as the author types).
+		d.Issues = append(d.Issues, quizIssue{Question: q.ID, Field: fe.Field, Text: h.cat.T(l, fe.Key, fe.Args...)})
+	}
 	if c.FormValue("action") == "check" {
 		d.Checked = true
 		d.Msg.Fields = h.fieldMessages(l, errs)
@@ -810,7 +824,7 @@ func (h *handler) renderImages(c *fiber.Ctx, status int, m *managedCourse, d ima
 		if d.Replace {
 			key = "authoring_manage.images.replaced"
 		}
-		d.Msg.Notice = h.cat.T(l, key, "name", d.Saved)
+		d.Msg.Notice = h.cat.T(l, key, "name", ltr(l, d.Saved))
 	}
 	v.Data = d
 	return h.render(c, status, "admin_content_images", v)
@@ -961,13 +975,13 @@ func (h *handler) changeCourseTrainers(c *fiber.Ctx) error {
 	}
 	o, err := h.Officials.GetByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		return refuse("authoring_manage.trainers.no_account", "email", email)
+		return refuse("authoring_manage.trainers.no_account", "email", ltr(l, email))
 	}
 	if err != nil {
 		return err
 	}
 	if o.Role != officials.RoleTrainer {
-		return refuse("authoring_manage.trainers.not_trainer", "email", email, "role", h.cat.T(l, "role."+o.Role))
+		return refuse("authoring_manage.trainers.not_trainer", "email", ltr(l, email), "role", h.cat.T(l, "role."+o.Role))
 	}
 	if err := h.contentStore().AssignTrainer(ctx, actor(c), m.Folder, o.ID); err != nil {
 		return err
@@ -998,6 +1012,7 @@ type translationRow struct {
 	authoring.Translation
 	Title   string
 	File    string // the file name, for the editor's URL
+	Label   string // the file name inside a message
 	Author  string
 	At      string
 	Changes []authoring.DiffLine
@@ -1034,14 +1049,14 @@ func (h *handler) renderTranslations(c *fiber.Ctx, status int, m *managedCourse,
 		d.Filter = f
 	}
 	if k := c.Query("done"); k == "imported" {
-		d.Msg.Notice = h.cat.T(l, "authoring_manage.translations.imported", "file", c.Query("file"))
+		d.Msg.Notice = h.cat.T(l, "authoring_manage.translations.imported", "file", ltr(l, c.Query("file")))
 	}
 	cat := h.Library.Catalogue()
 	for _, t := range ts {
 		if d.Filter != "" && t.Lang != d.Filter {
 			continue
 		}
-		row := translationRow{Translation: t, Title: m.lessonTitle(cat, t.Lesson, l), File: path.Base(t.Path), SrcDir: i18n.Dir(m.Langs[0])}
+		row := translationRow{Translation: t, Title: m.lessonTitle(cat, t.Lesson, l), File: path.Base(t.Path), Label: ltr(l, path.Base(t.Path)), SrcDir: i18n.Dir(m.Langs[0])}
 		if t.Head.ID != 0 {
 			row.Author, row.At = t.Head.AuthorIn(l), v.DateTime(t.Head.At)
 		}
@@ -1171,7 +1186,7 @@ func (h *handler) exportLessonXLIFF(c *fiber.Ctx) error {
 		// A lesson the tool cannot cut into units (an existing translation that does not
 		// parse): said on the dashboard.
 		return h.renderTranslations(c, fiber.StatusUnprocessableEntity, m, manageMessages{
-			Error: h.cat.T(lang(c), "authoring_manage.xliff.export_failed", "file", path.Base(t.Path), "detail", err.Error())})
+			Error: h.cat.T(lang(c), "authoring_manage.xliff.export_failed", "file", ltr(lang(c), path.Base(t.Path)), "detail", ltr(lang(c), err.Error()))})
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set(fiber.HeaderContentType, "application/xliff+xml; charset=utf-8")
@@ -1211,7 +1226,7 @@ func (h *handler) xliffProblems(l string, err error) []string {
 	for _, line := range strings.Split(err.Error(), "\n") {
 		mm := xliffUnitRe.FindStringSubmatch(line)
 		if mm == nil {
-			out = append(out, h.cat.T(l, "authoring_manage.xliff.invalid", "detail", strings.TrimPrefix(line, "xliff: ")))
+			out = append(out, h.cat.T(l, "authoring_manage.xliff.invalid", "detail", ltr(l, strings.TrimPrefix(line, "xliff: "))))
 			continue
 		}
 		key := "authoring_manage.xliff.unit_other"
@@ -1221,7 +1236,7 @@ func (h *handler) xliffProblems(l string, err error) []string {
 				break
 			}
 		}
-		out = append(out, h.cat.T(l, key, "unit", mm[1], "detail", mm[2]))
+		out = append(out, h.cat.T(l, key, "unit", ltr(l, mm[1]), "detail", ltr(l, mm[2])))
 	}
 	return out
 }
@@ -1261,10 +1276,10 @@ func (h *handler) importLessonXLIFF(c *fiber.Ctx) error {
 	course, _, _ := strings.Cut(original, "/")
 	lesson, srcLang, ok := authoring.LessonFile(original)
 	if !ok || course != m.Folder {
-		return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.other_course", "file", original))
+		return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.other_course", "file", ltr(l, original)))
 	}
 	if len(m.Langs) < 2 || srcLang != m.Langs[0] || !slices.Contains(m.Langs[1:], head.TrgLang) {
-		return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.languages", "source", head.SrcLang, "target", head.TrgLang))
+		return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.languages", "source", ltr(l, head.SrcLang), "target", ltr(l, head.TrgLang)))
 	}
 	ts, err := h.translations(c, m)
 	if err != nil {
@@ -1272,7 +1287,7 @@ func (h *handler) importLessonXLIFF(c *fiber.Ctx) error {
 	}
 	t, ok := translationOf(ts, lesson, head.TrgLang)
 	if !ok || t.SourceID == 0 {
-		return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.other_course", "file", original))
+		return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.other_course", "file", ltr(l, original)))
 	}
 	src, err := h.contentStore().Revision(ctx, t.SourceID)
 	if err != nil {

@@ -626,3 +626,30 @@ func TestTranslationDashboard(t *testing.T) {
 		t.Errorf("another course's document: %d", r.Status)
 	}
 }
+
+// The authorization table's rows for the course management pages (authz_test.go): staff and
+// admins only, the fixture's trainer being assigned to no course; forms sent empty are
+// refused by their rules (422), which shows that the role got through; no question q999.
+func init() {
+	c := "/ar/admin/content/" + mgCourse
+	page := by(303, 403, 403, 403, 403, 200, 200)
+	form := by(401, 403, 403, 403, 403, 422, 422)
+	azRoutes = append(azRoutes,
+		authzRow{"GET " + c + "/settings", "", page},
+		authzRow{"POST " + c + "/settings", "", form},
+		authzRow{"POST " + c + "/lessons/move", "", form},
+		authzRow{"POST " + c + "/lessons/order", "", form},
+		authzRow{"GET " + c + "/quiz", "", page},
+		authzRow{"GET " + c + "/quiz/q11", "", page},
+		authzRow{"POST " + c + "/quiz/q11", "", form},
+		authzRow{"POST " + c + "/quiz/q999/delete", "", by(401, 403, 403, 403, 403, 404, 404)},
+		authzRow{"GET " + c + "/images", "", page},
+		authzRow{"POST " + c + "/images", "", form},
+		authzRow{"GET " + c + "/trainers", "", page},
+		authzRow{"POST " + c + "/trainers", "", form},
+		authzRow{"GET " + c + "/translations", "", page},
+		authzRow{"GET " + c + "/translations.xlsx", "", page},
+		authzRow{"GET " + c + "/translations/01-why-open-government/en.xlf", "", page},
+		authzRow{"POST " + c + "/translations/import", "", form},
+	)
+}
