@@ -795,6 +795,9 @@ func (h *handler) showCourseImages(c *fiber.Ctx) error {
 		return err
 	}
 	d := imagesPage{Saved: c.Query("saved"), Replace: c.Query("replaced") == "1"}
+	if same := c.Query("same"); same != "" {
+		d.Msg.Notice = h.cat.T(lang(c), "authoring_manage.images.same", "name", ltr(lang(c), same))
+	}
 	return h.renderImages(c, fiber.StatusOK, m, d)
 }
 
@@ -885,11 +888,13 @@ func (h *handler) uploadCourseImage(c *fiber.Ctx) error {
 	if msg, ok := h.conflictMessage(c, err); ok {
 		return refuse(fiber.StatusConflict, "file", msg)
 	}
-	if err != nil && !errors.Is(err, authoring.ErrUnchanged) {
-		return err
-	}
 	q := "?saved=" + url.QueryEscape(name)
-	if replaced {
+	switch {
+	case errors.Is(err, authoring.ErrUnchanged):
+		q = "?same=" + url.QueryEscape(name)
+	case err != nil:
+		return err
+	case replaced:
 		q += "&replaced=1"
 	}
 	return c.Redirect(h.manageURL(c, m.Folder, "/images"+q), fiber.StatusSeeOther)

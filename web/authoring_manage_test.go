@@ -431,6 +431,12 @@ func TestManageImages(t *testing.T) {
 		t.Errorf("replacing: %d %s", r.Status, r.Location)
 	}
 
+	// The same file once more: nothing changed, and the page says so.
+	r = staff.postFile(mgBase+"/images", nil, "file", "Phase Diagram.png", append(tinyPNG(t), 0))
+	if r.Status != http.StatusSeeOther || !strings.Contains(r.Location, "same=") {
+		t.Errorf("the same file again: %d %s", r.Status, r.Location)
+	}
+
 	// A text file: refused, in Arabic, by its content.
 	before, _ := p.Library.Store().Files(context.Background(), mgCourse)
 	r = staff.postFile(mgBase+"/images", nil, "file", "notes.png", []byte("just some notes, not a picture\n"))
