@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/authoring"
 	"github.com/masar-platform/masar/officials"
@@ -108,6 +110,19 @@ func TestBrowserLessonEditor(t *testing.T) {
 	if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
 		t.Error("the editor overflows sideways")
 	}
+
+	// On a phone the preview follows the text, and nothing runs off the side.
+	do(t, ctx, "a phone-sized screen", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	s.open(t, ctx, "/ar/admin/content/"+course+"/edit/"+file)
+	if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Error("the editor overflows sideways on a phone")
+	}
+	if !eval[bool](t, ctx, `document.getElementById('content-preview').getBoundingClientRect().top >= document.getElementById('f-body').getBoundingClientRect().bottom`) {
+		t.Error("on a phone the preview is not below the text")
+	}
+	screenshot(t, ctx, "editor-ar-phone")
+	do(t, ctx, "a desktop screen", chromedp.EmulateViewport(1280, 900))
+	s.open(t, ctx, "/ar/admin/content/"+course+"/edit/"+file)
 
 	// Typing: a moment later the preview shows the new paragraph, rendered; nothing is saved.
 	eval[bool](t, ctx, `(() => { const ta = document.getElementById('f-body'); ta.focus(); ta.setSelectionRange(ta.value.length, ta.value.length); return true })()`)
