@@ -87,7 +87,7 @@ func TestAuthoringEditorLessonFlow(t *testing.T) {
 	added := "فقرة جديدة كتبها المدرّب عن المراحل الأربع."
 	edited := text + "\n" + added + "\n"
 	r = trainer.post(editorURL(file), url.Values{"body": {edited}, "base_id": {base}, "action": {"preview"}})
-	if r.Status != 200 || !strings.Contains(r.Body, "<p>"+added+"</p>") {
+	if r.Status != 200 || !strings.Contains(r.Body, "<p>"+added+"</p>") || !strings.Contains(r.Body, "لم يُحفظ شيء بعد") {
 		t.Fatalf("preview: %d %s", r.Status, excerpt(r.Body))
 	}
 	if h, _ := st.Head(ctx, path); h.ID != original.ID {
