@@ -69,10 +69,10 @@ func checkAxeIf(t *testing.T, ctx context.Context, src, page string) {
 	}
 }
 
-// TestBrowserLessonEditor is issue 22's flow as far as the lesson editor goes: a trainer
-// opens an Arabic lesson from her course list, types, sees the preview follow (right to
-// left), saves and submits it; staff see the change and publish; a learner reads the new
-// text; staff restore the shipped revision, submit and publish it, and the learner reads
+// TestBrowserLessonEditor is issue 22's flow: a trainer opens an Arabic lesson from her
+// course list, types, sees the preview follow (right to left), saves and submits it; staff
+// see the change and publish; the English translation shows outdated with the change, and
+// is current once translated; a learner reads the new text; staff restore the shipped revision, submit and publish it, and the learner reads
 // the old text again.
 func TestBrowserLessonEditor(t *testing.T) {
 	s := startSite(t)
@@ -179,6 +179,29 @@ func TestBrowserLessonEditor(t *testing.T) {
 	clickAndLoad(t, ctx, `form[action$="/publish"] button`)
 	if f := text(t, ctx, ".flash"); !strings.Contains(f, "نُشرت") {
 		t.Fatalf("after publishing: %q\n%s", f, text(t, ctx, "main"))
+	}
+
+	// The English translation of the lesson is now outdated, with the Arabic change shown;
+	// a translator updates it from the dashboard and it is current again.
+	enFile := lesson + ".en.md"
+	enStatus := `(() => { const a = document.querySelector('a[href$="/edit/` + enFile + `"]'); return a ? a.closest('tr').querySelector('.trans-status').className : '' })()`
+	s.open(t, ctx, "/ar/admin/content/"+course+"/translations")
+	if got := eval[string](t, ctx, enStatus); !strings.Contains(got, "trans-outdated") {
+		t.Fatalf("the English translation after the Arabic change: %q", got)
+	}
+	if changes := eval[string](t, ctx, `(() => { const a = document.querySelector('a[href$="/edit/`+enFile+`"]'); const next = a.closest('tr').nextElementSibling; return next && next.classList.contains('trans-diff-row') ? next.textContent : '' })()`); !strings.Contains(changes, added) {
+		t.Errorf("the dashboard does not show the source's change: %q", changes)
+	}
+	clickAndLoad(t, ctx, `a[href$="/edit/`+enFile+`"]`)
+	if got := eval[string](t, ctx, `getComputedStyle(document.getElementById('f-body')).direction`); got != "ltr" {
+		t.Errorf("the English text area is %q on an Arabic page", got)
+	}
+	eval[bool](t, ctx, `(() => { const ta = document.getElementById('f-body'); ta.focus(); ta.setSelectionRange(ta.value.length, ta.value.length); return true })()`)
+	do(t, ctx, "translate the paragraph", typeInto("#f-body", "\nA new paragraph added by the trainer: open government starts with transparency.\n"))
+	clickAndLoad(t, ctx, `button[name="action"][value="save"]`)
+	s.open(t, ctx, "/ar/admin/content/"+course+"/translations")
+	if got := eval[string](t, ctx, enStatus); !strings.Contains(got, "trans-current") {
+		t.Errorf("the English translation after the update: %q", got)
 	}
 	logout(t, ctx, "ar")
 
