@@ -37,6 +37,7 @@ func (h *handler) manageRoutes(g fiber.Router) {
 	g.Post("/:course/settings", h.saveCourseSettings)
 	g.Post("/:course/lessons/move", h.moveCourseLesson)
 	g.Post("/:course/lessons/order", h.orderCourseLessons)
+	g.Post("/:course/lessons/add", h.addCourseLesson)
 	g.Get("/:course/quiz", h.showQuizBank)
 	g.Get("/:course/quiz/:qid", h.showQuizQuestion)
 	g.Post("/:course/quiz/:qid/delete", h.deleteQuizQuestion)
@@ -266,7 +267,7 @@ func (h *handler) showCourseSettings(c *fiber.Ctx) error {
 	}
 	form, phases := courseFormValues(m.Form)
 	msg := manageMessages{}
-	if k := c.Query("done"); k == "saved" || k == "unchanged" || k == "moved" {
+	if k := c.Query("done"); k == "saved" || k == "unchanged" || k == "moved" || k == "added" {
 		msg.Notice = h.cat.T(lang(c), "authoring_manage.notice."+k)
 	}
 	return h.renderSettings(c, fiber.StatusOK, m, m.Manifest.ID, form, phases, msg)
@@ -400,6 +401,41 @@ func (h *handler) saveLessonOrder(c *fiber.Ctx, change func(src []byte) ([]byte,
 		return err
 	}
 	return c.Redirect(h.manageURL(c, m.Folder, "/settings?done=moved#lessons"), fiber.StatusSeeOther)
+}
+
+// addCourseLesson lists a new lesson in course.yaml (a draft); the course page then offers
+// its files to write, in every language of the course.
+func (h *handler) addCourseLesson(c *fiber.Ctx) error {
+	m, err := h.managedCourse(c)
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	p := m.Folder + "/course.yaml"
+	base, err := h.baseRevision(c, p)
+	if err != nil {
+		return err
+	}
+	form, phases := courseFormValues(m.Form)
+	name := strings.TrimSpace(c.FormValue("lesson"))
+	body, err := forms.AddLesson(base.Body, name)
+	if err != nil {
+		key := "authoring_manage.lessons.bad_name"
+		if !errors.Is(err, forms.ErrBadLessonName) {
+			key = "authoring_manage.lessons.cannot_add"
+		}
+		return h.renderSettings(c, fiber.StatusUnprocessableEntity, m, m.Manifest.ID, form, phases,
+			manageMessages{Error: h.cat.T(l, key), Fields: map[string]string{"new_lesson": h.cat.T(l, key)}})
+	}
+	_, err = h.contentStore().Save(c.UserContext(), actor(c), authoring.Edit{Path: p, Body: body, BaseID: base.ID,
+		Message: h.cat.T(l, "authoring_manage.message.add_lesson", "lesson", name)})
+	if msg, ok := h.conflictMessage(c, err); ok {
+		return h.renderSettings(c, fiber.StatusConflict, m, m.Manifest.ID, form, phases, manageMessages{Error: msg, Conflict: true})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(h.manageURL(c, m.Folder, "/settings?done=added#lessons"), fiber.StatusSeeOther)
 }
 
 func (h *handler) moveCourseLesson(c *fiber.Ctx) error {

@@ -125,7 +125,7 @@ func TestManageAccess(t *testing.T) {
 	}
 	gets := []string{"/settings", "/quiz", "/quiz/q11", "/quiz/new", "/images", "/trainers", "/translations", "/translations.xlsx",
 		"/translations/01-why-open-government/en.xlf"}
-	posts := []string{"/settings", "/lessons/move", "/lessons/order", "/quiz/q11", "/quiz/q11/delete", "/images", "/trainers", "/translations/import"}
+	posts := []string{"/settings", "/lessons/move", "/lessons/order", "/lessons/add", "/quiz/q11", "/quiz/q11/delete", "/images", "/trainers", "/translations/import"}
 	for _, g := range gets {
 		if r := other.get(mgBase + g); r.Status != http.StatusForbidden {
 			t.Errorf("unassigned trainer GET %s: %d, want 403", g, r.Status)
@@ -645,6 +645,7 @@ func init() {
 		authzRow{"POST " + c + "/settings", "", form},
 		authzRow{"POST " + c + "/lessons/move", "", form},
 		authzRow{"POST " + c + "/lessons/order", "", form},
+		authzRow{"POST " + c + "/lessons/add", "", form},
 		authzRow{"GET " + c + "/quiz", "", page},
 		authzRow{"GET " + c + "/quiz/q11", "", page},
 		authzRow{"POST " + c + "/quiz/q11", "", form},
@@ -658,4 +659,40 @@ func init() {
 		authzRow{"GET " + c + "/translations/01-why-open-government/en.xlf", "", page},
 		authzRow{"POST " + c + "/translations/import", "", form},
 	)
+}
+
+// TestManageAddLesson: a new lesson is listed at the end of course.yaml (a draft), the course
+// page offers its files to write, and a bad or taken name is refused naming the field, with
+// nothing saved.
+func TestManageAddLesson(t *testing.T) {
+	p := newPlatform(t)
+	staff, _ := account(t, p, "adder@example.org", officials.RoleStaff, "")
+	const folder = "02-open-government-data"
+	ctx := context.Background()
+	st := p.Library.Store()
+	before, _ := st.Head(ctx, folder+"/course.yaml")
+	page := staff.get("/ar/admin/content/" + folder + "/settings")
+	if page.Status != http.StatusOK {
+		t.Fatalf("settings: %d", page.Status)
+	}
+	for _, bad := range []string{"open-contracting", "01-Open"} {
+		r := staff.post("/ar/admin/content/"+folder+"/lessons/add", url.Values{"lesson": {bad}, "base_id": {itoa(before.ID)}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="e-new-lesson"`) {
+			t.Errorf("%q: %d", bad, r.Status)
+		}
+	}
+	if h, _ := st.Head(ctx, folder+"/course.yaml"); h.ID != before.ID {
+		t.Fatal("a refused lesson name saved a revision")
+	}
+	r := staff.post("/ar/admin/content/"+folder+"/lessons/add", url.Values{"lesson": {"09-open-contracting"}, "base_id": {itoa(before.ID)}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("add: %d %s", r.Status, r.Body)
+	}
+	after, _ := st.Head(ctx, folder+"/course.yaml")
+	if after.State != "draft" || !strings.HasSuffix(string(after.Body), "  - 09-open-contracting\n") {
+		t.Errorf("course.yaml after the addition:\n%s", after.Body)
+	}
+	if r := staff.get("/ar/admin/content/" + folder); !strings.Contains(r.Body, "/edit/09-open-contracting.ar.md") {
+		t.Error("the course page does not offer the new lesson's files")
+	}
 }

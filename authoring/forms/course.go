@@ -543,3 +543,54 @@ func ReorderLessons(src []byte, order []string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// ErrBadLessonName: a new lesson's name is not NN-slug (two digits, a hyphen, lowercase
+// letters, digits and hyphens), or the course already lists it.
+var ErrBadLessonName = errors.New("forms: a lesson name is NN-slug, new to the course")
+
+// AddLesson returns course.yaml with lesson appended to its lessons list, written like the
+// list's last entry (its indentation and quoting); nothing else changes. The lesson's files
+// are written in the editor afterwards.
+func AddLesson(src []byte, lesson string) ([]byte, error) {
+	c, err := ParseCourse(src)
+	if err != nil {
+		return nil, err
+	}
+	if !lessonNameRe.MatchString(lesson) || slices.Contains(c.Lessons, lesson) {
+		return nil, fmt.Errorf("%w: %q", ErrBadLessonName, lesson)
+	}
+	e, err := newEditor(src)
+	if err != nil {
+		return nil, err
+	}
+	_, seq := get(e.root, "lessons")
+	if seq == nil || seq.Kind != yaml.SequenceNode || seq.Style&yaml.FlowStyle != 0 || len(seq.Content) == 0 {
+		return nil, fmt.Errorf("%w: the lessons list is not a block list", ErrUnsupported)
+	}
+	last := seq.Content[len(seq.Content)-1]
+	lines := strings.SplitAfter(string(src), "\n")
+	i := last.Line - 1
+	if i < 0 || i >= len(lines) {
+		return nil, fmt.Errorf("%w: the lessons list", ErrUnsupported)
+	}
+	line := strings.TrimRight(lines[i], "\r\n")
+	at := strings.Index(line, last.Value)
+	if at < 0 || last.Column-1 > len(line) {
+		return nil, fmt.Errorf("%w: the lessons list", ErrUnsupported)
+	}
+	// The new entry: the last entry's line up to its value, the name, and the same quotes.
+	quote := ""
+	if last.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		quote = line[last.Column-1 : last.Column]
+	}
+	entry := line[:last.Column-1] + quote + lesson + quote + "\n"
+	if !strings.HasSuffix(lines[i], "\n") {
+		lines[i] += "\n"
+	}
+	out := strings.Join(lines[:i+1], "") + entry + strings.Join(lines[i+1:], "")
+	got, err := ParseCourse([]byte(out))
+	if err != nil || !slices.Equal(got.Lessons, append(slices.Clone(c.Lessons), lesson)) {
+		return nil, fmt.Errorf("forms: course.yaml: the file with the new lesson does not read back (%v)", err)
+	}
+	return []byte(out), nil
+}

@@ -910,3 +910,28 @@ func TestEveryQuestionEditStaysInside(t *testing.T) {
 		}
 	}
 }
+
+func TestAddLesson(t *testing.T) {
+	for _, dir := range shipped(t) {
+		src, err := fs.ReadFile(content.FS, dir+"/course.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := forms.AddLesson(src, "09-a-new-lesson")
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if !bytes.HasPrefix(out, src[:bytes.LastIndex(src, []byte("\n  - "))]) {
+			t.Errorf("%s: the lines before the list's end changed", dir)
+		}
+		if !bytes.Contains(out, []byte("\n  - 09-a-new-lesson\n")) {
+			t.Errorf("%s: the new entry is not written like the others:\n%s", dir, out)
+		}
+		c, _ := forms.ParseCourse(src)
+		for _, bad := range []string{"new-lesson", "9-x", "09-Capital", "09-x/../y", c.Lessons[0]} {
+			if _, err := forms.AddLesson(src, bad); !errors.Is(err, forms.ErrBadLessonName) {
+				t.Errorf("%s: %q: %v", dir, bad, err)
+			}
+		}
+	}
+}
