@@ -74,6 +74,7 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	h.apiCertificateRoutes(api)
 	h.apiReportRoutes(api)
 	h.apiSearchRoutes(api)
+	h.apiContentRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

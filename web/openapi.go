@@ -285,6 +285,7 @@ func openAPIDocument(base string) map[string]any {
 		},
 	}
 	addLifecycleSchemas(doc)
+	addContentSchemas(doc)
 	addEnums(doc)
 	return doc
 }
