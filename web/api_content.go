@@ -331,14 +331,15 @@ func (h *handler) apiSaveContentFile(c *fiber.Ctx) error {
 			b.Message = h.cat.T(l, "authoring_manage.message.image", "name", strings.TrimPrefix(f.File, "images/"))
 		}
 	} else {
+		if b.Text != nil {
+			body = []byte(strings.ReplaceAll(*b.Text, "\r\n", "\n"))
+		}
 		switch {
 		case b.Text == nil:
 			fields.Add("text", "api_content.error.text_required")
-		case len(*b.Text) > authoring.MaxFile:
+		case len(body) > authoring.MaxFile:
 			fields.Add("text", "api_content.error.too_large")
 			args = append(args, "limit", authoring.MaxFile>>10)
-		default:
-			body = []byte(strings.ReplaceAll(*b.Text, "\r\n", "\n"))
 		}
 	}
 	if len(fields) > 0 {

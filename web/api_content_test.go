@@ -270,6 +270,32 @@ func TestAPIContentFlow(t *testing.T) {
 	if !found {
 		t.Fatalf("translations: %s", excerpt(r.Body))
 	}
+	// The translator saves the English lesson, naming the source revision she followed: current.
+	enURL := apiContentBase + "/files/" + editorLesson + ".en.md"
+	en := apiData[apiRev](t, c.api("GET", enURL, trainerTok, ""))
+	source, _ := st.PublishedRevision(ctx, editorCourse+"/"+file)
+	r = c.api("PUT", enURL, trainerTok, jsonBody(t, map[string]any{"text": en.Text + "\nA paragraph on the four phases.\n", "base_id": en.ID, "source_id": source.ID}))
+	if r.Status != http.StatusCreated {
+		t.Fatalf("save the translation: %d %s", r.Status, excerpt(r.Body))
+	}
+	if h, _ := st.Head(ctx, editorCourse+"/"+editorLesson+".en.md"); h.SourceID != source.ID {
+		t.Errorf("the translation records source %d, want %d", h.SourceID, source.ID)
+	}
+	r = c.api("GET", apiContentBase+"/translations", trainerTok, "")
+	if !strings.Contains(r.Body, `"lesson":"`+editorLesson+`","lang":"en","file":"`+editorLesson+`.en.md","status":"current"`) {
+		t.Errorf("the saved translation is not current: %s", excerpt(r.Body))
+	}
+
+	// The settings are course.yaml's text: the same text again changes nothing; a change is a draft.
+	manifest := apiData[apiRev](t, c.api("GET", apiContentBase+"/files/course.yaml", trainerTok, ""))
+	r = c.api("PUT", apiContentBase+"/files/course.yaml", trainerTok, jsonBody(t, map[string]any{"text": manifest.Text, "base_id": manifest.ID}))
+	if r.Status != http.StatusOK || !apiData[apiRev](t, r).Unchanged {
+		t.Errorf("course.yaml unchanged: %d %s", r.Status, excerpt(r.Body))
+	}
+	r = c.api("PUT", apiContentBase+"/files/course.yaml", trainerTok, jsonBody(t, map[string]any{"text": manifest.Text + "# reviewed\n", "base_id": manifest.ID}))
+	if r.Status != http.StatusCreated || apiData[apiRev](t, r).State != authoring.Draft {
+		t.Errorf("course.yaml changed: %d %s", r.Status, excerpt(r.Body))
+	}
 }
 
 // TestAPIContentRefusals: without a token 401; a trainer not assigned to the course, and an
