@@ -119,7 +119,8 @@ func addContentSchemas(doc map[string]any) {
 	paths := doc["paths"].(map[string]any)
 	for key, codes := range contentAnswers {
 		method, p, _ := strings.Cut(key, " ")
-		op, ok := paths[p].(map[string]any)[method].(map[string]any)
+		item, _ := paths[p].(map[string]any)
+		op, ok := item[method].(map[string]any)
 		if !ok {
 			continue
 		}
