@@ -59,6 +59,10 @@ type Problem struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+	// Format and Args are what Message was written from, so that a page can say it in the
+	// reader's language (web/content_problems.go); Args are the values as text.
+	Format string   `json:"-"`
+	Args   []string `json:"-"`
 }
 
 // String formats the problem as "file:line: message" (or "file: message" without a line),
@@ -74,7 +78,11 @@ func (p Problem) String() string {
 type problems []Problem
 
 func (ps *problems) add(file string, line int, format string, args ...any) {
-	*ps = append(*ps, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+	texts := make([]string, len(args))
+	for i, a := range args {
+		texts[i] = fmt.Sprint(a)
+	}
+	*ps = append(*ps, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...), Format: format, Args: texts})
 }
 
 // Catalogue is the set of published courses, in catalogue order. It is immutable once

@@ -514,7 +514,7 @@ func (h *handler) apiPublishCourse(c *fiber.Ctx) error {
 	}
 	if len(problems) > 0 {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"error": fiber.Map{
-			"code": "publish_refused", "message": h.cat.T(lang(c), "api_content.publish_refused"), "problems": problems}})
+			"code": "publish_refused", "message": h.cat.T(lang(c), "api_content.publish_refused"), "problems": h.localProblems(lang(c), problems)}})
 	}
 	// Learners, the search and the certificates follow the published text (as the page).
 	ps := h.Library.Reload()

@@ -322,7 +322,7 @@ func (h *handler) contentCoursePage(c *fiber.Ctx, status int, course string, pro
 		}
 	}
 	sort.Strings(extra)
-	d := contentCourseData{Course: course, Title: h.courseTitle(course, l), Langs: langs, Staff: user(c).IsStaff(), Problems: problems}
+	d := contentCourseData{Course: course, Title: h.courseTitle(course, l), Langs: langs, Staff: user(c).IsStaff(), Problems: h.localProblems(l, problems)}
 	for i, slug := range append(order, extra...) {
 		row := lessonRow{Slug: slug, Title: slug, Served: i < nServed}
 		if served != nil && row.Served {
@@ -490,6 +490,7 @@ func (h *handler) fillLessonEditor(c *fiber.Ctx, d *lessonEditData) error {
 			d.Problems = append(d.Problems, p)
 		}
 	}
+	d.Problems = h.localProblems(lang(c), d.Problems)
 	d.PreviewMissing = true
 	for _, co := range cat.Courses() {
 		if co.Dir != d.Course {

@@ -175,6 +175,13 @@ func TestAuthoringEditorLessonFlow(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, editorCourse+"/"+other+":") {
 		t.Fatalf("publish with a broken link: %d %s", r.Status, excerpt(r.Body))
 	}
+	// The reasons are said in the page's language, the file and line kept.
+	if !strings.Contains(r.Body, "رابط إلى الدرس 99-no-such-lesson: لا يوجد درس بهذا الاسم في هذه الدورة") || strings.Contains(r.Body, "no such lesson") {
+		t.Fatalf("the refusal's reason is not in Arabic: %s", excerpt(r.Body))
+	}
+	if r := trainer.get(editorURL(other)); !strings.Contains(r.Body, "لا يوجد درس بهذا الاسم") {
+		t.Fatalf("the editor does not show the problem in Arabic: %s", excerpt(r.Body))
+	}
 	if pub, _ := st.PublishedRevision(ctx, broken.Path); pub.ID == broken.ID {
 		t.Fatal("the broken lesson was published")
 	}
