@@ -1222,7 +1222,7 @@ func (h *handler) exportLessonXLIFF(c *fiber.Ctx) error {
 		}
 		target = r.Body
 	}
-	doc, err := xliff.Export(m.Folder, t.Lesson, m.Langs[0], tl, src.Body, target)
+	doc, err := xliff.ExportBased(m.Folder, t.Lesson, m.Langs[0], tl, src.Body, target, t.Head.ID)
 	if err != nil {
 		// A lesson the tool cannot cut into units (an existing translation that does not
 		// parse): said on the dashboard.
@@ -1242,6 +1242,7 @@ type xliffHead struct {
 	TrgLang string `xml:"trgLang,attr"`
 	Files   []struct {
 		Original string `xml:"original,attr"`
+		Base     string `xml:"urn:masar:xliff:1 base,attr"`
 	} `xml:"file"`
 }
 
@@ -1339,6 +1340,28 @@ func (h *handler) importLessonXLIFF(c *fiber.Ctx) error {
 		return refuse(fiber.StatusUnprocessableEntity, h.xliffProblems(l, err)...)
 	}
 	base := t.Head.ID
+	if b := head.Files[0].Base; b != "" {
+		// Exported from this page: saved on the translation it was exported with, so that
+		// one changed since then (by another translator, say) is not replaced unseen.
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n < 0 {
+			return refuse(fiber.StatusUnprocessableEntity, h.cat.T(l, "authoring_manage.xliff.not_xliff"))
+		}
+		if n != base {
+			msg := h.cat.T(l, "authoring_manage.xliff.translation_removed")
+			if base != 0 {
+				if cur, err := h.contentStore().Revision(ctx, base); err == nil {
+					who := cur.AuthorIn(l)
+					if who == "" {
+						who = h.cat.T(l, "authoring_manage.conflict.system")
+					}
+					msg = h.cat.T(l, "authoring_manage.xliff.translation_changed_by", "revision", n, "name", who,
+						"when", h.view(c, "").DateTime(cur.At), "current", cur.ID)
+				}
+			}
+			return refuse(fiber.StatusConflict, msg)
+		}
+	}
 	if base == 0 { // no text in that language, perhaps a removed one
 		if r, err := h.contentStore().Head(ctx, t.Path); err == nil {
 			base = r.ID

@@ -626,6 +626,18 @@ func TestTranslationDashboard(t *testing.T) {
 	if strings.Contains(r.Body, "trans-row-outdated") {
 		t.Error("the dashboard still shows the English lesson outdated")
 	}
+	// The document carries the translation's revision it was exported from: imported again,
+	// now that the translation has moved on, it is refused (409) and nothing is saved.
+	if !strings.Contains(doc, `masar:base="`) {
+		t.Errorf("the export does not name its base revision: %s", excerpt(doc))
+	}
+	r = staff.postFile(mgBase+"/translations/import", nil, "xliff", "lesson.xlf", []byte(translated))
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "لم يُستورد الملف: صُدِّر من المراجعة") {
+		t.Errorf("a stale XLIFF import: %d %s", r.Status, excerptOf(r.Body, `role="alert"`))
+	}
+	if again := mgHead(t, p, authoring.LessonPath(mgCourse, lesson, "en")); again.ID != en.ID {
+		t.Errorf("the stale import saved revision %d", again.ID)
+	}
 	// A document of another course is refused by name.
 	other := strings.Replace(doc, `original="`+mgCourse+"/", `original="02-open-government-data/`, 1)
 	if r := staff.postFile(mgBase+"/translations/import", nil, "xliff", "other.xlf", []byte(other)); r.Status != http.StatusUnprocessableEntity {

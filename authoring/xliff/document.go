@@ -14,12 +14,16 @@ const xmlNS = "http://www.w3.org/XML/1998/namespace"
 
 // writeDocument writes the XLIFF document of a lesson; targets holds the existing
 // translation of the units that have one.
-func writeDocument(course, lessonName, srcLang, trgLang string, l *lesson, targets map[string]string) []byte {
+func writeDocument(course, lessonName, srcLang, trgLang string, l *lesson, targets map[string]string, base int64) []byte {
 	var b strings.Builder
 	b.WriteString(xml.Header)
-	fmt.Fprintf(&b, "<xliff xmlns=\"%s\" version=\"2.0\" srcLang=\"%s\" trgLang=\"%s\">\n", Namespace, attr(srcLang), attr(trgLang))
-	fmt.Fprintf(&b, " <file id=\"%s\" original=\"%s/%s.%s.md\" canResegment=\"no\" srcDir=\"%s\" trgDir=\"%s\">\n",
-		attr(lessonName), attr(course), attr(lessonName), attr(srcLang), dir(srcLang), dir(trgLang))
+	ns, baseAttr := "", ""
+	if base >= 0 {
+		ns, baseAttr = fmt.Sprintf(" xmlns:masar=\"%s\"", BaseNamespace), fmt.Sprintf(" masar:base=\"%d\"", base)
+	}
+	fmt.Fprintf(&b, "<xliff xmlns=\"%s\"%s version=\"2.0\" srcLang=\"%s\" trgLang=\"%s\">\n", Namespace, ns, attr(srcLang), attr(trgLang))
+	fmt.Fprintf(&b, " <file id=\"%s\" original=\"%s/%s.%s.md\" canResegment=\"no\" srcDir=\"%s\" trgDir=\"%s\"%s>\n",
+		attr(lessonName), attr(course), attr(lessonName), attr(srcLang), dir(srcLang), dir(trgLang), baseAttr)
 	for _, u := range l.units {
 		var nodes []inline
 		var codes []code

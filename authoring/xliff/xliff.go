@@ -102,6 +102,19 @@ func checkNames(course, lesson, srcLang, trgLang string) error {
 // into trgLang; target, when not nil, is the existing translation, whose text fills the
 // targets of the units that line up with the source.
 func Export(course, lesson, srcLang, trgLang string, source, target []byte) ([]byte, error) {
+	return ExportBased(course, lesson, srcLang, trgLang, source, target, -1)
+}
+
+// BaseNamespace is the namespace of the attribute base on the document's <file>: the
+// revision of the target-language lesson the document was exported from (XLIFF 2.0 lets
+// <file> carry attributes of other namespaces; translation tools keep them). Importing the
+// document then saves on that revision, so a translation changed in the meantime is not
+// overwritten silently.
+const BaseNamespace = "urn:masar:xliff:1"
+
+// ExportBased is Export with the revision of the existing translation (0: there is none
+// yet) written in the document as the base of its import; a negative base writes none.
+func ExportBased(course, lesson, srcLang, trgLang string, source, target []byte, base int64) ([]byte, error) {
 	if err := checkNames(course, lesson, srcLang, trgLang); err != nil {
 		return nil, err
 	}
@@ -117,7 +130,7 @@ func Export(course, lesson, srcLang, trgLang string, source, target []byte) ([]b
 		}
 		targets = lineUp(src, trg)
 	}
-	return writeDocument(course, lesson, srcLang, trgLang, src, targets), nil
+	return writeDocument(course, lesson, srcLang, trgLang, src, targets, base), nil
 }
 
 // lineUp returns the text of trg's units for the units of src they line up with, by id.

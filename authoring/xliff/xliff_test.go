@@ -292,6 +292,20 @@ func TestSmallLessonRoundTrip(t *testing.T) {
 	if string(file) != string(want) {
 		t.Errorf("round trip through the English file:\n%s\nwant:\n%s", file, want)
 	}
+
+	// The revision the translation was exported from travels in the document, which stays
+	// well-formed XLIFF and imports the same.
+	doc, err = ExportBased("open-government-framework", "07-small", "ar", "en", ar, want, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWellFormed(t, doc)
+	if !strings.Contains(string(doc), `xmlns:masar="`+BaseNamespace+`"`) || !strings.Contains(string(doc), `masar:base="42"`) {
+		t.Errorf("the base revision is not in the document:\n%s", doc[:300])
+	}
+	if _, _, _, _, file, err = Import(doc, ar); err != nil || string(file) != string(want) {
+		t.Errorf("import of a document with its base: %v", err)
+	}
 }
 
 // TestArabicAndEscapes checks that Arabic text, « », & and < survive into the XML and back.
