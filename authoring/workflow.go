@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"testing/fstest"
@@ -47,50 +48,99 @@ type Edit struct {
 // *ConflictError, an edit whose base is no longer the latest revision: someone saved in
 // between, and nothing is overwritten.
 func (s *Store) Save(ctx context.Context, actor audit.Actor, e Edit) (Revision, error) {
-	var r Revision
-	p, err := CleanPath(e.Path)
+	rs, err := s.SaveAll(ctx, actor, []Edit{e})
 	if err != nil {
-		return r, err
+		return Revision{}, err
 	}
-	if len(e.Body) > MaxFile {
-		return r, fmt.Errorf("authoring: %s is larger than %d bytes", p, MaxFile)
-	}
-	if e.Origin == "" {
-		e.Origin = OriginEditor
-	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.lockPath(ctx, tx, p); err != nil {
-			return err
+	return rs[0], nil
+}
+
+// SaveAll records several edits (of different paths) as new draft revisions in one
+// transaction: all of them or, on the first conflict or error, none. ErrUnchanged is
+// returned only when no edit changes anything; an unchanged edit among changed ones is
+// skipped (its Revision is the zero value).
+func (s *Store) SaveAll(ctx context.Context, actor audit.Actor, edits []Edit) ([]Revision, error) {
+	paths := make([]string, len(edits))
+	for i := range edits {
+		p, err := CleanPath(edits[i].Path)
+		if err != nil {
+			return nil, err
 		}
-		var head int64
-		var sha string
-		var deleted int
-		err := tx.QueryRowContext(ctx, `SELECT r.id, r.sha256, r.deleted FROM content_files f JOIN content_revisions r ON r.id = f.head_id WHERE f.path = ?`, p).
-			Scan(&head, &sha, &deleted)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+		if len(edits[i].Body) > MaxFile {
+			return nil, fmt.Errorf("authoring: %s is larger than %d bytes", p, MaxFile)
 		}
-		if head != e.BaseID {
-			h, err := scanRevision(tx.QueryRowContext(ctx, "SELECT "+revisionColumns+revisionFrom+" WHERE r.id = ?", head), false)
+		if slices.Contains(paths[:i], p) {
+			return nil, fmt.Errorf("authoring: %s is edited twice in one save", p)
+		}
+		paths[i] = p
+		if edits[i].Origin == "" {
+			edits[i].Origin = OriginEditor
+		}
+	}
+	out := make([]Revision, len(edits))
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// Paths are locked in one order, so that two saves of the same paths wait for
+		// each other rather than deadlock.
+		for _, p := range slices.Sorted(slices.Values(paths)) {
+			if err := s.lockPath(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		changed := false
+		for i, e := range edits {
+			r, err := s.saveTx(ctx, tx, actor, paths[i], e)
+			if errors.Is(err, ErrUnchanged) {
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			return &ConflictError{Head: h}
+			out[i], changed = r, true
 		}
-		if head != 0 && (deleted == 1) == e.Delete && (e.Delete || sha == digest(e.Body)) && e.SourceID == 0 {
+		if !changed {
 			return ErrUnchanged
-		}
-		r = Revision{Path: p, Body: e.Body, Deleted: e.Delete, Origin: e.Origin, BaseID: head, SourceID: e.SourceID,
-			AuthorID: actor.ID, Message: strings.TrimSpace(e.Message)}
-		if err := s.insert(ctx, tx, &r, false); err != nil {
-			return err
-		}
-		if e.restoredFrom != 0 {
-			return audit.Record(ctx, tx, actor, "content.restore", p, "revision", strconv.FormatInt(e.restoredFrom, 10), strconv.FormatInt(r.ID, 10))
 		}
 		return nil
 	})
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// saveTx records edit e of path p inside tx, whose path lock is held.
+func (s *Store) saveTx(ctx context.Context, tx *sql.Tx, actor audit.Actor, p string, e Edit) (Revision, error) {
+	var r Revision
+	var head int64
+	var sha string
+	var deleted int
+	err := tx.QueryRowContext(ctx, `SELECT r.id, r.sha256, r.deleted FROM content_files f JOIN content_revisions r ON r.id = f.head_id WHERE f.path = ?`, p).
+		Scan(&head, &sha, &deleted)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return r, err
+	}
+	if head != e.BaseID {
+		h, err := scanRevision(tx.QueryRowContext(ctx, "SELECT "+revisionColumns+revisionFrom+" WHERE r.id = ?", head), false)
+		if err != nil {
+			return r, err
+		}
+		return r, &ConflictError{Head: h}
+	}
+	if e.Delete && head == 0 {
+		return r, ErrNotFound // nothing to remove
+	}
+	if head != 0 && (deleted == 1) == e.Delete && (e.Delete || sha == digest(e.Body)) && e.SourceID == 0 {
+		return r, ErrUnchanged
+	}
+	r = Revision{Path: p, Body: e.Body, Deleted: e.Delete, Origin: e.Origin, BaseID: head, SourceID: e.SourceID,
+		AuthorID: actor.ID, Message: strings.TrimSpace(e.Message)}
+	if err := s.insert(ctx, tx, &r, false); err != nil {
+		return r, err
+	}
+	if e.restoredFrom != 0 {
+		return r, audit.Record(ctx, tx, actor, "content.restore", p, "revision", strconv.FormatInt(e.restoredFrom, 10), strconv.FormatInt(r.ID, 10))
+	}
+	return r, nil
 }
 
 // Submit puts a path's latest revision, a draft, in review.

@@ -38,6 +38,7 @@ func (h *handler) manageRoutes(g fiber.Router) {
 	g.Post("/:course/lessons/move", h.moveCourseLesson)
 	g.Post("/:course/lessons/order", h.orderCourseLessons)
 	g.Post("/:course/lessons/add", h.addCourseLesson)
+	g.Post("/:course/lessons/remove", h.removeCourseLesson)
 	g.Get("/:course/quiz", h.showQuizBank)
 	g.Get("/:course/quiz/:qid", h.showQuizQuestion)
 	g.Post("/:course/quiz/:qid/delete", h.deleteQuizQuestion)
@@ -270,6 +271,14 @@ func (h *handler) showCourseSettings(c *fiber.Ctx) error {
 	if k := c.Query("done"); k == "saved" || k == "unchanged" || k == "moved" || k == "added" {
 		msg.Notice = h.cat.T(lang(c), "authoring_manage.notice."+k)
 	}
+	if k := c.Query("done"); k == "removed" {
+		// The quiz's questions on a removed lesson stay until someone moves or deletes
+		// them; the publication refuses them meanwhile, so the author is told now.
+		msg.Notice = h.cat.T(lang(c), "authoring_manage.notice.lesson_removed", "lesson", ltr(lang(c), c.Query("lesson")))
+		if n, err := strconv.Atoi(c.Query("questions")); err == nil && n > 0 {
+			msg.Notice += " " + h.cat.N(lang(c), "authoring_manage.notice.lesson_removed_questions", n)
+		}
+	}
 	return h.renderSettings(c, fiber.StatusOK, m, m.Manifest.ID, form, phases, msg)
 }
 
@@ -436,6 +445,71 @@ func (h *handler) addCourseLesson(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(h.manageURL(c, m.Folder, "/settings?done=added#lessons"), fiber.StatusSeeOther)
+}
+
+// removeCourseLesson takes a lesson out of the course's draft: its line in course.yaml and its
+// file in every language, in one save (all or nothing). Published, the removal takes the
+// lesson off the catalogue; learners' progress on it is kept (see the courses' progress).
+func (h *handler) removeCourseLesson(c *fiber.Ctx) error {
+	m, err := h.managedCourse(c)
+	if err != nil {
+		return err
+	}
+	ctx, l, st := c.UserContext(), lang(c), h.contentStore()
+	p := m.Folder + "/course.yaml"
+	base, err := h.baseRevision(c, p)
+	if err != nil {
+		return err
+	}
+	form, phases := courseFormValues(m.Form)
+	name := strings.TrimSpace(c.FormValue("lesson"))
+	body, err := forms.RemoveLesson(base.Body, name)
+	if err != nil {
+		key := "authoring_manage.lessons.cannot_remove"
+		switch {
+		case errors.Is(err, forms.ErrBadLessonName):
+			key = "authoring_manage.lessons.not_listed"
+		case errors.Is(err, forms.ErrLastLesson):
+			key = "authoring_manage.lessons.last"
+		}
+		msg := h.cat.T(l, key, "lesson", ltr(l, name))
+		return h.renderSettings(c, fiber.StatusUnprocessableEntity, m, m.Manifest.ID, form, phases,
+			manageMessages{Error: msg, Fields: map[string]string{"lessons": msg}})
+	}
+	message := h.cat.T(l, "authoring_manage.message.remove_lesson", "lesson", name)
+	edits := []authoring.Edit{{Path: p, Body: body, BaseID: base.ID, Message: message}}
+	for _, fl := range m.Form.Languages {
+		lp := authoring.LessonPath(m.Folder, name, fl)
+		head, err := st.Head(ctx, lp)
+		switch {
+		case errors.Is(err, authoring.ErrNotFound):
+			continue
+		case err != nil:
+			return err
+		}
+		if !head.Deleted {
+			edits = append(edits, authoring.Edit{Path: lp, Delete: true, BaseID: head.ID, Message: message})
+		}
+	}
+	_, err = st.SaveAll(ctx, actor(c), edits)
+	if msg, ok := h.conflictMessage(c, err); ok {
+		return h.renderSettings(c, fiber.StatusConflict, m, m.Manifest.ID, form, phases, manageMessages{Error: msg, Conflict: true})
+	}
+	if err != nil {
+		return err
+	}
+	questions := 0
+	if q, err := st.Head(ctx, m.Folder+"/quiz.yaml"); err == nil && !q.Deleted {
+		if bank, err := forms.ParseQuiz(q.Body); err == nil {
+			for _, qu := range bank.Questions {
+				if qu.Lesson == name {
+					questions++
+				}
+			}
+		}
+	}
+	return c.Redirect(h.manageURL(c, m.Folder, "/settings?done=removed&lesson="+url.QueryEscape(name)+
+		"&questions="+strconv.Itoa(questions)+"#lessons"), fiber.StatusSeeOther)
 }
 
 func (h *handler) moveCourseLesson(c *fiber.Ctx) error {

@@ -658,6 +658,7 @@ func init() {
 		authzRow{"POST " + c + "/lessons/move", "", form},
 		authzRow{"POST " + c + "/lessons/order", "", form},
 		authzRow{"POST " + c + "/lessons/add", "", form},
+		authzRow{"POST " + c + "/lessons/remove", "", form},
 		authzRow{"GET " + c + "/quiz", "", page},
 		authzRow{"GET " + c + "/quiz/q11", "", page},
 		authzRow{"POST " + c + "/quiz/q11", "", form},
@@ -706,5 +707,50 @@ func TestManageAddLesson(t *testing.T) {
 	}
 	if r := staff.get("/ar/admin/content/" + folder); !strings.Contains(r.Body, "/edit/09-open-contracting.ar.md") {
 		t.Error("the course page does not offer the new lesson's files")
+	}
+}
+
+// TestManageRemoveLesson: removing a lesson takes its line out of course.yaml and its file in
+// every language, in one save of drafts; the notice counts the quiz's questions on it; an
+// unlisted lesson is refused naming it, with nothing saved.
+func TestManageRemoveLesson(t *testing.T) {
+	p := newPlatform(t)
+	staff, _ := account(t, p, "remover@example.org", officials.RoleStaff, "")
+	const folder = "02-open-government-data"
+	ctx := context.Background()
+	st := p.Library.Store()
+	before, _ := st.Head(ctx, folder+"/course.yaml")
+	if r := staff.get("/ar/admin/content/" + folder + "/settings"); r.Status != http.StatusOK || !strings.Contains(r.Body, "/lessons/remove") {
+		t.Fatalf("settings: %d, no remove button", r.Status)
+	}
+	r := staff.post("/ar/admin/content/"+folder+"/lessons/remove", url.Values{"lesson": {"99-not-there"}, "base_id": {itoa(before.ID)}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "99-not-there") {
+		t.Errorf("an unlisted lesson: %d", r.Status)
+	}
+	if h, _ := st.Head(ctx, folder+"/course.yaml"); h.ID != before.ID {
+		t.Fatal("a refused removal saved a revision")
+	}
+	lesson := ""
+	for _, co := range p.Library.Catalogue().Courses() {
+		if co.Dir == folder {
+			lesson = co.Lessons[1].Slug
+		}
+	}
+	r = staff.post("/ar/admin/content/"+folder+"/lessons/remove", url.Values{"lesson": {lesson}, "base_id": {itoa(before.ID)}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("remove: %d %s", r.Status, excerpt(r.Body))
+	}
+	after, _ := st.Head(ctx, folder+"/course.yaml")
+	if after.State != "draft" || strings.Contains(string(after.Body), "- "+lesson+"\n") {
+		t.Errorf("course.yaml after the removal:\n%s", after.Body)
+	}
+	for _, l := range []string{"ar", "en", "fr"} {
+		if h, err := st.Head(ctx, authoring.LessonPath(folder, lesson, l)); err == nil && !h.Deleted {
+			t.Errorf("the %s file of the removed lesson is still there", l)
+		}
+	}
+	page := staff.get(r.Location)
+	if !strings.Contains(page.Body, "أُزيل الدرس") {
+		t.Errorf("no notice after the removal: %s", excerpt(page.Body))
 	}
 }

@@ -594,3 +594,51 @@ func AddLesson(src []byte, lesson string) ([]byte, error) {
 	}
 	return []byte(out), nil
 }
+
+// ErrLastLesson: the lesson asked to be removed is the course's only one.
+var ErrLastLesson = errors.New("forms: a course keeps at least one lesson")
+
+// RemoveLesson returns course.yaml with lesson taken out of its lessons list, every other
+// line as it was. A lesson not listed is ErrBadLessonName; the only lesson, ErrLastLesson.
+func RemoveLesson(src []byte, lesson string) ([]byte, error) {
+	c, err := ParseCourse(src)
+	if err != nil {
+		return nil, err
+	}
+	at := slices.Index(c.Lessons, lesson)
+	switch {
+	case at < 0:
+		return nil, fmt.Errorf("%w: %q is not listed", ErrBadLessonName, lesson)
+	case len(c.Lessons) == 1:
+		return nil, ErrLastLesson
+	}
+	e, err := newEditor(src)
+	if err != nil {
+		return nil, err
+	}
+	_, seq := get(e.root, "lessons")
+	if seq == nil || seq.Kind != yaml.SequenceNode || seq.Style&yaml.FlowStyle != 0 {
+		return nil, fmt.Errorf("%w: the lessons list is not a block list", ErrUnsupported)
+	}
+	var item *yaml.Node
+	for _, n := range seq.Content {
+		if n.Kind == yaml.ScalarNode && n.Value == lesson {
+			item = n
+		}
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	if item == nil || item.Line < 1 || item.Line > len(lines) {
+		return nil, fmt.Errorf("%w: the lessons list", ErrUnsupported)
+	}
+	// The entry's line goes: "  - 03-name" (with any comment after it).
+	i := item.Line - 1
+	if !strings.HasPrefix(strings.TrimSpace(lines[i]), "- ") {
+		return nil, fmt.Errorf("%w: the lesson %q does not have a line of its own", ErrUnsupported, lesson)
+	}
+	out := strings.Join(lines[:i], "") + strings.Join(lines[i+1:], "")
+	got, err := ParseCourse([]byte(out))
+	if err != nil || !slices.Equal(got.Lessons, slices.Delete(slices.Clone(c.Lessons), at, at+1)) {
+		return nil, fmt.Errorf("forms: course.yaml: the file without the lesson does not read back (%v)", err)
+	}
+	return []byte(out), nil
+}

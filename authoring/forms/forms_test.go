@@ -935,3 +935,34 @@ func TestAddLesson(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveLesson takes each shipped course's second lesson out of its list: only that
+// line goes; an unlisted lesson and the last one left are refused.
+func TestRemoveLesson(t *testing.T) {
+	for _, dir := range shipped(t) {
+		src, err := fs.ReadFile(content.FS, dir+"/course.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := forms.ParseCourse(src)
+		out, err := forms.RemoveLesson(src, c.Lessons[1])
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if want := bytes.Replace(src, []byte("\n  - "+c.Lessons[1]+"\n"), []byte("\n"), 1); !bytes.Equal(out, want) {
+			t.Errorf("%s: more than the lesson's line changed:\n%s", dir, out)
+		}
+		if _, err := forms.RemoveLesson(src, "99-not-listed"); !errors.Is(err, forms.ErrBadLessonName) {
+			t.Errorf("%s: an unlisted lesson: %v", dir, err)
+		}
+		// Down to one lesson, which stays.
+		for _, l := range c.Lessons[1:] {
+			if src, err = forms.RemoveLesson(src, l); err != nil {
+				t.Fatalf("%s: remove %s: %v", dir, l, err)
+			}
+		}
+		if _, err := forms.RemoveLesson(src, c.Lessons[0]); !errors.Is(err, forms.ErrLastLesson) {
+			t.Errorf("%s: the last lesson: %v", dir, err)
+		}
+	}
+}
