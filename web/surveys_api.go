@@ -212,9 +212,9 @@ func (h *handler) apiSurveyReport(c *fiber.Ctx) error {
 		return err
 	}
 	out := struct {
-		Workshops []reportFigureJSON `json:"workshops"`
-		Countries []reportFigureJSON `json:"countries"`
-		Phases    []reportFigureJSON `json:"phases"`
+		Workshops []reportFigureJSON `json:"by_workshop"`
+		Countries []reportFigureJSON `json:"by_country"`
+		Phases    []reportFigureJSON `json:"by_phase"`
 		Total     reportFigureJSON   `json:"total"`
 	}{Workshops: []reportFigureJSON{}, Countries: []reportFigureJSON{}, Phases: []reportFigureJSON{}, Total: figureJSON(rep.Total)}
 	for _, w := range rep.Workshops {

@@ -67,7 +67,7 @@ func addSurveySchemas(doc map[string]any) {
 	}
 	toAnswer["properties"].(map[string]any)["open"] = boolean
 	toAnswer["properties"].(map[string]any)["answered"] = boolean
-	figure := map[string]any{"type": "object", "properties": map[string]any{"workshop_id": integer, "country": str, "phase": integer,
+	figure := map[string]any{"type": "object", "properties": map[string]any{"workshop_id": integer, "country": str, "phase": map[string]any{"type": "integer", "enum": []int{1, 2, 3, 4}},
 		"satisfaction_responses": integer, "ratings": integer, "satisfaction": number, "pairs": integer,
 		"mean_pre": number, "mean_post": number, "mean_gain": number}}
 	figures := map[string]any{"type": "array", "items": figure}
@@ -96,8 +96,8 @@ func addSurveySchemas(doc map[string]any) {
 				"survey": survey, "responses": integer, "mean_score": number, "questions": map[string]any{"type": "array", "items": qResult}}}},
 			"gain": map[string]any{"type": "object", "nullable": true, "properties": map[string]any{"pairs": integer, "mean_pre": number,
 				"mean_post": number, "mean_gain": number, "pre_responses": integer, "post_responses": integer}}}},
-		"SurveyReport": map[string]any{"type": "object", "properties": map[string]any{"workshops": figures, "countries": figures,
-			"phases": figures, "total": figure}},
+		"SurveyReport": map[string]any{"type": "object", "properties": map[string]any{"by_workshop": figures, "by_country": figures,
+			"by_phase": figures, "total": figure}},
 	} {
 		schemas[name] = s
 	}
