@@ -126,7 +126,7 @@ func (h *handler) showSurvey(c *fiber.Ctx) error {
 func (h *handler) surveyForm(c *fiber.Ctx, status int, sv *surveys.Survey, w *workshops.Workshop, preview bool, typed surveys.Answers, errs map[string]string) error {
 	l := lang(c)
 	u := user(c)
-	d := surveyPage{S: publicSurvey(sv, u), W: w, Workshop: w.TitleIn(l), Preview: preview, Open: surveys.OpenAt(sv, w, time.Now()),
+	d := surveyPage{S: publicSurvey(sv, u), W: w, Workshop: w.TitleIn(l), Preview: preview, Open: surveys.OpenAt(sv, w, h.Surveys.Now()),
 		Chosen: map[string]map[string]bool{}, Ratings: []int{1, 2, 3, 4, 5}}
 	if c := surveys.ClosesAt(sv, w); c != nil {
 		d.Closes = workshops.FormatDateTime(l, *c, w.Location())
