@@ -354,12 +354,32 @@ func firstSessionEnd(w *workshops.Workshop) time.Time {
 	return first.EndsAt
 }
 
+// OpensAt is when answers start: the survey's own opening time, or for the satisfaction
+// survey and the post-test without one the start of the workshop's last session (the last
+// day's start without an agenda), so that they can be taken in the room at the close; nil
+// for a pre-test without one (from publishing).
+func OpensAt(sv *Survey, w *workshops.Workshop) *time.Time {
+	if sv.OpensAt != nil || sv.Kind == KindPreTest {
+		return sv.OpensAt
+	}
+	var last time.Time
+	for _, x := range w.Sessions {
+		if x.StartsAt.After(last) {
+			last = x.StartsAt
+		}
+	}
+	if last.IsZero() {
+		last = w.End().AddDate(0, 0, -1)
+	}
+	return &last
+}
+
 // OpenAt reports whether sv takes answers at t.
 func OpenAt(sv *Survey, w *workshops.Workshop, t time.Time) bool {
 	if sv.Status != StatusPublished {
 		return false
 	}
-	if sv.OpensAt != nil && t.Before(*sv.OpensAt) {
+	if o := OpensAt(sv, w); o != nil && t.Before(*o) {
 		return false
 	}
 	if c := ClosesAt(sv, w); c != nil && !t.Before(*c) {

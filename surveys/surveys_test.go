@@ -306,6 +306,12 @@ func TestWorkshopEvaluation(t *testing.T) {
 	if n, _ := e.sv.SendDue(ctx); n != 0 {
 		t.Errorf("mails before the end: %d", n)
 	}
+	// The post-test opens with the last day (no agenda: its midnight in Amman).
+	sp, _ := e.sv.Survey(ctx, post.ID)
+	wk, _ := e.ws.Get(ctx, w.ID)
+	if surveys.OpenAt(sp, wk, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)) || !surveys.OpenAt(sp, wk, time.Date(2026, 3, 11, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("the post-test is open on the first day, or closed on the last")
+	}
 	e.at(time.Date(2026, 3, 12, 7, 0, 0, 0, time.UTC))
 	if n, err := e.sv.SendDue(ctx); err != nil || n != 6 {
 		t.Fatalf("at the end: %d mails, %v", n, err)

@@ -72,6 +72,7 @@ type surveyPage struct {
 	Workshop string
 	Answered bool
 	Open     bool
+	Opens    string // when it opens, if that is still to come
 	Closes   string
 	// Preview: staff and the workshop's trainers see the questions without answering.
 	Preview bool
@@ -130,6 +131,9 @@ func (h *handler) surveyForm(c *fiber.Ctx, status int, sv *surveys.Survey, w *wo
 		Chosen: map[string]map[string]bool{}, Ratings: []int{1, 2, 3, 4, 5}}
 	if c := surveys.ClosesAt(sv, w); c != nil {
 		d.Closes = workshops.FormatDateTime(l, *c, w.Location())
+	}
+	if o := surveys.OpensAt(sv, w); o != nil && h.Surveys.Now().Before(*o) {
+		d.Opens = workshops.FormatDateTime(l, *o, w.Location())
 	}
 	if !preview {
 		var err error
