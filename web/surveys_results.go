@@ -70,14 +70,6 @@ func dec(lang string, p *float64, digits int) string {
 	return decimal(lang, *p, digits)
 }
 
-// isolate keeps a left-to-right label ("1", "3–4") in its order inside an Arabic chart.
-func isolate(lang, s string) string {
-	if i18n.Dir(lang) == "rtl" {
-		return "\u2066" + s + "\u2069"
-	}
-	return s
-}
-
 // questionRows are the lines of a question's table and chart.
 func (h *handler) questionRows(l string, sv *surveys.Survey, q surveys.QuestionResult) []resultRow {
 	var rows []resultRow
@@ -122,11 +114,7 @@ func (h *handler) results(c *fiber.Ctx, w *workshops.Workshop) (*resultsPage, *s
 						{Key: "count", Label: h.cat.T(l, "surveys.results.count"), Kind: reports.Int}},
 					Chart: &reports.Chart{Series: []int{1}}}
 				for _, r := range rq.Rows {
-					label := r.Label
-					if q.Question.Kind == surveys.QRating {
-						label = isolate(l, label)
-					}
-					t.Rows = append(t.Rows, []any{label, r.Count})
+					t.Rows = append(t.Rows, []any{r.Label, r.Count})
 				}
 				rq.SVG = template.HTML(h.Reports.ChartSVG(t, l)) //nolint:gosec // ChartSVG escapes every text it writes
 			}
