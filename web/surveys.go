@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
-	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -223,7 +221,7 @@ func (h *handler) answerSurvey(c *fiber.Ctx) error {
 	return c.Redirect("/"+lang(c)+"/surveys/"+strconv.FormatInt(sv.ID, 10), fiber.StatusSeeOther)
 }
 
-// surveyIDParam is the :sid of the URL, a survey of workshop w.
+// surveyOf is the survey named by :sid in the URL, which must be one of workshop w.
 func (h *handler) surveyOf(c *fiber.Ctx, w *workshops.Workshop) (*surveys.Survey, error) {
 	sid, err := parseID(c.Params("sid"))
 	if err != nil {
@@ -252,6 +250,3 @@ func parseLocalTime(v string, loc *time.Location) (*time.Time, bool) {
 	t = t.UTC()
 	return &t, true
 }
-
-// isNotFound reports whether err is a missing row.
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

@@ -23,8 +23,10 @@ type workshopSurveysPage struct {
 	Zone      string           // the host's zone, for the form's times
 }
 
-// Title is a template's title in the page's language.
-func (d workshopSurveysPage) Link(sv *surveys.Survey) string { return "/surveys/" + strconv.FormatInt(sv.ID, 10) }
+// Link is the survey's page, where participants answer it (staff see it as a preview).
+func (d workshopSurveysPage) Link(sv *surveys.Survey) string {
+	return "/surveys/" + strconv.FormatInt(sv.ID, 10)
+}
 
 func (h *handler) showWorkshopSurveys(c *fiber.Ctx) error {
 	w, err := h.surveyWorkshop(c, false)

@@ -73,7 +73,7 @@ func addSurveySchemas(doc map[string]any) {
 	figures := map[string]any{"type": "array", "items": figure}
 	qResult := map[string]any{"type": "object", "properties": map[string]any{"question": question, "answered": integer,
 		"counts": map[string]any{"type": "array", "items": integer, "description": "a rating: how many chose 1…5; a choice: how many chose each option, in order"},
-		"mean": number, "right": integer, "texts": map[string]any{"type": "array", "items": str}}}
+		"mean":   number, "right": integer, "texts": map[string]any{"type": "array", "items": str}}}
 	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
 	for name, s := range map[string]any{
 		"SurveyTemplate":  template,
