@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,4 +250,29 @@ func parseLocalTime(v string, loc *time.Location) (*time.Time, bool) {
 	}
 	t = t.UTC()
 	return &t, true
+}
+
+// mySurveysSection lists, on the profile page, the surveys open to the official that they have
+// not answered yet (the mailed link is not the only way in).
+func (h *handler) mySurveysSection(ctx context.Context, u *officials.Official, l string) (*meSection, error) {
+	if h.Surveys == nil {
+		return nil, nil
+	}
+	list, err := h.Surveys.Pending(ctx, u.ID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	sec := &meSection{TitleKey: "surveys.me.title"}
+	for _, sv := range list {
+		w, err := h.Workshops.Get(ctx, sv.WorkshopID)
+		if err != nil {
+			return nil, err
+		}
+		note := h.cat.T(l, "surveys.kind."+sv.Kind) + " · " + w.TitleIn(l)
+		if c := surveys.ClosesAt(sv, w); c != nil {
+			note += " · " + h.cat.T(l, "surveys.me.closes", "when", workshops.FormatDateTime(l, *c, w.Location()))
+		}
+		sec.Items = append(sec.Items, meItem{Label: sv.TitleIn(l), Href: "/" + l + "/surveys/" + strconv.FormatInt(sv.ID, 10), Note: note})
+	}
+	return sec, nil
 }

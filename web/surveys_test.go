@@ -134,8 +134,11 @@ func TestSurveysThroughThePages(t *testing.T) {
 		}
 	}
 
-	// The participant answers the pre-test wrong, on the day before.
+	// The participant finds the pre-test on her page, and answers it wrong, on the day before.
 	pre := fmt.Sprintf("/ar/surveys/%d", byKind["pre_test"].ID)
+	if me := amina.get("/ar/me"); !strings.Contains(me.Body, `href="`+pre+`"`) || strings.Contains(me.Body, fmt.Sprintf(`/ar/surveys/%d"`, byKind["post_test"].ID)) {
+		t.Errorf("the profile page does not offer the pre-test alone")
+	}
 	page := amina.get(pre)
 	if page.Status != 200 || !strings.Contains(page.Body, "ما البيانات المفتوحة؟") || strings.Contains(page.Body, `"correct"`) {
 		t.Fatalf("pre-test page: %d", page.Status)

@@ -157,6 +157,7 @@ func New(d Deps) (*fiber.App, error) {
 	})
 	h.meSections = append(h.meSections, h.myCoursesSection)
 	h.meSections = append(h.meSections, h.myWorkshopsSection)
+	h.meSections = append(h.meSections, h.mySurveysSection)
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests, h.checkInput)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
