@@ -329,3 +329,54 @@ func (s *Service) Report(ctx context.Context) (*Report, error) {
 	})
 	return rep, nil
 }
+
+// MyAnswer is a survey a person answered, for their personal-data export: a named survey's
+// answers and score; for an anonymous one only that they answered (its answers are not
+// linked to them).
+type MyAnswer struct {
+	SurveyID   int64             `json:"survey_id"`
+	WorkshopID int64             `json:"workshop_id"`
+	Kind       string            `json:"kind"`
+	Title      map[string]string `json:"title"`
+	Anonymous  bool              `json:"anonymous"`
+	Answers    Answers           `json:"answers,omitempty"`
+	Score      *float64          `json:"score,omitempty"`
+	On         string            `json:"submitted_on,omitempty"`
+}
+
+// AnswersBy lists the surveys an official answered, oldest first.
+func (s *Service) AnswersBy(ctx context.Context, officialID int64) ([]MyAnswer, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT s.id, s.workshop_id, s.kind, s.title_ar, s.title_en, s.title_fr, s.anonymous,
+		r.answers, r.score, r.submitted_on
+		FROM survey_respondents p JOIN surveys s ON s.id = p.survey_id
+		LEFT JOIN survey_responses r ON r.survey_id = s.id AND r.official_id = p.official_id AND s.anonymous = 0
+		WHERE p.official_id = ? ORDER BY s.id`, officialID)
+	list, err := store.Collect(rows, err, func(r store.Scanner) (MyAnswer, error) {
+		var a MyAnswer
+		var ar, en, fr string
+		var anon int
+		var body, on sql.NullString
+		var score sql.NullFloat64
+		if err := r.Scan(&a.SurveyID, &a.WorkshopID, &a.Kind, &ar, &en, &fr, &anon, &body, &score, &on); err != nil {
+			return a, err
+		}
+		a.Title, a.Anonymous, a.On = titleOf(ar, en, fr), anon == 1, on.String
+		if score.Valid {
+			v := score.Float64
+			a.Score = &v
+		}
+		if body.Valid {
+			if err := json.Unmarshal([]byte(body.String), &a.Answers); err != nil {
+				return a, err
+			}
+		}
+		return a, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("surveys: answers by %d: %w", officialID, err)
+	}
+	return list, nil
+}
+
+// TitleIn is the survey's title in lang.
+func (a MyAnswer) TitleIn(lang string) string { return Pick(a.Title, lang) }

@@ -336,6 +336,20 @@ func TestWorkshopEvaluation(t *testing.T) {
 		t.Errorf("a named survey's responses name their people: %d of 2", n)
 	}
 
+	// p1's own record: the named survey's answers, the anonymous tests only as answered.
+	mine, err := e.sv.AnswersBy(ctx, p1.ID)
+	if err != nil || len(mine) != 3 {
+		t.Fatalf("p1's answers: %+v, %v", mine, err)
+	}
+	for _, a := range mine {
+		switch {
+		case a.Anonymous && (a.Answers != nil || a.Score != nil):
+			t.Errorf("an anonymous answer tied to p1: %+v", a)
+		case !a.Anonymous && a.Answers["q2"][0] != "More exercises, please.":
+			t.Errorf("p1's named answers: %+v", a)
+		}
+	}
+
 	// Results: only p1 took both tests (p3 had no pre-test).
 	res, err := e.sv.Results(ctx, w.ID)
 	if err != nil {

@@ -183,6 +183,11 @@ func TestSurveysThroughThePages(t *testing.T) {
 	if rep.Status != 200 || !strings.Contains(rep.Body, "Open data workshop") || !strings.Contains(rep.Body, "Transparency") {
 		t.Errorf("report: %d", rep.Status)
 	}
+	// Her personal data lists the surveys she answered, anonymously: no answers attached.
+	md := amina.get("/ar/me/data")
+	if !strings.Contains(md.Body, `id="md-surveys"`) || strings.Count(md.Body, "أجبت عنه دون اسم") != 3 || strings.Contains(md.Body, "مزيد من التمارين العملية") {
+		t.Errorf("personal data: the anonymous surveys are not listed as such")
+	}
 	if r := amina.get(base + "/results"); r.Status != http.StatusForbidden {
 		t.Errorf("a participant reads the results: %d", r.Status)
 	}
@@ -295,6 +300,9 @@ func TestSurveyAPIAndCertificateGate(t *testing.T) {
 	}
 	if r := c.api("GET", fmt.Sprintf("/api/v1/surveys/%d", post.ID), staffTok, ""); !strings.Contains(r.Body, `"correct":true`) {
 		t.Errorf("staff do not see the right answers: %s", r.Body)
+	}
+	if r := c.api("GET", "/api/v1/me/export", aTok, ""); !strings.Contains(r.Body, `"survey_answers":[{"survey_id"`) || strings.Contains(r.Body, `"answers":{"q1"`) {
+		t.Errorf("personal data of an anonymous answer: %s", r.Body)
 	}
 	r = c.api("GET", "/api/v1/survey-report", staffTok, "")
 	if r.Status != 200 || !strings.Contains(r.Body, `"satisfaction":4`) || !strings.Contains(r.Body, `"phase":1`) {
