@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/workshops"
@@ -670,3 +671,19 @@ func trimText(s string) string {
 }
 
 func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == '\u00a0' }
+
+// EraseTx, inside an account's erasure, unlinks the person from their survey answers: a named
+// survey's responses stay in the figures as if anonymous, and the records of who answered and
+// who was mailed are deleted.
+func (s *Service) EraseTx(ctx context.Context, tx *sql.Tx, p officials.Erased) error {
+	for _, q := range []string{
+		`UPDATE survey_responses SET official_id = NULL WHERE official_id = ?`,
+		`DELETE FROM survey_respondents WHERE official_id = ?`,
+		`DELETE FROM survey_mails WHERE official_id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, p.ID); err != nil {
+			return fmt.Errorf("surveys: erase %d: %w", p.ID, err)
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package surveys_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -389,6 +390,18 @@ func TestWorkshopEvaluation(t *testing.T) {
 	}
 	if n := e.count(`SELECT COUNT(*) FROM outbox WHERE template = 'survey_reminder' AND to_email = ?`, p1.Email); n != 0 {
 		t.Errorf("a reminder to p1, who answered everything: %d", n)
+	}
+
+	// Erasing p1's account unlinks their named answers; the figures stay.
+	err = e.db.Tx(ctx, func(tx *sql.Tx) error { return e.sv.EraseTx(ctx, tx, officials.Erased{ID: p1.ID}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM survey_responses WHERE official_id = ?`, p1.ID); n != 0 {
+		t.Errorf("%d responses still name the erased person", n)
+	}
+	if mine, _ := e.sv.AnswersBy(ctx, p1.ID); len(mine) != 0 {
+		t.Errorf("the erased person still has answers: %+v", mine)
 	}
 
 	// The programme's report counts the workshop under its host country and both its phases.
