@@ -91,6 +91,7 @@ func TestBrowserWorkshopSurveys(t *testing.T) {
 		t.Errorf("%d questions on the test's page", n)
 	}
 	checkAxeIf(t, ctx, axe, "survey template (ar)")
+	screenshot(t, ctx, "survey-template-ar")
 
 	// And the satisfaction questionnaire.
 	s.open(t, ctx, "/ar/admin/surveys/templates")
@@ -127,6 +128,7 @@ func TestBrowserWorkshopSurveys(t *testing.T) {
 		}
 	}
 	checkAxeIf(t, ctx, axe, "workshop surveys (ar)")
+	screenshot(t, ctx, "workshop-surveys-ar")
 	logout(t, ctx, "ar")
 	list, err := s.p.Surveys.Surveys(bg, w.ID)
 	if err != nil || len(list) != 3 {
@@ -174,6 +176,7 @@ func TestBrowserWorkshopSurveys(t *testing.T) {
 		t.Error("the answer given was lost")
 	}
 	checkAxeIf(t, ctx, axe, "survey answer page (ar)")
+	screenshot(t, ctx, "survey-answer-ar")
 	answer("pre_test", []string{"q1=o1", "q2=o1", "q3=o2"}, "")                    // 1 of 3 right
 	clock = time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC)                          // the last day
 	answer("post_test", []string{"q1=o1", "q2=o1", "q2=o2", "q2=o4", "q3=o1"}, "") // 3 of 3
