@@ -24,6 +24,7 @@ var Actions = []string{
 	"registration.apply", "registration.nominate", "registration.approve", "registration.reject",
 	"registration.waitlist", "registration.cancel", "registration.accept", "registration.offer",
 	"registration.offer_expired", "registration.erased",
+	"survey.publish",
 	"workshop.create", "workshop.edit", "workshop.status", "workshop.letter",
 }
 

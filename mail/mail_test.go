@@ -268,6 +268,11 @@ var sampleData = map[string]struct {
 		"Body": "A mission is scheduled.\n\nIts agenda is on the page.", "Link": "https://masar.test/en/advisory/7#timeline"}, nil},
 	"advisory_followup": {map[string]any{"Name": "Amina", "ID": int64(7), "Country": "Jordan", "RequestingBody": "Ministry of <Digital> Economy",
 		"Link": "https://masar.test/en/advisory/7/follow-up"}, nil},
+	// Workshop surveys (surveys/mail.go).
+	"survey_invitation": {map[string]any{"Name": "Amina", "Workshop": "Open data <portals>", "Kind": "pre_test", "Anonymous": true,
+		"Link": "https://masar.test/en/surveys/3", "Closes": "12 March 2026, 10:30 (UTC+3)"}, nil},
+	"survey_reminder": {map[string]any{"Name": "Amina", "Workshop": "Open data <portals>", "Kind": "satisfaction", "Anonymous": false,
+		"Link": "https://masar.test/en/surveys/4", "Closes": ""}, nil},
 	// Certificates (certificates/issue.go).
 	"certificate_issued": {map[string]any{"Name": "Amina", "Title": "Open <government> data", "Kind": "course", "Code": "7K3M-9QXD-2B4T-F",
 		"Link": "https://masar.test/en/me/certificates", "VerifyURL": "https://masar.test/verify/7K3M-9QXD-2B4T-F", "Reissued": false}, nil},

@@ -30,6 +30,7 @@ var Categories = []string{CategoryReminders, CategoryWorkshopChanges, CategoryAd
 // templateCategory maps the non-transactional templates to their category.
 var templateCategory = map[string]string{
 	"workshop_reminder": CategoryReminders,
+	"survey_reminder":   CategoryReminders,
 	"workshop_changed":  CategoryWorkshopChanges,
 	"advisory_comment":  CategoryAdvisory,
 	"advisory_status":   CategoryAdvisory,

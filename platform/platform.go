@@ -34,6 +34,7 @@ import (
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/web"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -67,6 +68,9 @@ type Platform struct {
 
 	// Workshops schedules workshops and registers their participants.
 	Workshops *workshops.Service
+
+	// Surveys runs the workshops' evaluation surveys and knowledge tests.
+	Surveys *surveys.Service
 
 	// Search is the full-text index of lessons, courses and workshops.
 	Search *search.Index
@@ -193,6 +197,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		KnownCourse: func(slug string) bool { _, err := lib.Catalogue().Course(slug); return err == nil }}); err != nil {
 		return fail(err)
 	}
+	p.Surveys = surveys.New(db, p.Workshops, p.Mailer, surveys.Options{BaseURL: cfg.BaseURL, Secret: secret, Log: log})
 	wireWorkshopCertificates(p)
 	wireWorkshopSearch(p)
 	wireErasure(p)
@@ -203,7 +208,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return fail(err)
 	}
 	p.App, err = web.New(web.Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
-		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus})
+		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus, Surveys: p.Surveys})
 	if err != nil {
 		return fail(err)
 	}
@@ -337,6 +342,8 @@ func (p *Platform) loops() []Loop {
 		{Name: "advisory-follow-ups", Run: func(ctx context.Context) {
 			p.Advisory.RunFollowUps(ctx, time.Hour, func(err error) { p.Log.Error("advisory follow-ups", "err", err) })
 		}},
+		// The invitations to the workshops' surveys and their reminders (surveys/mail.go).
+		{Name: "survey-mails", Run: func(ctx context.Context) { p.Surveys.Run(ctx, time.Hour) }},
 		{Name: "advisory-reminders", Run: func(ctx context.Context) { p.Advisory.RunDueReminders(ctx, time.Hour, p.Log) }},
 	}
 }

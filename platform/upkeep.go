@@ -16,6 +16,7 @@ import (
 // their notification preferences.
 func wireErasure(p *Platform) {
 	p.Officials.OnErase(p.Workshops.EraseTx)
+	p.Officials.OnErase(p.Surveys.EraseTx)
 	p.Officials.OnErase(func(ctx context.Context, tx *sql.Tx, e officials.Erased) error {
 		if _, err := mail.EraseRecipient(ctx, tx, e.Email); err != nil {
 			return err

@@ -2,9 +2,11 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,7 +28,28 @@ import (
 // completed.
 func wireWorkshopCertificates(p *Platform) {
 	p.Certificates.SetWorkshopSource(func(ctx context.Context, id int64) (certificates.WorkshopAward, []int64, error) {
-		return workshopAward(ctx, p.Workshops, id)
+		award, ids, err := workshopAward(ctx, p.Workshops, id)
+		if err != nil {
+			return award, ids, err
+		}
+		// A workshop may hold its attendance certificates until the satisfaction survey is answered.
+		ids, err = p.Surveys.Gate(ctx, id, ids)
+		return award, ids, err
+	})
+	// Once a held certificate's holder answers, theirs is issued if the workshop is completed
+	// and they earned it (the others' are left as they are).
+	p.Surveys.OnAnswered(func(ctx context.Context, id, official int64) {
+		w, err := p.Workshops.Get(ctx, id)
+		if err != nil || w.Status != workshops.StatusCompleted {
+			return
+		}
+		award, ids, err := workshopAward(ctx, p.Workshops, id)
+		if err != nil || !slices.Contains(ids, official) {
+			return
+		}
+		if _, failed, err := p.Certificates.IssueWorkshop(context.WithoutCancel(ctx), audit.Actor{Email: "system"}, award, []int64{official}); err != nil || len(failed) > 0 {
+			p.Log.Error("attendance certificate not issued after the survey", "workshop", id, "official", official, "err", errors.Join(err, failed[official]))
+		}
 	})
 	p.Workshops.OnCompleted(func(ctx context.Context, id int64) {
 		if _, err := p.Certificates.IssueWorkshopByID(ctx, audit.Actor{Email: "system"}, id); err != nil {

@@ -49,9 +49,11 @@ const (
 		` "host_country": "JO", "city": "Irbid", "start_date": "2026-06-02", "end_date": "2026-06-03", "languages": ["ar"], "capacity": 25, "hours": 12}`
 	azOfficialJSON = `{"email": "{newEmail}", "name_ar": "ليلى حسن", "name_latin": "Layla Hassan", "job_title": "Analyst",` +
 		` "organisation": "Ministry of Finance", "country": "JO", "sector": "central_government", "gender": "female", "language": "ar"}`
-	azEraseForm    = "reason=Written request received by the secretariat on 3 December.&confirm=1"
-	azTemplateForm = "name=Ministry template&issuer_ar=الإسكوا&issuer_en=ESCWA&issuer_fr=CESAO&sig1_name_ar=رولا دشتي&sig1_name_en=Rola Dashti"
-	azSpawnForm    = "title_ar=ورشة وطنية&title_en=National workshop&city=Amman&start_date=2026-07-07&end_date=2026-07-08&capacity=30&languages=ar"
+	azEraseForm          = "reason=Written request received by the secretariat on 3 December.&confirm=1"
+	azTemplateForm       = "name=Ministry template&issuer_ar=الإسكوا&issuer_en=ESCWA&issuer_fr=CESAO&sig1_name_ar=رولا دشتي&sig1_name_en=Rola Dashti"
+	azSurveyTemplateJSON = `{"kind": "test", "title": {"ar": "اختبار البيانات المفتوحة"}, "questions": [{"kind": "single", "text": {"ar": "ما البيانات المفتوحة؟"},` +
+		` "options": [{"text": {"ar": "بيانات متاحة للجميع"}, "correct": true}, {"text": {"ar": "بيانات سرية"}}]}]}`
+	azSpawnForm = "title_ar=ورشة وطنية&title_en=National workshop&city=Amman&start_date=2026-07-07&end_date=2026-07-08&capacity=30&languages=ar"
 )
 
 // azRoutes is the authorization table: every route of the application (the pages in one
@@ -225,6 +227,37 @@ var azRoutes = []authzRow{
 	{"POST /ar/admin/certificates/templates/preview", azTemplateForm, by(401, 403, 403, 403, 403, 200, 200)},
 	{"POST /ar/admin/certificates/templates/uses", "kind=course&course={slug}&template_id={template}&wording_en=for completing the course",
 		by(401, 403, 403, 403, 403, 303, 303)},
+	// Workshop surveys: templates, a workshop's surveys and the report for staff; the results
+	// for staff and the workshop's trainers; answering for its participants with a seat.
+	{"GET /ar/surveys/{survey}", "", by(303, 200, 404, 404, 200, 200, 200)},
+	{"POST /ar/surveys/{freshSurvey}", "q1=4", by(401, 303, 404, 404, 403, 403, 403)},
+	{"GET /ar/admin/surveys/templates", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/surveys/templates", "kind=satisfaction&title_ar=تقييم الورشة", by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/admin/surveys/templates/{surveyTpl}", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/surveys/templates/{surveyTpl}", "title_ar=تقييم الورشة&title_en=Workshop evaluation", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/surveys/templates/{freshTpl}/questions", "kind=text&text_ar=ما الذي نحسّنه؟", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/surveys/templates/{freshTpl}/questions/q1/delete", "", by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/admin/surveys/report", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/surveys/report.xlsx", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"GET /ar/admin/workshops/{live}/surveys", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/workshops/{newWorkshop}/surveys", "kind=satisfaction&template_id={surveyTpl}&anonymous=1", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/workshops/{draftSurveyW}/surveys/{draftSurvey}/publish", "", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/workshops/{draftSurveyW}/surveys/{draftSurvey}/delete", "", by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/admin/workshops/{live}/surveys/results", "", by(303, 403, 403, 403, 200, 200, 200)},
+	{"GET /ar/admin/workshops/{live}/surveys/results.xlsx", "", by(303, 403, 403, 403, 200, 200, 200)},
+	{"GET /ar/admin/workshops/{draft}/surveys/results", "", by(303, 403, 403, 403, 200, 200, 200)},
+	{"GET /api/v1/survey-templates", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /api/v1/survey-templates", azSurveyTemplateJSON, by(401, 403, 403, 403, 403, 201, 201)},
+	{"GET /api/v1/survey-templates/{surveyTpl}", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"PUT /api/v1/survey-templates/{freshTpl}", azSurveyTemplateJSON, by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/survey-report", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/workshops/{live}/surveys", "", by(401, 403, 403, 403, 200, 200, 200)},
+	{"POST /api/v1/workshops/{newWorkshop}/surveys", `{"kind": "satisfaction", "template_id": {surveyTpl}, "anonymous": true}`, by(401, 403, 403, 403, 403, 201, 201)},
+	{"GET /api/v1/workshops/{live}/survey-results", "", by(401, 403, 403, 403, 200, 200, 200)},
+	{"GET /api/v1/surveys/{survey}", "", by(401, 200, 404, 404, 200, 200, 200)},
+	{"DELETE /api/v1/surveys/{newDraftSurvey}", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /api/v1/surveys/{newDraftSurvey}/publish", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"POST /api/v1/surveys/{freshSurvey}/responses", `{"answers": {"q1": ["5"]}}`, by(401, 201, 404, 404, 403, 403, 403)},
 	// Figures, open data, search.
 	{"GET /api/v1/reports", "", by(401, 403, 200, 200, 403, 200, 200)},
 	{"GET /api/v1/reports?country={A}", "", by(401, 403, 200, 404, 403, 200, 200)},

@@ -58,7 +58,8 @@ func TestMarkerNoRequestDataOutlivesItsRequest(t *testing.T) {
 	// Real values for the path parameters, from the authorization table's rows; the
 	// placeholders that stand for fresh things use the fixture's standing ones here.
 	fixed := map[string]string{"newReg": "{reg2}", "newOfficial": "{official}", "newWorkshop": "{workshop}", "subjectWorkshop": "{workshop}",
-		"newAdvisory": "{advisory}", "acceptedAdvisory": "{advisory}", "completedAdvisory": "{advisory}", "newCert": "{otherCert}"}
+		"newAdvisory": "{advisory}", "acceptedAdvisory": "{advisory}", "completedAdvisory": "{advisory}", "newCert": "{otherCert}",
+		"freshSurvey": "{survey}", "draftSurveyW": "{live}", "draftSurvey": "{survey}", "newDraftSurvey": "{survey}", "freshTpl": "{surveyTpl}"}
 	realPath := map[string]string{}
 	for _, row := range azRoutes {
 		method, pattern, _ := strings.Cut(row.route, " ")

@@ -14,6 +14,7 @@ import (
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -44,6 +45,9 @@ type personalData struct {
 	Comments     []advisory.AuthoredComment  `json:"advisory_comments"`
 	Files        []advisory.UploadedFile     `json:"advisory_attachments"`
 	Mails        []mail.Received             `json:"mails"`
+	// SurveyAnswers are the workshop surveys answered: a named one's answers, an anonymous
+	// one's only that it was answered.
+	SurveyAnswers []surveys.MyAnswer `json:"survey_answers"`
 	// Notifications says, for each kind of notice that is not transactional, whether the
 	// person receives it by e-mail.
 	Notifications map[string]bool `json:"notifications"`
@@ -123,6 +127,13 @@ func (h *handler) personalData(ctx context.Context, u *officials.Official, sessi
 		func() (err error) { d.Comments, err = h.Advisory.CommentsBy(ctx, u.ID); return },
 		func() (err error) { d.Files, err = h.Advisory.FilesBy(ctx, u.ID); return },
 		func() (err error) { d.Mails, err = h.Mailer.SentTo(ctx, u.Email); return },
+		func() (err error) {
+			d.SurveyAnswers = []surveys.MyAnswer{}
+			if h.Surveys != nil {
+				d.SurveyAnswers, err = h.Surveys.AnswersBy(ctx, u.ID)
+			}
+			return
+		},
 		func() (err error) { d.Notifications, err = h.Mailer.Preferences(ctx, u.Email); return },
 		func() (err error) {
 			d.ChangesByStaff, _, err = audit.List(ctx, h.DB, audit.Filter{Subject: "official:" + strconv.FormatInt(u.ID, 10), Limit: 500})
@@ -189,6 +200,10 @@ var schemaPersonalData = func() map[string]any {
 			"status": map[string]any{"type": "string", "enum": mail.Statuses}})),
 		"notifications": map[string]any{"type": "object", "description": "for each category of notice that is not transactional, whether it is received",
 			"additionalProperties": boolean},
+		"survey_answers": list(obj(map[string]any{"survey_id": integer, "workshop_id": integer,
+			"kind": map[string]any{"type": "string", "enum": surveys.Kinds}, "title": map[string]any{"type": "object", "additionalProperties": str},
+			"anonymous": boolean, "answers": map[string]any{"type": "object", "additionalProperties": list(str), "description": "a named survey's answers by question; absent for an anonymous one"},
+			"score": map[string]any{"type": "number"}, "submitted_on": str})),
 		"changes_by_staff": audit,
 		"my_actions":       audit,
 	})

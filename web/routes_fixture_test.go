@@ -421,6 +421,7 @@ func newRouteFixture(t testing.TB) *routeFixture {
 		f.must(err, "reset token")
 		return tok
 	}
+	f.surveyFixture()
 	return f
 }
 

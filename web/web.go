@@ -25,6 +25,7 @@ import (
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/store"
+	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/workshops"
 )
 
@@ -52,6 +53,9 @@ type Deps struct {
 
 	// Reports computes the dashboards, their exports and the open data.
 	Reports *reports.Service
+
+	// Surveys runs the workshops' evaluation surveys and knowledge tests (nil: no survey pages).
+	Surveys *surveys.Service
 
 	// Routes, if not nil, registers more routes before the catch-all, with every
 	// middleware in front of them: the platform's tests add handlers that panic or hang.
@@ -153,6 +157,7 @@ func New(d Deps) (*fiber.App, error) {
 	})
 	h.meSections = append(h.meSections, h.myCoursesSection)
 	h.meSections = append(h.meSections, h.myWorkshopsSection)
+	h.meSections = append(h.meSections, h.mySurveysSection)
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(h.requestID, h.securityHeaders, h.logRequests, h.checkInput)
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
@@ -230,6 +235,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
 	h.courseRoutes(g)
 	h.authoringRoutes(g)
+	h.surveyRoutes(g)
 	h.workshopRoutes(g)
 	h.advisoryRoutes(g)
 	h.certificateRoutes(g)
