@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,7 +40,7 @@ type visaPage struct {
 	workshopCard
 	Rows         []visaRow
 	Placeholders []string
-	Defaults     map[string]string // the platform's wording by language
+	Defaults     map[string][]string // the platform's wording by language, by paragraph
 	Issued       int
 }
 
@@ -53,13 +54,13 @@ type visaRow struct {
 func (h *handler) renderVisaLetters(c *fiber.Ctx, w *workshops.Workshop, status int, form map[string]string, err error) error {
 	ctx := c.UserContext()
 	l := lang(c)
-	d := visaPage{workshopCard: h.workshopCardOf(ctx, w, l), Placeholders: workshops.VisaPlaceholders, Defaults: map[string]string{}}
+	d := visaPage{workshopCard: h.workshopCardOf(ctx, w, l), Placeholders: workshops.VisaPlaceholders, Defaults: map[string][]string{}}
 	tpl, terr := h.Workshops.VisaTemplate(ctx, w.ID)
 	if terr != nil {
 		return terr
 	}
 	for _, lg := range []string{"ar", "en", "fr"} {
-		d.Defaults[lg] = h.cat.T(lg, "workshops.visa.default_body")
+		d.Defaults[lg] = strings.Split(h.cat.T(lg, "workshops.visa.default_body"), "\n")
 	}
 	regs, rerr := h.Workshops.Registrations(ctx, w.ID, workshops.RegFilter{Status: workshops.RegConfirmed})
 	if rerr != nil {
