@@ -63,9 +63,8 @@ func (s *Service) RenderLetter(ctx context.Context, p LetterPage) ([]byte, error
 	st := func(size float64, bold bool, c rgb) style {
 		return style{size: size, bold: bold, color: c, rtl: rtl, lang: lang}
 	}
-	// set lays out text at top (from the page's top) with the letter's alignment: the start
-	// margin is the right one in Arabic. The typesetter measures from a landscape page's top:
-	// lines are moved onto this page.
+	// set lays out text with its first baseline at top (from the page's top) in the letter's
+	// alignment — the start margin is the right one in Arabic — and returns its last baseline.
 	set := func(text string, sty style, top float64, align alignment, maxLines int) float64 {
 		anchor, a := letterMargin, alignLeft
 		switch {
@@ -74,12 +73,27 @@ func (s *Service) RenderLetter(ctx context.Context, p LetterPage) ([]byte, error
 		case rtl:
 			anchor, a = letterW-letterMargin, alignRight
 		}
-		lines, last := ts.set(text, sty, anchor, top, letterW-2*letterMargin, maxLines, a)
-		for i := range lines {
-			lines[i].moveTo(lines[i].x, lines[i].y+letterH-pageH)
+		// Unlike a certificate's, a letter's paragraph keeps its size and takes the lines it
+		// needs (fit with a minimum scale of 1).
+		para := ts.paragraph(text, sty)
+		breaks, size := para.fit(letterW-2*letterMargin, maxLines, 1)
+		y := top
+		for i, br := range breaks {
+			l := para.line(br[0], br[1], size)
+			if i > 0 {
+				y += size * 1.45
+			}
+			x := anchor - l.width/2
+			switch a {
+			case alignLeft:
+				x = anchor
+			case alignRight:
+				x = anchor - l.width
+			}
+			l.moveTo(x, letterH-y)
+			d.lines = append(d.lines, l)
 		}
-		d.lines = append(d.lines, lines...)
-		return last
+		return y
 	}
 
 	// The letterhead.
