@@ -84,7 +84,7 @@ func TestBrowserRegistrationQuestionsAndVisaLetter(t *testing.T) {
 	if got := text(t, ctx, ".flash"); got != msg.T("ar", "workshops.questions.flash.saved") {
 		t.Fatalf("after saving the question: %q", got)
 	}
-	if row := text(t, ctx, "table.questions tbody tr"); !strings.Contains(row, "الاسم كما في جواز السفر") || !strings.Contains(row, "الاسم كما في جواز السفر") {
+	if row := text(t, ctx, "table.questions tbody tr"); !strings.Contains(row, "الاسم كما في جواز السفر") || !strings.Contains(row, msg.T("ar", "workshops.questions.kind.text")) {
 		t.Fatalf("question row: %q", row)
 	}
 	screenshot(t, ctx, "workshop-questions-ar")
