@@ -34,7 +34,7 @@ func (h *handler) apiQuestionRoutes(api fiber.Router) {
 func apiAnswers(c *fiber.Ctx, b registrationBody) (workshops.Answers, error) {
 	ans := workshops.Answers{Lang: lang(c), Values: map[int64]workshops.AnswerInput{}}
 	for k, raw := range b.Answers {
-		field := "answers." + k
+		field := "q" + k
 		id, err := strconv.ParseInt(k, 10, 64)
 		if err != nil || id <= 0 {
 			return ans, problem.Fields{field: "workshops.questions.error.unknown"}.Err()

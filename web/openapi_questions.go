@@ -66,7 +66,7 @@ func addQuestionSchemas(doc map[string]any) {
 	}
 	if in, ok := schemas["RegistrationInput"].(map[string]any); ok {
 		props := mergeProps(in["properties"].(map[string]any), map[string]any{"answers": map[string]any{"type": "object",
-			"description":          "answers by question id: a string, or for a file question {\"filename\", \"content_base64\"} (PDF, JPEG or PNG, 5 MB at most); a required question left empty is a 422 whose message names it, and nothing is saved",
+			"description":          "answers by question id: a string, or for a file question {\"filename\", \"content_base64\"} (PDF, JPEG or PNG, 5 MB at most); a required question left empty is a 422 whose message names it (error.fields keys each question at fault as q{id}), and nothing is saved",
 			"additionalProperties": map[string]any{"oneOf": []any{str, map[string]any{"type": "object", "properties": map[string]any{"filename": str, "content_base64": str}}}}}})
 		schemas["RegistrationInput"] = mergeProps(in, map[string]any{"properties": props})
 	}
