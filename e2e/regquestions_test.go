@@ -88,6 +88,7 @@ func TestBrowserRegistrationQuestionsAndVisaLetter(t *testing.T) {
 		t.Fatalf("question row: %q", row)
 	}
 	screenshot(t, ctx, "workshop-questions-ar")
+	checkAxe(t, ctx, axeSource(t), "the workshop's questions page")
 	logout(t, ctx, "ar")
 	// The other questions of the workshop, through the service.
 	for _, in := range []workshops.QuestionInput{
@@ -124,6 +125,8 @@ func TestBrowserRegistrationQuestionsAndVisaLetter(t *testing.T) {
 		t.Errorf("the motivation was lost: %q", got)
 	}
 	screenshot(t, ctx, "workshop-apply-question-refused-ar")
+	axe := axeSource(t)
+	checkAxe(t, ctx, axe, "the refused application form with its questions")
 	if regs, _ := s.p.Workshops.Registrations(bg, w.ID, workshops.RegFilter{}); len(regs) != 0 {
 		t.Fatalf("a refused application saved %d registrations", len(regs))
 	}
@@ -222,6 +225,7 @@ func TestBrowserRegistrationQuestionsAndVisaLetter(t *testing.T) {
 		t.Errorf("visa page row: %q", row)
 	}
 	screenshot(t, ctx, "workshop-visa-letters-ar")
+	checkAxe(t, ctx, axe, "the visa letters page")
 	archive := fetchBytes(t, ctx, fmt.Sprintf("/ar/admin/workshops/%d/visa-letters.zip", w.ID))
 	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
 	if err != nil || len(zr.File) != 1 || zr.File[0].Name != fmt.Sprintf("visa-letter-%d-Layla-Hassan.pdf", r.ID) {
