@@ -37,6 +37,7 @@ func (h *handler) apiWorkshopRoutes(api fiber.Router) {
 		api.Post("/registrations/:id/"+a, h.requireAPIUser, h.apiRegistrationAction(a))
 	}
 	api.Get("/me/registrations", h.requireAPIUser, h.apiMyRegistrations)
+	h.apiQuestionRoutes(api)
 }
 
 // apiWorkshop is the workshop named in the URL, if the caller may see it (drafts: staff
@@ -176,6 +177,9 @@ func visibleRegistration(u *officials.Official, r *workshops.Registration) *work
 	}
 	cp := *r
 	cp.Ticket = ""
+	if !workshops.CanSeeAnswers(u, r) {
+		cp.Answers = []workshops.Answer{} // a trainer sees who comes, not their passports and needs
+	}
 	return &cp
 }
 
@@ -213,6 +217,9 @@ func (h *handler) apiListRegistrations(c *fiber.Ctx) error {
 type registrationBody struct {
 	Motivation string `json:"motivation"`
 	OfficialID int64  `json:"official_id"`
+	// Answers to the registration questions by question id: a string (text, the option's
+	// key, yes or no, YYYY-MM-DD), or for a file {"filename", "content_base64"}.
+	Answers map[string]json.RawMessage `json:"answers"`
 	officials.Input
 }
 
@@ -235,7 +242,11 @@ func (h *handler) apiRegister(c *fiber.Ctx) error {
 		if err := mustBeConfirmed(c); err != nil {
 			return err
 		}
-		r, err = h.Workshops.Apply(ctx, u, w.ID, b.Motivation)
+		ans, aerr := apiAnswers(c, b)
+		if aerr != nil {
+			return aerr
+		}
+		r, err = h.Workshops.ApplyAnswered(ctx, u, w.ID, b.Motivation, ans)
 	case !u.IsStaff() && !u.IsFocalPoint():
 		return problem.Forbidden
 	default:
@@ -263,9 +274,13 @@ func (h *handler) apiNominate(c *fiber.Ctx, w *workshops.Workshop, b registratio
 		o, err = h.Officials.GetByEmail(ctx, b.Email)
 	}
 	profile := b.NameAr != "" || b.NameLatin != ""
+	ans, aerr := apiAnswers(c, b)
+	if aerr != nil {
+		return nil, aerr
+	}
 	switch {
 	case err == nil && o.DeletedAt == nil && (u.IsStaff() || o.Country == u.Country):
-		return h.Workshops.Nominate(ctx, u, w.ID, o, b.Motivation)
+		return h.Workshops.NominateAnswered(ctx, u, w.ID, o, b.Motivation, ans)
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	case b.OfficialID != 0 || !profile:
@@ -273,7 +288,7 @@ func (h *handler) apiNominate(c *fiber.Ctx, w *workshops.Workshop, b registratio
 	case err == nil:
 		return nil, errNomineeUnavailable
 	}
-	return h.Workshops.NominateNew(ctx, u, w.ID, b.Input, b.Motivation, h.claimMail(c))
+	return h.Workshops.NominateNew(ctx, u, w.ID, b.Input, b.Motivation, ans, h.claimMail(c))
 }
 
 func (h *handler) apiGetRegistration(c *fiber.Ctx) error {

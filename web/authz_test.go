@@ -152,6 +152,18 @@ var azRoutes = []authzRow{
 	{"POST /api/v1/workshops/{workshop}/participants", "@pdf", by(401, 403, 422, 422, 403, 422, 422)},
 	{"GET /api/v1/workshops/{workshop}/letters/{A}", "", by(401, 403, 200, 404, 403, 200, 200)},
 	{"PUT /api/v1/workshops/{workshop}/letters/{A}", "@pdf", by(401, 403, 200, 404, 403, 200, 200)},
+	// Registration questions and visa letters.
+	{"GET /api/v1/workshops/{live}/questions", "", by(401, 200, 200, 200, 200, 200, 200)},
+	{"POST /api/v1/workshops/{live}/questions", `{"kind": "text", "label": {"ar": "ملاحظات"}}`, by(401, 403, 403, 403, 403, 201, 201)},
+	{"PUT /api/v1/workshops/{live}/questions/{liveQ}", `{"kind": "text", "label": {"ar": "الاسم كما في جواز السفر", "en": "Name as in the passport"}, "purpose": "passport_name", "position": 1}`, by(401, 403, 403, 403, 403, 200, 200)},
+	{"DELETE /api/v1/workshops/{draft}/questions/{draftQuestion}", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/registrations/{liveReg}/answers/{liveFileQ}", "", by(401, 200, 200, 404, 404, 200, 200)},
+	{"GET /api/v1/workshops/{live}/invitation-letter-template", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"PUT /api/v1/workshops/{live}/invitation-letter-template", `{"body": {"en": "Dear consul, the bearer is invited."}}`, by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/workshops/{live}/invitation-letters.zip", "", by(401, 403, 403, 403, 403, 200, 200)},
+	{"GET /api/v1/registrations/{liveReg}/invitation-letter", "", by(401, 200, 404, 404, 404, 200, 200)},
+	{"POST /api/v1/registrations/{liveReg}/invitation-letter", `{"lang": "en"}`, by(401, 201, 403, 404, 403, 201, 201)},
+	{"POST /api/v1/registrations/{reg}/invitation-letter", `{"lang": "en"}`, by(401, 409, 403, 404, 403, 409, 409)},
 	{"GET /api/v1/registrations/{reg}", "", by(401, 200, 200, 404, 200, 200, 200)},
 	{"GET /api/v1/registrations/{reg2}", "", by(401, 404, 200, 404, 200, 200, 200)},
 	{"POST /api/v1/registrations/{newReg}/approve", "", by(401, 404, 403, 404, 403, 200, 200)},
@@ -361,6 +373,19 @@ var azRoutes = []authzRow{
 	{"GET /ar/workshops/{workshop}/ticket", "", by(303, 200, 404, 404, 404, 404, 404)},
 	{"GET /ar/workshops/{workshop}/nominate", "", by(303, 403, 200, 403, 403, 200, 200)},
 	{"POST /ar/workshops/{workshop}/nominate", "email={newOfficialEmail}&motivation=Leads the open data unit.", by(401, 403, 303, 403, 403, 303, 303)},
+	{"GET /ar/admin/workshops/{workshop}/questions", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/workshops/{live}/questions", "kind=text&label_ar=ملاحظات&position=9", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/workshops/{live}/questions", "kind=choice&label_ar=ملاحظات&options=واحد", by(401, 403, 403, 403, 403, 422, 422)},
+	{"GET /ar/admin/workshops/{live}/questions/{liveQ}", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/workshops/{live}/questions/{liveQ}", "kind=text&label_ar=الاسم كما في جواز السفر&purpose=passport_name&position=1", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/admin/workshops/{draft}/questions/{draftQuestion}/delete", "", by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/registrations/{liveReg}/answers/{liveFileQ}", "", by(303, 200, 200, 404, 404, 200, 200)},
+	{"GET /ar/admin/workshops/{live}/visa", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/workshops/{live}/visa", "body_en=Dear consul, the bearer is invited.", by(401, 403, 403, 403, 403, 303, 303)},
+	{"GET /ar/admin/workshops/{live}/visa-letters.zip", "", by(303, 403, 403, 403, 403, 200, 200)},
+	{"POST /ar/admin/workshops/{live}/visa/{liveReg}", "lang=en", by(401, 403, 403, 403, 403, 303, 303)},
+	{"POST /ar/workshops/{live}/visa-letter", "lang=ar", by(401, 303, 404, 404, 404, 404, 404)},
+	{"GET /ar/registrations/{liveReg}/visa-letter.pdf", "", by(303, 200, 404, 404, 404, 200, 200)},
 	{"POST /ar/workshops/{workshop}/letter", "country=JO&letter=@pdf", by(401, 403, 303, 303, 403, 303, 303)},
 	{"GET /ar/workshops/{workshop}/letter/{A}", "", by(303, 403, 200, 404, 403, 200, 200)},
 	{"POST /ar/workshops/{workshop}/import", "file=@pdf", by(401, 403, 422, 422, 403, 422, 422)},
@@ -476,12 +501,13 @@ func TestAuthzTable(t *testing.T) {
 		{"the subject's ticket", f.vars["ticket"], ""},
 		{"country A's advisory request", rfAdvisoryNeeds, ""}}
 	draft := secret{"the draft workshop", rfDraftTitle, ""}
+	passport := secret{"the subject's passport name", rfPassportName, ""}
 	note := secret{"staff's internal note on A's request", rfInternalNote, ""}
-	secrets[roleAnon] = append(subject, draft, note)
-	secrets[roleFpB] = append(subject, draft, note)
+	secrets[roleAnon] = append(subject, draft, note, passport)
+	secrets[roleFpB] = append(subject, draft, note, passport)
 	secrets[roleOff] = []secret{draft, note, {"country A's advisory request", rfAdvisoryNeeds, ""}, {"another official's e-mail", f.other.Email, ""}}
 	secrets[roleFpA] = []secret{draft, note, {"the subject's ticket", f.vars["ticket"], ""}}
-	secrets[roleTrainer] = []secret{note, {"country A's advisory request", rfAdvisoryNeeds, ""}}
+	secrets[roleTrainer] = []secret{note, {"country A's advisory request", rfAdvisoryNeeds, ""}, passport}
 	// Staff read the outbox, but a link that sets the password of an admin's account would
 	// make them admins; no one reads one-time links there (admins included: see powers_test.go).
 	secrets[roleStaff] = []secret{{"the admin's password-reset link", f.adminResetToken, ""}}

@@ -287,6 +287,7 @@ func openAPIDocument(base string) map[string]any {
 	addLifecycleSchemas(doc)
 	addContentSchemas(doc)
 	addSurveySchemas(doc)
+	addQuestionSchemas(doc)
 	addEnums(doc)
 	return doc
 }

@@ -59,6 +59,7 @@ const (
 	rfDraftTitle    = "Draft workshop on open budgets"
 	rfAdvisoryNeeds = "Country A asks for a review of its open-data licence."
 	rfInternalNote  = "Internal: the ministry's budget for this is not confirmed."
+	rfPassportName  = "SUBJECTPASSPORT Rania"
 )
 
 // rfSamplePDF is the smallest file that is a PDF by its content.
@@ -177,11 +178,26 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	// seat: attendance can be taken today.
 	live := f.workshop("2026-01-31", "2026-02-02", trainer.ID)
 	f.vars["live"] = fmt.Sprint(live.ID)
-	lr, err := p.Workshops.Nominate(ctx, staff, live.ID, f.subject, "")
+	// Its registration questions: the name as in the passport, the visa, a file.
+	passportQ, err := p.Workshops.SaveQuestion(ctx, staff, live.ID, 0, workshops.QuestionInput{Kind: workshops.QuestionText,
+		Label: map[string]string{"ar": "الاسم كما في جواز السفر", "en": "Name as in the passport"}, Position: 1, Purpose: workshops.PurposePassportName})
+	f.must(err, "passport question")
+	f.vars["liveQ"] = fmt.Sprint(passportQ.ID)
+	visaQ, err := p.Workshops.SaveQuestion(ctx, staff, live.ID, 0, workshops.QuestionInput{Kind: workshops.QuestionYesNo,
+		Label: map[string]string{"ar": "هل تحتاج إلى تأشيرة؟"}, Position: 2, Purpose: workshops.PurposeVisaNeeded})
+	f.must(err, "visa question")
+	fileQ, err := p.Workshops.SaveQuestion(ctx, staff, live.ID, 0, workshops.QuestionInput{Kind: workshops.QuestionFile,
+		Label: map[string]string{"ar": "صورة الجواز"}, Position: 3})
+	f.must(err, "file question")
+	f.vars["liveFileQ"] = fmt.Sprint(fileQ.ID)
+	lr, err := p.Workshops.NominateAnswered(ctx, staff, live.ID, f.subject, "", workshops.Answers{Values: map[int64]workshops.AnswerInput{
+		passportQ.ID: {Value: rfPassportName}, visaQ.ID: {Value: "yes"}, fileQ.ID: {Filename: "passport.pdf", Data: rfSamplePDF}}})
 	f.must(err, "nominate to the live workshop")
 	_, err = p.Workshops.Transition(ctx, staff, lr.ID, workshops.ActApprove)
 	f.must(err, "approve on the live workshop")
 	f.vars["liveReg"] = fmt.Sprint(lr.ID)
+	_, err = p.Workshops.IssueVisaLetter(ctx, staff, lr.ID, "en", func(context.Context, workshops.LetterPage) ([]byte, error) { return rfSamplePDF, nil })
+	f.must(err, "visa letter")
 	for _, day := range []string{"2026-01-31", "2026-02-01"} {
 		f.must(p.Workshops.RecordAttendance(ctx, staff, live.ID, day, []int64{lr.ID}, true), "attendance")
 	}
@@ -292,6 +308,13 @@ func newRouteFixture(t testing.TB) *routeFixture {
 		r, err := p.Workshops.Apply(ctx, f.freshOfficial(""), w.ID, "Our ministry publishes budgets.")
 		f.must(err, "fresh registration")
 		return fmt.Sprint(r.ID)
+	}
+	// A fresh question of the draft workshop, to delete.
+	f.fresh["draftQuestion"] = func() string {
+		q, err := p.Workshops.SaveQuestion(ctx, staff, draft.ID, 0, workshops.QuestionInput{Kind: workshops.QuestionText,
+			Label: map[string]string{"ar": "ملاحظات"}})
+		f.must(err, "fresh question")
+		return fmt.Sprint(q.ID)
 	}
 	f.fresh["newWorkshop"] = func() string { return fmt.Sprint(f.workshop("2026-04-14", "2026-04-15", trainer.ID).ID) }
 	// A fresh workshop where the subject has applied (for the subject's own actions).

@@ -395,6 +395,7 @@ type registrationRow struct {
 	Actions []string
 	Days    []bool
 	Rate    int
+	Answers []answerCell // the answers to the registration questions
 }
 
 type registrationsData struct {
@@ -408,6 +409,7 @@ type registrationsData struct {
 	Letters   []workshops.Letter
 	Report    *workshops.ImportReport
 	DayLabels []string
+	Questions int // how many questions the workshop has (archived ones included)
 }
 
 func (h *handler) registrationsPageData(c *fiber.Ctx, w *workshops.Workshop) (registrationsData, error) {
@@ -433,9 +435,14 @@ func (h *handler) registrationsPageData(c *fiber.Ctx, w *workshops.Workshop) (re
 	for _, day := range days {
 		d.DayLabels = append(d.DayLabels, workshops.FormatDay(l, day))
 	}
+	qs, err := h.Workshops.Questions(ctx, w.ID, true)
+	if err != nil {
+		return d, err
+	}
+	d.Questions = len(qs)
 	for _, r := range regs {
 		row := registrationRow{R: r, Status: h.cat.T(l, "workshops.status."+r.Status), Country: h.Workshops.CountryName(ctx, r.Country, l),
-			Rate: int(r.Rate(w)*100 + 0.5)}
+			Rate: int(r.Rate(w)*100 + 0.5), Answers: h.answerCells(qs, r, l)}
 		for _, a := range []string{workshops.ActApprove, workshops.ActWaitlist, workshops.ActReject, workshops.ActCancel} {
 			if workshops.CanDo(a, r.Status) {
 				row.Actions = append(row.Actions, a)

@@ -27,6 +27,8 @@ type delegationPage struct {
 	Staff     bool
 	Country   string // a focal point's country
 	MaxLetter int
+	Questions []questionField // the registration questions, answered for the delegate
+	Multipart bool
 }
 
 func (h *handler) delegationPageData(c *fiber.Ctx, w *workshops.Workshop) (delegationPage, error) {
@@ -61,6 +63,9 @@ func (h *handler) delegationPageData(c *fiber.Ctx, w *workshops.Workshop) (deleg
 			row.Actions = []string{workshops.ActCancel}
 		}
 		d.Rows = append(d.Rows, row)
+	}
+	if d.Questions, d.Multipart, err = h.questionFields(ctx, w.ID, l); err != nil {
+		return d, err
 	}
 	d.Letters, err = h.Workshops.Letters(ctx, u, w.ID)
 	return d, err
@@ -110,6 +115,11 @@ func (h *handler) showNominate(c *fiber.Ctx) error {
 }
 
 func (h *handler) renderNominate(c *fiber.Ctx, w *workshops.Workshop, status int, fields map[string]string, key string, form map[string]string) error {
+	return h.renderNominateArgs(c, w, status, fields, key, nil, form)
+}
+
+// renderNominateArgs is renderNominate with the arguments of the form's message.
+func (h *handler) renderNominateArgs(c *fiber.Ctx, w *workshops.Workshop, status int, fields map[string]string, key string, args []any, form map[string]string) error {
 	d, err := h.delegationPageData(c, w)
 	if err != nil {
 		return err
@@ -119,7 +129,7 @@ func (h *handler) renderNominate(c *fiber.Ctx, w *workshops.Workshop, status int
 	if form == nil {
 		form = map[string]string{"language": lang(c), "country": d.Country}
 	}
-	v.Form, v.Errors, v.ErrorKey, v.Data = form, fields, key, d
+	v.Form, v.Errors, v.ErrorKey, v.ErrArgs, v.Data = form, fields, key, args, d
 	if key == "" && len(fields) > 0 {
 		v.ErrorKey = "error.validation"
 	}
@@ -143,11 +153,19 @@ func (h *handler) nominate(c *fiber.Ctx) error {
 		form["country"] = u.Country
 	}
 	refuse := func(err error) error {
-		fields, key, status, ok := formError(err)
+		fields, key, args, status, ok := formProblem(err)
 		if !ok {
 			return err
 		}
-		return h.renderNominate(c, w, status, fields, key, form)
+		return h.renderNominateArgs(c, w, status, fields, key, h.localArgs(c, args), form)
+	}
+	qs, _, err := h.questionFields(ctx, w.ID, lang(c))
+	if err != nil {
+		return err
+	}
+	ans, err := answersFromForm(c, qs, form)
+	if err != nil {
+		return refuse(err)
 	}
 	if !u.IsStaff() && !w.RegistrationOpenAt(h.Workshops.Now()) {
 		return refuse(workshops.ErrClosed)
@@ -160,13 +178,13 @@ func (h *handler) nominate(c *fiber.Ctx) error {
 	nominee, err := h.Officials.GetByEmail(ctx, email)
 	switch {
 	case err == nil && (u.IsStaff() || nominee.Country == u.Country):
-		_, err = h.Workshops.Nominate(ctx, u, w.ID, nominee, form["motivation"])
+		_, err = h.Workshops.NominateAnswered(ctx, u, w.ID, nominee, form["motivation"], ans)
 	case err == nil && !profile, errors.Is(err, store.ErrNotFound) && !profile:
 		err = problem.New(fiber.StatusUnprocessableEntity, "no_account", "workshops.nominate.no_account")
 	case err == nil:
 		err = errNomineeUnavailable
 	case errors.Is(err, store.ErrNotFound):
-		_, err = h.Workshops.NominateNew(ctx, u, w.ID, inputFrom(form, ""), form["motivation"], h.claimMail(c))
+		_, err = h.Workshops.NominateNew(ctx, u, w.ID, inputFrom(form, ""), form["motivation"], ans, h.claimMail(c))
 	}
 	if err != nil {
 		return refuse(err)

@@ -24,6 +24,8 @@ func (h *handler) workshopRoutes(g fiber.Router) {
 	nominators := h.requireRole(officials.RoleFocalPoint, officials.RoleStaff, officials.RoleAdmin)
 	staff := h.requireRole(officials.RoleStaff, officials.RoleAdmin)
 	takers := h.requireRole(officials.RoleStaff, officials.RoleAdmin, officials.RoleTrainer)
+	// Registration questions and visa letters (before /registrations/:rid/:action).
+	h.questionRoutes(g)
 	// Public calendar and pages; an official's own registration.
 	g.Get("/workshops", h.listWorkshops)
 	g.Get("/workshops/:id", h.showWorkshop)
@@ -258,6 +260,12 @@ type workshopPage struct {
 	ShowSeats      bool
 	Feed           string
 	OnlineURL      string // the meeting link, for those who may join (LinkVisibleTo)
+	Questions      []questionField
+	Multipart      bool // a question takes a file
+	// VisaLetter: the participant may ask for a visa invitation letter (a confirmed seat and
+	// "yes" to the visa question); Letter is the one issued, if any.
+	VisaLetter bool
+	Letter     *workshops.VisaLetter
 }
 
 // zoneFor picks the viewer's zone: the country chosen on the page (?zone=MA), else the
@@ -369,6 +377,21 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 			return err
 		}
 		d.CanApply = d.OpenNow && (d.Mine == nil || d.Mine.Status == workshops.RegCancelled) && u.Country != ""
+		if d.CanApply {
+			if d.Questions, d.Multipart, err = h.questionFields(ctx, w.ID, l); err != nil {
+				return err
+			}
+		}
+		if d.Mine != nil && h.Workshops.CanHaveVisaLetter(u, d.Mine, w) == nil {
+			d.VisaLetter = true
+			lt, err := h.Workshops.VisaLetterOf(ctx, u, d.Mine.ID)
+			switch {
+			case err == nil:
+				d.Letter = lt
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+		}
 		d.CanNominate = (u.IsFocalPoint() && d.OpenNow && countryMayJoin(u, w)) || (u.IsStaff() && w.Status == workshops.StatusPublished)
 		d.CanManage = u.IsStaff()
 		d.CanCheckIn = workshops.CanTakeAttendance(u, w) && (w.Status == workshops.StatusPublished || w.Status == workshops.StatusCompleted)
@@ -384,7 +407,7 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 	v.Form = map[string]string{"motivation": ""}
 	status := fiber.StatusOK
 	if st, ok := c.Locals(keyWorkshopForm).(*workshopFormState); ok {
-		v.Errors, v.ErrorKey, status = st.fields, st.key, st.status
+		v.Errors, v.ErrorKey, v.ErrArgs, status = st.fields, st.key, st.args, st.status
 		if st.form != nil {
 			v.Form = st.form
 		}
@@ -486,12 +509,21 @@ func (h *handler) applyToWorkshop(c *fiber.Ctx) error {
 	if err := mustBeConfirmed(c); err != nil {
 		return err
 	}
-	if _, err := h.Workshops.Apply(c.UserContext(), user(c), w.ID, c.FormValue("motivation")); err != nil {
-		fields, key, status, ok := formError(err)
+	qs, _, err := h.questionFields(c.UserContext(), w.ID, lang(c))
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"motivation": c.FormValue("motivation")}
+	ans, err := answersFromForm(c, qs, form)
+	if err == nil {
+		_, err = h.Workshops.ApplyAnswered(c.UserContext(), user(c), w.ID, form["motivation"], ans)
+	}
+	if err != nil {
+		fields, key, args, status, ok := formProblem(err)
 		if !ok {
 			return err
 		}
-		return h.renderWorkshopWith(c, status, fields, key, map[string]string{"motivation": c.FormValue("motivation")})
+		return h.renderWorkshopWithArgs(c, status, fields, key, h.localArgs(c, args), form)
 	}
 	return h.backToWorkshop(c, w.ID, "workshops.flash.applied")
 }
@@ -502,6 +534,7 @@ type workshopFormState struct {
 	status int
 	fields map[string]string
 	key    string
+	args   []any
 	form   map[string]string
 }
 
@@ -510,10 +543,16 @@ type workshopKey int
 const keyWorkshopForm workshopKey = iota
 
 func (h *handler) renderWorkshopWith(c *fiber.Ctx, status int, fields map[string]string, key string, form map[string]string) error {
+	return h.renderWorkshopWithArgs(c, status, fields, key, nil, form)
+}
+
+// renderWorkshopWithArgs is renderWorkshopWith with the arguments of the form's message (the
+// questions it names).
+func (h *handler) renderWorkshopWithArgs(c *fiber.Ctx, status int, fields map[string]string, key string, args []any, form map[string]string) error {
 	if key == "" && len(fields) > 0 {
 		key = "error.validation"
 	}
-	c.Locals(keyWorkshopForm, &workshopFormState{status: status, fields: fields, key: key, form: form})
+	c.Locals(keyWorkshopForm, &workshopFormState{status: status, fields: fields, key: key, args: args, form: form})
 	return h.showWorkshop(c)
 }
 

@@ -11,7 +11,8 @@ import (
 )
 
 // EraseTx is the workshops' part of erasing a person (an officials.EraseHook), inside the
-// erasure's transaction: the motivations they wrote are emptied; their applications still
+// erasure's transaction: the motivations they wrote, their answers to registration questions
+// and their visa letters are removed; their applications still
 // waiting (pending, waitlisted, offered) are withdrawn; their confirmed seats at workshops
 // that have not started are released, and every seat freed is offered to the next on the
 // waiting list, as after any cancellation. No mail goes to the person. Their participation
@@ -32,6 +33,13 @@ func (s *Service) EraseTx(ctx context.Context, tx *sql.Tx, p officials.Erased) e
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET motivation = '' WHERE official_id = ? AND motivation <> ''", p.ID); err != nil {
 		return fmt.Errorf("workshops: erase motivations of %d: %w", p.ID, err)
+	}
+	// Their answers (the name in their passport, their needs, uploaded files) and the visa
+	// letters made from them go entirely.
+	for _, table := range []string{"registration_answers", "visa_letters"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE registration_id IN (SELECT id FROM registrations WHERE official_id = ?)", p.ID); err != nil {
+			return fmt.Errorf("workshops: erase %s of %d: %w", table, p.ID, err)
+		}
 	}
 	rows, err = tx.QueryContext(ctx, "SELECT "+regCols+regFrom+` WHERE r.official_id = ? AND r.status IN ('pending', 'confirmed', 'waitlisted', 'offered')
 		ORDER BY r.id`, p.ID)

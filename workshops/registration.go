@@ -92,6 +92,8 @@ type Registration struct {
 	Gender         string     `json:"gender"`
 	Language       string     `json:"language"`
 	Attended       []string   `json:"attended"` // host-local days checked in
+	// Answers are the answers to the workshop's registration questions (questions.go).
+	Answers []Answer `json:"answers"`
 }
 
 // DisplayName is the person's name for a page in lang.
@@ -158,7 +160,7 @@ func scanReg(row interface{ Scan(...any) error }) (*Registration, error) {
 	}
 	r.OfferExpiresAt = parseNull(offer, time.UTC)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
-	r.Attended = []string{}
+	r.Attended, r.Answers = []string{}, []Answer{}
 	return &r, nil
 }
 
@@ -173,6 +175,9 @@ func (s *Service) Registration(ctx context.Context, id int64) (*Registration, er
 	if err := s.fillAttendance(ctx, s.db.R, r.WorkshopID, []*Registration{r}); err != nil {
 		return nil, err
 	}
+	if err := s.fillAnswers(ctx, s.db.R, r.WorkshopID, []*Registration{r}); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -183,6 +188,9 @@ func (s *Service) RegistrationFor(ctx context.Context, wid, official int64) (*Re
 		return nil, err
 	}
 	if err := s.fillAttendance(ctx, s.db.R, wid, []*Registration{r}); err != nil {
+		return nil, err
+	}
+	if err := s.fillAnswers(ctx, s.db.R, wid, []*Registration{r}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -233,6 +241,9 @@ func (s *Service) Registrations(ctx context.Context, wid int64, f RegFilter) ([]
 	if err := s.fillAttendance(ctx, s.db.R, wid, out); err != nil {
 		return nil, err
 	}
+	if err := s.fillAnswers(ctx, s.db.R, wid, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -257,6 +268,9 @@ func (s *Service) MyRegistrations(ctx context.Context, official int64) ([]Mine, 
 			return nil, err
 		}
 		if err := s.fillAttendance(ctx, s.db.R, w.ID, []*Registration{r}); err != nil {
+			return nil, err
+		}
+		if err := s.fillAnswers(ctx, s.db.R, w.ID, []*Registration{r}); err != nil {
 			return nil, err
 		}
 		out = append(out, Mine{Registration: r, Workshop: w})
@@ -293,22 +307,40 @@ var (
 
 // Apply registers official o to workshop wid with a motivation; staff then decide.
 func (s *Service) Apply(ctx context.Context, o *officials.Official, wid int64, motivation string) (*Registration, error) {
+	return s.ApplyAnswered(ctx, o, wid, motivation, Answers{})
+}
+
+// ApplyAnswered is Apply with the answers to the workshop's registration questions, checked
+// with the motivation (one refusal names every field at fault) and written with the
+// registration, in its transaction.
+func (s *Service) ApplyAnswered(ctx context.Context, o *officials.Official, wid int64, motivation string, ans Answers) (*Registration, error) {
 	motivation = para(motivation)
+	f := problem.Fields{}
 	switch {
 	case motivation == "":
-		return nil, fieldsErr("motivation", "workshops.field.motivation.required")
+		f.Add("motivation", "workshops.field.motivation.required")
 	case utf8.RuneCountInString(motivation) > MaxMotivation:
-		return nil, fieldsErr("motivation", "field.too_long")
+		f.Add("motivation", "field.too_long")
 	case hasControl(motivation, true):
-		return nil, fieldsErr("motivation", "field.control")
+		f.Add("motivation", "field.control")
 	}
-	return s.register(ctx, audit.Actor{ID: o.ID, Email: o.Email}, o, wid, 0, motivation, false)
+	answers, err := s.checkWorkshopAnswers(ctx, wid, ans, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.register(ctx, audit.Actor{ID: o.ID, Email: o.Email}, o, wid, 0, motivation, false, answers)
 }
 
 // Nominate registers official nominee to workshop wid on behalf of by: a focal point, for an
 // official of their own country, while registration is open; or staff, at any time before
 // the workshop ends. Another country's official is not found, as for any unknown account.
 func (s *Service) Nominate(ctx context.Context, by *officials.Official, wid int64, nominee *officials.Official, note string) (*Registration, error) {
+	return s.NominateAnswered(ctx, by, wid, nominee, note, Answers{})
+}
+
+// NominateAnswered is Nominate with the answers to the registration questions, given by the
+// nominating focal point (or staff) for the delegate.
+func (s *Service) NominateAnswered(ctx context.Context, by *officials.Official, wid int64, nominee *officials.Official, note string, ans Answers) (*Registration, error) {
 	if by == nil || !(by.IsStaff() || by.IsFocalPoint()) {
 		return nil, problem.Forbidden
 	}
@@ -316,10 +348,15 @@ func (s *Service) Nominate(ctx context.Context, by *officials.Official, wid int6
 		return nil, problem.NotFound
 	}
 	note = para(note)
+	f := problem.Fields{}
 	if utf8.RuneCountInString(note) > MaxMotivation || hasControl(note, true) {
-		return nil, fieldsErr("motivation", "field.too_long")
+		f.Add("motivation", "field.too_long")
 	}
-	return s.register(ctx, audit.Actor{ID: by.ID, Email: by.Email}, nominee, wid, by.ID, note, by.IsStaff())
+	answers, err := s.checkWorkshopAnswers(ctx, wid, ans, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.register(ctx, audit.Actor{ID: by.ID, Email: by.Email}, nominee, wid, by.ID, note, by.IsStaff(), answers)
 }
 
 // NominateNew makes the account of a nominee who has none (from profile in, with no
@@ -328,7 +365,7 @@ func (s *Service) Nominate(ctx context.Context, by *officials.Official, wid int6
 // the workshop and its window — and then the account, the registration and claim (which
 // queues the mail with the link to claim the account) are written in one transaction: a
 // refusal leaves no account, no registration and no mail.
-func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid int64, in officials.Input, note string,
+func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid int64, in officials.Input, note string, ans Answers,
 	claim func(tx *sql.Tx, o *officials.Official) error) (*Registration, error) {
 	if by == nil || !(by.IsStaff() || by.IsFocalPoint()) {
 		return nil, problem.Forbidden
@@ -346,8 +383,13 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 		return nil, err
 	}
 	note = para(note)
+	f := problem.Fields{}
 	if utf8.RuneCountInString(note) > MaxMotivation || hasControl(note, true) {
-		return nil, fieldsErr("motivation", "field.too_long")
+		f.Add("motivation", "field.too_long")
+	}
+	answers, err := s.checkWorkshopAnswers(ctx, wid, ans, f)
+	if err != nil {
+		return nil, err
 	}
 	nominee := &officials.Official{Country: in.Country}
 	if err := s.checkNomineeCountry(ctx, nominee); err != nil {
@@ -365,7 +407,7 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 		return nil, err
 	}
 	var id int64
-	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockForApplication(ctx, tx, wid, 0); err != nil {
 			return err
 		}
@@ -383,6 +425,9 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 		}
 		r, err := s.insertRegistration(ctx, tx, actor, w, o, by.ID, note, RegPending)
 		if err != nil {
+			return err
+		}
+		if err := s.saveAnswers(ctx, tx, r.ID, answers); err != nil {
 			return err
 		}
 		id = r.ID
@@ -415,7 +460,8 @@ func (s *Service) checkNomineeCountry(ctx context.Context, o *officials.Official
 // register adds (or reopens a withdrawn) registration, pending staff's decision, in one
 // transaction. anytime lets staff register outside the registration window. A pending
 // registration takes no seat: applications run side by side (lockForApplication).
-func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.Official, wid, nominatedBy int64, motivation string, anytime bool) (*Registration, error) {
+func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.Official, wid, nominatedBy int64, motivation string, anytime bool,
+	answers []checkedAnswer) (*Registration, error) {
 	if err := s.checkNomineeCountry(ctx, o); err != nil {
 		return nil, err
 	}
@@ -434,7 +480,14 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 			return err
 		}
 		r, err = s.insertRegistration(ctx, tx, actor, w, o, nominatedBy, motivation, RegPending)
-		return err
+		if err != nil {
+			return err
+		}
+		if err := s.saveAnswers(ctx, tx, r.ID, answers); err != nil {
+			return err
+		}
+		r.Answers = answersOf(answers)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -532,7 +585,7 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 func newRegistration(id, wid int64, o *officials.Official, status, motivation string, nominatedBy int64, ticket, stamp string) *Registration {
 	r := &Registration{ID: id, WorkshopID: wid, OfficialID: o.ID, Status: status, Country: o.Country, Motivation: motivation,
 		Ticket: ticket, NameAr: o.NameAr, NameLatin: o.NameLatin, Email: o.Email, JobTitle: o.JobTitle,
-		Organisation: o.Organisation, Sector: o.Sector, Gender: o.Gender, Language: o.Language, Attended: []string{}}
+		Organisation: o.Organisation, Sector: o.Sector, Gender: o.Gender, Language: o.Language, Attended: []string{}, Answers: []Answer{}}
 	if nominatedBy != 0 {
 		r.NominatedBy = &nominatedBy
 	}

@@ -18,7 +18,8 @@ import (
 )
 
 // The participants list as a workbook: one row per registration with both name scripts,
-// country, organisation, status and a column per day of attendance. The same column
+// country, organisation, status, a column per registration question (its answers as people
+// read them) and a column per day of attendance. The same column
 // headers, in any of the three languages, are what the import recognises.
 
 // Column codes of the participants sheet; their headers are the catalogue's
@@ -92,6 +93,18 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 		return fmt.Errorf("workshops: export sheet: %w", err)
 	}
 	days := w.Days()
+	// A column per registration question, after the person's columns: the live ones, and the
+	// archived ones that were answered (their answers are kept).
+	all, err := s.Questions(ctx, wid, true)
+	if err != nil {
+		return err
+	}
+	var qs []*Question
+	for _, q := range all {
+		if !q.Archived || q.Answered > 0 {
+			qs = append(qs, q)
+		}
+	}
 	var head []any
 	col := 1
 	for _, c := range exportCols {
@@ -99,6 +112,13 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 			return err
 		}
 		head = append(head, excelize.Cell{StyleID: header, Value: T("workshops.col." + c.code)})
+		col++
+	}
+	for _, q := range qs {
+		if err := sw.SetColWidth(col, col, 24); err != nil {
+			return err
+		}
+		head = append(head, excelize.Cell{StyleID: header, Value: q.LabelIn(lang)})
 		col++
 	}
 	for _, d := range days {
@@ -119,6 +139,13 @@ func (s *Service) WriteParticipantsXLSX(ctx context.Context, out io.Writer, wid 
 		row := []any{r.ID, r.NameAr, r.NameLatin, r.Email, r.Country, countries[r.Country], r.Organisation, r.JobTitle,
 			label(s.cat, lang, "sector.", r.Sector), label(s.cat, lang, "gender.", r.Gender), label(s.cat, lang, "lang.", r.Language),
 			T("workshops.status." + r.Status)}
+		for _, q := range qs {
+			v := ""
+			if a, ok := r.AnswerTo(q.ID); ok {
+				v = s.AnswerText(q, a, lang)
+			}
+			row = append(row, v)
+		}
 		for _, d := range days {
 			v := ""
 			if r.AttendedOn(d) {
