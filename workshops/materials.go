@@ -314,9 +314,9 @@ func DetectMaterial(data []byte) (format, refusal string) {
 // The main parts' content types of the Office Open XML documents a material may be; macro
 // and template variants are refused.
 var ooxmlMain = map[string]string{
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":  FormatDOCX,
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":   FormatDOCX,
 	"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": FormatPPTX,
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":        FormatXLSX,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":         FormatXLSX,
 }
 
 // detectOOXML reads a ZIP archive's [Content_Types].xml (at most 1 MB of it) and finds the

@@ -249,7 +249,7 @@ func TestSpeakersStore(t *testing.T) {
 	ext, err := e.ws.SaveSpeaker(ctx, e.actor(), w.ID, 0, workshops.SpeakerInput{
 		Name:        map[string]string{"ar": "ليلى منصور", "en": "Layla Mansour"},
 		Affiliation: "Open Knowledge", Bio: map[string]string{"ar": "خبيرة في البيانات المفتوحة.", "en": "Open data expert."},
-		Photo:       big, Sessions: []int64{s2, s1, s2}})
+		Photo: big, Sessions: []int64{s2, s1, s2}})
 	if err != nil {
 		t.Fatal(err)
 	}
