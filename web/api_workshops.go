@@ -37,6 +37,7 @@ func (h *handler) apiWorkshopRoutes(api fiber.Router) {
 		api.Post("/registrations/:id/"+a, h.requireAPIUser, h.apiRegistrationAction(a))
 	}
 	api.Get("/me/registrations", h.requireAPIUser, h.apiMyRegistrations)
+	h.apiWorkshopMaterialRoutes(api)
 }
 
 // apiWorkshop is the workshop named in the URL, if the caller may see it (drafts: staff
