@@ -38,7 +38,7 @@ func addWorkshopMaterialSchemas(doc map[string]any) {
 	speaker := map[string]any{"type": "object", "properties": map[string]any{
 		"id": integer, "workshop_id": integer, "official_id": map[string]any{"type": "integer", "description": "0: a person from outside the platform"},
 		"name": texts, "affiliation": str, "bio": texts, "has_photo": boolean, "photo_url": str,
-		"sessions": map[string]any{"type": "array", "items": integer, "description": "the agenda items (session ids) they speak at"},
+		"sessions":   map[string]any{"type": "array", "items": integer, "description": "the agenda items (session ids) they speak at"},
 		"created_at": dateTime, "updated_at": dateTime}}
 	material := map[string]any{"type": "object", "properties": map[string]any{
 		"id": integer, "workshop_id": integer, "session_id": map[string]any{"type": "integer", "description": "0: the whole workshop"},
@@ -52,7 +52,7 @@ func addWorkshopMaterialSchemas(doc map[string]any) {
 		"WorkshopSpeakers": map[string]any{"type": "array", "items": speaker},
 		"WorkshopSpeakerInput": map[string]any{"type": "object", "properties": map[string]any{
 			"official_id": integer, "name": texts, "affiliation": str, "bio": texts,
-			"photo": map[string]any{"type": "string", "format": "byte", "description": "base64 of a JPEG or PNG image, 5 MB at most"},
+			"photo":    map[string]any{"type": "string", "format": "byte", "description": "base64 of a JPEG or PNG image, 5 MB at most"},
 			"sessions": ids}},
 		"WorkshopMaterial":  material,
 		"WorkshopMaterials": map[string]any{"type": "array", "items": material},
