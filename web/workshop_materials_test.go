@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/masar-platform/masar/audit"
+	"github.com/masar-platform/masar/cache"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/platform"
 	"github.com/masar-platform/masar/workshops"
@@ -353,11 +354,16 @@ func TestWorkshopMaterialsUploads(t *testing.T) {
 		t.Fatalf("refused uploads saved %d materials", n-before)
 	}
 
-	// A DOCX attached to the second agenda item.
+	// A DOCX attached to the second agenda item; the workshops' kept pages, here and on every
+	// instance, are stale from then on.
+	gen := x.p.Bus.Topic(cache.Workshops).Generation()
 	r = x.staff.multipartPost(admin, map[string][]string{"title_ar": {"دليل البوابة"}, "session_id": {fmt.Sprint(x.s2)}, "visibility": {"participants"}},
 		map[string][2]any{"file": {"guide.docx", wmOffice(t, wmDocx)}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("docx upload: %d %s", r.Status, excerpt(r.Body))
+	}
+	if x.p.Bus.Topic(cache.Workshops).Generation() == gen {
+		t.Error("adding a material did not invalidate the workshops' kept pages")
 	}
 	ms, _ := x.p.Workshops.Materials(context.Background(), x.wid, true)
 	last := ms[len(ms)-1]
