@@ -30,6 +30,7 @@ func TestBrowserWorkshopSpeakersAndMaterials(t *testing.T) {
 	s := startSite(t)
 	ctx := newBrowser(t)
 	msg := i18n.MustLoad()
+	axe := axeIfThere(t)
 	bg := context.Background()
 	s.wsAt(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC))
 	staff := s.wsPerson(t, "staff@masar.test", officials.RoleStaff, "", "فريق البرنامج", "Programme Staff")
@@ -108,6 +109,7 @@ func TestBrowserWorkshopSpeakersAndMaterials(t *testing.T) {
 		t.Error("the material is not listed on the admin page")
 	}
 	screenshot(t, ctx, "workshop-materials-admin-ar")
+	checkAxeIf(t, ctx, axe, "speakers and materials (admin)")
 	clickAndLoad(t, ctx, `a[href*="/speakers/"]`)
 	if got := value(t, ctx, "#f-name_ar"); got != "سامي حداد" {
 		t.Errorf("the speaker's edit form shows %q", got)
@@ -116,6 +118,7 @@ func TestBrowserWorkshopSpeakersAndMaterials(t *testing.T) {
 		t.Error("the speaker's agenda item is not ticked on the edit form")
 	}
 	screenshot(t, ctx, "workshop-materials-speaker-ar")
+	checkAxeIf(t, ctx, axe, "speaker edit form")
 	logout(t, ctx, "ar")
 
 	// The confirmed participant: at the agenda item, on the ticket, and downloaded.
@@ -136,11 +139,13 @@ func TestBrowserWorkshopSpeakersAndMaterials(t *testing.T) {
 	}
 	href := eval[string](t, ctx, `document.querySelector('.item-materials a').getAttribute('href')`)
 	screenshot(t, ctx, "workshop-materials-page-ar")
+	checkAxeIf(t, ctx, axe, "workshop page with materials")
 	clickAndLoad(t, ctx, ".registration-box a.button")
 	if !strings.Contains(text(t, ctx, "main"), "شرائح بوابات البيانات") {
 		t.Error("the ticket does not list the material")
 	}
 	screenshot(t, ctx, "workshop-materials-ticket-ar")
+	checkAxeIf(t, ctx, axe, "ticket with materials")
 	logout(t, ctx, "ar")
 
 	// An anonymous visitor: the speaker, with the photo, but not the participants' file.
@@ -158,4 +163,5 @@ func TestBrowserWorkshopSpeakersAndMaterials(t *testing.T) {
 		t.Errorf("anonymous download: %d", status)
 	}
 	screenshot(t, ctx, "workshop-materials-public-ar")
+	checkAxeIf(t, ctx, axe, "public workshop page with speakers")
 }
