@@ -110,6 +110,13 @@ func TestBrowserWorkshopSpeakersAndMaterials(t *testing.T) {
 	}
 	screenshot(t, ctx, "workshop-materials-admin-ar")
 	checkAxeIf(t, ctx, axe, "speakers and materials (admin)")
+	clickAndLoad(t, ctx, `a[href*="/materials/"]:not([download])`)
+	if got := value(t, ctx, "#f-session_id"); got != portals {
+		t.Errorf("the material's edit form shows agenda item %q", got)
+	}
+	screenshot(t, ctx, "workshop-materials-material-ar")
+	checkAxeIf(t, ctx, axe, "material edit form")
+	s.open(t, ctx, fmt.Sprintf("/ar/admin/workshops/%d/materials", w.ID))
 	clickAndLoad(t, ctx, `a[href*="/speakers/"]`)
 	if got := value(t, ctx, "#f-name_ar"); got != "سامي حداد" {
 		t.Errorf("the speaker's edit form shows %q", got)

@@ -20,6 +20,8 @@ func init() {
 			Result: "WorkshopMaterials"},
 		apiOp{Method: "POST", Path: w + "/materials", Summary: "Add a material: a file (data: base64 of a PDF, PPTX, DOCX or XLSX of at most 20 MB, its type checked by its content: a PDF header, or an Office Open XML package declaring the main part; macro-enabled and old-format Office files, HTML, SVG and images are refused with a message naming what the file is; filename: its name) or a link (url: http or https), never both; title in ar/en/fr (one at least); visibility participants (the default) or public; session_id to attach it to an agenda item (0: the whole workshop). 413 file_too_large; 422 names the field (title_ar, file, url, visibility, session_id); nothing is saved then", Role: staffOnly,
 			Body: "WorkshopMaterialInput", Result: "WorkshopMaterial"},
+		apiOp{Method: "PATCH", Path: w + "/materials/{mid}", Summary: "Change a material's title, visibility or agenda item (session_id, 0: the whole workshop); fields left out stay. Its file or link stays (add another material for a new one). 422 names the field; nothing is changed then", Role: staffOnly,
+			Body: "WorkshopMaterialChange", Result: "WorkshopMaterial"},
 		apiOp{Method: "DELETE", Path: w + "/materials/{mid}", Summary: "Delete a material and its file. Answers the id", Role: staffOnly,
 			Result: "Deleted"},
 		apiOp{Method: "GET", Path: w + "/materials/{mid}/file", Summary: "A material's file, as an attachment of its checked type; a material for participants answers 404 to anyone but staff, the workshop's trainers and participants with a confirmed seat", Role: anyone},
@@ -61,6 +63,8 @@ func addWorkshopMaterialSchemas(doc map[string]any) {
 			"url":      map[string]any{"type": "string", "description": "a link (http or https); or give data"},
 			"filename": str,
 			"data":     map[string]any{"type": "string", "format": "byte", "description": "base64 of a PDF, PPTX, DOCX or XLSX file, 20 MB at most; or give url"}}},
+		"WorkshopMaterialChange": map[string]any{"type": "object", "properties": map[string]any{
+			"title": texts, "visibility": visibility, "session_id": integer}},
 		"Deleted": map[string]any{"type": "object", "properties": map[string]any{"id": integer, "deleted": boolean}},
 	} {
 		if _, taken := schemas[name]; !taken {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -27,6 +29,8 @@ func (h *handler) workshopMaterialRoutes(g fiber.Router) {
 	g.Get("/workshops/:id/speakers/:sid/photo", h.speakerPhoto)
 	g.Get("/admin/workshops/:id/materials", h.requireLogin, staff, h.showWorkshopMaterials)
 	g.Post("/admin/workshops/:id/materials", h.requireLogin, staff, h.addMaterial)
+	g.Get("/admin/workshops/:id/materials/:mid", h.requireLogin, staff, h.showMaterial)
+	g.Post("/admin/workshops/:id/materials/:mid", h.requireLogin, staff, h.saveMaterial)
 	g.Post("/admin/workshops/:id/materials/:mid/delete", h.requireLogin, staff, h.deleteMaterial)
 	g.Post("/admin/workshops/:id/speakers", h.requireLogin, staff, h.addSpeaker)
 	g.Get("/admin/workshops/:id/speakers/:sid", h.requireLogin, staff, h.showSpeaker)
@@ -278,6 +282,7 @@ type materialsAdmin struct {
 	Sessions   [][2]string // id, "date time — title"
 	Accounts   [][2]string // id, name: trainers and staff who may be speakers
 	Speaker    *speakerView
+	Material   *materialView   // the one being edited
 	Chosen     map[string]bool // agenda items ticked on the speaker form
 	Visibility []string
 	MaxSize    string // the largest file, written out
@@ -424,6 +429,71 @@ func (h *handler) addMaterial(c *fiber.Ctx) error {
 		return err
 	}
 	h.setFlash(c, "workshop_materials.flash.material_added")
+	return c.Redirect(fmt.Sprintf("/%s/admin/workshops/%d/materials", lang(c), w.ID), fiber.StatusSeeOther)
+}
+
+// showMaterial is the form that changes a material's titles, visibility and agenda item.
+func (h *handler) showMaterial(c *fiber.Ctx) error {
+	return h.renderMaterial(c, fiber.StatusOK, nil, nil)
+}
+
+func (h *handler) renderMaterial(c *fiber.Ctx, status int, err error, form map[string]string) error {
+	w, lerr := h.loadWorkshop(c)
+	if lerr != nil {
+		return lerr
+	}
+	mid, perr := parseID(c.Params("mid"))
+	if perr != nil {
+		return perr
+	}
+	m, merr := h.Workshops.Material(c.UserContext(), w.ID, mid)
+	if merr != nil {
+		return merr
+	}
+	m.Data = nil
+	d, derr := h.materialsAdminData(c, w)
+	if derr != nil {
+		return derr
+	}
+	mv := h.materialViewOf(lang(c), *m, agendaTitles(w, lang(c)))
+	d.Material = &mv
+	v := h.view(c, "workshop_materials.material.edit")
+	v.Data = d
+	if form == nil {
+		form = map[string]string{"title_ar": m.Title["ar"], "title_en": m.Title["en"], "title_fr": m.Title["fr"], "visibility": m.Visibility}
+		if m.SessionID != 0 {
+			form["session_id"] = strconv.FormatInt(m.SessionID, 10)
+		}
+	}
+	v.Form = form
+	h.putFormError(c, v, err)
+	return h.render(c, status, "admin_workshop_material", v)
+}
+
+func (h *handler) saveMaterial(c *fiber.Ctx) error {
+	w, err := h.visibleWorkshop(c)
+	if err != nil {
+		return err
+	}
+	mid, err := parseID(c.Params("mid"))
+	if err != nil {
+		return err
+	}
+	form := formOf(c, "title_ar", "title_en", "title_fr", "session_id", "visibility")
+	in := workshops.MaterialChange{Title: map[string]string{"ar": form["title_ar"], "en": form["title_en"], "fr": form["title_fr"]},
+		Visibility: form["visibility"]}
+	if form["session_id"] != "" {
+		if in.SessionID, err = strconv.ParseInt(form["session_id"], 10, 64); err != nil {
+			return h.renderMaterial(c, fiber.StatusUnprocessableEntity, problem.Fields{"session_id": "workshop_materials.field.session.unknown"}.Err(), form)
+		}
+	}
+	if _, err := h.Workshops.UpdateMaterial(c.UserContext(), actor(c), w.ID, mid, in); err != nil {
+		if _, _, status, ok := formError(err); ok && status != fiber.StatusNotFound {
+			return h.renderMaterial(c, status, err, form)
+		}
+		return err
+	}
+	h.setFlash(c, "workshop_materials.flash.material_saved")
 	return c.Redirect(fmt.Sprintf("/%s/admin/workshops/%d/materials", lang(c), w.ID), fiber.StatusSeeOther)
 }
 
@@ -604,6 +674,7 @@ func (h *handler) apiWorkshopMaterialRoutes(api fiber.Router) {
 	api.Get("/workshops/:id/speakers/:sid/photo", h.apiSpeakerPhoto)
 	api.Get("/workshops/:id/materials", h.apiListMaterials)
 	api.Post("/workshops/:id/materials", staff, h.apiAddMaterial)
+	api.Patch("/workshops/:id/materials/:mid", staff, h.apiUpdateMaterial)
 	api.Delete("/workshops/:id/materials/:mid", staff, h.apiDeleteMaterial)
 	api.Get("/workshops/:id/materials/:mid/file", h.apiMaterialFile)
 }
@@ -656,6 +727,32 @@ func (h *handler) apiAddMaterial(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusCreated, h.apiMaterialOf(*m))
+}
+
+// apiUpdateMaterial changes the fields present in the body (title, visibility, session_id).
+func (h *handler) apiUpdateMaterial(c *fiber.Ctx) error {
+	w, err := h.apiWorkshop(c)
+	if err != nil {
+		return err
+	}
+	mid, err := parseID(c.Params("mid"))
+	if err != nil {
+		return err
+	}
+	m, err := h.Workshops.Material(c.UserContext(), w.ID, mid)
+	if err != nil {
+		return err
+	}
+	in := workshops.MaterialChange{Title: m.Title, Visibility: m.Visibility, SessionID: m.SessionID}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return jsonProblem(err)
+	}
+	if m, err = h.Workshops.UpdateMaterial(c.UserContext(), actor(c), w.ID, mid, in); err != nil {
+		return err
+	}
+	return data(c, fiber.StatusOK, h.apiMaterialOf(*m))
 }
 
 func (h *handler) apiDeleteMaterial(c *fiber.Ctx) error {

@@ -405,6 +405,27 @@ func TestWorkshopMaterialsUploads(t *testing.T) {
 	if sp, _ := x.p.Workshops.Speaker(context.Background(), x.wid, sps[1].ID); len(sp.Sessions) != 1 || !sp.HasPhoto || sp.NameIn("ar") != "Omar Said" {
 		t.Errorf("edited: %+v", sp)
 	}
+	// Changing a material: the participants' slides become public.
+	r = x.staff.post(fmt.Sprintf("/ar/admin/workshops/%d/materials/%d", x.wid, x.restricted), map[string][]string{
+		"title_en": {wmRestrictedTitle}, "visibility": {"public"}, "session_id": {fmt.Sprint(x.s1)}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("change material: %d %s", r.Status, excerpt(r.Body))
+	}
+	if r := x.anon.get(fmt.Sprintf("/ar/workshops/%d/materials/%d", x.wid, x.restricted)); r.Status != 200 {
+		t.Errorf("the slides made public: %d for an anonymous visitor", r.Status)
+	}
+	r = x.staff.post(fmt.Sprintf("/ar/admin/workshops/%d/materials/%d", x.wid, x.restricted), map[string][]string{"visibility": {"public"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "اكتب عنوانًا بلغة واحدة على الأقل") {
+		t.Errorf("change without a title: %d", r.Status)
+	}
+	r = x.anon.api("PATCH", fmt.Sprintf("/api/v1/workshops/%d/materials/%d", x.wid, x.restricted), x.staffTok, `{"visibility": "participants"}`)
+	if r.Status != 200 || !strings.Contains(r.Body, `"visibility":"participants"`) || !strings.Contains(r.Body, wmRestrictedTitle) {
+		t.Errorf("API change: %d %s", r.Status, r.Body)
+	}
+	if r := x.anon.get(fmt.Sprintf("/ar/workshops/%d/materials/%d", x.wid, x.restricted)); r.Status != http.StatusNotFound {
+		t.Errorf("the slides for participants again: %d for an anonymous visitor", r.Status)
+	}
+
 	// Deleting.
 	if r := x.staff.post(fmt.Sprintf("/ar/admin/workshops/%d/speakers/%d/delete", x.wid, sps[1].ID), nil); r.Status != http.StatusSeeOther {
 		t.Errorf("delete speaker: %d", r.Status)

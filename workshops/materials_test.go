@@ -128,8 +128,9 @@ func TestMaterialsStore(t *testing.T) {
 	w := e.withAgenda()
 	s1, s2 := w.Sessions[0].ID, w.Sessions[1].ID
 
+	pptx := officeFile(t, pptxMain, false)
 	slides, err := e.ws.AddMaterial(ctx, e.actor(), w.ID, workshops.MaterialInput{Title: map[string]string{"ar": "الشرائح", "en": "Slides"},
-		SessionID: s2, Filename: `C:\fakepath\open-data.PPTX`, Data: officeFile(t, pptxMain, false)})
+		SessionID: s2, Filename: `C:\fakepath\open-data.PPTX`, Data: pptx})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestMaterialsStore(t *testing.T) {
 		t.Fatalf("public: %v %+v", err, pub)
 	}
 	got, err := e.ws.Material(ctx, w.ID, slides.ID)
-	if err != nil || !bytes.Equal(got.Data, officeFile(t, pptxMain, false)) {
+	if err != nil || !bytes.Equal(got.Data, pptx) {
 		t.Fatalf("file: %v", err)
 	}
 	if _, err := e.ws.Material(ctx, other.ID, slides.ID); !errors.Is(err, store.ErrNotFound) {
@@ -220,7 +221,30 @@ func TestMaterialsStore(t *testing.T) {
 	if err != nil || got.SessionID != 0 {
 		t.Errorf("after the item's removal: %v session %d", err, got.SessionID)
 	}
-	_ = s1
+	// A change: the slides become public and go back to the first agenda item; a change that
+	// names another workshop's item, or no title, changes nothing.
+	if _, err := e.ws.UpdateMaterial(ctx, e.actor(), w.ID, slides.ID, workshops.MaterialChange{Title: map[string]string{"en": "Slides"},
+		Visibility: workshops.VisibilityPublic, SessionID: other.Sessions[0].ID}); fieldOf(err)["session_id"] == "" {
+		t.Errorf("change to another workshop's item: %v", err)
+	}
+	if _, err := e.ws.UpdateMaterial(ctx, e.actor(), w.ID, slides.ID, workshops.MaterialChange{Visibility: workshops.VisibilityPublic}); fieldOf(err)["title_ar"] == "" {
+		t.Errorf("change without a title: %v", err)
+	}
+	if got, _ := e.ws.Material(ctx, w.ID, slides.ID); got.Visibility != workshops.VisibilityParticipants || got.TitleIn("ar") != "الشرائح" {
+		t.Errorf("a refused change changed the material: %+v", got)
+	}
+	changed, err := e.ws.UpdateMaterial(ctx, e.actor(), w.ID, slides.ID, workshops.MaterialChange{Title: map[string]string{"en": "Slides (final)"},
+		Visibility: workshops.VisibilityPublic, SessionID: s1})
+	if err != nil || changed.Visibility != workshops.VisibilityPublic || changed.SessionID != s1 || changed.TitleIn("ar") != "Slides (final)" ||
+		changed.Format != workshops.FormatPPTX || changed.Size != slides.Size {
+		t.Fatalf("change: %v %+v", err, changed)
+	}
+	if pub, _ := e.ws.Materials(ctx, w.ID, false); len(pub) != 3 {
+		t.Errorf("public after the change: %d", len(pub))
+	}
+	if _, err := e.ws.UpdateMaterial(ctx, e.actor(), other.ID, slides.ID, workshops.MaterialChange{Title: map[string]string{"en": "X"}}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("change through another workshop: %v", err)
+	}
 
 	if err := e.ws.DeleteMaterial(ctx, e.actor(), w.ID, slides.ID); err != nil {
 		t.Fatal(err)
@@ -231,7 +255,7 @@ func TestMaterialsStore(t *testing.T) {
 	if err := e.ws.DeleteMaterial(ctx, e.actor(), other.ID, guide.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("delete through another workshop: %v", err)
 	}
-	if n := e.count("SELECT count(*) FROM audit_log WHERE action LIKE 'workshop.material.%'"); n != 4 {
+	if n := e.count("SELECT count(*) FROM audit_log WHERE action LIKE 'workshop.material.%'"); n != 5 {
 		t.Errorf("audit: %d entries", n)
 	}
 }
