@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -285,7 +287,7 @@ func TestMigrateRefusesATargetInUse(t *testing.T) {
 			}
 			defer mig.Close()
 			mustExec(t, mig.W, `DELETE FROM goose_db_version WHERE version_id = ?`, latest)
-		}, fmt.Sprintf("schema at version %d, and this program's is %d", latest-1, latest)},
+		}, fmt.Sprintf("schema at version %d, and this program's is %d", previousSchemaVersion(t, latest), latest)},
 		{"migrated and empty", func(t *testing.T, _ *sql.DB, url string) {
 			mig, err := store.Open(ctx, url)
 			if err != nil {
@@ -459,4 +461,22 @@ func TestMigratedInstallationServes(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// previousSchemaVersion is the number of the migration before latest (numbers may leave gaps:
+// parallel branches take numbers of their own).
+func previousSchemaVersion(t *testing.T, latest int64) int64 {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join("..", "store", "migrations", "sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev int64
+	for _, e := range ents {
+		num, _, _ := strings.Cut(e.Name(), "_")
+		if n, err := strconv.ParseInt(num, 10, 64); err == nil && n < latest && n > prev {
+			prev = n
+		}
+	}
+	return prev
 }

@@ -38,6 +38,7 @@ func (h *handler) apiWorkshopRoutes(api fiber.Router) {
 	}
 	api.Get("/me/registrations", h.requireAPIUser, h.apiMyRegistrations)
 	h.apiQuestionRoutes(api)
+	h.apiWorkshopMaterialRoutes(api)
 }
 
 // apiWorkshop is the workshop named in the URL, if the caller may see it (drafts: staff

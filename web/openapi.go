@@ -288,6 +288,7 @@ func openAPIDocument(base string) map[string]any {
 	addContentSchemas(doc)
 	addSurveySchemas(doc)
 	addQuestionSchemas(doc)
+	addWorkshopMaterialSchemas(doc)
 	addEnums(doc)
 	return doc
 }

@@ -205,6 +205,8 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	// Country A's nomination letter.
 	_, err = p.Workshops.SaveLetter(ctx, fpA, w.ID, countryA, "letter.pdf", rfSamplePDF)
 	f.must(err, "letter")
+	// Speakers and materials of the live workshop (workshop_materials_test.go).
+	addMaterialsFixture(f, live.ID, w.ID)
 
 	// The subject's certificate, and a job of workshop certificates.
 	cert, err := p.Certificates.IssueByHand(ctx, sys, certificates.HandIssue{OfficialID: f.subject.ID, Kind: certificates.KindCourse,

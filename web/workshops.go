@@ -53,6 +53,7 @@ func (h *handler) workshopRoutes(g fiber.Router) {
 	g.Get("/admin/workshops/:id/checkin", h.requireLogin, takers, h.showCheckIn)
 	g.Post("/admin/workshops/:id/checkin", h.requireLogin, takers, h.checkIn)
 	g.Get("/admin/workshops/:id/attendance", h.requireLogin, takers, h.showAttendance)
+	h.workshopMaterialRoutes(g)
 }
 
 // workshopFeedRoutes registers the calendar feeds, which live outside the language prefix.
@@ -231,6 +232,8 @@ type agendaItem struct {
 	Viewer                   *workshops.TimeRange
 	HostOffset, ViewerOffset string // set when the day's offset is not one
 	Speaker                  string
+	Speakers                 []speakerView  // see workshop_materials.go
+	Materials                []materialView // the viewer may read
 }
 
 type workshopPage struct {
@@ -266,6 +269,7 @@ type workshopPage struct {
 	// "yes" to the visa question); Letter is the one issued, if any.
 	VisaLetter bool
 	Letter     *workshops.VisaLetter
+	Extras     *workshopExtras // speakers and materials (workshop_materials.go)
 }
 
 // zoneFor picks the viewer's zone: the country chosen on the page (?zone=MA), else the
@@ -395,6 +399,9 @@ func (h *handler) showWorkshop(c *fiber.Ctx) error {
 		d.CanNominate = (u.IsFocalPoint() && d.OpenNow && countryMayJoin(u, w)) || (u.IsStaff() && w.Status == workshops.StatusPublished)
 		d.CanManage = u.IsStaff()
 		d.CanCheckIn = workshops.CanTakeAttendance(u, w) && (w.Status == workshops.StatusPublished || w.Status == workshops.StatusCompleted)
+	}
+	if err := h.addWorkshopExtras(c, w, &d); err != nil {
+		return err
 	}
 	if w.LinkVisibleTo(u, d.Mine) {
 		d.OnlineURL = w.OnlineURL
@@ -591,6 +598,8 @@ type workshopTicket struct {
 	Status string
 	Days   []string
 	Void   string // why a ticket that once admitted its holder no longer does
+	// Materials are the workshop's materials the holder may read (workshop_materials.go).
+	Materials []materialView
 }
 
 func (h *handler) showTicket(c *fiber.Ctx) error {
@@ -626,6 +635,9 @@ func (h *handler) showTicket(c *fiber.Ctx) error {
 			mark = " ✓"
 		}
 		d.Days = append(d.Days, workshops.FormatDay(l, day)+mark)
+	}
+	if d.Materials, err = h.ticketMaterials(c, w, r); err != nil {
+		return err
 	}
 	v := h.view(c, "workshops.ticket.title")
 	v.Data = d

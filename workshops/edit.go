@@ -161,6 +161,9 @@ func (s *Service) saveParts(ctx context.Context, tx *sql.Tx, id int64, r *record
 			FROM workshop_sessions WHERE id = ?`, s.stamp(), e.id); err != nil {
 			return fmt.Errorf("workshops: remove session %d: %w", e.id, err)
 		}
+		if err := detachSession(ctx, tx, e.id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM workshop_sessions WHERE id = ?", e.id); err != nil {
 			return fmt.Errorf("workshops: remove session %d: %w", e.id, err)
 		}
