@@ -82,7 +82,7 @@ func (s *Service) Badges(ctx context.Context, w *workshops.Workshop, people []Pe
 		}
 	}
 	if sh.PageCount() == 0 {
-		return nil, ErrNoBadge
+		return nil, ErrNoBadges
 	}
 	return sh, nil
 }

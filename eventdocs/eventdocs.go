@@ -38,6 +38,10 @@ const (
 // ErrNoBadge: the person asked for holds no confirmed seat (nor is a trainer) of the workshop.
 var ErrNoBadge = problem.New(http.StatusNotFound, "no_badge", "event_docs.error.no_badge")
 
+// ErrNoBadges: the workshop has nobody to print badges for, neither trainers nor confirmed
+// participants.
+var ErrNoBadges = problem.New(http.StatusNotFound, "no_badges", "event_docs.badges.none")
+
 // ErrNoDay: the day asked for is not one of the workshop's days.
 var ErrNoDay = problem.New(http.StatusNotFound, "no_such_day", "event_docs.error.no_day")
 
