@@ -190,7 +190,7 @@ func (s *Service) drawBadge(ctx context.Context, sh *certificates.Sheet, pg *cer
 			blocks = append(blocks, sh.Text(text, st, colW, alignment(true, st.RTL)))
 			gaps = append(gaps, gap*scale)
 		}
-		add(p.NameAr, certificates.TextStyle{Size: 17, Bold: true, Color: certificates.Ink, RTL: rtl(p.NameAr, true), Lang: "ar", MaxLines: 2, MinScale: 0.75}, 0)
+		add(p.NameAr, certificates.TextStyle{Size: 17, Bold: true, Color: certificates.Ink, RTL: rtl(p.NameAr, true), Lang: "ar", MaxLines: 3, MinScale: 0.75}, 0)
 		add(p.NameLatin, certificates.TextStyle{Size: 11.5, Bold: true, Color: certificates.Ink, RTL: rtl(p.NameLatin, false), Lang: l2, MaxLines: 2, MinScale: 0.75}, 1)
 		add(countryText, certificates.TextStyle{Size: 9, Color: certificates.Grey, RTL: true, Lang: "ar"}, 4)
 		h := 0.0
