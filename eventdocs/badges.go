@@ -62,6 +62,9 @@ func BadgeSlot(i int) (x, top, width, height float64) {
 // Badges draws the badges of people, eight to an A4 sheet, in lang for the QR codes' links
 // and the Latin-script half (Arabic is always first).
 func (s *Service) Badges(ctx context.Context, w *workshops.Workshop, people []Person, lang string) (*certificates.Sheet, error) {
+	if w.Status == workshops.StatusCancelled {
+		return nil, ErrCancelled
+	}
 	l2 := latinLang(lang, w)
 	title := s.t("ar", "event_docs.badges.title") + " — " + s.t(l2, "event_docs.badges.title")
 	sh := s.certs.NewSheet(certificates.SheetInfo{

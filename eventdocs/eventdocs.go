@@ -42,6 +42,9 @@ var ErrNoBadge = problem.New(http.StatusNotFound, "no_badge", "event_docs.error.
 // participants.
 var ErrNoBadges = problem.New(http.StatusNotFound, "no_badges", "event_docs.badges.none")
 
+// ErrCancelled: the workshop was cancelled; its tickets check nobody in.
+var ErrCancelled = problem.New(http.StatusConflict, "workshop_cancelled", "event_docs.error.cancelled")
+
 // ErrNoDay: the day asked for is not one of the workshop's days.
 var ErrNoDay = problem.New(http.StatusNotFound, "no_such_day", "event_docs.error.no_day")
 

@@ -58,6 +58,9 @@ type signRow struct {
 // workshop's title, the date and the venue; the table, its header row repeated on every
 // page; and "page n of m" at the foot.
 func (s *Service) SignInSheet(ctx context.Context, w *workshops.Workshop, day, lang string) (*certificates.Sheet, error) {
+	if w.Status == workshops.StatusCancelled {
+		return nil, ErrCancelled
+	}
 	days := Days(w)
 	n := slices.Index(days, day)
 	if n < 0 {

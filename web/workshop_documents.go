@@ -54,7 +54,6 @@ type documentsData struct {
 	workshopCard
 	People []documentPerson
 	Days   [][2]string // day, as shown
-	Lang   string      // of the documents
 }
 
 type documentPerson struct {
@@ -75,7 +74,7 @@ func (h *handler) showWorkshopDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := documentsData{workshopCard: h.workshopCardOf(ctx, w, l), Lang: l}
+	d := documentsData{workshopCard: h.workshopCardOf(ctx, w, l)}
 	for _, p := range people {
 		d.People = append(d.People, documentPerson{Person: p, Role: h.cat.G(l, "event_docs.role."+p.Role, p.Gender),
 			Country: h.Workshops.CountryName(ctx, p.Country, l), URL: badgePath(w.ID, p)})

@@ -144,6 +144,20 @@ func TestWorkshopDocumentsPagesAndAPI(t *testing.T) {
 	if r := api.api("GET", "/api/v1/workshops/"+itoa(w.ID)+"/badges.pdf", otherTok, ""); r.Status != 403 {
 		t.Errorf("API badges for an official: %d", r.Status)
 	}
+
+	// A cancelled workshop has nothing to print: its tickets check nobody in.
+	if _, err := p.Workshops.SetStatus(ctx, actor, w.ID, workshops.StatusCancelled); err != nil {
+		t.Fatal(err)
+	}
+	if r := trainerC.get(base + "/badges.pdf"); r.Status != 409 || !strings.Contains(r.Body, "أُلغيت هذه الورشة") {
+		t.Errorf("badges of a cancelled workshop: %d", r.Status)
+	}
+	if r := trainerC.get(base + "/documents"); r.Status != 200 || !strings.Contains(r.Body, "أُلغيت هذه الورشة، فلا تُطبع") || strings.Contains(r.Body, "/badges.pdf") {
+		t.Errorf("documents page of a cancelled workshop: %d", r.Status)
+	}
+	if r := api.api("GET", "/api/v1/workshops/"+itoa(w.ID)+"/signin-sheets/2026-03-10", tok, ""); r.Status != 409 || decodeCode(r.Body) != "workshop_cancelled" {
+		t.Errorf("API sign-in sheet of a cancelled workshop: %d %s", r.Status, r.Body)
+	}
 }
 
 // pdfText is poppler's text of a PDF, without its bidi marks; the test skips without poppler.
@@ -167,4 +181,15 @@ func pdfText(t *testing.T, body string) string {
 		t.Fatal(err)
 	}
 	return strings.NewReplacer("\u202a", "", "\u202b", "", "\u202c", "").Replace(out.String())
+}
+
+// decodeCode is the error code of an API answer.
+func decodeCode(body string) string {
+	var e struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal([]byte(body), &e)
+	return e.Error.Code
 }
