@@ -196,37 +196,42 @@ func (o *pdfObjects) stream(n int, dict string, data []byte, compress bool) erro
 
 func ref(n int) string { return strconv.Itoa(n) + " 0 R" }
 
-// writePDF writes the document as a one-page tagged PDF: fonts embedded as subsets with a
-// ToUnicode map; every line of text a paragraph of the structure tree with its language and
-// its logical text (ActualText, which screen readers read); decoration marked as artifacts;
-// the link described for screen readers. Rendering is deterministic: the same document
-// gives the same bytes.
-func (d *document) writePDF() ([]byte, error) {
+// writePDF writes the document as a one-page tagged PDF (see writePages).
+func (d *document) writePDF() ([]byte, error) { return writePages([]*document{d}, d.info) }
+
+// writePages writes the pages as one tagged PDF: fonts embedded as subsets with a ToUnicode
+// map, shared by all pages; every line of text a paragraph of the structure tree with its
+// language and its logical text (ActualText, which screen readers read); decoration marked
+// as artifacts; links described for screen readers. Rendering is deterministic: the same
+// pages give the same bytes.
+func writePages(docs []*document, info docInfo) ([]byte, error) {
 	// Glyphs used, per face, in the order faces first appear.
 	var uses []*fontUse
 	byFace := map[*face]*fontUse{}
 	spell := &spellFont{res: "S", cid: map[rune]uint16{}}
-	for _, l := range d.lines {
-		for _, r := range l.runs {
-			u := byFace[r.face]
-			if u == nil {
-				u = &fontUse{face: r.face, res: "F" + strconv.Itoa(len(uses)+1), texts: map[uint16]string{}}
-				byFace[r.face] = u
-				uses = append(uses, u)
-			}
-			for _, un := range units(r) {
-				if un.spelled {
-					for _, l := range un.text {
-						if _, ok := spell.cid[l]; !ok {
-							spell.cid[l] = uint16(len(spell.letters) + 1)
-							spell.letters = append(spell.letters, l)
-						}
-					}
-					continue
+	for _, d := range docs {
+		for _, l := range d.lines {
+			for _, r := range l.runs {
+				u := byFace[r.face]
+				if u == nil {
+					u = &fontUse{face: r.face, res: "F" + strconv.Itoa(len(uses)+1), texts: map[uint16]string{}}
+					byFace[r.face] = u
+					uses = append(uses, u)
 				}
-				for _, g := range un.glyphs {
-					if t, ok := u.texts[g.id]; !ok || t == "" {
-						u.texts[g.id] = g.text
+				for _, un := range units(r) {
+					if un.spelled {
+						for _, l := range un.text {
+							if _, ok := spell.cid[l]; !ok {
+								spell.cid[l] = uint16(len(spell.letters) + 1)
+								spell.letters = append(spell.letters, l)
+							}
+						}
+						continue
+					}
+					for _, g := range un.glyphs {
+						if t, ok := u.texts[g.id]; !ok || t == "" {
+							u.texts[g.id] = g.text
+						}
 					}
 				}
 			}
@@ -249,56 +254,67 @@ func (d *document) writePDF() ([]byte, error) {
 	}
 
 	var o pdfObjects
-	catalog, pages, page, contents, info := o.reserve(), o.reserve(), o.reserve(), o.reserve(), o.reserve()
+	catalog, pages := o.reserve(), o.reserve()
+	page, contents := make([]int, len(docs)), make([]int, len(docs))
+	for i := range docs {
+		page[i] = o.reserve()
+	}
+	for i := range docs {
+		contents[i] = o.reserve()
+	}
+	infoObj := o.reserve()
 	structRoot, docElem, parentTree := o.reserve(), o.reserve(), o.reserve()
 
-	// The content stream.
-	var c bytes.Buffer
-	if len(d.shapes) > 0 {
-		c.WriteString("/Artifact BMC\n")
-		for _, s := range d.shapes {
-			c.WriteString("q\n")
-			if s.fill != nil {
-				c.WriteString(colour(*s.fill) + " rg\n")
-			}
-			if s.stroke != nil {
-				c.WriteString(colour(*s.stroke) + " RG\n" + num(s.lineWidth) + " w\n")
-			}
-			s.path.writePDF(&c)
-			switch {
-			case s.fill != nil && s.stroke != nil:
-				c.WriteString("B\n")
-			case s.fill != nil:
-				c.WriteString("f\n")
-			default:
-				c.WriteString("S\n")
-			}
-			c.WriteString("Q\n")
-		}
-		c.WriteString("EMC\n")
-	}
-	c.Write(d.imageOps())
-	lineElems := make([]int, len(d.lines))
-	for i, l := range d.lines {
-		lineElems[i] = o.reserve()
-		fmt.Fprintf(&c, "/P <</MCID %d>> BDC\nBT\n", i)
-		var outlines []shape
-		for _, r := range l.runs {
-			outlines = append(outlines, writeRun(&c, byFace[r.face], spell, r)...)
-		}
-		c.WriteString("ET\nEMC\n")
-		if len(outlines) > 0 {
+	// The content streams, one per page; each page numbers its marked content from 0.
+	lineElems := make([][]int, len(docs))
+	for pi, d := range docs {
+		var c bytes.Buffer
+		if len(d.shapes) > 0 {
 			c.WriteString("/Artifact BMC\n")
-			for _, s := range outlines {
-				c.WriteString(colour(*s.fill) + " rg\n")
+			for _, s := range d.shapes {
+				c.WriteString("q\n")
+				if s.fill != nil {
+					c.WriteString(colour(*s.fill) + " rg\n")
+				}
+				if s.stroke != nil {
+					c.WriteString(colour(*s.stroke) + " RG\n" + num(s.lineWidth) + " w\n")
+				}
 				s.path.writePDF(&c)
-				c.WriteString("f\n")
+				switch {
+				case s.fill != nil && s.stroke != nil:
+					c.WriteString("B\n")
+				case s.fill != nil:
+					c.WriteString("f\n")
+				default:
+					c.WriteString("S\n")
+				}
+				c.WriteString("Q\n")
 			}
 			c.WriteString("EMC\n")
 		}
-	}
-	if err := o.stream(contents, "", c.Bytes(), true); err != nil {
-		return nil, err
+		c.Write(d.imageOps())
+		lineElems[pi] = make([]int, len(d.lines))
+		for i, l := range d.lines {
+			lineElems[pi][i] = o.reserve()
+			fmt.Fprintf(&c, "/P <</MCID %d>> BDC\nBT\n", i)
+			var outlines []shape
+			for _, r := range l.runs {
+				outlines = append(outlines, writeRun(&c, byFace[r.face], spell, r)...)
+			}
+			c.WriteString("ET\nEMC\n")
+			if len(outlines) > 0 {
+				c.WriteString("/Artifact BMC\n")
+				for _, s := range outlines {
+					c.WriteString(colour(*s.fill) + " rg\n")
+					s.path.writePDF(&c)
+					c.WriteString("f\n")
+				}
+				c.WriteString("EMC\n")
+			}
+		}
+		if err := o.stream(contents[pi], "", c.Bytes(), true); err != nil {
+			return nil, err
+		}
 	}
 
 	// Fonts.
@@ -318,46 +334,66 @@ func (d *document) writePDF() ([]byte, error) {
 		}
 	}
 
-	imageRes, err := d.writeImages(&o)
-	if err != nil {
-		return nil, err
+	imageRes := make([]string, len(docs))
+	for pi, d := range docs {
+		var err error
+		if imageRes[pi], err = d.writeImages(&o); err != nil {
+			return nil, err
+		}
 	}
 
-	// Links and the structure tree.
-	var annots, kids []string
-	for _, e := range lineElems {
-		kids = append(kids, ref(e))
+	// Links and the structure tree. Page i's marked content is number i of the parent
+	// tree; the links come after the pages.
+	var kids []string
+	nums := make([]string, 0, len(docs))
+	for pi := range docs {
+		var pageKids []string
+		for _, e := range lineElems[pi] {
+			kids = append(kids, ref(e))
+			pageKids = append(pageKids, ref(e))
+		}
+		nums = append(nums, fmt.Sprintf("%d [%s]", pi, strings.Join(pageKids, " ")))
 	}
-	nums := []string{"0 [" + strings.Join(kids, " ") + "]"}
-	for i, lk := range d.links {
-		annot, elem := o.reserve(), o.reserve()
-		annots = append(annots, ref(annot))
-		o.set(annot, fmt.Sprintf("<</Type/Annot/Subtype/Link/Rect[%s %s %s %s]/Border[0 0 0]/F 4/Contents %s/A<</S/URI/URI %s>>/StructParent %d>>",
-			num(lk.x0), num(lk.y0), num(lk.x1), num(lk.y1), pdfText(lk.alt), pdfLiteral(lk.uri), i+1))
-		o.set(elem, fmt.Sprintf("<</Type/StructElem/S/Link/P %s/Pg %s/Alt %s/K[<</Type/OBJR/Obj %s/Pg %s>>]>>",
-			ref(docElem), ref(page), pdfText(lk.alt), ref(annot), ref(page)))
-		kids = append(kids, ref(elem))
-		nums = append(nums, fmt.Sprintf("%d %s", i+1, ref(elem)))
+	annots := make([][]string, len(docs))
+	next := len(docs)
+	for pi, d := range docs {
+		for _, lk := range d.links {
+			annot, elem := o.reserve(), o.reserve()
+			annots[pi] = append(annots[pi], ref(annot))
+			o.set(annot, fmt.Sprintf("<</Type/Annot/Subtype/Link/Rect[%s %s %s %s]/Border[0 0 0]/F 4/Contents %s/A<</S/URI/URI %s>>/StructParent %d>>",
+				num(lk.x0), num(lk.y0), num(lk.x1), num(lk.y1), pdfText(lk.alt), pdfLiteral(lk.uri), next))
+			o.set(elem, fmt.Sprintf("<</Type/StructElem/S/Link/P %s/Pg %s/Alt %s/K[<</Type/OBJR/Obj %s/Pg %s>>]>>",
+				ref(docElem), ref(page[pi]), pdfText(lk.alt), ref(annot), ref(page[pi])))
+			kids = append(kids, ref(elem))
+			nums = append(nums, fmt.Sprintf("%d %s", next, ref(elem)))
+			next++
+		}
 	}
-	for i, l := range d.lines {
-		o.set(lineElems[i], fmt.Sprintf("<</Type/StructElem/S/P/P %s/Pg %s/K %d/Lang %s/ActualText %s>>",
-			ref(docElem), ref(page), i, pdfLiteral(l.lang), pdfText(l.text)))
+	for pi, d := range docs {
+		for i, l := range d.lines {
+			o.set(lineElems[pi][i], fmt.Sprintf("<</Type/StructElem/S/P/P %s/Pg %s/K %d/Lang %s/ActualText %s>>",
+				ref(docElem), ref(page[pi]), i, pdfLiteral(l.lang), pdfText(l.text)))
+		}
 	}
 	o.set(docElem, fmt.Sprintf("<</Type/StructElem/S/Document/P %s/K[%s]>>", ref(structRoot), strings.Join(kids, " ")))
 	o.set(parentTree, "<</Nums["+strings.Join(nums, " ")+"]>>")
-	o.set(structRoot, fmt.Sprintf("<</Type/StructTreeRoot/K %s/ParentTree %s/ParentTreeNextKey %d>>", ref(docElem), ref(parentTree), len(d.links)+1))
+	o.set(structRoot, fmt.Sprintf("<</Type/StructTreeRoot/K %s/ParentTree %s/ParentTreeNextKey %d>>", ref(docElem), ref(parentTree), next))
 
-	annotsEntry := ""
-	if len(annots) > 0 {
-		annotsEntry = "/Annots[" + strings.Join(annots, " ") + "]"
+	pageRefs := make([]string, len(docs))
+	for pi, d := range docs {
+		annotsEntry := ""
+		if len(annots[pi]) > 0 {
+			annotsEntry = "/Annots[" + strings.Join(annots[pi], " ") + "]"
+		}
+		o.set(page[pi], fmt.Sprintf("<</Type/Page/Parent %s/MediaBox[0 0 %s %s]/Resources<</Font<<%s>>%s>>/Contents %s/StructParents %d/Tabs/S%s>>",
+			ref(pages), num(d.width), num(d.height), fontRes.String(), imageRes[pi], ref(contents[pi]), pi, annotsEntry))
+		pageRefs[pi] = ref(page[pi])
 	}
-	o.set(page, fmt.Sprintf("<</Type/Page/Parent %s/MediaBox[0 0 %s %s]/Resources<</Font<<%s>>%s>>/Contents %s/StructParents 0/Tabs/S%s>>",
-		ref(pages), num(d.width), num(d.height), fontRes.String(), imageRes, ref(contents), annotsEntry))
-	o.set(pages, fmt.Sprintf("<</Type/Pages/Kids[%s]/Count 1>>", ref(page)))
+	o.set(pages, fmt.Sprintf("<</Type/Pages/Kids[%s]/Count %d>>", strings.Join(pageRefs, " "), len(docs)))
 
 	// PDF/A: the metadata (uncompressed, as PDF/A-1 wants it) and the output intent.
 	metadata := o.reserve()
-	if err := o.stream(metadata, "/Type/Metadata/Subtype/XML", d.info.xmpPacket(), false); err != nil {
+	if err := o.stream(metadata, "/Type/Metadata/Subtype/XML", info.xmpPacket(), false); err != nil {
 		return nil, err
 	}
 	intent, err := writeOutputIntent(&o)
@@ -365,11 +401,11 @@ func (d *document) writePDF() ([]byte, error) {
 		return nil, err
 	}
 	o.set(catalog, fmt.Sprintf("<</Type/Catalog/Pages %s/Lang %s/MarkInfo<</Marked true>>/StructTreeRoot %s/ViewerPreferences<</DisplayDocTitle true>>/Metadata %s/OutputIntents[%s]>>",
-		ref(pages), pdfLiteral(d.info.lang), ref(structRoot), ref(metadata), ref(intent)))
-	date, _ := d.info.dates()
-	o.set(info, fmt.Sprintf("<</Title %s/Author %s/Subject %s/Keywords %s/Creator %s/Producer %s/CreationDate %s/ModDate %s>>",
-		pdfText(d.info.title), pdfText(d.info.author), pdfText(d.info.subject), pdfText(d.info.keywords),
-		pdfText(d.info.creator), pdfText(producer), pdfLiteral(date), pdfLiteral(date)))
+		ref(pages), pdfLiteral(info.lang), ref(structRoot), ref(metadata), ref(intent)))
+	date, _ := info.dates()
+	o.set(infoObj, fmt.Sprintf("<</Title %s/Author %s/Subject %s/Keywords %s/Creator %s/Producer %s/CreationDate %s/ModDate %s>>",
+		pdfText(info.title), pdfText(info.author), pdfText(info.subject), pdfText(info.keywords),
+		pdfText(info.creator), pdfText(producer), pdfLiteral(date), pdfLiteral(date)))
 
 	// Header, objects, cross-reference table, trailer. PDF/A-1 rests on PDF 1.4.
 	var b bytes.Buffer
@@ -387,11 +423,11 @@ func (d *document) writePDF() ([]byte, error) {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
 	// The file identifier is a hash of everything written before it, so that the same
-	// certificate always gets the same one and any other content another.
+	// document always gets the same one and any other content another.
 	id := sha256.Sum256(b.Bytes())
 	idHex := strings.ToUpper(hex.EncodeToString(id[:16]))
 	fmt.Fprintf(&b, "trailer\n<</Size %d/Root %s/Info %s/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n",
-		len(o.bodies)+1, ref(catalog), ref(info), idHex, idHex, xref)
+		len(o.bodies)+1, ref(catalog), ref(infoObj), idHex, idHex, xref)
 	return b.Bytes(), nil
 }
 

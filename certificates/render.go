@@ -240,7 +240,7 @@ func (s *Service) render(p printed) (*document, error) {
 	qrSize := 66.0
 	qx, qy := 62.0, pageH-footBase-qrSize+14
 	d.begin("code")
-	if err := s.drawQR(d, p.verifyURL, qx, qy, qrSize); err != nil {
+	if err := drawQR(d, p.verifyURL, qx, qy, qrSize); err != nil {
 		return nil, err
 	}
 	tx := qx + qrSize + 10
@@ -354,7 +354,7 @@ func star(cx, cy, r float64, n int) *path {
 
 // drawQR draws a QR code of text as vector squares, one rectangle per run of dark modules
 // in a row, with its bottom-left corner at (x, y).
-func (s *Service) drawQR(d *document, text string, x, y, size float64) error {
+func drawQR(d *document, text string, x, y, size float64) error {
 	code, err := qr.Encode(text, qr.M)
 	if err != nil {
 		return fmt.Errorf("certificates: QR code: %w", err)

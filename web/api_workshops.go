@@ -32,6 +32,7 @@ func (h *handler) apiWorkshopRoutes(api fiber.Router) {
 	api.Post("/workshops/:id/participants", nominators, h.apiImportParticipants)
 	api.Get("/workshops/:id/letters/:country", nominators, h.apiGetLetter)
 	api.Put("/workshops/:id/letters/:country", nominators, h.apiPutLetter)
+	h.apiWorkshopDocumentRoutes(api)
 	api.Get("/registrations/:id", h.requireAPIUser, h.apiGetRegistration)
 	for _, a := range workshops.Actions {
 		api.Post("/registrations/:id/"+a, h.requireAPIUser, h.apiRegistrationAction(a))

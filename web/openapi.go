@@ -116,6 +116,24 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/workshops/{id}/participants", Summary: "Import a participant list (staff) or a delegation (a focal point) from an .xlsx request body, all rows or none; answers 200 with the report, or 422 import_invalid with error.fields rows.N.field", Role: "staff, admin, focal_point"},
 	{Method: "GET", Path: "/workshops/{id}/letters/{country}", Summary: "A delegation's nomination letter (PDF): staff and that country's focal points", Role: "staff, admin, focal_point"},
 	{Method: "PUT", Path: "/workshops/{id}/letters/{country}", Summary: "Store a delegation's nomination letter from a PDF request body (at most 5 MB; ?filename=)", Role: "staff, admin, focal_point", Result: "Letter"},
+	// The documents of the workshop's days (web/workshop_documents.go): PDF/A files drawn with the
+	// certificates' engine; lang (ar, en, fr) sets their language, else Accept-Language.
+	{Method: "GET", Path: "/workshops/{id}/badges", Summary: "Who gets a name badge — the workshop's trainers, then its confirmed participants by country — with the address of each badge's PDF", Role: "staff, admin, trainer",
+		Result: "Badges", Query: []string{"lang"}},
+	{Method: "GET", Path: "/workshops/{id}/badges.pdf", Summary: "Every badge as one PDF of A4 sheets, eight badges of 90 × 55 mm with cut marks to a sheet: the name in Arabic and Latin script, the country and the role in Arabic and English (French when lang=fr or the workshop is held in French and not English), and for a participant the QR code that opens the check-in page with the ticket; 404 no_badges when nobody has one; 409 workshop_cancelled for a cancelled workshop", Role: "staff, admin, trainer",
+		Query: []string{"lang"}},
+	{Method: "GET", Path: "/workshops/{id}/badges.zip", Summary: "A ZIP of one badge PDF per person (badge-participant-{registration}-{name}.pdf, badge-trainer-{account}-{name}.pdf); 404 no_badges when nobody has one; 409 workshop_cancelled for a cancelled workshop", Role: "staff, admin, trainer",
+		Query: []string{"lang"}},
+	{Method: "GET", Path: "/workshops/{id}/badges/registrations/{rid}", Summary: "One confirmed participant's badge (PDF); 404 no_badge for a registration that is not a confirmed seat of this workshop; 409 workshop_cancelled for a cancelled workshop", Role: "staff, admin, trainer",
+		Query: []string{"lang"}},
+	{Method: "GET", Path: "/workshops/{id}/badges/trainers/{oid}", Summary: "One trainer's badge (PDF), without a QR code; 404 no_badge for an account that is not a trainer of this workshop; 409 workshop_cancelled for a cancelled workshop", Role: "staff, admin, trainer",
+		Query: []string{"lang"}},
+	{Method: "GET", Path: "/workshops/{id}/signin-sheets", Summary: "The days that have a sign-in sheet (the host-local dates of the agenda's sessions, or every day of a workshop without an agenda), with the address of each sheet", Role: "staff, admin, trainer",
+		Result: "SignInSheets"},
+	{Method: "GET", Path: "/workshops/{id}/signin-sheets/{day}", Summary: "A day's sign-in sheet (PDF, A4): the confirmed participants by country, columns number, name in both scripts, organisation, country and signature, right to left in Arabic, the header row on every page and page n of m at the foot; 404 no_such_day for a day without a sheet; 409 workshop_cancelled for a cancelled workshop", Role: "staff, admin, trainer",
+		Query: []string{"lang"}},
+	{Method: "GET", Path: "/workshops/{id}/signin-sheets.zip", Summary: "A ZIP of every day's sign-in sheet (signin-YYYY-MM-DD.pdf); 409 workshop_cancelled for a cancelled workshop", Role: "staff, admin, trainer",
+		Query: []string{"lang"}},
 	{Method: "GET", Path: "/registrations/{id}", Summary: "One registration (staff, the person, their focal point, the workshop's trainers)", Role: "any", Result: "Registration"},
 	{Method: "POST", Path: "/registrations/{id}/approve", Summary: "Give a seat; answers 200 with the registration, or 409 capacity_full or quota_full", Role: "staff, admin"},
 	{Method: "POST", Path: "/registrations/{id}/reject", Summary: "Reject; a freed seat is offered to the waiting list. Answers 200 with the registration", Role: "staff, admin"},
@@ -276,6 +294,8 @@ func openAPIDocument(base string) map[string]any {
 				"Attendance":                  schemaAttendance,
 				"AttendanceInput":             schemaAttendanceInput,
 				"Letter":                      schemaLetter,
+				"Badges":                      schemaBadges,
+				"SignInSheets":                schemaSignInSheets,
 				"SearchResults":               schemaSearchResults,
 				"ReportDashboard":             schemaReportDashboard,
 				"OpenDataList":                schemaOpenDataList,
@@ -324,3 +344,21 @@ var schemaCourseStatistics = func() map[string]any {
 		"pass_rate": share, "all_attempts": summary, "first_attempts": summary,
 		"questions": map[string]any{"type": "array", "items": question}}}
 }()
+
+// schemaBadges lists who gets a name badge (eventdocs.Person), with the badge's address.
+var schemaBadges = map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+	"role":            map[string]any{"type": "string", "enum": []string{"participant", "trainer"}},
+	"registration_id": map[string]any{"type": "integer", "description": "participants only"},
+	"official_id":     map[string]any{"type": "integer"},
+	"name_ar":         map[string]any{"type": "string"},
+	"name_latin":      map[string]any{"type": "string"},
+	"organisation":    map[string]any{"type": "string"},
+	"country":         map[string]any{"type": "string"},
+	"url":             map[string]any{"type": "string", "description": "the badge's PDF"},
+}}}
+
+// schemaSignInSheets lists the days that have a sign-in sheet.
+var schemaSignInSheets = map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
+	"day": map[string]any{"type": "string", "format": "date"},
+	"url": map[string]any{"type": "string", "description": "the day's sign-in sheet (PDF)"},
+}}}

@@ -134,6 +134,7 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	staff := f.actors[roleStaff].o
 	fpA := f.actors[roleFpA].o
 	trainer := f.actors[roleTrainer].o
+	f.vars["trainer"] = fmt.Sprint(trainer.ID)
 
 	// Countries, course and lesson from the shipped content.
 	f.vars["A"], f.vars["B"] = countryA, countryB

@@ -19,6 +19,7 @@ import (
 	"github.com/masar-platform/masar/certificates"
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/eventdocs"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
@@ -90,6 +91,8 @@ type handler struct {
 	admin      []adminLink
 	// openapiJSON is /api/v1/openapi.json, encoded once.
 	openapiJSON []byte
+	// docs prints the workshops' badges and sign-in sheets.
+	docs *eventdocs.Service
 }
 
 // New builds the Fiber application with every route. Templates and catalogues are parsed
@@ -136,6 +139,7 @@ func New(d Deps) (*fiber.App, error) {
 		// Public verification is limited per address, so that codes cannot be guessed in bulk.
 		verifyIP: newLimiter(30, time.Minute),
 	}
+	h.docs = eventdocs.New(d.Certificates, d.Workshops, d.Officials, cat, d.Config.BaseURL)
 	if h.openapiJSON, err = json.Marshal(openAPIDocument(d.Config.BaseURL)); err != nil {
 		return nil, fmt.Errorf("web: encode the OpenAPI document: %w", err)
 	}

@@ -54,6 +54,7 @@ func (h *handler) workshopRoutes(g fiber.Router) {
 	g.Post("/admin/workshops/:id/checkin", h.requireLogin, takers, h.checkIn)
 	g.Get("/admin/workshops/:id/attendance", h.requireLogin, takers, h.showAttendance)
 	h.workshopMaterialRoutes(g)
+	h.workshopDocumentRoutes(g, takers)
 }
 
 // workshopFeedRoutes registers the calendar feeds, which live outside the language prefix.
