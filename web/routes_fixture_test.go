@@ -438,7 +438,7 @@ func (f *routeFixture) account(email, nameAr, nameLatin, role, country string) *
 // login opens a session and an API token for o.
 func (f *routeFixture) login(o *officials.Official) *rfActor {
 	f.t.Helper()
-	s, err := f.p.Officials.NewSession(f.ctx, o.ID)
+	s, err := f.p.Officials.NewSession(f.ctx, o.ID, officials.SessionMeta{})
 	f.must(err, "session")
 	tok, err := f.p.Officials.CreateAPIToken(f.ctx, o.ID, "route tests")
 	f.must(err, "token")
@@ -607,7 +607,7 @@ func (f *routeFixture) throwawaySession(role int) string {
 	if a.o == nil {
 		return ""
 	}
-	s, err := f.p.Officials.NewSession(f.ctx, a.o.ID)
+	s, err := f.p.Officials.NewSession(f.ctx, a.o.ID, officials.SessionMeta{})
 	f.must(err, "session")
 	return s
 }
