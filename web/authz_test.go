@@ -259,6 +259,12 @@ var azRoutes = []authzRow{
 	{"POST /ar/me/delete", "password=not my password", by(401, 422, 422, 422, 422, 422, 422)},
 	{"POST /ar/me/confirm", "", by(401, 303, 303, 303, 303, 303, 303)},
 	{"GET /ar/me/certificates", "", by(303, 200, 200, 200, 200, 200, 200)},
+	// One's own sessions and API tokens: only their owner ends or revokes them.
+	{"GET /ar/me/sessions", "", by(303, 200, 200, 200, 200, 200, 200)},
+	{"POST /ar/me/sessions/{offSession}/end", "", by(401, 303, 404, 404, 404, 404, 404)},
+	{"POST /ar/me/sessions/end-others", "", by(401, 303, 303, 303, 303, 303, 303)},
+	{"GET /ar/me/tokens", "", by(303, 200, 200, 200, 200, 200, 200)},
+	{"POST /ar/me/tokens/{offToken}/revoke", "", by(401, 303, 404, 404, 404, 404, 404)},
 	// Accounts administration.
 	{"GET /ar/admin/", "", by(303, 403, 200, 200, 403, 200, 200)},
 	{"GET /ar/admin/officials", "", by(303, 403, 200, 200, 403, 200, 200)},
@@ -299,6 +305,10 @@ var azRoutes = []authzRow{
 	{"GET /ar/unsubscribe/{unsubToken}", "", all(200)},
 	{"POST /ar/unsubscribe/{unsubToken}", "", all(303)},
 	{"GET /ar/admin/audit", "", by(303, 403, 403, 403, 403, 403, 200)},
+	{"GET /ar/admin/security-log", "", by(303, 403, 403, 403, 403, 403, 200)},
+	{"GET /ar/admin/security-log?action=auth.login&from=2026-01-01&to=2099-12-31", "", by(303, 403, 403, 403, 403, 403, 200)},
+	{"GET /ar/admin/security-log?person=nobody@authz.test", "", by(303, 403, 403, 403, 403, 403, 422)},
+	{"GET /ar/admin/security-log.xlsx", "", by(303, 403, 403, 403, 403, 403, 200)},
 	{"GET /ar/admin/countries", "", by(303, 403, 403, 403, 403, 403, 200)},
 	{"POST /ar/admin/countries/{A}", "member=1", by(401, 403, 403, 403, 403, 403, 303)},
 	// Courses.
