@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/masar-platform/masar/audit"
@@ -67,22 +68,49 @@ func newPublicID() string {
 }
 
 // noteSeen writes now as the last use of the row of table (sessions or api_tokens) with
-// that token hash when the recorded one (last, "" for never) is older than LastSeenEvery.
-// The condition is repeated in the statement, so that two instances seeing the same old
-// value write once. A failed write is not the visitor's concern: the page is served, and
-// the time is written on a later view.
-func (s *Service) noteSeen(ctx context.Context, table, where, hash, last string) {
+// that token hash when the recorded one (last, "" for never) is older than LastSeenEvery,
+// and returns the last use as now recorded. The condition is repeated in the statement, so
+// that two instances seeing the same old value write once. A failed write is not the
+// visitor's concern: the page is served, and the time is written on a later view.
+func (s *Service) noteSeen(ctx context.Context, table, hash, last string) time.Time {
 	t := s.Now()
 	if l, err := time.Parse(time.RFC3339Nano, last); err == nil && t.Sub(l) < LastSeenEvery {
-		return
+		return l
 	}
 	col := "last_seen_at"
 	if table == "api_tokens" {
 		col = "last_used_at"
 	}
 	before := store.FormatTime(t.Add(-LastSeenEvery))
-	_, _ = s.db.W.ExecContext(ctx, "UPDATE "+table+" SET "+col+" = ? WHERE "+where+" AND ("+col+" IS NULL OR "+col+" < ?)",
+	_, _ = s.db.W.ExecContext(ctx, "UPDATE "+table+" SET "+col+" = ? WHERE token_hash = ? AND ("+col+" IS NULL OR "+col+" < ?)",
 		store.FormatTime(t), hash, before)
+	return t
+}
+
+// keptLogin is a session's or a bearer token's account as the sessions' cache keeps it, with
+// when its last use was written, so that a login served from the cache is noted too (at
+// most once every LastSeenEvery).
+type keptLogin struct {
+	o    *Official
+	seen atomic.Int64 // unix nanoseconds of the last use written
+}
+
+func newKeptLogin(o *Official, seen time.Time) *keptLogin {
+	cp := *o
+	k := &keptLogin{o: &cp}
+	k.seen.Store(seen.UnixNano())
+	return k
+}
+
+// noteSeen writes the last use of the kept login when the one written is older than
+// LastSeenEvery; of the requests that see it old at once, one writes.
+func (k *keptLogin) noteSeen(ctx context.Context, s *Service, table, hash string) {
+	old := k.seen.Load()
+	t := s.Now()
+	if t.Sub(time.Unix(0, old)) < LastSeenEvery || !k.seen.CompareAndSwap(old, t.UnixNano()) {
+		return
+	}
+	s.noteSeen(ctx, table, hash, time.Unix(0, old).UTC().Format(time.RFC3339Nano))
 }
 
 // Logout ends the session with that secret and writes auth.logout; a session already gone

@@ -70,7 +70,8 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	key := hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
 	if ok && s.keepTokens {
-		o := *kept
+		kept.noteSeen(ctx, s, "sessions", key)
+		o := *kept.o
 		return &o, nil
 	}
 	var expires, seen string
@@ -81,13 +82,12 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	if err != nil {
 		return nil, err
 	}
-	s.noteSeen(ctx, "sessions", "token_hash = ?", key, seen)
+	written := s.noteSeen(ctx, "sessions", key, seen)
 	var until time.Time
 	if t, err := time.Parse(time.RFC3339Nano, expires); err == nil {
 		until = t
 	}
-	cp := *o
-	s.sessions.PutUntil(key, &cp, snap, until)
+	s.sessions.PutUntil(key, newKeptLogin(o, written), snap, until)
 	return o, nil
 }
 
@@ -137,7 +137,8 @@ func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, e
 	key := apiTokenKey + hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
 	if ok && s.keepTokens {
-		o := *kept
+		kept.noteSeen(ctx, s, "api_tokens", hashToken(token))
+		o := *kept.o
 		return &o, nil
 	}
 	var used string
@@ -147,10 +148,9 @@ func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, e
 	if err != nil {
 		return nil, err
 	}
-	s.noteSeen(ctx, "api_tokens", "token_hash = ?", hashToken(token), used)
+	written := s.noteSeen(ctx, "api_tokens", hashToken(token), used)
 	if s.keepTokens {
-		cp := *o
-		s.sessions.Put(key, &cp, snap)
+		s.sessions.Put(key, newKeptLogin(o, written), snap)
 	}
 	return o, nil
 }
