@@ -164,7 +164,8 @@ func (s *Service) EndOwnSession(ctx context.Context, owner audit.Actor, publicID
 }
 
 // describeSession is how the audit log names an ended session: "Firefox, Windows,
-// 203.0.113.x" (the parts known).
+// 203.0.113.x" (the parts known; a local network has no address to show). Proper names
+// and an address only: the entry reads the same in every language.
 func describeSession(ua, ip string) string {
 	d, p := ParseDevice(ua), PlaceOf(ip)
 	var parts []string
@@ -172,9 +173,6 @@ func describeSession(ua, ip string) string {
 		if x != "" {
 			parts = append(parts, x)
 		}
-	}
-	if p.Local {
-		parts = append(parts, "local")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,6 +35,16 @@ func (h *handler) showSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// This browser first, then the others as they were last used.
+	slices.SortStableFunc(list, func(a, b officials.SessionInfo) int {
+		switch {
+		case a.Current == b.Current:
+			return 0
+		case a.Current:
+			return -1
+		}
+		return 1
+	})
 	v := h.view(c, "sessions.title")
 	v.Data = list
 	return h.render(c, fiber.StatusOK, "me_sessions", v)
