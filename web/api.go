@@ -75,6 +75,7 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	h.apiReportRoutes(api)
 	h.apiSearchRoutes(api)
 	h.apiContentRoutes(api)
+	h.apiSessionRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

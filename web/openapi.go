@@ -286,6 +286,7 @@ func openAPIDocument(base string) map[string]any {
 	}
 	addLifecycleSchemas(doc)
 	addContentSchemas(doc)
+	addSessionSchemas(doc)
 	addEnums(doc)
 	return doc
 }

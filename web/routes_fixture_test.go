@@ -136,11 +136,22 @@ func newRouteFixture(t testing.TB) *routeFixture {
 			f.vars["offSession"] = s.ID
 		}
 	}
-	_, err = p.Officials.CreateAPIToken(ctx, f.subject.ID, "spare token")
-	f.must(err, "second token")
-	subjectTokens, err := p.Officials.APITokens(ctx, f.subject.ID)
-	f.must(err, "tokens")
-	f.vars["offToken"] = fmt.Sprint(subjectTokens[0].ID)
+	_, err = p.Officials.NewSession(ctx, f.subject.ID, officials.SessionMeta{})
+	f.must(err, "third session")
+	subjectSessions, err = p.Officials.Sessions(ctx, f.subject.ID, f.actors[roleOff].session)
+	f.must(err, "sessions")
+	for _, s := range subjectSessions {
+		if !s.Current && s.ID != f.vars["offSession"] {
+			f.vars["offApiSession"] = s.ID
+		}
+	}
+	for _, v := range []string{"offToken", "offApiToken"} {
+		_, err = p.Officials.CreateAPIToken(ctx, f.subject.ID, "spare token")
+		f.must(err, "spare token")
+		subjectTokens, err := p.Officials.APITokens(ctx, f.subject.ID)
+		f.must(err, "tokens")
+		f.vars[v] = fmt.Sprint(subjectTokens[0].ID)
+	}
 	f.actors[roleFpA] = f.login(f.account("focal.a@jo.authz.test", "سلمى يوسف", "Salma Youssef", officials.RoleFocalPoint, countryA))
 	f.actors[roleFpB] = f.login(f.account("focal.b@tn.authz.test", "هالة بن علي", "Hala Ben Ali", officials.RoleFocalPoint, countryB))
 	f.actors[roleTrainer] = f.login(f.account("trainer@tn.authz.test", "كريم منصور", "Karim Mansour", officials.RoleTrainer, countryB))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -391,5 +392,62 @@ func TestSecurityLog(t *testing.T) {
 	}
 	if r := admin.get("/ar/admin/security-log.xlsx"); r.Status != http.StatusOK {
 		t.Errorf("Arabic export: %d", r.Status)
+	}
+}
+
+// TestSessionsAPI: the API lists the caller's sessions as the page does, ends one (its
+// browser is logged out) and revokes the caller's tokens; someone else's are not found.
+func TestSessionsAPI(t *testing.T) {
+	p := newPlatform(t)
+	first, o := account(t, p, "api.sessions@example.org", officials.RoleOfficial, "JO")
+	first.post("/en/logout", nil)
+	b := loginWith(t, p, o.Email, "correct horse battery", uaChromeAndroid)
+	ctx := context.Background()
+	tok, err := p.Officials.CreateAPIToken(ctx, o.ID, "sync")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, other := account(t, p, "api.other@example.org", officials.RoleOfficial, "JO")
+	otherTok, err := p.Officials.CreateAPIToken(ctx, other.ID, "theirs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, p)
+	r := c.api("GET", "/api/v1/me/sessions", tok, "")
+	var got struct {
+		Data []struct {
+			ID     string           `json:"id"`
+			Device officials.Device `json:"device"`
+			Place  officials.Place  `json:"place"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &got); err != nil || r.Status != http.StatusOK || len(got.Data) != 1 {
+		t.Fatalf("GET /api/v1/me/sessions: %d %s", r.Status, r.Body)
+	}
+	if d := got.Data[0]; d.Device.Browser != "Chrome" || d.Device.OS != "Android" || !d.Place.Local {
+		t.Errorf("the session as the API shows it: %+v", d)
+	}
+	if r := c.api("DELETE", "/api/v1/me/sessions/"+got.Data[0].ID, otherTok, ""); r.Status != http.StatusNotFound {
+		t.Errorf("someone else's token ends the session: %d, want 404", r.Status)
+	}
+	if r := c.api("DELETE", "/api/v1/me/sessions/"+got.Data[0].ID, tok, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, `"data":[]`) {
+		t.Errorf("end the session: %d %s", r.Status, r.Body)
+	}
+	if signedIn(t, b) {
+		t.Error("after the API ended its session the browser is still logged in")
+	}
+	list, _ := p.Officials.APITokens(ctx, other.ID)
+	if r := c.api("POST", "/api/v1/me/tokens/"+itoa(list[0].ID)+"/revoke", tok, ""); r.Status != http.StatusNotFound {
+		t.Errorf("revoke someone else's token: %d, want 404", r.Status)
+	}
+	mine, _ := p.Officials.APITokens(ctx, o.ID)
+	if r := c.api("POST", "/api/v1/me/tokens/"+itoa(mine[0].ID)+"/revoke", tok, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, `"revoked_at":"`) {
+		t.Errorf("revoke one's own token: %d %s", r.Status, r.Body)
+	}
+	if r := c.api("GET", "/api/v1/me/tokens", tok, ""); r.Status != http.StatusUnauthorized {
+		t.Errorf("the revoked token still works: %d", r.Status)
+	}
+	if r := c.api("GET", "/api/v1/me/tokens", otherTok, ""); r.Status != http.StatusOK || strings.Contains(r.Body, `"sync"`) {
+		t.Errorf("another person's token list: %d, or it shows the caller's token", r.Status)
 	}
 }
