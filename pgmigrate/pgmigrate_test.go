@@ -285,7 +285,10 @@ func TestMigrateRefusesATargetInUse(t *testing.T) {
 			}
 			defer mig.Close()
 			mustExec(t, mig.W, `DELETE FROM goose_db_version WHERE version_id = ?`, latest)
-		}, fmt.Sprintf("schema at version %d, and this program's is %d", latest-1, latest)},
+			// The version left is the previous migration's number, which need not be latest-1
+			// (numbers are given out ahead to work in progress): the refusal is matched on the
+			// program's own version, whatever the database's is.
+		}, fmt.Sprintf(", and this program's is %d", latest)},
 		{"migrated and empty", func(t *testing.T, _ *sql.DB, url string) {
 			mig, err := store.Open(ctx, url)
 			if err != nil {
