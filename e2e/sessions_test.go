@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -57,6 +58,34 @@ func TestBrowserEndSessionLogsTheOtherBrowserOut(t *testing.T) {
 	s.open(t, a, "/ar/me")
 	if got := location(t, a); got != "/ar/me" {
 		t.Fatalf("the browser that ended the other session is on %s, want still logged in on /ar/me", got)
+	}
+
+	// Two API tokens: the person revokes one from the tokens page, and it stops working.
+	sara, err := s.p.Officials.GetByEmail(context.Background(), in.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep, err := s.p.Officials.CreateAPIToken(context.Background(), sara.ID, "تقارير الوزارة")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := s.p.Officials.CreateAPIToken(context.Background(), sara.ID, "old laptop script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.open(t, a, "/ar/me/tokens")
+	if n := eval[int](t, a, `document.querySelectorAll('#tokens tbody form').length`); n != 2 {
+		t.Fatalf("the tokens page (newest first) offers to revoke %d tokens, want 2", n)
+	}
+	clickAndLoad(t, a, "#tokens tbody tr:first-child button[type=submit]")
+	if got := text(t, a, "#tokens tbody tr:first-child"); !strings.Contains(got, "أُلغي في") {
+		t.Errorf("the revoked token's row reads %q", got)
+	}
+	if _, err := s.p.Officials.TokenOfficial(context.Background(), gone); err == nil {
+		t.Error("the token revoked on the page still works")
+	}
+	if _, err := s.p.Officials.TokenOfficial(context.Background(), keep); err != nil {
+		t.Errorf("the other token stopped working: %v", err)
 	}
 
 	for _, lang := range []string{"ar", "en", "fr"} {
