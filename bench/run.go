@@ -392,7 +392,7 @@ func newRig(ctx context.Context, opts Options, out io.Writer) (_ *rig, err error
 	if err != nil {
 		return nil, err
 	}
-	if r.staff, err = p.Officials.NewSession(ctx, staff.ID); err != nil {
+	if r.staff, err = p.Officials.NewSession(ctx, staff.ID, officials.SessionMeta{}); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -485,7 +485,7 @@ func (r *rig) seedOfficials(ctx context.Context, n int) error {
 		if err != nil {
 			return err
 		}
-		tok, err := r.p.Officials.NewSession(ctx, o.ID)
+		tok, err := r.p.Officials.NewSession(ctx, o.ID, officials.SessionMeta{})
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ func TestSessionChangesReachTheOtherInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := a.NewSession(ctx, o.ID)
+	tok, err := a.NewSession(ctx, o.ID, SessionMeta{})
 	if err != nil {
 		t.Fatal(err)
 	}

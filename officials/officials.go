@@ -95,7 +95,7 @@ type Service struct {
 	// Session lookups happen on every page a logged-in official opens; they are kept for a
 	// few seconds, by token hash, and forgotten at once when any account changes, here or
 	// on another instance (topic cache.Sessions).
-	sessions *cache.Map[string, *Official]
+	sessions *cache.Map[string, *keptLogin]
 
 	countries *cache.Map[bool, []Country] // by membersOnly
 
@@ -136,7 +136,7 @@ func New(db *store.DB, cost int, bus *cache.Bus) *Service {
 		bus = cache.Local()
 	}
 	return &Service{db: db, cost: cost, keepTokens: bus.Shared(),
-		sessions:  cache.New[string, *Official](bus, cache.Sessions, "officials.sessions", sessionCacheTTL, 100_000),
+		sessions:  cache.New[string, *keptLogin](bus, cache.Sessions, "officials.sessions", sessionCacheTTL, 100_000),
 		countries: cache.New[bool, []Country](bus, cache.Countries, "officials.countries", time.Minute, 2)}
 }
 

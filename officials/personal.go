@@ -9,14 +9,26 @@ import (
 	"github.com/masar-platform/masar/store"
 )
 
-// SessionInfo is a login session as its owner may see it: when it began and when it ends.
-// Its secret is never shown (only a hash of it is kept). The platform does not record the
-// device or address of a session.
+// SessionInfo is a login session as its owner may see it: when it began, was last used and
+// ends, the browser and network it came from, and how its holder signed in. Its secret is
+// never shown (only a hash of it is kept); ID is a random name of its own, for the page's
+// forms. The address is kept with its last part masked (MaskAddress).
 type SessionInfo struct {
-	CreatedAt time.Time `json:"created_at"`
-	ExpiresAt time.Time `json:"expires_at"`
-	Current   bool      `json:"current"` // the session the export was asked from
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	UserAgent  string    `json:"user_agent"`
+	Network    string    `json:"network"` // the masked address, "" when none was recorded
+	Method     string    `json:"method"`
+	Current    bool      `json:"current"` // the session the export was asked from
 }
+
+// Device names the session's browser and system.
+func (i SessionInfo) Device() Device { return ParseDevice(i.UserAgent) }
+
+// Place says where the session came from, as far as its masked address tells.
+func (i SessionInfo) Place() Place { return PlaceOf(i.Network) }
 
 // TokenInfo is an API token as its owner may see it: its name and dates, never its secret.
 type TokenInfo struct {
@@ -40,21 +52,24 @@ func parseNullStamp(s sql.NullString) *time.Time {
 	return &t
 }
 
-// Sessions lists account id's login sessions not yet expired, newest first; current is the
+// Sessions lists account id's login sessions not yet expired, the latest used first; current is the
 // secret of the session asking (it is marked), or "".
 func (s *Service) Sessions(ctx context.Context, id int64, current string) ([]SessionInfo, error) {
 	cur := ""
 	if current != "" {
 		cur = hashToken(current)
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT token_hash, created_at, expires_at FROM sessions
-		WHERE official_id = ? AND expires_at > ? ORDER BY created_at DESC`, id, store.Now())
+	rows, err := s.db.R.QueryContext(ctx, `SELECT token_hash, public_id, created_at, coalesce(last_seen_at, created_at), expires_at,
+		user_agent, ip, method FROM sessions WHERE official_id = ? AND expires_at > ? ORDER BY coalesce(last_seen_at, created_at) DESC, created_at DESC`,
+		id, store.Now())
 	out, err := store.Collect(rows, err, func(row store.Scanner) (SessionInfo, error) {
-		var hash, created, expires string
-		if err := row.Scan(&hash, &created, &expires); err != nil {
+		var i SessionInfo
+		var hash, created, seen, expires string
+		if err := row.Scan(&hash, &i.ID, &created, &seen, &expires, &i.UserAgent, &i.Network, &i.Method); err != nil {
 			return SessionInfo{}, err
 		}
-		return SessionInfo{CreatedAt: parseStamp(created), ExpiresAt: parseStamp(expires), Current: hash == cur}, nil
+		i.CreatedAt, i.LastSeenAt, i.ExpiresAt, i.Current = parseStamp(created), parseStamp(seen), parseStamp(expires), hash == cur
+		return i, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("officials: sessions of %d: %w", id, err)

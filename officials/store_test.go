@@ -91,7 +91,7 @@ func TestSessionsTokensAndDeletion(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
 	o, _ := s.Register(ctx, valid(), nil)
-	sess, _ := s.NewSession(ctx, o.ID)
+	sess, _ := s.NewSession(ctx, o.ID, SessionMeta{})
 	tok, _ := s.CreateAPIToken(ctx, o.ID, "cli")
 	if got, err := s.SessionOfficial(ctx, sess); err != nil || got.ID != o.ID {
 		t.Fatalf("session: %v", err)
@@ -188,7 +188,7 @@ func TestSessionCacheForgetsChanges(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
 	o, _ := s.Register(ctx, valid(), nil)
-	tok, _ := s.NewSession(ctx, o.ID)
+	tok, _ := s.NewSession(ctx, o.ID, SessionMeta{})
 	if got, err := s.SessionOfficial(ctx, tok); err != nil || got.Role != RoleOfficial {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestSessionCacheForgetsChanges(t *testing.T) {
 	if _, err := s.SessionOfficial(ctx, tok); err == nil {
 		t.Error("logged-out session still answers")
 	}
-	tok, _ = s.NewSession(ctx, o.ID)
+	tok, _ = s.NewSession(ctx, o.ID, SessionMeta{})
 	s.SessionOfficial(ctx, tok)
 	_ = s.Delete(ctx, audit.Actor{ID: o.ID}, o.ID)
 	if _, err := s.SessionOfficial(ctx, tok); err == nil {

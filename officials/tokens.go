@@ -35,19 +35,34 @@ func hashToken(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// NewSession starts a login session for account id and returns its secret.
-func (s *Service) NewSession(ctx context.Context, id int64) (string, error) {
+// NewSession starts a login session for account id and returns its secret. m says from
+// where and how the person signed in (their sessions page shows it); the sign-in is written
+// to the audit log (auth.login, with the method) in the same transaction.
+func (s *Service) NewSession(ctx context.Context, id int64, m SessionMeta) (string, error) {
 	tok := NewToken()
 	t := time.Now().UTC()
-	_, err := s.db.W.ExecContext(ctx, "INSERT INTO sessions(token_hash, official_id, created_at, expires_at) VALUES(?, ?, ?, ?)",
-		hashToken(tok), id, store.FormatTime(t), store.FormatTime(t.Add(SessionTTL)))
+	method := m.method()
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		if err := tx.QueryRowContext(ctx, "SELECT email FROM officials WHERE id = ?", id).Scan(&email); err != nil {
+			return fmt.Errorf("officials: new session for %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions(token_hash, official_id, created_at, expires_at, public_id, user_agent, ip, method)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, hashToken(tok), id, store.FormatTime(t), store.FormatTime(t.Add(SessionTTL)),
+			newPublicID(), cutUserAgent(m.UserAgent), MaskAddress(m.IP), method); err != nil {
+			return fmt.Errorf("officials: new session: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Actor{ID: id, Email: email}, ActionLogin, subjectOf(id), "method", "", method)
+	})
 	if err != nil {
-		return "", fmt.Errorf("officials: new session: %w", err)
+		return "", err
 	}
 	return tok, nil
 }
 
-// SessionOfficial returns the account logged in with the session secret.
+// SessionOfficial returns the account logged in with the session secret. It notes when the
+// session was last used, at most once every LastSeenEvery: a page view reads, and only the
+// first one after that interval writes.
 func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official, error) {
 	if token == "" {
 		return nil, store.ErrNotFound
@@ -55,26 +70,28 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	key := hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
 	if ok && s.keepTokens {
-		o := *kept
+		kept.noteSeen(ctx, s, "sessions", key)
+		o := *kept.o
 		return &o, nil
 	}
-	var expires string
-	o, err := scanWith(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+`, s.expires_at FROM sessions s JOIN officials o ON o.id = s.official_id
+	var expires, seen string
+	o, err := scanWith(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+`, s.expires_at, coalesce(s.last_seen_at, s.created_at)
+		FROM sessions s JOIN officials o ON o.id = s.official_id
 		WHERE s.token_hash = ? AND s.expires_at > ? AND o.deleted_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.official_id = o.id)`, key, now()), &expires)
+		AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.official_id = o.id)`, key, now()), &expires, &seen)
 	if err != nil {
 		return nil, err
 	}
+	written := s.noteSeen(ctx, "sessions", key, seen)
 	var until time.Time
 	if t, err := time.Parse(time.RFC3339Nano, expires); err == nil {
 		until = t
 	}
-	cp := *o
-	s.sessions.PutUntil(key, &cp, snap, until)
+	s.sessions.PutUntil(key, newKeptLogin(o, written), snap, until)
 	return o, nil
 }
 
-// EndSession logs a session out.
+// EndSession logs a session out (a new login in the same browser replaces its old one).
 func (s *Service) EndSession(ctx context.Context, token string) error {
 	defer s.changed()
 	_, err := s.db.W.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = ?", hashToken(token))
@@ -120,18 +137,20 @@ func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, e
 	key := apiTokenKey + hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
 	if ok && s.keepTokens {
-		o := *kept
+		kept.noteSeen(ctx, s, "api_tokens", hashToken(token))
+		o := *kept.o
 		return &o, nil
 	}
-	o, err := scan(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+` FROM api_tokens t JOIN officials o ON o.id = t.official_id
+	var used string
+	o, err := scanWith(s.db.R.QueryRowContext(ctx, "SELECT "+prefixed("o")+`, coalesce(t.last_used_at, '') FROM api_tokens t JOIN officials o ON o.id = t.official_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND o.deleted_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.official_id = o.id)`, hashToken(token)))
+		AND NOT EXISTS (SELECT 1 FROM erasure_requests e WHERE e.official_id = o.id)`, hashToken(token)), &used)
 	if err != nil {
 		return nil, err
 	}
+	written := s.noteSeen(ctx, "api_tokens", hashToken(token), used)
 	if s.keepTokens {
-		cp := *o
-		s.sessions.Put(key, &cp, snap)
+		s.sessions.Put(key, newKeptLogin(o, written), snap)
 	}
 	return o, nil
 }

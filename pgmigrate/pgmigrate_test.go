@@ -75,7 +75,7 @@ func newInstall(t *testing.T) *install {
 	layla := person("layla@jo.masar.test", "ليلى حسن", "Layla Hassan", "JO", officials.RoleOfficial)
 	omar := person("omar@eg.masar.test", "عمر فاروق", "Omar Farouk", "EG", officials.RoleOfficial)
 	gone := person("gone@tn.masar.test", "نور الهدى", "Nour Elhouda", "TN", officials.RoleOfficial)
-	_, err = p.Officials.NewSession(ctx, layla.ID)
+	_, err = p.Officials.NewSession(ctx, layla.ID, officials.SessionMeta{})
 	must(err, "session")
 	_, err = p.Officials.CreateAPIToken(ctx, staff.ID, "scripts")
 	must(err, "token")

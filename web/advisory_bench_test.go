@@ -33,7 +33,7 @@ func advBenchPlatform(b *testing.B, n int) (*platform.Platform, map[string]strin
 			}
 		}
 	}
-	tok, err := p.Officials.NewSession(ctx, staff.ID)
+	tok, err := p.Officials.NewSession(ctx, staff.ID, officials.SessionMeta{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -76,6 +76,7 @@ func (h *handler) apiRoutes(api fiber.Router) {
 	h.apiSearchRoutes(api)
 	h.apiContentRoutes(api)
 	h.apiSurveyRoutes(api)
+	h.apiSessionRoutes(api)
 }
 
 func (h *handler) requireAPIUser(c *fiber.Ctx) error {

@@ -218,6 +218,9 @@ func (h *handler) login(c *fiber.Ctx) error {
 			return err
 		}
 		h.loginGuard.failed(account, client)
+		if err := h.Officials.RecordLoginFailure(ctx, email); err != nil {
+			return err
+		}
 		v.ErrorKey = "error.bad_credentials"
 		return h.render(c, fiber.StatusUnauthorized, "login", v)
 	}
@@ -225,7 +228,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	if old, ok := c.Locals(keySession).(string); ok {
 		_ = h.Officials.EndSession(ctx, old)
 	}
-	tok, err := h.Officials.NewSession(ctx, o.ID)
+	tok, err := h.Officials.NewSession(ctx, o.ID, h.sessionMeta(c, officials.MethodPassword))
 	if err != nil {
 		return err
 	}
@@ -242,7 +245,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 
 func (h *handler) logout(c *fiber.Ctx) error {
 	if tok, ok := c.Locals(keySession).(string); ok {
-		if err := h.Officials.EndSession(c.UserContext(), tok); err != nil {
+		if err := h.Officials.Logout(c.UserContext(), tok); err != nil {
 			return err
 		}
 	}

@@ -42,7 +42,7 @@ func BenchmarkLessonPageAnonymous(b *testing.B) {
 func BenchmarkLessonPageLoggedIn(b *testing.B) {
 	p := newPlatform(b)
 	_, o := account(b, p, "bench@example.org", "official", "JO")
-	tok, err := p.Officials.NewSession(context.Background(), o.ID)
+	tok, err := p.Officials.NewSession(context.Background(), o.ID, officials.SessionMeta{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func BenchmarkStaffListByName(b *testing.B) {
 		b.Fatal(err)
 	}
 	_, staff := account(b, p, "staff-bench@example.org", "staff", "JO")
-	tok, err := p.Officials.NewSession(ctx, staff.ID)
+	tok, err := p.Officials.NewSession(ctx, staff.ID, officials.SessionMeta{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -309,6 +309,7 @@ func openAPIDocument(base string) map[string]any {
 	addSurveySchemas(doc)
 	addQuestionSchemas(doc)
 	addWorkshopMaterialSchemas(doc)
+	addSessionSchemas(doc)
 	addEnums(doc)
 	return doc
 }

@@ -126,6 +126,33 @@ func newRouteFixture(t testing.TB) *routeFixture {
 	f.subject = f.account("rania.subject@jo.authz.test", "رانيا حداد", "Rania Haddad", officials.RoleOfficial, countryA)
 	f.actors[roleOff] = f.login(f.subject)
 	f.vars["official"] = fmt.Sprint(f.subject.ID)
+	// A second session and a second API token of the official, for the rows that end and
+	// revoke them: only their owner may.
+	_, err := p.Officials.NewSession(ctx, f.subject.ID, officials.SessionMeta{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", IP: "203.0.113.9"})
+	f.must(err, "second session")
+	subjectSessions, err := p.Officials.Sessions(ctx, f.subject.ID, f.actors[roleOff].session)
+	f.must(err, "sessions")
+	for _, s := range subjectSessions {
+		if !s.Current {
+			f.vars["offSession"] = s.ID
+		}
+	}
+	_, err = p.Officials.NewSession(ctx, f.subject.ID, officials.SessionMeta{})
+	f.must(err, "third session")
+	subjectSessions, err = p.Officials.Sessions(ctx, f.subject.ID, f.actors[roleOff].session)
+	f.must(err, "sessions")
+	for _, s := range subjectSessions {
+		if !s.Current && s.ID != f.vars["offSession"] {
+			f.vars["offApiSession"] = s.ID
+		}
+	}
+	for _, v := range []string{"offToken", "offApiToken"} {
+		_, err = p.Officials.CreateAPIToken(ctx, f.subject.ID, "spare token")
+		f.must(err, "spare token")
+		subjectTokens, err := p.Officials.APITokens(ctx, f.subject.ID)
+		f.must(err, "tokens")
+		f.vars[v] = fmt.Sprint(subjectTokens[0].ID)
+	}
 	f.actors[roleFpA] = f.login(f.account("focal.a@jo.authz.test", "سلمى يوسف", "Salma Youssef", officials.RoleFocalPoint, countryA))
 	f.actors[roleFpB] = f.login(f.account("focal.b@tn.authz.test", "هالة بن علي", "Hala Ben Ali", officials.RoleFocalPoint, countryB))
 	f.actors[roleTrainer] = f.login(f.account("trainer@tn.authz.test", "كريم منصور", "Karim Mansour", officials.RoleTrainer, countryB))
@@ -465,7 +492,7 @@ func (f *routeFixture) account(email, nameAr, nameLatin, role, country string) *
 // login opens a session and an API token for o.
 func (f *routeFixture) login(o *officials.Official) *rfActor {
 	f.t.Helper()
-	s, err := f.p.Officials.NewSession(f.ctx, o.ID)
+	s, err := f.p.Officials.NewSession(f.ctx, o.ID, officials.SessionMeta{})
 	f.must(err, "session")
 	tok, err := f.p.Officials.CreateAPIToken(f.ctx, o.ID, "route tests")
 	f.must(err, "token")
@@ -634,7 +661,7 @@ func (f *routeFixture) throwawaySession(role int) string {
 	if a.o == nil {
 		return ""
 	}
-	s, err := f.p.Officials.NewSession(f.ctx, a.o.ID)
+	s, err := f.p.Officials.NewSession(f.ctx, a.o.ID, officials.SessionMeta{})
 	f.must(err, "session")
 	return s
 }

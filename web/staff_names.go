@@ -184,6 +184,10 @@ func (v *View) AuditValue(action, field, value string) string {
 		keys = []string{"audit.value." + value}
 	case field == "member":
 		keys = []string{"audit.value.member." + value}
+	case kind == "auth" && field == "method":
+		keys = []string{"sessions.method." + value}
+	case kind == "auth":
+		keys = []string{"audit.value.auth." + field + "." + value}
 	}
 	for _, k := range keys {
 		if v.cat.Has(v.Lang, k) {

@@ -222,6 +222,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	me.Get("/delete", h.showDeleteAccount)
 	me.Post("/delete", h.deleteAccount)
 	me.Post("/confirm", h.resendConfirmation)
+	h.sessionRoutes(me)
 	h.notificationRoutes(me)
 	h.unsubscribePageRoutes(g)
 	// Administration.
@@ -237,6 +238,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	adm.Get("/outbox/:id", h.requireRole(officials.RoleStaff, officials.RoleAdmin), h.showOutboxMessage)
 	h.outboxActionRoutes(adm)
 	adm.Get("/audit", h.requireRole(officials.RoleAdmin), h.listAudit)
+	h.securityRoutes(adm)
 	h.courseRoutes(g)
 	h.authoringRoutes(g)
 	h.surveyRoutes(g)
