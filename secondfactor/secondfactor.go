@@ -143,6 +143,16 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 	return st, nil
 }
 
+// Has reports whether account id has a second factor: one query, for the check made on every
+// request of an account that must have one.
+func (s *Service) Has(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM totp_factors WHERE official_id = ?", id).Scan(&n); err != nil {
+		return false, fmt.Errorf("secondfactor: has %d: %w", id, err)
+	}
+	return n > 0, nil
+}
+
 // Enrolment is a new TOTP secret offered to an account: shown as a QR code of URL and as
 // Secret for typing in, and carried by the form as Sealed until a code confirms it.
 type Enrolment struct {

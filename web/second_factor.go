@@ -455,11 +455,11 @@ func (h *handler) requireSecondFactor(c *fiber.Ctx) error {
 	if rest == "/logout" || strings.HasPrefix(rest, "/me/security") || (u.MustChangePassword && rest == "/me/password") {
 		return c.Next()
 	}
-	st, err := h.SecondFactor.Status(c.UserContext(), u.ID)
+	has, err := h.SecondFactor.Has(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
-	if st.Has() {
+	if has {
 		return c.Next()
 	}
 	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
