@@ -79,6 +79,11 @@ type Config struct {
 	// server holds to them; the body limit of every request derives from them (BodyLimit).
 	UploadFileMB  int
 	UploadTotalMB int
+	// SecondFactorRoles (MASAR_2FA_REQUIRED_ROLES) are the roles whose accounts must sign in
+	// with a second factor: comma-separated role names, "none" for none; staff and admin
+	// when unset. Such an account without one sets one up before anything else. API bearer
+	// tokens are not affected.
+	SecondFactorRoles []string
 	// AdvisoryIntake (MASAR_ADVISORY_INTAKE) lists, comma-separated, the e-mail addresses of
 	// the staff accounts told of a new advisory request while nobody owns it; unset, every
 	// staff account is told.
@@ -204,6 +209,7 @@ func Default() Config {
 		FollowUpMonths:       DefaultFollowUpMonths,
 		UploadFileMB:         DefaultUploadFileMB,
 		UploadTotalMB:        DefaultUploadTotalMB,
+		SecondFactorRoles:    []string{"staff", "admin"},
 	}
 }
 
@@ -263,6 +269,14 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		}
 		*p = d
 	}
+	if v := strings.TrimSpace(getenv("MASAR_2FA_REQUIRED_ROLES")); v != "" {
+		roles, err := ParseSecondFactorRoles(v)
+		if err != nil {
+			c.envErrs = append(c.envErrs, err)
+		} else {
+			c.SecondFactorRoles = roles
+		}
+	}
 	if v := strings.TrimSpace(getenv("MASAR_FOLLOWUP_MONTHS")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 36 {
@@ -296,6 +310,44 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		}
 		*p = d
 	}
+}
+
+// secondFactorRoles are the role names MASAR_2FA_REQUIRED_ROLES may list (the officials
+// package's roles).
+var secondFactorRoles = []string{"official", "focal_point", "trainer", "staff", "admin"}
+
+// ParseSecondFactorRoles reads MASAR_2FA_REQUIRED_ROLES: comma-separated role names, or
+// "none" for none.
+func ParseSecondFactorRoles(v string) ([]string, error) {
+	if strings.EqualFold(strings.TrimSpace(v), "none") {
+		return []string{}, nil
+	}
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		r := strings.ToLower(strings.TrimSpace(part))
+		if r == "" {
+			continue
+		}
+		known := false
+		for _, k := range secondFactorRoles {
+			known = known || k == r
+		}
+		if !known {
+			return nil, fmt.Errorf("config: MASAR_2FA_REQUIRED_ROLES: %q is not a role (write some of %s, or none)", part, strings.Join(secondFactorRoles, ", "))
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// SecondFactorRequired reports whether accounts of role must sign in with a second factor.
+func (c Config) SecondFactorRequired(role string) bool {
+	for _, r := range c.SecondFactorRoles {
+		if r == role {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseDays reads a period given in days ("14d", "14") or as a Go duration ("336h", "90m").

@@ -155,3 +155,35 @@ func TestDatabaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestSecondFactorRoles(t *testing.T) {
+	c := Default()
+	if !c.SecondFactorRequired("staff") || !c.SecondFactorRequired("admin") || c.SecondFactorRequired("official") {
+		t.Fatalf("default roles: %v, want staff and admin", c.SecondFactorRoles)
+	}
+	for v, want := range map[string][]string{"none": {}, " Staff , trainer": {"staff", "trainer"}, "admin": {"admin"}} {
+		c := Default()
+		c.FromEnv(func(k string) string {
+			if k == "MASAR_2FA_REQUIRED_ROLES" {
+				return v
+			}
+			return ""
+		})
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		if strings.Join(c.SecondFactorRoles, ",") != strings.Join(want, ",") {
+			t.Errorf("MASAR_2FA_REQUIRED_ROLES=%q: %v, want %v", v, c.SecondFactorRoles, want)
+		}
+	}
+	c = Default()
+	c.FromEnv(func(k string) string {
+		if k == "MASAR_2FA_REQUIRED_ROLES" {
+			return "staff,boss"
+		}
+		return ""
+	})
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), `"boss"`) {
+		t.Fatalf("an unknown role: %v, want an error naming it", err)
+	}
+}

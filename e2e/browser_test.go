@@ -73,7 +73,10 @@ type site struct {
 
 // startSite opens a fresh platform in a temporary folder and serves it until the test ends.
 // Call it before newBrowser, so that the browser closes before the server stops.
-func startSite(t *testing.T) *site {
+func startSite(t *testing.T) *site { return startSiteWith(t, nil) }
+
+// startSiteWith is startSite with the configuration that change alters (nil: none).
+func startSiteWith(t *testing.T, change func(*config.Config)) *site {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
@@ -81,6 +84,12 @@ func startSite(t *testing.T) *site {
 	cfg.BcryptCost = 4
 	cfg.LoginsPerMinute = 1000
 	cfg.RegistrationsPerHour = 1000
+	// Staff and admin accounts sign in with their password alone in tests that are not
+	// about the second factor (see startSiteWith).
+	cfg.SecondFactorRoles = []string{}
+	if change != nil {
+		change(&cfg)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/secondfactor"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/web"
@@ -71,6 +72,9 @@ type Platform struct {
 
 	// Surveys runs the workshops' evaluation surveys and knowledge tests.
 	Surveys *surveys.Service
+	// SecondFactor keeps the accounts' authenticator apps and recovery codes, and the
+	// sign-ins waiting for their second step.
+	SecondFactor *secondfactor.Service
 
 	// Search is the full-text index of lessons, courses and workshops.
 	Search *search.Index
@@ -166,6 +170,9 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return fail(err)
 	}
 	p.Officials = officials.New(db, cfg.BcryptCost, bus)
+	if p.SecondFactor, err = secondfactor.New(db, secret, "Masar"); err != nil {
+		return fail(err)
+	}
 	p.Mailer, err = mail.New(db, mailConfig(cfg, secret), log)
 	if err != nil {
 		return fail(err)
@@ -208,7 +215,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		return fail(err)
 	}
 	p.App, err = web.New(web.Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
-		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus, Surveys: p.Surveys})
+		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus, Surveys: p.Surveys,
+		SecondFactor: p.SecondFactor})
 	if err != nil {
 		return fail(err)
 	}

@@ -8,15 +8,19 @@ import (
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/secondfactor"
 )
 
 // wireErasure has the features remove or redact their data about a person inside the
 // person's erasure (officials.Erase): the workshops first (their registrations, and the
 // seats they free, offered on with mail to the next people), then the person's mail and
-// their notification preferences.
+// their notification preferences, and their second factors.
 func wireErasure(p *Platform) {
 	p.Officials.OnErase(p.Workshops.EraseTx)
 	p.Officials.OnErase(p.Surveys.EraseTx)
+	p.Officials.OnErase(func(ctx context.Context, tx *sql.Tx, e officials.Erased) error {
+		return secondfactor.EraseTx(ctx, tx, e.ID)
+	})
 	p.Officials.OnErase(func(ctx context.Context, tx *sql.Tx, e officials.Erased) error {
 		if _, err := mail.EraseRecipient(ctx, tx, e.Email); err != nil {
 			return err

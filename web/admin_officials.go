@@ -130,6 +130,13 @@ func (h *handler) officialPage(c *fiber.Ctx, status int, o *officials.Official, 
 	if af.ErasureDue, err = h.erasureDue(c.UserContext(), o.ID); err != nil {
 		return err
 	}
+	if user(c).IsAdmin() {
+		st, err := h.SecondFactor.Status(c.UserContext(), o.ID)
+		if err != nil {
+			return err
+		}
+		af.SecondFactor = &st
+	}
 	v := h.view(c, "admin.official.title")
 	v.Form, v.Data, v.Errors, v.ErrorKey = form, af, errors, errKey
 	return h.render(c, status, "admin_official", v)

@@ -14,6 +14,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
+	"github.com/masar-platform/masar/secondfactor"
 )
 
 // accountForm is what the registration and profile templates need besides the typed values.
@@ -28,6 +29,8 @@ type accountForm struct {
 	// (zero: it is not).
 	ErasureDue time.Time
 	Next       string
+	// SecondFactor is the subject's second factor, for an admin (nil for others).
+	SecondFactor *secondfactor.Status
 }
 
 // staffForm is accountForm for user u's administration pages: the roles u may give, and
@@ -225,22 +228,10 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnauthorized, "login", v)
 	}
 	h.loginGuard.succeeded(account, client)
-	if old, ok := c.Locals(keySession).(string); ok {
-		_ = h.Officials.EndSession(ctx, old)
-	}
-	tok, err := h.Officials.NewSession(ctx, o.ID, h.sessionMeta(c, officials.MethodPassword))
-	if err != nil {
+	if step, err := h.secondStep(c, o, next); step || err != nil {
 		return err
 	}
-	h.setSessionCookie(c, tok)
-	// A form token seen before logging in (by a page of another site that planted the
-	// cookie, say) does not carry over to the session.
-	h.newCSRFSeed(c)
-	if o.MustChangePassword {
-		h.setFlash(c, "flash.must_change_password")
-		return c.Redirect("/"+o.Language+"/me/password", fiber.StatusSeeOther)
-	}
-	return c.Redirect(next, fiber.StatusSeeOther)
+	return h.completeSignIn(c, o, "password", next)
 }
 
 func (h *handler) logout(c *fiber.Ctx) error {

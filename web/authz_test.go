@@ -338,6 +338,18 @@ var azRoutes = []authzRow{
 	{"POST /ar/me/sessions/end-others", "", by(401, 303, 303, 303, 303, 303, 303)},
 	{"GET /ar/me/tokens", "", by(303, 200, 200, 200, 200, 200, 200)},
 	{"POST /ar/me/tokens/{offToken}/revoke", "", by(401, 303, 404, 404, 404, 404, 404)},
+	// The second step of signing in answers only a browser whose password step started one
+	// (its cookie): without it, everyone is sent back to the login form.
+	{"GET /ar/login/second-factor", "", all(303)},
+	{"POST /ar/login/second-factor", "code=123456", all(303)},
+	{"GET /ar/login/enrol", "", all(303)},
+	{"POST /ar/login/enrol", "secret=v1.forged&code=123456", all(303)},
+	{"POST /ar/login/enrol/done", "", all(303)},
+	// Sign-in security: one's own second factor.
+	{"GET /ar/me/security", "", by(303, 200, 200, 200, 200, 200, 200)},
+	{"POST /ar/me/security/totp", "secret=v1.forged&code=123456", by(401, 422, 422, 422, 422, 422, 422)},
+	{"POST /ar/me/security/totp/remove", "password=not my password", by(401, 422, 422, 422, 422, 422, 422)},
+	{"POST /ar/me/security/recovery-codes", "codes_password=not my password", by(401, 422, 422, 422, 422, 422, 422)},
 	// Accounts administration.
 	{"GET /ar/admin/", "", by(303, 403, 200, 200, 403, 200, 200)},
 	{"GET /ar/admin/officials", "", by(303, 403, 200, 200, 403, 200, 200)},
@@ -352,6 +364,7 @@ var azRoutes = []authzRow{
 	{"POST /ar/admin/officials/new", azAccountForm + "&role=staff", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/{newOfficial}/role", "role=staff", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/{newStaff}/role", "role=official", by(401, 403, 403, 403, 403, 403, 303)},
+	{"POST /ar/admin/officials/{newStaff}/second-factor/reset", "", by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/{newStaff}", azProfileForm, by(401, 403, 403, 403, 403, 403, 303)},
 	{"POST /ar/admin/officials/{newOfficial}/erase", azEraseForm, by(401, 403, 403, 403, 403, 303, 303)},
 	{"POST /ar/admin/officials/{newOfficial}/erase", "reason=&confirm=1", by(401, 403, 403, 403, 403, 422, 422)},

@@ -25,6 +25,7 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/secondfactor"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/workshops"
@@ -62,6 +63,10 @@ type Deps struct {
 	// middleware in front of them: the platform's tests add handlers that panic or hang.
 	Routes func(fiber.Router)
 
+	// SecondFactor keeps the accounts' second factors and the sign-ins waiting for them
+	// (nil: one on DB, keyed by Secret).
+	SecondFactor *secondfactor.Service
+
 	// Bus invalidates the in-memory caches, here and on the other instances; the page
 	// cache registers on it and reads the workshops' generation from it (nil: a bus of
 	// its own).
@@ -85,6 +90,10 @@ type handler struct {
 	resetAcc    *limiter
 	regIP       *limiter
 	verifyIP    *limiter
+	// secondIP limits second-step attempts per client address; secondAcc counts wrong
+	// second-step codes per account (see secondStepLimited).
+	secondIP  *limiter
+	secondAcc *limiter
 	// meSections let features add to the profile page without the profile knowing them.
 	meSections []func(ctx context.Context, u *officials.Official, lang string) (*meSection, error)
 	nav        []navLink
@@ -120,6 +129,11 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Bus == nil {
 		d.Bus = cache.Local()
 	}
+	if d.SecondFactor == nil && d.DB != nil {
+		if d.SecondFactor, err = secondfactor.New(d.DB, d.Secret, "Masar"); err != nil {
+			return nil, err
+		}
+	}
 	h := &handler{
 		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}, {Key: "cert.nav.verify", Href: "/verify"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
@@ -138,6 +152,10 @@ func New(d Deps) (*fiber.App, error) {
 		regIP:      newLimiter(d.Config.RegistrationsPerHour, time.Hour),
 		// Public verification is limited per address, so that codes cannot be guessed in bulk.
 		verifyIP: newLimiter(30, time.Minute),
+		secondIP: newLimiter(d.Config.LoginsPerMinute*5, 5*time.Minute),
+		// Ten wrong second-step codes on one account in a quarter of an hour, from anywhere,
+		// and its second step waits: whoever tries them already has the password.
+		secondAcc: newLimiter(10, 15*time.Minute),
 	}
 	h.docs = eventdocs.New(d.Certificates, d.Workshops, d.Officials, cat, d.Config.BaseURL)
 	if h.openapiJSON, err = json.Marshal(openAPIDocument(d.Config.BaseURL)); err != nil {
@@ -187,7 +205,7 @@ func New(d Deps) (*fiber.App, error) {
 	h.erasureAPIRoutes(api)
 
 	for _, l := range i18n.Langs {
-		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF)
+		g := app.Group("/"+l, h.setLang(l), h.loadSession, h.privateResponses, h.checkCSRF, h.requireSecondFactor)
 		h.pageRoutes(g)
 	}
 	if d.Routes != nil {
@@ -210,6 +228,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	g.Post("/forgot", h.forgot)
 	g.Get("/reset/:token", h.showReset)
 	g.Post("/reset/:token", h.reset)
+	h.secondFactorRoutes(g)
 	// The official's own space.
 	me := g.Group("/me", h.requireLogin)
 	me.Get("/", h.showMe)
