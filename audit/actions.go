@@ -11,6 +11,7 @@ var Actions = []string{
 	"advisory.deliverable_status", "advisory.closing_report", "advisory.followup_sent",
 	"advisory.followup_answered", "advisory.tags",
 	"attendance.check_in", "attendance.undo",
+	"auth.oidc.login", "auth.oidc.link", "auth.oidc.failed",
 	"certificate.issue", "certificate.reissue", "certificate.bulk_issue", "certificate.revoke",
 	"certificate.supersede",
 	"content.publish", "content.restore", "content.trainer",
