@@ -24,6 +24,7 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
+	"github.com/masar-platform/masar/sso"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/workshops"
 )
@@ -56,6 +57,10 @@ type Deps struct {
 	// Routes, if not nil, registers more routes before the catch-all, with every
 	// middleware in front of them: the platform's tests add handlers that panic or hang.
 	Routes func(fiber.Router)
+
+	// SSO signs officials in through OpenID Connect providers (nil: one for the providers
+	// of Config).
+	SSO *sso.Service
 
 	// Bus invalidates the in-memory caches, here and on the other instances; the page
 	// cache registers on it and reads the workshops' generation from it (nil: a bus of
@@ -112,6 +117,9 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	if d.Bus == nil {
 		d.Bus = cache.Local()
+	}
+	if d.SSO == nil {
+		d.SSO = sso.New(d.DB, d.Officials, d.Config, d.Log)
 	}
 	h := &handler{
 		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}, {Key: "cert.nav.verify", Href: "/verify"}},
@@ -172,6 +180,7 @@ func New(d Deps) (*fiber.App, error) {
 	h.workshopFeedRoutes(app)
 	h.openDataAppRoutes(app)
 	h.unsubscribeAppRoutes(app)
+	h.oidcAppRoutes(app)
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
@@ -196,6 +205,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	g.Get("/confirm/:token", h.confirmEmail)
 	g.Get("/login", h.showLogin)
 	g.Post("/login", h.login)
+	h.oidcRoutes(g)
 	g.Post("/logout", h.logout)
 	g.Get("/forgot", h.showForgot)
 	g.Post("/forgot", h.forgot)
