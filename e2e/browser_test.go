@@ -73,7 +73,10 @@ type site struct {
 
 // startSite opens a fresh platform in a temporary folder and serves it until the test ends.
 // Call it before newBrowser, so that the browser closes before the server stops.
-func startSite(t *testing.T) *site {
+func startSite(t *testing.T) *site { t.Helper(); return startSiteWith(t, nil) }
+
+// startSiteWith is startSite with the configuration that change alters (nil: none).
+func startSiteWith(t *testing.T, change func(*config.Config)) *site {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(t.TempDir(), "data")
@@ -87,6 +90,9 @@ func startSite(t *testing.T) *site {
 	}
 	cfg.Addr = ln.Addr().String()
 	cfg.BaseURL = "http://" + ln.Addr().String()
+	if change != nil {
+		change(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

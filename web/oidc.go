@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -138,6 +139,9 @@ func (h *handler) oidcFailed(c *fiber.Ctx, f *sso.Failure) error {
 	if f.Next != "" {
 		v.Data = oidcFailurePage{Message: h.cat.T(l, key, "provider", p.Name(l)), Retry: "/" + l + "/login?next=" + urlEscape(f.Next)}
 	}
+	// The language switcher leads to the login page, not to the callback with its used
+	// code and state.
+	v.Path = strings.TrimPrefix(v.Data.(oidcFailurePage).Retry, "/"+l)
 	return h.render(c, status, "oidc_error", v)
 }
 
