@@ -274,3 +274,15 @@ func TestOIDCProvidersConfigErrorsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+// The configuration checks roles against its own list (config may not import officials):
+// every role of the accounts is accepted there.
+func TestOIDCConfigKnowsEveryRole(t *testing.T) {
+	for _, r := range officials.Roles {
+		raw := `[{"id":"a","issuer":"https://id.example.org","client_id":"c","client_secret":"s",` +
+			`"names":{"ar":"أ","en":"A","fr":"A"},"roles":["` + r + `"]}]`
+		if _, err := config.ParseOIDCProviders(raw); err != nil {
+			t.Errorf("role %s refused: %v", r, err)
+		}
+	}
+}
