@@ -82,6 +82,10 @@ func (h *handler) oidcCallback(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	// Every refused callback is logged and audited: one address may not fill the log.
+	if ip := h.clientIP(c); !h.loginIP.allow(ip) {
+		return tooManyRequests(c, h.loginIP.retryAfter(ip))
+	}
 	cb := sso.Callback{State: c.Query("state"), Code: c.Query("code"), Error: c.Query("error"), ErrorDescription: c.Query("error_description")}
 	res, err := h.SSO.Finish(c.UserContext(), id, cb, c.Cookies(oidcCookie))
 	var f *sso.Failure
