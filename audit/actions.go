@@ -12,6 +12,7 @@ var Actions = []string{
 	"advisory.followup_answered", "advisory.tags",
 	"attendance.check_in", "attendance.undo",
 	"auth.login", "auth.login_failed", "auth.logout", "auth.session.ended", "auth.token.revoked",
+	"auth.oidc.login", "auth.oidc.link", "auth.oidc.failed",
 	"certificate.issue", "certificate.reissue", "certificate.bulk_issue", "certificate.revoke",
 	"certificate.supersede",
 	"content.publish", "content.restore", "content.trainer",

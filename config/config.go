@@ -102,6 +102,10 @@ type Config struct {
 	IssuerLogo string
 	// IssuerURL (MASAR_ISSUER_URL) is the issuer's web site, linked from its name in the footer.
 	IssuerURL string
+	// OIDCProvidersJSON (MASAR_OIDC_PROVIDERS) is a JSON list of OpenID Connect providers, or
+	// the name of a file holding one; OIDCProviders is it parsed, filled by Validate.
+	OIDCProvidersJSON string
+	OIDCProviders     []OIDCProvider
 }
 
 // IssuerNames is IssuerName per language (nil when it is unset, a map with the same name
@@ -251,7 +255,7 @@ func (c *Config) FromEnv(getenv func(string) string) {
 		"MASAR_CERT_FONT": &c.CertFont, "MASAR_CERT_FONT_BOLD": &c.CertFontBold,
 		"MASAR_TRUSTED_PROXIES": &c.TrustedProxies, "MASAR_ADVISORY_INTAKE": &c.AdvisoryIntake, "MASAR_REPLY_TO": &c.ReplyTo, "MASAR_PRIVACY_CONTACT": &c.PrivacyContact,
 		"MASAR_CONTACT_EMAIL": &c.ContactEmail, "MASAR_ISSUER_NAME": &c.IssuerName, "MASAR_ISSUER_LOGO": &c.IssuerLogo,
-		"MASAR_ISSUER_URL": &c.IssuerURL,
+		"MASAR_ISSUER_URL": &c.IssuerURL, "MASAR_OIDC_PROVIDERS": &c.OIDCProvidersJSON,
 	} {
 		if v := getenv(name); v != "" {
 			*p = v
@@ -462,6 +466,13 @@ func (c *Config) Validate() error {
 		if st, err := os.Stat(f); err != nil || st.IsDir() {
 			errs = append(errs, fmt.Errorf("config: certificate font %q is not a readable file", f))
 		}
+	}
+	if c.OIDCProvidersJSON != "" {
+		ps, err := ParseOIDCProviders(c.OIDCProvidersJSON)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.OIDCProviders = ps
 	}
 	proxies, err := ParseProxies(c.TrustedProxies)
 	if err != nil {

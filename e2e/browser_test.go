@@ -73,7 +73,7 @@ type site struct {
 
 // startSite opens a fresh platform in a temporary folder and serves it until the test ends.
 // Call it before newBrowser, so that the browser closes before the server stops.
-func startSite(t *testing.T) *site { return startSiteWith(t, nil) }
+func startSite(t *testing.T) *site { t.Helper(); return startSiteWith(t, nil) }
 
 // startSiteWith is startSite with the configuration that change alters (nil: none).
 func startSiteWith(t *testing.T, change func(*config.Config)) *site {
@@ -96,6 +96,9 @@ func startSiteWith(t *testing.T, change func(*config.Config)) *site {
 	}
 	cfg.Addr = ln.Addr().String()
 	cfg.BaseURL = "http://" + ln.Addr().String()
+	if change != nil {
+		change(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/secondfactor"
+	"github.com/masar-platform/masar/sso"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/web"
@@ -81,6 +82,9 @@ type Platform struct {
 
 	// Reports computes the dashboards, their exports and the open data.
 	Reports *reports.Service
+
+	// SSO signs officials in through the OpenID Connect providers of MASAR_OIDC_PROVIDERS.
+	SSO *sso.Service
 
 	// Bus invalidates every in-memory cache of the platform (cache.Bus).
 	Bus *cache.Bus
@@ -214,9 +218,10 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 		ContactEmail: mailbox(cmp.Or(cfg.ContactEmail, cfg.ReplyTo))}); err != nil {
 		return fail(err)
 	}
+	p.SSO = sso.New(db, p.Officials, cfg, log)
 	p.App, err = web.New(web.Deps{Config: cfg, DB: db, Officials: p.Officials, Mailer: p.Mailer, Courses: p.Courses, Advisory: p.Advisory, Library: lib, Log: log, Secret: secret,
 		Certificates: p.Certificates, Workshops: p.Workshops, Search: p.Search, Reports: p.Reports, Bus: bus, Surveys: p.Surveys,
-		SecondFactor: p.SecondFactor})
+		SecondFactor: p.SecondFactor, SSO: p.SSO})
 	if err != nil {
 		return fail(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/masar-platform/masar/mail"
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/secondfactor"
+	"github.com/masar-platform/masar/sso"
 )
 
 // wireErasure has the features remove or redact their data about a person inside the
@@ -26,6 +27,10 @@ func wireErasure(p *Platform) {
 			return err
 		}
 		return p.Mailer.ForgetAddress(ctx, tx, e.Email)
+	})
+	// The links to the person's accounts at identity providers go too.
+	p.Officials.OnErase(func(ctx context.Context, tx *sql.Tx, e officials.Erased) error {
+		return sso.Forget(ctx, tx, e.ID)
 	})
 }
 

@@ -31,6 +31,8 @@ type accountForm struct {
 	Next       string
 	// SecondFactor is the subject's second factor, for an admin (nil for others).
 	SecondFactor *secondfactor.Status
+	// Providers are the login page's buttons for the OpenID Connect providers.
+	Providers []oidcButton
 }
 
 // staffForm is accountForm for user u's administration pages: the roles u may give, and
@@ -187,7 +189,8 @@ func (h *handler) confirmEmail(c *fiber.Ctx) error {
 
 func (h *handler) showLogin(c *fiber.Ctx) error {
 	v := h.view(c, "login.title")
-	v.Data = accountForm{Next: safeNext(c.Query("next"), "")}
+	next := safeNext(c.Query("next"), "")
+	v.Data = accountForm{Next: next, Providers: h.oidcButtons(c, next)}
 	return h.render(c, fiber.StatusOK, "login", v)
 }
 
@@ -197,7 +200,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"), "/"+lang(c)+"/me")
 	v := h.view(c, "login.title")
 	v.Form = map[string]string{"email": email}
-	v.Data = accountForm{Next: safeNext(c.FormValue("next"), "")}
+	v.Data = accountForm{Next: safeNext(c.FormValue("next"), ""), Providers: h.oidcButtons(c, safeNext(c.FormValue("next"), ""))}
 	account, client := officials.NormaliseEmail(email), h.clientIP(c)
 	wait := time.Duration(0)
 	if !h.loginIP.allow(client) {
@@ -228,6 +231,11 @@ func (h *handler) login(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusUnauthorized, "login", v)
 	}
 	h.loginGuard.succeeded(account, client)
+	if p, ok := h.cfg.MandatoryProvider(o.Role); ok {
+		// The password was right, but this account signs in through its institution.
+		v.ErrorKey, v.ErrArgs = "oidc.password_refused", []any{"provider", p.Name(lang(c))}
+		return h.render(c, fiber.StatusForbidden, "login", v)
+	}
 	if step, err := h.secondStep(c, o, next); step || err != nil {
 		return err
 	}

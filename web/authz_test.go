@@ -314,6 +314,10 @@ var azRoutes = []authzRow{
 	{"GET /ar/confirm/{confirmToken}", "", all(303)},
 	{"GET /ar/login", "", all(200)},
 	{"POST /ar/login", "email={loginEmail}&password=" + rfPassword, all(303)},
+	// Sign-in through an OpenID Connect provider: the fixture configures none, so every
+	// provider is unknown (oidc_test.go drives a configured one).
+	{"GET /ar/login/oidc/{provider}", "", all(404)},
+	{"GET /login/oidc/{provider}/callback?state=forged&code=stolen", "", all(404)},
 	{"POST /ar/logout", "", all(303)},
 	{"GET /ar/forgot", "", all(200)},
 	{"POST /ar/forgot", "email={newOfficialEmail}", all(303)},

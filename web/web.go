@@ -26,6 +26,7 @@ import (
 	"github.com/masar-platform/masar/reports"
 	"github.com/masar-platform/masar/search"
 	"github.com/masar-platform/masar/secondfactor"
+	"github.com/masar-platform/masar/sso"
 	"github.com/masar-platform/masar/store"
 	"github.com/masar-platform/masar/surveys"
 	"github.com/masar-platform/masar/workshops"
@@ -66,6 +67,9 @@ type Deps struct {
 	// SecondFactor keeps the accounts' second factors and the sign-ins waiting for them
 	// (nil: one on DB, keyed by Secret).
 	SecondFactor *secondfactor.Service
+	// SSO signs officials in through OpenID Connect providers (nil: one for the providers
+	// of Config).
+	SSO *sso.Service
 
 	// Bus invalidates the in-memory caches, here and on the other instances; the page
 	// cache registers on it and reads the workshops' generation from it (nil: a bus of
@@ -134,6 +138,9 @@ func New(d Deps) (*fiber.App, error) {
 			return nil, err
 		}
 	}
+	if d.SSO == nil {
+		d.SSO = sso.New(d.DB, d.Officials, d.Config, d.Log)
+	}
 	h := &handler{
 		nav: []navLink{{Key: "nav.courses", Href: "/courses"}, {Key: "nav.workshops", Href: "/workshops"}, {Key: "nav.advisory", Href: "/advisory"}, {Key: "cert.nav.verify", Href: "/verify"}},
 		admin: []adminLink{{navLink: navLink{Key: "admin.courses.title", Href: "/admin/courses"},
@@ -199,6 +206,7 @@ func New(d Deps) (*fiber.App, error) {
 	h.workshopFeedRoutes(app)
 	h.openDataAppRoutes(app)
 	h.unsubscribeAppRoutes(app)
+	h.oidcAppRoutes(app)
 
 	api := app.Group("/api/v1", h.apiAuth)
 	h.apiRoutes(api)
@@ -223,6 +231,7 @@ func (h *handler) pageRoutes(g fiber.Router) {
 	g.Get("/confirm/:token", h.confirmEmail)
 	g.Get("/login", h.showLogin)
 	g.Post("/login", h.login)
+	h.oidcRoutes(g)
 	g.Post("/logout", h.logout)
 	g.Get("/forgot", h.showForgot)
 	g.Post("/forgot", h.forgot)
