@@ -13,6 +13,8 @@ var Actions = []string{
 	"attendance.check_in", "attendance.undo",
 	"auth.login", "auth.login_failed", "auth.logout", "auth.session.ended", "auth.token.revoked",
 	"auth.oidc.login", "auth.oidc.link", "auth.oidc.failed",
+	"auth.second_factor.enrol", "auth.second_factor.remove", "auth.second_factor.reset",
+	"auth.second_factor.failed", "auth.recovery_code.used",
 	"certificate.issue", "certificate.reissue", "certificate.bulk_issue", "certificate.revoke",
 	"certificate.supersede",
 	"content.publish", "content.restore", "content.trainer",
@@ -25,9 +27,12 @@ var Actions = []string{
 	"outbox.view", "outbox.resend", "outbox.discard",
 	"registration.apply", "registration.nominate", "registration.approve", "registration.reject",
 	"registration.waitlist", "registration.cancel", "registration.accept", "registration.offer",
-	"registration.offer_expired", "registration.erased",
+	"registration.offer_expired", "registration.erased", "registration.visa_letter",
 	"survey.publish",
 	"workshop.create", "workshop.edit", "workshop.status", "workshop.letter",
+	"workshop.question", "workshop.visa_template",
+	"workshop.speaker.add", "workshop.speaker.edit", "workshop.speaker.delete",
+	"workshop.material.add", "workshop.material.edit", "workshop.material.delete",
 }
 
 // NameKey is the catalogue key of an action's readable name.
