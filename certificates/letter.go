@@ -74,25 +74,9 @@ func (s *Service) RenderLetter(ctx context.Context, p LetterPage) ([]byte, error
 			anchor, a = letterW-letterMargin, alignRight
 		}
 		// Unlike a certificate's, a letter's paragraph keeps its size and takes the lines it
-		// needs (fit with a minimum scale of 1).
-		para := ts.paragraph(text, sty)
-		breaks, size := para.fit(letterW-2*letterMargin, maxLines, 1)
-		y := top
-		for i, br := range breaks {
-			l := para.line(br[0], br[1], size)
-			if i > 0 {
-				y += size * 1.45
-			}
-			x := anchor - l.width/2
-			switch a {
-			case alignLeft:
-				x = anchor
-			case alignRight:
-				x = anchor - l.width
-			}
-			l.moveTo(x, letterH-y)
-			d.lines = append(d.lines, l)
-		}
+		// needs (a minimum scale of 1).
+		lines, y := ts.layout(text, sty, anchor, top, letterW-2*letterMargin, maxLines, a, 1, 1.45, letterH)
+		d.lines = append(d.lines, lines...)
 		return y
 	}
 

@@ -12,10 +12,18 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
-	"github.com/benoitkugler/textprocessing/fribidi"
+	"github.com/masar-platform/masar/certificates/popplertest"
+)
+
+// What poppler writes, read back (see popplertest).
+var (
+	visual        = popplertest.Visual
+	noSpace       = popplertest.NoSpace
+	popplerVisual = popplertest.PopplerVisual
+	mixed         = popplertest.Mixed
+	bidiControls  = popplertest.Marks
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -47,85 +55,6 @@ func run(t *testing.T, tool string, args ...string) string {
 		t.Errorf("%s complains about the PDF: %s", tool, s)
 	}
 	return out.String()
-}
-
-// visual is s as the Unicode bidirectional algorithm shows it, left to right, in a
-// paragraph of the given direction; explicit embedding marks are obeyed, then dropped.
-func visual(s string, rtl bool) string {
-	rs := []rune(s)
-	if len(rs) == 0 {
-		return ""
-	}
-	base := fribidi.ParType(fribidi.LTR)
-	if rtl {
-		base = fribidi.RTL
-	}
-	v, _ := fribidi.LogicalToVisual(0, rs, &base)
-	return strings.Map(func(r rune) rune {
-		if (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f {
-			return -1
-		}
-		return r
-	}, string(v.Str))
-}
-
-func noSpace(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// bidiControls are the marks poppler writes around runs of each direction.
-var bidiControls = strings.NewReplacer("\u202a", "", "\u202b", "", "\u202c", "", "\u202d", "", "\u202e", "")
-
-// popplerVisual undoes poppler's writing of a line: left to right with each right-to-left
-// section reversed into logical order between RLE and PDF marks (a page mainly
-// left-to-right), or, wrapped whole in RLE … PDF, right to left with left-to-right sections
-// between LRE and PDF (a page mainly right-to-left). It returns the line as it was laid out,
-// left to right.
-func popplerVisual(l string) string {
-	rs := []rune(strings.TrimSpace(l))
-	if len(rs) >= 2 && rs[0] == 0x202b && rs[len(rs)-1] == 0x202c && !strings.ContainsRune(string(rs[1:len(rs)-1]), 0x202b) {
-		return visual(string(rs), true)
-	}
-	var out []rune
-	for i := 0; i < len(rs); i++ {
-		if rs[i] != 0x202b {
-			if rs[i] != 0x202c {
-				out = append(out, rs[i])
-			}
-			continue
-		}
-		j := i + 1
-		for j < len(rs) && rs[j] != 0x202c {
-			j++
-		}
-		for k := j - 1; k > i; k-- {
-			out = append(out, rs[k])
-		}
-		i = j
-	}
-	return string(out)
-}
-
-// mixed reports whether a line is more than words of one script: poppler reads a line in
-// logical order only when it is Arabic words alone (it cuts right-to-left sections at
-// digits, Latin letters and punctuation) or has no Arabic at all.
-func mixed(s string) bool {
-	ar, other := false, false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-		case unicode.Is(unicode.Arabic, r) && (unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)):
-			ar = true
-		default:
-			other = true
-		}
-	}
-	return ar && other
 }
 
 // hardName is a certificate's names and titles, for the tests.

@@ -58,17 +58,23 @@ const (
 	alignRight
 )
 
-// set lays out a paragraph with its first baseline at y (measured from the page's top) and
-// returns its lines and the top coordinate of its last baseline.
+// set lays out a paragraph on a certificate's page with its first baseline at y (measured
+// from the page's top) and returns its lines and the top coordinate of its last baseline.
 func (t *typesetter) set(s string, st style, anchor, top, maxWidth float64, maxLines int, a alignment) ([]textLine, float64) {
+	return t.layout(s, st, anchor, top, maxWidth, maxLines, a, 0.8, 1.28, pageH)
+}
+
+// layout is set for any page: the text may shrink to minScale before it wraps, its
+// baselines are leading × size apart, and the page is pageHeight points high.
+func (t *typesetter) layout(s string, st style, anchor, top, maxWidth float64, maxLines int, a alignment, minScale, leading, pageHeight float64) ([]textLine, float64) {
 	p := t.paragraph(s, st)
-	breaks, size := p.fit(maxWidth, maxLines, 0.8)
+	breaks, size := p.fit(maxWidth, maxLines, minScale)
 	var out []textLine
 	y := top
 	for i, br := range breaks {
 		l := p.line(br[0], br[1], size)
 		if i > 0 {
-			y += size * 1.28
+			y += size * leading
 		}
 		x := anchor - l.width/2
 		switch a {
@@ -77,7 +83,7 @@ func (t *typesetter) set(s string, st style, anchor, top, maxWidth float64, maxL
 		case alignRight:
 			x = anchor - l.width
 		}
-		l.moveTo(x, pageH-y)
+		l.moveTo(x, pageHeight-y)
 		out = append(out, l)
 	}
 	return out, y

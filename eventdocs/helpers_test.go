@@ -10,12 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
-
-	"github.com/benoitkugler/textprocessing/fribidi"
 
 	"github.com/masar-platform/masar/audit"
 	"github.com/masar-platform/masar/certificates"
+	"github.com/masar-platform/masar/certificates/popplertest"
 	"github.com/masar-platform/masar/content"
 	"github.com/masar-platform/masar/courses"
 	"github.com/masar-platform/masar/eventdocs"
@@ -24,6 +22,15 @@ import (
 	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/store/storetest"
 	"github.com/masar-platform/masar/workshops"
+)
+
+// What poppler writes, read back (see popplertest).
+var (
+	visual        = popplertest.Visual
+	noSpace       = popplertest.NoSpace
+	popplerVisual = popplertest.PopplerVisual
+	mixed         = popplertest.Mixed
+	bidiMarks     = popplertest.Marks
 )
 
 // env is a real database with the services the documents need.
@@ -178,75 +185,9 @@ func textIn(t *testing.T, file string, page int, x, top, w, h float64) string {
 		"-x", fmt.Sprint(int(x)), "-y", fmt.Sprint(int(top)), "-W", fmt.Sprint(int(w+0.5)), "-H", fmt.Sprint(int(h+0.5)), file, "-")
 }
 
-// bidiMarks are the embedding marks poppler writes around runs of each direction.
-var bidiMarks = strings.NewReplacer("\u202a", "", "\u202b", "", "\u202c", "", "\u202d", "", "\u202e", "")
-
-func noSpace(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // logical is poppler's text without its bidi marks, spaces and line breaks: a text whose
 // lines are of one script reads as it was typed.
 func logical(s string) string { return noSpace(bidiMarks.Replace(s)) }
-
-// visual is s laid out left to right by the Unicode bidirectional algorithm in a paragraph
-// of the given direction.
-func visual(s string, rtl bool) string {
-	rs := []rune(s)
-	base := fribidi.ParType(fribidi.LTR)
-	if rtl {
-		base = fribidi.RTL
-	}
-	v, _ := fribidi.LogicalToVisual(0, rs, &base)
-	return string(v.Str)
-}
-
-// popplerVisual undoes poppler's writing of a line of mixed scripts: it gives the line as
-// it was drawn, left to right (see certificates' tests for how poppler writes a line).
-func popplerVisual(l string) string {
-	rs := []rune(strings.TrimSpace(l))
-	if len(rs) >= 2 && rs[0] == 0x202b && rs[len(rs)-1] == 0x202c && !strings.ContainsRune(string(rs[1:len(rs)-1]), 0x202b) {
-		return bidiMarks.Replace(visual(string(rs), true))
-	}
-	var out []rune
-	for i := 0; i < len(rs); i++ {
-		if rs[i] != 0x202b {
-			if rs[i] != 0x202c {
-				out = append(out, rs[i])
-			}
-			continue
-		}
-		j := i + 1
-		for j < len(rs) && rs[j] != 0x202c {
-			j++
-		}
-		for k := j - 1; k > i; k-- {
-			out = append(out, rs[k])
-		}
-		i = j
-	}
-	return string(out)
-}
-
-// mixed reports whether a text mixes Arabic letters with anything but spaces.
-func mixed(s string) bool {
-	ar, other := false, false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-		case unicode.Is(unicode.Arabic, r) && (unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)):
-			ar = true
-		default:
-			other = true
-		}
-	}
-	return ar && other
-}
 
 // readsAs checks that poppler's text holds want: in logical order for text of one script,
 // or, for text mixing Arabic with digits or Latin letters (which poppler cuts into runs),
