@@ -190,9 +190,7 @@ func (h *handler) exportAdvisory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-advisory-requests-%s.xlsx"`, time.Now().UTC().Format("2006-01-02")))
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, fmt.Sprintf("masar-advisory-requests-%s.xlsx", time.Now().UTC().Format("2006-01-02")), buf.Bytes())
 }
 
 // advisoryForm is what the new-request form needs besides the typed values.
@@ -702,17 +700,8 @@ func (h *handler) sendAdvisoryStored(c *fiber.Ctx, param string,
 
 // sendAdvisoryAttachment sends a stored file as a download, never shown inline.
 func sendAdvisoryAttachment(c *fiber.Ctx, a *advisory.Attachment, data []byte) {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, a.Filename)
-	c.Set(fiber.HeaderContentType, advisory.ContentType(a.Kind))
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(a.Filename)))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	_ = c.Send(data)
+	_ = sendAttachment(c, advisory.ContentType(a.Kind), a.Filename, data)
 }
 
 // rfc5987 percent-encodes a file name for filename*= (RFC 5987): every byte but the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -22,11 +21,11 @@ func (h *handler) apiQuestionRoutes(api fiber.Router) {
 	api.Post("/workshops/:id/questions", staff, h.apiCreateQuestion)
 	api.Put("/workshops/:id/questions/:qid", staff, h.apiSaveQuestion)
 	api.Delete("/workshops/:id/questions/:qid", staff, h.apiDeleteQuestion)
-	api.Get("/registrations/:id/answers/:qid", h.requireAPIUser, h.apiAnswerFile)
+	api.Get("/registrations/:id/answers/:qid", h.requireAPIUser, h.downloadAnswerFile)
 	api.Get("/workshops/:id/invitation-letter-template", staff, h.apiGetVisaTemplate)
 	api.Put("/workshops/:id/invitation-letter-template", staff, h.apiPutVisaTemplate)
-	api.Get("/workshops/:id/invitation-letters.zip", staff, h.apiVisaLettersZIP)
-	api.Get("/registrations/:id/invitation-letter", h.requireAPIUser, h.apiGetVisaLetter)
+	api.Get("/workshops/:id/invitation-letters.zip", staff, h.downloadVisaLetters)
+	api.Get("/registrations/:id/invitation-letter", h.requireAPIUser, h.downloadVisaLetter)
 	api.Post("/registrations/:id/invitation-letter", h.requireAPIUser, h.apiIssueVisaLetter)
 }
 
@@ -137,23 +136,6 @@ func (h *handler) apiDeleteQuestion(c *fiber.Ctx) error {
 	return data(c, fiber.StatusOK, fiber.Map{"id": qid, "archived": archived})
 }
 
-func (h *handler) apiAnswerFile(c *fiber.Ctx) error {
-	rid, err := parseID(c.Params("id"))
-	if err != nil {
-		return err
-	}
-	qid, err := parseID(c.Params("qid"))
-	if err != nil {
-		return err
-	}
-	f, err := h.Workshops.AnswerFileOf(c.UserContext(), user(c), rid, qid)
-	if err != nil {
-		return err
-	}
-	sendAnswerFile(c, f)
-	return nil
-}
-
 // visaTemplateBody is the wording of a workshop's letters: body keyed by language, the
 // platform's wording in default.
 type visaTemplateBody struct {
@@ -192,38 +174,6 @@ func (h *handler) apiPutVisaTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	return data(c, fiber.StatusOK, t)
-}
-
-func (h *handler) apiVisaLettersZIP(c *fiber.Ctx) error {
-	w, err := h.apiWorkshop(c)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if _, err := h.Workshops.WriteVisaLettersZIP(c.UserContext(), user(c), w.ID, &buf); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/zip")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-workshop-%d-visa-letters.zip"`, w.ID))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
-}
-
-func (h *handler) apiGetVisaLetter(c *fiber.Ctx) error {
-	rid, err := parseID(c.Params("id"))
-	if err != nil {
-		return err
-	}
-	l, err := h.Workshops.VisaLetterOf(c.UserContext(), user(c), rid)
-	if err != nil {
-		return err
-	}
-	r, err := h.Workshops.Registration(c.UserContext(), rid)
-	if err != nil {
-		return err
-	}
-	sendLetterPDF(c, workshops.VisaLetterName(r), l.Data)
-	return nil
 }
 
 // apiIssueVisaLetter issues a registration's letter: {"lang": "ar"|"en"|"fr"} (empty: the

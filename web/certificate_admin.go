@@ -264,7 +264,5 @@ func (h *handler) downloadCertificateJob(c *fiber.Ctx) error {
 	if _, err := h.Certificates.WriteWorkshopZIP(c.UserContext(), &buf, j.WorkshopID); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/zip")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="certificates-workshop-%d-%s.zip"`, j.WorkshopID, time.Now().UTC().Format("2006-01-02")))
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, "application/zip", fmt.Sprintf("certificates-workshop-%d-%s.zip", j.WorkshopID, time.Now().UTC().Format("2006-01-02")), buf.Bytes())
 }

@@ -135,10 +135,7 @@ func (h *handler) exportCourseStatistics(c *fiber.Ctx) error {
 	if err := courses.WriteStatisticsXLSX(&buf, st, l, func(key string) string { return h.cat.T(l, key) }); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-item-analysis-%s.xlsx"`, co.Slug))
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, fmt.Sprintf("masar-item-analysis-%s.xlsx", co.Slug), buf.Bytes())
 }
 
 func (h *handler) apiCourseStatistics(c *fiber.Ctx) error {

@@ -440,9 +440,7 @@ func (h *handler) exportCourseReport(c *fiber.Ctx) error {
 	if err := courses.WriteXLSX(&buf, r, l, func(key string) string { return h.cat.T(l, key) }); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-course-progress-%s.xlsx"`, time.Now().UTC().Format("2006-01-02")))
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, fmt.Sprintf("masar-course-progress-%s.xlsx", time.Now().UTC().Format("2006-01-02")), buf.Bytes())
 }
 
 func (h *handler) reloadContent(c *fiber.Ctx) error {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"net/url"
 	"slices"
@@ -200,10 +199,7 @@ func (h *handler) downloadReportXLSX(c *fiber.Ctx) error {
 	if err := reports.WriteXLSX(&buf, wb); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, reportFilename(c.Params("table"), d.Filter, "xlsx")))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, reportFilename(c.Params("table"), d.Filter, "xlsx"), buf.Bytes())
 }
 
 func (h *handler) downloadReportCSV(c *fiber.Ctx) error {
@@ -227,8 +223,5 @@ func (h *handler) downloadReportCSV(c *fiber.Ctx) error {
 	if err := reports.WriteCSVAs(&buf, format, t.Columns, reports.RowsOf(t.Rows), t.Foot); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, reportFilename(t.ID+suffix, d.Filter, "csv")))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, "text/csv; charset=utf-8", reportFilename(t.ID+suffix, d.Filter, "csv"), buf.Bytes())
 }

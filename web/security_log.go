@@ -208,8 +208,5 @@ func (h *handler) exportSecurityLog(c *fiber.Ctx) error {
 	if err := sheet.Write(f, &buf); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="masar-security-log-`+time.Now().UTC().Format("2006-01-02")+"-"+l+`.xlsx"`)
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, "masar-security-log-"+time.Now().UTC().Format("2006-01-02")+"-"+l+".xlsx", buf.Bytes())
 }

@@ -153,13 +153,6 @@ func (h *handler) showSurveyResults(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "admin_survey_results", v)
 }
 
-func sendXLSX(c *fiber.Ctx, name string, b []byte) error {
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Send(b)
-}
-
 func (h *handler) exportSurveyResults(c *fiber.Ctx) error {
 	w, err := h.surveyWorkshop(c, true)
 	if err != nil {

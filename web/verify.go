@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"mime/multipart"
 	"net/url"
 	"strings"
@@ -165,21 +163,6 @@ func errTooLarge(name string, limit int64) error {
 
 // readUpload reads an uploaded file, refusing one larger than limit.
 func readUpload(fh *multipart.FileHeader, limit int64) ([]byte, error) {
-	if fh.Size > limit {
-		return nil, errTooLarge(fh.Filename, limit)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var b bytes.Buffer
-	n, err := io.Copy(&b, io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > limit {
-		return nil, errTooLarge(fh.Filename, limit)
-	}
-	return b.Bytes(), nil
+	b, _, err := readFormFile(fh, limit, errTooLarge(fh.Filename, limit))
+	return b, err
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -500,9 +499,7 @@ func (h *handler) exportParticipants(c *fiber.Ctx) error {
 	if err := h.Workshops.WriteParticipantsXLSX(c.UserContext(), &buf, w.ID, lang(c)); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-workshop-%d-participants-%s.xlsx"`, w.ID, time.Now().UTC().Format("2006-01-02")))
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, fmt.Sprintf("masar-workshop-%d-participants-%s.xlsx", w.ID, time.Now().UTC().Format("2006-01-02")), buf.Bytes())
 }
 
 // readWorkshopUpload reads an uploaded file of the form, refusing one larger than limit.
@@ -511,22 +508,11 @@ func readWorkshopUpload(c *fiber.Ctx, field string, limit int64, tooLarge error)
 	if err != nil {
 		return nil, "", problem.Fields{field: "field.required"}.Err()
 	}
-	if fh.Size > limit {
-		return nil, "", tooLarge
-	}
-	f, err := fh.Open()
+	b, name, err := readFormFile(fh, limit, tooLarge)
 	if err != nil {
-		return nil, "", err
+		name = ""
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, "", err
-	}
-	if int64(len(b)) > limit {
-		return nil, "", tooLarge
-	}
-	return b, fh.Filename, nil
+	return b, name, err
 }
 
 type workshopImportData struct {

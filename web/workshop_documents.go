@@ -97,14 +97,6 @@ func badgePath(wid int64, p eventdocs.Person) string {
 	return fmt.Sprintf("/admin/workshops/%d/badges/registrations/%d", wid, p.RegistrationID)
 }
 
-// sendDocument answers a generated file as a download.
-func sendDocument(c *fiber.Ctx, contentType, name string, data []byte) error {
-	c.Set(fiber.HeaderContentType, contentType)
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(data)
-}
-
 func (h *handler) downloadBadges(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	w, err := h.loadForAttendance(c)
@@ -120,7 +112,7 @@ func (h *handler) downloadBadges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendDocument(c, "application/pdf", fmt.Sprintf("masar-workshop-%d-badges.pdf", w.ID), b)
+	return sendAttachment(c, "application/pdf", fmt.Sprintf("masar-workshop-%d-badges.pdf", w.ID), b)
 }
 
 func (h *handler) downloadBadgesZIP(c *fiber.Ctx) error {
@@ -141,7 +133,7 @@ func (h *handler) downloadBadgesZIP(c *fiber.Ctx) error {
 	if err := h.docs.BadgesZIP(ctx, &buf, w, people, l); err != nil {
 		return err
 	}
-	return sendDocument(c, "application/zip", fmt.Sprintf("masar-workshop-%d-badges.zip", w.ID), buf.Bytes())
+	return sendAttachment(c, "application/zip", fmt.Sprintf("masar-workshop-%d-badges.zip", w.ID), buf.Bytes())
 }
 
 // downloadParticipantBadge is the badge of a confirmed participant (by registration).
@@ -183,7 +175,7 @@ func (h *handler) sendBadge(c *fiber.Ctx, w *workshops.Workshop, p eventdocs.Per
 	if err != nil {
 		return err
 	}
-	return sendDocument(c, "application/pdf", fmt.Sprintf("masar-workshop-%d-%s", w.ID, p.FileName()), b)
+	return sendAttachment(c, "application/pdf", fmt.Sprintf("masar-workshop-%d-%s", w.ID, p.FileName()), b)
 }
 
 func (h *handler) downloadSignInSheet(c *fiber.Ctx) error {
@@ -196,7 +188,7 @@ func (h *handler) downloadSignInSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendDocument(c, "application/pdf", fmt.Sprintf("masar-workshop-%d-%s", w.ID, eventdocs.SignInFileName(day)), b)
+	return sendAttachment(c, "application/pdf", fmt.Sprintf("masar-workshop-%d-%s", w.ID, eventdocs.SignInFileName(day)), b)
 }
 
 func (h *handler) downloadSignInZIP(c *fiber.Ctx) error {
@@ -208,7 +200,7 @@ func (h *handler) downloadSignInZIP(c *fiber.Ctx) error {
 	if err := h.docs.SignInZIP(c.UserContext(), &buf, w, docLang(c)); err != nil {
 		return err
 	}
-	return sendDocument(c, "application/zip", fmt.Sprintf("masar-workshop-%d-signin-sheets.zip", w.ID), buf.Bytes())
+	return sendAttachment(c, "application/zip", fmt.Sprintf("masar-workshop-%d-signin-sheets.zip", w.ID), buf.Bytes())
 }
 
 // apiDocument serves a download in the API: a caller who may see the workshop but not take

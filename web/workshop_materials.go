@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/url"
 	"strconv"
 	"strings"
@@ -231,14 +232,8 @@ func (h *handler) sendMaterial(c *fiber.Ctx, w *workshops.Workshop, m *workshops
 	if m.Kind == workshops.MaterialLink {
 		return c.Redirect(m.URL, fiber.StatusSeeOther)
 	}
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' {
-			return '_'
-		}
-		return r
-	}, m.Filename)
 	c.Set(fiber.HeaderContentType, workshops.ContentType(m.Format))
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(m.Filename)))
+	c.Set(fiber.HeaderContentDisposition, attachmentHeader(m.Filename))
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	c.Response().SetBody(m.Data)
 	return nil
@@ -371,13 +366,19 @@ func (h *handler) putFormError(c *fiber.Ctx, v *View, err error) {
 	}
 }
 
-// formFile reads the optional file of field (nil when none was chosen), refusing one over
-// limit with tooLarge.
+// formFile reads the optional file of field (nil when none was chosen, or an empty one),
+// refusing one over limit with tooLarge.
 func formFile(c *fiber.Ctx, field string, limit int64, tooLarge error) ([]byte, string, error) {
 	fh, err := c.FormFile(field)
 	if err != nil || fh.Size == 0 {
 		return nil, "", nil
 	}
+	return readFormFile(fh, limit, tooLarge)
+}
+
+// readFormFile reads an uploaded file, refusing one over limit with tooLarge, whatever its
+// header says.
+func readFormFile(fh *multipart.FileHeader, limit int64, tooLarge error) ([]byte, string, error) {
 	if fh.Size > limit {
 		return nil, fh.Filename, tooLarge
 	}
@@ -396,21 +397,12 @@ func formFile(c *fiber.Ctx, field string, limit int64, tooLarge error) ([]byte, 
 	return b, fh.Filename, nil
 }
 
-// formOf copies the named form values, to show them again.
-func formOf(c *fiber.Ctx, names ...string) map[string]string {
-	out := map[string]string{}
-	for _, n := range names {
-		out[n] = c.FormValue(n)
-	}
-	return out
-}
-
 func (h *handler) addMaterial(c *fiber.Ctx) error {
 	w, err := h.visibleWorkshop(c)
 	if err != nil {
 		return err
 	}
-	form := formOf(c, "title_ar", "title_en", "title_fr", "url", "session_id", "visibility")
+	form := typed(c, "title_ar", "title_en", "title_fr", "url", "session_id", "visibility")
 	in := workshops.MaterialInput{Title: map[string]string{"ar": form["title_ar"], "en": form["title_en"], "fr": form["title_fr"]},
 		URL: form["url"], Visibility: form["visibility"]}
 	if form["session_id"] != "" {
@@ -479,7 +471,7 @@ func (h *handler) saveMaterial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := formOf(c, "title_ar", "title_en", "title_fr", "session_id", "visibility")
+	form := typed(c, "title_ar", "title_en", "title_fr", "session_id", "visibility")
 	in := workshops.MaterialChange{Title: map[string]string{"ar": form["title_ar"], "en": form["title_en"], "fr": form["title_fr"]},
 		Visibility: form["visibility"]}
 	if form["session_id"] != "" {
@@ -517,7 +509,7 @@ var speakerFields = []string{"official_id", "name_ar", "name_en", "name_fr", "af
 
 // speakerInput reads the speaker form; form is what to show again.
 func speakerInput(c *fiber.Ctx) (workshops.SpeakerInput, map[string]string, error) {
-	form := formOf(c, speakerFields...)
+	form := typed(c, speakerFields...)
 	in := workshops.SpeakerInput{Name: map[string]string{"ar": form["name_ar"], "en": form["name_en"], "fr": form["name_fr"]},
 		Affiliation: form["affiliation"], Bio: map[string]string{"ar": form["bio_ar"], "en": form["bio_en"], "fr": form["bio_fr"]},
 		RemovePhoto: c.FormValue("remove_photo") != ""}

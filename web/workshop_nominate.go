@@ -3,8 +3,6 @@ package web
 import (
 	"database/sql"
 	"errors"
-	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -253,14 +251,5 @@ func (h *handler) downloadLetter(c *fiber.Ctx) error {
 }
 
 func sendLetterPDF(c *fiber.Ctx, name string, data []byte) {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name)))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Response().SetBody(data)
+	_ = sendAttachment(c, "application/pdf", name, data)
 }

@@ -26,7 +26,7 @@ func (h *handler) questionRoutes(g fiber.Router) {
 	g.Get("/admin/workshops/:id/questions/:qid", h.requireLogin, staff, h.showEditQuestion)
 	g.Post("/admin/workshops/:id/questions/:qid", h.requireLogin, staff, h.saveQuestion)
 	g.Post("/admin/workshops/:id/questions/:qid/delete", h.requireLogin, staff, h.deleteQuestion)
-	g.Get("/registrations/:rid/answers/:qid", h.requireLogin, h.downloadAnswerFile)
+	g.Get("/registrations/:id/answers/:qid", h.requireLogin, h.downloadAnswerFile)
 	h.visaRoutes(g)
 }
 
@@ -277,9 +277,9 @@ func (h *handler) deleteQuestion(c *fiber.Ctx) error {
 }
 
 // downloadAnswerFile sends the file a registration answered a question with, to staff, the
-// person and their country's focal point.
+// person and their country's focal point (the page's route and the API's).
 func (h *handler) downloadAnswerFile(c *fiber.Ctx) error {
-	rid, err := parseID(c.Params("rid"))
+	rid, err := parseID(c.Params("id"))
 	if err != nil {
 		return err
 	}

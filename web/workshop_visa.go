@@ -26,7 +26,7 @@ func (h *handler) visaRoutes(g fiber.Router) {
 	g.Get("/admin/workshops/:id/visa-letters.zip", h.requireLogin, staff, h.downloadVisaLetters)
 	g.Post("/admin/workshops/:id/visa/:rid", h.requireLogin, staff, h.issueVisaLetter)
 	g.Post("/workshops/:id/visa-letter", h.requireLogin, h.requestVisaLetter)
-	g.Get("/registrations/:rid/visa-letter.pdf", h.requireLogin, h.downloadVisaLetter)
+	g.Get("/registrations/:id/visa-letter.pdf", h.requireLogin, h.downloadVisaLetter)
 }
 
 // renderLetter sets a letter with the certificates' engine.
@@ -168,8 +168,10 @@ func (h *handler) requestVisaLetter(c *fiber.Ctx) error {
 	return h.backToWorkshop(c, w.ID, "workshops.visa.flash.issued")
 }
 
+// downloadVisaLetter sends a registration's visa letter to its person and to staff (the
+// page's route and the API's).
 func (h *handler) downloadVisaLetter(c *fiber.Ctx) error {
-	rid, err := parseID(c.Params("rid"))
+	rid, err := parseID(c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -194,8 +196,5 @@ func (h *handler) downloadVisaLetters(c *fiber.Ctx) error {
 	if _, err := h.Workshops.WriteVisaLettersZIP(c.UserContext(), user(c), w.ID, &buf); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/zip")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-workshop-%d-visa-letters-%s.zip"`, w.ID, time.Now().UTC().Format("2006-01-02")))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(buf.Bytes())
+	return sendAttachment(c, "application/zip", fmt.Sprintf("masar-workshop-%d-visa-letters-%s.zip", w.ID, time.Now().UTC().Format("2006-01-02")), buf.Bytes())
 }
