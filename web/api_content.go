@@ -173,30 +173,17 @@ type contentCourseRow struct {
 
 func (h *handler) apiEditableCourses(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	st := h.contentStore()
-	u := user(c)
-	files, err := st.Files(ctx, "")
+	work, err := h.editableCourses(ctx, user(c))
 	if err != nil {
 		return err
 	}
-	var dirs []string
-	if u.IsStaff() {
-		for _, f := range files {
-			if d := authoring.CourseOf(f.Path); d != "" && f.Path == d+"/course.yaml" && !f.Head.Deleted {
-				dirs = append(dirs, d)
-			}
-		}
-	} else if dirs, err = st.TrainerCourses(ctx, u.ID); err != nil {
-		return err
-	}
-	rows := make([]contentCourseRow, 0, len(dirs))
-	index := map[string]int{}
-	for _, d := range dirs {
-		row := contentCourseRow{Folder: d, Title: map[string]string{}}
-		if co := h.servedCourse(d); co != nil {
+	rows := make([]contentCourseRow, 0, len(work))
+	for _, w := range work {
+		row := contentCourseRow{Folder: w.Dir, Title: map[string]string{}, Drafts: w.Drafts, Reviews: w.Reviews}
+		if co := h.servedCourse(w.Dir); co != nil {
 			row.Slug = co.Slug
 		}
-		if head, err := st.Head(ctx, d+"/course.yaml"); err == nil {
+		if head, err := h.contentStore().Head(ctx, w.Dir+"/course.yaml"); err == nil {
 			var m struct {
 				Title map[string]string `yaml:"title"`
 			}
@@ -206,20 +193,7 @@ func (h *handler) apiEditableCourses(c *fiber.Ctx) error {
 		} else if !errors.Is(err, authoring.ErrNotFound) {
 			return err
 		}
-		index[d] = len(rows)
 		rows = append(rows, row)
-	}
-	for _, f := range files {
-		i, ok := index[authoring.CourseOf(f.Path)]
-		if !ok {
-			continue
-		}
-		switch f.Head.State {
-		case authoring.Draft:
-			rows[i].Drafts++
-		case authoring.Review:
-			rows[i].Reviews++
-		}
 	}
 	return data(c, fiber.StatusOK, rows)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/masar-platform/masar/authoring"
 	"github.com/masar-platform/masar/courses"
+	"github.com/masar-platform/masar/officials"
 	"github.com/masar-platform/masar/problem"
 
 	"go.yaml.in/yaml/v3"
@@ -185,13 +186,20 @@ type editableCourseRow struct {
 	Reviews int
 }
 
-func (h *handler) listEditableCourses(c *fiber.Ctx) error {
-	ctx := c.UserContext()
+// courseWork is a course folder someone may edit, with how many of its files wait as drafts
+// and in review.
+type courseWork struct {
+	Dir             string
+	Drafts, Reviews int
+}
+
+// editableCourses are the course folders u may edit: every course for staff, the assigned
+// ones for a trainer.
+func (h *handler) editableCourses(ctx context.Context, u *officials.Official) ([]courseWork, error) {
 	st := h.contentStore()
-	u := user(c)
 	files, err := st.Files(ctx, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var dirs []string
 	if u.IsStaff() {
@@ -201,14 +209,12 @@ func (h *handler) listEditableCourses(c *fiber.Ctx) error {
 			}
 		}
 	} else if dirs, err = st.TrainerCourses(ctx, u.ID); err != nil {
-		return err
+		return nil, err
 	}
-	l := lang(c)
-	rows := make([]editableCourseRow, 0, len(dirs))
+	out := make([]courseWork, len(dirs))
 	index := map[string]int{}
-	for _, d := range dirs {
-		index[d] = len(rows)
-		rows = append(rows, editableCourseRow{Dir: d, Title: h.courseTitle(d, l)})
+	for i, d := range dirs {
+		out[i].Dir, index[d] = d, i
 	}
 	for _, f := range files {
 		i, ok := index[authoring.CourseOf(f.Path)]
@@ -217,10 +223,23 @@ func (h *handler) listEditableCourses(c *fiber.Ctx) error {
 		}
 		switch f.Head.State {
 		case authoring.Draft:
-			rows[i].Drafts++
+			out[i].Drafts++
 		case authoring.Review:
-			rows[i].Reviews++
+			out[i].Reviews++
 		}
+	}
+	return out, nil
+}
+
+func (h *handler) listEditableCourses(c *fiber.Ctx) error {
+	work, err := h.editableCourses(c.UserContext(), user(c))
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	rows := make([]editableCourseRow, len(work))
+	for i, w := range work {
+		rows[i] = editableCourseRow{Dir: w.Dir, Title: h.courseTitle(w.Dir, l), Drafts: w.Drafts, Reviews: w.Reviews}
 	}
 	v := h.view(c, "content.editor.title")
 	v.Data = rows

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -271,11 +272,11 @@ func (h *handler) showCourseSettings(c *fiber.Ctx) error {
 	if k := c.Query("done"); k == "saved" || k == "unchanged" || k == "moved" || k == "added" {
 		msg.Notice = h.cat.T(lang(c), "authoring_manage.notice."+k)
 	}
-	if k := c.Query("done"); k == "removed" {
+	if lesson := c.Query("lesson"); c.Query("done") == "removed" && lesson != "" {
 		// The quiz's questions on a removed lesson stay until someone moves or deletes
 		// them; the publication refuses them meanwhile, so the author is told now.
-		msg.Notice = h.cat.T(lang(c), "authoring_manage.notice.lesson_removed", "lesson", ltr(lang(c), c.Query("lesson")))
-		if n, err := strconv.Atoi(c.Query("questions")); err == nil && n > 0 {
+		msg.Notice = h.cat.T(lang(c), "authoring_manage.notice.lesson_removed", "lesson", ltr(lang(c), lesson))
+		if n := h.questionsOn(c.UserContext(), m.Folder, lesson); n > 0 {
 			msg.Notice += " " + h.cat.N(lang(c), "authoring_manage.notice.lesson_removed_questions", n)
 		}
 	}
@@ -498,18 +499,27 @@ func (h *handler) removeCourseLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	questions := 0
-	if q, err := st.Head(ctx, m.Folder+"/quiz.yaml"); err == nil && !q.Deleted {
-		if bank, err := forms.ParseQuiz(q.Body); err == nil {
-			for _, qu := range bank.Questions {
-				if qu.Lesson == name {
-					questions++
-				}
-			}
+	return c.Redirect(h.manageURL(c, m.Folder, "/settings?done=removed&lesson="+url.QueryEscape(name)+"#lessons"), fiber.StatusSeeOther)
+}
+
+// questionsOn counts the questions of course's latest quiz that test lesson (0 when the
+// quiz cannot be read: the quiz page says why).
+func (h *handler) questionsOn(ctx context.Context, course, lesson string) int {
+	q, err := h.contentStore().Head(ctx, course+"/quiz.yaml")
+	if err != nil || q.Deleted {
+		return 0
+	}
+	bank, err := forms.ParseQuiz(q.Body)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, qu := range bank.Questions {
+		if qu.Lesson == lesson {
+			n++
 		}
 	}
-	return c.Redirect(h.manageURL(c, m.Folder, "/settings?done=removed&lesson="+url.QueryEscape(name)+
-		"&questions="+strconv.Itoa(questions)+"#lessons"), fiber.StatusSeeOther)
+	return n
 }
 
 func (h *handler) moveCourseLesson(c *fiber.Ctx) error {
@@ -1253,10 +1263,7 @@ func (h *handler) exportTranslations(c *fiber.Ctx) error {
 	if err := sheet.Write(f, &buf); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="masar-translations-%s-%s.xlsx"`, m.Folder, l))
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, fmt.Sprintf("masar-translations-%s-%s.xlsx", m.Folder, l), buf.Bytes())
 }
 
 // translationOf finds the dashboard's row of lesson in language tl.

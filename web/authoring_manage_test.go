@@ -750,7 +750,7 @@ func TestManageRemoveLesson(t *testing.T) {
 		}
 	}
 	page := staff.get(r.Location)
-	if !strings.Contains(page.Body, "أُزيل الدرس") {
+	if !strings.Contains(page.Body, "أُزيل الدرس") || !strings.Contains(page.Body, "في بنك الأسئلة") {
 		t.Errorf("no notice after the removal: %s", excerpt(page.Body))
 	}
 }

@@ -112,12 +112,26 @@ func addContentSchemas(doc map[string]any) {
 			"code": str, "message": str, "fields": map[string]any{"type": "object", "additionalProperties": str}, "head": revision}}}},
 		"ContentPublishRefused": map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object", "properties": map[string]any{
 			"code": str, "message": str, "problems": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
-				"file": str, "line": integer, "message": map[string]any{"type": "string", "description": "as `masar content check` says it (English)"}}}}}}}},
+				"file": str, "line": integer, "message": map[string]any{"type": "string", "description": "in the request's language (the page's, or Accept-Language) for the problems an editor meets; others as `masar content check` says them (English)"}}}}}}}},
 	} {
 		schemas[name] = s
 	}
+	setAnswers(doc, contentAnswers, func(method, p string, responses map[string]any) {
+		switch {
+		case method == "put":
+			responses["409"] = map[string]any{"description": "Conflict: a revision was saved after base_id", "content": jsonContent(ref("ContentConflict"))}
+		case strings.HasSuffix(p, "/publish"):
+			responses["422"] = map[string]any{"description": "Refused: the course's problems", "content": jsonContent(ref("ContentPublishRefused"))}
+		}
+	})
+}
+
+// setAnswers gives each operation of answers (method and path → status codes) its success
+// answer under those codes instead of the document's default one, then lets more add the
+// operation's other answers (nil: none). An operation the document does not have is skipped.
+func setAnswers(doc map[string]any, answers map[string][]string, more func(method, path string, responses map[string]any)) {
 	paths := doc["paths"].(map[string]any)
-	for key, codes := range contentAnswers {
+	for key, codes := range answers {
 		method, p, _ := strings.Cut(key, " ")
 		item, _ := paths[p].(map[string]any)
 		op, ok := item[method].(map[string]any)
@@ -135,11 +149,8 @@ func addContentSchemas(doc map[string]any) {
 		for _, code := range codes {
 			responses[code] = ok200
 		}
-		switch {
-		case method == "put":
-			responses["409"] = map[string]any{"description": "Conflict: a revision was saved after base_id", "content": jsonContent(ref("ContentConflict"))}
-		case strings.HasSuffix(p, "/publish"):
-			responses["422"] = map[string]any{"description": "Refused: the course's problems", "content": jsonContent(ref("ContentPublishRefused"))}
+		if more != nil {
+			more(method, p, responses)
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/masar-platform/masar/surveys"
 )
 
@@ -101,24 +99,5 @@ func addSurveySchemas(doc map[string]any) {
 	} {
 		schemas[name] = s
 	}
-	paths := doc["paths"].(map[string]any)
-	for key, codes := range surveyAnswers {
-		method, p, _ := strings.Cut(key, " ")
-		item, _ := paths[p].(map[string]any)
-		op, ok := item[method].(map[string]any)
-		if !ok {
-			continue
-		}
-		responses := op["responses"].(map[string]any)
-		var ok200 any
-		for _, code := range []string{"200", "201"} {
-			if r, found := responses[code]; found {
-				ok200 = r
-				delete(responses, code)
-			}
-		}
-		for _, code := range codes {
-			responses[code] = ok200
-		}
-	}
+	setAnswers(doc, surveyAnswers, nil)
 }
