@@ -323,3 +323,60 @@ func (v *vocabulary) dialectSpelling(w string) string {
 	}
 	return best
 }
+
+// nearEstimate is an upper bound of the number of documents that have every word of a query
+// but one, from the expressions of its words one by one: for each word, the fewest documents
+// that one of the others may be in, added up. Counting stops at limit.
+func (v *vocabulary) nearEstimate(words []string, limit int) int {
+	est := make([]int, len(words))
+	for i, w := range words {
+		e, err := parseFTS(w)
+		if err != nil {
+			return limit
+		}
+		est[i] = v.exprEstimate(e.root, limit)
+	}
+	total := 0
+	for i := range est {
+		fewest := limit
+		for j, n := range est {
+			if j != i {
+				fewest = min(fewest, n)
+			}
+		}
+		if total += fewest; total >= limit {
+			return limit
+		}
+	}
+	return total
+}
+
+// exprEstimate is an upper bound of the number of documents that match an expression: a
+// term's document frequency, the sum of those of the terms a prefix begins, the fewest of
+// an AND's parts, the sum of an OR's; at most limit.
+func (v *vocabulary) exprEstimate(n *ftsNode, limit int) int {
+	switch n.op {
+	case 0:
+		if !n.prefix {
+			return min(v.df[n.term], limit)
+		}
+		count := 0
+		for i, _ := slices.BinarySearch(v.sorted, n.term); i < len(v.sorted) && count < limit && strings.HasPrefix(v.sorted[i], n.term); i++ {
+			count += v.df[v.sorted[i]]
+		}
+		return min(count, limit)
+	case '&':
+		fewest := limit
+		for _, k := range n.kids {
+			fewest = min(fewest, v.exprEstimate(k, limit))
+		}
+		return fewest
+	}
+	sum := 0
+	for _, k := range n.kids {
+		if sum += v.exprEstimate(k, limit); sum >= limit {
+			return limit
+		}
+	}
+	return sum
+}

@@ -2,7 +2,9 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -231,5 +233,31 @@ func TestDialectSpellings(t *testing.T) {
 		if !strings.Contains(res.DidYouMean, c.dym) {
 			t.Errorf("%q: did you mean %q, want it to name %q", c.q, res.DidYouMean, c.dym)
 		}
+	}
+}
+
+// A query of three words or more finds the lesson about them that lacks one of its words
+// (the lesson on publishing data on a portal, for "procedures for publishing data on the
+// portal", which never says "procedures"), and ranks it among the lessons that have every
+// word in passing, not after them; a query of two words still needs both.
+func TestLessonLackingOneWordOfALongQuery(t *testing.T) {
+	ix, _ := newIndex(t)
+	filler := strings.Repeat("Ministries keep registers and answer the letters of the people they serve. ", 12)
+	lessons := []lessonFile{{slug: "01-portal", lang: "en", title: "Publishing data on the portal",
+		body: "The portal publishes the data of every ministry. " +
+			strings.Repeat("Publish each dataset on the portal with its licence and describe the data well. ", 4)}}
+	for i := 2; i <= 7; i++ {
+		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-other", i), lang: "en", title: fmt.Sprintf("Other matter %d", i),
+			body: filler + "The procedures to publish data on a portal are set elsewhere. " + filler})
+	}
+	if err := ix.IndexCatalogue(context.Background(), catalogueOf(t, "near", []string{"en"}, lessons...)); err != nil {
+		t.Fatal(err)
+	}
+	got := refs(search1(t, ix, "procedures for publishing data on the portal", "en"))
+	if len(got) < 6 || !slices.Contains(got[:5], "near/01-portal@en") {
+		t.Errorf("results %v: the lesson on publishing on a portal should be in the first five", got)
+	}
+	if got := refs(search1(t, ix, "procedures portal", "en")); slices.Contains(got, "near/01-portal@en") {
+		t.Errorf("results %v: a query of two words found a lesson without one of them", got)
 	}
 }

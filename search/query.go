@@ -334,6 +334,36 @@ func (q *parsedQuery) anyExpression() string {
 	return b.String()
 }
 
+// nearExpression is the expression of the documents that have every word of the query but
+// one at most: the OR, for each word, of the AND of the others. "" when the query has fewer
+// than nearMinWords words.
+func (q *parsedQuery) nearExpression(wide bool) (expr string, n int) {
+	words := q.wordExpressions(wide)
+	if len(words) < nearMinWords {
+		return "", len(words)
+	}
+	var b strings.Builder
+	for skip := range words {
+		if skip > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteByte('(')
+		n := 0
+		for i, w := range words {
+			if i == skip {
+				continue
+			}
+			if n > 0 {
+				b.WriteString(" AND ")
+			}
+			n++
+			b.WriteString(w)
+		}
+		b.WriteByte(')')
+	}
+	return b.String(), len(words)
+}
+
 // wordExpressions are the expressions of the words one by one (dropped ones left out).
 func (q *parsedQuery) wordExpressions(wide bool) []string {
 	var out []string

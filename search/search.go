@@ -38,9 +38,11 @@
 // Latin word with its consonants and that word's thesaurus group (loanword.go). A word that
 // matches nothing indexed is otherwise corrected, when it has five letters or more, to the most frequent
 // indexed term one edit away (fuzzy.go: a trigram look-up in the index's vocabulary), and
-// the results say "did you mean"; otherwise it is left out. When all that finds little,
-// the thesaurus terms of other languages, then documents with only some of the words,
-// follow. Ranking is BM25 with the field weights above, raised for a title that has the
+// the results say "did you mean"; otherwise it is left out. A query of three words or more
+// also finds the documents that lack one of them, ranked among those with every word at the
+// share of the words they have (when few enough documents are concerned for that to be
+// cheap). When all that finds little, the thesaurus terms of other languages, then
+// documents with only some of the words, follow. Ranking is BM25 with the field weights above, raised for a title that has the
 // query's words (doubled with all of them); the scores of each language are put on a par
 // and the page's language breaks near ties (blend), and each lesson, course or workshop
 // appears once, in the page's language when it matched in it.
@@ -356,10 +358,33 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	if err != nil {
 		return nil, err
 	}
+	wide := false
 	if pq.wide && things(all) < fewResults {
 		// Few results: the thesaurus terms in other languages too.
+		wide = true
 		if all, err = scoredHits(ctx, ev, pq.wideMatch, pq.wordExpressions(true)); err != nil {
 			return nil, err
+		}
+	}
+	if near, n := pq.nearExpression(wide); near != "" && vocab.nearEstimate(pq.wordExpressions(wide), nearAbove) < nearAbove {
+		// A query of several words: the documents that lack one of them are ranked with
+		// those that have them all, their scores (BM25 of the words they have) times the
+		// share of the words they have. A lesson about the query's subject that words it
+		// differently («نشر البيانات على البوابة» without «إجراءات») is no longer ranked below
+		// every lesson that mentions all the words in passing.
+		some, err := scoredHits(ctx, ev, near, pq.wordExpressions(wide))
+		if err != nil {
+			return nil, err
+		}
+		have := make(map[int64]bool, len(all))
+		for _, h := range all {
+			have[h.id] = true
+		}
+		for _, h := range some {
+			if !have[h.id] {
+				h.score *= float64(n-1) / float64(n)
+				all = append(all, h)
+			}
 		}
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
@@ -479,6 +504,16 @@ const fewResults = 5
 
 // partialPenalty multiplies the score of a document that has only some of the words.
 const partialPenalty = 0.3
+
+// nearMinWords is the number of words from which a query also ranks the documents that lack
+// one of them.
+const nearMinWords = 3
+
+// nearAbove bounds the cost of ranking the documents that lack one word: BM25 is computed for
+// every one of them, and with common words in a large index they are thousands (a search of
+// three words took three to five times as long on 5,000 lessons). From this estimated number
+// of documents (vocabulary.nearEstimate) the documents with every word are ranked alone.
+var nearAbove = 300
 
 // things counts the different things (lessons, courses, workshops) among hits.
 func things(hits []hit) int {
