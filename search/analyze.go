@@ -183,6 +183,23 @@ func headingRanges(body string, headings []string) []span {
 }
 
 // isStop reports whether a normalised word is a function word of Arabic, English or French.
+// An Arabic function word joined to the conjunction و or ف («وكيف», «فهل», «ولماذا») is one
+// too, but for the words that are something else written so: «والي» (a governor), and a
+// pronoun after them, which is also a noun (فهم understanding, وهم illusion, وهن weakness).
 func isStop(surf string) bool {
-	return arStop[surf] || enStop[surf] || frStop[surf]
+	if arStop[surf] || enStop[surf] || frStop[surf] {
+		return true
+	}
+	rest, ok := strings.CutPrefix(surf, "و")
+	if !ok {
+		rest, ok = strings.CutPrefix(surf, "ف")
+	}
+	if !ok || runeLen(rest) < 2 || !arStop[rest] || arPronounWords[rest] {
+		return false
+	}
+	_, exception := arExceptions[surf]
+	return !exception
 }
+
+// arPronounWords are the pronouns that, joined to و or ف, spell nouns.
+var arPronounWords = set("هم", "هن", "هما")

@@ -157,3 +157,18 @@ func TestColumnWeightsAgree(t *testing.T) {
 		t.Errorf("PostgreSQL's weights %v, FTS5's %q", got, rankWeights)
 	}
 }
+
+// A function word joined to the conjunction و or ف is a function word; a word that only
+// begins with those letters is not.
+func TestConjunctionWithFunctionWord(t *testing.T) {
+	for _, w := range []string{"وكيف", "فهل", "ولماذا", "وما", "ومتى", "فإن"} {
+		if !isStop(normWord(w)) {
+			t.Errorf("%q is not a function word", w)
+		}
+	}
+	for _, w := range []string{"والي", "وزارة", "فهم", "وهم", "وسائل", "وكيل", "فيما"} {
+		if isStop(normWord(w)) {
+			t.Errorf("%q is a function word", w)
+		}
+	}
+}
