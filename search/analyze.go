@@ -1,10 +1,13 @@
 package search
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // analyzerVersion changes whenever the analysis below changes, so that an index built by an
 // older version is rebuilt rather than compared with queries analysed differently.
-const analyzerVersion = "2"
+const analyzerVersion = "3"
 
 // Token is one word of a text as the index sees it.
 type Token struct {
@@ -85,8 +88,8 @@ type docInput struct {
 // that hits can be mapped back to the original), the words of the body sorted into
 // headings, text and footnotes, its topic, and an extra column with the surface forms that
 // differ from their stems (for prefix matching of a word being typed), the second readings,
-// the digits of the numbers spelt in words, and the words of the context (a workshop's city
-// and country).
+// and the words of the context (a workshop's city and country). The digits of the numbers
+// spelt in words are added to the part (title, heading, text, footnote) they are in.
 func (a *analyzer) document(in docInput) analysed {
 	seen := map[string]bool{}
 	var extra []string
@@ -122,15 +125,25 @@ func (a *analyzer) document(in docInput) analysed {
 			}
 			add(alt)
 		}
-		for _, d := range numberDigits(surfs) {
-			add(d)
+		// The digits of the numbers spelt in words, in the part where the number is: a
+		// title that says «المراحل الأربع» or "four phases" has «4» in its title as «المرحلة
+		// 4» does. They follow the part's words, whose stems stay in the places the
+		// snippets read them from.
+		all = b.String()
+		for _, p := range numberPhrases(surfs) {
+			d := strconv.Itoa(p.value)
+			k := part(a.spans[p.start].start)
+			if pb[k].Len() > 0 {
+				pb[k].WriteByte(' ')
+			}
+			pb[k].WriteString(d)
 		}
-		return b.String(), [3]string{pb[0].String(), pb[1].String(), pb[2].String()}
+		return all, [3]string{pb[0].String(), pb[1].String(), pb[2].String()}
 	}
 	var out analysed
-	out.title, _ = words(in.title, func(int) int { return 0 })
+	_, parts := words(in.title, func(int) int { return 0 })
+	out.title = parts[0]
 	headingLines := headingRanges(in.body, in.headings)
-	var parts [3]string
 	out.stems, parts = words(in.body, func(start int) int {
 		if start >= in.notesAt {
 			return 2

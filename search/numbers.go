@@ -1,9 +1,6 @@
 package search
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Numbers written as words.
 //
@@ -12,8 +9,9 @@ import (
 // a text, Arabic cardinals and ordinals of both genders (ثلاث، ثلاثة، الثالث، الثالثة), the
 // teens (الحادي عشر، اثنتا عشرة، ستة عشر), the tens with their units (خمسة وعشرون) and the
 // hundred (مئة، مائة), and the English and French ones, as the number in digits: a document
-// is indexed with the digits of the numbers it spells (in its extra column), and a query's
-// number words match either themselves or the digits. Only whole numbers up to 100 are read.
+// is indexed with the digits of the numbers it spells (after the words of the part where the
+// number is: a title that says «المراحل الأربع» is a title with «4»), and a query's number
+// words match either themselves or the digits. Only whole numbers up to 100 are read.
 
 // numberKind says how a number word combines with its neighbours.
 type numberKind int
@@ -168,15 +166,6 @@ func numberPhrases(surfs []string) []numberPhrase {
 			out = append(out, p)
 		}
 		i = p.end
-	}
-	return out
-}
-
-// numberDigits returns the digits of the numbers spelt in a text's words, for the index.
-func numberDigits(surfs []string) []string {
-	var out []string
-	for _, p := range numberPhrases(surfs) {
-		out = append(out, strconv.Itoa(p.value))
 	}
 	return out
 }

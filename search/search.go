@@ -70,7 +70,7 @@ import (
 )
 
 // Column weights for BM25: title, headings, body, notes (footnotes), topic (a lesson's
-// course title), extra (surface forms, second readings, digits of spelt numbers, context).
+// course title), extra (surface forms, second readings, context).
 // FTS5 reads them from the SQL text (rankWeights); on PostgreSQL the ranking is computed here
 // with the same numbers (columnWeights); a test checks that the two say the same.
 const rankWeights = "10.0, 4.0, 1.0, 0.2, 2.0, 0.6"
