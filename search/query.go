@@ -222,7 +222,7 @@ func wordTerms(surf string, last bool) (exact, prefix []string) {
 	switch scriptOf(surf) {
 	case scriptArabic:
 		st := stemArabic(surf)
-		terms = []string{st, arabicAlt(surf, st)}
+		terms = []string{st, arabicAlt(surf, st), verbalNoun(surf)}
 	case scriptLatin:
 		terms = []string{stemEnglish(surf), stemFrench(surf)}
 	default:
@@ -247,6 +247,26 @@ func wordTerms(surf string, last bool) (exact, prefix []string) {
 		}
 	}
 	return exact, prefix
+}
+
+// verbalNoun is, for a verb of the forms تفعّل and تفاعل in the present tense (نتعلم، يتعاون،
+// تتشاور, and with و or ف before them), the stem of its verbal noun, which is the verb without
+// its first letter (التعلم، التعاون، التشاور): people ask «كيف نتعلم» of lessons that speak of
+// «التعلم». "" for other words. Only queries use it: the lessons' words are indexed as written.
+func verbalNoun(surf string) string {
+	w := surf
+	if r, size := utf8.DecodeRuneInString(w); (r == 'و' || r == 'ف') && runeLen(w) > 5 {
+		w = w[size:]
+	}
+	r, size := utf8.DecodeRuneInString(w)
+	if r != 'ن' && r != 'ي' && r != 'ت' || !strings.HasPrefix(w[size:], "ت") || runeLen(w) < 5 {
+		return ""
+	}
+	st := stemArabic(w[size:])
+	if arStop[st] {
+		return ""
+	}
+	return st
 }
 
 // conjunction is the FTS5 expression of words that must all be found, each by any of its

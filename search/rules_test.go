@@ -180,3 +180,22 @@ func TestConjunctionWithFunctionWord(t *testing.T) {
 		}
 	}
 }
+
+// A verb of the forms تفعّل and تفاعل in the present tense also matches its verbal noun; other
+// words that begin with the same letters are left alone.
+func TestVerbalNoun(t *testing.T) {
+	for w, want := range map[string]string{"نتعلم": "تعلم", "يتعاون": "تعاون", "تتشاور": "تشاور", "ونتعلم": "تعلم"} {
+		if got := verbalNoun(normWord(w)); got != want {
+			t.Errorf("%q: %q, want %q", w, got, want)
+		}
+	}
+	for _, w := range []string{"نشر", "تعاون", "التعلم", "نتج", "يوم", "نظام"} {
+		if got := verbalNoun(normWord(w)); got != "" {
+			t.Errorf("%q: %q, want none", w, got)
+		}
+	}
+	q, _ := parseQuery("كيف نتعلم", nil)
+	if !strings.Contains(q.match, `"تعلم"`) {
+		t.Errorf("query: %s", q.match)
+	}
+}
