@@ -199,3 +199,12 @@ func TestVerbalNoun(t *testing.T) {
 		t.Errorf("query: %s", q.match)
 	}
 }
+
+// «بشكل» and «بصورة» only make an adverb of the word after them («بشكل افتراضي», by default):
+// they do not narrow a query.
+func TestAdverbFormersDoNotNarrow(t *testing.T) {
+	q, _ := parseQuery("مفتوحة بشكل افتراضي", nil)
+	if strings.Contains(q.match, "شكل") || !strings.Contains(q.match, "افتراض") {
+		t.Errorf("query: %s", q.match)
+	}
+}
