@@ -29,6 +29,10 @@ type vocabulary struct {
 	sorted []string           // the terms, in byte order, for prefix look-ups
 	tri    map[string][]int32 // trigram → indexes in sorted of the terms that have it
 	latin  map[string][]int32 // consonant skeleton → indexes in sorted of the Latin terms (loanword.go)
+	// courseOf maps the key of each lesson and course to its course's slug, and courses
+	// lists the keys of the courses.
+	courseOf map[int64]string
+	courses  map[int64]bool
 }
 
 // loadVocabulary reads the vocabulary of the index.
@@ -54,6 +58,27 @@ func loadVocabulary(ctx context.Context, db *sql.DB) (*vocabulary, error) {
 	}
 	slices.Sort(v.sorted)
 	v.sorted = slices.Compact(v.sorted)
+	type key struct {
+		id        int64
+		kind, ref string
+	}
+	rows, err = db.QueryContext(ctx, `SELECT id, kind, ref FROM search_keys WHERE kind IN ('lesson', 'course')`)
+	keys, err := store.Collect(rows, err, func(row store.Scanner) (key, error) {
+		var k key
+		err := row.Scan(&k.id, &k.kind, &k.ref)
+		return k, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: read the keys: %w", err)
+	}
+	v.courseOf, v.courses = make(map[int64]string, len(keys)), map[int64]bool{}
+	for _, k := range keys {
+		course, _, _ := strings.Cut(k.ref, "/")
+		v.courseOf[k.id] = course
+		if k.kind == KindCourse {
+			v.courses[k.id] = true
+		}
+	}
 	for i, t := range v.sorted {
 		if len(t) >= 4 {
 			if sk := latinSkeleton(t); len(sk) >= minSkeleton {

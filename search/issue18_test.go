@@ -261,3 +261,21 @@ func TestLessonLackingOneWordOfALongQuery(t *testing.T) {
 		t.Errorf("results %v: a query of two words found a lesson without one of them", got)
 	}
 }
+
+// A course whose title has the query's words ranks below its own lesson that has them: the
+// lesson answers the query, the course page is an overview of it.
+func TestCourseRanksBelowItsLesson(t *testing.T) {
+	ix, _ := newIndex(t)
+	cat := catalogueOf(t, "budgeting", []string{"en"},
+		lessonFile{slug: "01-steps", lang: "en", title: "Steps of a cycle",
+			body: "Residents propose projects, then vote on them. " + strings.Repeat("The council keeps the promises it made in the budgeting cycle. ", 6)},
+		lessonFile{slug: "02-other", lang: "en", title: "Something else", body: "Nothing about money here."},
+	)
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	got := refs(search1(t, ix, "budgeting", "en"))
+	if len(got) < 2 || got[0] != "budgeting/01-steps@en" || got[1] != "course:budgeting@en" {
+		t.Errorf("results %v: the lesson, then its course", got)
+	}
+}

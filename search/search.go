@@ -42,10 +42,12 @@
 // also finds the documents that lack one of them, ranked among those with every word at the
 // share of the words they have (when few enough documents are concerned for that to be
 // cheap). When all that finds little, the thesaurus terms of other languages, then
-// documents with only some of the words, follow. Ranking is BM25 with the field weights above, raised for a title that has the
-// query's words (doubled with all of them); the scores of each language are put on a par
-// and the page's language breaks near ties (blend), and each lesson, course or workshop
-// appears once, in the page's language when it matched in it.
+// documents with only some of the words, follow. Ranking is BM25 with the field weights
+// above, raised for a title that has the query's words (doubled with all of them); the
+// scores of each language are put on a par and the page's language breaks near ties
+// (blend), a course ranks just below the best of its own lessons found
+// (coursesAfterLessons), and each lesson, course or workshop appears once, in the page's
+// language when it matched in it.
 //
 // Workshops are indexed from plain values (WorkshopDoc) by PutWorkshop and RemoveWorkshop,
 // which the workshops' change hook calls; only published and completed ones are indexed.
@@ -409,6 +411,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	// thing once, at the place of its best document, shown in the page's language when it
 	// matched in it.
 	blend(all, q.Lang)
+	coursesAfterLessons(all, vocab)
 	lo, hi := langRange(q.Lang)
 	inPage := map[int64]hit{}
 	for _, h := range all {
@@ -497,6 +500,31 @@ func didYouMean(text string, pq *parsedQuery, items []Result) string {
 	b.WriteString(text[last:])
 	return b.String()
 }
+
+// coursesAfterLessons ranks a course just below the best of its own lessons found: a course
+// page is an overview, and when one of its lessons matches the query, that lesson is what
+// answers it.
+func coursesAfterLessons(hits []hit, v *vocabulary) {
+	best := map[string]float64{}
+	for _, h := range hits {
+		k := keyOf(h.id)
+		if c, ok := v.courseOf[k]; ok && !v.courses[k] {
+			best[c] = min(best[c], h.score)
+		}
+	}
+	for i, h := range hits {
+		k := keyOf(h.id)
+		if !v.courses[k] {
+			continue
+		}
+		if b := best[v.courseOf[k]]; b < 0 && h.score <= b {
+			hits[i].score = b * courseBelowLesson
+		}
+	}
+}
+
+// courseBelowLesson multiplies the score of a course's best lesson to rank the course below it.
+const courseBelowLesson = 0.999
 
 // fewResults is the number of things found below which a search widens: thesaurus terms in
 // other languages, then documents with only some of the words.
