@@ -228,7 +228,10 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 			// «شفافيه» would rank differently).
 			w.prefix = nil
 		}
-		if w.plain && runeLen(w.surface) >= FuzzyMinLetters && v.knows(*w) && v.maxDF(w.exact) <= rareDF {
+		// (A word whose stem is the word itself has it among its prefixes, not its whole
+		// terms: its frequency is that of the indexed term too, or «اتفاق» found in two
+		// lessons would count as found in none, and be "corrected" to «اخفاق», failure.)
+		if w.plain && runeLen(w.surface) >= FuzzyMinLetters && v.knows(*w) && max(v.maxDF(w.exact), v.maxDF(w.prefix)) <= rareDF {
 			// A word found in almost no document may be a misspelling that happens to be a
 			// word too: a much more frequent word one edit away is searched for as well.
 			if t := v.nearest(w.surface); t != "" && v.df[t] >= rareDF*5 {
