@@ -29,10 +29,10 @@ type vocabulary struct {
 	sorted []string           // the terms, in byte order, for prefix look-ups
 	tri    map[string][]int32 // trigram → indexes in sorted of the terms that have it
 	latin  map[string][]int32 // consonant skeleton → indexes in sorted of the Latin terms (loanword.go)
-	// courseOf maps the key of each lesson and course to its course's slug, and courses
-	// lists the keys of the courses.
-	courseOf map[int64]string
-	courses  map[int64]bool
+	// courseOf is, by key, the number (from 1) of the course of a lesson or course, 0 for
+	// others; course is whether the key is a course's.
+	courseOf []int32
+	course   []bool
 }
 
 // loadVocabulary reads the vocabulary of the index.
@@ -71,13 +71,21 @@ func loadVocabulary(ctx context.Context, db *sql.DB) (*vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: read the keys: %w", err)
 	}
-	v.courseOf, v.courses = make(map[int64]string, len(keys)), map[int64]bool{}
+	number := map[string]int32{}
 	for _, k := range keys {
-		course, _, _ := strings.Cut(k.ref, "/")
-		v.courseOf[k.id] = course
-		if k.kind == KindCourse {
-			v.courses[k.id] = true
+		if k.id < 0 || k.id >= 1<<keyBits {
+			continue
 		}
+		slug, _, _ := strings.Cut(k.ref, "/")
+		if number[slug] == 0 {
+			number[slug] = int32(len(number) + 1)
+		}
+		if int(k.id) >= len(v.courseOf) {
+			v.courseOf = slices.Grow(v.courseOf, int(k.id)+1-len(v.courseOf))[:k.id+1]
+			v.course = slices.Grow(v.course, int(k.id)+1-len(v.course))[:k.id+1]
+		}
+		v.courseOf[k.id] = number[slug]
+		v.course[k.id] = k.kind == KindCourse
 	}
 	for i, t := range v.sorted {
 		if len(t) >= 4 {

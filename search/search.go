@@ -505,16 +505,28 @@ func didYouMean(text string, pq *parsedQuery, items []Result) string {
 // page is an overview, and when one of its lessons matches the query, that lesson is what
 // answers it.
 func coursesAfterLessons(hits []hit, v *vocabulary) {
-	best := map[string]float64{}
+	// The courses found, and the best score of a lesson of each (scores are negative).
+	best := map[int32]float64{}
+	for _, h := range hits {
+		if k := keyOf(h.id); k < int64(len(v.course)) && v.course[k] {
+			best[v.courseOf[k]] = 0
+		}
+	}
+	if len(best) == 0 {
+		return
+	}
 	for _, h := range hits {
 		k := keyOf(h.id)
-		if c, ok := v.courseOf[k]; ok && !v.courses[k] {
-			best[c] = min(best[c], h.score)
+		if k >= int64(len(v.course)) || v.course[k] {
+			continue
+		}
+		if b, ok := best[v.courseOf[k]]; ok && h.score < b {
+			best[v.courseOf[k]] = h.score
 		}
 	}
 	for i, h := range hits {
 		k := keyOf(h.id)
-		if !v.courses[k] {
+		if k >= int64(len(v.course)) || !v.course[k] {
 			continue
 		}
 		if b := best[v.courseOf[k]]; b < 0 && h.score <= b {
