@@ -23,7 +23,9 @@ import (
 // FuzzyMinLetters is the length from which a word that matches nothing is corrected.
 const FuzzyMinLetters = 5
 
-// vocabulary is the set of indexed terms with their document frequencies.
+// vocabulary is the set of indexed terms with their document frequencies, and the course of
+// each lesson and course document (for coursesAfterLessons): what a search reads of the
+// index before its transaction, again only after a write.
 type vocabulary struct {
 	df     map[string]int
 	sorted []string           // the terms, in byte order, for prefix look-ups
@@ -35,7 +37,7 @@ type vocabulary struct {
 	course   []bool
 }
 
-// loadVocabulary reads the vocabulary of the index.
+// loadVocabulary reads the vocabulary of the index, and the keys of its lessons and courses.
 func loadVocabulary(ctx context.Context, db *sql.DB) (*vocabulary, error) {
 	type entry struct {
 		term string
