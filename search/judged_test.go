@@ -52,7 +52,7 @@ func loadJudged(t testing.TB) []judgedQuery {
 			t.Fatalf("judged-queries.tsv:%d: %d columns, want 5", n, len(cols))
 		}
 		jq := judgedQuery{line: n, part: cols[0], cat: cols[1], lang: cols[2], q: cols[3]}
-		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" && jq.part != "held5" {
+		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" && jq.part != "held5" && jq.part != "held6" {
 			t.Fatalf("judged-queries.tsv:%d: part %q", n, jq.part)
 		}
 		for _, r := range strings.Split(cols[4], ",") {
@@ -184,7 +184,11 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 // 0.93, held5 0.97 (synonym 0.92, multiword 0.93, every other category 0.94 or more). Those
 // parts have all been read now; only a set written after this change and measured once can
 // say how it does on queries nobody tuned for. The floors are the figures measured.
-var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.94, "held4": 0.93, "held5": 0.97}
+// held6, 120 queries written blind by a sixth judge (93 left once those that repeat an
+// earlier query word for word are taken out), was measured once after that: 0.94 overall
+// (misspelling 0.84, number 0.88, every other category 0.94 or more). Issue 18's targets on
+// queries kept aside (0.95 overall, 0.9 in every category) are still not met there.
+var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.94, "held4": 0.93, "held5": 0.97, "held6": 0.94}
 
 func TestJudgedQueries(t *testing.T) {
 	ix, _ := shippedIndex(t)
@@ -199,7 +203,7 @@ func TestJudgedQueries(t *testing.T) {
 	if perLang["ar"] < 140 {
 		t.Errorf("only %d Arabic judged queries; at least 140 are required", perLang["ar"])
 	}
-	for _, part := range []string{"tune", "held", "held2", "held3", "held4", "held5"} {
+	for _, part := range []string{"tune", "held", "held2", "held3", "held4", "held5", "held6"} {
 		byCat := map[string]*scores{}
 		var all scores
 		for _, jq := range qs {
