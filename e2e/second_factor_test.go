@@ -34,13 +34,7 @@ func TestBrowserSecondFactor(t *testing.T) {
 	s := startSiteWith(t, func(c *config.Config) { c.SecondFactorRoles = []string{officials.RoleStaff, officials.RoleAdmin} })
 	ctx := newBrowserFor(t, 3*testTimeout)
 	email := "programme.staff@escwa.example"
-	o, err := s.p.Officials.Create(context.Background(), audit.Actor{Email: "e2e"}, officials.Input{Email: email, Password: password,
-		NameAr: "ريم منصور", NameLatin: "Reem Mansour", JobTitle: "Programme officer", Organisation: "ESCWA", Sector: "international",
-		Gender: "female", Language: "ar"}, officials.RoleStaff)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.confirm(t, o.ID)
+	s.programmeStaff(t, email, "ريم منصور", "Reem Mansour")
 
 	// The password step leads to the setup, not into the platform.
 	s.login(t, ctx, "ar", email)
@@ -152,4 +146,17 @@ func TestBrowserSecondFactor(t *testing.T) {
 	s.open(t, ctx, "/ar/me/security")
 	checkAxe(t, ctx, src, "/ar/me/security before setup")
 	screenshot(t, ctx, "second-factor-security-setup-ar")
+}
+
+// programmeStaff makes a confirmed staff account of the programme, with the tests' password.
+func (s *site) programmeStaff(t *testing.T, email, nameAr, nameLatin string) *officials.Official {
+	t.Helper()
+	o, err := s.p.Officials.Create(context.Background(), audit.Actor{Email: "e2e"}, officials.Input{Email: email, Password: password,
+		NameAr: nameAr, NameLatin: nameLatin, JobTitle: "Programme officer", Organisation: "ESCWA", Sector: "international",
+		Gender: "female", Language: "ar"}, officials.RoleStaff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.confirm(t, o.ID)
+	return o
 }

@@ -177,6 +177,9 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, lock *store.
 	if p.SecondFactor, err = secondfactor.New(db, secret, "Masar"); err != nil {
 		return fail(err)
 	}
+	if err := p.SecondFactor.UsePasskeys(cfg.BaseURL, "Masar"); err != nil && !errors.Is(err, secondfactor.ErrPasskeysOff) {
+		return fail(err)
+	}
 	p.Mailer, err = mail.New(db, mailConfig(cfg, secret), log)
 	if err != nil {
 		return fail(err)

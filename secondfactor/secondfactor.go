@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
@@ -65,10 +66,12 @@ var ErrEnrolmentExpired = problem.New(422, "enrolment_expired", "second_factor.e
 
 // Service keeps the accounts' second factors.
 type Service struct {
-	db     *store.DB
-	aead   cipher.AEAD
-	issuer string
-	now    func() time.Time
+	db        *store.DB
+	aead      cipher.AEAD
+	issuer    string
+	now       func() time.Time
+	wa        *webauthn.WebAuthn // nil: passkeys are off (UsePasskeys)
+	handleKey []byte             // keys the WebAuthn user handles
 }
 
 // New returns the service. serverSecret (the cluster's server secret) keys the sealing of
@@ -88,7 +91,9 @@ func New(db *store.DB, serverSecret []byte, issuer string) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secondfactor: %w", err)
 	}
-	return &Service{db: db, aead: aead, issuer: issuer, now: time.Now}, nil
+	h := hmac.New(sha256.New, serverSecret)
+	h.Write([]byte("masar webauthn user handle v1"))
+	return &Service{db: db, aead: aead, issuer: issuer, now: time.Now, handleKey: h.Sum(nil)}, nil
 }
 
 // SetClock makes the service read the time from now (tests).
@@ -118,11 +123,12 @@ func pendingContext(id int64) string { return "pending-totp:" + strconv.FormatIn
 type Status struct {
 	TOTP         bool
 	Since        time.Time // when the authenticator app was set up
+	Passkeys     int       // how many passkeys
 	RecoveryLeft int       // recovery codes not used yet
 }
 
 // Has reports whether the account has a second factor.
-func (st Status) Has() bool { return st.TOTP }
+func (st Status) Has() bool { return st.TOTP || st.Passkeys > 0 }
 
 // Status returns what account id has set up.
 func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
@@ -140,17 +146,39 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM recovery_codes WHERE official_id = ? AND used_at IS NULL", id).Scan(&st.RecoveryLeft); err != nil {
 		return st, fmt.Errorf("secondfactor: status of %d: %w", id, err)
 	}
+	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM passkeys WHERE official_id = ?", id).Scan(&st.Passkeys); err != nil {
+		return st, fmt.Errorf("secondfactor: status of %d: %w", id, err)
+	}
 	return st, nil
 }
 
 // Has reports whether account id has a second factor: one query, for the check made on every
 // request of an account that must have one.
 func (s *Service) Has(ctx context.Context, id int64) (bool, error) {
-	var n int
-	if err := s.db.R.QueryRowContext(ctx, "SELECT count(*) FROM totp_factors WHERE official_id = ?", id).Scan(&n); err != nil {
+	has, err := hasFactor(ctx, s.db.R, id)
+	if err != nil {
 		return false, fmt.Errorf("secondfactor: has %d: %w", id, err)
 	}
-	return n > 0, nil
+	return has, nil
+}
+
+// hasFactor reports whether account id has an authenticator app or a passkey.
+func hasFactor(ctx context.Context, q store.Queryer, id int64) (bool, error) {
+	var has bool
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM totp_factors WHERE official_id = ?)
+		OR EXISTS (SELECT 1 FROM passkeys WHERE official_id = ?)`, id, id).Scan(&has)
+	return has, err
+}
+
+// dropCodesIfLast deletes account id's recovery codes when it has no second factor left:
+// they stand in for a factor, not for the password.
+func (s *Service) dropCodesIfLast(ctx context.Context, tx *sql.Tx, id int64) error {
+	has, err := hasFactor(ctx, tx, id)
+	if err != nil || has {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM recovery_codes WHERE official_id = ?", id)
+	return err
 }
 
 // Enrolment is a new TOTP secret offered to an account: shown as a QR code of URL and as
@@ -385,14 +413,13 @@ func (s *Service) replaceCodes(ctx context.Context, tx *sql.Tx, id int64) ([]str
 func (s *Service) RegenerateRecoveryCodes(ctx context.Context, id int64) ([]string, error) {
 	var codes []string
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM totp_factors WHERE official_id = ?", id).Scan(&n); err != nil {
+		has, err := hasFactor(ctx, tx, id)
+		if err != nil {
 			return fmt.Errorf("secondfactor: recovery codes of %d: %w", id, err)
 		}
-		if n == 0 {
+		if !has {
 			return problem.New(409, "no_second_factor", "second_factor.error.none")
 		}
-		var err error
 		codes, err = s.replaceCodes(ctx, tx, id)
 		return err
 	})
@@ -428,13 +455,19 @@ func (s *Service) RecordFailure(ctx context.Context, id int64, method string) er
 	return audit.Record(ctx, s.db.W, audit.Actor{}, ActionFailed, subject(id), "method", "", method)
 }
 
-// Remove deletes account id's authenticator app and recovery codes, at its holder's request
-// (the caller checked the password).
+// Remove deletes account id's authenticator app at its holder's request (the caller checked
+// the password), and its recovery codes when no passkey is left.
 func (s *Service) Remove(ctx context.Context, actor audit.Actor, id int64) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.removeAll(ctx, tx, id)
-		if err != nil || n == 0 {
-			return err
+		res, err := tx.ExecContext(ctx, "DELETE FROM totp_factors WHERE official_id = ?", id)
+		if err != nil {
+			return fmt.Errorf("secondfactor: remove %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if err := s.dropCodesIfLast(ctx, tx, id); err != nil {
+			return fmt.Errorf("secondfactor: remove %d: %w", id, err)
 		}
 		return audit.Record(ctx, tx, actor, ActionRemove, subject(id), "method", "totp", "")
 	})
@@ -445,13 +478,9 @@ func (s *Service) Remove(ctx context.Context, actor audit.Actor, id int64) error
 // the same transaction.
 func (s *Service) Reset(ctx context.Context, actor audit.Actor, id int64, also func(*sql.Tx) error) error {
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		n, err := s.removeAll(ctx, tx, id)
+		from, err := s.removeAll(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		from := ""
-		if n > 0 {
-			from = "totp"
 		}
 		if err := audit.Record(ctx, tx, actor, ActionReset, subject(id), "method", from, ""); err != nil {
 			return err
@@ -463,27 +492,32 @@ func (s *Service) Reset(ctx context.Context, actor audit.Actor, id int64, also f
 	})
 }
 
-// removeAll deletes account id's factors, codes and pending sign-ins; it returns how many
-// factors went.
-func (s *Service) removeAll(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
-	res, err := tx.ExecContext(ctx, "DELETE FROM totp_factors WHERE official_id = ?", id)
-	if err != nil {
-		return 0, fmt.Errorf("secondfactor: remove %d: %w", id, err)
-	}
-	n, _ := res.RowsAffected()
-	for _, q := range []string{"DELETE FROM recovery_codes WHERE official_id = ?", "DELETE FROM login_challenges WHERE official_id = ?"} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
-			return 0, fmt.Errorf("secondfactor: remove %d: %w", id, err)
+// removeAll deletes account id's factors, codes, pending sign-ins and passkey ceremonies;
+// it returns the methods that went ("totp", "passkey" or "totp,passkey"; "" for none).
+func (s *Service) removeAll(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var went []string
+	for _, f := range []struct{ table, method string }{{"totp_factors", "totp"}, {"passkeys", "passkey"}} {
+		res, err := tx.ExecContext(ctx, "DELETE FROM "+f.table+" WHERE official_id = ?", id)
+		if err != nil {
+			return "", fmt.Errorf("secondfactor: remove %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			went = append(went, f.method)
 		}
 	}
-	return n, nil
+	if err := EraseTx(ctx, tx, id); err != nil {
+		return "", err
+	}
+	return strings.Join(went, ","), nil
 }
+
+// personalTables are the tables that hold something of one account, by official_id.
+var personalTables = []string{"totp_factors", "passkeys", "recovery_codes", "login_challenges", "passkey_ceremonies"}
 
 // EraseTx deletes everything kept about account id, inside its erasure.
 func EraseTx(ctx context.Context, tx *sql.Tx, id int64) error {
-	for _, q := range []string{"DELETE FROM totp_factors WHERE official_id = ?", "DELETE FROM recovery_codes WHERE official_id = ?",
-		"DELETE FROM login_challenges WHERE official_id = ?"} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+	for _, t := range personalTables {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE official_id = ?", id); err != nil {
 			return fmt.Errorf("secondfactor: erase %d: %w", id, err)
 		}
 	}

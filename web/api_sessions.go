@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,6 +18,48 @@ func (h *handler) apiSessionRoutes(api fiber.Router) {
 	api.Delete("/me/sessions/:id", h.requireAPIUser, h.apiEndMySession)
 	api.Get("/me/tokens", h.requireAPIUser, h.apiMyTokens)
 	api.Post("/me/tokens/:id/revoke", h.requireAPIUser, h.apiRevokeMyToken)
+	admin := h.requireRole(officials.RoleAdmin)
+	api.Get("/officials/:id/second-factor", admin, h.apiSecondFactor)
+	api.Post("/officials/:id/second-factor/reset", admin, h.apiResetSecondFactor)
+}
+
+// apiFactors is what an admin sees of an account's second factors: which ones, never a
+// secret.
+type apiFactors struct {
+	TOTP          bool       `json:"totp"`
+	TOTPSince     *time.Time `json:"totp_since"`
+	Passkeys      int        `json:"passkeys"`
+	RecoveryCodes int        `json:"recovery_codes_left"`
+}
+
+func (h *handler) factorsOf(c *fiber.Ctx, id int64) error {
+	st, err := h.SecondFactor.Status(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	out := apiFactors{TOTP: st.TOTP, Passkeys: st.Passkeys, RecoveryCodes: st.RecoveryLeft}
+	if st.TOTP {
+		out.TOTPSince = &st.Since
+	}
+	return data(c, fiber.StatusOK, out)
+}
+
+func (h *handler) apiSecondFactor(c *fiber.Ctx) error {
+	o, err := h.subject(c)
+	if err != nil {
+		return err
+	}
+	return h.factorsOf(c, o.ID)
+}
+
+// apiResetSecondFactor is the admin's reset of another account's second factors, as on
+// its page: audited, and its sessions end. It answers the factors left (none).
+func (h *handler) apiResetSecondFactor(c *fiber.Ctx) error {
+	o, err := h.resetFactors(c)
+	if err != nil {
+		return err
+	}
+	return h.factorsOf(c, o.ID)
 }
 
 // apiSession is a session as the API shows it: what the page shows, named the same way.

@@ -11,6 +11,10 @@ func init() {
 		apiOp{Method: "GET", Path: "/me/tokens", Summary: "The caller's API tokens, revoked ones included, newest first: name, created, last used (written at most every five minutes), revoked; never a secret", Role: "any",
 			Result: "Tokens"},
 		apiOp{Method: "POST", Path: "/me/tokens/{id}/revoke", Summary: "Revoke one of the caller's API tokens (404 for anyone else's; one already revoked stays as it was); it stops working at once. Answers 200 with the caller's tokens", Role: "any"},
+		apiOp{Method: "GET", Path: "/officials/{id}/second-factor", Summary: "An account's second factors: whether an authenticator app is set up and since when, how many passkeys, how many recovery codes are unused; never a secret", Role: "admin",
+			Result: "SecondFactors"},
+		apiOp{Method: "POST", Path: "/officials/{id}/second-factor/reset", Summary: "Remove another account's second factors (app, passkeys, recovery codes) when its holder lost them, and end its sessions; written to the audit log with the admin as actor. 403 for one's own account (removed on the security page, with the password). Answers 200 with the factors left (none); the holder sets up a new one at the next sign-in if the role requires it", Role: "admin",
+			Result: "SecondFactors"},
 	)
 }
 
@@ -27,6 +31,10 @@ func addSessionSchemas(doc map[string]any) {
 		"place": map[string]any{"type": "object", "properties": map[string]any{"local": map[string]any{"type": "boolean"},
 			"network": map[string]any{"type": "string", "description": "203.0.113.x; empty for a local network"}}},
 	}}}
+	schemas["SecondFactors"] = map[string]any{"type": "object", "properties": map[string]any{
+		"totp": map[string]any{"type": "boolean"}, "totp_since": map[string]any{"type": "string", "format": "date-time", "nullable": true},
+		"passkeys": map[string]any{"type": "integer"}, "recovery_codes_left": map[string]any{"type": "integer"},
+	}}
 	schemas["Tokens"] = map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 		"id": map[string]any{"type": "integer"}, "name": str, "created_at": dateTime,
 		"last_used_at": map[string]any{"type": "string", "format": "date-time", "nullable": true},

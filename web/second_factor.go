@@ -35,6 +35,7 @@ func (h *handler) secondFactorRoutes(g fiber.Router) {
 	me.Post("/totp/remove", h.removeTOTP)
 	me.Post("/recovery-codes", h.regenerateRecoveryCodes)
 	g.Post("/admin/officials/:id/second-factor/reset", h.requireLogin, h.requireRole(officials.RoleAdmin), h.resetSecondFactor)
+	h.passkeyRoutes(g)
 }
 
 // secondStep starts the second step of o's sign-in when o has a second factor or must set
@@ -83,20 +84,35 @@ func (h *handler) challenge(c *fiber.Ctx, purpose string) (*secondfactor.Challen
 	return nil, nil, c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 }
 
-// secondStepView is the page of the second step, with a form-wide error key.
-func (h *handler) secondStepView(c *fiber.Ctx, status int, fields map[string]string, errKey string, args ...any) error {
+// secondStepData is what the second step's page offers: the passkey step when the account
+// has a passkey, and the code field when it has an authenticator app.
+type secondStepData struct {
+	Passkey *passkeyForm
+	TOTP    bool
+}
+
+// secondStepView is the page of o's second step, with a form-wide error key.
+func (h *handler) secondStepView(c *fiber.Ctx, o *officials.Official, status int, fields map[string]string, errKey string, args ...any) error {
+	st, err := h.SecondFactor.Status(c.UserContext(), o.ID)
+	if err != nil {
+		return err
+	}
+	d := secondStepData{TOTP: st.TOTP}
+	if d.Passkey, err = h.assertion(c, o); err != nil {
+		return err
+	}
 	v := h.view(c, "second_factor.login.title")
-	v.Errors, v.ErrorKey, v.ErrArgs = fields, errKey, args
+	v.Data, v.Errors, v.ErrorKey, v.ErrArgs = d, fields, errKey, args
 	v.NoIndex = true
 	return h.render(c, status, "login_second_factor", v)
 }
 
 func (h *handler) showSecondStep(c *fiber.Ctx) error {
-	ch, _, err := h.challenge(c, secondfactor.PurposeVerify)
+	ch, o, err := h.challenge(c, secondfactor.PurposeVerify)
 	if ch == nil {
 		return err
 	}
-	return h.secondStepView(c, fiber.StatusOK, nil, "")
+	return h.secondStepView(c, o, fiber.StatusOK, nil, "")
 }
 
 // secondStepLimited refuses a second step from an address or on an account that tried too
@@ -134,12 +150,22 @@ func (h *handler) secondStepPost(c *fiber.Ctx) error {
 	}
 	if wait := h.secondStepLimited(c, o.ID); wait > 0 {
 		setRetryAfter(c, wait)
-		return h.secondStepView(c, fiber.StatusTooManyRequests, nil, "error.rate_limited")
+		return h.secondStepView(c, o, fiber.StatusTooManyRequests, nil, "error.rate_limited")
 	}
 	code, recovery := strings.TrimSpace(c.FormValue("code")), strings.TrimSpace(c.FormValue("recovery_code"))
 	field, method := "code", "totp"
 	ok := false
 	switch {
+	case c.FormValue("passkey_token") != "":
+		field, method = "passkey", "passkey"
+		var fields map[string]string
+		if ok, fields, err = h.passkeyStep(c, o); err != nil {
+			return err
+		}
+		if !ok && fields["passkey"] != "second_factor.error.passkey_failed" {
+			// Cancelled, timed out or sent without an answer: nothing was tried.
+			return h.secondStepView(c, o, fiber.StatusUnprocessableEntity, fields, "")
+		}
 	case recovery != "":
 		field, method = "recovery_code", "recovery"
 		if ok, err = h.SecondFactor.UseRecoveryCode(ctx, o.ID, recovery); err != nil {
@@ -150,7 +176,7 @@ func (h *handler) secondStepPost(c *fiber.Ctx) error {
 			return err
 		}
 	default:
-		return h.secondStepView(c, fiber.StatusUnprocessableEntity, map[string]string{"code": "second_factor.field.code.required"}, "")
+		return h.secondStepView(c, o, fiber.StatusUnprocessableEntity, map[string]string{"code": "second_factor.field.code.required"}, "")
 	}
 	if !ok {
 		left, err := h.secondStepFailed(c, o.ID, method)
@@ -164,10 +190,13 @@ func (h *handler) secondStepPost(c *fiber.Ctx) error {
 			return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 		}
 		msg := "second_factor.error.code_wrong"
-		if method == "recovery" {
+		switch method {
+		case "recovery":
 			msg = "second_factor.error.recovery_wrong"
+		case "passkey":
+			msg = "second_factor.error.passkey_failed"
 		}
-		return h.secondStepView(c, fiber.StatusUnauthorized, map[string]string{field: msg}, "second_factor.error.tries_left", "n", left)
+		return h.secondStepView(c, o, fiber.StatusUnauthorized, map[string]string{field: msg}, "second_factor.error.tries_left", "n", left)
 	}
 	// The challenge is spent here, so that two requests with two good codes sign in once.
 	if ended, err := h.SecondFactor.EndChallenge(ctx, c.Cookies(challengeCookie)); err != nil || !ended {
@@ -197,8 +226,10 @@ type enrolData struct {
 	Action    string
 	Required  bool // the account's role requires a second factor
 	Status    secondfactor.Status
-	Codes     []string // recovery codes, shown once
-	Login     bool     // the page belongs to a sign-in, not to the security page
+	Codes     []string               // recovery codes, shown once
+	Login     bool                   // the page belongs to a sign-in, not to the security page
+	Passkey   *passkeyForm           // adding a passkey (nil: passkeys are off)
+	Passkeys  []secondfactor.Passkey // the account's passkeys (security page)
 }
 
 // SecretGroups is the secret in groups of four, easier to copy by hand.
@@ -229,7 +260,15 @@ func (h *handler) enrolData(c *fiber.Ctx, o *officials.Official, sealed, action 
 	if err != nil {
 		return enrolData{}, err
 	}
-	return enrolData{Enrolment: e, QR: qr, Action: action, Required: h.cfg.SecondFactorRequired(o.Role)}, nil
+	d := enrolData{Enrolment: e, QR: qr, Action: action, Required: h.cfg.SecondFactorRequired(o.Role)}
+	pkAction := "/me/security/passkeys"
+	if action == "/login/enrol" {
+		pkAction = "/login/enrol/passkey"
+	}
+	if d.Passkey, err = h.registration(c, o, pkAction); err != nil {
+		return enrolData{}, err
+	}
+	return d, nil
 }
 
 func (h *handler) enrolView(c *fiber.Ctx, status int, page string, d enrolData, fields map[string]string, errKey string) error {
@@ -325,6 +364,9 @@ func (h *handler) enrolFailed(c *fiber.Ctx, o *officials.Official, err error, ac
 		if d.Status, derr = h.SecondFactor.Status(c.UserContext(), o.ID); derr != nil {
 			return derr
 		}
+		if d.Passkeys, derr = h.SecondFactor.Passkeys(c.UserContext(), o.ID); derr != nil {
+			return derr
+		}
 	}
 	return h.enrolView(c, fiber.StatusUnprocessableEntity, page, d, fields, errKey)
 }
@@ -343,24 +385,45 @@ func (h *handler) loginEnrolDone(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 	}
-	return h.completeSignIn(c, o, "password+totp", safeNext(ch.Next, "/"+lang(c)+"/me"))
+	method := "password+totp"
+	if st, err := h.SecondFactor.Status(c.UserContext(), o.ID); err != nil {
+		return err
+	} else if !st.TOTP && st.Passkeys > 0 {
+		method = "password+passkey"
+	}
+	return h.completeSignIn(c, o, method, safeNext(ch.Next, "/"+lang(c)+"/me"))
 }
 
 // auditActor is the account acting on itself.
 func auditActor(o *officials.Official) audit.Actor { return audit.Actor{ID: o.ID, Email: o.Email} }
 
-func (h *handler) securityPage(c *fiber.Ctx, status int, fields map[string]string, errKey string) error {
+// securityData is what the security page shows: the app (or the form that sets one up),
+// the passkeys with the form that adds one, and the recovery codes left.
+func (h *handler) securityData(c *fiber.Ctx) (enrolData, error) {
 	u := user(c)
 	st, err := h.SecondFactor.Status(c.UserContext(), u.ID)
 	if err != nil {
-		return err
+		return enrolData{}, err
 	}
 	d := enrolData{Status: st, Required: h.cfg.SecondFactorRequired(u.Role)}
 	if !st.TOTP {
 		if d, err = h.enrolData(c, u, "", "/me/security/totp"); err != nil {
-			return err
+			return enrolData{}, err
 		}
 		d.Status = st
+	} else if d.Passkey, err = h.registration(c, u, "/me/security/passkeys"); err != nil {
+		return enrolData{}, err
+	}
+	if d.Passkeys, err = h.SecondFactor.Passkeys(c.UserContext(), u.ID); err != nil {
+		return enrolData{}, err
+	}
+	return d, nil
+}
+
+func (h *handler) securityPage(c *fiber.Ctx, status int, fields map[string]string, errKey string) error {
+	d, err := h.securityData(c)
+	if err != nil {
+		return err
 	}
 	return h.enrolView(c, status, "security", d, fields, errKey)
 }
@@ -424,20 +487,30 @@ func (h *handler) regenerateRecoveryCodes(c *fiber.Ctx) error {
 	return h.enrolView(c, fiber.StatusOK, "recovery_codes", enrolData{Codes: codes}, nil, "")
 }
 
-func (h *handler) resetSecondFactor(c *fiber.Ctx) error {
+// resetFactors removes the second factors of the account named in the URL, by an admin's
+// decision (the page's button and the API), ending its sessions in the same transaction.
+func (h *handler) resetFactors(c *fiber.Ctx) (*officials.Official, error) {
 	o, err := h.subject(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if o.ID == user(c).ID {
 		// One's own factor is removed on the security page, with one's password.
-		return problem.New(fiber.StatusForbidden, "forbidden", "second_factor.error.reset_self")
+		return nil, problem.New(fiber.StatusForbidden, "forbidden", "second_factor.error.reset_self")
 	}
 	ctx := c.UserContext()
 	if err := h.SecondFactor.Reset(ctx, actor(c), o.ID, func(tx *sql.Tx) error { return h.Officials.EndSessionsTx(ctx, tx, o.ID) }); err != nil {
-		return err
+		return nil, err
 	}
 	h.Officials.SessionsChanged()
+	return o, nil
+}
+
+func (h *handler) resetSecondFactor(c *fiber.Ctx) error {
+	o, err := h.resetFactors(c)
+	if err != nil {
+		return err
+	}
 	h.setFlash(c, "flash.second_factor_reset")
 	return c.Redirect("/"+lang(c)+"/admin/officials/"+strconv.FormatInt(o.ID, 10), fiber.StatusSeeOther)
 }

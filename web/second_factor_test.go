@@ -369,6 +369,38 @@ func TestAdminResetsSecondFactor(t *testing.T) {
 	if r := newClient(t, p).post("/ar/login", loginForm(staff.Email)); r.Location != "/ar/login/enrol" {
 		t.Fatalf("next sign-in after the reset: → %q", r.Location)
 	}
+
+	// The same through the API: an admin's token sees and resets another account's factors;
+	// a staff token may do neither.
+	ctx := context.Background()
+	adminTok, err := p.Officials.CreateAPIToken(ctx, adminAcc.ID, "admin script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staffTok, err := p.Officials.CreateAPIToken(ctx, other.ID, "staff script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := newClient(t, p)
+	path := "/api/v1/officials/" + itoa(other.ID) + "/second-factor"
+	if r := api.api(http.MethodGet, path, adminTok, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, `"totp":true`) || !strings.Contains(r.Body, `"recovery_codes_left":10`) {
+		t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+	}
+	if r := api.api(http.MethodPost, path+"/reset", staffTok, ""); r.Status != http.StatusForbidden {
+		t.Fatalf("a staff token resets: %d", r.Status)
+	}
+	if r := api.api(http.MethodPost, "/api/v1/officials/"+itoa(adminAcc.ID)+"/second-factor/reset", adminTok, ""); r.Status != http.StatusForbidden {
+		t.Fatalf("an admin resets their own factor through the API: %d", r.Status)
+	}
+	if r := api.api(http.MethodPost, path+"/reset", adminTok, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, `"totp":false`) || !strings.Contains(r.Body, `"recovery_codes_left":0`) {
+		t.Fatalf("POST %s/reset: %d %s", path, r.Status, r.Body)
+	}
+	if e := hasAction(auditActions(t, p, other.ID), "auth.second_factor.reset"); e == nil || e.ActorID != adminAcc.ID {
+		t.Fatalf("audit entry of the API reset: %+v", e)
+	}
+	if r := oc.get("/ar/me"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/ar/login") {
+		t.Fatalf("the person's session after the API reset: %d → %q", r.Status, r.Location)
+	}
 }
 
 // TestBearerTokensIgnoreSecondFactor: API tokens of a staff account work without a second

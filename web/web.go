@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -135,6 +136,9 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	if d.SecondFactor == nil && d.DB != nil {
 		if d.SecondFactor, err = secondfactor.New(d.DB, d.Secret, "Masar"); err != nil {
+			return nil, err
+		}
+		if err := d.SecondFactor.UsePasskeys(d.Config.BaseURL, "Masar"); err != nil && !errors.Is(err, secondfactor.ErrPasskeysOff) {
 			return nil, err
 		}
 	}
