@@ -31,7 +31,7 @@ func virtualAuthenticator() chromedp.Action[chromedp.Void] {
 // TestBrowserPasskey: a staff account that must set up a second factor chooses a passkey,
 // names it, is shown its recovery codes and is in; its security page lists the passkey; the
 // next sign-in asks for the passkey (there is no app, so no code field) and takes it. The
-// pages are checked with axe in Arabic, right to left. Passkeys need a domain name: the site
+// pages are checked with axe in Arabic, right to left, and the security page in English and French too. Passkeys need a domain name: the site
 // is served as localhost.
 func TestBrowserPasskey(t *testing.T) {
 	src := axeSource(t)
@@ -75,7 +75,17 @@ func TestBrowserPasskey(t *testing.T) {
 	}
 	checkAxe(t, ctx, src, "/ar/me/security with a passkey")
 	screenshot(t, ctx, "passkey-security-ar")
-	logout(t, ctx, "ar")
+	for _, l := range []string{"en", "fr"} {
+		s.open(t, ctx, "/"+l+"/me/security")
+		if dir := eval[string](t, ctx, `document.documentElement.dir`); dir != "ltr" {
+			t.Fatalf("/%s/me/security has dir=%q", l, dir)
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll('table.passkeys tbody tr').length`); n != 1 {
+			t.Fatalf("/%s/me/security lists %d passkeys, want 1", l, n)
+		}
+		checkAxe(t, ctx, src, "/"+l+"/me/security with a passkey")
+	}
+	logout(t, ctx, "fr")
 
 	// The next sign-in: the passkey, and no code field since there is no app.
 	s.login(t, ctx, "ar", email)
