@@ -378,16 +378,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		if err != nil {
 			return nil, err
 		}
-		have := make(map[int64]bool, len(all))
-		for _, h := range all {
-			have[h.id] = true
-		}
-		for _, h := range some {
-			if !have[h.id] {
-				h.score *= float64(n-1) / float64(n)
-				all = append(all, h)
-			}
-		}
+		all = appendNew(all, some, func(h *hit) { h.score *= float64(n-1) / float64(n) })
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
@@ -396,16 +387,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		if err != nil {
 			return nil, err
 		}
-		have := make(map[int64]bool, len(all))
-		for _, h := range all {
-			have[h.id] = true
-		}
-		for _, h := range some {
-			if !have[h.id] {
-				h.partial = true // lowered by blend
-				all = append(all, h)
-			}
-		}
+		all = appendNew(all, some, func(h *hit) { h.partial = true }) // lowered by blend
 	}
 	// All languages ranked together, the page's language first when scores are close; each
 	// thing once, at the place of its best document, shown in the page's language when it
@@ -572,6 +554,22 @@ func things(hits []hit) int {
 // words are the expressions of the query's words one by one: a title with some of them
 // counts in proportion («الهدف 16 من أهداف التنمية المستدامة» is after the lesson called
 // «الحكومة الإلكترونية والهدف 16 والتعاون الإقليمي»).
+// appendNew appends to all the hits of more whose document is not in all yet, each changed
+// by mark first.
+func appendNew(all, more []hit, mark func(*hit)) []hit {
+	have := make(map[int64]bool, len(all))
+	for _, h := range all {
+		have[h.id] = true
+	}
+	for _, h := range more {
+		if !have[h.id] {
+			mark(&h)
+			all = append(all, h)
+		}
+	}
+	return all
+}
+
 func scoredHits(ctx context.Context, ev evaluator, expr string, words []string) ([]hit, error) {
 	all, err := ev.match(ctx, expr)
 	if err != nil {

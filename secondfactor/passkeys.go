@@ -361,18 +361,8 @@ func (s *Service) FinishRegistration(ctx context.Context, actor audit.Actor, id 
 			id, credID, name, string(data), store.FormatTime(s.now())); err != nil {
 			return err
 		}
-		if !had {
-			if codes, err = s.replaceCodes(ctx, tx, id); err != nil {
-				return err
-			}
-		}
-		if err := audit.Record(ctx, tx, actor, ActionEnrol, subject(id), "method", "", "passkey"); err != nil {
-			return err
-		}
-		if also != nil {
-			return also(tx)
-		}
-		return nil
+		codes, err = s.enrolled(ctx, tx, actor, id, "passkey", !had, also)
+		return err
 	})
 	if err != nil {
 		return nil, err

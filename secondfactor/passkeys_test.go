@@ -29,7 +29,7 @@ func TestPasskeyCeremoniesRefuseWhatIsNotAProof(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(cer.Options, `"rp":{"name":"Masar","id":"masar.example.org"}`) || strings.Contains(cer.Options, `"reem@`) == false {
+	if !strings.Contains(cer.Options, `"rp":{"name":"Masar","id":"masar.example.org"}`) || !strings.Contains(cer.Options, `"reem@`) {
 		t.Fatalf("registration options: %s", cer.Options)
 	}
 	who := audit.Actor{ID: o.ID, Email: o.Email}

@@ -309,19 +309,33 @@ func (s *Service) ConfirmTOTP(ctx context.Context, actor audit.Actor, id int64, 
 			id, s.seal([]byte(secret), totpContext(id)), step, store.FormatTime(s.now())); err != nil {
 			return fmt.Errorf("secondfactor: enrol %d: %w", id, err)
 		}
-		if codes, err = s.replaceCodes(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, actor, ActionEnrol, subject(id), "method", "", "totp"); err != nil {
-			return err
-		}
-		if also != nil {
-			return also(tx)
-		}
-		return nil
+		codes, err = s.enrolled(ctx, tx, actor, id, "totp", true, also)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return codes, nil
+}
+
+// enrolled finishes the setting up of a second factor (method) of account id inside its
+// transaction: new recovery codes when withCodes (returned, to be shown once), the audit
+// entry, then also.
+func (s *Service) enrolled(ctx context.Context, tx *sql.Tx, actor audit.Actor, id int64, method string, withCodes bool, also func(*sql.Tx) error) ([]string, error) {
+	var codes []string
+	if withCodes {
+		var err error
+		if codes, err = s.replaceCodes(ctx, tx, id); err != nil {
+			return nil, err
+		}
+	}
+	if err := audit.Record(ctx, tx, actor, ActionEnrol, subject(id), "method", "", method); err != nil {
+		return nil, err
+	}
+	if also != nil {
+		if err := also(tx); err != nil {
+			return nil, err
+		}
 	}
 	return codes, nil
 }

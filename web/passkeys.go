@@ -85,7 +85,7 @@ func (h *handler) loginEnrolPasskey(c *fiber.Ctx) error {
 		c.FormValue("passkey_name"), c.FormValue("passkey"), func(tx *sql.Tx) error { return h.SecondFactor.PassChallengeTx(ctx, tx, tok) })
 	if fields := passkeyRefusal(err); fields != nil {
 		h.secondAcc.allow(secondKey(o.ID))
-		d, derr := h.enrolData(c, o, c.FormValue("secret"), "/login/enrol")
+		d, derr := h.enrolData(c, o, "", "/login/enrol")
 		if derr != nil {
 			return derr
 		}
@@ -101,14 +101,8 @@ func (h *handler) loginEnrolPasskey(c *fiber.Ctx) error {
 
 // enrolViewForm is enrolView after a refused form: the name typed is kept.
 func (h *handler) enrolViewForm(c *fiber.Ctx, status int, page string, d enrolData, fields map[string]string) error {
-	title := "second_factor.enrol.title"
-	if page == "security" {
-		title = "second_factor.security.title"
-	}
-	v := h.view(c, title)
-	v.Data, v.Errors = d, fields
+	v := h.enrolPage(c, page, d, fields)
 	v.Form = map[string]string{"passkey_name": c.FormValue("passkey_name")}
-	v.NoIndex = true
 	return h.render(c, status, page, v)
 }
 

@@ -272,14 +272,22 @@ func (h *handler) enrolData(c *fiber.Ctx, o *officials.Official, sealed, action 
 }
 
 func (h *handler) enrolView(c *fiber.Ctx, status int, page string, d enrolData, fields map[string]string, errKey string) error {
+	v := h.enrolPage(c, page, d, fields)
+	v.ErrorKey = errKey
+	return h.render(c, status, page, v)
+}
+
+// enrolPage is the view of a page that sets up a second factor (page: login_enrol, security
+// or recovery_codes).
+func (h *handler) enrolPage(c *fiber.Ctx, page string, d enrolData, fields map[string]string) *View {
 	title := "second_factor.enrol.title"
 	if page == "security" {
 		title = "second_factor.security.title"
 	}
 	v := h.view(c, title)
-	v.Data, v.Errors, v.ErrorKey = d, fields, errKey
+	v.Data, v.Errors = d, fields
 	v.NoIndex = true
-	return h.render(c, status, page, v)
+	return v
 }
 
 func (h *handler) showLoginEnrol(c *fiber.Ctx) error {
