@@ -52,7 +52,7 @@ func loadJudged(t testing.TB) []judgedQuery {
 			t.Fatalf("judged-queries.tsv:%d: %d columns, want 5", n, len(cols))
 		}
 		jq := judgedQuery{line: n, part: cols[0], cat: cols[1], lang: cols[2], q: cols[3]}
-		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" && jq.part != "held5" && jq.part != "held6" {
+		if jq.part != "tune" && jq.part != "held" && jq.part != "held2" && jq.part != "held3" && jq.part != "held4" && jq.part != "held5" && jq.part != "held6" && jq.part != "held7" {
 			t.Fatalf("judged-queries.tsv:%d: part %q", n, jq.part)
 		}
 		for _, r := range strings.Split(cols[4], ",") {
@@ -188,9 +188,15 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 // earlier query word for word are taken out), was measured once after that: 0.94 overall
 // (misspelling 0.84, number 0.88, every other category 0.94 or more). Issue 18's targets on
 // queries kept aside (0.95 overall, 0.9 in every category) are still not met there.
-var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.94, "held4": 0.93, "held5": 0.97, "held6": 0.94}
+// held7, 128 queries written blind by a seventh judge (112 left once repeats are taken out),
+// was measured once on the search as landed at stop 31: 0.93 overall (synonym 0.82,
+// loanword 0.88, every other category 0.93 or more). The targets are not met there either.
+var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.94, "held4": 0.93, "held5": 0.97, "held6": 0.94, "held7": 0.93}
 
 func TestJudgedQueries(t *testing.T) {
+	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
+	// and is about to be read for tuning.
+	showMisses := os.Getenv("MASAR_SHOW_MISSES")
 	ix, _ := shippedIndex(t)
 	qs := loadJudged(t)
 	if len(qs) < 200 {
@@ -203,7 +209,7 @@ func TestJudgedQueries(t *testing.T) {
 	if perLang["ar"] < 140 {
 		t.Errorf("only %d Arabic judged queries; at least 140 are required", perLang["ar"])
 	}
-	for _, part := range []string{"tune", "held", "held2", "held3", "held4", "held5", "held6"} {
+	for _, part := range []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7"} {
 		byCat := map[string]*scores{}
 		var all scores
 		for _, jq := range qs {
@@ -216,7 +222,7 @@ func TestJudgedQueries(t *testing.T) {
 			}
 			byCat[jq.cat].add(s)
 			all.add(s)
-			if part == "tune" && s.found < s.wanted {
+			if (part == "tune" || part == showMisses) && s.found < s.wanted {
 				t.Logf("miss (line %d, %s, %s) %q: want %v, top 5 %v", jq.line, jq.cat, jq.lang, jq.q, jq.relevant, top)
 			}
 		}
