@@ -299,6 +299,21 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 				continue
 			}
 		}
+		if a, b := v.split(w.surface); a != "" {
+			// Two words typed without the space between them («مؤشرالمشاركة», "opendata"):
+			// both are searched for, as if typed apart.
+			w.fixed, w.split = a+" "+b, runeLen(a)
+			w.exact, w.prefix = nil, nil
+			w.alts = []string{conjunction([]string{a, b}, false)}
+			for _, s := range []string{a, b} {
+				e, p := wordTerms(s, false)
+				w.mark = append(w.mark, e...)
+				w.markPre = append(w.markPre, p...)
+			}
+			fixed = true
+			kept++
+			continue
+		}
 		w.dropped = true
 	}
 	if kept == 0 {
@@ -308,6 +323,32 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 	}
 	q.match, q.wideMatch = q.expression(false), q.expression(true)
 	return fixed
+}
+
+// minSplitPart is the fewest letters of each of the two words that split finds in one.
+const minSplitPart = 3
+
+// split returns the two indexed words that a word matching nothing is made of when it is
+// two words typed without the space between them, or "", "": of the places where it could
+// be cut, leaving two words of minSplitPart letters or more that are not function words and
+// are both indexed (as a stem or as typed), the one whose rarer word is the most frequent.
+func (v *vocabulary) split(w string) (string, string) {
+	rs := []rune(w)
+	var bestA, bestB string
+	bestDF := 0
+	for i := minSplitPart; i+minSplitPart <= len(rs); i++ {
+		a, b := string(rs[:i]), string(rs[i:])
+		if isStop(a) || isStop(b) {
+			continue
+		}
+		ea, _ := wordTerms(a, false)
+		eb, _ := wordTerms(b, false)
+		df := min(max(v.maxDF(ea), v.df[a]), max(v.maxDF(eb), v.df[b]))
+		if df > bestDF {
+			bestA, bestB, bestDF = a, b, df
+		}
+	}
+	return bestA, bestB
 }
 
 // estimate is an upper bound of the number of documents that an AND of the query's words

@@ -282,3 +282,25 @@ func TestCourseRanksBelowItsLesson(t *testing.T) {
 		t.Errorf("results %v: the lesson, then its course", got)
 	}
 }
+
+// Two words typed without the space between them are searched for as the two words, and
+// the results say so ("did you mean" with the space put back); a word that cannot be cut
+// into two indexed words is still left out.
+func TestWordsTypedWithoutASpace(t *testing.T) {
+	ix, _ := shippedIndex(t)
+	for _, c := range []struct{ lang, q, want, dym string }{
+		{"ar", "مؤشرالمشاركة الإلكترونية", fw + "05-egov-sdg16-regional-cooperation", "مؤشر المشاركة الإلكترونية"},
+		{"en", "opendata portal", ogd + "04-publishing-on-a-portal", "open data portal"},
+	} {
+		res := search1(t, ix, c.q, c.lang)
+		if got := refs(res); !slices.Contains(got[:min(5, len(got))], c.want+"@"+c.lang) {
+			t.Errorf("%q: %v, want %s in the first five", c.q, got, c.want)
+		}
+		if res.DidYouMean != c.dym {
+			t.Errorf("%q: did you mean %q, want %q", c.q, res.DidYouMean, c.dym)
+		}
+	}
+	if res := search1(t, ix, "الشفافية قققزززث", "ar"); len(res.Ignored) != 1 {
+		t.Errorf("ignored %v, want the word that is no two words", res.Ignored)
+	}
+}

@@ -40,6 +40,7 @@ type queryWord struct {
 	markPre []string // more prefixes to highlight (the typed words of a thesaurus term)
 	plain   bool     // a single word (not a number phrase nor a thesaurus term): may be corrected
 	fixed   string   // the indexed term a misspelt word was corrected to, or ""
+	split   int      // for two words typed as one, the letters of the first (fixed is both, apart)
 	dropped bool     // matches nothing indexed and could not be corrected: left out
 }
 

@@ -459,9 +459,17 @@ func didYouMean(text string, pq *parsedQuery, items []Result) string {
 		if w.fixed == "" || w.first >= len(spans) {
 			continue
 		}
-		shown := w.fixed
+		sp := spans[w.first]
+		shown, look := w.fixed, items
+		if w.split > 0 {
+			// Two words typed as one: the space put back where it was missing, as typed.
+			look = nil
+			if typed := []rune(text[sp.start:sp.end]); len(typed) == runeLen(w.surface) {
+				shown = string(typed[:w.split]) + " " + string(typed[w.split:])
+			}
+		}
 	find:
-		for _, r := range items {
+		for _, r := range look {
 			for _, list := range [][]Span{r.Title, r.Snippet} {
 				for _, sp := range list {
 					if !sp.Hit {
@@ -474,7 +482,6 @@ func didYouMean(text string, pq *parsedQuery, items []Result) string {
 				}
 			}
 		}
-		sp := spans[w.first]
 		b.WriteString(text[last:sp.start])
 		b.WriteString(shown)
 		last = sp.end
