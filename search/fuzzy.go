@@ -404,9 +404,10 @@ func (v *vocabulary) dialectSpelling(w string) string {
 }
 
 // nearEstimate is an upper bound of the number of documents that have every word of a query
-// but one, from the expressions of its words one by one: for each word, the fewest documents
-// that one of the others may be in, added up. Counting stops at limit.
-func (v *vocabulary) nearEstimate(words []string, limit int) int {
+// but missing of them, from the expressions of its words one by one: for each set of words
+// left out, the fewest documents that one of the others may be in, added up. Counting stops
+// at limit.
+func (v *vocabulary) nearEstimate(words []string, missing, limit int) int {
 	est := make([]int, len(words))
 	for i, w := range words {
 		e, err := parseFTS(w)
@@ -416,10 +417,10 @@ func (v *vocabulary) nearEstimate(words []string, limit int) int {
 		est[i] = v.exprEstimate(e.root, limit)
 	}
 	total := 0
-	for i := range est {
+	for _, skip := range skipSets(len(words), missing) {
 		fewest := limit
 		for j, n := range est {
-			if j != i {
+			if !skip[j] {
 				fewest = min(fewest, n)
 			}
 		}

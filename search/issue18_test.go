@@ -265,6 +265,31 @@ func TestLessonLackingOneWordOfALongQuery(t *testing.T) {
 	}
 }
 
+// A question of six words or more finds the lesson about it that lacks two of its words
+// (who "takes" the final decision in partnership "projects", asked of the lesson on decision
+// authority in partnerships), ranked among the lessons that have every word in passing.
+func TestLessonLackingTwoWordsOfALongerQuestion(t *testing.T) {
+	ix, _ := newIndex(t)
+	filler := strings.Repeat("Ministries keep registers and answer the letters of the people they serve. ", 12)
+	lessons := []lessonFile{{slug: "01-decision", lang: "en", title: "Decision authority in joint partnerships",
+		body: strings.Repeat("In a joint partnership the final decision stays with the ministry, and the partners know it from the start. ", 4)}}
+	for i := 2; i <= 7; i++ {
+		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-other", i), lang: "en", title: fmt.Sprintf("Other matter %d", i),
+			body: filler + "Who takes the final decision on joint partnership projects is set elsewhere. " + filler})
+	}
+	if err := ix.IndexCatalogue(context.Background(), catalogueOf(t, "near2", []string{"en"}, lessons...)); err != nil {
+		t.Fatal(err)
+	}
+	got := refs(search1(t, ix, "who takes the final decision on joint partnership projects", "en"))
+	if len(got) < 6 || !slices.Contains(got[:5], "near2/01-decision@en") {
+		t.Errorf("results %v: the lesson on decision authority should be in the first five", got)
+	}
+	// A question of five words still needs four of them.
+	if got := refs(search1(t, ix, "who takes decisions on joint projects", "en")); slices.Contains(got, "near2/01-decision@en") {
+		t.Errorf("results %v: a question of four words found a lesson with only two of them", got)
+	}
+}
+
 // A course whose title has the query's words ranks below its own lesson that has them: the
 // lesson answers the query, the course page is an overview of it.
 func TestCourseRanksBelowItsLesson(t *testing.T) {

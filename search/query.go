@@ -121,6 +121,15 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 	for i := 0; i < len(kept); {
 		last := at[i] == len(surfaces)-1
 		g, n := th.match(keys, i)
+		if n == 0 && scriptOf(kept[i]) == scriptArabic {
+			// A term whose first word has a proclitic joined to it («وأهداف التنمية
+			// المستدامة»): the term without it.
+			if alt := arabicAlt(kept[i], stemArabic(kept[i])); alt != "" {
+				altKeys := slices.Clone(keys)
+				altKeys[i] = thesaurusKey(alt)
+				g, n = th.match(altKeys, i)
+			}
+		}
 		num, isNum := numbers[i]
 		switch {
 		case n > 0 && (!isNum || n >= num.end-num.start):
@@ -356,22 +365,22 @@ func (q *parsedQuery) anyExpression() string {
 }
 
 // nearExpression is the expression of the documents that have every word of the query but
-// one at most: the OR, for each word, of the AND of the others. "" when the query has fewer
-// than nearMinWords words.
-func (q *parsedQuery) nearExpression(wide bool) (expr string, n int) {
+// missing of them at most: the OR, for each set of missing words, of the AND of the others.
+// "" when the query has fewer than nearMinWords words.
+func (q *parsedQuery) nearExpression(wide bool, missing int) (expr string, n int) {
 	words := q.wordExpressions(wide)
 	if len(words) < nearMinWords {
 		return "", len(words)
 	}
 	var b strings.Builder
-	for skip := range words {
-		if skip > 0 {
+	for _, skip := range skipSets(len(words), missing) {
+		if b.Len() > 0 {
 			b.WriteString(" OR ")
 		}
 		b.WriteByte('(')
 		n := 0
 		for i, w := range words {
-			if i == skip {
+			if skip[i] {
 				continue
 			}
 			if n > 0 {
@@ -383,6 +392,25 @@ func (q *parsedQuery) nearExpression(wide bool) (expr string, n int) {
 		b.WriteByte(')')
 	}
 	return b.String(), len(words)
+}
+
+// skipSets are the ways of leaving out k of n words, each as n flags.
+func skipSets(n, k int) [][]bool {
+	var out [][]bool
+	var walk func(from, left int, cur []bool)
+	walk = func(from, left int, cur []bool) {
+		if left == 0 {
+			out = append(out, slices.Clone(cur))
+			return
+		}
+		for i := from; i <= n-left; i++ {
+			cur[i] = true
+			walk(i+1, left-1, cur)
+			cur[i] = false
+		}
+	}
+	walk(0, k, make([]bool, n))
+	return out
 }
 
 // wordExpressions are the expressions of the words one by one (dropped ones left out).

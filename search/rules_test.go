@@ -126,6 +126,14 @@ func TestThesaurusParsing(t *testing.T) {
 	if len(q.words) != 2 || !strings.Contains(q.match, `"استبيان"`) {
 		t.Errorf("two words: %+v %s", q.words, q.match)
 	}
+	// A proclitic joined to a term's first word («و» of «وأهداف») does not hide the term.
+	th2, _ := ParseThesaurus("t.txt", []byte("أهداف التنمية المستدامة | SDGs\nبيانات مفتوحة | معطيات مفتوحة\n"))
+	for _, typed := range []string{"وأهداف التنمية المستدامة", "فالبيانات المفتوحة", "وبيانات مفتوحة"} {
+		q, _ = parseQuery(typed, th2)
+		if len(q.words) != 1 || len(q.words[0].alts) < 2 {
+			t.Errorf("%s: %+v", typed, q.words)
+		}
+	}
 	// Other languages' terms are kept for a wide search.
 	th, _ = ParseThesaurus("t.txt", []byte("بوابة | portal\n"))
 	q, _ = parseQuery("بوابة", th)

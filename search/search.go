@@ -368,17 +368,22 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 			return nil, err
 		}
 	}
-	if near, n := pq.nearExpression(wide); near != "" && vocab.nearEstimate(pq.wordExpressions(wide), nearAbove) < nearAbove {
-		// A query of several words: the documents that lack one of them are ranked with
-		// those that have them all, their scores (BM25 of the words they have) times the
-		// share of the words they have. A lesson about the query's subject that words it
-		// differently («نشر البيانات على البوابة» without «إجراءات») is no longer ranked below
-		// every lesson that mentions all the words in passing.
+	for missing := 1; missing <= len(pq.wordExpressions(wide))/nearWordsPerMissing; missing++ {
+		// A query of several words: the documents that lack one of them (two in a query of
+		// six words or more) are ranked with those that have them all, their scores (BM25 of
+		// the words they have) times the share of the words they have. A lesson about the
+		// query's subject that words it differently («نشر البيانات على البوابة» without
+		// «إجراءات») is no longer ranked below every lesson that mentions all the words in
+		// passing.
+		near, n := pq.nearExpression(wide, missing)
+		if near == "" || vocab.nearEstimate(pq.wordExpressions(wide), missing, nearAbove) >= nearAbove {
+			break
+		}
 		some, err := scoredHits(ctx, ev, near, pq.wordExpressions(wide))
 		if err != nil {
 			return nil, err
 		}
-		all = appendNew(all, some, func(h *hit) { h.score *= float64(n-1) / float64(n) })
+		all = appendNew(all, some, func(h *hit) { h.score *= float64(n-missing) / float64(n) })
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
@@ -535,8 +540,12 @@ const fewResults = 5
 const partialPenalty = 0.3
 
 // nearMinWords is the number of words from which a query also ranks the documents that lack
-// one of them.
-const nearMinWords = 3
+// one of them; nearWordsPerMissing the number of words for each word that may be missing
+// (one in a query of three to five words, two from six words).
+const (
+	nearMinWords        = 3
+	nearWordsPerMissing = 3
+)
 
 // nearAbove bounds the cost of ranking the documents that lack one word: BM25 is computed for
 // every one of them, and with common words in a large index they are thousands (a search of
