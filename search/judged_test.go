@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -195,7 +195,14 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // held7, 128 queries written blind by a seventh judge (112 left once repeats are taken out),
 // was measured once on the search as landed at stop 31: 0.93 overall (synonym 0.82,
 // loanword 0.88, every other category 0.93 or more). The targets are not met there either.
-var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.94, "held4": 0.93, "held5": 0.97, "held6": 0.94, "held7": 0.93}
+// held7 and held6 were then read: a word typed as two words glued together is split, a
+// thesaurus term whose first word has a proclitic joined to it is found, a question of six
+// words or more also ranks lessons lacking two of them, and the thesaurus gained usager,
+// retour d'information, auto-diagnostic and e-gov (held6 0.95, held7 0.97 after that).
+// held8, 128 queries written blind by an eighth judge (92 left once repeats are taken out),
+// was measured once after that: 0.96 overall, synonym 0.75, number 0.94, every other
+// category 1.00. The overall target is met there; the synonym category's is not.
+var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.94, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.96}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
