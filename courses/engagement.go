@@ -60,8 +60,9 @@ func (s *Service) now() time.Time {
 
 // RecordOpen records the first time an enrolled official opened a lesson: the moment from
 // which its reading time runs. Later openings change nothing, and an official who is not
-// enrolled is not recorded (reading is not enrolling). It is cheap once recorded: the kept
-// progress knows the lesson is open, so the hottest page of the platform writes nothing.
+// enrolled is not recorded (reading is not enrolling). The hottest page of the platform
+// writes nothing itself: a first opening is written with the visits (FlushVisits), within
+// a second, and read from memory until then.
 func (s *Service) RecordOpen(ctx context.Context, officialID int64, slug, lesson string) error {
 	_, err := s.OpenProgress(ctx, officialID, slug, lesson)
 	return err
@@ -88,14 +89,8 @@ func (s *Service) OpenProgress(ctx context.Context, officialID int64, slug, less
 	if _, opened := p.Opened[lesson]; opened {
 		return p, nil
 	}
-	_, err = s.db.W.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at)
-		VALUES(?, ?, ?, ?) ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`,
-		officialID, slug, lesson, timestamp(s.now()))
-	s.progress.Forget(visitKey{officialID, slug})
-	if err != nil {
-		return nil, fmt.Errorf("courses: open %s/%s: %w", slug, lesson, err)
-	}
-	return s.Progress(ctx, officialID, slug)
+	p.addOpens(map[string]time.Time{lesson: s.pendingOpen(officialID, slug, lesson, s.now())})
+	return p, nil
 }
 
 // checkRead is the rule of MarkDone, inside its transaction: a lesson already done stays
@@ -103,7 +98,10 @@ func (s *Service) OpenProgress(ctx context.Context, officialID int64, slug, less
 // never opened (a learner who marks it done from elsewhere, or was not enrolled when they
 // opened it) is opened now, so that its reading time starts; the caller commits that and
 // refuses.
-func checkRead(ctx context.Context, tx *sql.Tx, c *Course, l *Lesson, officialID int64, at time.Time) (*NotReadError, error) {
+//
+// pending is the time of a first opening not written yet (zero if none): it is written
+// here, and counts.
+func checkRead(ctx context.Context, tx *sql.Tx, c *Course, l *Lesson, officialID int64, at, pending time.Time) (*NotReadError, error) {
 	var done int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM lesson_progress WHERE official_id = ? AND course_slug = ? AND lesson_slug = ?",
 		officialID, c.Slug, l.Slug).Scan(&done); err != nil {
@@ -116,17 +114,20 @@ func checkRead(ctx context.Context, tx *sql.Tx, c *Course, l *Lesson, officialID
 	var openedAt string
 	err := tx.QueryRowContext(ctx, "SELECT opened_at FROM lesson_opens WHERE official_id = ? AND course_slug = ? AND lesson_slug = ?",
 		officialID, c.Slug, l.Slug).Scan(&openedAt)
+	opened := parseTime(openedAt)
 	if errors.Is(err, sql.ErrNoRows) {
+		opened = at
+		if !pending.IsZero() && pending.Before(at) {
+			opened = pending
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at) VALUES(?, ?, ?, ?)
-			ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`, officialID, c.Slug, l.Slug, timestamp(at)); err != nil {
+			ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`, officialID, c.Slug, l.Slug, timestamp(opened)); err != nil {
 			return nil, fmt.Errorf("courses: mark done %s/%s: %w", c.Slug, l.Slug, err)
 		}
-		return &NotReadError{Course: c.Slug, Lesson: l.Slug, ReadableAt: at.Add(need), Left: need}, nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return nil, fmt.Errorf("courses: mark done %s/%s: %w", c.Slug, l.Slug, err)
 	}
-	readable := parseTime(openedAt).Add(need)
+	readable := opened.Add(need)
 	if at.Before(readable) {
 		return &NotReadError{Course: c.Slug, Lesson: l.Slug, ReadableAt: readable, Left: readable.Sub(at)}, nil
 	}

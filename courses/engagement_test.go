@@ -163,3 +163,69 @@ func TestStudyTimeComputedFromContent(t *testing.T) {
 		t.Errorf("study hours %d (declared %v)", c.StudyHours(), c.DeclaredHours)
 	}
 }
+
+// TestFirstOpeningsAreWrittenInBatches: the lesson page writes nothing itself. A first
+// opening shows at once in the learner's progress and counts for the reading time, is
+// written by the next FlushVisits (another service, a restarted server, reads it then),
+// and keeps its first time whatever the openings that follow.
+func TestFirstOpeningsAreWrittenInBatches(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 5, 3, 9, 0, 0, 0, time.UTC)
+	clk := &clock{t: t0}
+	e.svc.SetClock(clk.now)
+	id := e.learner(t, 1, "JO")
+	if err := e.svc.Enrol(ctx, id, fixture); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.svc.OpenProgress(ctx, id, fixture, "01-intro")
+	if err != nil || !p.Opened["01-intro"].Equal(t0) {
+		t.Fatalf("first opening: %v %v", p.Opened, err)
+	}
+	other := courses.NewService(e.db, func() *courses.Catalogue { return e.cat }, nil)
+	if p, _ := other.Progress(ctx, id, fixture); len(p.Opened) != 0 {
+		t.Fatalf("written before the flush: %v", p.Opened)
+	}
+	clk.advance(10 * time.Second)
+	if err := e.svc.RecordOpen(ctx, id, fixture, "01-intro"); err != nil {
+		t.Fatal(err)
+	}
+	if mine, _ := e.svc.MyProgress(ctx, id); len(mine) != 1 || !mine[0].Opened["01-intro"].Equal(t0) {
+		t.Fatalf("my progress before the flush: %+v", mine)
+	}
+	if err := e.svc.FlushVisits(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, svc := range map[string]*courses.Service{"same service": e.svc,
+		"restarted": courses.NewService(e.db, func() *courses.Catalogue { return e.cat }, nil)} {
+		if p, _ := svc.Progress(ctx, id, fixture); len(p.Opened) != 1 || !p.Opened["01-intro"].Equal(t0) {
+			t.Errorf("%s after the flush: %v", name, p.Opened)
+		}
+	}
+	// An opening by an official no longer enrolled when the visits are written is not
+	// written, and does not hold up the others.
+	id2 := e.learner(t, 2, "JO")
+	if err := e.svc.Enrol(ctx, id2, fixture); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.RecordOpen(ctx, id2, fixture, "02-middle"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.RecordOpen(ctx, id, fixture, "02-middle"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.W.ExecContext(ctx, "DELETE FROM enrolments WHERE official_id = ?", id2); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.FlushVisits(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := e.db.R.QueryRowContext(ctx, "SELECT count(*) FROM lesson_opens WHERE official_id = ?", id2).Scan(&n); err != nil || n != 0 {
+		t.Errorf("openings written for an official not enrolled: %d %v", n, err)
+	}
+	restarted := courses.NewService(e.db, func() *courses.Catalogue { return e.cat }, nil)
+	if p, _ := restarted.Progress(ctx, id, fixture); len(p.Opened) != 2 {
+		t.Errorf("the other official's openings after the flush: %v", p.Opened)
+	}
+}

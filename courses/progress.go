@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -46,6 +47,10 @@ type Service struct {
 	// view, so visits are written in batches (FlushVisits) and read through this map.
 	visitMu sync.Mutex
 	visits  map[visitKey]string
+	// opens holds first openings of lessons not yet written, by official and course, then
+	// lesson: the time from which a lesson's reading time runs. They are written with the
+	// visits, and read through this map until then (Progress, MyProgress, MarkDone).
+	opens map[visitKey]map[string]time.Time
 
 	progress *cache.Map[visitKey, keptProgress]
 }
@@ -148,33 +153,79 @@ func (s *Service) RecordVisit(ctx context.Context, officialID int64, slug, lesso
 	return nil
 }
 
-// pendingVisit is the last lesson opened and not yet written, if any.
-func (s *Service) pendingVisit(officialID int64, slug string) (string, bool) {
+// pendingVisit is the last lesson opened and not yet written, if any, and a copy of the
+// first openings of lessons of the course not yet written (nil when there are none).
+func (s *Service) pendingVisit(officialID int64, slug string) (string, bool, map[string]time.Time) {
 	s.visitMu.Lock()
 	defer s.visitMu.Unlock()
-	l, ok := s.visits[visitKey{officialID, slug}]
-	return l, ok
+	k := visitKey{officialID, slug}
+	l, ok := s.visits[k]
+	return l, ok, maps.Clone(s.opens[k])
 }
 
-// FlushVisits writes the pending "last lesson opened" records in one transaction.
+// pendingOpen records the first opening of a lesson, to be written with the visits, and
+// returns its time: the one recorded before, if a first opening is pending already.
+func (s *Service) pendingOpen(officialID int64, slug, lesson string, at time.Time) time.Time {
+	s.visitMu.Lock()
+	defer s.visitMu.Unlock()
+	k := visitKey{officialID, slug}
+	if s.opens == nil {
+		s.opens = map[visitKey]map[string]time.Time{}
+	}
+	if s.opens[k] == nil {
+		s.opens[k] = map[string]time.Time{}
+	}
+	if t, ok := s.opens[k][lesson]; ok {
+		return t
+	}
+	s.opens[k][lesson] = at
+	return at
+}
+
+// addOpens adds to p.Opened the first openings of lessons that it does not have yet.
+func (p *Progress) addOpens(opens map[string]time.Time) {
+	for l, at := range opens {
+		if _, known := p.Opened[l]; !known {
+			if p.Opened == nil {
+				p.Opened = map[string]time.Time{}
+			}
+			p.Opened[l] = at
+		}
+	}
+}
+
+// FlushVisits writes the pending "last lesson opened" records and first openings of lessons
+// in one transaction.
 func (s *Service) FlushVisits(ctx context.Context) error {
 	s.visitMu.Lock()
-	pending := s.visits
-	s.visits = nil
+	visits, opens := s.visits, s.opens
+	s.visits, s.opens = nil, nil
 	s.visitMu.Unlock()
-	if len(pending) == 0 {
+	if len(visits) == 0 && len(opens) == 0 {
 		return nil
 	}
-	err := s.writeVisits(ctx, pending)
+	err := s.writeVisits(ctx, visits, opens)
 	if err != nil {
-		// Not written: the visits wait for the next flush, unless a newer one replaced them.
+		// Not written: they wait for the next flush, unless a newer visit replaced one (a
+		// first opening pending again keeps its first time).
 		s.visitMu.Lock()
 		if s.visits == nil {
 			s.visits = map[visitKey]string{}
 		}
-		for k, lesson := range pending {
+		for k, lesson := range visits {
 			if _, newer := s.visits[k]; !newer {
 				s.visits[k] = lesson
+			}
+		}
+		if s.opens == nil {
+			s.opens = map[visitKey]map[string]time.Time{}
+		}
+		for k, lessons := range opens {
+			if s.opens[k] == nil {
+				s.opens[k] = map[string]time.Time{}
+			}
+			for l, at := range lessons {
+				s.opens[k][l] = at
 			}
 		}
 		s.visitMu.Unlock()
@@ -182,32 +233,65 @@ func (s *Service) FlushVisits(ctx context.Context) error {
 	return err
 }
 
-// writeVisits writes visits in one transaction.
-func (s *Service) writeVisits(ctx context.Context, pending map[visitKey]string) error {
-	defer func() {
-		// The kept values take the new last lessons.
-		for k, lesson := range pending {
-			s.progress.Update(k, func(e keptProgress) keptProgress {
-				if e.p.Enrolled {
-					e.p.LastLesson = lesson
-				}
-				return e
-			})
-		}
-	}()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+// writeVisits writes visits and first openings in one transaction. A first opening is
+// written only while the official is still enrolled (reading is not enrolling; and one
+// whose account was erased meanwhile has no row to refer to).
+func (s *Service) writeVisits(ctx context.Context, visits map[visitKey]string, opens map[visitKey]map[string]time.Time) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, "UPDATE enrolments SET last_lesson = ? WHERE official_id = ? AND course_slug = ?")
 		if err != nil {
 			return fmt.Errorf("courses: flush visits: %w", err)
 		}
 		defer stmt.Close()
-		for k, lesson := range pending {
+		for k, lesson := range visits {
 			if _, err := stmt.ExecContext(ctx, lesson, k.official, k.course); err != nil {
 				return fmt.Errorf("courses: flush visits: %w", err)
 			}
 		}
+		if len(opens) == 0 {
+			return nil
+		}
+		open, err := tx.PrepareContext(ctx, `INSERT INTO lesson_opens(official_id, course_slug, lesson_slug, opened_at)
+			SELECT official_id, course_slug, ?, ? FROM enrolments WHERE official_id = ? AND course_slug = ?
+			ON CONFLICT(official_id, course_slug, lesson_slug) DO NOTHING`)
+		if err != nil {
+			return fmt.Errorf("courses: flush first openings: %w", err)
+		}
+		defer open.Close()
+		for k, lessons := range opens {
+			for l, at := range lessons {
+				if _, err := open.ExecContext(ctx, l, timestamp(at), k.official, k.course); err != nil {
+					return fmt.Errorf("courses: flush first openings: %w", err)
+				}
+			}
+		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// The kept values take the new last lessons and first openings (an opening written
+	// before, by another instance, keeps its time: the kept value is dropped then, below,
+	// on the other instances, and read again here at the next change).
+	for k, lesson := range visits {
+		s.progress.Update(k, func(e keptProgress) keptProgress {
+			if e.p.Enrolled {
+				e.p.LastLesson = lesson
+			}
+			return e
+		})
+	}
+	for k, lessons := range opens {
+		s.progress.Update(k, func(e keptProgress) keptProgress {
+			if !e.p.Enrolled {
+				return e
+			}
+			e.p.Opened = maps.Clone(e.p.Opened) // copies of the kept value share its map
+			e.p.addOpens(lessons)
+			return e
+		})
+	}
+	return nil
 }
 
 // RunVisitFlusher writes pending visits every interval until ctx ends, and once more then.
@@ -239,6 +323,7 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 		return false, fmt.Errorf("courses: mark done %s/%s: %w", slug, lesson, store.ErrNotFound)
 	}
 	at := s.now()
+	_, _, pending := s.pendingVisit(officialID, slug)
 	var notRead *NotReadError
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockProgress(ctx, tx, officialID, slug); err != nil {
@@ -247,7 +332,7 @@ func (s *Service) MarkDone(ctx context.Context, officialID int64, slug, lesson s
 		if err := enrol(ctx, tx, officialID, slug, at); err != nil {
 			return err
 		}
-		if notRead, err = checkRead(ctx, tx, c, l, officialID, at); err != nil || notRead != nil {
+		if notRead, err = checkRead(ctx, tx, c, l, officialID, at, pending[lesson]); err != nil || notRead != nil {
 			return err // a refusal commits the enrolment and the first opening, nothing else
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO lesson_progress(official_id, course_slug, lesson_slug, done_at)
@@ -540,8 +625,11 @@ func (s *Service) Progress(ctx context.Context, officialID int64, slug string) (
 		}
 		s.progress.Put(key, keptProgress{p: *copyProgress(p), cat: cat}, snap)
 	}
-	if l, ok := s.pendingVisit(officialID, slug); ok && p.Enrolled {
-		p.LastLesson = l
+	if l, ok, opens := s.pendingVisit(officialID, slug); p.Enrolled {
+		if ok {
+			p.LastLesson = l
+		}
+		p.addOpens(opens)
 	}
 	return p, nil
 }
@@ -612,7 +700,7 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 		if err := row.Scan(&p.Course, &enrolled, &p.LastLesson, &completed); err != nil {
 			return nil, err
 		}
-		if l, ok := s.pendingVisit(officialID, p.Course); ok {
+		if l, ok, _ := s.pendingVisit(officialID, p.Course); ok {
 			p.LastLesson = l
 		}
 		p.EnrolledAt, p.CompletedAt = parseTime(enrolled), parseNullTime(completed)
@@ -681,6 +769,8 @@ func (s *Service) MyProgress(ctx context.Context, officialID int64) ([]*Progress
 		a := attempts[p.Course]
 		p.fill(c, done[p.Course], a.used, a.best, a.passed.Bool)
 		p.Opened = opened[p.Course]
+		_, _, pending := s.pendingVisit(officialID, p.Course)
+		p.addOpens(pending)
 	}
 	rank := func(p *Progress) int {
 		if o := order[p.Course]; o > 0 {
