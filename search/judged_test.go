@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -204,7 +204,11 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // category 1.00. The overall target is met there; the synonym category's is not.
 // held8 was then read; its misses were vocabulary that the thesaurus lacked (ربط المسؤولية
 // بالمحاسبة, الحوار المجتمعي, مسودات القوانين), added: held8 0.98, held3 0.95 after that.
-var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98}
+// held9, 128 queries written blind by a ninth judge (96 left once repeats are taken out),
+// was measured once after that: 0.95 overall (multiword 0.88, synonym 0.87, loanword 0.92,
+// typo 0.94, every other category 1.00): the overall target is met there, not the
+// per-category one.
+var heldFloor = map[string]float64{"held": 0.97, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.95}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
