@@ -370,11 +370,15 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 	}
 	for missing := 1; missing <= len(pq.wordExpressions(wide))/nearWordsPerMissing; missing++ {
 		// A query of several words: the documents that lack one of them (two in a query of
-		// six words or more) are ranked with those that have them all, their scores (BM25 of
-		// the words they have) times the share of the words they have. A lesson about the
+		// six words or more, when those with every word but one are few) are ranked with
+		// those that have them all, their scores (BM25 of the words they have) times the
+		// share of the words they have. A lesson about the
 		// query's subject that words it differently («نشر البيانات على البوابة» without
 		// «إجراءات») is no longer ranked below every lesson that mentions all the words in
 		// passing.
+		if missing > 1 && things(all) >= 2*fewResults {
+			break // enough found with every word but one
+		}
 		near, n := pq.nearExpression(wide, missing)
 		if near == "" || vocab.nearEstimate(pq.wordExpressions(wide), missing, nearAbove) >= nearAbove {
 			break
