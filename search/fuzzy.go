@@ -265,7 +265,13 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 				continue
 			}
 		}
-		if scriptOf(w.surface) == scriptArabic {
+		near := ""
+		if runeLen(w.surface) >= FuzzyMinLetters {
+			near = v.nearest(w.surface)
+		}
+		if scriptOf(w.surface) == scriptArabic && near == "" {
+			// (An Arabic word one edit away from an indexed one is a typo of it, not a
+			// loanword: «الهاكثاونات» is «الهاكاثونات».)
 			if t := v.loanword(w.surface); t != "" {
 				// A loanword in Arabic letters: the Latin word, and the other terms of its
 				// thesaurus group (the Arabic words for it among them).
@@ -280,24 +286,22 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 				continue
 			}
 		}
-		if runeLen(w.surface) >= FuzzyMinLetters {
-			if t := v.nearest(w.surface); t != "" {
-				// The term found is analysed as a typed word, so that it matches as a stem
-				// in titles and text, not only as a normal form among the extra words; and
-				// when its stem is indexed it is searched for as that word typed right
-				// would be (a finished word: no prefix, no normal form counted twice), so
-				// that «transaprence» ranks as «transparence» does.
-				w.fixed = t
-				w.exact, w.prefix = wordTerms(t, false)
-				if v.hasAny(w.exact) {
-					w.prefix = nil
-				} else if !contains(w.exact, t) {
-					w.exact = append(w.exact, t)
-				}
-				fixed = true
-				kept++
-				continue
+		if t := near; t != "" {
+			// The term found is analysed as a typed word, so that it matches as a stem
+			// in titles and text, not only as a normal form among the extra words; and
+			// when its stem is indexed it is searched for as that word typed right
+			// would be (a finished word: no prefix, no normal form counted twice), so
+			// that «transaprence» ranks as «transparence» does.
+			w.fixed = t
+			w.exact, w.prefix = wordTerms(t, false)
+			if v.hasAny(w.exact) {
+				w.prefix = nil
+			} else if !contains(w.exact, t) {
+				w.exact = append(w.exact, t)
 			}
+			fixed = true
+			kept++
+			continue
 		}
 		if a, b := v.split(w.surface); a != "" {
 			// Two words typed without the space between them («مؤشرالمشاركة», "opendata"):

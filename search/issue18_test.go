@@ -77,6 +77,8 @@ func TestDidYouMean(t *testing.T) {
 		{"en", "particpation", "participation"},
 		{"ar", "المشاركع", "مشارك"},
 		{"ar", "الخصصوية", "الخصوصية"},
+		// A typo of an Arabic word is not taken for a loanword in Arabic letters.
+		{"ar", "الهاكثاونات", "الهاكاثونات"},
 	} {
 		res := search1(t, ix, c.q, c.lang)
 		if res.Total == 0 {
