@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -212,7 +212,10 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // before it is tried as a loanword («الهاكثاونات» had become the French «coût»), and the
 // thesaurus gained التعميم التدريجي (horizontal extension), concertation and multi-acteurs:
 // held9 0.97, held 0.98 after that.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97}
+// held10, 128 queries written blind by a tenth judge (98 left once repeats are taken out),
+// was measured once after that: 0.94 overall (synonym 0.75, loanword 0.88, every other
+// category 1.00). Blind sets keep finding regional synonyms the thesaurus lacks.
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.94}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
