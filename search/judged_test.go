@@ -214,8 +214,10 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // held9 0.97, held 0.98 after that.
 // held10, 128 queries written blind by a tenth judge (98 left once repeats are taken out),
 // was measured once after that: 0.94 overall (synonym 0.75, loanword 0.88, every other
-// category 1.00). Blind sets keep finding regional synonyms the thesaurus lacks.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.94}
+// category 1.00). Blind sets keep finding regional synonyms the thesaurus lacks. held10 was
+// then read, and the thesaurus gained مأسسة, ديمومة/استدامة, المتعاملين (the Gulf's word for
+// service users), KPI and spellings of e-government: held10 0.97 after that.
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
