@@ -41,7 +41,15 @@ type Challenge struct {
 	Next       string // where to go once signed in
 	Attempts   int
 	Passed     bool // an enrolment made in this sign-in was confirmed
+	// First is the sign-in's first step: FirstPassword or FirstOIDC.
+	First string
 }
+
+// The first steps of a sign-in that a second step may follow.
+const (
+	FirstPassword = "password"
+	FirstOIDC     = "oidc"
+)
 
 // ErrNoChallenge is a challenge token that is unknown, expired or used up.
 var ErrNoChallenge = errors.New("secondfactor: no such sign-in waiting")
@@ -52,9 +60,13 @@ func hashToken(t string) string {
 }
 
 // NewChallenge starts the second step of a sign-in of account id and returns its secret, for
-// the browser's cookie (only its hash is stored). The account's older challenges end, and
-// so do every account's expired ones.
-func (s *Service) NewChallenge(ctx context.Context, id int64, purpose, next string) (string, error) {
+// the browser's cookie (only its hash is stored); first is how the sign-in began
+// (FirstPassword or FirstOIDC). The account's older challenges end, and so do every
+// account's expired ones.
+func (s *Service) NewChallenge(ctx context.Context, id int64, purpose, next, first string) (string, error) {
+	if first != FirstPassword && first != FirstOIDC {
+		return "", fmt.Errorf("secondfactor: new challenge for %d: unknown first step %q", id, first)
+	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	tok := base64.RawURLEncoding.EncodeToString(b)
@@ -67,8 +79,8 @@ func (s *Service) NewChallenge(ctx context.Context, id int64, purpose, next stri
 		if _, err := tx.ExecContext(ctx, "DELETE FROM login_challenges WHERE official_id = ? OR expires_at < ?", id, store.FormatTime(t)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO login_challenges(token_hash, official_id, purpose, next, created_at, expires_at)
-			VALUES(?, ?, ?, ?, ?, ?)`, hashToken(tok), id, purpose, next, store.FormatTime(t), store.FormatTime(t.Add(ttl)))
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_challenges(token_hash, official_id, purpose, next, first_step, created_at, expires_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?)`, hashToken(tok), id, purpose, next, first, store.FormatTime(t), store.FormatTime(t.Add(ttl)))
 		return err
 	})
 	if err != nil {
@@ -84,9 +96,9 @@ func (s *Service) Challenge(ctx context.Context, token string) (*Challenge, erro
 	}
 	var ch Challenge
 	var passed sql.NullString
-	err := s.db.R.QueryRowContext(ctx, `SELECT official_id, purpose, next, attempts, passed_at FROM login_challenges
+	err := s.db.R.QueryRowContext(ctx, `SELECT official_id, purpose, next, first_step, attempts, passed_at FROM login_challenges
 		WHERE token_hash = ? AND expires_at > ? AND attempts < ?`, hashToken(token), store.FormatTime(s.now()), MaxAttempts).
-		Scan(&ch.OfficialID, &ch.Purpose, &ch.Next, &ch.Attempts, &passed)
+		Scan(&ch.OfficialID, &ch.Purpose, &ch.Next, &ch.First, &ch.Attempts, &passed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoChallenge
 	}

@@ -126,7 +126,7 @@ func TestRecoveryCodesAndChallenges(t *testing.T) {
 	use(codes[1], false)
 	use(fresh[1], true)
 
-	tok, err := s.NewChallenge(ctx, o.ID, secondfactor.PurposeVerify, "/ar/me")
+	tok, err := s.NewChallenge(ctx, o.ID, secondfactor.PurposeVerify, "/ar/me", secondfactor.FirstPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,12 +143,12 @@ func TestRecoveryCodesAndChallenges(t *testing.T) {
 	if _, err := s.Challenge(ctx, tok); !errors.Is(err, secondfactor.ErrNoChallenge) {
 		t.Fatalf("a used-up challenge: %v", err)
 	}
-	tok, _ = s.NewChallenge(ctx, o.ID, secondfactor.PurposeVerify, "")
+	tok, _ = s.NewChallenge(ctx, o.ID, secondfactor.PurposeVerify, "", secondfactor.FirstPassword)
 	*now = now.Add(secondfactor.ChallengeTTL + time.Second)
 	if _, err := s.Challenge(ctx, tok); !errors.Is(err, secondfactor.ErrNoChallenge) {
 		t.Fatalf("an expired challenge: %v", err)
 	}
-	tok, _ = s.NewChallenge(ctx, o.ID, secondfactor.PurposeVerify, "")
+	tok, _ = s.NewChallenge(ctx, o.ID, secondfactor.PurposeVerify, "", secondfactor.FirstPassword)
 	if ended, err := s.EndChallenge(ctx, tok); !ended || err != nil {
 		t.Fatalf("end: %v %v", ended, err)
 	}

@@ -236,7 +236,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		v.ErrorKey, v.ErrArgs = "oidc.password_refused", []any{"provider", p.Name(lang(c))}
 		return h.render(c, fiber.StatusForbidden, "login", v)
 	}
-	if step, err := h.secondStep(c, o, next); step || err != nil {
+	if step, err := h.secondStep(c, o, next, secondfactor.FirstPassword); step || err != nil {
 		return err
 	}
 	return h.completeSignIn(c, o, "password", next)

@@ -10,6 +10,7 @@ import (
 	"github.com/masar-platform/masar/config"
 	"github.com/masar-platform/masar/i18n"
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/secondfactor"
 	"github.com/masar-platform/masar/sso"
 )
 
@@ -114,7 +115,7 @@ func (h *handler) oidcSignIn(c *fiber.Ctx, o *officials.Official, p config.OIDCP
 	if p.SecondFactor != "provider" {
 		// The platform's own second factor stands after the provider's sign-in, as after a
 		// password: an account that has one, or whose role needs one, takes that step.
-		if step, err := h.secondStep(c, o, next); step || err != nil {
+		if step, err := h.secondStep(c, o, next, secondfactor.FirstOIDC); step || err != nil {
 			return err
 		}
 	}

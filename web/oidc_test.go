@@ -286,3 +286,43 @@ func TestOIDCConfigKnowsEveryRole(t *testing.T) {
 		}
 	}
 }
+
+// TestOIDCThenSecondFactorRecordsBothSteps: an account with an authenticator app that signs
+// in through a provider takes the platform's second step after it, and its session says
+// so — the provider and the app, not a password it never typed — in each language.
+func TestOIDCThenSecondFactorRecordsBothSteps(t *testing.T) {
+	p, op := oidcPlatform(t, nil, "official")
+	now := time.Now()
+	p.SecondFactor.SetClock(func() time.Time { return now })
+	c := newClient(t, p)
+	if r := c.get(oidcBack(t, op, oidcStart(t, c, "ar", "/ar/courses"), "layla")); r.Status != http.StatusSeeOther {
+		t.Fatalf("first sign-in: %d", r.Status)
+	}
+	o, err := p.Officials.GetByEmail(context.Background(), "layla.haddad@mop.gov.jo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := p.SecondFactor.NewEnrolment(o.ID, o.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.SecondFactor.ConfirmTOTP(context.Background(), audit.Actor{ID: o.ID, Email: o.Email}, o.ID, en.Sealed, codeAt(t, en.Secret, now), nil); err != nil {
+		t.Fatal(err)
+	}
+	c.post("/ar/logout", nil)
+	r := c.get(oidcBack(t, op, oidcStart(t, c, "ar", "/ar/courses"), "layla"))
+	if r.Status != http.StatusSeeOther || r.Location != "/ar/login/second-factor" {
+		t.Fatalf("provider's sign-in of an account with an app: %d → %q, want the second step", r.Status, r.Location)
+	}
+	now = now.Add(30 * time.Second)
+	if r := c.post("/ar/login/second-factor", url.Values{"code": {codeAt(t, en.Secret, now)}}); r.Status != http.StatusSeeOther || r.Location != "/ar/courses" {
+		t.Fatalf("second step: %d → %q", r.Status, r.Location)
+	}
+	for lang, want := range map[string]string{"ar": "جهة هوية مؤسسية ورمز تطبيق المصادقة",
+		"en": "Institutional sign-in and authenticator app code", "fr": "Connexion institutionnelle et code de l’application d’authentification"} {
+		page := c.get("/" + lang + "/me/sessions")
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, want) || strings.Contains(page.Body, "oidc+totp") {
+			t.Errorf("%s sessions page: %d, want %q\n%s", lang, page.Status, want, excerpt(page.Body))
+		}
+	}
+}

@@ -38,10 +38,11 @@ func (h *handler) secondFactorRoutes(g fiber.Router) {
 	h.passkeyRoutes(g)
 }
 
-// secondStep starts the second step of o's sign-in when o has a second factor or must set
-// one up: it answers with the way there and reports true. It reports false when the
-// password is enough.
-func (h *handler) secondStep(c *fiber.Ctx, o *officials.Official, next string) (bool, error) {
+// secondStep starts the second step of o's sign-in, whose first step was first
+// (secondfactor.FirstPassword or FirstOIDC), when o has a second factor or must set one up:
+// it answers with the way there and reports true. It reports false when the first step is
+// enough.
+func (h *handler) secondStep(c *fiber.Ctx, o *officials.Official, next, first string) (bool, error) {
 	ctx := c.UserContext()
 	st, err := h.SecondFactor.Status(ctx, o.ID)
 	if err != nil {
@@ -54,7 +55,7 @@ func (h *handler) secondStep(c *fiber.Ctx, o *officials.Official, next string) (
 		}
 		purpose, page = secondfactor.PurposeEnrol, "/login/enrol"
 	}
-	tok, err := h.SecondFactor.NewChallenge(ctx, o.ID, purpose, next)
+	tok, err := h.SecondFactor.NewChallenge(ctx, o.ID, purpose, next, first)
 	if err != nil {
 		return true, err
 	}
@@ -215,7 +216,7 @@ func (h *handler) secondStepPost(c *fiber.Ctx) error {
 			h.setFlash(c, "flash.recovery_codes_low")
 		}
 	}
-	return h.completeSignIn(c, o, "password+"+method, safeNext(ch.Next, "/"+lang(c)+"/me"))
+	return h.completeSignIn(c, o, ch.First+"+"+method, safeNext(ch.Next, "/"+lang(c)+"/me"))
 }
 
 // enrolData is what the enrolment form shows: the QR code of the app's URL, the secret for
@@ -393,11 +394,11 @@ func (h *handler) loginEnrolDone(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/"+lang(c)+"/login", fiber.StatusSeeOther)
 	}
-	method := "password+totp"
+	method := ch.First + "+totp"
 	if st, err := h.SecondFactor.Status(c.UserContext(), o.ID); err != nil {
 		return err
 	} else if !st.TOTP && st.Passkeys > 0 {
-		method = "password+passkey"
+		method = ch.First + "+passkey"
 	}
 	return h.completeSignIn(c, o, method, safeNext(ch.Next, "/"+lang(c)+"/me"))
 }

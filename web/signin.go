@@ -4,13 +4,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/masar-platform/masar/officials"
+	"github.com/masar-platform/masar/secondfactor"
 )
 
 // completeSignIn logs o in once every step of a sign-in passed: it ends the browser's old
 // session, starts a new one in the session cookie, gives the browser a new form token, and
 // sends o on — to the password form first when o holds a one-time password, else to next
 // (already made safe by the caller with safeNext). method says how o proved who they are:
-// "password", "password+totp", "password+recovery"… Every way of signing in ends here.
+// "password" or "oidc", followed by "+totp", "+recovery" or "+passkey" when a second step
+// was taken (signInMethods lists them all). Every way of signing in ends here.
 func (h *handler) completeSignIn(c *fiber.Ctx, o *officials.Official, method, next string) error {
 	ctx := c.UserContext()
 	if old, ok := c.Locals(keySession).(string); ok {
@@ -33,4 +35,17 @@ func (h *handler) completeSignIn(c *fiber.Ctx, o *officials.Official, method, ne
 		return c.Redirect("/"+o.Language+"/me/password", fiber.StatusSeeOther)
 	}
 	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// signInMethods are the methods completeSignIn records: each first step alone, and with
+// each second step. The sessions page names each one in every language.
+func signInMethods() []string {
+	var out []string
+	for _, first := range []string{secondfactor.FirstPassword, secondfactor.FirstOIDC} {
+		out = append(out, first)
+		for _, second := range []string{"totp", "recovery", "passkey"} {
+			out = append(out, first+"+"+second)
+		}
+	}
+	return out
 }
