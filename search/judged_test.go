@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -217,7 +217,13 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // category 1.00). Blind sets keep finding regional synonyms the thesaurus lacks. held10 was
 // then read, and the thesaurus gained مأسسة, ديمومة/استدامة, المتعاملين (the Gulf's word for
 // service users), KPI and spellings of e-government: held10 0.97 after that.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97}
+// Then the thesaurus gained regional words proposed from the lessons and the glossary alone
+// (35 groups widened or added, each kept only where no part got worse; 6 were not kept).
+// held11, 128 queries written blind by an eleventh judge (92 left once repeats are taken
+// out), was measured once after that: 0.94 overall (misspelling 0.87, synonym 0.86, number
+// 0.94, multiword 0.93, every other category 1.00). Its misses have not been read: it is
+// the one part still unseen.
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.94}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
