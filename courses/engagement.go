@@ -76,7 +76,8 @@ func (s *Service) OpenProgress(ctx context.Context, officialID int64, slug, less
 	if err != nil {
 		return nil, err
 	}
-	if l, _ := c.FindLesson(lesson); l == nil {
+	l, _ := c.FindLesson(lesson)
+	if l == nil {
 		return nil, fmt.Errorf("courses: open %s/%s: %w", slug, lesson, store.ErrNotFound)
 	}
 	p, err := s.Progress(ctx, officialID, slug)
@@ -89,7 +90,8 @@ func (s *Service) OpenProgress(ctx context.Context, officialID int64, slug, less
 	if _, opened := p.Opened[lesson]; opened {
 		return p, nil
 	}
-	p.addOpens(map[string]time.Time{lesson: s.pendingOpen(officialID, slug, lesson, s.now())})
+	// Kept until the flush: the catalogue's names, not the request's.
+	p.addOpens(map[string]time.Time{l.Slug: s.pendingOpen(officialID, c.Slug, l.Slug, s.now())})
 	return p, nil
 }
 

@@ -286,18 +286,18 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 				continue
 			}
 		}
-		if t := near; t != "" {
+		if near != "" {
 			// The term found is analysed as a typed word, so that it matches as a stem
 			// in titles and text, not only as a normal form among the extra words; and
 			// when its stem is indexed it is searched for as that word typed right
 			// would be (a finished word: no prefix, no normal form counted twice), so
 			// that «transaprence» ranks as «transparence» does.
-			w.fixed = t
-			w.exact, w.prefix = wordTerms(t, false)
+			w.fixed = near
+			w.exact, w.prefix = wordTerms(near, false)
 			if v.hasAny(w.exact) {
 				w.prefix = nil
-			} else if !contains(w.exact, t) {
-				w.exact = append(w.exact, t)
+			} else if !contains(w.exact, near) {
+				w.exact = append(w.exact, near)
 			}
 			fixed = true
 			kept++

@@ -241,23 +241,32 @@ func TestDialectSpellings(t *testing.T) {
 	}
 }
 
+// nearIndex indexes course slug: the lesson about a query, and six other lessons that have
+// every word of it once (the sentence mention), amid long text about something else.
+func nearIndex(t *testing.T, slug string, about lessonFile, mention string) *search.Index {
+	t.Helper()
+	ix, _ := newIndex(t)
+	filler := strings.Repeat("Ministries keep registers and answer the letters of the people they serve. ", 12)
+	lessons := []lessonFile{about}
+	for i := 2; i <= 7; i++ {
+		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-other", i), lang: "en", title: fmt.Sprintf("Other matter %d", i),
+			body: filler + mention + filler})
+	}
+	if err := ix.IndexCatalogue(context.Background(), catalogueOf(t, slug, []string{"en"}, lessons...)); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
 // A query of three words or more finds the lesson about them that lacks one of its words
 // (the lesson on publishing data on a portal, for "procedures for publishing data on the
 // portal", which never says "procedures"), and ranks it among the lessons that have every
 // word in passing, not after them; a query of two words still needs both.
 func TestLessonLackingOneWordOfALongQuery(t *testing.T) {
-	ix, _ := newIndex(t)
-	filler := strings.Repeat("Ministries keep registers and answer the letters of the people they serve. ", 12)
-	lessons := []lessonFile{{slug: "01-portal", lang: "en", title: "Publishing data on the portal",
+	ix := nearIndex(t, "near", lessonFile{slug: "01-portal", lang: "en", title: "Publishing data on the portal",
 		body: "The portal publishes the data of every ministry. " +
-			strings.Repeat("Publish each dataset on the portal with its licence and describe the data well. ", 4)}}
-	for i := 2; i <= 7; i++ {
-		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-other", i), lang: "en", title: fmt.Sprintf("Other matter %d", i),
-			body: filler + "The procedures to publish data on a portal are set elsewhere. " + filler})
-	}
-	if err := ix.IndexCatalogue(context.Background(), catalogueOf(t, "near", []string{"en"}, lessons...)); err != nil {
-		t.Fatal(err)
-	}
+			strings.Repeat("Publish each dataset on the portal with its licence and describe the data well. ", 4)},
+		"The procedures to publish data on a portal are set elsewhere. ")
 	got := refs(search1(t, ix, "procedures for publishing data on the portal", "en"))
 	if len(got) < 6 || !slices.Contains(got[:5], "near/01-portal@en") {
 		t.Errorf("results %v: the lesson on publishing on a portal should be in the first five", got)
@@ -271,17 +280,9 @@ func TestLessonLackingOneWordOfALongQuery(t *testing.T) {
 // (who "takes" the final decision in partnership "projects", asked of the lesson on decision
 // authority in partnerships), ranked among the lessons that have every word in passing.
 func TestLessonLackingTwoWordsOfALongerQuestion(t *testing.T) {
-	ix, _ := newIndex(t)
-	filler := strings.Repeat("Ministries keep registers and answer the letters of the people they serve. ", 12)
-	lessons := []lessonFile{{slug: "01-decision", lang: "en", title: "Decision authority in joint partnerships",
-		body: strings.Repeat("In a joint partnership the final decision stays with the ministry, and the partners know it from the start. ", 4)}}
-	for i := 2; i <= 7; i++ {
-		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-other", i), lang: "en", title: fmt.Sprintf("Other matter %d", i),
-			body: filler + "Who takes the final decision on joint partnership projects is set elsewhere. " + filler})
-	}
-	if err := ix.IndexCatalogue(context.Background(), catalogueOf(t, "near2", []string{"en"}, lessons...)); err != nil {
-		t.Fatal(err)
-	}
+	ix := nearIndex(t, "near2", lessonFile{slug: "01-decision", lang: "en", title: "Decision authority in joint partnerships",
+		body: strings.Repeat("In a joint partnership the final decision stays with the ministry, and the partners know it from the start. ", 4)},
+		"Who takes the final decision on joint partnership projects is set elsewhere. ")
 	got := refs(search1(t, ix, "who takes the final decision on joint partnership projects", "en"))
 	if len(got) < 6 || !slices.Contains(got[:5], "near2/01-decision@en") {
 		t.Errorf("results %v: the lesson on decision authority should be in the first five", got)

@@ -364,13 +364,12 @@ func (q *parsedQuery) anyExpression() string {
 	return b.String()
 }
 
-// nearExpression is the expression of the documents that have every word of the query but
-// missing of them at most: the OR, for each set of missing words, of the AND of the others.
-// "" when the query has fewer than nearMinWords words.
-func (q *parsedQuery) nearExpression(wide bool, missing int) (expr string, n int) {
-	words := q.wordExpressions(wide)
+// nearExpression is the expression of the documents that have every one of a query's word
+// expressions (wordExpressions) but missing of them at most: the OR, for each set of missing
+// words, of the AND of the others. "" when the query has fewer than nearMinWords words.
+func nearExpression(words []string, missing int) string {
 	if len(words) < nearMinWords {
-		return "", len(words)
+		return ""
 	}
 	var b strings.Builder
 	for _, skip := range skipSets(len(words), missing) {
@@ -391,7 +390,7 @@ func (q *parsedQuery) nearExpression(wide bool, missing int) (expr string, n int
 		}
 		b.WriteByte(')')
 	}
-	return b.String(), len(words)
+	return b.String()
 }
 
 // skipSets are the ways of leaving out k of n words, each as n flags.

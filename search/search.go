@@ -368,26 +368,27 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 			return nil, err
 		}
 	}
-	for missing := 1; missing <= len(pq.wordExpressions(wide))/nearWordsPerMissing; missing++ {
+	words := pq.wordExpressions(wide)
+	for missing := 1; missing <= len(words)/nearWordsPerMissing; missing++ {
 		// A query of several words: the documents that lack one of them (two in a query of
 		// six words or more, when those with every word but one are few) are ranked with
 		// those that have them all, their scores (BM25 of the words they have) times the
-		// share of the words they have. A lesson about the
-		// query's subject that words it differently («نشر البيانات على البوابة» without
-		// «إجراءات») is no longer ranked below every lesson that mentions all the words in
-		// passing.
+		// share of the words they have. A lesson about the query's subject that words it
+		// differently («نشر البيانات على البوابة» without «إجراءات») is no longer ranked below
+		// every lesson that mentions all the words in passing.
 		if missing > 1 && things(all) >= 2*fewResults {
 			break // enough found with every word but one
 		}
-		near, n := pq.nearExpression(wide, missing)
-		if near == "" || vocab.nearEstimate(pq.wordExpressions(wide), missing, nearAbove) >= nearAbove {
+		near := nearExpression(words, missing)
+		if near == "" || vocab.nearEstimate(words, missing, nearAbove) >= nearAbove {
 			break
 		}
-		some, err := scoredHits(ctx, ev, near, pq.wordExpressions(wide))
+		some, err := scoredHits(ctx, ev, near, words)
 		if err != nil {
 			return nil, err
 		}
-		all = appendNew(all, some, func(h *hit) { h.score *= float64(n-missing) / float64(n) })
+		n := float64(len(words))
+		all = appendNew(all, some, func(h *hit) { h.score *= (n - float64(missing)) / n })
 	}
 	if either := pq.anyExpression(); either != "" && things(all) < fewResults {
 		// Few results for every word: the documents that have some of the words follow,
