@@ -256,6 +256,15 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 			kept++
 			continue
 		}
+		if t := v.undoubled(w.surface); t != "" {
+			// A letter typed twice («جررد»): at any length, before the loanwords (which
+			// made «جررد» the French «garder»).
+			w.fixed = t
+			w.exact, w.prefix = wordTerms(t, false)
+			fixed = true
+			kept++
+			continue
+		}
 		if scriptOf(w.surface) == scriptArabic && runeLen(w.surface) >= 3 {
 			if t := v.dialectSpelling(w.surface); t != "" {
 				w.fixed = t
@@ -402,6 +411,24 @@ func (v *vocabulary) dialectSpelling(w string) string {
 				best, bestDF = f, df
 			}
 			rs[i] = r
+		}
+	}
+	return best
+}
+
+// undoubled returns the most frequent indexed word that w becomes when one of two same
+// letters side by side is left out, or "".
+func (v *vocabulary) undoubled(w string) string {
+	rs := []rune(w)
+	best, bestDF := "", 0
+	for i := 1; i < len(rs); i++ {
+		if rs[i] != rs[i-1] || len(rs) < 4 {
+			continue
+		}
+		f := string(rs[:i]) + string(rs[i+1:])
+		e, p := wordTerms(f, false)
+		if df := max(v.maxDF(e), v.maxDF(p)); df > bestDF || df == bestDF && df > 0 && f < best {
+			best, bestDF = f, df
 		}
 	}
 	return best

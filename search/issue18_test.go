@@ -79,6 +79,9 @@ func TestDidYouMean(t *testing.T) {
 		{"ar", "الخصصوية", "الخصوصية"},
 		// A typo of an Arabic word is not taken for a loanword in Arabic letters.
 		{"ar", "الهاكثاونات", "الهاكاثونات"},
+		// A letter typed twice, in a word too short for the typos: nor is it a loanword
+		// (it had been the French «garder»).
+		{"ar", "جررد البيانات", "جرد البيانات"},
 	} {
 		res := search1(t, ix, c.q, c.lang)
 		if res.Total == 0 {

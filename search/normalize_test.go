@@ -243,6 +243,8 @@ func TestQueryFrameWords(t *testing.T) {
 		"what is the difference between open data and public data": "open data public",
 		"comment définir la transparence budgétaire":               "transparence budgetaire",
 		"what should we publish first":                             "publish first",
+		"what should a partnership agreement include":              "partnership agreement",
+		"ماذا يتضمن اتفاق الشراكة":                                 "اتفاق الشراكه",
 	} {
 		if got := strings.Join(surfaces(in), " "); got != want {
 			t.Errorf("%q: searched %q, want %q", in, got, want)

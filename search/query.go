@@ -534,7 +534,8 @@ var frameWords = set(
 	"اشرح", "شرح", "معني", "تعريف", "عرف", "يعني", "ماهي", "ماهو", "يجب", "ينبغي", "يمكن", "يمكننا",
 	"نستطيع", "علينا", "افضل", "نقوم", "اريد", "نريد",
 	"between", "explain", "meaning", "mean", "define", "definition", "should", "could", "would",
-	"about", "my", "us", "best", "need", "want",
+	"about", "my", "us", "best", "need", "want", "include", "includes", "contain", "contains",
+	"يتضمن", "تتضمن", "يشمل", "تشمل", "inclure", "contenir", "comprendre",
 	"comment", "pourquoi", "quand", "quels", "quelles", "lequel", "laquelle", "entre", "faut", "doit",
 	"peut", "peuvent", "expliquer", "definir",
 )
