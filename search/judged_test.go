@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -228,7 +228,11 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // held12, 128 queries written blind by a twelfth judge (79 left once the 49 that repeat an
 // earlier query word for word are taken out), was measured once after that: 0.99 overall,
 // every category at 0.92 or more (multiword 0.92, all others 1.00). Not read.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99}
+// held13, 160 queries written blind by a thirteenth judge, asked to use officials' own words
+// rather than the lessons' titles (140 left once 20 repeats are taken out), was measured once
+// right after held12, with nothing changed between: 0.95 overall (multiword 0.85, synonym
+// 0.85, loanword 0.95, misspelling 0.95, every other category 1.00).
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.95}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
