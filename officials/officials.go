@@ -107,6 +107,11 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     []byte // see dummyHash
 
+	seenMu   sync.Mutex
+	seen     map[seenKey]time.Time // last uses waiting to be written (see noteSeen)
+	flushing map[seenKey]time.Time // those being written (see FlushSeen)
+	flushMu  sync.Mutex            // one FlushSeen at a time
+
 	hookMu     sync.RWMutex
 	eraseHooks []EraseHook      // see OnErase
 	clock      func() time.Time // nil: time.Now; see SetClock

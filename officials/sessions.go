@@ -67,23 +67,23 @@ func newPublicID() string {
 	return hex.EncodeToString(b)
 }
 
-// noteSeen writes now as the last use of the row of table (sessions or api_tokens) with
+// noteSeen records now as the last use of the row of table (sessions or api_tokens) with
 // that token hash when the recorded one (last, "" for never) is older than LastSeenEvery,
-// and returns the last use as now recorded. The condition is repeated in the statement, so
-// that two instances seeing the same old value write once. A failed write is not the
+// and returns the last use as now recorded. The time is written with the others waiting,
+// in one transaction, by the next FlushSeen (every second, see RunSeenFlusher): a burst of
+// first calls from many accounts is one commit, not one each. A failed write is not the
 // visitor's concern: the page is served, and the time is written on a later view.
-func (s *Service) noteSeen(ctx context.Context, table, hash, last string) time.Time {
+func (s *Service) noteSeen(table, hash, last string) time.Time {
 	t := s.Now()
 	if l, err := time.Parse(time.RFC3339Nano, last); err == nil && t.Sub(l) < LastSeenEvery {
 		return l
 	}
-	col := "last_seen_at"
-	if table == "api_tokens" {
-		col = "last_used_at"
+	s.seenMu.Lock()
+	if s.seen == nil {
+		s.seen = map[seenKey]time.Time{}
 	}
-	before := store.FormatTime(t.Add(-LastSeenEvery))
-	_, _ = s.db.W.ExecContext(ctx, "UPDATE "+table+" SET "+col+" = ? WHERE token_hash = ? AND ("+col+" IS NULL OR "+col+" < ?)",
-		store.FormatTime(t), hash, before)
+	s.seen[seenKey{table, hash}] = t
+	s.seenMu.Unlock()
 	return t
 }
 
@@ -104,13 +104,13 @@ func newKeptLogin(o *Official, seen time.Time) *keptLogin {
 
 // noteSeen writes the last use of the kept login when the one written is older than
 // LastSeenEvery; of the requests that see it old at once, one writes.
-func (k *keptLogin) noteSeen(ctx context.Context, s *Service, table, hash string) {
+func (k *keptLogin) noteSeen(s *Service, table, hash string) {
 	old := k.seen.Load()
 	t := s.Now()
 	if t.Sub(time.Unix(0, old)) < LastSeenEvery || !k.seen.CompareAndSwap(old, t.UnixNano()) {
 		return
 	}
-	s.noteSeen(ctx, table, hash, time.Unix(0, old).UTC().Format(time.RFC3339Nano))
+	s.noteSeen(table, hash, time.Unix(0, old).UTC().Format(time.RFC3339Nano))
 }
 
 // Logout ends the session with that secret and writes auth.logout; a session already gone

@@ -70,7 +70,7 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	key := hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
 	if ok && s.keepTokens {
-		kept.noteSeen(ctx, s, "sessions", key)
+		kept.noteSeen(s, "sessions", key)
 		o := *kept.o
 		return &o, nil
 	}
@@ -82,7 +82,7 @@ func (s *Service) SessionOfficial(ctx context.Context, token string) (*Official,
 	if err != nil {
 		return nil, err
 	}
-	written := s.noteSeen(ctx, "sessions", key, seen)
+	written := s.noteSeen("sessions", key, seen)
 	var until time.Time
 	if t, err := time.Parse(time.RFC3339Nano, expires); err == nil {
 		until = t
@@ -137,7 +137,7 @@ func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, e
 	key := apiTokenKey + hashToken(token)
 	kept, ok, snap := s.sessions.Get(key)
 	if ok && s.keepTokens {
-		kept.noteSeen(ctx, s, "api_tokens", hashToken(token))
+		kept.noteSeen(s, "api_tokens", hashToken(token))
 		o := *kept.o
 		return &o, nil
 	}
@@ -148,7 +148,7 @@ func (s *Service) TokenOfficial(ctx context.Context, token string) (*Official, e
 	if err != nil {
 		return nil, err
 	}
-	written := s.noteSeen(ctx, "api_tokens", hashToken(token), used)
+	written := s.noteSeen("api_tokens", hashToken(token), used)
 	if s.keepTokens {
 		s.sessions.Put(key, newKeptLogin(o, written), snap)
 	}

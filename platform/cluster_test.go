@@ -162,7 +162,7 @@ func TestStaleLeasesDoNotHoldUpASQLiteRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	until := store.FormatTime(time.Now().Add(time.Hour))
-	names := []string{"mail", "workshops", "lesson-visits", "officials-search", "privacy-upkeep", "advisory-follow-ups", "advisory-reminders", "survey-mails"}
+	names := []string{"mail", "workshops", "lesson-visits", "last-uses", "officials-search", "privacy-upkeep", "advisory-follow-ups", "advisory-reminders", "survey-mails"}
 	for _, name := range names {
 		if _, err := db.W.Exec(`INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)`, LeaseName(name), "dead-host/1/0badc0ffee", until); err != nil {
 			t.Fatal(err)

@@ -268,6 +268,9 @@ func (p *Platform) Close() error {
 		if err := p.Courses.FlushVisits(ctx); err != nil {
 			p.Log.Error("flush lesson visits", "err", err)
 		}
+		if err := p.Officials.FlushSeen(ctx); err != nil {
+			p.Log.Error("flush last uses", "err", err)
+		}
 		if p.transport != nil {
 			p.closeErr = p.transport.Close()
 		}
@@ -353,6 +356,8 @@ func (p *Platform) loops() []Loop {
 		{Name: "workshops", Run: func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) }},
 		// The visits waiting in this process's memory.
 		{Name: "lesson-visits", Run: func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) }, PerInstance: true},
+		// The last uses of sessions and bearer tokens noted in this process.
+		{Name: "last-uses", Run: func(ctx context.Context) { p.Officials.RunSeenFlusher(ctx, time.Second) }, PerInstance: true},
 		{Name: "officials-search", Run: func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) }},
 		{Name: "privacy-upkeep", Run: func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) }},
 		{Name: "advisory-follow-ups", Run: func(ctx context.Context) {
