@@ -614,11 +614,14 @@ func (s *Service) checkWorkshopAnswers(ctx context.Context, wid int64, ans Answe
 	return s.checkAnswers(qs, ans, fields)
 }
 
-// saveAnswers writes registration rid's answers inside tx, in place of any it had (a
-// registration reopened after a withdrawal is answered afresh).
-func (s *Service) saveAnswers(ctx context.Context, tx *sql.Tx, rid int64, answers []checkedAnswer) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM registration_answers WHERE registration_id = ?", rid); err != nil {
-		return fmt.Errorf("workshops: answers of %d: %w", rid, err)
+// saveAnswers writes registration r's answers inside tx, in place of any it had (a
+// registration reopened after a withdrawal is answered afresh; one just inserted has none).
+func (s *Service) saveAnswers(ctx context.Context, tx *sql.Tx, r *Registration, answers []checkedAnswer) error {
+	rid := r.ID
+	if !r.inserted {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM registration_answers WHERE registration_id = ?", rid); err != nil {
+			return fmt.Errorf("workshops: answers of %d: %w", rid, err)
+		}
 	}
 	now := s.stamp()
 	for _, a := range answers {

@@ -236,3 +236,52 @@ func TestVisaLetters(t *testing.T) {
 		t.Fatalf("unknown placeholder: %v", err)
 	}
 }
+
+// TestReopenedRegistrationIsAnsweredAfresh: a person who withdraws and applies again is
+// registered with the new application's answers only; a new registration saves its answers
+// without any left from elsewhere.
+func TestReopenedRegistrationIsAnsweredAfresh(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	w := e.published(input(10, 0))
+	notes := e.question(w.ID, workshops.QuestionInput{Kind: workshops.QuestionText, Label: qlabel("ملاحظات", "Notes"), Position: 1})
+	diet := e.question(w.ID, workshops.QuestionInput{Kind: workshops.QuestionText, Label: qlabel("الطعام", "Food"), Position: 2})
+	o := e.official("TN")
+	apply := func(vals map[int64]workshops.AnswerInput) *workshops.Registration {
+		t.Helper()
+		r, err := e.ws.ApplyAnswered(ctx, o, w.ID, "Open budgets.", workshops.Answers{Lang: "ar", Values: vals})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := apply(map[int64]workshops.AnswerInput{notes.ID: {Value: "first"}, diet.ID: {Value: "none"}})
+	if _, err := e.ws.Transition(ctx, o, r.ID, workshops.ActCancel); err != nil {
+		t.Fatal(err)
+	}
+	again := apply(map[int64]workshops.AnswerInput{notes.ID: {Value: "second"}})
+	if again.ID != r.ID {
+		t.Fatalf("the reapplication is registration %d, want %d reopened", again.ID, r.ID)
+	}
+	got, err := e.ws.Registration(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Answers) != 1 {
+		t.Fatalf("the reopened registration has %d answers, want the new one only: %+v", len(got.Answers), got.Answers)
+	}
+	if a, ok := got.AnswerTo(notes.ID); !ok || a.Value != "second" {
+		t.Fatalf("notes answer %+v", a)
+	}
+	if n := e.count("SELECT count(*) FROM registration_answers WHERE registration_id = ?", r.ID); n != 1 {
+		t.Fatalf("%d answers stored for the reopened registration", n)
+	}
+	other := e.official("TN")
+	r2, err := e.ws.ApplyAnswered(ctx, other, w.ID, "Open budgets.", workshops.Answers{Lang: "ar", Values: map[int64]workshops.AnswerInput{diet.ID: {Value: "halal"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.ws.Registration(ctx, r2.ID); len(got.Answers) != 1 || got.Answers[0].Value != "halal" {
+		t.Fatalf("a new registration's answers: %+v", got.Answers)
+	}
+}

@@ -94,6 +94,10 @@ type Registration struct {
 	Attended       []string   `json:"attended"` // host-local days checked in
 	// Answers are the answers to the workshop's registration questions (questions.go).
 	Answers []Answer `json:"answers"`
+
+	// inserted: this registration was just written as a new row (insertRegistration), so it
+	// has no answers yet to replace.
+	inserted bool
 }
 
 // DisplayName is the person's name for a page in lang.
@@ -427,7 +431,7 @@ func (s *Service) NominateNew(ctx context.Context, by *officials.Official, wid i
 		if err != nil {
 			return err
 		}
-		if err := s.saveAnswers(ctx, tx, r.ID, answers); err != nil {
+		if err := s.saveAnswers(ctx, tx, r, answers); err != nil {
 			return err
 		}
 		id = r.ID
@@ -483,7 +487,7 @@ func (s *Service) register(ctx context.Context, actor audit.Actor, o *officials.
 		if err != nil {
 			return err
 		}
-		if err := s.saveAnswers(ctx, tx, r.ID, answers); err != nil {
+		if err := s.saveAnswers(ctx, tx, r, answers); err != nil {
 			return err
 		}
 		r.Answers = answersOf(answers)
@@ -585,7 +589,8 @@ func (s *Service) insertRegistration(ctx context.Context, tx *sql.Tx, actor audi
 func newRegistration(id, wid int64, o *officials.Official, status, motivation string, nominatedBy int64, ticket, stamp string) *Registration {
 	r := &Registration{ID: id, WorkshopID: wid, OfficialID: o.ID, Status: status, Country: o.Country, Motivation: motivation,
 		Ticket: ticket, NameAr: o.NameAr, NameLatin: o.NameLatin, Email: o.Email, JobTitle: o.JobTitle,
-		Organisation: o.Organisation, Sector: o.Sector, Gender: o.Gender, Language: o.Language, Attended: []string{}, Answers: []Answer{}}
+		Organisation: o.Organisation, Sector: o.Sector, Gender: o.Gender, Language: o.Language, Attended: []string{}, Answers: []Answer{},
+		inserted: true}
 	if nominatedBy != 0 {
 		r.NominatedBy = &nominatedBy
 	}
