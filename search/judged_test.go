@@ -232,7 +232,10 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // rather than the lessons' titles (140 left once 20 repeats are taken out), was measured once
 // right after held12, with nothing changed between: 0.95 overall (multiword 0.85, synonym
 // 0.85, loanword 0.95, misspelling 0.95, every other category 1.00).
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.95}
+// held13 was then read: «فائدة», «أهمية» and «بالنسبة» frame a question («ما فائدة إشراك
+// المواطنين»: the subject is the participation), and the thesaurus gained a new minister or
+// government (remaniement ministériel, تعديل وزاري): held13 0.96 after that.
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.96}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured

@@ -245,6 +245,8 @@ func TestQueryFrameWords(t *testing.T) {
 		"what should we publish first":                             "publish first",
 		"what should a partnership agreement include":              "partnership agreement",
 		"ماذا يتضمن اتفاق الشراكة":                                 "اتفاق الشراكه",
+		"ما أهمية الشفافية":                                        "الشفافيه",
+		"ما فائدة إشراك المواطنين بالنسبة للإدارة":                 "اشراك المواطنين للاداره",
 	} {
 		if got := strings.Join(surfaces(in), " "); got != want {
 			t.Errorf("%q: searched %q, want %q", in, got, want)

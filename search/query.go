@@ -536,6 +536,7 @@ var frameWords = set(
 	"between", "explain", "meaning", "mean", "define", "definition", "should", "could", "would",
 	"about", "my", "us", "best", "need", "want", "include", "includes", "contain", "contains",
 	"يتضمن", "تتضمن", "يشمل", "تشمل", "inclure", "contenir", "comprendre",
+	"فايده", "فوايد", "اهميه", "بالنسبه",
 	"comment", "pourquoi", "quand", "quels", "quelles", "lequel", "laquelle", "entre", "faut", "doit",
 	"peut", "peuvent", "expliquer", "definir",
 )
