@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/masar-platform/masar/store"
 )
@@ -63,4 +64,48 @@ func (s *Service) lockSessionIDs(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("workshops: lock session numbering: %w", err)
 	}
 	return nil
+}
+
+// turns makes the transactions of this process that take a workshop's lock whole wait for
+// their turn here, holding no database connection: waiting in the database, each would hold
+// one of the pool's few writer connections (on PostgreSQL, 2 per core), and a burst of
+// approvals for one workshop would leave none for anything else. The database's lock still
+// orders them with other instances' transactions.
+type turns struct {
+	mu sync.Mutex
+	m  map[int64]*turn
+}
+
+type turn struct {
+	ch    chan struct{} // holds a token while the turn is taken
+	users int           // goroutines holding or waiting for it
+}
+
+// take waits for workshop id's turn, or for ctx to end; release gives the turn back.
+func (t *turns) take(ctx context.Context, id int64) (release func(), err error) {
+	t.mu.Lock()
+	if t.m == nil {
+		t.m = map[int64]*turn{}
+	}
+	tu := t.m[id]
+	if tu == nil {
+		tu = &turn{ch: make(chan struct{}, 1)}
+		t.m[id] = tu
+	}
+	tu.users++
+	t.mu.Unlock()
+	done := func() {
+		t.mu.Lock()
+		if tu.users--; tu.users == 0 {
+			delete(t.m, id)
+		}
+		t.mu.Unlock()
+	}
+	select {
+	case tu.ch <- struct{}{}:
+		return func() { <-tu.ch; done() }, nil
+	case <-ctx.Done():
+		done()
+		return nil, ctx.Err()
+	}
 }

@@ -651,6 +651,10 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 	if err != nil {
 		return nil, err
 	}
+	release, err := s.turns.take(ctx, pre.WorkshopID)
+	if err != nil {
+		return nil, err
+	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		// A registration never moves to another workshop: the one read above is the one to
 		// lock; everything else is read again after the lock.
@@ -684,6 +688,7 @@ func (s *Service) Transition(ctx context.Context, who *officials.Official, id in
 		}
 		return nil
 	})
+	release()
 	if err != nil {
 		return nil, err
 	}

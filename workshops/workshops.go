@@ -250,6 +250,8 @@ type Service struct {
 	names *cache.Map[string, string]
 	bus   *cache.Bus
 
+	turns turns // see turns; the approvals and other moves of registrations take it
+
 	mu        sync.RWMutex
 	clock     func() time.Time
 	completed []func(ctx context.Context, workshopID int64)
