@@ -202,6 +202,8 @@ func TestLoanwordsInArabicLetters(t *testing.T) {
 	for _, c := range []struct{ q, want, dym string }{
 		{"ديزاين", "loan/01-design@en", "design"},
 		{"ديجيتال", "loan/03-digital@en", "digital"},
+		// With the article joined to it: the article is not part of the word's length.
+		{"الديزاين", "loan/01-design@en", "design"},
 	} {
 		res := search1(t, ix, c.q, "ar")
 		if got := refs(res); len(got) == 0 || got[0] != c.want {

@@ -24,9 +24,7 @@ const minSkeleton = 3
 // "" when the word cannot be one: it has a letter that Arabic keeps for its own sounds (ع ح ص
 // ض ط ظ ق ذ غ), or it ends in the feminine ه.
 func arabicSkeleton(w string) string {
-	if strings.HasPrefix(w, "ال") && utf8.RuneCountInString(w) > 5 {
-		w = w[len("ال"):]
-	}
+	w = withoutArticle(w)
 	if strings.HasSuffix(w, "ه") {
 		return ""
 	}
@@ -64,6 +62,14 @@ func arabicSkeleton(w string) string {
 		appendSkeleton(&b, c)
 	}
 	return b.String()
+}
+
+// withoutArticle is a loanword without the article joined to it («البرايفسي»).
+func withoutArticle(w string) string {
+	if strings.HasPrefix(w, "ال") && utf8.RuneCountInString(w) > 5 {
+		return w[len("ال"):]
+	}
+	return w
 }
 
 // latinSkeleton is the consonant skeleton of a lower-case Latin word (a–z only, else ""), as
@@ -155,8 +161,9 @@ func (v *vocabulary) loanword(w string) string {
 		return ""
 	}
 	// Of the words with that skeleton, the one whose length is closest to the Arabic word's
-	// (ديزاين is design, not decision), then the most frequent.
-	n := utf8.RuneCountInString(w)
+	// (ديزاين is design, not decision), then the most frequent; the article is not counted
+	// («البرايفسي» is privacy, not the French approuves).
+	n := utf8.RuneCountInString(withoutArticle(w))
 	best, bestGap, bestDF := "", 0, 0
 	for _, i := range v.latin[sk] {
 		t := v.sorted[i]

@@ -238,15 +238,18 @@ func TestQueryFrameWords(t *testing.T) {
 		return out
 	}
 	for in, want := range map[string]string{
-		"اشرح الموازنة التشاركية":                                  "الموازنه التشاركيه",
-		"ما الفرق بين الحكومة المفتوحة والحكومة الإلكترونية":       "الحكومه المفتوحه والحكومه الالكترونيه",
-		"what is the difference between open data and public data": "open data public",
-		"comment définir la transparence budgétaire":               "transparence budgetaire",
-		"what should we publish first":                             "publish first",
-		"what should a partnership agreement include":              "partnership agreement",
-		"ماذا يتضمن اتفاق الشراكة":                                 "اتفاق الشراكه",
-		"ما أهمية الشفافية":                                        "الشفافيه",
-		"ما فائدة إشراك المواطنين بالنسبة للإدارة":                 "اشراك المواطنين للاداره",
+		"اشرح الموازنة التشاركية":                                                 "الموازنه التشاركيه",
+		"ما الفرق بين الحكومة المفتوحة والحكومة الإلكترونية":                      "الحكومه المفتوحه والحكومه الالكترونيه",
+		"what is the difference between open data and public data":                "open data public",
+		"comment définir la transparence budgétaire":                              "transparence budgetaire",
+		"what should we publish first":                                            "publish first",
+		"what should a partnership agreement include":                             "partnership agreement",
+		"ماذا يتضمن اتفاق الشراكة":                                                "اتفاق الشراكه",
+		"ما أهمية الشفافية":                                                       "الشفافيه",
+		"en quoi le gouvernement ouvert diffère de l'administration électronique": "gouvernement ouvert administration electronique",
+		"how does open data differ from public data":                              "open data public",
+		"بماذا تختلف الحكومة المفتوحة عن الحكومة الإلكترونية":                     "الحكومه المفتوحه الالكترونيه",
+		"ما فائدة إشراك المواطنين بالنسبة للإدارة":                                "اشراك المواطنين للاداره",
 	} {
 		if got := strings.Join(surfaces(in), " "); got != want {
 			t.Errorf("%q: searched %q, want %q", in, got, want)

@@ -532,18 +532,22 @@ func (m *matcher) term(t string) int {
 // التشاركية»).
 var frameWords = set(
 	"اشرح", "شرح", "معني", "تعريف", "عرف", "يعني", "ماهي", "ماهو", "يجب", "ينبغي", "يمكن", "يمكننا",
-	"نستطيع", "علينا", "افضل", "نقوم", "اريد", "نريد",
+	"نستطيع", "علينا", "افضل", "نقوم", "اريد", "نريد", "بماذا",
 	"between", "explain", "meaning", "mean", "define", "definition", "should", "could", "would",
 	"about", "my", "us", "best", "need", "want", "include", "includes", "contain", "contains",
 	"يتضمن", "تتضمن", "يشمل", "تشمل", "inclure", "contenir", "comprendre",
 	"فايده", "فوايد", "اهميه", "بالنسبه",
 	"comment", "pourquoi", "quand", "quels", "quelles", "lequel", "laquelle", "entre", "faut", "doit",
-	"peut", "peuvent", "expliquer", "definir",
+	"peut", "peuvent", "expliquer", "definir", "quoi", "vs", "versus",
 )
 
 // differenceWords name a difference; followed by "between" (بين, between, entre) they frame a
 // comparison («ما الفرق بين …»), and the things compared are the subject.
 var differenceWords = set("الفرق", "فرق", "difference", "differences")
+
+// differWords say that one thing differs; followed by "from" (عن, from, de) they frame a
+// comparison («en quoi X diffère de Y», «بماذا يختلف X عن Y»).
+var differWords = set("يختلف", "تختلف", "differ", "differs", "differe", "differrent", "different", "differente")
 
 // frames reports whether the i-th of a query's normalised words frames the question.
 func frames(surfaces []string, i int) bool {
@@ -554,6 +558,15 @@ func frames(surfaces []string, i int) bool {
 		switch surfaces[i+1] {
 		case "بين", "between", "entre":
 			return true
+		}
+	}
+	if differWords[surfaces[i]] {
+		// (In Arabic the things compared may come between: «تختلف الحكومة المفتوحة عن …».)
+		for _, next := range surfaces[i+1:] {
+			switch next {
+			case "عن", "from", "de", "du", "des":
+				return true
+			}
 		}
 	}
 	return false
