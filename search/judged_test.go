@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13", "held14"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13", "held14", "held15"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -238,7 +238,14 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // held14, 160 queries written blind by a fourteenth judge with held13's instructions (121
 // left once 39 repeats are taken out), was measured once after that: 0.95 overall (loanword
 // 0.84, multiword 0.86, synonym 0.95, every other category 1.00).
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.96, "held14": 0.95}
+// held14 was then read: a loanword's length is taken without the article joined to it
+// («البرايفسي» had become the French approuves), and "differ from" («diffère de», «يختلف …
+// عن») frames a comparison: held14 0.96 after that.
+// held15, 160 queries written blind by a fifteenth judge with the same instructions (117
+// left once 43 repeats are taken out), was measured once after that: 0.94 overall
+// (multiword 0.86, synonym 0.90, number 0.91, crosslang 0.93, loanword 0.93, every other
+// category 1.00).
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.96, "held14": 0.96, "held15": 0.94}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 lists that part's misses too, once the part has been measured
