@@ -256,23 +256,12 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 			kept++
 			continue
 		}
-		if t := v.undoubled(w.surface); t != "" {
-			// A letter typed twice («جررد»): at any length, before the loanwords (which
-			// made «جررد» the French «garder»).
+		if t := v.respelt(w.surface); t != "" {
 			w.fixed = t
 			w.exact, w.prefix = wordTerms(t, false)
 			fixed = true
 			kept++
 			continue
-		}
-		if scriptOf(w.surface) == scriptArabic && runeLen(w.surface) >= 3 {
-			if t := v.dialectSpelling(w.surface); t != "" {
-				w.fixed = t
-				w.exact, w.prefix = wordTerms(t, false)
-				fixed = true
-				kept++
-				continue
-			}
 		}
 		near := ""
 		if runeLen(w.surface) >= FuzzyMinLetters {
@@ -414,6 +403,19 @@ func (v *vocabulary) dialectSpelling(w string) string {
 		}
 	}
 	return best
+}
+
+// respelt returns the indexed word that w is when it was typed with a letter twice
+// («جررد», at any length, and before the loanwords, which made «جررد» the French «garder»),
+// or, in Arabic, with a letter as spoken Arabic says it; or "".
+func (v *vocabulary) respelt(w string) string {
+	if t := v.undoubled(w); t != "" {
+		return t
+	}
+	if scriptOf(w) == scriptArabic && runeLen(w) >= 3 {
+		return v.dialectSpelling(w)
+	}
+	return ""
 }
 
 // undoubled returns the most frequent indexed word that w becomes when one of two same
