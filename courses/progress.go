@@ -294,21 +294,6 @@ func (s *Service) writeVisits(ctx context.Context, visits map[visitKey]string, o
 	return nil
 }
 
-// RunVisitFlusher writes pending visits every interval until ctx ends, and once more then.
-func (s *Service) RunVisitFlusher(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			_ = s.FlushVisits(context.WithoutCancel(ctx))
-			return
-		case <-t.C:
-			_ = s.FlushVisits(ctx)
-		}
-	}
-}
-
 // MarkDone records that the official finished a lesson (enrolling them if needed) and makes
 // it the lesson to resume from. It is refused with a *NotReadError until the lesson has been
 // open its reading time (see RecordOpen). It reports whether this completed the course. A lesson that

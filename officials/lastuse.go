@@ -82,19 +82,3 @@ func (s *Service) FlushSeen(ctx context.Context) error {
 	}
 	return err
 }
-
-// RunSeenFlusher writes the pending last uses every interval until ctx ends, and once more
-// then.
-func (s *Service) RunSeenFlusher(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			_ = s.FlushSeen(context.WithoutCancel(ctx))
-			return
-		case <-t.C:
-			_ = s.FlushSeen(ctx)
-		}
-	}
-}

@@ -70,7 +70,7 @@ func newPublicID() string {
 // noteSeen records now as the last use of the row of table (sessions or api_tokens) with
 // that token hash when the recorded one (last, "" for never) is older than LastSeenEvery,
 // and returns the last use as now recorded. The time is written with the others waiting,
-// in one transaction, by the next FlushSeen (every second, see RunSeenFlusher): a burst of
+// in one transaction, by the next FlushSeen (every second, by the platform): a burst of
 // first calls from many accounts is one commit, not one each. A failed write is not the
 // visitor's concern: the page is served, and the time is written on a later view.
 func (s *Service) noteSeen(table, hash, last string) time.Time {

@@ -348,6 +348,26 @@ type Loop struct {
 	PerInstance bool
 }
 
+// flushEvery writes what a service holds in this process's memory (flush) every interval
+// until ctx ends, and once more then; a failed write is logged and tried again at the next.
+func (p *Platform) flushEvery(ctx context.Context, what string, every time.Duration, flush func(context.Context) error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if err := flush(context.WithoutCancel(ctx)); err != nil {
+				p.Log.Error("flush "+what, "err", err)
+			}
+			return
+		case <-t.C:
+			if err := flush(ctx); err != nil && ctx.Err() == nil {
+				p.Log.Error("flush "+what, "err", err)
+			}
+		}
+	}
+}
+
 // loops is every background loop of the platform, in one place: a loop added elsewhere
 // would escape the leases that run it once across instances (background).
 func (p *Platform) loops() []Loop {
@@ -355,9 +375,9 @@ func (p *Platform) loops() []Loop {
 		{Name: "mail", Run: p.Mailer.Run},
 		{Name: "workshops", Run: func(ctx context.Context) { p.Workshops.Run(ctx, time.Minute) }},
 		// The visits waiting in this process's memory.
-		{Name: "lesson-visits", Run: func(ctx context.Context) { p.Courses.RunVisitFlusher(ctx, 2*time.Second) }, PerInstance: true},
+		{Name: "lesson-visits", Run: func(ctx context.Context) { p.flushEvery(ctx, "lesson visits", 2*time.Second, p.Courses.FlushVisits) }, PerInstance: true},
 		// The last uses of sessions and bearer tokens noted in this process.
-		{Name: "last-uses", Run: func(ctx context.Context) { p.Officials.RunSeenFlusher(ctx, time.Second) }, PerInstance: true},
+		{Name: "last-uses", Run: func(ctx context.Context) { p.flushEvery(ctx, "last uses", time.Second, p.Officials.FlushSeen) }, PerInstance: true},
 		{Name: "officials-search", Run: func(ctx context.Context) { p.Officials.RunSearchMaintenance(ctx, 10*time.Minute) }},
 		{Name: "privacy-upkeep", Run: func(ctx context.Context) { p.runPrivacyUpkeep(ctx, 10*time.Minute) }},
 		{Name: "advisory-follow-ups", Run: func(ctx context.Context) {

@@ -156,7 +156,7 @@ func startHoldingSMTP(t *testing.T) *holdingSMTP {
 
 // platformLoops are the functions of the platform's background work; none may still run
 // once Close has returned.
-var platformLoops = []string{"mail.(*Mailer).Run", "workshops.(*Service).Run", "courses.(*Service).RunVisitFlusher", "officials.(*Service).RunSeenFlusher",
+var platformLoops = []string{"mail.(*Mailer).Run", "workshops.(*Service).Run", "platform.(*Platform).flushEvery",
 	"officials.(*Service).RunSearchMaintenance", "platform.(*Platform).serve", "certificates.(*Service).runJob", "search.(*Index).indexPending"}
 
 // TestSIGTERMDuringWork: SIGTERM arrives while a mail is being handed to the SMTP server,
