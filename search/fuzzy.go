@@ -390,19 +390,31 @@ var dialectLetters = map[rune][]rune{
 // spelling is not limited to long words.
 func (v *vocabulary) dialectSpelling(w string) string {
 	rs := []rune(w)
-	best, bestDF := "", 0
+	var p spellings
 	for i, r := range rs {
 		for _, s := range dialectLetters[r] {
 			rs[i] = s
-			f := string(rs)
-			e, _ := wordTerms(f, false)
-			if df := v.maxDF(e); df > bestDF || df == bestDF && df > 0 && f < best {
-				best, bestDF = f, df
-			}
+			p.offer(v, string(rs))
 			rs[i] = r
 		}
 	}
-	return best
+	return p.best
+}
+
+// spellings keeps, of the spellings offered, the one found in the most documents (the first
+// in order on a tie), none when no document has any.
+type spellings struct {
+	best string
+	df   int
+}
+
+// offer weighs spelling f: the documents that have it, by its stem or, for a word that is
+// its own stem (indexed among the prefixes, not the whole terms), as a prefix.
+func (p *spellings) offer(v *vocabulary, f string) {
+	e, pre := wordTerms(f, false)
+	if df := max(v.maxDF(e), v.maxDF(pre)); df > p.df || df == p.df && df > 0 && f < p.best {
+		p.best, p.df = f, df
+	}
 }
 
 // respelt returns the indexed word that w is when it was typed with a letter twice
@@ -422,18 +434,16 @@ func (v *vocabulary) respelt(w string) string {
 // letters side by side is left out, or "".
 func (v *vocabulary) undoubled(w string) string {
 	rs := []rune(w)
-	best, bestDF := "", 0
+	if len(rs) < 4 {
+		return ""
+	}
+	var p spellings
 	for i := 1; i < len(rs); i++ {
-		if rs[i] != rs[i-1] || len(rs) < 4 {
-			continue
-		}
-		f := string(rs[:i]) + string(rs[i+1:])
-		e, p := wordTerms(f, false)
-		if df := max(v.maxDF(e), v.maxDF(p)); df > bestDF || df == bestDF && df > 0 && f < best {
-			best, bestDF = f, df
+		if rs[i] == rs[i-1] {
+			p.offer(v, string(rs[:i])+string(rs[i+1:]))
 		}
 	}
-	return best
+	return p.best
 }
 
 // nearEstimate is an upper bound of the number of documents that have every word of a query

@@ -547,7 +547,7 @@ var differenceWords = set("الفرق", "فرق", "difference", "differences")
 
 // differWords say that one thing differs; followed by "from" (عن, from, de) they frame a
 // comparison («en quoi X diffère de Y», «بماذا يختلف X عن Y»).
-var differWords = set("يختلف", "تختلف", "differ", "differs", "differe", "differrent", "different", "differente")
+var differWords = set("يختلف", "تختلف", "differ", "differs", "differe", "different", "differente")
 
 // frames reports whether the i-th of a query's normalised words frames the question.
 func frames(surfaces []string, i int) bool {
