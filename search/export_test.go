@@ -23,3 +23,6 @@ func SplitAbove(n int) (restore func()) {
 	splitAbove = n
 	return func() { splitAbove = old }
 }
+
+// StemEnglish is the English stemmer, for tests that choose words by their stem.
+var StemEnglish = stemEnglish

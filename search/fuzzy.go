@@ -235,7 +235,13 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 		if w.plain && w.prefix != nil && v.hasAny(w.exact) {
 			// A word whose stem is indexed is a finished word: its normal form as a prefix
 			// would only add the longer words that begin with it (and «الشفافيه» and
-			// «شفافيه» would rank differently).
+			// «شفافيه» would rank differently). But a word that is its own stem in one
+			// language keeps that stem, as a whole term: "agreement" (its French stem «agre»
+			// is indexed too) had lost it and no longer found the English lesson on
+			// agreements.
+			if ownStem(w.surface) && v.has(w.surface) && !contains(w.exact, w.surface) {
+				w.exact = append(w.exact, w.surface)
+			}
 			w.prefix = nil
 		}
 		// (A word whose stem is the word itself has it among its prefixes, not its whole
@@ -253,6 +259,12 @@ func (v *vocabulary) correct(q *parsedQuery, th *Thesaurus) bool {
 			}
 		}
 		if !w.plain || v.knows(*w) {
+			kept++
+			continue
+		}
+		if t := v.withoutPronoun(w.surface); t != "" {
+			// «ملاحظته», «وزارتي»: the word with its pronoun, searched for as the word.
+			w.exact, w.prefix = wordTerms(t, false)
 			kept++
 			continue
 		}
@@ -426,6 +438,31 @@ func (v *vocabulary) respelt(w string) string {
 	}
 	if scriptOf(w) == scriptArabic && runeLen(w) >= 3 {
 		return v.dialectSpelling(w)
+	}
+	return ""
+}
+
+// ownStem reports whether a Latin word is its own English stem ("agreement"). (French
+// stems are not asked: an English word the French stemmer leaves whole, "policy", would
+// then also match the surface forms of English lessons, which weigh little on their own.)
+func ownStem(w string) bool {
+	return scriptOf(w) == scriptLatin && stemEnglish(w) == w
+}
+
+// withoutPronoun returns, for an Arabic word that ends in a ة written ت before a one-letter
+// pronoun (ه his, ي my, ك your: «ملاحظته», «وزارتي», «مشاركتك»), the word without the pronoun
+// («ملاحظه»), when it is indexed; or "". (The stemmer takes off only the pronouns of two
+// letters or more, because a final ه is also the ة of the word itself: «ثابته».)
+func (v *vocabulary) withoutPronoun(w string) string {
+	if scriptOf(w) != scriptArabic || runeLen(w) < 5 {
+		return ""
+	}
+	for _, p := range []string{"ته", "تي", "تك"} {
+		if base, ok := strings.CutSuffix(w, p); ok {
+			var s spellings
+			s.offer(v, base+"ه")
+			return s.best
+		}
 	}
 	return ""
 }

@@ -22,7 +22,7 @@ const minSkeleton = 3
 
 // arabicSkeleton is the consonant skeleton of a normalised Arabic word heard as a loanword, or
 // "" when the word cannot be one: it has a letter that Arabic keeps for its own sounds (ع ح ص
-// ض ط ظ ق ذ غ), or it ends in the feminine ه.
+// ض ط ظ ق ذ), or it ends in the feminine ه.
 func arabicSkeleton(w string) string {
 	w = withoutArticle(w)
 	if strings.HasSuffix(w, "ه") {
@@ -36,8 +36,8 @@ func arabicSkeleton(w string) string {
 			c = 'b'
 		case 'ت', 'ث':
 			c = 't'
-		case 'ج', 'چ':
-			c = 'j'
+		case 'ج', 'چ', 'غ':
+			c = 'j' // a hard g is written ج in Egypt and غ in the Levant and the Gulf (غوفرنمنت)
 		case 'خ', 'ك', 'گ':
 			c = 'k'
 		case 'د':
@@ -163,17 +163,88 @@ func (v *vocabulary) loanword(w string) string {
 	// Of the words with that skeleton, the one whose length is closest to the Arabic word's
 	// (ديزاين is design, not decision), then the most frequent; the article is not counted
 	// («البرايفسي» is privacy, not the French approuves).
+	// Before all that, a word whose vowels are those the Arabic writes (هاشينغ: a then i, as
+	// in hashing, not échange).
 	n := utf8.RuneCountInString(withoutArticle(w))
-	best, bestGap, bestDF := "", 0, 0
+	vowels := arabicVowels(withoutArticle(w))
+	best, bestSame, bestGap, bestDF := "", false, 0, 0
 	for _, i := range v.latin[sk] {
 		t := v.sorted[i]
-		gap, df := abs(len(strings.TrimSuffix(t, "e"))-n), v.df[t] // a final e is not heard
-		if best == "" || gap < bestGap || gap == bestGap && (df > bestDF || df == bestDF && t < best) {
-			best, bestGap, bestDF = t, gap, df
+		if notLoanwords[t] || isStop(t) {
+			continue
 		}
+		t0 := strings.TrimSuffix(t, "e") // a final e is not heard
+		same, gap, df := latinVowels(t0) == vowels, abs(len(t0)-n), v.df[t]
+		switch {
+		case best == "", same && !bestSame:
+		case same != bestSame, gap > bestGap:
+			continue
+		case gap == bestGap && (df < bestDF || df == bestDF && t > best):
+			continue
+		}
+		best, bestSame, bestGap, bestDF = t, same, gap, df
 	}
 	return best
 }
+
+// arabicVowels are the long vowels an Arabic word writes, in order: ا as a, و as u, ي as i.
+func arabicVowels(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		switch r {
+		case 'ا':
+			b.WriteByte('a')
+		case 'و':
+			b.WriteByte('u')
+		case 'ي':
+			b.WriteByte('i')
+		}
+	}
+	return b.String()
+}
+
+// latinVowels are the vowels of a Latin word as Arabic would write them (a as ا, o and u as
+// و, e, i and y as ي), vowels side by side counted once.
+func latinVowels(w string) string {
+	var b strings.Builder
+	prev := false
+	for i := 0; i < len(w); i++ {
+		var c byte
+		switch w[i] {
+		case 'a':
+			c = 'a'
+		case 'o', 'u':
+			c = 'u'
+		case 'e', 'i', 'y':
+			c = 'i'
+		}
+		if c != 0 && !prev {
+			b.WriteByte(c)
+		}
+		prev = c != 0
+	}
+	return b.String()
+}
+
+// notLoanwords are Latin words of the lessons that no one borrows into spoken Arabic:
+// prepositions, conjunctions and adverbs. Without them «شلون» (how, in Iraq and the Gulf)
+// was the French «selon», and «بايلوت» (pilot) «plutôt».
+var notLoanwords = set(
+	"selon", "plutot", "alors", "ainsi", "aussi", "apres", "avant", "depuis", "pendant", "sans",
+	"sous", "chez", "vers", "entre", "comme", "comment", "pourquoi", "quand", "tres", "trop",
+	"bien", "tout", "tous", "toute", "toutes", "meme", "deja", "encore", "jamais", "toujours",
+	"souvent", "parfois", "ensuite", "enfin", "puis", "cependant", "pourtant", "toutefois",
+	"lorsque", "puisque", "parce", "car", "donc", "dont", "lequel", "laquelle", "celui", "celle",
+	"ceux", "cela", "ceci", "autre", "autres", "plusieurs", "chaque", "certains", "certaines",
+	"aucun", "aucune", "moins", "plus", "beaucoup", "peu", "afin", "ailleurs", "aupres", "selon",
+	"about", "after", "before", "while", "other", "others", "under", "over", "between", "without",
+	"within", "through", "during", "against", "because", "although", "though", "however",
+	"therefore", "thus", "also", "only", "very", "such", "whom", "whose", "would", "should",
+	"could", "might", "must", "shall", "being", "having", "onto", "upon", "more", "most", "less",
+	"least", "many", "much", "each", "every", "some", "any", "both", "either", "neither", "rather",
+	"whether", "until", "since", "among", "across", "along", "around", "behind", "beyond", "below",
+	"above", "toward", "towards", "instead", "already", "still", "often", "sometimes", "never",
+)
 
 func abs(n int) int {
 	if n < 0 {

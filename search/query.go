@@ -541,6 +541,49 @@ var frameWords = set(
 	"peut", "peuvent", "expliquer", "definir", "quoi", "vs", "versus",
 )
 
+// dialectWords are the function words of spoken Arabic that officials type as they speak,
+// and that lessons, written in Modern Standard Arabic, never use: question words (ليش, شلون,
+// إزاي, علاش, وين, فين, شنو, إيش, قديش), "we want" (بدنا, عايزين, نبغى, بغينا), "of" (تبع,
+// بتاع, ديال, متاع), "this" (هيدا, ده, هاد), "not" (مش, مو, ماشي), "now" and "then" (هلق,
+// دلوقتي, دابا, بعدين), "very" (برشا, بزاف, واجد) and a few verbs that only carry the
+// question («نخلي», «نبلش», «بطلت»). They frame a question as frameWords do. Each is
+// written as typed and normalised when the set is made; none may be a word of the lessons
+// (TestDialectWordsAreNotLessonWords).
+var dialectWords = normalisedSet(
+	// why, how, what, where, when, how much
+	"ليش", "ليه", "علاش", "لاش", "علاه", "شعلاش", "شلون", "ازاي", "إزاي", "كيفاش", "كيفش",
+	"شو", "شنو", "شنهو", "ايش", "إيش", "وش", "واش", "اش", "شنوة", "شنية", "ايه",
+	"وين", "فين", "منين", "لوين", "امتى", "إمتى", "ايمتى", "وقتاش", "قديش", "قداش", "كام", "شقد", "شكد",
+	// want, would like
+	"بدنا", "بدي", "بدك", "بدهم", "عايزين", "عاوزين", "عايز", "عاوز", "نبغى", "نبغي", "ابغى", "أبغى",
+	"نبي", "أبي", "يبي", "بغينا", "باغي", "باغين", "حابين", "داير", "دايرين",
+	// of, our
+	"تبعنا", "تبع", "تبعهم", "تبعها", "تبعه", "تبعكم", "بتاع", "بتاعنا", "بتاعة", "بتوع", "ديال", "ديالنا",
+	"ديالي", "ديالهم", "متاع", "متاعنا", "متاعهم", "نتاع", "نتاعنا", "حقنا", "حقتنا",
+	// this, that, like this
+	"هاد", "هادا", "هادي", "هيدا", "هيدي", "هاي", "هاذا", "هذي", "هادو", "هدول", "دا", "دي", "ده",
+	"داك", "ديك", "هاديك", "هيك", "كده", "كدا", "هكا", "هيكا",
+	// not, there is
+	"مش", "مو", "موب", "مب", "ماشي", "مهوش", "ماهوش", "مكانش", "اكو", "ماكو", "مافيش", "مفيش",
+	// now, then, also, only, because, very
+	"هلق", "هلأ", "هلا", "دلوقتي", "توا", "دابا", "هسه", "هسا", "بعدين", "كمان", "برضو",
+	"برضه", "زادة", "بس", "عشان", "علشان", "كتير", "برشا", "بزاف", "واجد", "راه", "غادي",
+	// we, you
+	"احنا", "إحنا", "حنا", "نحنا", "انتو", "انتوا", "هوما",
+	// verbs that only carry the question: make, can, do, start, stop, happen
+	"نخلي", "خلي", "خلينا", "يخلي", "نقدر", "بنقدر", "منقدر", "نعمل", "بنعمل", "نعملو", "نسوي",
+	"نسويها", "نبلش", "بلش", "منبلش", "بطلت", "بطلو", "بطلوا",
+)
+
+// normalisedSet is set of the normal forms of words.
+func normalisedSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[normWord(w)] = true
+	}
+	return m
+}
+
 // differenceWords name a difference; followed by "between" (بين, between, entre) they frame a
 // comparison («ما الفرق بين …»), and the things compared are the subject.
 var differenceWords = set("الفرق", "فرق", "difference", "differences")
@@ -551,7 +594,7 @@ var differWords = set("يختلف", "تختلف", "differ", "differs", "differe"
 
 // frames reports whether the i-th of a query's normalised words frames the question.
 func frames(surfaces []string, i int) bool {
-	if frameWords[surfaces[i]] {
+	if frameWords[surfaces[i]] || dialectWords[surfaces[i]] {
 		return true
 	}
 	if differenceWords[surfaces[i]] && i+1 < len(surfaces) {
