@@ -54,6 +54,8 @@ type parsedQuery struct {
 	// several languages overrates the words of its smallest language.)
 	wide      bool
 	wideMatch string
+	// why is set when the query asks why (why, pourquoi, لماذا, ليش…): see whyTitles.
+	why bool
 }
 
 // parseQuery turns what a person typed into an FTS5 expression. Every word is analysed like
@@ -118,6 +120,9 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 		numbers[p.start] = p
 	}
 	q := &parsedQuery{}
+	for _, surf := range surfaces {
+		q.why = q.why || whyWords[surf]
+	}
 	for i := 0; i < len(kept); {
 		last := at[i] == len(surfaces)-1
 		g, n := th.match(keys, i)
@@ -574,6 +579,9 @@ var dialectWords = normalisedSet(
 	"نخلي", "خلي", "خلينا", "يخلي", "نقدر", "بنقدر", "منقدر", "نعمل", "بنعمل", "نعملو", "نسوي",
 	"نسويها", "نبلش", "بلش", "منبلش", "بطلت", "بطلو", "بطلوا",
 )
+
+// whyWords ask why, in the three languages and in spoken Arabic.
+var whyWords = normalisedSet("why", "pourquoi", "لماذا", "ولماذا", "لم", "ليش", "ليه", "علاش", "لاش", "علاه", "شعلاش")
 
 // normalisedSet is set of the normal forms of words.
 func normalisedSet(words ...string) map[string]bool {

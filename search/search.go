@@ -399,6 +399,25 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		}
 		all = appendNew(all, some, func(h *hit) { h.partial = true }) // lowered by blend
 	}
+	if pq.why {
+		// A question that asks why is after the lessons that answer why: those whose title
+		// asks it too («لماذا مشاركة المواطنين؟», "Why open government?"), among those found.
+		asks, err := ev.titles(ctx, whyTitles)
+		if err != nil {
+			return nil, fmt.Errorf("search: query titles: %w", err)
+		}
+		if len(asks) > 0 {
+			ids := make(map[int64]bool, len(asks))
+			for _, h := range asks {
+				ids[h.id] = true
+			}
+			for i := range all {
+				if ids[all[i].id] {
+					all[i].score *= whyBoost
+				}
+			}
+		}
+	}
 	// All languages ranked together, the page's language first when scores are close; each
 	// thing once, at the place of its best document, shown in the page's language when it
 	// matched in it.
@@ -533,6 +552,13 @@ func coursesAfterLessons(hits []hit, v *vocabulary) {
 		}
 	}
 }
+
+// whyTitles is the FTS5 expression of the titles that ask why; whyBoost multiplies the score
+// of those documents for a query that asks why.
+// (The words as the index holds them: stemmed, "why" as «whi».)
+var whyTitles = `"` + stemEnglish("why") + `" OR "` + stemFrench("pourquoi") + `" OR "` + stemArabic(normWord("لماذا")) + `"`
+
+const whyBoost = 1.5
 
 // courseBelowLesson multiplies the score of a course's best lesson to rank the course below it.
 const courseBelowLesson = 0.999

@@ -178,3 +178,31 @@ func TestOwnStemWordsFindTheirLessons(t *testing.T) {
 		}
 	}
 }
+
+// A question that asks why ranks first the lesson whose title asks why, among the lessons
+// that have its words: «لماذا الانفتاح؟» for «ليش نشرك المواطنين بالقرار», though another
+// lesson names the citizens and the decision more often.
+func TestWhyQuestionsFindTheLessonThatAsksWhy(t *testing.T) {
+	ix, _ := newIndex(t)
+	cat := catalogueOf(t, "why", []string{"ar", "en"},
+		lessonFile{"01-why", "ar", "لماذا الانفتاح؟", "يتحسن القرار حين يشارك المواطنون في إعداده، ويزداد قبوله."},
+		lessonFile{"02-channels", "ar", "القنوات", "يشارك المواطنون في القرار عبر قنوات كثيرة، والقرار يعلن للمواطنين في موعده."},
+		lessonFile{"01-why", "en", "Why openness?", "A decision improves when citizens take part in making it."},
+		lessonFile{"02-channels", "en", "Channels", "Citizens take part in each decision through many channels; the decision is explained to citizens."})
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ q, lang, want string }{
+		{"ليش نشرك المواطنين بالقرار", "ar", "why/01-why@ar"},
+		{"لماذا يشارك المواطنون في القرار", "ar", "why/01-why@ar"},
+		{"why should citizens take part in a decision", "en", "why/01-why@en"},
+	} {
+		if got := refs(search1(t, ix, c.q, c.lang)); len(got) == 0 || got[0] != c.want {
+			t.Errorf("%q: %v, want %s first", c.q, got, c.want)
+		}
+	}
+	// Without the question word the lesson that names the words more often comes first.
+	if got := refs(search1(t, ix, "يشارك المواطنون في القرار", "ar")); len(got) == 0 || got[0] != "why/02-channels@ar" {
+		t.Errorf("يشارك المواطنون في القرار: %v, want the channels lesson first", got)
+	}
+}
