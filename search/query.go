@@ -237,7 +237,7 @@ func wordTerms(surf string, last bool) (exact, prefix []string) {
 	switch scriptOf(surf) {
 	case scriptArabic:
 		st := stemArabic(surf)
-		terms = []string{st, arabicAlt(surf, st), verbalNoun(surf)}
+		terms = append([]string{st, arabicAlt(surf, st), verbalNoun(surf)}, derivedNouns(surf)...)
 	case scriptLatin:
 		terms = []string{stemEnglish(surf), stemFrench(surf)}
 	default:
@@ -282,6 +282,57 @@ func verbalNoun(surf string) string {
 		return ""
 	}
 	return st
+}
+
+// derivedNouns are, for a verb in the present tense of the forms استفعل, فعّل and أفعل
+// (نستشير، نستخدم، نحدد، نطور، نشرك، يعلن, maybe with و or ف before it and a pronoun after it:
+// نستشيرهم), the stems of the verbal nouns it may have (استشارة، استخدام، تحديد، تطوير، إشراك
+// and تشريك، إعلان): people ask «كيف نستشيرهم» or «كيف نحدد» of lessons that speak of
+// «الاستشارة» and «التحديد». Without the shadda that people do not type, فعّل and أفعل look
+// alike: both nouns are tried (a noun that is not a word matches nothing). None for other
+// words. Only queries use them.
+func derivedNouns(surf string) []string {
+	w := surf
+	if r, size := utf8.DecodeRuneInString(w); (r == 'و' || r == 'ف') && runeLen(w) >= 5 {
+		w = w[size:]
+	}
+	r, size := utf8.DecodeRuneInString(w)
+	if r != 'ن' && r != 'ي' && r != 'ت' {
+		return nil
+	}
+	w = w[size:]
+	for _, p := range append([]string{"ه"}, arPronouns...) {
+		if rest, ok := strings.CutSuffix(w, p); ok && runeLen(rest) >= 3 {
+			w = rest
+			break
+		}
+	}
+	var nouns []string
+	root := []rune(strings.TrimPrefix(w, "ست"))
+	switch {
+	case len(root) != 3 || strings.ContainsRune(string(root), 'ا'):
+		return nil
+	case strings.HasPrefix(w, "ست") && (root[1] == 'ي' || root[1] == 'و'):
+		nouns = []string{"است" + string(root[0]) + "ا" + string(root[2]) + "ه"} // استشير → استشارة
+	case strings.HasPrefix(w, "ست"):
+		nouns = []string{"است" + string(root[:2]) + "ا" + string(root[2])} // استخدم → استخدام
+	case r == 'ت' || root[2] == 'ي' || root[2] == 'و':
+		// (تحول, تقدم, تعاون are nouns more often than verbs; a verb whose last letter is
+		// weak has another verbal noun: نعني.)
+		return nil
+	default:
+		nouns = []string{"ت" + string(root[:2]) + "ي" + string(root[2])} // حدد → تحديد
+		if root[0] != 'و' && root[0] != 'ي' && root[1] != 'و' && root[1] != 'ي' {
+			nouns = append(nouns, "ا"+string(root[:2])+"ا"+string(root[2])) // شرك → إشراك
+		}
+	}
+	out := nouns[:0]
+	for _, n := range nouns {
+		if st := stemArabic(n); !arStop[st] {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // conjunction is the FTS5 expression of words that must all be found, each by any of its
@@ -536,7 +587,7 @@ func (m *matcher) term(t string) int {
 // found, so they do not narrow it (a lesson without «شرح» still answers «شرح الموازنة
 // التشاركية»).
 var frameWords = set(
-	"اشرح", "شرح", "معني", "تعريف", "عرف", "يعني", "ماهي", "ماهو", "يجب", "ينبغي", "يمكن", "يمكننا",
+	"اشرح", "شرح", "معني", "تعريف", "عرف", "يعني", "نعني", "تعني", "نقصد", "يقصد", "المقصود", "ماهي", "ماهو", "يجب", "ينبغي", "يمكن", "يمكننا",
 	"نستطيع", "علينا", "افضل", "نقوم", "اريد", "نريد", "بماذا",
 	"between", "explain", "meaning", "mean", "define", "definition", "should", "could", "would",
 	"about", "my", "us", "best", "need", "want", "include", "includes", "contain", "contains",
@@ -544,6 +595,9 @@ var frameWords = set(
 	"فايده", "فوايد", "اهميه", "بالنسبه",
 	"comment", "pourquoi", "quand", "quels", "quelles", "lequel", "laquelle", "entre", "faut", "doit",
 	"peut", "peuvent", "expliquer", "definir", "quoi", "vs", "versus",
+	// words that only stress the question: exactly, really
+	"exactly", "really", "actually", "exactement", "precisement", "vraiment", "بالضبط", "بالظبط",
+	"بالتحديد", "تحديدا", "فعلا", "حقا",
 )
 
 // dialectWords are the function words of spoken Arabic that officials type as they speak,
@@ -556,6 +610,7 @@ var frameWords = set(
 // (TestDialectWordsAreNotLessonWords).
 var dialectWords = normalisedSet(
 	// why, how, what, where, when, how much
+	"اللي", "إللي", // which, who
 	"ليش", "ليه", "علاش", "لاش", "علاه", "شعلاش", "شلون", "ازاي", "إزاي", "كيفاش", "كيفش",
 	"شو", "شنو", "شنهو", "ايش", "إيش", "وش", "واش", "اش", "شنوة", "شنية", "ايه",
 	"وين", "فين", "منين", "لوين", "امتى", "إمتى", "ايمتى", "وقتاش", "قديش", "قداش", "كام", "شقد", "شكد",

@@ -216,3 +216,25 @@ func TestAdverbFormersDoNotNarrow(t *testing.T) {
 		t.Errorf("query: %s", q.match)
 	}
 }
+
+// A verb of the forms استفعل, فعّل and أفعل in the present tense also matches the verbal
+// nouns it may have, with a pronoun after it too; nouns and other words are left alone.
+func TestDerivedNouns(t *testing.T) {
+	for w, want := range map[string][]string{
+		"نستشيرهم": {"استشار"}, "نستخدم": {"استخدام"}, "نحدد": {"تحديد", "احداد"}, "نطور": {"تطوير"},
+		"نشرك": {"تشريك", "اشراك"}, "يعلن": {"تعلين", "اعلان"}, "ونحسن": {"تحسين", "احسان"},
+	} {
+		if got := derivedNouns(normWord(w)); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", w, got, want)
+		}
+	}
+	for _, w := range []string{"تحول", "تقدم", "نعني", "نظام", "نشر", "المشاركة", "يوم", "وزير"} {
+		if got := derivedNouns(normWord(w)); len(got) != 0 {
+			t.Errorf("%q: %q, want none", w, got)
+		}
+	}
+	q, _ := parseQuery("هل نستشيرهم", nil)
+	if !strings.Contains(q.match, `"استشار"`) {
+		t.Errorf("query: %s", q.match)
+	}
+}
