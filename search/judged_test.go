@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13", "held14", "held15", "held16", "held17", "held18", "held19"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13", "held14", "held15", "held16", "held17", "held18", "held19", "held20", "held21"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -249,7 +249,7 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // services) and budget lines (اعتمادات مالية): held15 0.95 after that. Two other groups
 // tried for its misses ("involve citizens" with citizen participation; "final say" with the
 // final decision) made other parts worse and were left out.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.96, "held14": 0.96, "held15": 0.95, "held16": 0.95, "held17": 0.92, "held18": 0.95, "held19": 0.91}
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.96, "held14": 0.96, "held15": 0.95, "held16": 0.95, "held17": 0.92, "held18": 0.95, "held19": 0.92, "held20": 0.94, "held21": 0.95}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 (or held6,held7) lists those parts' misses too, once the part has been measured
