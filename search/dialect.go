@@ -35,7 +35,7 @@ type evaluator interface {
 // part of a search's time otherwise). The texts are constants: no user input is ever part
 // of them, the query is a bound parameter. On PostgreSQL only doc is prepared here.
 type statements struct {
-	match, half, titles, someTitles, headings, doc *sql.Stmt
+	match, half, titles, someTitles, headings, doc, stems *sql.Stmt
 }
 
 const (
@@ -49,7 +49,9 @@ const (
 	headingsSQL = `SELECT rowid FROM search_fts WHERE search_fts MATCH ?1`
 	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
 	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
-	docSQL        = `
+	// stemsSQL: a document's analysed text.
+	stemsSQL = `SELECT stems FROM search_docs WHERE id = ?`
+	docSQL   = `
 		SELECT kind, ref, lang, title, context, body, country, starts_on, status, stems FROM search_docs WHERE id = ?`
 )
 
@@ -59,7 +61,7 @@ func (ix *Index) statements(ctx context.Context) (*statements, error) {
 		list := []struct {
 			s   **sql.Stmt
 			sql string
-		}{{&st.doc, docSQL}}
+		}{{&st.doc, docSQL}, {&st.stems, stemsSQL}}
 		if ix.db.Dialect() == store.SQLite {
 			list = append(list, []struct {
 				s   **sql.Stmt

@@ -42,6 +42,9 @@ type queryWord struct {
 	fixed   string   // the indexed term a misspelt word was corrected to, or ""
 	split   int      // for two words typed as one, the letters of the first (fixed is both, apart)
 	dropped bool     // matches nothing indexed and could not be corrected: left out
+	// phrases are, for a thesaurus term or a number in words, the runs of words that stand
+	// for it in a text (the typed words, each term of the group), as normal forms.
+	phrases [][]string
 }
 
 // parsedQuery is a user's query ready for FTS5 and for highlighting.
@@ -56,6 +59,9 @@ type parsedQuery struct {
 	wideMatch string
 	// why is set when the query asks why (why, pourquoi, لماذا, ليش…): see whyTitles.
 	why bool
+	// compare is set when the query compares things (the difference between, X vs Y, en quoi X
+	// diffère de Y): see comparedTogether.
+	compare bool
 }
 
 // parseQuery turns what a person typed into an FTS5 expression. Every word is analysed like
@@ -120,8 +126,9 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 		numbers[p.start] = p
 	}
 	q := &parsedQuery{}
-	for _, surf := range surfaces {
+	for i, surf := range surfaces {
 		q.why = q.why || whyWords[surf]
+		q.compare = q.compare || surf == "vs" || surf == "versus" || (differenceWords[surf] || differWords[surf]) && frames(surfaces, i)
 	}
 	for i := 0; i < len(kept); {
 		last := at[i] == len(surfaces)-1
@@ -142,6 +149,7 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 			// The words as typed, or any other term of the group; the terms in another
 			// language are kept apart (see parsedQuery.wide).
 			w.alts = append(w.alts, conjunction(kept[i:i+n], last && n == 1))
+			w.phrases = append(w.phrases, kept[i:i+n])
 			// The typed words' language is that of the term they are (see settleLanguages).
 			typed := th.termLanguage(g, keys[i:i+n])
 			if typed == "" {
@@ -153,6 +161,9 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 					if surf := normWord(t.text[sp.start:sp.end]); !isStop(surf) {
 						ws = append(ws, surf)
 					}
+				}
+				if len(ws) > 0 {
+					w.phrases = append(w.phrases, ws)
 				}
 				if t.lang != typed {
 					w.foreign = append(w.foreign, conjunction(ws, false))
@@ -183,6 +194,7 @@ func parseQuery(text string, th *Thesaurus) (*parsedQuery, error) {
 				w.prefix = p
 			} else {
 				w.alts = []string{conjunction(kept[num.start:num.end], false)}
+				w.phrases = [][]string{kept[num.start:num.end], {strconv.Itoa(num.value)}}
 				for _, s := range kept[num.start:num.end] {
 					e, p := wordTerms(s, false)
 					w.mark = append(w.mark, e...)
@@ -597,7 +609,7 @@ var frameWords = set(
 	"peut", "peuvent", "expliquer", "definir", "quoi", "vs", "versus",
 	// words that only stress the question: exactly, really
 	"exactly", "really", "actually", "exactement", "precisement", "vraiment", "بالضبط", "بالظبط",
-	"بالتحديد", "تحديدا", "فعلا", "حقا",
+	"بالتحديد", "تحديدا", "فعلا", "حقا", "اصلا", "أصلا",
 )
 
 // dialectWords are the function words of spoken Arabic that officials type as they speak,

@@ -418,6 +418,11 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 			}
 		}
 	}
+	if pq.compare {
+		if err := comparedTogether(ctx, tx.StmtContext(ctx, st.stems), all, pq); err != nil {
+			return nil, err
+		}
+	}
 	// All languages ranked together, the page's language first when scores are close; each
 	// thing once, at the place of its best document, shown in the page's language when it
 	// matched in it.
@@ -730,6 +735,16 @@ func queryHits(ctx context.Context, stmt *sql.Stmt, scored bool, args ...any) ([
 			err = row.Scan(&h.id)
 		}
 		return h, err
+	})
+}
+
+// sortIndexes orders the indexes of hits as sortHits orders hits.
+func sortIndexes(order []int, hits []hit) {
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(hits[a].score, hits[b].score); c != 0 {
+			return c
+		}
+		return cmp.Compare(hits[a].id, hits[b].id)
 	})
 }
 

@@ -206,3 +206,29 @@ func TestWhyQuestionsFindTheLessonThatAsksWhy(t *testing.T) {
 		t.Errorf("يشارك المواطنون في القرار: %v, want the channels lesson first", got)
 	}
 }
+
+// A question that compares two things ranks higher the lesson that sets them side by side
+// than the lessons that name each apart, even more often; a thing of several words counts
+// where its words stand together («الحكومة المفتوحة» does not stand for «الحكومة
+// الإلكترونية» because both say «الحكومة»).
+func TestComparisonFindsTheLessonThatComparesThem(t *testing.T) {
+	ix, _ := newIndex(t)
+	filler := strings.Repeat("تنشر الإدارة تقاريرها كل سنة وتشرحها للناس. ", 6)
+	cat := catalogueOf(t, "cmp", []string{"ar"},
+		lessonFile{"01-apart", "ar", "الخدمات", "تقدم الحكومة الإلكترونية خدماتها عبر الإنترنت، والحكومة الإلكترونية سريعة. " + filler +
+			"أما الحكومة المفتوحة فتنشر بياناتها، والحكومة المفتوحة تشرك الناس."},
+		lessonFile{"02-side", "ar", "الانفتاح", filler + "الحكومة المفتوحة ليست مرادفا للحكومة الإلكترونية. " + filler},
+		lessonFile{"03-other", "ar", "البيانات", "الحكومة المفتوحة تنشر البيانات. " + filler + "الحكومة تستمع إلى الناس. " + filler + "والحكومة الإلكترونية تيسر الخدمات."})
+	if err := ix.IndexCatalogue(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"ما الفرق بين الحكومة الإلكترونية والحكومة المفتوحة", "الحكومة المفتوحة vs الحكومة الإلكترونية"} {
+		if got := refs(search1(t, ix, q, "ar")); len(got) == 0 || got[0] != "cmp/02-side@ar" {
+			t.Errorf("%q: %v, want the lesson that sets them side by side first", q, got)
+		}
+	}
+	// Without a comparison, the lesson that names them more often comes first.
+	if got := refs(search1(t, ix, "الحكومة الإلكترونية والحكومة المفتوحة", "ar")); len(got) == 0 || got[0] != "cmp/01-apart@ar" {
+		t.Errorf("no comparison: %v, want the lesson that names them most first", got)
+	}
+}
