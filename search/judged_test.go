@@ -249,7 +249,23 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // services) and budget lines (اعتمادات مالية): held15 0.95 after that. Two other groups
 // tried for its misses ("involve citizens" with citizen participation; "final say" with the
 // final decision) made other parts worse and were left out.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.95, "held4": 0.93, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.97, "held10": 0.97, "held11": 0.97, "held12": 0.99, "held13": 0.96, "held14": 0.96, "held15": 0.95, "held16": 0.95, "held17": 0.92, "held18": 0.95, "held19": 0.92, "held20": 0.94, "held21": 0.95}
+// held16 to held21 were written blind on 2026-12-06, 160 queries each, by six judges asked
+// for the words of officials of named countries (held16 the Maghreb and the Gulf; held17
+// Egypt, Sudan, the Levant, Iraq and Yemen; held18 Iraq and the Gulf; held19 the Maghreb,
+// Egypt, Lebanon and Jordan; held20 new focal points; held21 senior civil servants), and
+// measured once each before being read: held16 0.95 and held17 0.90 on the search as landed
+// at stop 34; after the changes made for them, held18 0.95 and held19 0.91; after those made
+// for held18 and held19, held20 0.94 and held21 0.95. Below 0.9 at first measurement:
+// multiword (0.86, 0.68, 0.86, 0.62, 0.86), loanword (0.75, 0.80, 0.81), synonym (0.83,
+// 0.84). What reading them changed, none of it for one query: the function words of spoken
+// Arabic (ليش, شلون, إزاي, علاش, تبعنا, اللي, مش…) frame a question; a ة written ت before a
+// one-letter pronoun (ملاحظته) is the word; a loanword's غ is a g, the vowels it writes break
+// ties, and it is never a Latin function word; an English word that is its own English stem
+// keeps it (agreement, process, success had lost their English lessons); a verb of the forms
+// استفعل, فعّل, أفعل matches its verbal nouns; a question that asks why ranks the lessons whose
+// title asks why higher; a comparison ranks higher the lessons that set the things compared
+// side by side; the thesaurus gained a few regional terms. The floors are the figures after.
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.96, "held4": 0.94, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.98, "held10": 0.97, "held11": 0.97, "held12": 1.00, "held13": 0.96, "held14": 0.98, "held15": 0.95, "held16": 0.96, "held17": 0.92, "held18": 0.96, "held19": 0.92, "held20": 0.94, "held21": 0.98}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 (or held6,held7) lists those parts' misses too, once the part has been measured

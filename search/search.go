@@ -42,10 +42,14 @@
 // also finds the documents that lack one of them, ranked among those with every word at the
 // share of the words they have (when few enough documents are concerned for that to be
 // cheap). When all that finds little, the thesaurus terms of other languages, then
-// documents with only some of the words, follow. Ranking is BM25 with the field weights
+// documents with only some of the words, follow. The words of spoken Arabic that only frame a
+// question (ليش, شلون, إزاي, تبعنا…) are left out as function words are; a present-tense verb
+// also matches its verbal nouns (نستشير → استشارة, نحدد → تحديد). Ranking is BM25 with the field weights
 // above, raised for a title that has the query's words (doubled with all of them); the
 // scores of each language are put on a par and the page's language breaks near ties
-// (blend), a course ranks just below the best of its own lessons found
+// (blend), a question that asks why favours the titles that ask why, a comparison the texts
+// that set the things compared side by side (compare.go), a course ranks just below the best
+// of its own lessons found
 // (coursesAfterLessons), and each lesson, course or workshop appears once, in the page's
 // language when it matched in it.
 //
