@@ -80,19 +80,18 @@ type phrase struct {
 // phraseFinder finds where the words of a query stand in a text.
 type phraseFinder struct {
 	phrases []phrase
-	words   int // how many query words have a phrase
-	n       int // the number of query words
+	has     []bool // by query word: it has a phrase
+	words   int    // how many query words have a phrase
 }
 
 // phraseFinder is the finder of the query's words that were not left out: a plain word by its
 // terms, a term of the thesaurus or a number in words by each run of words that stands for it.
 func (q *parsedQuery) phraseFinder() *phraseFinder {
-	f := &phraseFinder{n: len(q.words)}
+	f := &phraseFinder{has: make([]bool, len(q.words))}
 	for i, w := range q.words {
 		if w.dropped {
 			continue
 		}
-		before := len(f.phrases)
 		if len(w.phrases) == 0 {
 			f.phrases = append(f.phrases, phrase{word: i, terms: []termSet{{exact: w.exact, prefix: w.prefix}}})
 		}
@@ -104,9 +103,8 @@ func (q *parsedQuery) phraseFinder() *phraseFinder {
 			}
 			f.phrases = append(f.phrases, p)
 		}
-		if len(f.phrases) > before {
-			f.words++
-		}
+		f.has[i] = true
+		f.words++
 	}
 	return f
 }
@@ -114,7 +112,7 @@ func (q *parsedQuery) phraseFinder() *phraseFinder {
 // together reports whether every query word with a phrase stands in terms within window
 // terms of the others.
 func (f *phraseFinder) together(terms []string, window int) bool {
-	last := make([]int, f.n)
+	last := make([]int, len(f.has))
 	for i := range last {
 		last[i] = -window - 1
 	}
@@ -138,21 +136,11 @@ func (f *phraseFinder) together(terms []string, window int) bool {
 		}
 		near := 0
 		for w, at := range last {
-			if at >= 0 && i-at < window && f.has(w) {
+			if at >= 0 && i-at < window && f.has[w] {
 				near++
 			}
 		}
 		if near >= f.words {
-			return true
-		}
-	}
-	return false
-}
-
-// has reports whether query word w has a phrase.
-func (f *phraseFinder) has(w int) bool {
-	for _, p := range f.phrases {
-		if p.word == w {
 			return true
 		}
 	}

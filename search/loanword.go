@@ -236,7 +236,7 @@ var notLoanwords = set(
 	"souvent", "parfois", "ensuite", "enfin", "puis", "cependant", "pourtant", "toutefois",
 	"lorsque", "puisque", "parce", "car", "donc", "dont", "lequel", "laquelle", "celui", "celle",
 	"ceux", "cela", "ceci", "autre", "autres", "plusieurs", "chaque", "certains", "certaines",
-	"aucun", "aucune", "moins", "plus", "beaucoup", "peu", "afin", "ailleurs", "aupres", "selon",
+	"aucun", "aucune", "moins", "plus", "beaucoup", "peu", "afin", "ailleurs", "aupres",
 	"about", "after", "before", "while", "other", "others", "under", "over", "between", "without",
 	"within", "through", "during", "against", "because", "although", "though", "however",
 	"therefore", "thus", "also", "only", "very", "such", "whom", "whose", "would", "should",

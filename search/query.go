@@ -313,7 +313,7 @@ func derivedNouns(surf string) []string {
 		return nil
 	}
 	w = w[size:]
-	for _, p := range append([]string{"ه"}, arPronouns...) {
+	for _, p := range verbPronouns {
 		if rest, ok := strings.CutSuffix(w, p); ok && runeLen(rest) >= 3 {
 			w = rest
 			break
@@ -346,6 +346,9 @@ func derivedNouns(surf string) []string {
 	}
 	return out
 }
+
+// verbPronouns are the pronouns a verb may end with (نستشيره، نستشيرهم).
+var verbPronouns = append([]string{"ه"}, arPronouns...)
 
 // conjunction is the FTS5 expression of words that must all be found, each by any of its
 // terms.

@@ -744,20 +744,18 @@ func queryHits(ctx context.Context, stmt *sql.Stmt, scored bool, args ...any) ([
 
 // sortIndexes orders the indexes of hits as sortHits orders hits.
 func sortIndexes(order []int, hits []hit) {
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(hits[a].score, hits[b].score); c != 0 {
-			return c
-		}
-		return cmp.Compare(hits[a].id, hits[b].id)
-	})
+	slices.SortFunc(order, func(a, b int) int { return compareHits(hits[a], hits[b]) })
 }
 
 // sortHits orders hits best first (BM25 is lower for better), ties by id.
 func sortHits(hits []hit) {
-	slices.SortFunc(hits, func(a, b hit) int {
-		if c := cmp.Compare(a.score, b.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
+	slices.SortFunc(hits, compareHits)
+}
+
+// compareHits orders two hits: the better score first, ties by id.
+func compareHits(a, b hit) int {
+	if c := cmp.Compare(a.score, b.score); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
 }
