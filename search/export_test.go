@@ -26,3 +26,11 @@ func SplitAbove(n int) (restore func()) {
 
 // StemEnglish is the English stemmer, for tests that choose words by their stem.
 var StemEnglish = stemEnglish
+
+// NarrowPrefixes sets whether prefix terms that one indexed term begins with are searched as
+// that term, and returns a function that restores the setting.
+func NarrowPrefixes(on bool) (restore func()) {
+	old := narrowPrefixes
+	narrowPrefixes = on
+	return func() { narrowPrefixes = old }
+}

@@ -352,7 +352,7 @@ func (ix *Index) evaluate(ctx context.Context, q Query, pq *parsedQuery, res *Re
 		default:
 		}
 	}
-	ev := ix.evaluator(ctx, tx, other, st)
+	ev := narrowed{ix.evaluator(ctx, tx, other, st), vocab}
 	for _, w := range pq.words {
 		if w.dropped {
 			res.Ignored = append(res.Ignored, w.surface)

@@ -403,16 +403,34 @@ func TestReindexReplacesTheCatalogueAndKeepsWorkshops(t *testing.T) {
 // A large query is ranked in two halves on two connections (each in its own snapshot): the
 // results must be those of one evaluation, page for page, score for score.
 func TestSplitRankingEqualsOneEvaluation(t *testing.T) {
+	sameResultsEitherWay(t, "one evaluation", "split", 1, func(split bool) func() {
+		return search.SplitAbove(map[bool]int{false: 1 << 30, true: 0}[split])
+	})
+}
+
+// A prefix term that only one indexed term begins with is searched as that term, whole: the
+// results must be those of the prefix, page for page, score for score.
+func TestNarrowedPrefixesFindWhatThePrefixFinds(t *testing.T) {
+	sameResultsEitherWay(t, "prefixes", "narrowed", 5, search.NarrowPrefixes)
+}
+
+// sameResultsEitherWay searches the quality queries and the judged queries (one in every; all
+// when every is 1) in the shipped index with set(false) and with set(true) (set returns the
+// function that undoes it), and fails where the totals, the corrections, the first 20
+// results or their scores differ.
+func sameResultsEitherWay(t *testing.T, off, on string, every int, set func(bool) (restore func())) {
 	ix, _ := shippedIndex(t)
 	ctx := context.Background()
 	queries := qualityCases
-	for _, jq := range loadJudged(t) {
-		queries = append(queries, qualityCase{lang: jq.lang, q: jq.q})
+	for i, jq := range loadJudged(t) {
+		if i%every == 0 {
+			queries = append(queries, qualityCase{lang: jq.lang, q: jq.q})
+		}
 	}
 	for _, c := range queries {
 		var got [2]*search.Results
-		for i, above := range []int{1 << 30, 0} {
-			restore := search.SplitAbove(above)
+		for i, way := range []bool{false, true} {
+			restore := set(way)
 			ix.ForgetResults()
 			res, err := ix.Search(ctx, search.Query{Text: c.q, Lang: c.lang, PerPage: 20})
 			restore()
@@ -421,15 +439,15 @@ func TestSplitRankingEqualsOneEvaluation(t *testing.T) {
 			}
 			got[i] = res
 		}
-		one, split := got[0], got[1]
-		if one.Total != split.Total || len(one.Items) != len(split.Items) || one.DidYouMean != split.DidYouMean {
-			t.Errorf("%q: one evaluation %d results (%q), split %d (%q)", c.q, one.Total, one.DidYouMean, split.Total, split.DidYouMean)
+		a, b := got[0], got[1]
+		if a.Total != b.Total || len(a.Items) != len(b.Items) || a.DidYouMean != b.DidYouMean {
+			t.Errorf("%q: %s %d results (%q), %s %d (%q)", c.q, off, a.Total, a.DidYouMean, on, b.Total, b.DidYouMean)
 			continue
 		}
-		for i := range one.Items {
-			a, b := one.Items[i], split.Items[i]
-			if a.Path != b.Path || math.Abs(a.Score-b.Score) > 1e-9*math.Abs(a.Score) {
-				t.Errorf("%q #%d: one evaluation %s (%g), split %s (%g)", c.q, i+1, a.Path, a.Score, b.Path, b.Score)
+		for i := range a.Items {
+			x, y := a.Items[i], b.Items[i]
+			if x.Path != y.Path || math.Abs(x.Score-y.Score) > 1e-9*math.Abs(x.Score) {
+				t.Errorf("%q #%d: %s %s (%g), %s %s (%g)", c.q, i+1, off, x.Path, x.Score, on, y.Path, y.Score)
 			}
 		}
 	}
