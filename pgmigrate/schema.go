@@ -25,9 +25,10 @@ var derived = map[string]string{
 // rebuiltHow says how the tables that are FTS5 indexes on SQLite and plain tables on
 // PostgreSQL come to hold their rows on PostgreSQL.
 var rebuiltHow = map[string]string{
-	"officials_fts": "staff list's name search: filled by its triggers from the copied accounts, erased ones left out",
-	"search_fts":    "search index: rebuilt when a server starts",
-	"search_titles": "search index: rebuilt when a server starts",
+	"officials_fts":   "staff list's name search: filled by its triggers from the copied accounts, erased ones left out",
+	"search_fts":      "search index: rebuilt when a server starts",
+	"search_titles":   "search index: rebuilt when a server starts",
+	"search_headings": "search index: rebuilt when a server starts",
 }
 
 // shadowSuffixes are the names FTS5 gives the tables behind a virtual table t: t_data,

@@ -10,8 +10,10 @@ import (
 
 // What differs between the two databases, in one place.
 //
-// On SQLite the index is FTS5's: search_fts (six weighted columns) and search_titles, which
-// evaluate an FTS5 expression and rank with bm25(). On PostgreSQL (pg.go) the same analysed
+// On SQLite the index is FTS5's: search_fts (six weighted columns), and search_titles and
+// search_headings (the titles and the headings again, alone, small indexes that tell cheaply
+// which documents have every word there), which evaluate an FTS5 expression and rank with
+// bm25(). On PostgreSQL (pg.go) the same analysed
 // words are tsvectors in search_fts, behind a GIN index that finds the documents matching a
 // query, and search_terms keeps, per document and term, the counts BM25 needs; the ranking is
 // FTS5's bm25() computed here, so that both backends order results alike. Everything else
@@ -45,8 +47,8 @@ const (
 	halfSQL = matchSQL + ` AND rowid % 2 = ?2`
 	// titlesSQL: the documents whose title alone matches ?1.
 	titlesSQL = `SELECT rowid FROM search_titles WHERE search_titles MATCH ?1`
-	// headingsSQL: the documents that match ?1 (limited to a column by the caller).
-	headingsSQL = `SELECT rowid FROM search_fts WHERE search_fts MATCH ?1`
+	// headingsSQL: the documents whose headings match ?1 (a "{headings} : (…)" filter).
+	headingsSQL = `SELECT rowid FROM search_headings WHERE search_headings MATCH ?1`
 	// someTitlesSQL: the documents whose title matches ?1, with their BM25 scores.
 	someTitlesSQL = `SELECT rowid, bm25(search_titles) FROM search_titles WHERE search_titles MATCH ?1`
 	// stemsSQL: a document's analysed text.
@@ -150,7 +152,10 @@ func putAnalysed(ctx context.Context, d store.Dialect, q store.Queryer, id int64
 		id, an.title, an.headings, an.body, an.notes, an.topic, an.extra); err != nil {
 		return err
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, an.title)
+	if _, err := q.ExecContext(ctx, `INSERT INTO search_titles (rowid, title) VALUES (?, ?)`, id, an.title); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO search_headings (rowid, headings) VALUES (?, ?)`, id, an.headings)
 	return err
 }
 
@@ -162,7 +167,8 @@ func compact(ctx context.Context, d store.Dialect, tx *sql.Tx) error {
 		return nil
 	}
 	for _, stmt := range []string{`INSERT INTO search_fts (search_fts) VALUES ('optimize')`,
-		`INSERT INTO search_titles (search_titles) VALUES ('optimize')`} {
+		`INSERT INTO search_titles (search_titles) VALUES ('optimize')`,
+		`INSERT INTO search_headings (search_headings) VALUES ('optimize')`} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("search: optimise the index: %w", err)
 		}

@@ -151,6 +151,7 @@ var (
 		"officials_fts_config", "officials_fts_content", "officials_fts_data", "officials_fts_docsize", "officials_fts_idx",
 		"search_fts_config", "search_fts_data", "search_fts_docsize", "search_fts_idx",
 		"search_titles_config", "search_titles_data", "search_titles_docsize", "search_titles_idx",
+		"search_headings_config", "search_headings_data", "search_headings_docsize", "search_headings_idx",
 	}
 	// postgresOnly are the tables PostgreSQL's search needs besides the full-text ones: the
 	// per-document term counts from which it computes FTS5's BM25 (search/pg.go).
@@ -158,10 +159,11 @@ var (
 	// fullText are the virtual tables of SQLite whose PostgreSQL counterparts keep the name
 	// and the columns, with these columns more and column types of their own.
 	fullText = map[string][]string{
-		"search_fts":    {"rowid", "doc"},
-		"search_titles": {"rowid"},
-		"officials_fts": {"rowid"},
-		"search_vocab":  nil,
+		"search_fts":      {"rowid", "doc"},
+		"search_titles":   {"rowid"},
+		"search_headings": {"rowid"},
+		"officials_fts":   {"rowid"},
+		"search_vocab":    nil,
 	}
 )
 
