@@ -155,7 +155,7 @@ func judge(t testing.TB, ix *search.Index, jq judgedQuery) (scores, []string) {
 }
 
 // judgedParts are the parts of the judged set, in the order they are reported.
-var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13", "held14", "held15", "held16", "held17", "held18", "held19", "held20", "held21"}
+var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "held6", "held7", "held8", "held9", "held10", "held11", "held12", "held13", "held14", "held15", "held16", "held17", "held18", "held19", "held20", "held21", "held22"}
 
 // TestJudgedQueries measures the search against the judged query set: recall@5, MRR and
 // precision@5 per category and overall, for the tuning part and each held-out part
@@ -265,7 +265,12 @@ var judgedParts = []string{"tune", "held", "held2", "held3", "held4", "held5", "
 // استفعل, فعّل, أفعل matches its verbal nouns; a question that asks why ranks the lessons whose
 // title asks why higher; a comparison ranks higher the lessons that set the things compared
 // side by side; the thesaurus gained a few regional terms. The floors are the figures after.
-var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.96, "held4": 0.94, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.98, "held10": 0.97, "held11": 0.97, "held12": 1.00, "held13": 0.96, "held14": 0.98, "held15": 0.95, "held16": 0.96, "held17": 0.92, "held18": 0.96, "held19": 0.92, "held20": 0.94, "held21": 0.98}
+// held22, written blind the same day in the words of municipal, governorate, planning and
+// statistics staff (Algeria, Libya, Sudan, Kuwait, Bahrain, Lebanon, Palestine, Mauritania,
+// Yemen), 133 queries once 27 repeats are out, was measured once after all that: 0.95
+// overall (multiword 0.87, synonym 0.92, number 0.94, loanword 0.95, every other category
+// 1.00).
+var heldFloor = map[string]float64{"held": 0.98, "held2": 0.96, "held3": 0.96, "held4": 0.94, "held5": 0.97, "held6": 0.95, "held7": 0.97, "held8": 0.98, "held9": 0.98, "held10": 0.97, "held11": 0.97, "held12": 1.00, "held13": 0.96, "held14": 0.98, "held15": 0.95, "held16": 0.96, "held17": 0.92, "held18": 0.96, "held19": 0.92, "held20": 0.94, "held21": 0.98, "held22": 0.95}
 
 func TestJudgedQueries(t *testing.T) {
 	// MASAR_SHOW_MISSES=held6 (or held6,held7) lists those parts' misses too, once the part has been measured
