@@ -340,3 +340,27 @@ func TestWordsTypedWithoutASpace(t *testing.T) {
 		t.Errorf("ignored %v, want the word that is no two words", res.Ignored)
 	}
 }
+
+// A lesson whose title has every word of a query of three words or more but one (the lesson
+// «التصميم المشترك للخدمات» for «التصميم المشترك للخدمات مع المواطنين») ranks first, above
+// lessons that have every word in a heading and in their text, and two of them in their title.
+func TestTitleWithAllWordsButOne(t *testing.T) {
+	ix, _ := newIndex(t)
+	lessons := []lessonFile{{slug: "01-codesign", lang: "ar", title: "التصميم المشترك للخدمات",
+		body: "يصمم فريق الخدمة مع المستفيدين نموذجا أوليا ويختبره قبل تعميمه على المواطنين."}}
+	mention := "تعرض الوزارة على المواطنين الخدمات الجديدة، ويطرح المواطنون أفكارا في التصميم، والعمل المشترك بين الجهات يحسن الخدمات."
+	for i := 2; i <= 5; i++ {
+		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-mention", i), lang: "ar", title: fmt.Sprintf("خدمات المواطنين %d", i),
+			body: "## التصميم المشترك للخدمات مع المواطنين\n\nتحفظ الوزارات سجلاتها وترد على رسائل الناس. " + mention})
+	}
+	for i := 6; i <= 20; i++ {
+		lessons = append(lessons, lessonFile{slug: fmt.Sprintf("%02d-other", i), lang: "ar", title: fmt.Sprintf("موضوع آخر %d", i),
+			body: strings.Repeat("تحفظ الوزارات سجلاتها وترد على رسائل الناس في موعدها. ", 5)})
+	}
+	if err := ix.IndexCatalogue(context.Background(), catalogueOf(t, "titles", []string{"ar"}, lessons...)); err != nil {
+		t.Fatal(err)
+	}
+	if got := refs(search1(t, ix, "التصميم المشترك للخدمات مع المواطنين", "ar")); len(got) == 0 || got[0] != "titles/01-codesign@ar" {
+		t.Errorf("results %v: the lesson whose title is the query but one word should be first", got)
+	}
+}

@@ -666,6 +666,21 @@ func scoredHits(ctx context.Context, ev evaluator, expr string, words []string) 
 				boost[h.id] = 1 + (titleBoost-1)/2*h.score/best
 			}
 		}
+		// A title with every word but one of a query of three words or more («التصميم المشترك
+		// للخدمات» for «… مع المواطنين») says what the lesson is about nearly as well as one
+		// with them all: its boost is in proportion to the share of the words it has.
+		if near := nearExpression(words, 1); near != "" {
+			most, err := ev.titles(ctx, near)
+			if err != nil {
+				return nil, fmt.Errorf("search: query titles: %w", err)
+			}
+			n := float64(len(words))
+			for _, h := range most {
+				if boost[h.id] < titleBoost {
+					boost[h.id] = max(boost[h.id], 1+(titleBoost-1)*(n-1)/n)
+				}
+			}
+		}
 	}
 	if len(boost) > 0 {
 		for i := range all {
