@@ -53,25 +53,18 @@ func (v *vocabulary) narrow(expr string) string {
 		if expr[i] != '"' {
 			continue
 		}
-		// A quoted term: "" inside stands for one quote.
-		end := i + 1
-		for end < len(expr) && (expr[end] != '"' || end+1 < len(expr) && expr[end+1] == '"') {
-			if expr[end] == '"' {
-				end++
-			}
-			end++
-		}
-		if end >= len(expr) {
+		term, end, ok := unquote(expr, i)
+		if !ok {
 			break
 		}
-		if end+1 < len(expr) && expr[end+1] == '*' {
-			if only := v.onlyWithPrefix(strings.ReplaceAll(expr[i+1:end], `""`, `"`)); only != "" {
+		if end < len(expr) && expr[end] == '*' {
+			if only := v.onlyWithPrefix(term); only != "" {
 				b.WriteString(expr[done:i])
 				b.WriteString(quote(only))
-				done = end + 2
+				done = end + 1
 			}
 		}
-		i = end
+		i = end - 1
 	}
 	if done == 0 {
 		return expr

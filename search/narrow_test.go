@@ -18,3 +18,16 @@ func TestNarrowRewritesOnlyPrefixesOfOneTerm(t *testing.T) {
 		}
 	}
 }
+
+func TestUnquoteReadsWhatQuoteWrites(t *testing.T) {
+	for _, text := range []string{"", "data", `a"b`, `"`, `""x"`, "بيانات"} {
+		s := quote(text) + "* rest"
+		got, end, ok := unquote(s, 0)
+		if !ok || got != text || s[end:] != "* rest" {
+			t.Errorf("unquote(%s) = %q, %q, %v; want %q before %q", s, got, s[end:], ok, text, "* rest")
+		}
+	}
+	if _, _, ok := unquote(`"open`, 0); ok {
+		t.Error(`unquote("open) read a string that is not closed`)
+	}
+}

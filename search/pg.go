@@ -243,23 +243,11 @@ func (p *ftsParser) primary(e *ftsExpr) (*ftsNode, error) {
 		p.i++
 		return n, nil
 	case '"':
-		var b strings.Builder
-		j := p.i + 1
-		for {
-			k := strings.IndexByte(p.s[j:], '"')
-			if k < 0 {
-				return nil, errFTSSyntax
-			}
-			b.WriteString(p.s[j : j+k])
-			j += k + 1
-			if j < len(p.s) && p.s[j] == '"' { // a doubled quote stands for itself
-				b.WriteByte('"')
-				j++
-				continue
-			}
-			break
+		term, j, ok := unquote(p.s, p.i)
+		if !ok {
+			return nil, errFTSSyntax
 		}
-		n := &ftsNode{term: ftsToken(b.String()), phrase: len(e.phrases)}
+		n := &ftsNode{term: ftsToken(term), phrase: len(e.phrases)}
 		if j < len(p.s) && p.s[j] == '*' {
 			n.prefix = true
 			j++

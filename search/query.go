@@ -516,6 +516,31 @@ func quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
+// unquote reads the FTS5 string that begins at s[i] (a quote), as quote writes it: its text,
+// each doubled quote made one, and the index just after its closing quote; ok is false when
+// it is not closed.
+func unquote(s string, i int) (text string, end int, ok bool) {
+	var b strings.Builder
+	j := i + 1
+	for {
+		k := strings.IndexByte(s[j:], '"')
+		if k < 0 {
+			return "", 0, false
+		}
+		j += k + 1
+		if j < len(s) && s[j] == '"' { // a doubled quote stands for itself
+			b.WriteString(s[j-k-1 : j])
+			j++
+			continue
+		}
+		if b.Len() == 0 {
+			return s[i+1 : j-1], j, true // no quote inside: the text as it stands
+		}
+		b.WriteString(s[j-k-1 : j-1])
+		return b.String(), j, true
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -675,10 +675,8 @@ func scoredHits(ctx context.Context, ev evaluator, expr string, words []string) 
 				return nil, fmt.Errorf("search: query titles: %w", err)
 			}
 			n := float64(len(words))
-			for _, h := range most {
-				if boost[h.id] < titleBoost {
-					boost[h.id] = max(boost[h.id], 1+(titleBoost-1)*(n-1)/n)
-				}
+			for _, h := range most { // (below titleBoost: a title with every word keeps it)
+				boost[h.id] = max(boost[h.id], 1+(titleBoost-1)*(n-1)/n)
 			}
 		}
 	}
