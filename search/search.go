@@ -669,7 +669,7 @@ func scoredHits(ctx context.Context, ev evaluator, expr string, words []string) 
 		// A title with every word but one of a query of three words or more («التصميم المشترك
 		// للخدمات» for «… مع المواطنين») says what the lesson is about nearly as well as one
 		// with them all: its boost is in proportion to the share of the words it has.
-		if near := nearExpression(words, 1); near != "" {
+		if near := nearExpression(words, 1); near != "" && len(some) > 0 {
 			most, err := ev.titles(ctx, near)
 			if err != nil {
 				return nil, fmt.Errorf("search: query titles: %w", err)
